@@ -1,0 +1,260 @@
+// Fixed-argument wrappers over the variadic libvips calls that Swift cannot make.
+// Every function is a direct pass-through: options arrive as plain C structs and are
+// forwarded as named libvips options. No product logic lives here.
+#ifndef CVIPS_SHIM_H
+#define CVIPS_SHIM_H
+
+#include <vips/vips.h>
+
+// MARK: - Life cycle and errors
+
+static inline int cvips_init(const char *argv0) { return vips_init(argv0); }
+static inline void cvips_shutdown(void) { vips_shutdown(); }
+static inline void cvips_leak_set(int on) { vips_leak_set(on); }
+static inline void cvips_cache_set_max(int n) { vips_cache_set_max(n); }
+static inline void cvips_concurrency_set(int n) { vips_concurrency_set(n); }
+static inline const char *cvips_version_string(void) { return vips_version_string(); }
+
+/// Copies and clears libvips's error buffer; free the result with cvips_free.
+static inline char *cvips_error_copy(void) { return vips_error_buffer_copy(); }
+static inline void cvips_error_clear(void) { vips_error_clear(); }
+static inline void cvips_free(void *p) { g_free(p); }
+static inline void cvips_unref(VipsImage *image) { g_object_unref(image); }
+
+// MARK: - Loading
+
+typedef struct {
+    int sequential;  // VIPS_ACCESS_SEQUENTIAL when non-zero, else RANDOM
+    int fail_on;     // VipsFailOn
+    int all_pages;   // n = -1 (every frame) when non-zero
+} CVipsLoadOptions;
+
+static inline VipsImage *cvips_load_file(const char *path, CVipsLoadOptions o) {
+    return vips_image_new_from_file(path,
+        "access", o.sequential ? VIPS_ACCESS_SEQUENTIAL : VIPS_ACCESS_RANDOM,
+        "fail_on", (VipsFailOn) o.fail_on,
+        NULL);
+}
+
+/// Loads from a copy of the bytes owned by libvips: the caller's buffer may be freed at once.
+static inline VipsImage *cvips_load_bytes(const void *data, size_t length, CVipsLoadOptions o) {
+    VipsBlob *blob = vips_blob_copy(data, length);
+    VipsSource *source = vips_source_new_from_blob(blob);
+    vips_area_unref(VIPS_AREA(blob));
+    if (!source) return NULL;
+    VipsImage *image = vips_image_new_from_source(source, "",
+        "access", o.sequential ? VIPS_ACCESS_SEQUENTIAL : VIPS_ACCESS_RANDOM,
+        "fail_on", (VipsFailOn) o.fail_on,
+        NULL);
+    g_object_unref(source);
+    return image;
+}
+
+static inline const char *cvips_find_load_file(const char *path) { return vips_foreign_find_load(path); }
+static inline const char *cvips_find_load_bytes(const void *data, size_t length) {
+    return vips_foreign_find_load_buffer(data, length);
+}
+
+static inline VipsImage *cvips_new_from_memory_copy(const void *data, size_t length,
+                                                    int width, int height, int bands) {
+    return vips_image_new_from_memory_copy(data, length, width, height, bands, VIPS_FORMAT_UCHAR);
+}
+
+// MARK: - Header
+
+static inline int cvips_width(VipsImage *i) { return vips_image_get_width(i); }
+static inline int cvips_height(VipsImage *i) { return vips_image_get_height(i); }
+static inline int cvips_bands(VipsImage *i) { return vips_image_get_bands(i); }
+static inline int cvips_band_format(VipsImage *i) { return (int) vips_image_get_format(i); }
+static inline int cvips_interpretation(VipsImage *i) { return (int) vips_image_get_interpretation(i); }
+static inline int cvips_has_alpha(VipsImage *i) { return vips_image_hasalpha(i); }
+static inline int cvips_orientation(VipsImage *i) { return vips_image_get_orientation(i); }
+static inline int cvips_n_pages(VipsImage *i) { return vips_image_get_n_pages(i); }
+static inline int cvips_page_height(VipsImage *i) { return vips_image_get_page_height(i); }
+static inline int cvips_has_field(VipsImage *i, const char *name) {
+    return vips_image_get_typeof(i, name) != 0;
+}
+/// The loader's nickname ("jpegload", "pngload_source" ...) or NULL. Owned by the image.
+static inline const char *cvips_loader(VipsImage *i) {
+    const char *s = NULL;
+    if (vips_image_get_typeof(i, "vips-loader") == 0) return NULL;
+    if (vips_image_get_string(i, "vips-loader", &s)) return NULL;
+    return s;
+}
+
+// MARK: - Colour
+
+static inline int cvips_autorot(VipsImage *in, VipsImage **out) { return vips_autorot(in, out, NULL); }
+static inline int cvips_icc_transform_srgb(VipsImage *in, VipsImage **out) {
+    return vips_icc_transform(in, out, "srgb", "embedded", TRUE, "intent", VIPS_INTENT_RELATIVE, NULL);
+}
+static inline int cvips_colourspace(VipsImage *in, VipsImage **out, int interpretation) {
+    return vips_colourspace(in, out, (VipsInterpretation) interpretation, NULL);
+}
+static inline int cvips_cast(VipsImage *in, VipsImage **out, int format) {
+    return vips_cast(in, out, (VipsBandFormat) format, NULL);
+}
+
+// MARK: - Geometry
+
+typedef struct {
+    int height;
+    int size;       // VipsSize
+    int no_rotate;
+    int crop;       // VipsInteresting
+    int linear;
+    int fail_on;    // VipsFailOn
+} CVipsThumbnailOptions;
+
+static inline int cvips_thumbnail_file(const char *path, VipsImage **out, int width,
+                                       CVipsThumbnailOptions o) {
+    return vips_thumbnail(path, out, width, "height", o.height, "size", (VipsSize) o.size,
+        "no_rotate", o.no_rotate, "crop", (VipsInteresting) o.crop, "linear", o.linear,
+        "fail_on", (VipsFailOn) o.fail_on, NULL);
+}
+static inline int cvips_thumbnail_bytes(const void *data, size_t length, VipsImage **out, int width,
+                                        CVipsThumbnailOptions o) {
+    return vips_thumbnail_buffer((void *) data, length, out, width, "height", o.height,
+        "size", (VipsSize) o.size, "no_rotate", o.no_rotate, "crop", (VipsInteresting) o.crop,
+        "linear", o.linear, "fail_on", (VipsFailOn) o.fail_on, NULL);
+}
+static inline int cvips_thumbnail_image(VipsImage *in, VipsImage **out, int width,
+                                        CVipsThumbnailOptions o) {
+    return vips_thumbnail_image(in, out, width, "height", o.height, "size", (VipsSize) o.size,
+        "no_rotate", o.no_rotate, "crop", (VipsInteresting) o.crop, "linear", o.linear, NULL);
+}
+static inline int cvips_extract_area(VipsImage *in, VipsImage **out, int left, int top, int width,
+                                     int height) {
+    return vips_extract_area(in, out, left, top, width, height, NULL);
+}
+static inline int cvips_resize(VipsImage *in, VipsImage **out, double hscale, double vscale,
+                               int kernel) {
+    return vips_resize(in, out, hscale, "vscale", vscale, "kernel", (VipsKernel) kernel, NULL);
+}
+static inline int cvips_embed(VipsImage *in, VipsImage **out, int x, int y, int width, int height,
+                              int extend, const double *background, int n) {
+    VipsArrayDouble *bg = vips_array_double_new(background, n);
+    int r = vips_embed(in, out, x, y, width, height, "extend", (VipsExtend) extend,
+                       "background", bg, NULL);
+    vips_area_unref(VIPS_AREA(bg));
+    return r;
+}
+static inline int cvips_flatten(VipsImage *in, VipsImage **out, const double *background, int n) {
+    VipsArrayDouble *bg = vips_array_double_new(background, n);
+    int r = vips_flatten(in, out, "background", bg, NULL);
+    vips_area_unref(VIPS_AREA(bg));
+    return r;
+}
+static inline int cvips_rot(VipsImage *in, VipsImage **out, int angle) {
+    return vips_rot(in, out, (VipsAngle) angle, NULL);
+}
+static inline int cvips_rotate(VipsImage *in, VipsImage **out, double angle, const double *background,
+                               int n) {
+    VipsArrayDouble *bg = vips_array_double_new(background, n);
+    int r = vips_rotate(in, out, angle, "background", bg, NULL);
+    vips_area_unref(VIPS_AREA(bg));
+    return r;
+}
+static inline int cvips_flip(VipsImage *in, VipsImage **out, int direction) {
+    return vips_flip(in, out, (VipsDirection) direction, NULL);
+}
+static inline int cvips_smartcrop(VipsImage *in, VipsImage **out, int width, int height,
+                                  int interesting, int *attention_x, int *attention_y) {
+    return vips_smartcrop(in, out, width, height, "interesting", (VipsInteresting) interesting,
+                          "attention_x", attention_x, "attention_y", attention_y, NULL);
+}
+
+// MARK: - Pixels and effects
+
+static inline int cvips_gaussblur(VipsImage *in, VipsImage **out, double sigma) {
+    return vips_gaussblur(in, out, sigma, NULL);
+}
+static inline int cvips_sharpen(VipsImage *in, VipsImage **out, double sigma) {
+    return vips_sharpen(in, out, "sigma", sigma, NULL);
+}
+static inline int cvips_extract_band(VipsImage *in, VipsImage **out, int band, int n) {
+    return vips_extract_band(in, out, band, "n", n, NULL);
+}
+static inline int cvips_bandjoin2(VipsImage *a, VipsImage *b, VipsImage **out) {
+    return vips_bandjoin2(a, b, out, NULL);
+}
+static inline int cvips_multiply(VipsImage *a, VipsImage *b, VipsImage **out) {
+    return vips_multiply(a, b, out, NULL);
+}
+static inline int cvips_linear1(VipsImage *in, VipsImage **out, double a, double b) {
+    return vips_linear1(in, out, a, b, NULL);
+}
+static inline int cvips_composite2(VipsImage *base, VipsImage *overlay, VipsImage **out, int mode,
+                                   int x, int y) {
+    return vips_composite2(base, overlay, out, (VipsBlendMode) mode, "x", x, "y", y, NULL);
+}
+static inline VipsImage *cvips_copy_memory(VipsImage *in) { return vips_image_copy_memory(in); }
+static inline void *cvips_write_to_memory(VipsImage *in, size_t *length) {
+    return vips_image_write_to_memory(in, length);
+}
+
+// MARK: - Encoders
+
+typedef struct {
+    int quality;
+    int interlace;
+    int subsample_mode;  // VipsForeignSubsample
+    int strip;
+    int optimize_coding;
+} CVipsJpegOptions;
+
+static inline int cvips_jpegsave(VipsImage *in, void **buf, size_t *len, CVipsJpegOptions o) {
+    return vips_jpegsave_buffer(in, buf, len, "Q", o.quality, "interlace", o.interlace,
+        "subsample_mode", (VipsForeignSubsample) o.subsample_mode, "strip", o.strip,
+        "optimize_coding", o.optimize_coding, NULL);
+}
+
+typedef struct {
+    int quality;
+    int lossless;
+    int effort;
+    int strip;
+    int smart_subsample;
+    int alpha_quality;
+} CVipsWebpOptions;
+
+static inline int cvips_webpsave(VipsImage *in, void **buf, size_t *len, CVipsWebpOptions o) {
+    return vips_webpsave_buffer(in, buf, len, "Q", o.quality, "lossless", o.lossless,
+        "effort", o.effort, "strip", o.strip, "smart_subsample", o.smart_subsample,
+        "alpha_q", o.alpha_quality, NULL);
+}
+
+typedef struct {
+    int quality;
+    int effort;
+    int lossless;
+    int subsample_mode;  // VipsForeignSubsample
+    int strip;
+} CVipsAvifOptions;
+
+static inline int cvips_avifsave(VipsImage *in, void **buf, size_t *len, CVipsAvifOptions o) {
+    return vips_heifsave_buffer(in, buf, len, "Q", o.quality, "effort", o.effort,
+        "lossless", o.lossless, "subsample_mode", (VipsForeignSubsample) o.subsample_mode,
+        "strip", o.strip, "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1, "bitdepth", 8, NULL);
+}
+
+typedef struct {
+    int compression;
+    int interlace;
+    int palette;
+    int quality;   // palette quantisation quality
+    int effort;    // palette quantisation effort
+    double dither;
+    int strip;
+} CVipsPngOptions;
+
+static inline int cvips_pngsave(VipsImage *in, void **buf, size_t *len, CVipsPngOptions o) {
+    if (o.palette)
+        return vips_pngsave_buffer(in, buf, len, "compression", o.compression,
+            "interlace", o.interlace, "palette", TRUE, "Q", o.quality, "effort", o.effort,
+            "dither", o.dither, "strip", o.strip, NULL);
+    return vips_pngsave_buffer(in, buf, len, "compression", o.compression,
+        "interlace", o.interlace, "strip", o.strip, NULL);
+}
+
+#endif

@@ -1,0 +1,1 @@
+// The Cloudinary transformation language; see Transformation.swift.

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import VariantEngine
+import VipsCore
+
+struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Describe image files: size after EXIF orientation, format, bands, alpha, ICC profile.",
+        discussion: """
+            Each file is decoded at reduced size to make sure it is whole: a truncated or corrupt
+            file is reported as an error, not described (--header-only skips that check).
+
+            With --json, one JSON object per file, one per line when there are several:
+              {"width", "height", "format", "bands", "hasAlpha", "orientation", "hasIccProfile", "bytes", "pages"}
+
+            Examples:
+              variant info hero.jpg
+              variant info --json TestImages/*.jpg
+            """
+    )
+
+    @Argument(help: "Image files to describe.")
+    var images: [String]
+
+    @Flag(help: "Print JSON only on stdout.")
+    var json = false
+
+    @Flag(help: "Read the header only; do not decode to check the file is whole.")
+    var headerOnly = false
+
+    @Option(help: "Refuse images with more pixels than this, before decoding.")
+    var maxPixels = LoadOptions.defaultMaxPixels
+
+    func run() throws {
+        var failures = 0
+        for path in images {
+            do {
+                let info = try ImageInfo.read(path: path, verify: !headerOnly, limits: LoadOptions(maxPixels: maxPixels))
+                if json {
+                    try JSONOutput.print(info, pretty: images.count == 1)
+                } else {
+                    let icc = info.hasIccProfile ? ", ICC profile" : ""
+                    let alpha = info.hasAlpha ? ", alpha" : ""
+                    let pages = info.pages > 1 ? ", \(info.pages) pages" : ""
+                    print("\(path): \(info.width)×\(info.height) \(info.format), \(info.bands) bands\(alpha)\(icc), orientation \(info.orientation)\(pages), \(info.bytes) bytes")
+                }
+            } catch let error as VipsError {
+                Diagnostics.error(error.description)
+                failures += 1
+            }
+        }
+        if failures > 0 { throw CLIError(message: "", status: ExitStatus.ioError) }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Exit statuses of the CLI contract.
+enum ExitStatus {
+    static let success: Int32 = 0
+    /// The input was checked and found invalid, or a policy failed.
+    static let invalid: Int32 = 1
+    /// Usage or I/O error.
+    static let ioError: Int32 = 2
+}
+
+/// An error the CLI reports as one line and an exit status.
+struct CLIError: Error {
+    var message: String
+    var status: Int32
+
+    static func usage(_ message: String) -> CLIError { CLIError(message: message, status: ExitStatus.ioError) }
+    static func io(_ message: String) -> CLIError { CLIError(message: message, status: ExitStatus.ioError) }
+    /// Results were printed already; only the status remains.
+    static let invalidInput = CLIError(message: "", status: ExitStatus.invalid)
+}
+
+enum Diagnostics {
+    static func write(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    static func error(_ text: String) { write("variant: error: \(text)") }
+    static func warning(_ text: String) { write("variant: warning: \(text)") }
+}
+
+enum JSONOutput {
+    /// One JSON document on stdout, keys sorted for stable output.
+    static func print<T: Encodable>(_ value: T, pretty: Bool = true) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import VipsCore
+
+struct Variant: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "variant",
+        abstract: "Plan, check and render Cloudinary image variants locally, over libvips.",
+        discussion: """
+            Every command that prints results takes --json and then prints JSON only on stdout;
+            diagnostics go to stderr. Exit status: 0 success, 1 the input was checked and found
+            invalid (or a policy failed), 2 usage or I/O error.
+            """,
+        subcommands: [Info.self]
+    )
+}
+
+@main
+enum Main {
+    static func main() async {
+        let status = await run(Array(CommandLine.arguments.dropFirst()))
+        // With VIPS_LEAK=1, shutting down makes libvips report any object still alive.
+        if ProcessInfo.processInfo.environment["VIPS_LEAK"] != nil { Vips.shutdown() }
+        exit(status)
+    }
+
+    static func run(_ arguments: [String]) async -> Int32 {
+        do {
+            var command = try Variant.parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return 0
+        } catch let error as VipsError {
+            Diagnostics.error(error.description)
+            return ExitStatus.ioError
+        } catch let error as CLIError {
+            if !error.message.isEmpty { Diagnostics.error(error.message) }
+            return error.status
+        } catch {
+            let code = Variant.exitCode(for: error)
+            let message = Variant.fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                return 0
+            }
+            if !message.isEmpty { Diagnostics.write(message) }
+            // Usage errors are status 2 by the CLI contract (ArgumentParser's own is 64).
+            return code == .failure && message.isEmpty ? 1 : ExitStatus.ioError
+        }
+    }
+}

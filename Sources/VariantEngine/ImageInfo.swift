@@ -1,0 +1,52 @@
+import Foundation
+import VipsCore
+
+/// What `variant info` reports about an image file.
+public struct ImageInfo: Sendable, Codable, Equatable {
+    /// Width after EXIF orientation.
+    public var width: Int
+    /// Height after EXIF orientation.
+    public var height: Int
+    /// "jpeg", "png", "webp", "heif", "gif", "tiff" ...
+    public var format: String
+    public var bands: Int
+    public var hasAlpha: Bool
+    /// EXIF orientation 1...8.
+    public var orientation: Int
+    public var hasIccProfile: Bool
+    /// Size of the file in bytes.
+    public var bytes: Int
+    /// Frames in an animated image or pages in a document (1 for a still image).
+    public var pages: Int
+
+    /// Reads the header of `path` and, when `verify` is true, decodes the image at reduced size
+    /// so that truncated or corrupt files are reported instead of described.
+    ///
+    /// ```swift
+    /// let info = try ImageInfo.read(path: "TestImages/portrait.jpg")
+    /// print(info.width, info.height)
+    /// ```
+    /// - Throws: `VipsError` naming the file and the reason.
+    public static func read(path: String, verify: Bool = true, limits: LoadOptions = LoadOptions()) throws -> ImageInfo {
+        let image = try Image.load(path: path, options: limits)
+        let swapsSides = image.orientation >= 5
+        let pageHeight = image.pageCount > 1 ? image.pageHeight : image.height
+        if verify {
+            // Decoding at a small size reads every byte of the compressed data (JPEG shrink-on-load
+            // still walks the whole entropy stream) at a fraction of the cost of a full decode.
+            _ = try Image.thumbnail(path: path, width: 64, options: ThumbnailOptions(height: 64), maxPixels: limits.maxPixels)
+                .pixels()
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        return ImageInfo(
+            width: swapsSides ? pageHeight : image.width,
+            height: swapsSides ? image.width : pageHeight,
+            format: image.format ?? "unknown",
+            bands: image.bands,
+            hasAlpha: image.hasAlpha,
+            orientation: image.orientation,
+            hasIccProfile: image.hasICCProfile,
+            bytes: size,
+            pages: image.pageCount)
+    }
+}

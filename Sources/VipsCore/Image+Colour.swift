@@ -1,0 +1,34 @@
+import CVips
+
+extension Image {
+    /// Rotates and flips the image upright according to its EXIF orientation and removes the tag.
+    public func upright() throws -> Image {
+        guard orientation != 1 else { return self }
+        return try apply("autorot") { cvips_autorot(pointer, $0) }
+    }
+
+    /// Converts to 8-bit sRGB (3 bands, or 4 with alpha), using the embedded ICC profile when
+    /// there is one, so that stripping metadata afterwards does not shift colours.
+    public func toSRGB() throws -> Image {
+        var image = self
+        if hasICCProfile {
+            image = try apply("icc_transform") { cvips_icc_transform_srgb(pointer, $0) }
+        }
+        if cvips_interpretation(image.pointer) != Int32(VIPS_INTERPRETATION_sRGB.rawValue) || image.bands < 3 {
+            let current = image
+            image = try current.apply("colourspace") {
+                cvips_colourspace(current.pointer, $0, Int32(VIPS_INTERPRETATION_sRGB.rawValue))
+            }
+        }
+        if !image.isEightBit {
+            let current = image
+            image = try current.apply("cast") { cvips_cast(current.pointer, $0, Int32(VIPS_FORMAT_UCHAR.rawValue)) }
+        }
+        return image
+    }
+
+    /// Converts to single-band (or grey + alpha) luminance.
+    public func grayscale() throws -> Image {
+        try apply("colourspace b-w") { cvips_colourspace(pointer, $0, Int32(VIPS_INTERPRETATION_B_W.rawValue)) }
+    }
+}

@@ -1,0 +1,59 @@
+import CVips
+import Foundation
+
+extension Image {
+    /// Encodes the image to bytes.
+    ///
+    /// JPEG cannot carry alpha: flatten first (the engine decides the background). Convert to
+    /// sRGB (``toSRGB()``) before encoding with `stripMetadata`, or colours shift.
+    ///
+    /// - Parameter options: Encoder and settings.
+    /// - Returns: The encoded file.
+    /// - Throws: ``VipsError`` `invalidArgument` for out-of-range settings, `encodeFailed` when
+    ///   libvips fails (including decode failures of a lazy source).
+    public func encoded(as options: EncodeOptions) throws -> Data {
+        var buffer: UnsafeMutableRawPointer? = nil
+        var length = 0
+        let status: Int32
+        switch options {
+        case .jpeg(let o):
+            try Self.check(o.quality, in: 1...100, "JPEG quality")
+            status = cvips_jpegsave(pointer, &buffer, &length, CVipsJpegOptions(
+                quality: Int32(o.quality), interlace: o.progressive ? 1 : 0,
+                subsample_mode: o.chromaSubsampling.rawValue, strip: o.stripMetadata ? 1 : 0,
+                optimize_coding: o.optimizeCoding ? 1 : 0))
+        case .webp(let o):
+            try Self.check(o.quality, in: 1...100, "WebP quality")
+            try Self.check(o.effort, in: 0...6, "WebP effort")
+            status = cvips_webpsave(pointer, &buffer, &length, CVipsWebpOptions(
+                quality: Int32(o.quality), lossless: o.lossless ? 1 : 0, effort: Int32(o.effort),
+                strip: o.stripMetadata ? 1 : 0, smart_subsample: o.smartSubsample ? 1 : 0,
+                alpha_quality: Int32(o.alphaQuality)))
+        case .avif(let o):
+            try Self.check(o.quality, in: 1...100, "AVIF quality")
+            try Self.check(o.effort, in: 0...9, "AVIF effort")
+            status = cvips_avifsave(pointer, &buffer, &length, CVipsAvifOptions(
+                quality: Int32(o.quality), effort: Int32(o.effort), lossless: o.lossless ? 1 : 0,
+                subsample_mode: o.chromaSubsampling.rawValue, strip: o.stripMetadata ? 1 : 0))
+        case .png(let o):
+            try Self.check(o.compression, in: 0...9, "PNG compression")
+            try Self.check(o.quality, in: 1...100, "PNG palette quality")
+            try Self.check(o.effort, in: 1...10, "PNG palette effort")
+            status = cvips_pngsave(pointer, &buffer, &length, CVipsPngOptions(
+                compression: Int32(o.compression), interlace: o.progressive ? 1 : 0, palette: o.palette ? 1 : 0,
+                quality: Int32(o.quality), effort: Int32(o.effort), dither: o.dither, strip: o.stripMetadata ? 1 : 0))
+        }
+        guard status == 0, let buffer else {
+            if let buffer { cvips_free(buffer) }
+            throw VipsError.fromLibvips(.encodeFailed, context: "\(source): \(options.format.rawValue) encode")
+        }
+        defer { cvips_free(buffer) }
+        return Data(bytes: buffer, count: length)
+    }
+
+    private static func check(_ value: Int, in range: ClosedRange<Int>, _ name: String) throws {
+        guard range.contains(value) else {
+            throw VipsError(.invalidArgument, "Expected an integer between \(range.lowerBound) and \(range.upperBound) for \(name) but received \(value)")
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import CVips
+import Foundation
+
+/// An immutable libvips image. Every operation returns a new `Image`; the underlying
+/// `VipsImage` is released when the last Swift reference goes away.
+///
+/// Images are lazy: loading reads the header only, and pixels are decoded when an
+/// operation that needs them (an encoder, ``pixels()``, ``materialised()``) runs.
+///
+/// ```swift
+/// let image = try Image.load(path: "hero.jpg")
+/// let small = try image.upright().resized(toWidth: 800)
+/// let jpeg = try small.encoded(as: .jpeg(JPEGOptions(quality: 82)))
+/// ```
+public final class Image: @unchecked Sendable {
+    // libvips images are safe to read from several threads; this wrapper never mutates.
+    let pointer: UnsafeMutablePointer<VipsImage>
+    /// Where the pixels came from, for error messages: a path, "<bytes>", or an operation.
+    public let source: String
+
+    init(owning pointer: UnsafeMutablePointer<VipsImage>, source: String) {
+        self.pointer = pointer
+        self.source = source
+    }
+
+    deinit {
+        cvips_unref(pointer)
+    }
+
+    /// Width in pixels (as stored, before EXIF orientation).
+    public var width: Int { Int(cvips_width(pointer)) }
+    /// Height in pixels (as stored, before EXIF orientation); for multi-page images, all pages.
+    public var height: Int { Int(cvips_height(pointer)) }
+    /// Number of bands, alpha included.
+    public var bands: Int { Int(cvips_bands(pointer)) }
+    /// Whether the last band is an alpha channel.
+    public var hasAlpha: Bool { cvips_has_alpha(pointer) != 0 }
+    /// EXIF orientation, 1...8 (1 when absent).
+    public var orientation: Int {
+        let o = Int(cvips_orientation(pointer))
+        return (1...8).contains(o) ? o : 1
+    }
+    /// Whether an ICC profile is embedded.
+    public var hasICCProfile: Bool { cvips_has_field(pointer, "icc-profile-data") != 0 }
+    /// Number of pages or frames (1 for still images).
+    public var pageCount: Int { max(1, Int(cvips_n_pages(pointer))) }
+    /// Height of one page or frame.
+    public var pageHeight: Int { Int(cvips_page_height(pointer)) }
+    /// Whether the pixel values are 8-bit unsigned.
+    public var isEightBit: Bool { cvips_band_format(pointer) == Int32(VIPS_FORMAT_UCHAR.rawValue) }
+
+    /// The libvips loader that read this image, e.g. "jpegload" (nil for computed images).
+    public var loader: String? {
+        guard let c = cvips_loader(pointer) else { return nil }
+        return String(cString: c)
+    }
+
+    /// The file format as a short name ("jpeg", "png", "webp", "heif", "gif", "tiff" ...),
+    /// derived from the loader.
+    public var format: String? {
+        guard var name = loader else { return nil }
+        for suffix in ["_source", "_buffer", "_file"] where name.hasSuffix(suffix) {
+            name.removeLast(suffix.count)
+        }
+        if name.hasSuffix("load") { name.removeLast(4) }
+        return name
+    }
+
+    /// Runs a libvips operation that produces one image and wraps the result.
+    func apply(
+        _ operation: String,
+        _ body: (UnsafeMutablePointer<UnsafeMutablePointer<VipsImage>?>) -> Int32
+    ) throws -> Image {
+        var out: UnsafeMutablePointer<VipsImage>? = nil
+        let status = body(&out)
+        guard status == 0, let result = out else {
+            if let out { cvips_unref(out) }
+            throw VipsError.fromLibvips(.operationFailed, context: "\(source): \(operation)")
+        }
+        return Image(owning: result, source: source)
+    }
+}

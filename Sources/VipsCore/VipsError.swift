@@ -1,0 +1,54 @@
+import CVips
+import Foundation
+
+/// An error from the libvips layer: a typed code, a message, and the input it concerns.
+public struct VipsError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// What kind of failure this is. New codes may be added; match the ones you handle.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        public static let initialisationFailed = Code(rawValue: "initialisation-failed")
+        public static let fileNotFound = Code(rawValue: "file-not-found")
+        public static let notAFile = Code(rawValue: "not-a-file")
+        public static let emptyInput = Code(rawValue: "empty-input")
+        public static let unreadable = Code(rawValue: "unreadable")
+        public static let unsupportedFormat = Code(rawValue: "unsupported-format")
+        public static let tooManyPixels = Code(rawValue: "too-many-pixels")
+        public static let decodeFailed = Code(rawValue: "decode-failed")
+        public static let operationFailed = Code(rawValue: "operation-failed")
+        public static let encodeFailed = Code(rawValue: "encode-failed")
+        public static let invalidArgument = Code(rawValue: "invalid-argument")
+    }
+
+    public let code: Code
+    /// A one-line human message (libvips's own text where libvips failed).
+    public let message: String
+    /// The input concerned: a file path, "<bytes>", or the operation's name.
+    public let context: String?
+
+    public init(_ code: Code, _ message: String, context: String? = nil) {
+        self.code = code
+        self.message = message
+        self.context = context
+    }
+
+    public var description: String {
+        if let context { return "\(context): \(message)" }
+        return message
+    }
+
+    /// Builds an error from libvips's error buffer, which this reads and clears.
+    static func fromLibvips(_ code: Code, context: String?, fallback: String = "libvips failed") -> VipsError {
+        var text = fallback
+        if let raw = cvips_error_copy() {
+            let copied = String(cString: raw)
+            cvips_free(raw)
+            let lines = copied.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            if !lines.isEmpty { text = lines.joined(separator: "; ") }
+        }
+        return VipsError(code, text, context: context)
+    }
+}
