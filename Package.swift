@@ -22,7 +22,11 @@ let package = Package(
         .target(name: "VipsCore", dependencies: ["CVips"]),
         // Pure Swift: a caller that only validates strings never links libvips.
         .target(name: "CloudinaryTransform"),
-        .target(name: "VariantEngine", dependencies: ["CloudinaryTransform", "VipsCore"]),
+        .target(
+            name: "VariantEngine",
+            dependencies: ["CloudinaryTransform", "VipsCore"],
+            resources: [.copy("Resources")]
+        ),
         .executableTarget(
             name: "VariantCLI",
             dependencies: [
