@@ -38,6 +38,6 @@ let package = Package(
         .testTarget(name: "VipsCoreTests", dependencies: ["VipsCore"]),
         .testTarget(name: "CloudinaryTransformTests", dependencies: ["CloudinaryTransform"]),
         .testTarget(name: "VariantEngineTests", dependencies: ["VariantEngine", "VipsCore"]),
-        .testTarget(name: "VariantCLITests", dependencies: ["VariantCLI"]),
+        .testTarget(name: "VariantCLITests", dependencies: ["VariantCLI", "VipsCore"]),
     ]
 )

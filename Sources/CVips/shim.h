@@ -59,6 +59,9 @@ static inline VipsImage *cvips_new_from_memory_copy(const void *data, size_t len
                                                     int width, int height, int bands) {
     return vips_image_new_from_memory_copy(data, length, width, height, bands, VIPS_FORMAT_UCHAR);
 }
+static inline int cvips_copy_interpretation(VipsImage *in, VipsImage **out, int interpretation) {
+    return vips_copy(in, out, "interpretation", (VipsInterpretation) interpretation, NULL);
+}
 
 // MARK: - Header
 

@@ -22,18 +22,43 @@ public struct LoadOptions: Sendable, Equatable {
     public var sequential: Bool
     /// How damaged data is treated.
     public var strictness: DecodeStrictness
+    /// The libvips loaders accepted, by the format part of their class name ("jpeg" for
+    /// VipsForeignLoadJpegFile, "nsgif" for GIF), or nil for every loader libvips has. The default leaves out ImageMagick, PDF, SVG and the scientific
+    /// formats: large attack surfaces that no delivery image needs.
+    public var allowedLoaders: Set<String>?
 
     /// 100 megapixels.
     public static let defaultMaxPixels = 100_000_000
+    /// JPEG, PNG, WebP, HEIF/AVIF, GIF, TIFF, JPEG XL and PPM.
+    public static let defaultLoaders: Set<String> = [
+        "jpeg", "png", "webp", "heif", "nsgif", "tiff", "jxl", "ppm",
+    ]
 
     public init(
         maxPixels: Int = LoadOptions.defaultMaxPixels,
         sequential: Bool = false,
-        strictness: DecodeStrictness = .failOnTruncation
+        strictness: DecodeStrictness = .failOnTruncation,
+        allowedLoaders: Set<String>? = LoadOptions.defaultLoaders
     ) {
         self.maxPixels = maxPixels
         self.sequential = sequential
         self.strictness = strictness
+        self.allowedLoaders = allowedLoaders
+    }
+
+    func checkLoader(_ found: UnsafePointer<CChar>?, input: String) throws {
+        guard let found else {
+            cvips_error_clear()
+            throw VipsError(.unsupportedFormat, "not an image format this build can read", context: input)
+        }
+        var name = String(cString: found)
+        if name.hasPrefix("VipsForeignLoad") { name.removeFirst("VipsForeignLoad".count) }
+        for suffix in ["File", "Buffer", "Source"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
+        name = name.lowercased()
+        if let allowedLoaders, !allowedLoaders.contains(name) {
+            let what = name == "magick" ? "formats only ImageMagick reads (BMP, ICO, PSD ...) are" : "\(name.uppercased()) images are"
+            throw VipsError(.unsupportedFormat, "\(what) not accepted (supported: JPEG, PNG, WebP, AVIF/HEIF, GIF, TIFF, JPEG XL)", context: input)
+        }
     }
 
     var c: CVipsLoadOptions {
@@ -56,10 +81,7 @@ extension Image {
     public static func load(path: String, options: LoadOptions = LoadOptions()) throws -> Image {
         try Vips.initialise()
         try checkReadableFile(path)
-        guard cvips_find_load_file(path) != nil else {
-            cvips_error_clear()
-            throw VipsError(.unsupportedFormat, "not an image format this build can read", context: path)
-        }
+        try options.checkLoader(cvips_find_load_file(path), input: path)
         guard let pointer = cvips_load_file(path, options.c) else {
             throw VipsError.fromLibvips(.decodeFailed, context: path, fallback: "cannot read the image header")
         }
@@ -83,10 +105,7 @@ extension Image {
         try Vips.initialise()
         guard !data.isEmpty else { throw VipsError(.emptyInput, "the input is empty (0 bytes)", context: name) }
         let pointer: UnsafeMutablePointer<VipsImage>? = try data.withUnsafeBytes { raw in
-            guard cvips_find_load_bytes(raw.baseAddress, raw.count) != nil else {
-                cvips_error_clear()
-                throw VipsError(.unsupportedFormat, "not an image format this build can read", context: name)
-            }
+            try options.checkLoader(cvips_find_load_bytes(raw.baseAddress, raw.count), input: name)
             return cvips_load_bytes(raw.baseAddress, raw.count, options.c)
         }
         guard let pointer else {
@@ -109,7 +128,13 @@ extension Image {
             cvips_new_from_memory_copy(raw.baseAddress, raw.count, Int32(pixels.width), Int32(pixels.height), Int32(pixels.bands))
         }
         guard let pointer else { throw VipsError.fromLibvips(.operationFailed, context: name) }
-        self.init(owning: pointer, source: name)
+        // Raw memory is "multiband"; say what the bands are so alpha is recognised.
+        let interpretation = pixels.bands >= 3 ? VIPS_INTERPRETATION_sRGB : VIPS_INTERPRETATION_B_W
+        var typed: UnsafeMutablePointer<VipsImage>? = nil
+        let status = cvips_copy_interpretation(pointer, &typed, Int32(interpretation.rawValue))
+        cvips_unref(pointer)
+        guard status == 0, let typed else { throw VipsError.fromLibvips(.operationFailed, context: name) }
+        self.init(owning: typed, source: name)
     }
 
     func checkPixelLimit(_ maxPixels: Int) throws {

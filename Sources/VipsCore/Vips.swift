@@ -1,8 +1,12 @@
 import CVips
+import Foundation
 
 /// Process-wide libvips state: initialised exactly once, on first use.
 public enum Vips {
     private static let initialisation: Result<Void, VipsError> = {
+        // libvips prints decoder warnings ("error in tile 0 x 8") through GLib; they repeat what
+        // the error we raise already says. VIPS_WARNING set before vips_init silences them.
+        if getenv("VARIANT_SHOW_VIPS_WARNINGS") == nil { setenv("VIPS_WARNING", "0", 1) }
         if cvips_init("variant") != 0 {
             return .failure(VipsError.fromLibvips(.initialisationFailed, context: "vips_init"))
         }

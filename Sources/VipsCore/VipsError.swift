@@ -40,7 +40,7 @@ public struct VipsError: Error, Sendable, CustomStringConvertible, Equatable {
     }
 
     /// Builds an error from libvips's error buffer, which this reads and clears.
-    static func fromLibvips(_ code: Code, context: String?, fallback: String = "libvips failed") -> VipsError {
+    static func fromLibvips(_ code: Code, context: String?, fallback: String = "libvips failed", prefix: String? = nil) -> VipsError {
         var text = fallback
         if let raw = cvips_error_copy() {
             let copied = String(cString: raw)
@@ -49,6 +49,7 @@ public struct VipsError: Error, Sendable, CustomStringConvertible, Equatable {
                 .filter { !$0.isEmpty }
             if !lines.isEmpty { text = lines.joined(separator: "; ") }
         }
+        if let prefix { text = "\(prefix): \(text)" }
         return VipsError(code, text, context: context)
     }
 }

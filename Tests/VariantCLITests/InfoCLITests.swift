@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import VipsCore
+
+@Suite("variant info")
+struct InfoCLITests {
+    static func makeJPEG(width: Int, height: Int) throws -> Data {
+        var data = [UInt8](repeating: 0, count: width * height * 3)
+        for i in 0..<data.count { data[i] = UInt8(truncatingIfNeeded: i * 31 / 7) }
+        return try Image(pixels: PixelBuffer(width: width, height: height, bands: 3, data: data))
+            .encoded(as: .jpeg(JPEGOptions(quality: 90)))
+    }
+
+    @Test("JSON contract on a good file")
+    func json() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("photo.jpg")
+        let data = try Self.makeJPEG(width: 120, height: 80)
+        try data.write(to: path)
+        let result = try CLIRunner.run(["info", path.path, "--json"])
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty)
+        let object = try result.json()
+        #expect(object["width"] as? Int == 120)
+        #expect(object["height"] as? Int == 80)
+        #expect(object["format"] as? String == "jpeg")
+        #expect(object["bands"] as? Int == 3)
+        #expect(object["hasAlpha"] as? Bool == false)
+        #expect(object["orientation"] as? Int == 1)
+        #expect(object["hasIccProfile"] as? Bool == false)
+        #expect(object["bytes"] as? Int == data.count)
+    }
+
+    @Test("bad inputs: one line naming the file and the reason, exit 2, nothing on stdout")
+    func badInputs() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let jpeg = try Self.makeJPEG(width: 300, height: 200)
+        let png = try Image(pixels: PixelBuffer(width: 64, height: 64, bands: 3, data: [UInt8](repeating: 90, count: 64 * 64 * 3)))
+            .encoded(as: .png(PNGOptions()))
+        var bomb = Data("P5\n70000 70000\n255\n".utf8)
+        bomb.append(Data(repeating: 0, count: 64))
+        let files: [(String, Data?, String)] = [
+            ("missing.jpg", nil, "no such file"),
+            ("empty.jpg", Data(), "empty"),
+            ("truncated.jpg", jpeg.prefix(jpeg.count / 2), "cannot decode"),
+            ("truncated.png", png.prefix(png.count / 2), "cannot decode"),
+            ("random.jpg", Data((0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) }), "not an image format"),
+            ("notes.png", Data("these are not pixels\n".utf8), "not an image format"),
+            ("bomb.pgm", bomb, "over the limit"),
+        ]
+        for (name, data, reason) in files {
+            let path = dir.appendingPathComponent(name)
+            if let data { try data.write(to: path) }
+            let result = try CLIRunner.run(["info", path.path, "--json"])
+            #expect(result.status == 2, "\(name)")
+            #expect(result.stdout.isEmpty, "\(name)")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(name): \(result.stderr)")
+            #expect(result.stderr.contains(path.path), "\(name)")
+            #expect(result.stderr.contains(reason), "\(name): \(result.stderr)")
+        }
+        let directory = try CLIRunner.run(["info", dir.path])
+        #expect(directory.status == 2)
+        #expect(directory.stderr.contains("is a directory"))
+    }
+
+    @Test("usage errors exit 2 and --help exits 0")
+    func usage() throws {
+        let none = try CLIRunner.run(["info"])
+        #expect(none.status == 2)
+        let unknown = try CLIRunner.run(["info", "--no-such-flag", "x.jpg"])
+        #expect(unknown.status == 2)
+        let help = try CLIRunner.run(["info", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--json"))
+    }
+
+    @Test("every file in TestImages is described")
+    func testImages() throws {
+        let dir = CLIRunner.packageRoot.appendingPathComponent("TestImages")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .filter { ["jpg", "jpeg", "png", "webp", "avif", "gif", "tif", "tiff"].contains(($0 as NSString).pathExtension.lowercased()) }
+            .sorted()
+        #expect(files.count >= 20)
+        let result = try CLIRunner.run(["info", "--json"] + files.map { dir.appendingPathComponent($0).path })
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == files.count)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect((object?["width"] as? Int ?? 0) > 0)
+        }
+    }
+}

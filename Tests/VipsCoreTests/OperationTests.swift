@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import VipsCore
+
+@Suite("Geometry, colour and encoders")
+struct OperationTests {
+    let image: Image
+
+    init() throws {
+        image = try Image(pixels: Samples.gradient(width: 64, height: 48))
+    }
+
+    @Test("resize to an exact size corrects libvips's own rounding", arguments: [(33, 17), (1, 1), (200, 150), (64, 1)])
+    func exactResize(size: (Int, Int)) throws {
+        let out = try image.resized(toWidth: size.0, height: size.1)
+        #expect(out.width == size.0)
+        #expect(out.height == size.1)
+    }
+
+    @Test("extract area keeps the pixels of the rectangle and refuses one outside the image")
+    func extract() throws {
+        let area = try image.extractArea(left: 10, top: 5, width: 20, height: 10)
+        let pixels = try area.pixels()
+        let original = try image.pixels()
+        #expect(pixels.value(x: 0, y: 0, band: 0) == original.value(x: 10, y: 5, band: 0))
+        #expect(throws: VipsError.self) { try image.extractArea(left: 50, top: 0, width: 20, height: 10) }
+    }
+
+    @Test("embed places the image and fills with the background")
+    func embed() throws {
+        let out = try image.embed(x: 3, y: 4, width: 70, height: 60, background: [255, 0, 0])
+        let pixels = try out.pixels()
+        #expect(out.width == 70 && out.height == 60)
+        #expect([0, 1, 2].map { pixels.value(x: 0, y: 0, band: $0) } == [255, 0, 0])
+    }
+
+    @Test("rotation by multiples of 90 swaps sides; other angles enlarge the canvas")
+    func rotate() throws {
+        let quarter = try image.rotated(degrees: 90)
+        #expect(quarter.width == 48 && quarter.height == 64)
+        #expect(try image.rotated(degrees: -270).width == 48)
+        let tilted = try image.rotated(degrees: 30)
+        #expect(tilted.width > 64 && tilted.height > 48)
+    }
+
+    @Test("flatten removes alpha over the background")
+    func flatten() throws {
+        let rgba = try Image(pixels: Samples.gradient(width: 8, height: 8, bands: 4))
+        #expect(rgba.hasAlpha)
+        let flat = try rgba.flattened(background: [255, 255, 255])
+        #expect(!flat.hasAlpha)
+        #expect(flat.bands == 3)
+    }
+
+    @Test("JPEG quality changes the size; progressive and PNG8 are honoured")
+    func encoders() throws {
+        let big = try Image(pixels: Samples.gradient(width: 256, height: 256)).materialised()
+        let low = try big.encoded(as: .jpeg(JPEGOptions(quality: 20)))
+        let high = try big.encoded(as: .jpeg(JPEGOptions(quality: 95)))
+        #expect(low.count < high.count)
+        let progressive = try big.encoded(as: .jpeg(JPEGOptions(quality: 80, progressive: true)))
+        // SOF2 marks a progressive JPEG.
+        #expect(progressive.windowsContain([0xff, 0xc2]))
+        let png8 = try big.encoded(as: .png(PNGOptions(palette: true)))
+        let png24 = try big.encoded(as: .png(PNGOptions()))
+        #expect(try Image.load(data: png8).bands >= 1)
+        #expect(png8.count < png24.count)
+        let avif = try big.encoded(as: .avif(AVIFOptions(quality: 40, effort: 2)))
+        #expect(try Image.load(data: avif).format == "heif")
+        #expect(throws: VipsError.self) { try big.encoded(as: .jpeg(JPEGOptions(quality: 0))) }
+    }
+
+    @Test("grey images convert to three-band sRGB")
+    func srgb() throws {
+        let grey = try Image(pixels: Samples.gradient(width: 8, height: 8, bands: 1))
+        let rgb = try grey.toSRGB()
+        #expect(rgb.bands == 3)
+        #expect(rgb.isEightBit)
+    }
+}
+
+extension Data {
+    func windowsContain(_ needle: [UInt8]) -> Bool {
+        guard count >= needle.count else { return false }
+        let bytes = [UInt8](self)
+        for i in 0...(bytes.count - needle.count) where Array(bytes[i..<i + needle.count]) == needle { return true }
+        return false
+    }
+}
