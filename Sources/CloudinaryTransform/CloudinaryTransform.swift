@@ -1,1 +1,0 @@
-// The Cloudinary transformation language; see Transformation.swift.

@@ -1,0 +1,254 @@
+/// A diagnostic whose position is still in UTF-8 bytes; converted to characters at the end.
+struct PendingDiagnostic {
+    var severity: Diagnostic.Severity
+    var code: DiagnosticCode
+    var message: String
+    var component: Int?
+    var offset: Int
+    var length: Int
+    var suggestion: String?
+}
+
+typealias Bytes = UnsafeRawBufferPointer
+
+/// What the validator learned about one component while reading its parameters; read by the
+/// combination checks once the component ends.
+struct ComponentFacts {
+    var index = 0
+    var start = 0
+    var end = 0
+    /// Bit `n` is set when the key with raw value `n` is present.
+    var present: UInt64 = 0
+    var cropModeAcceptsAutoGravity = true
+    var cropModeRequiresAutoGravity = false
+    var cropMode: (offset: Int, length: Int)? = nil
+    var gravityIsAuto = false
+    var gravity: (offset: Int, length: Int)? = nil
+    var layerApply = false
+    var isConditionOnly = false
+    var conditionKind: ConditionKind = .none
+    var conditionOffset = 0
+    var formatAuto = false
+    var qualityAuto = false
+    /// Units of w, h, x, y: bit 0 pixels seen, bit 1 relative seen.
+    var units: UInt8 = 0
+    var firstUnit: (offset: Int, length: Int, relative: Bool)? = nil
+    var conflictingUnit: (offset: Int, length: Int)? = nil
+
+    enum ConditionKind { case none, condition, elseBranch, end }
+
+    @inline(__always) func has(_ key: ParameterKey) -> Bool { present & (1 << UInt64(key.rawValue)) != 0 }
+}
+
+/// Splits a transformation into components and parameters on its UTF-8 bytes, and runs the
+/// validator on each parameter as it goes (one pass, no intermediate arrays of substrings).
+struct TransformationParser {
+    let bytes: Bytes
+    let context: ValidationContext
+    var diagnostics: [PendingDiagnostic] = []
+    var components: [Component] = []
+    var conditionalDepth = 0
+    var openConditionOffset = 0
+    var previousWasInlineCondition = false
+    var layerOpen = false
+    var declaredVariables: [String] = []
+    var hasError = false
+    /// Positions of each parameter key in the current component, for duplicate detection.
+    var keyPositions = [(offset: Int, length: Int)](repeating: (0, 0), count: ParameterKey.allCases.count)
+
+    init(bytes: UnsafeBufferPointer<UInt8>, context: ValidationContext) {
+        self.bytes = UnsafeRawBufferPointer(bytes)
+        self.context = context
+    }
+
+    mutating func run(input: String) -> ParseResult {
+        let n = bytes.count
+        if n == 0 {
+            report(.error, .emptyComponent, "the transformation is empty", component: nil, offset: 0, length: 0)
+            return finish(input: input)
+        }
+        var componentIndex = 0
+        var componentStart = 0
+        var i = 0
+        // Components split on `/`, except inside a `!quoted!` string.
+        while i <= n {
+            if i < n {
+                let c = bytes[i]
+                if c == UInt8(ascii: "!"), let close = quoteEnd(openingAt: i) {
+                    i = close + 1
+                    continue
+                }
+                if c != UInt8(ascii: "/") {
+                    i += 1
+                    continue
+                }
+            }
+            readComponent(index: componentIndex, start: componentStart, end: i)
+            componentIndex += 1
+            componentStart = i + 1
+            i += 1
+        }
+        if conditionalDepth > 0 {
+            report(
+                .error, .unbalancedConditional, "if_ has no matching if_end", component: nil,
+                offset: openConditionOffset, length: 2, suggestion: nil)
+        }
+        return finish(input: input)
+    }
+
+    /// A `!` right after `_`, `:` or at the start of a value opens a quoted string that ends at the
+    /// next `!`; separators inside it do not split.
+    @inline(__always)
+    func quoteEnd(openingAt i: Int) -> Int? {
+        guard i > 0 else { return nil }
+        let previous = bytes[i - 1]
+        guard previous == UInt8(ascii: "_") || previous == UInt8(ascii: ":") else { return nil }
+        var j = i + 1
+        while j < bytes.count {
+            if bytes[j] == UInt8(ascii: "!") { return j }
+            j += 1
+        }
+        return nil
+    }
+
+    mutating func readComponent(index: Int, start: Int, end: Int) {
+        if start == end {
+            report(
+                .error, .emptyComponent, "empty component (nothing between two '/' or at either end)",
+                component: index, offset: start, length: 0)
+            return
+        }
+        var facts = ComponentFacts()
+        facts.index = index
+        facts.start = start
+        facts.end = end
+        var parameters: [Parameter] = []
+        parameters.reserveCapacity(6)
+        var parameterStart = start
+        var i = start
+        while i <= end {
+            if i < end {
+                let c = bytes[i]
+                if c == UInt8(ascii: "!"), let close = quoteEnd(openingAt: i), close < end {
+                    i = close + 1
+                    continue
+                }
+                if c != UInt8(ascii: ",") {
+                    i += 1
+                    continue
+                }
+            }
+            if parameterStart == i {
+                report(
+                    .error, .emptyParameter, "empty parameter (nothing between two ',' or at either end)",
+                    component: index, offset: i, length: 0)
+            } else if let parameter = readParameter(start: parameterStart, end: i, facts: &facts) {
+                parameters.append(parameter)
+            }
+            parameterStart = i + 1
+            i += 1
+        }
+        checkCombinations(&facts)
+        components.append(Component(parameters: parameters, sourceOffset: start))
+    }
+
+    mutating func readParameter(start: Int, end: Int, facts: inout ComponentFacts) -> Parameter? {
+        var underscore = start
+        while underscore < end, bytes[underscore] != UInt8(ascii: "_") { underscore += 1 }
+        let keyBytes = Bytes(rebasing: bytes[start..<underscore])
+        let key = String(decoding: keyBytes, as: UTF8.self)
+        guard underscore < end - 1 else {
+            let whole = String(decoding: Bytes(rebasing: bytes[start..<end]), as: UTF8.self)
+            if underscore == end, ParameterKey(bytes: keyBytes) == nil, !key.hasPrefix("$") {
+                reportUnknownKey(key, value: "", component: facts.index, offset: start, length: end - start)
+            } else {
+                report(
+                    .error, .missingValue, "'\(whole)' has no value (expected \(key)_<value>)",
+                    component: facts.index, offset: start, length: end - start)
+            }
+            return nil
+        }
+        let valueStart = underscore + 1
+        let valueBytes = Bytes(rebasing: bytes[valueStart..<end])
+        let rawValue = String(decoding: valueBytes, as: UTF8.self)
+        if let parameterKey = ParameterKey(bytes: keyBytes) {
+            let bit: UInt64 = 1 << UInt64(parameterKey.rawValue)
+            if facts.present & bit != 0 {
+                let first = keyPositions[Int(parameterKey.rawValue)]
+                let firstText = String(decoding: Bytes(rebasing: bytes[first.offset..<(first.offset + first.length)]), as: UTF8.self)
+                report(
+                    .error, .duplicateParameter,
+                    "\(key) appears twice in component \(facts.index) (first as \(firstText))",
+                    component: facts.index, offset: start, length: end - start)
+            }
+            facts.present |= bit
+            keyPositions[Int(parameterKey.rawValue)] = (start, end - start)
+            checkValue(parameterKey, valueBytes, valueOffset: valueStart, parameterOffset: start, facts: &facts)
+        } else if keyBytes.count > 0, keyBytes[0] == UInt8(ascii: "$") {
+            checkVariableDeclaration(
+                name: keyBytes, key: key, value: valueBytes, valueOffset: valueStart, parameterOffset: start,
+                facts: &facts)
+        } else {
+            reportUnknownKey(key, value: rawValue, component: facts.index, offset: start, length: underscore - start)
+        }
+        return Parameter(key: key, rawValue: rawValue, sourceOffset: start)
+    }
+
+    mutating func report(
+        _ severity: Diagnostic.Severity, _ code: DiagnosticCode, _ message: String, component: Int?, offset: Int,
+        length: Int, suggestion: String? = nil
+    ) {
+        if severity == .error { hasError = true }
+        diagnostics.append(
+            PendingDiagnostic(
+                severity: severity, code: code, message: message, component: component, offset: offset,
+                length: length, suggestion: suggestion))
+    }
+
+    mutating func reportUnknownKey(_ key: String, value: String, component: Int, offset: Int, length: Int) {
+        var suggestion: String? = nil
+        if let spec = ParameterTable.all.first(where: { $0.sdkOption == key || $0.name == key }) {
+            suggestion = spec.key.text + "_" + value
+        } else if let best = Suggest.closest(to: key, among: ParameterTable.keyTexts) {
+            suggestion = best + "_" + value
+        }
+        report(
+            .error, .unknownParameter, "unknown parameter '\(key)'", component: component, offset: offset,
+            length: max(length, 1), suggestion: suggestion)
+    }
+
+    /// Converts byte offsets to character offsets (only needed for non-ASCII input).
+    mutating func finish(input: String) -> ParseResult {
+        var isASCII = true
+        if !diagnostics.isEmpty {
+            for b in bytes where b >= 0x80 {
+                isASCII = false
+                break
+            }
+        }
+        var out: [Diagnostic] = []
+        out.reserveCapacity(diagnostics.count)
+        for d in diagnostics {
+            var offset = d.offset
+            var length = d.length
+            if !isASCII {
+                let utf8 = input.utf8
+                let startIndex = utf8.index(utf8.startIndex, offsetBy: d.offset)
+                let endIndex = utf8.index(startIndex, offsetBy: d.length)
+                offset = input.distance(from: input.startIndex, to: startIndex)
+                length = input.distance(from: startIndex, to: endIndex)
+            }
+            out.append(
+                Diagnostic(
+                    severity: d.severity, code: d.code, message: d.message, component: d.component, offset: offset,
+                    length: length, suggestion: d.suggestion))
+        }
+        let transformation = hasError ? nil : Transformation(components: components)
+        return ParseResult(transformation: transformation, diagnostics: out)
+    }
+
+    @inline(__always)
+    func text(_ offset: Int, _ length: Int) -> String {
+        String(decoding: Bytes(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
+    }
+}

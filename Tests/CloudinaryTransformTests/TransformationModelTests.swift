@@ -1,0 +1,56 @@
+import CloudinaryTransform
+import Testing
+
+@Suite("Transformation model")
+struct TransformationModelTests {
+    @Test func splitsComponentsAndParameters() throws {
+        let t = try Transformation(parsing: "w_800,c_fill,g_auto,h_450/q_auto,f_auto")
+        #expect(t.components.count == 2)
+        #expect(t.components[0].parameters.map(\.key) == ["w", "c", "g", "h"])
+        #expect(t.components[0].first("c")?.rawValue == "fill")
+        #expect(t.components[1].first("f")?.rawValue == "auto")
+        #expect(t.components[1].first("w") == nil)
+        #expect(t.description == "w_800,c_fill,g_auto,h_450/q_auto,f_auto")
+    }
+
+    @Test func keepsValueTextAsWritten() throws {
+        let pixels = try Transformation(parsing: "w_1")
+        let relative = try Transformation(parsing: "w_1.0")
+        #expect(pixels != relative)
+        #expect(pixels.components[0].first("w")?.value == .integer(1))
+        #expect(relative.components[0].first("w")?.value == .decimal(1.0))
+        #expect(try Transformation(parsing: "w_100,dpr_2.0").canonicalDescription == "dpr_2.0,w_100")
+        #expect(try Transformation(parsing: "w_100,dpr_2").canonicalDescription == "dpr_2,w_100")
+    }
+
+    @Test func keyIsTextBeforeFirstUnderscore() throws {
+        let t = try Transformation(parsing: "if_w_gt_400,$foo_300,c_scale,w_$foo/if_end")
+        let c = t.components[0]
+        #expect(c.first("if")?.rawValue == "w_gt_400")
+        #expect(c.first("$foo")?.rawValue == "300")
+        #expect(c.first("w")?.value == .variable("$foo"))
+        #expect(t.components[1].first("if")?.rawValue == "end")
+    }
+
+    @Test func canonicalOrderIfThenVariablesThenKeys() throws {
+        let t = try Transformation(parsing: "w_$b,c_scale,$b_20,$a_10,if_w_gt_400/if_end")
+        #expect(t.canonicalDescription == "if_w_gt_400,$a_10,$b_20,c_scale,w_$b/if_end")
+    }
+
+    @Test func underscoreSortsBeforeLetters() throws {
+        let t = try Transformation(parsing: "fps_24,fn_wasm:x.wasm,fl_lossy,f_auto,eo_5,e_sepia,q_80,dpr_2.0,w_10")
+        #expect(t.canonicalDescription == "dpr_2.0,e_sepia,eo_5,f_auto,fl_lossy,fn_wasm:x.wasm,fps_24,q_80,w_10")
+    }
+
+    @Test func tableIsInKeyOrder() {
+        #expect(ParameterTable.all.map(\.key) == ParameterKey.allCases)
+        #expect(ParameterKey.allCases.map(\.text) == ParameterKey.allCases.map(\.text).sorted())
+        for key in ParameterKey.allCases { #expect(ParameterKey(key.text) == key) }
+    }
+
+    @Test func quotedStringsDoNotSplit() throws {
+        let t = try Transformation(parsing: "$title_!Hello, world!,c_scale,w_100")
+        #expect(t.components.count == 1)
+        #expect(t.components[0].first("$title")?.rawValue == "!Hello, world!")
+    }
+}
