@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "CloudinaryTransform", targets: ["CloudinaryTransform"]),
         .library(name: "VariantEngine", targets: ["VariantEngine"]),
+        // The safe libvips layer, for the benchmark suite's peers and callers that need raw operations.
+        .library(name: "VipsCore", targets: ["VipsCore"]),
         .executable(name: "variant", targets: ["VariantCLI"]),
     ],
     dependencies: [

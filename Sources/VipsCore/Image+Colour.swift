@@ -27,6 +27,13 @@ extension Image {
         return image
     }
 
+    /// Converts the pixel values to the sRGB colour space (3 bands, or 4 with alpha) without
+    /// reading any embedded profile: for images already in sRGB or derived from sRGB
+    /// (a greyscale made from sRGB pixels, say).
+    public func colourspaceSRGB() throws -> Image {
+        try apply("colourspace srgb") { cvips_colourspace(pointer, $0, Int32(VIPS_INTERPRETATION_sRGB.rawValue)) }
+    }
+
     /// Converts to single-band (or grey + alpha) luminance.
     public func grayscale() throws -> Image {
         try apply("colourspace b-w") { cvips_colourspace(pointer, $0, Int32(VIPS_INTERPRETATION_B_W.rawValue)) }
