@@ -123,6 +123,6 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Codable, Exp
     public static let formatQualityTogether: DiagnosticCode = "format-quality-together"
     /// A value that is legal but has no effect or is probably a mistake.
     public static let suspiciousValue: DiagnosticCode = "suspicious-value"
-    /// A layer (`l_`/`u_`) never closed by `fl_layer_apply`.
-    public static let unclosedLayer: DiagnosticCode = "unclosed-layer"
+    /// `fl_layer_apply` with no layer (`l_`/`u_`) opened before it.
+    public static let layerApplyWithoutLayer: DiagnosticCode = "layer-apply-without-layer"
 }

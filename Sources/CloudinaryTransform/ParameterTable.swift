@@ -59,7 +59,7 @@ public enum ParameterTable {
              "8000 | 11025 | 16000 | 22050 | 32000 | 37800 | 44056 | 44100 | 47250 | 48000 | 88200 | 96000 | 176400 | 192000 | iaf",
              media: .video, examples: ["af_44100"]),
         spec(.ar, "aspect ratio", "aspect_ratio", .aspectRatio, "<w>:<h> | decimal | expression", range: 0.000_001...1e9,
-             qualifies: [.c, .l, .u], combinations: "qualifies a crop; needs w or h or a crop mode",
+             qualifies: [.c, .l, .u, .w, .h], combinations: "qualifies a crop or resize",
              examples: ["ar_16:9", "ar_1.5"]),
         spec(.b, "background", "background", .background,
              "colour | auto[:border|predominant|border_contrast|predominant_contrast|…_gradient[:n[:dir]]] | blurred[:intensity[:brightness]] | gen_fill[:…]",
@@ -83,7 +83,7 @@ public enum ParameterTable {
         spec(.dn, "density", "density", .integer, "dpi for vector and PDF sources", range: 1...1e6, media: .image,
              examples: ["dn_300"]),
         spec(.dpr, "device pixel ratio", "dpr", .dpr, "positive decimal | auto", range: 0.000_001...1e6,
-             qualifies: [.w, .h, .l, .u], combinations: "needs w or h (or a layer) in its component",
+             combinations: "needs w or h in its component (or a layer or named transformation)",
              examples: ["dpr_2.0", "dpr_auto"]),
         spec(.du, "duration", "duration", .duration, "seconds | <n>p (percent) | expression", range: 0...1e9, media: .video,
              examples: ["du_10", "du_35p"]),
@@ -100,7 +100,7 @@ public enum ParameterTable {
              examples: ["fps_24-30", "fps_25"]),
         spec(.g, "gravity", "gravity", .gravity,
              "compass | xy_center | face[s][:center] | custom[:face…] | auto[:subject|classic|<focal>[_<weight>|_avoid]…] | ocr_text …",
-             qualifies: [.c, .l, .u, .x, .y, .e, .r], combinations: "auto only with a crop mode that accepts it; not for layer placement",
+             qualifies: [.c, .l, .u, .x, .y, .e, .r, .fl], combinations: "auto only with a crop mode that accepts it; not for layer placement",
              docs: "Automatic gravity for image crops", examples: ["g_auto", "g_north_east", "g_auto:face"]),
         spec(.h, "height", "height", .size, "int px | decimal (relative) | oh | expression", range: 0...1e9,
              examples: ["h_300", "h_0.5"]),
@@ -135,9 +135,9 @@ public enum ParameterTable {
              examples: ["vs_2.5s", "vs_10"]),
         spec(.w, "width", "width", .size, "int px | decimal (relative) | ow | auto[:step[:max]] | expression", range: 0...1e9,
              examples: ["w_400", "w_0.5"]),
-        spec(.x, "x", "x", .coordinate, "px | decimal (relative) | expression", qualifies: [.c, .l, .u, .e, .g],
+        spec(.x, "x", "x", .coordinate, "px | decimal (relative) | expression", qualifies: [.c, .l, .u, .e, .g, .fl],
              examples: ["x_10", "x_-5"]),
-        spec(.y, "y", "y", .coordinate, "px | decimal (relative) | expression", qualifies: [.c, .l, .u, .e, .g],
+        spec(.y, "y", "y", .coordinate, "px | decimal (relative) | expression", qualifies: [.c, .l, .u, .e, .g, .fl],
              examples: ["y_10", "y_0.2"]),
         spec(.z, "zoom", "zoom", .zoom, "positive decimal factor", range: 0.000_001...1e4, qualifies: [.c, .l, .u],
              examples: ["z_1.5"]),
@@ -146,6 +146,25 @@ public enum ParameterTable {
     /// The declaration for `key`.
     @inline(__always)
     public static func spec(_ key: ParameterKey) -> ParameterSpec { all[Int(key.rawValue)] }
+
+    /// Bit set of the keys that are qualifiers (their `qualifies` list is not empty).
+    static let qualifierKeys: UInt64 = all.reduce(0) { $1.qualifies.isEmpty ? $0 : $0 | (1 << UInt64($1.key.rawValue)) }
+    /// For each key, the bit set of the keys it qualifies.
+    static let qualifierMasks: [UInt64] = all.map { $0.qualifies.reduce(0) { $0 | (1 << UInt64($1.rawValue)) } }
+
+    /// Documented ranges of the first argument of effects that take a number ("Transformation URL
+    /// API reference", e section).
+    public static let effectRanges: [String: ClosedRange<Double>] = [
+        "sepia": 1...100, "blur": 1...2000, "blur_faces": 1...2000, "blur_region": 1...2000,
+        "pixelate": 1...200, "pixelate_faces": 1...200, "pixelate_region": 1...200,
+        "brightness": -99...100, "contrast": -100...100, "saturation": -100...100, "vibrance": -100...100,
+        "hue": -100...100, "gamma": -50...150, "sharpen": 1...2000, "unsharp_mask": 1...2000,
+        "vignette": 0...100, "oil_paint": 0...100, "noise": 0...100, "auto_brightness": 0...100,
+        "auto_color": 0...100, "auto_contrast": 0...100, "red": -100...100, "green": -100...100,
+        "blue": -100...100, "grayscale": 0...100, "negate": 0...100, "colorize": 0...100, "tint": 0...100,
+        "cartoonify": 0...100, "fill_light": -100...100, "improve": 0...100, "trim": 0...100,
+        "make_transparent": 0...100, "shadow": 0...100, "redeye": 0...100, "adv_redeye": 0...100,
+    ]
 
     /// Every documented key's text, for suggestions.
     static let keyTexts: [String] = ParameterKey.allCases.map(\.text)

@@ -28,6 +28,7 @@ struct ComponentFacts {
     var isConditionOnly = false
     var conditionKind: ConditionKind = .none
     var conditionOffset = 0
+    var parameterCount = 0
     var formatAuto = false
     var qualityAuto = false
     /// Units of w, h, x, y: bit 0 pixels seen, bit 1 relative seen.
@@ -51,7 +52,8 @@ struct TransformationParser {
     var openConditionOffset = 0
     var previousWasInlineCondition = false
     var layerOpen = false
-    var declaredVariables: [String] = []
+    var declaredInComponent: [String] = []
+    var openLayers = 0
     var hasError = false
     /// Positions of each parameter key in the current component, for duplicate detection.
     var keyPositions = [(offset: Int, length: Int)](repeating: (0, 0), count: ParameterKey.allCases.count)
@@ -168,6 +170,7 @@ struct TransformationParser {
             }
             return nil
         }
+        facts.parameterCount += 1
         let valueStart = underscore + 1
         let valueBytes = Bytes(rebasing: bytes[valueStart..<end])
         let rawValue = String(decoding: valueBytes, as: UTF8.self)

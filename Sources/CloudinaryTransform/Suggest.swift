@@ -2,11 +2,13 @@
 /// substitutions and transpositions of neighbours each cost 1).
 public enum Suggest {
     /// The candidate closest to `word`, when it is close enough to be a likely typo: at most one
-    /// edit for words of up to 4 characters, two up to 8, three beyond. Ties go to the earlier candidate.
+    /// edit for words of up to 4 characters, two up to 8, three beyond. Among equally close
+    /// candidates the one sharing the longest prefix with `word` wins (typos are rarely in the
+    /// first letters), then the earlier one.
     ///
     /// ```swift
-    /// Suggest.closest(to: "fil", among: ["fit", "fill", "pad"])   // "fit" (first of the ties at distance 1)
-    /// Suggest.closest(to: "fil", among: ["fill", "fit"])           // "fill"
+    /// Suggest.closest(to: "fil", among: ["fit", "fill", "pad"])   // "fill"
+    /// Suggest.closest(to: "wd", among: ["d", "w"])                 // "w"
     /// ```
     public static func closest(to word: String, among candidates: [String]) -> String? {
         let a = Array(word.utf8)
@@ -14,13 +16,18 @@ public enum Suggest {
         let limit = a.count <= 4 ? 1 : (a.count <= 8 ? 2 : 3)
         var best: String? = nil
         var bestDistance = limit + 1
+        var bestPrefix = -1
         for candidate in candidates {
             let b = Array(candidate.utf8)
-            if abs(b.count - a.count) >= bestDistance { continue }
+            if abs(b.count - a.count) > bestDistance { continue }
             let d = distance(a, b)
-            if d < bestDistance && d > 0 {
+            guard d > 0, d <= limit, d <= bestDistance else { continue }
+            var prefix = 0
+            while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
+            if d < bestDistance || prefix > bestPrefix {
                 best = candidate
                 bestDistance = d
+                bestPrefix = prefix
             }
         }
         return best

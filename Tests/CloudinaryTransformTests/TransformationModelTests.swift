@@ -24,17 +24,17 @@ struct TransformationModelTests {
     }
 
     @Test func keyIsTextBeforeFirstUnderscore() throws {
-        let t = try Transformation(parsing: "if_w_gt_400,$foo_300,c_scale,w_$foo/if_end")
+        let t = try Transformation(parsing: "if_w_gt_400,$foo_300,c_scale,w_$foo/if_else,c_scale,w_10")
         let c = t.components[0]
         #expect(c.first("if")?.rawValue == "w_gt_400")
         #expect(c.first("$foo")?.rawValue == "300")
         #expect(c.first("w")?.value == .variable("$foo"))
-        #expect(t.components[1].first("if")?.rawValue == "end")
+        #expect(t.components[1].first("if")?.rawValue == "else")
     }
 
     @Test func canonicalOrderIfThenVariablesThenKeys() throws {
-        let t = try Transformation(parsing: "w_$b,c_scale,$b_20,$a_10,if_w_gt_400/if_end")
-        #expect(t.canonicalDescription == "if_w_gt_400,$a_10,$b_20,c_scale,w_$b/if_end")
+        let t = try Transformation(parsing: "w_$b,c_scale,$b_20,$a_10,if_w_gt_400")
+        #expect(t.canonicalDescription == "if_w_gt_400,$a_10,$b_20,c_scale,w_$b")
     }
 
     @Test func underscoreSortsBeforeLetters() throws {
