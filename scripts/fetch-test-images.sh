@@ -93,11 +93,11 @@ orient() { cp "$1" "$OUT/$2"; chmod 644 "$OUT/$2"
 # --- people and faces ----------------------------------------------------------
 copy   "$MPL/grace_hopper.jpg"        people-portrait-grace-hopper.jpg
 tojpeg "$SKI/astronaut.png"           people-astronaut.jpg
-copy   "$KPA/bar55.jpg"               people-group-four-bar.jpg
+copy   "$KPA/bar55.jpg"               people-group-bar-crowd.jpg
 copy   "$KPA/bar55_2.jpg"             people-couple-bar.jpg
 copy   "$KPA/qt-logo.jpg"             people-group-three-tattoos.jpg
 copy   "$KPA/cold_water.jpg"          people-beach-small-faces.jpg
-copy   "$KPA/anne_helene.jpg"         people-beach-woman-offcentre.jpg
+copy   "$KPA/anne_helene.jpg"         people-beach-woman-sitting.jpg
 copy   "$KPA/jesper.jpg"              people-face-closeup.jpg
 orient "$KPA/wayne.jpg"               people-pool-exif-orientation-6.jpg 6
 orient "$KPA/grand_canyon_1.jpg"      people-couple-canyon-exif-orientation-3.jpg 3
@@ -129,7 +129,7 @@ copy   "$SKI/page.png"                          text-page-scan.png
 # --- landscapes and architecture ------------------------------------------------
 copy   "$PWW/EveningGlow/contents/images/2560x1600.jpg"   landscape-lake-boats.jpg
 copy   "$L16/aitzgorri_by_Aitzol_Berasategi.jpg"           landscape-mountain-meadow.jpg
-crop   "$L16/picosdeeuropa_by_Aitzol_Berasategi.jpg"       landscape-very-wide.jpg 0 440 3264 760
+crop   "$L16/picosdeeuropa_by_Aitzol_Berasategi.jpg"       landscape-very-wide.jpg 0 300 3264 760
 copy   "$SKL/china.jpg"                                    architecture-temple.jpg
 copy   "$PWW/Grey/contents/images/2560x1600.jpg"          architecture-facade.jpg
 
