@@ -13,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // libvips through pkg-config; the shim wraps the variadic C calls in fixed-argument ones.
@@ -26,7 +28,11 @@ let package = Package(
         .target(name: "CloudinaryTransform"),
         .target(
             name: "VariantEngine",
-            dependencies: ["CloudinaryTransform", "VipsCore"],
+            dependencies: [
+                "CloudinaryTransform", "VipsCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             resources: [.copy("Resources")]
         ),
         .executableTarget(
