@@ -1,0 +1,277 @@
+import Foundation
+
+/// A `w_`/`h_` value, classified by how it was written (§1.1).
+enum Length: Hashable {
+    /// An integer: pixels, multiplied by the delivery's dpr (R6).
+    case pixels(Int)
+    /// A decimal: a multiple of the component's input side (`w_0.5`, `w_1.0`).
+    case relative(Double)
+    /// `iw`, `ih` or an arithmetic expression: pixels, not multiplied by dpr.
+    case absolute(Double)
+
+    var isDecimal: Bool {
+        if case .relative = self { return true }
+        return false
+    }
+
+    /// The length in pixels for an input side of `side` (R1).
+    func pixels(side: Int, dpr: Double) -> Int {
+        switch self {
+        case .pixels(let n): return Rounding.pixels(Double(n) * dpr)
+        case .relative(let f): return Rounding.pixels(f * Double(side))
+        case .absolute(let v): return Rounding.pixels(v)
+        }
+    }
+}
+
+/// An `x_`/`y_` value (§1.5): whole pixels, or a fraction of the side it is measured along.
+enum Coordinate: Hashable {
+    case pixels(Int)
+    case fraction(Double)
+
+    var isDecimal: Bool {
+        if case .fraction = self { return true }
+        return false
+    }
+
+    func pixels(side: Int) -> Int {
+        switch self {
+        case .pixels(let n): return n
+        case .fraction(let f): return Rounding.offset(f * Double(side))
+        }
+    }
+}
+
+/// An aspect ratio kept as a fraction so `ar_16:9` divides exactly.
+struct AspectRatio: Hashable {
+    var numerator: Double
+    var denominator: Double
+    var value: Double { numerator / denominator }
+}
+
+/// The crop/resize modes (§2).
+enum CropMode: String, CaseIterable {
+    case scale, fit, limit, mfit, fill, lfill, fill_pad, crop, thumb, auto, auto_pad, pad, lpad, mpad
+    case imagga_scale, imagga_crop
+}
+
+/// One `a_` item (§5).
+enum AngleItem: Hashable {
+    case degrees(Double)
+    case autoRight, autoLeft, ignore, hflip, vflip
+}
+
+/// What the geometry reads from one component.
+struct ComponentSpec {
+    var index: Int
+    var mode: CropMode?
+    var width: Length?
+    var height: Length?
+    var aspectRatio: AspectRatio?
+    var gravity: String?
+    var x: Coordinate?
+    var y: Coordinate?
+    var zoom: Double?
+    var dpr: Double?
+    var dprAuto = false
+    var flags: Set<String> = []
+    var angles: [AngleItem] = []
+    var effects: [String] = []
+    var background: String?
+    var isLayerStart = false
+    var condition: String?
+    var namedTransformation: String?
+    var widthAuto = false
+
+    var ignoresAspectRatio: Bool { flags.contains("ignore_aspect_ratio") }
+    var isLayerApply: Bool { flags.contains("layer_apply") }
+    var hasSize: Bool { width != nil || height != nil }
+}
+
+/// Reads `ComponentSpec`s from key/value pairs, with the `$variables` declared so far.
+struct ComponentReader {
+    /// The original (upright) source, for `iw`/`ih`.
+    var original: Size
+    var variables: [String: String] = [:]
+
+    private func error(_ index: Int, _ key: String, expected: String, _ value: String) -> GeometryError {
+        GeometryError(
+            code: "invalid-value", message: "Expected \(expected) for \(key) but received '\(value)'",
+            component: index, key: key)
+    }
+
+    /// Reads one component. `input` is the size entering it (for `w`/`h` in expressions).
+    mutating func read(_ parameters: [GeometryParameter], index: Int, input: Size) throws -> ComponentSpec {
+        var spec = ComponentSpec(index: index)
+        // Declarations first, so `$w_300,w_$w` works within one component as across components.
+        for parameter in parameters where parameter.key.hasPrefix("$") && parameter.key.count > 1 {
+            variables[String(parameter.key.dropFirst())] = substitute(parameter.rawValue)
+        }
+        for parameter in parameters {
+            let key = parameter.key
+            let value = substitute(parameter.rawValue)
+            switch key {
+            case "c":
+                guard let mode = CropMode(rawValue: value) else {
+                    throw error(index, key, expected: "a crop mode (\(CropMode.allCases.map(\.rawValue).joined(separator: ", ")))", value)
+                }
+                spec.mode = mode
+            case "w", "h":
+                if key == "w", value.hasPrefix("auto") {
+                    spec.widthAuto = true
+                    continue
+                }
+                let length = try readLength(value, key: key, index: index, input: input)
+                if key == "w" { spec.width = length } else { spec.height = length }
+            case "ar":
+                spec.aspectRatio = try readAspectRatio(value, index: index)
+            case "g":
+                spec.gravity = value
+            case "x", "y":
+                let coordinate = try readCoordinate(value, key: key, index: index)
+                if key == "x" { spec.x = coordinate } else { spec.y = coordinate }
+            case "z":
+                guard let zoom = Double(value), zoom > 0, zoom.isFinite else {
+                    throw error(index, key, expected: "a positive zoom factor", value)
+                }
+                spec.zoom = zoom
+            case "dpr":
+                if value == "auto" {
+                    spec.dprAuto = true
+                } else {
+                    guard let dpr = Double(value), dpr > 0, dpr.isFinite else {
+                        throw error(index, key, expected: "a positive number or auto", value)
+                    }
+                    spec.dpr = dpr
+                }
+            case "fl":
+                for flag in value.split(separator: ".") {
+                    spec.flags.insert(String(flag.split(separator: ":", maxSplits: 1).first ?? flag))
+                }
+            case "a":
+                spec.angles += try value.split(separator: ".").map { item in
+                    switch item {
+                    case "auto_right": return .autoRight
+                    case "auto_left": return .autoLeft
+                    case "ignore": return .ignore
+                    case "hflip": return .hflip
+                    case "vflip": return .vflip
+                    default:
+                        guard let degrees = Double(item), degrees.isFinite else {
+                            throw error(index, key, expected: "degrees, auto_right, auto_left, ignore, hflip or vflip", String(item))
+                        }
+                        return .degrees(degrees)
+                    }
+                }
+            case "e":
+                spec.effects.append(value)
+            case "b":
+                spec.background = value
+            case "l", "u":
+                spec.isLayerStart = true
+            case "if":
+                spec.condition = value
+            case "t":
+                spec.namedTransformation = value
+            default:
+                continue
+            }
+        }
+        return spec
+    }
+
+    /// Replaces a whole-value `$name` by the variable's text.
+    private func substitute(_ value: String) -> String {
+        var value = value
+        var depth = 0
+        while value.hasPrefix("$"), let text = variables[String(value.dropFirst())], depth < 8 {
+            value = text
+            depth += 1
+        }
+        return value
+    }
+
+    private func readLength(_ value: String, key: String, index: Int, input: Size) throws -> Length {
+        if let n = Int(value) {
+            guard n > 0 else { throw error(index, key, expected: "a positive size", value) }
+            return .pixels(n)
+        }
+        if value.contains("."), let f = Double(value), value.allSatisfy({ $0.isNumber || $0 == "." }) {
+            guard f > 0 else { throw error(index, key, expected: "a positive size", value) }
+            return .relative(f)
+        }
+        if let v = evaluate(value, input: input), v > 0 {
+            return .absolute(v)
+        }
+        throw error(index, key, expected: "pixels, a decimal multiple of the input, iw, ih or an expression", value)
+    }
+
+    private func readCoordinate(_ value: String, key: String, index: Int) throws -> Coordinate {
+        if let n = Int(value) { return .pixels(n) }
+        if value.contains("."), let f = Double(value), f.isFinite { return .fraction(f) }
+        if let v = evaluate(value, input: original) { return .pixels(Rounding.offset(v)) }
+        throw error(index, key, expected: "pixels or a decimal fraction", value)
+    }
+
+    private func readAspectRatio(_ value: String, index: Int) throws -> AspectRatio {
+        let parts = value.split(separator: ":", omittingEmptySubsequences: false)
+        if parts.count == 2, let n = Double(parts[0]), let d = Double(parts[1]), n > 0, d > 0 {
+            return AspectRatio(numerator: n, denominator: d)
+        }
+        if parts.count == 1, let r = Double(value), r > 0, r.isFinite {
+            return AspectRatio(numerator: r, denominator: 1)
+        }
+        throw error(index, "ar", expected: "an aspect ratio such as 16:9 or 1.5", value)
+    }
+
+    /// Evaluates `iw`, `ih`, `iar`, `w`, `h`, `ar`, numbers and `$variables` joined by
+    /// `add sub mul div mod pow` (`iw_mul_0.5`), with the usual precedence. Nil if not that.
+    func evaluate(_ text: String, input: Size) -> Double? {
+        let tokens = text.split(separator: "_").map(String.init)
+        guard tokens.count % 2 == 1 else { return nil }
+        func operand(_ token: String) -> Double? {
+            switch token {
+            case "iw": return Double(original.width)
+            case "ih": return Double(original.height)
+            case "iar": return Double(original.width) / Double(original.height)
+            case "w": return Double(input.width)
+            case "h": return Double(input.height)
+            case "ar": return Double(input.width) / Double(input.height)
+            default:
+                if token.hasPrefix("$"), let text = variables[String(token.dropFirst())] {
+                    return text.contains("_") ? nil : Double(text)
+                }
+                return Double(token)
+            }
+        }
+        // Two passes: mul/div/mod/pow, then add/sub.
+        var values: [Double] = []
+        var pending: [String] = []
+        guard let first = operand(tokens[0]) else { return nil }
+        values.append(first)
+        var i = 1
+        while i < tokens.count {
+            guard let rhs = operand(tokens[i + 1]) else { return nil }
+            switch tokens[i] {
+            case "mul": values[values.count - 1] *= rhs
+            case "div":
+                guard rhs != 0 else { return nil }
+                values[values.count - 1] /= rhs
+            case "mod":
+                guard rhs != 0 else { return nil }
+                values[values.count - 1] = values[values.count - 1].truncatingRemainder(dividingBy: rhs)
+            case "pow": values[values.count - 1] = pow(values[values.count - 1], rhs)
+            case "add", "sub":
+                pending.append(tokens[i])
+                values.append(rhs)
+            default: return nil
+            }
+            i += 2
+        }
+        var result = values[0]
+        for (op, value) in zip(pending, values.dropFirst()) {
+            result = op == "add" ? result + value : result - value
+        }
+        return result.isFinite ? result : nil
+    }
+}

@@ -1,0 +1,310 @@
+import Foundation
+
+/// Resolves Cloudinary crop/resize geometry offline: from a source size and a transformation to
+/// the explicit steps a renderer executes and the rectangle of the source that stays visible.
+///
+/// The rules are those of `cloudinary-geometry.md` (its §7 "Canonical algorithm") with the
+/// readings of `cloudinary-geometry-ambiguities.md`: rounding half up and at least 1 px (R1),
+/// floor centring (R7), `dpr` as a delivery-wide multiplier of absolute `w`/`h` (R6), decimals
+/// relative to the component's input, `iw`/`ih` to the original.
+public enum Geometry {
+    /// Resolves the geometry of a transformation given as components of key/value pairs.
+    ///
+    /// - Parameters:
+    ///   - source: The image size as stored, before EXIF orientation (what a decoder's header
+    ///     reports). If you only have the upright size (`variant info`'s width and height),
+    ///     pass it with orientation 1.
+    ///   - orientation: The EXIF orientation (1–8); applied first unless the transformation
+    ///     contains `a_ignore`.
+    ///   - components: The transformation's components, each a list of key/value pairs.
+    ///   - resolver: Face boxes, custom coordinates and `g_auto` windows; nil means none known
+    ///     (face/custom gravities then take their documented fallbacks and `g_auto` stays
+    ///     unresolved).
+    /// - Returns: The steps, output size, visible source rectangle, padding and notes.
+    /// - Throws: `GeometryError` for values the geometry cannot use (`w_abc`, `c_bogus`,
+    ///   mixed integer and decimal coordinates, a crop entirely outside the image).
+    ///
+    /// ```swift
+    /// let g = try Geometry.resolve(source: Size(1280, 853),
+    ///                              components: [[.init(key: "c", rawValue: "fill"),
+    ///                                            .init(key: "w", rawValue: "250"),
+    ///                                            .init(key: "h", rawValue: "250")]])
+    /// // g.output == Size(250, 250), g.crop == Rect(213, 0, 853, 853)
+    /// ```
+    public static func resolve(
+        source: Size, orientation: Int = 1, components: [[GeometryParameter]],
+        resolver: (any GravityResolver)? = nil
+    ) throws -> ResolvedGeometry {
+        var resolution = try Resolution(source: source, orientation: orientation, components: components,
+                                        resolver: resolver)
+        try resolution.run(components)
+        return resolution.result()
+    }
+}
+
+/// The state carried through a chain of components.
+struct ChainState {
+    /// Size of the current image.
+    var size: Size
+    /// Maps current image coordinates to upright source coordinates.
+    var toSource: AffineMap = .identity
+    /// The part of the current image that shows source pixels (the rest is padding).
+    var content: RealRect?
+    var steps: [GeometryStep] = []
+    var resolved = true
+
+    var bounds: RealRect { RealRect(Rect(size: size)) }
+
+    mutating func apply(_ step: GeometryStep) {
+        let inverse = AffineMap.inverse(of: step)
+        if let visible = content?.intersection(RealRect(step.window)) {
+            content = inverse.inverse.boundingBox(visible)
+        } else {
+            content = nil
+        }
+        toSource = toSource.composed(after: inverse)
+        size = step.output
+        steps.append(step)
+        if !step.windowResolved { resolved = false }
+    }
+
+    /// Upright source rectangles mapped into current coordinates, dropping those cropped away.
+    func mapped(_ rects: [Rect]) -> [RealRect] {
+        let fromSource = toSource.inverse
+        return rects.compactMap { fromSource.boundingBox(RealRect($0)).intersection(bounds) }
+    }
+}
+
+/// One resolution in progress.
+struct Resolution {
+    let source: Size
+    let orientation: Int
+    let upright: Size
+    let dpr: Double
+    let resolver: (any GravityResolver)?
+    var state: ChainState
+    var notes: [GeometryNote] = []
+    var reader: ComponentReader
+
+    init(source: Size, orientation: Int, components: [[GeometryParameter]], resolver: (any GravityResolver)?) throws {
+        guard source.width > 0, source.height > 0 else {
+            throw GeometryError(code: "invalid-source", message: "Expected a source size of at least 1x1 but received \(source)")
+        }
+        guard (1...8).contains(orientation) else {
+            throw GeometryError(code: "invalid-orientation", message: "Expected an EXIF orientation 1-8 but received \(orientation)")
+        }
+        let ignoresOrientation = components.contains { component in
+            component.contains { $0.key == "a" && $0.rawValue.split(separator: ".").contains("ignore") }
+        }
+        self.source = source
+        self.orientation = ignoresOrientation ? 1 : orientation
+        self.upright = (5...8).contains(self.orientation) ? source.transposed : source
+        self.resolver = resolver
+        self.reader = ComponentReader(original: upright)
+        self.state = ChainState(size: source, content: RealRect(Rect(size: upright)))
+        if ignoresOrientation && orientation != 1 {
+            notes.append(GeometryNote(.info, "orientation-ignored", "a_ignore: EXIF orientation \(orientation) is not applied"))
+        }
+        (self.dpr, notes) = Resolution.deliveryDPR(components, notes: notes)
+    }
+
+    /// R6: one dpr for the whole delivery, wherever its component sits.
+    private static func deliveryDPR(_ components: [[GeometryParameter]], notes: [GeometryNote]) -> (Double, [GeometryNote]) {
+        var notes = notes
+        var values: [(Int, String)] = []
+        var inLayer = false
+        for (index, component) in components.enumerated() {
+            let startsLayer = component.contains { $0.key == "l" || $0.key == "u" }
+            let appliesLayer = component.contains {
+                $0.key == "fl" && $0.rawValue.split(separator: ".").contains("layer_apply")
+            }
+            if startsLayer || inLayer {
+                inLayer = !appliesLayer
+                continue
+            }
+            for parameter in component where parameter.key == "dpr" { values.append((index, parameter.rawValue)) }
+        }
+        guard let (index, last) = values.last else { return (1, notes) }
+        if Set(values.map(\.1)).count > 1 {
+            notes.append(GeometryNote(.warning, "several-dpr", "several different dpr values; the last one (\(last)) applies to the whole delivery", component: index))
+        }
+        if last == "auto" {
+            notes.append(GeometryNote(.warning, "dpr-auto", "dpr_auto depends on the requesting device; computed for dpr 1 (plan dpr 1, 2, 3 as separate variants)", component: index))
+            return (1, notes)
+        }
+        return (Double(last).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } ?? 1, notes)
+    }
+
+    mutating func note(_ severity: GeometryNote.Severity, _ code: String, _ message: String, _ component: Int?) {
+        notes.append(GeometryNote(severity, code, message, component: component))
+    }
+
+    mutating func run(_ components: [[GeometryParameter]]) throws {
+        if orientation != 1 {
+            let (flip, rotation) = Resolution.orientationOperations(orientation)
+            let step = GeometryStep(kind: .orientation, component: nil, input: source, flip: flip, rotation: rotation)
+            // The orientation step defines the upright frame; source coordinates start after it.
+            state.steps.append(step)
+            state.size = step.output
+        }
+        var inLayer = false
+        var conditions = ConditionBlocks()
+        var usesAbsoluteSize = false
+        for (index, parameters) in components.enumerated() {
+            let spec = try reader.read(parameters, index: index, input: state.size)
+            if spec.isLayerStart || inLayer {
+                if spec.isLayerStart && !inLayer {
+                    note(.info, "layer-ignored", "overlays and underlays do not change the base geometry here (assumes the layer fits, as with fl_no_overflow)", index)
+                }
+                inLayer = !spec.isLayerApply
+                continue
+            }
+            guard conditions.admits(spec, parameters: parameters, evaluate: { evaluateCondition($0, index: index) }) else { continue }
+            if let name = spec.namedTransformation {
+                note(.warning, "named-transformation", "t_\(name) is a named transformation defined on the account; its geometry is not known locally", index)
+            }
+            if spec.widthAuto {
+                note(.warning, "width-auto", "w_auto depends on the requesting device (Client Hints); the width is ignored here", index)
+            }
+            if case .pixels = spec.width { usesAbsoluteSize = true }
+            if case .pixels = spec.height { usesAbsoluteSize = true }
+            try applyComponent(spec)
+        }
+        if dpr != 1 && !usesAbsoluteSize {
+            note(.info, "dpr-no-size", "dpr multiplies only absolute w/h, and no component has one", nil)
+        }
+    }
+
+    /// flip-then-rotate that brings a stored image upright, per EXIF orientation.
+    static func orientationOperations(_ orientation: Int) -> (GeometryStep.Flip?, Double) {
+        switch orientation {
+        case 2: return (.horizontal, 0)
+        case 3: return (nil, 180)
+        case 4: return (.vertical, 0)
+        case 5: return (.horizontal, 270)
+        case 6: return (nil, 90)
+        case 7: return (.horizontal, 90)
+        case 8: return (nil, 270)
+        default: return (nil, 0)
+        }
+    }
+
+    mutating func applyComponent(_ spec: ComponentSpec) throws {
+        for effect in spec.effects {
+            let name = effect.split(separator: ":").first.map(String.init) ?? effect
+            switch name {
+            case "upscale":
+                let input = state.size
+                if input.width * input.height >= 4_200_000 {
+                    note(.warning, "upscale-too-large", "e_upscale needs an input under 4.2 megapixels; Cloudinary refuses \(input)", spec.index)
+                }
+                state.apply(GeometryStep(kind: .upscale, component: spec.index, input: input,
+                                         resize: Size(input.width * 4, input.height * 4)))
+            case "trim":
+                note(.warning, "not-supported-locally", "e_trim removes borders by content; its size change is not computed", spec.index)
+            default:
+                continue
+            }
+        }
+        try checkCoordinateTypes(spec)
+        if spec.angles.contains(.autoRight) || spec.angles.contains(.autoLeft) {
+            autoRotate(spec)
+        }
+        if let step = try resizeStep(spec) {
+            state.apply(step)
+        }
+        for item in spec.angles {
+            let input = state.size
+            switch item {
+            case .degrees(let degrees):
+                var normalised = degrees.truncatingRemainder(dividingBy: 360)
+                if normalised < 0 { normalised += 360 }
+                guard normalised != 0 else { continue }
+                let quarter = normalised.truncatingRemainder(dividingBy: 90) == 0
+                if !quarter {
+                    if max(input.width, input.height) > 3000 {
+                        note(.warning, "rotate-downscale", "Cloudinary downscales images over 3000 px before an arbitrary rotation (by an undocumented amount); computed without it", spec.index)
+                    }
+                    note(.info, "rotated-bounding-box", "a_\(degrees) gives the rotated bounding box; crop and pad are bounding boxes of the rotated content", spec.index)
+                }
+                state.apply(GeometryStep(kind: .rotate, component: spec.index, input: input,
+                                         background: quarter ? nil : spec.background, rotation: normalised))
+            case .hflip:
+                state.apply(GeometryStep(kind: .rotate, component: spec.index, input: input, flip: .horizontal))
+            case .vflip:
+                state.apply(GeometryStep(kind: .rotate, component: spec.index, input: input, flip: .vertical))
+            case .autoRight, .autoLeft, .ignore:
+                continue
+            }
+        }
+    }
+
+    /// TR: "use either integers or floats for all values" of x, y, w, h. Only checked when x or
+    /// y is present (A9); `0` fits either kind.
+    func checkCoordinateTypes(_ spec: ComponentSpec) throws {
+        guard spec.x != nil || spec.y != nil else { return }
+        var kinds: Set<Bool> = []
+        for coordinate in [spec.x, spec.y].compactMap({ $0 }) where coordinate != .pixels(0) {
+            kinds.insert(coordinate.isDecimal)
+        }
+        for length in [spec.width, spec.height].compactMap({ $0 }) {
+            switch length {
+            case .pixels: kinds.insert(false)
+            case .relative: kinds.insert(true)
+            case .absolute: continue
+            }
+        }
+        if kinds.count > 1 {
+            throw GeometryError(
+                code: "mixed-coordinate-types",
+                message: "Expected x, y, w and h all in pixels or all as decimals but received a mix (Cloudinary: \"Do not mix types\")",
+                component: spec.index, key: "x")
+        }
+    }
+
+    /// `a_auto_right` / `a_auto_left`: a quarter turn when the requested box and the image
+    /// differ in orientation (landscape vs portrait).
+    mutating func autoRotate(_ spec: ComponentSpec) {
+        let input = state.size
+        guard let box = requestedBox(spec, input: input), !box.single else { return }
+        let wantsLandscape = box.width > box.height, wantsPortrait = box.width < box.height
+        let isLandscape = input.width > input.height, isPortrait = input.width < input.height
+        guard (wantsLandscape && isPortrait) || (wantsPortrait && isLandscape) else { return }
+        let degrees: Double = spec.angles.contains(.autoRight) ? 90 : 270
+        state.apply(GeometryStep(kind: .autoRotate, component: spec.index, input: input, rotation: degrees))
+    }
+
+    mutating func evaluateCondition(_ text: String, index: Int) -> Bool {
+        let faceCount = resolver?.faces().count ?? 0
+        if let value = Conditions.evaluate(text, size: state.size, original: upright, faceCount: faceCount,
+                                           reader: reader) {
+            return value
+        }
+        note(.warning, "condition-not-evaluated", "if_\(text) cannot be evaluated locally; taken as true", index)
+        return true
+    }
+
+    func result() -> ResolvedGeometry {
+        var notes = self.notes
+        var crop: Rect?
+        var pad: Insets?
+        if let content = state.content {
+            if state.resolved, let visible = state.toSource.boundingBox(content).intersection(RealRect(Rect(size: upright))) {
+                crop = visible.rounded
+            }
+            let inOutput = content.rounded
+            let padding = Insets(
+                left: inOutput.x, top: inOutput.y,
+                right: max(0, state.size.width - inOutput.maxX), bottom: max(0, state.size.height - inOutput.maxY))
+            pad = padding.isZero ? nil : padding
+        } else {
+            notes.append(GeometryNote(.warning, "no-source-visible", "no source pixels are visible in the output (the crop kept only padding)"))
+        }
+        if !state.resolved {
+            notes.append(GeometryNote(.info, "crop-unresolved", "the window of an automatic gravity depends on image content; crop is null without a resolver window"))
+        }
+        return ResolvedGeometry(
+            source: source, orientation: orientation, upright: upright, dpr: dpr, steps: state.steps,
+            output: state.size, crop: crop, pad: pad, notes: notes)
+    }
+}
