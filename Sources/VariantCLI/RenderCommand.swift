@@ -1,0 +1,99 @@
+import ArgumentParser
+import CloudinaryTransform
+import Foundation
+import VariantEngine
+import VipsCore
+
+struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render a Cloudinary transformation of a local image with libvips.",
+        discussion: """
+            Executes the transformation the way Cloudinary delivers it: every crop mode and gravity,
+            ar, dpr, relative sizes, chains, a_ rotation, b_ backgrounds for pad modes, e_grayscale,
+            e_blur[:n], e_sharpen[:n], o_, r_ (radius, max), bo_ (border), fl_progressive, f_ and q_.
+            Parameters that are valid but not rendered locally (text layers, most effects) are
+            listed on stderr and in the JSON's "notRendered"; they are never silently dropped.
+
+            Output format: f_ in the transformation, else the extension of OUT. The file is written
+            atomically: on any error nothing is left at OUT.
+
+            JSON: {"width", "height", "format", "quality", "bytes", "crop", "shrinkOnLoad",
+            "notRendered", "notes"}
+
+            Examples:
+              variant render hero.jpg c_fill,g_auto,w_800,h_450 -o hero-800.jpg
+              variant render logo.png c_pad,b_white,w_400,h_400/f_webp,q_80 -o logo.webp --json
+              variant render team.jpg c_thumb,g_face,w_200,h_200/r_max -o avatar.png --faces "410,120,160,170"
+            """
+    )
+
+    @Argument(help: "The source image file.")
+    var image: String
+
+    @Argument(help: "The transformation, e.g. c_fill,g_auto,w_800,h_450/f_auto,q_auto.")
+    var transformation: String
+
+    @Option(name: [.short, .customLong("output")], help: "Where to write the variant.")
+    var output: String
+
+    @Flag(help: "Print JSON only on stdout.")
+    var json = false
+
+    @Option(help: "Known face boxes for g_face/g_faces, \"x,y,w,h;x,y,w,h\" in source pixels.")
+    var faces: String?
+
+    @Option(help: "Custom coordinates for g_custom, \"x,y,w,h;...\" in source pixels.")
+    var custom: String?
+
+    @Option(help: "Refuse sources with more pixels than this, before decoding.")
+    var maxPixels = LoadOptions.defaultMaxPixels
+
+    func run() throws {
+        let parsed = Transformation.parse(transformation)
+        guard let parsedTransformation = parsed.transformation, parsed.isValid else {
+            for diagnostic in parsed.diagnostics {
+                Diagnostics.write("variant: \(diagnostic.severity): \(diagnostic.message)")
+            }
+            throw CLIError(message: "invalid transformation: \(transformation)", status: ExitStatus.invalid)
+        }
+        let extensionFormat = ImageFormat(name: (output as NSString).pathExtension)
+        if (output as NSString).pathExtension.isEmpty == false, extensionFormat == nil {
+            throw CLIError.usage("\(output): unknown output extension (use .jpg, .webp, .avif or .png, or f_ in the transformation)")
+        }
+        let resolver: KnownRegions
+        do {
+            resolver = try KnownRegions(
+                faces: faces.map { try KnownRegions.parseBoxes($0) } ?? [],
+                custom: custom.map { try KnownRegions.parseBoxes($0) } ?? [])
+        } catch let error as GeometryError {
+            throw CLIError.usage("--faces/--custom: \(error.message)")
+        }
+        let request = RenderRequest(
+            sourcePath: image, transformation: parsedTransformation, defaultFormat: extensionFormat,
+            resolver: resolver, limits: LoadOptions(maxPixels: maxPixels))
+        let result: RenderResult
+        do {
+            result = try Renderer.render(request)
+        } catch let error as EngineError {
+            throw CLIError(message: error.description,
+                           status: error.code == .invalidTransformation ? ExitStatus.invalid : ExitStatus.ioError)
+        }
+        if let extensionFormat, extensionFormat.rawValue != result.format {
+            Diagnostics.warning("\(output): the transformation asks for \(result.format), written despite the .\((output as NSString).pathExtension) extension")
+        }
+        for parameter in result.notRendered {
+            Diagnostics.warning("\(parameter) is not rendered locally")
+        }
+        do {
+            try AtomicFile.write(result.data, to: output)
+        } catch let error as EngineError {
+            throw CLIError.io(error.description)
+        }
+        if json {
+            try JSONOutput.print(result)
+        } else {
+            let quality = result.quality.map { " q\($0)" } ?? ""
+            print("\(output): \(result.width)×\(result.height) \(result.format)\(quality), \(result.bytes) bytes")
+        }
+    }
+}

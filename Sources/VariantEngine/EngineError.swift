@@ -1,0 +1,34 @@
+/// An error from the engine: a code, a one-line message and the input it concerns.
+public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// Extensible error codes.
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// A file could not be read or written.
+        public static let io = Code(rawValue: "io")
+        /// The transformation cannot be executed (invalid, or its geometry cannot be resolved).
+        public static let invalidTransformation = Code(rawValue: "invalid-transformation")
+        /// An option or argument is out of range.
+        public static let invalidArgument = Code(rawValue: "invalid-argument")
+        /// The requested output cannot be produced (e.g. a format this build cannot encode).
+        public static let unsupported = Code(rawValue: "unsupported")
+    }
+
+    public let code: Code
+    public let message: String
+    /// The file or value concerned.
+    public let input: String?
+
+    public init(_ code: Code, _ message: String, input: String? = nil) {
+        self.code = code
+        self.message = message
+        self.input = input
+    }
+
+    public var description: String {
+        if let input { return "\(input): \(message)" }
+        return message
+    }
+}

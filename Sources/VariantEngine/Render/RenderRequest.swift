@@ -1,0 +1,93 @@
+import CloudinaryTransform
+import Foundation
+import VipsCore
+
+/// What to render: a source file, a transformation, and the defaults that fill what the
+/// transformation leaves open.
+public struct RenderRequest: Sendable {
+    /// The source image file.
+    public var sourcePath: String
+    /// The transformation to execute.
+    public var transformation: Transformation
+    /// The output format when the transformation has no `f_` (typically from the output file's
+    /// extension); nil keeps the source's format where it can be encoded, else JPEG.
+    public var defaultFormat: ImageFormat?
+    /// Supplies faces, custom coordinates and `g_auto` windows; nil uses the documented fallbacks.
+    public var resolver: (any GravityResolver)?
+    /// Pixel limit and strictness for loading the source.
+    public var limits: LoadOptions
+
+    public init(sourcePath: String, transformation: Transformation, defaultFormat: ImageFormat? = nil,
+                resolver: (any GravityResolver)? = nil, limits: LoadOptions = LoadOptions()) {
+        self.sourcePath = sourcePath
+        self.transformation = transformation
+        self.defaultFormat = defaultFormat
+        self.resolver = resolver
+        self.limits = limits
+    }
+}
+
+/// A rendered variant and what was decided to make it.
+public struct RenderResult: Sendable, Codable {
+    public var width: Int
+    public var height: Int
+    public var format: String
+    /// The encoder quality used (nil for lossless output).
+    public var quality: Int?
+    public var bytes: Int
+    /// The part of the upright source visible in the output, in source pixels.
+    public var crop: [Int]?
+    /// How much the decoder shrank the source while loading it (1 = full size).
+    public var shrinkOnLoad: Double
+    /// Parameters that were parsed but are not rendered locally (`l_text:…`, `e_cartoonify` …).
+    public var notRendered: [String]
+    /// Fallbacks and readings the geometry took.
+    public var notes: [String]
+    /// The encoded image (not part of the JSON output).
+    public var data: Data
+
+    enum CodingKeys: String, CodingKey {
+        case width, height, format, quality, bytes, crop, shrinkOnLoad, notRendered, notes
+    }
+
+    public init(width: Int, height: Int, format: String, quality: Int?, bytes: Int, crop: [Int]?, shrinkOnLoad: Double,
+                notRendered: [String], notes: [String], data: Data) {
+        self.width = width
+        self.height = height
+        self.format = format
+        self.quality = quality
+        self.bytes = bytes
+        self.crop = crop
+        self.shrinkOnLoad = shrinkOnLoad
+        self.notRendered = notRendered
+        self.notes = notes
+        self.data = data
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        width = try c.decode(Int.self, forKey: .width)
+        height = try c.decode(Int.self, forKey: .height)
+        format = try c.decode(String.self, forKey: .format)
+        quality = try c.decodeIfPresent(Int.self, forKey: .quality)
+        bytes = try c.decode(Int.self, forKey: .bytes)
+        crop = try c.decodeIfPresent([Int].self, forKey: .crop)
+        shrinkOnLoad = try c.decode(Double.self, forKey: .shrinkOnLoad)
+        notRendered = try c.decode([String].self, forKey: .notRendered)
+        notes = try c.decode([String].self, forKey: .notes)
+        data = Data()
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(width, forKey: .width)
+        try c.encode(height, forKey: .height)
+        try c.encode(format, forKey: .format)
+        try c.encode(quality, forKey: .quality)
+        try c.encode(bytes, forKey: .bytes)
+        try c.encode(crop, forKey: .crop)
+        try c.encode(shrinkOnLoad, forKey: .shrinkOnLoad)
+        try c.encode(notRendered, forKey: .notRendered)
+        try c.encode(notes, forKey: .notes)
+    }
+}

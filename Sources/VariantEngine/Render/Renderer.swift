@@ -1,0 +1,206 @@
+import CloudinaryTransform
+import Foundation
+import VipsCore
+
+/// Executes a transformation on a local file with libvips, the way Cloudinary would deliver it.
+///
+/// The geometry is resolved first (a pure computation), then executed as explicit steps:
+/// extract the window, resize it to the exact size, embed it on the canvas, flip, rotate; then
+/// the component's effects; at the end the delivery format and quality. When the first step
+/// shrinks the source, the decoder shrinks while loading (JPEG shrink-on-load, WebP and HEIF
+/// scaling), which is where most of the speed comes from.
+///
+/// ```swift
+/// let request = RenderRequest(sourcePath: "hero.jpg",
+///                             transformation: try Transformation(parsing: "c_fill,g_auto,w_800,h_450"),
+///                             defaultFormat: .webp)
+/// let result = try Renderer.render(request)
+/// try AtomicFile.write(result.data, to: "hero-800.webp")
+/// ```
+public enum Renderer {
+    /// Renders `request` to encoded bytes.
+    /// - Throws: `VipsError` for unreadable sources, `EngineError` for transformations whose
+    ///   geometry cannot be resolved or encoded.
+    public static func render(_ request: RenderRequest) throws -> RenderResult {
+        let rendered = try renderPixels(request)
+        let delivery = DeliverySettings(request.transformation)
+        let options = encodeOptions(delivery, default: request.defaultFormat, sourceFormat: rendered.sourceFormat,
+                                    hasAlpha: rendered.image.hasAlpha)
+        var output = rendered.image
+        if !options.format.supportsAlpha, output.hasAlpha {
+            output = try output.flattened(background: backgroundForFlatten(request.transformation))
+        }
+        let data = try output.encoded(as: options)
+        return RenderResult(
+            width: output.width, height: output.height, format: options.format.rawValue, quality: options.quality,
+            bytes: data.count, crop: rendered.geometry.crop?.array, shrinkOnLoad: rendered.shrinkOnLoad,
+            notRendered: rendered.notRendered + delivery.notRendered,
+            notes: rendered.geometry.notes.map(\.description), data: data)
+    }
+
+    /// Renders the pixels only (no encoding): the variant as it will be delivered, in 8-bit sRGB,
+    /// for measuring (SSIMULACRA2) or encoding several ways.
+    public static func renderPixels(_ request: RenderRequest) throws -> RenderedPixels {
+        let header = try Image.load(path: request.sourcePath, options: request.limits)
+        let geometry = try resolveGeometry(request, source: Size(header.width, header.height), orientation: header.orientation)
+        var steps = geometry.steps
+        var image: Image
+        var shrink = 1.0
+
+        if let plan = ShrinkOnLoad.plan(steps: steps, upright: geometry.upright) {
+            image = try Image.thumbnail(
+                path: request.sourcePath, width: plan.loadSize.width,
+                options: ThumbnailOptions(height: plan.loadSize.height, size: .downOnly, strictness: request.limits.strictness),
+                maxPixels: request.limits.maxPixels)
+            shrink = Double(geometry.upright.width) / Double(image.width)
+            steps = plan.rescaledSteps(loaded: Size(image.width, image.height))
+        } else {
+            image = header
+        }
+        image = try image.toSRGB()
+
+        var effectsByComponent: [Int: ComponentEffects] = [:]
+        var notRendered: [String] = []
+        for (index, component) in request.transformation.components.enumerated() {
+            let effects = ComponentEffects(component)
+            effectsByComponent[index] = effects
+            notRendered += effects.notRendered
+        }
+
+        var lastComponent: Int? = nil
+        for step in steps {
+            if let last = lastComponent, step.component != last, let effects = effectsByComponent[last] {
+                image = try effects.apply(to: image)
+                effectsByComponent[last] = nil
+            }
+            image = try execute(step, on: image, transformation: request.transformation)
+            if step.component != nil { lastComponent = step.component }
+        }
+        // Effects of the remaining components (including ones with no geometry at all), in order.
+        for index in effectsByComponent.keys.sorted() {
+            if let effects = effectsByComponent[index] { image = try effects.apply(to: image) }
+        }
+        return RenderedPixels(image: image, geometry: geometry, shrinkOnLoad: shrink, notRendered: notRendered,
+                              sourceFormat: header.format)
+    }
+
+    static func resolveGeometry(_ request: RenderRequest, source: Size, orientation: Int) throws -> ResolvedGeometry {
+        do {
+            let components = request.transformation.components.map { component in
+                component.parameters.map { GeometryParameter(key: $0.key, rawValue: $0.rawValue) }
+            }
+            return try Geometry.resolve(source: source, orientation: orientation, components: components,
+                                        resolver: request.resolver)
+        } catch let error as GeometryError {
+            throw EngineError(.invalidTransformation, error.description, input: request.transformation.description)
+        }
+    }
+
+    /// Executes one geometry step on `image` (whose size is `step.input`).
+    static func execute(_ step: GeometryStep, on input: Image, transformation: Transformation) throws -> Image {
+        guard !step.isIdentity else { return input }
+        var image = input
+        if step.kind == .orientation {
+            return try image.upright()
+        }
+        if step.window != Rect(size: step.input) {
+            let w = step.window
+            image = try image.extractArea(left: w.x, top: w.y, width: w.width, height: w.height)
+        }
+        if step.resize != step.window.size {
+            image = try image.resized(toWidth: step.resize.width, height: step.resize.height)
+        }
+        if !step.padding.isZero || step.canvas != step.resize {
+            let colour = step.background.flatMap { RGBAColour(cloudinary: $0) } ?? defaultPadColour(for: image)
+            if colour.alpha < 255 { image = try ComponentEffects.withAlpha(image) }
+            image = try image.embed(
+                x: step.padding.left, y: step.padding.top, width: step.canvas.width, height: step.canvas.height,
+                extend: .background, background: colour.bands(withAlpha: image.hasAlpha))
+        }
+        if let flip = step.flip {
+            image = try image.flipped(horizontal: flip == .horizontal)
+        }
+        if step.rotation != 0 {
+            let colour = step.background.flatMap { RGBAColour(cloudinary: $0) } ?? defaultPadColour(for: image)
+            image = try image.rotated(degrees: step.rotation, background: colour.bands(withAlpha: image.hasAlpha))
+            if image.width != step.output.width || image.height != step.output.height {
+                image = try image.resized(toWidth: step.output.width, height: step.output.height)
+            }
+        }
+        return image
+    }
+
+    /// Cloudinary pads with white unless `b_` says otherwise; images with alpha pad transparent.
+    static func defaultPadColour(for image: Image) -> RGBAColour {
+        image.hasAlpha ? .transparent : .white
+    }
+
+    static func backgroundForFlatten(_ transformation: Transformation) -> [Double] {
+        for component in transformation.components.reversed() {
+            if let b = component.first("b"), let colour = RGBAColour(cloudinary: b.rawValue) {
+                return colour.bands(withAlpha: false)
+            }
+        }
+        return RGBAColour.white.bands(withAlpha: false)
+    }
+
+    /// The encoder settings: `f_`/`q_` from the transformation, else the defaults.
+    static func encodeOptions(_ delivery: DeliverySettings, default defaultFormat: ImageFormat?, sourceFormat: String?,
+                              hasAlpha: Bool) -> EncodeOptions {
+        let format: ImageFormat
+        switch delivery.format {
+        case .fixed(let f): format = f
+        case .auto: format = hasAlpha ? .webp : .webp
+        case nil: format = defaultFormat ?? sourceFormat.flatMap { ImageFormat(name: $0 == "heif" ? "avif" : $0) } ?? .jpeg
+        }
+        let quality: Int?
+        switch delivery.quality {
+        case .fixed(let q): quality = max(1, min(100, q))
+        case .auto(let level): quality = QualityDefaults.fixedQuality(for: format, level: level)
+        case nil: quality = nil
+        }
+        var options = EncodeOptions.defaults(for: format, quality: quality)
+        switch options {
+        case .jpeg(var o):
+            o.progressive = delivery.progressive
+            if delivery.fullChroma { o.chromaSubsampling = .off }
+            options = .jpeg(o)
+        case .png(var o):
+            o.progressive = delivery.progressive
+            o.palette = delivery.palette
+            options = .png(o)
+        case .avif(var o):
+            if delivery.fullChroma { o.chromaSubsampling = .off }
+            options = .avif(o)
+        case .webp:
+            break
+        }
+        return options
+    }
+}
+
+/// A variant's pixels before encoding, and what was decided to make them.
+public struct RenderedPixels: Sendable {
+    /// 8-bit sRGB (with alpha when the variant has any).
+    public var image: Image
+    public var geometry: ResolvedGeometry
+    /// How much the decoder shrank the source while loading it (1 = full size).
+    public var shrinkOnLoad: Double
+    /// Parameters parsed but not rendered locally.
+    public var notRendered: [String]
+    /// The source's format ("jpeg", "png" ...).
+    public var sourceFormat: String?
+}
+
+/// Fixed qualities per level, used when no perceptual search runs (`q_auto` without the optimiser).
+enum QualityDefaults {
+    static func fixedQuality(for format: ImageFormat, level: String) -> Int {
+        let table: [String: [ImageFormat: Int]] = [
+            "best": [.jpeg: 90, .webp: 90, .avif: 70, .png: 100],
+            "good": [.jpeg: 80, .webp: 80, .avif: 55, .png: 100],
+            "eco": [.jpeg: 70, .webp: 70, .avif: 45, .png: 100],
+            "low": [.jpeg: 60, .webp: 60, .avif: 35, .png: 100],
+        ]
+        return table[level]?[format] ?? table["good"]![format]!
+    }
+}

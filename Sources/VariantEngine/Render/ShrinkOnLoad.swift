@@ -1,0 +1,50 @@
+import CloudinaryTransform
+
+/// Decides whether the source can be decoded at reduced size, and rewrites the geometry steps
+/// for the smaller image.
+///
+/// It applies when the first real step (after EXIF orientation) is a resize that shrinks the
+/// window on both axes. The source is then loaded already reduced by the smaller of the two
+/// factors (so each axis is still reduced, never enlarged, by the exact resize that follows), and
+/// the window is scaled into the reduced image's pixels.
+struct ShrinkOnLoad {
+    /// The upright size to load the source at.
+    var loadSize: Size
+    var upright: Size
+    var steps: [GeometryStep]
+    var firstResize: Int
+
+    static func plan(steps: [GeometryStep], upright: Size) -> ShrinkOnLoad? {
+        var index = 0
+        if index < steps.count, steps[index].kind == .orientation { index += 1 }
+        guard index < steps.count, steps[index].kind == .resize else { return nil }
+        let step = steps[index]
+        let sx = Double(step.resize.width) / Double(step.window.width)
+        let sy = Double(step.resize.height) / Double(step.window.height)
+        let factor = max(sx, sy)
+        // Worth it only from a real reduction; a 1-px saving costs a second resample.
+        guard factor < 0.9 else { return nil }
+        let width = max(1, Int((Double(upright.width) * factor).rounded(.up)))
+        let height = max(1, Int((Double(upright.height) * factor).rounded(.up)))
+        return ShrinkOnLoad(loadSize: Size(width, height), upright: upright, steps: steps, firstResize: index)
+    }
+
+    /// The steps for a source loaded (upright) at `loaded`: orientation dropped, first window scaled.
+    func rescaledSteps(loaded: Size) -> [GeometryStep] {
+        var step = steps[firstResize]
+        let fx = Double(loaded.width) / Double(upright.width)
+        let fy = Double(loaded.height) / Double(upright.height)
+        let w = step.window
+        var left = Int((Double(w.x) * fx).rounded())
+        var top = Int((Double(w.y) * fy).rounded())
+        var width = max(1, Int((Double(w.width) * fx).rounded()))
+        var height = max(1, Int((Double(w.height) * fy).rounded()))
+        width = min(width, loaded.width)
+        height = min(height, loaded.height)
+        left = min(max(0, left), loaded.width - width)
+        top = min(max(0, top), loaded.height - height)
+        step.input = loaded
+        step.window = Rect(left, top, width, height)
+        return [step] + steps[(firstResize + 1)...]
+    }
+}

@@ -1,0 +1,216 @@
+import CloudinaryTransform
+import Foundation
+import Testing
+import VariantEngine
+import VipsCore
+
+/// Renders real test images and checks the result two ways: its size is exactly what the pure
+/// geometry says, and its pixels match a reference made by the `vips` command-line tool from the
+/// same crop rectangle, within a perceptual tolerance.
+@Suite("Rendering")
+struct RenderTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func image(_ name: String) -> String { root.appendingPathComponent("TestImages/\(name)").path }
+
+    static let transformations = [
+        "c_fill,w_400,h_225", "c_fill,g_north_west,w_300,h_300", "c_fill,g_south_east,w_120,h_400",
+        "c_scale,w_250", "c_scale,w_250,h_100", "c_fit,w_300,h_300", "c_limit,w_5000,h_5000",
+        "c_mfit,w_3000,h_3000", "c_lfill,w_200,h_200", "c_pad,b_red,w_400,h_400", "c_lpad,w_2000,h_300",
+        "c_mpad,w_3000,h_100", "c_crop,w_200,h_150,x_10,y_20", "c_crop,g_center,w_0.5,h_0.5",
+        "c_thumb,g_face,w_150,h_150", "ar_16:9,c_fill,w_640", "c_fill,w_300,h_300,dpr_2.0",
+        "c_fill,w_0.5,h_0.25", "c_crop,w_300,h_300/c_scale,w_0.5", "a_90/c_fill,w_200,h_300",
+        "c_scale,w_300/a_45", "c_fill,w_300,h_200/e_grayscale", "c_fill,w_300,h_200/r_max",
+        "c_fill,w_300,h_200/r_20:40", "c_fill,w_300,h_200/bo_6px_solid_rgb:00ff00", "e_blur:300/c_scale,w_200",
+        "c_scale,w_200/e_sharpen", "c_scale,w_200/o_50", "c_fill,ar_3:1,w_600",
+    ]
+
+    static let sources = [
+        "people-group-four-bar.jpg", "people-pool-exif-orientation-6.jpg", "logo-alpha.png",
+        "landscape-very-wide.jpg", "product-coffee-adobergb.jpg",
+    ]
+
+    @Test("the rendered size is exactly the resolved geometry's output", arguments: sources)
+    func sizes(source: String) throws {
+        let path = Self.image(source)
+        for text in Self.transformations {
+            let transformation = try Transformation(parsing: text)
+            let rendered = try Renderer.render(RenderRequest(sourcePath: path, transformation: transformation, defaultFormat: .png))
+            let header = try Image.load(path: path)
+            let components = transformation.components.map { $0.parameters.map { GeometryParameter(key: $0.key, rawValue: $0.rawValue) } }
+            let geometry = try Geometry.resolve(source: Size(header.width, header.height), orientation: header.orientation,
+                                                components: components)
+            #expect(rendered.width == geometry.output.width && rendered.height == geometry.output.height,
+                    "\(source) \(text): rendered \(rendered.width)×\(rendered.height), geometry \(geometry.output)")
+            let decoded = try Image.load(data: rendered.data)
+            #expect(decoded.width == rendered.width && decoded.height == rendered.height)
+            #expect(rendered.notRendered.isEmpty, "\(text): \(rendered.notRendered)")
+        }
+    }
+
+    /// The same crop made by the vips CLI (autorot, ICC to sRGB, crop, resize), compared by mean
+    /// absolute difference and a difference hash.
+    @Test("pixels match the vips command line's rendering of the same crop",
+          arguments: ["c_fill,w_400,h_225", "c_fill,g_south_east,w_120,h_400", "c_scale,w_250", "c_crop,w_200,h_150,x_10,y_20",
+                      "c_fill,w_0.5,h_0.25", "ar_16:9,c_fill,w_640", "c_lfill,w_200,h_200"])
+    func matchesVipsCLI(text: String) throws {
+        for source in ["people-group-four-bar.jpg", "people-pool-exif-orientation-6.jpg", "product-coffee-adobergb.jpg"] {
+            let path = Self.image(source)
+            let result = try Renderer.render(RenderRequest(sourcePath: path, transformation: try Transformation(parsing: text),
+                                                           defaultFormat: .png))
+            let crop = try #require(result.crop)
+            let reference = try Self.vipsReference(path: path, crop: crop, width: result.width, height: result.height)
+            let ours = try Image.load(data: result.data).pixels()
+            let theirs = try Image.load(path: reference).toSRGB().pixels()
+            #expect(ours.width == theirs.width && ours.height == theirs.height)
+            // Shrink-on-load and a full decode differ by sub-pixel shifts and filter ringing on fine
+            // texture; what a person sees is compared on 4×4-pixel cell averages.
+            let difference = Self.meanAbsoluteDifference(Self.cells(ours, size: 4), Self.cells(theirs, size: 4))
+            #expect(difference < 3.0, "\(source) \(text): mean difference \(difference)")
+            let hashDistance = (Self.dHash(ours) ^ Self.dHash(theirs)).nonzeroBitCount
+            #expect(hashDistance <= 6, "\(source) \(text): dHash distance \(hashDistance)")
+        }
+    }
+
+    @Test("the pixel comparison notices a crop that is off by a tenth of the window")
+    func comparisonCanFail() throws {
+        let path = Self.image("people-group-four-bar.jpg")
+        let result = try Renderer.render(RenderRequest(sourcePath: path, transformation: try Transformation(parsing: "c_fill,w_400,h_225"),
+                                                       defaultFormat: .png))
+        var crop = try #require(result.crop)
+        crop[0] += crop[2] / 10
+        crop[2] -= crop[2] / 10
+        let reference = try Self.vipsReference(path: path, crop: crop, width: result.width, height: result.height)
+        let difference = Self.meanAbsoluteDifference(Self.cells(try Image.load(data: result.data).pixels(), size: 4),
+                                                     Self.cells(try Image.load(path: reference).pixels(), size: 4))
+        #expect(difference > 3.0)
+    }
+
+    @Test("an output that cannot be written leaves nothing behind, and a bad source names itself")
+    func failures() throws {
+        let transformation = try Transformation(parsing: "c_scale,w_100")
+        #expect(throws: EngineError.self) {
+            try AtomicFile.write(Data([1, 2, 3]), to: "/nonexistent-dir/out.jpg")
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("render-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let truncated = dir.appendingPathComponent("cut.jpg")
+        let whole = try Data(contentsOf: URL(fileURLWithPath: Self.image("people-astronaut.jpg")))
+        try whole.prefix(whole.count / 3).write(to: truncated)
+        let error = #expect(throws: VipsError.self) {
+            try Renderer.render(RenderRequest(sourcePath: truncated.path, transformation: transformation))
+        }
+        #expect(error?.description.contains("cut.jpg") == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["cut.jpg"])
+    }
+
+    @Test("f_ and q_ choose the encoder; JPEG output of an image with alpha is flattened")
+    func delivery() throws {
+        let logo = Self.image("logo-alpha.png")
+        let jpeg = try Renderer.render(RenderRequest(sourcePath: logo, transformation: try Transformation(parsing: "c_scale,w_200/f_jpg,q_60")))
+        #expect(jpeg.format == "jpeg")
+        #expect(jpeg.quality == 60)
+        #expect(try Image.load(data: jpeg.data).hasAlpha == false)
+        let webp = try Renderer.render(RenderRequest(sourcePath: logo, transformation: try Transformation(parsing: "c_scale,w_200"),
+                                                     defaultFormat: .webp))
+        #expect(webp.format == "webp")
+        #expect(try Image.load(data: webp.data).hasAlpha)
+        let progressive = try Renderer.render(RenderRequest(sourcePath: Self.image("people-astronaut.jpg"),
+                                                            transformation: try Transformation(parsing: "c_scale,w_300,fl_progressive/f_jpg")))
+        #expect([UInt8](progressive.data).windowContains([0xff, 0xc2]))
+    }
+
+    @Test("parameters that are not rendered locally are reported, not dropped")
+    func notRendered() throws {
+        let result = try Renderer.render(RenderRequest(
+            sourcePath: Self.image("people-astronaut.jpg"),
+            transformation: try Transformation(parsing: "c_scale,w_200,e_cartoonify/l_text:Arial_40:Hello,g_south/fl_layer_apply"),
+            defaultFormat: .jpeg))
+        #expect(result.notRendered.contains("e_cartoonify"))
+        #expect(result.notRendered.contains { $0.hasPrefix("l_text") })
+    }
+
+    @Test("shrink-on-load is used when the first step reduces the image")
+    func shrinkOnLoad() throws {
+        let big = try Renderer.render(RenderRequest(sourcePath: Self.image("people-group-four-bar.jpg"),
+                                                    transformation: try Transformation(parsing: "c_fill,w_100,h_100")))
+        #expect(big.shrinkOnLoad > 2)
+        let none = try Renderer.render(RenderRequest(sourcePath: Self.image("people-group-four-bar.jpg"),
+                                                     transformation: try Transformation(parsing: "c_crop,w_100,h_100")))
+        #expect(none.shrinkOnLoad == 1)
+    }
+
+    // MARK: - Helpers
+
+    static func vipsReference(path: String, crop: [Int], width: Int, height: Int) throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vipsref-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let upright = dir.appendingPathComponent("upright.v").path
+        let srgb = dir.appendingPathComponent("srgb.v").path
+        let cropped = dir.appendingPathComponent("crop.v").path
+        let out = dir.appendingPathComponent("ref.png").path
+        try run(["autorot", path, upright])
+        let header = try Image.load(path: path)
+        if header.hasICCProfile {
+            try run(["icc_transform", upright, srgb, "srgb", "--embedded"])
+        } else {
+            try run(["copy", upright, srgb])
+        }
+        try run(["extract_area", srgb, cropped] + crop.map(String.init))
+        try run(["resize", cropped, out, String(Double(width) / Double(crop[2])), "--vscale", String(Double(height) / Double(crop[3]))])
+        return out
+    }
+
+    static func run(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/vips")
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        if process.terminationStatus != 0 { throw EngineError(.io, "vips \(arguments.joined(separator: " ")) failed") }
+    }
+
+    /// Average of the first three bands over `cols` × `rows` cells.
+    static func cellAverages(_ p: PixelBuffer, cols: Int, rows: Int) -> [[Double]] {
+        let bands = min(3, p.bands)
+        var cells = [[Double]](repeating: [Double](repeating: 0, count: bands), count: cols * rows)
+        var counts = [Int](repeating: 0, count: cols * rows)
+        for y in 0..<p.height {
+            for x in 0..<p.width {
+                let cell = min(rows - 1, y * rows / p.height) * cols + min(cols - 1, x * cols / p.width)
+                counts[cell] += 1
+                for c in 0..<bands { cells[cell][c] += Double(p.value(x: x, y: y, band: c)) }
+            }
+        }
+        return cells.enumerated().map { i, sums in sums.map { $0 / Double(max(1, counts[i])) } }
+    }
+
+    /// Cells of `size` × `size` pixels.
+    static func cells(_ p: PixelBuffer, size: Int) -> [[Double]] {
+        cellAverages(p, cols: max(1, p.width / size), rows: max(1, p.height / size))
+    }
+
+    static func meanAbsoluteDifference(_ a: [[Double]], _ b: [[Double]]) -> Double {
+        var total = 0.0, n = 0
+        for (x, y) in zip(a, b) { for (u, v) in zip(x, y) { total += abs(u - v); n += 1 } }
+        return total / Double(max(1, n))
+    }
+
+    /// A 64-bit difference hash of the brightness of 9×8 cells.
+    static func dHash(_ p: PixelBuffer) -> UInt64 {
+        let grid = cellAverages(p, cols: 9, rows: 8).map { $0.reduce(0, +) }
+        var hash: UInt64 = 0
+        for gy in 0..<8 { for gx in 0..<8 where grid[gy * 9 + gx] > grid[gy * 9 + gx + 1] { hash |= 1 << UInt64(gy * 8 + gx) } }
+        return hash
+    }
+}
+
+extension Array where Element == UInt8 {
+    func windowContains(_ needle: [UInt8]) -> Bool {
+        guard count >= needle.count else { return false }
+        for i in 0...(count - needle.count) where Array(self[i..<i + needle.count]) == needle { return true }
+        return false
+    }
+}
