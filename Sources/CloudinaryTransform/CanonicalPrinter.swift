@@ -1,104 +1,96 @@
-/// Prints a transformation in the official SDKs' order.
+/// The canonical order of parameters inside a component, as the official SDKs print it.
 ///
-/// Within a component: `if_` first, then `$variables`, then every other parameter, the last two
-/// groups each sorted by the bytes of `key_value` (what the Python SDK sorts). For documented keys,
-/// all lowercase letters, that is plain ASCII order of the key, since `_` sorts before letters.
+/// The Python SDK puts `if_` first, then the `$variable` parameters sorted as `key_value`
+/// strings, then all other parameters sorted as `key_value` strings. Since `$` sorts before every
+/// letter, that is: `if_` first, then plain byte order of the whole `key_value` text. For documented
+/// keys, all lowercase letters, that is ASCII order of the key, because `_` sorts before letters
+/// (`e_` < `eo_`, `f_` < `fl_`).
+enum CanonicalOrder {
+    /// Whether the parameter text `bytes[a0..<a1]` sorts before `bytes[b0..<b1]`.
+    @inline(__always)
+    static func precedes(_ bytes: Bytes, _ a0: Int, _ a1: Int, _ b0: Int, _ b1: Int) -> Bool {
+        let aIf = isCondition(bytes, a0, a1)
+        let bIf = isCondition(bytes, b0, b1)
+        if aIf != bIf { return aIf }
+        if aIf { return false }
+        var i = a0
+        var j = b0
+        while i < a1, j < b1 {
+            let x = bytes[i]
+            let y = bytes[j]
+            if x != y { return x < y }
+            i += 1
+            j += 1
+        }
+        return i == a1 && j < b1
+    }
+
+    @inline(__always)
+    static func isCondition(_ bytes: Bytes, _ start: Int, _ end: Int) -> Bool {
+        end - start >= 3 && bytes[start] == UInt8(ascii: "i") && bytes[start + 1] == UInt8(ascii: "f")
+            && bytes[start + 2] == UInt8(ascii: "_")
+    }
+}
+
+/// Prints a transformation model in canonical order (see ``CanonicalOrder``).
 enum CanonicalPrinter {
     static func print(_ transformation: Transformation) -> String {
-        var out = ""
-        var capacity = 0
+        // Each parameter's "key_value" text, then one pass that writes them in order.
+        var texts: [String] = []
+        var breaks: [Int] = []
         for component in transformation.components {
-            for parameter in component.parameters {
-                capacity += parameter.key.utf8.count + parameter.rawValue.utf8.count + 2
+            for parameter in component.parameters { texts.append(parameter.key + "_" + parameter.rawValue) }
+            breaks.append(texts.count)
+        }
+        var joined = texts.joined(separator: ",")
+        let capacity = joined.utf8.count + breaks.count
+        return joined.withUTF8 { all in
+            let bytes = Bytes(all)
+            // Spans of each text inside `joined`.
+            var spans: [Int] = []
+            spans.reserveCapacity(texts.count * 2)
+            var offset = 0
+            for text in texts {
+                let n = text.utf8.count
+                spans.append(offset)
+                spans.append(offset + n)
+                offset += n + 1
             }
-        }
-        out.reserveCapacity(capacity)
-        for (index, component) in transformation.components.enumerated() {
-            if index > 0 { out.append("/") }
-            append(component, to: &out)
-        }
-        return out
-    }
-
-    static func append(_ component: Component, to out: inout String) {
-        let parameters = component.parameters
-        let n = parameters.count
-        if n == 0 { return }
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: n) { order in
-            for i in 0..<n { order[i] = i }
-            // Insertion sort: components hold a handful of parameters.
-            for i in 1..<n {
-                let moving = order[i]
-                var j = i
-                while j > 0, precedes(parameters[moving], parameters[order[j - 1]]) {
-                    order[j] = order[j - 1]
-                    j -= 1
+            return String(unsafeUninitializedCapacity: capacity) { out in
+                var at = 0
+                var first = 0
+                for (componentIndex, end) in breaks.enumerated() {
+                    if componentIndex > 0 {
+                        out[at] = UInt8(ascii: "/")
+                        at += 1
+                    }
+                    var order = Array(first..<end)
+                    for k in 1..<max(order.count, 1) {
+                        let moving = order[k]
+                        var j = k
+                        while j > 0,
+                            CanonicalOrder.precedes(
+                                bytes, spans[2 * moving], spans[2 * moving + 1], spans[2 * order[j - 1]],
+                                spans[2 * order[j - 1] + 1])
+                        {
+                            order[j] = order[j - 1]
+                            j -= 1
+                        }
+                        order[j] = moving
+                    }
+                    for (k, index) in order.enumerated() {
+                        if k > 0 {
+                            out[at] = UInt8(ascii: ",")
+                            at += 1
+                        }
+                        for b in spans[2 * index]..<spans[2 * index + 1] {
+                            out[at] = bytes[b]
+                            at += 1
+                        }
+                    }
+                    first = end
                 }
-                order[j] = moving
-            }
-            for i in 0..<n {
-                if i > 0 { out.append(",") }
-                let parameter = parameters[order[i]]
-                out.append(parameter.key)
-                out.append("_")
-                out.append(parameter.rawValue)
-            }
-        }
-    }
-
-    /// 0 for `if`, 1 for a variable, 2 for anything else.
-    @inline(__always)
-    static func group(_ key: String) -> Int {
-        var iterator = key.utf8.makeIterator()
-        switch iterator.next() {
-        case UInt8(ascii: "$"): return 1
-        case UInt8(ascii: "i"): return key == "if" ? 0 : 2
-        default: return 2
-        }
-    }
-
-    @inline(__always)
-    static func precedes(_ a: Parameter, _ b: Parameter) -> Bool {
-        let ga = group(a.key)
-        let gb = group(b.key)
-        if ga != gb { return ga < gb }
-        if ga == 0 { return false }
-        return keyValueLess(a, b)
-    }
-
-    /// Byte order of `a.key + "_" + a.rawValue` against the same for `b`, without building them.
-    @inline(__always)
-    static func keyValueLess(_ a: Parameter, _ b: Parameter) -> Bool {
-        var ia = a.key.utf8.makeIterator()
-        var ib = b.key.utf8.makeIterator()
-        var aInValue = false
-        var bInValue = false
-        var va = a.rawValue.utf8.makeIterator()
-        var vb = b.rawValue.utf8.makeIterator()
-        while true {
-            let ca: UInt8?
-            if aInValue {
-                ca = va.next()
-            } else if let c = ia.next() {
-                ca = c
-            } else {
-                aInValue = true
-                ca = UInt8(ascii: "_")
-            }
-            let cb: UInt8?
-            if bInValue {
-                cb = vb.next()
-            } else if let c = ib.next() {
-                cb = c
-            } else {
-                bInValue = true
-                cb = UInt8(ascii: "_")
-            }
-            switch (ca, cb) {
-            case (nil, nil): return false
-            case (nil, _): return true
-            case (_, nil): return false
-            case (let x?, let y?): if x != y { return x < y }
+                return at
             }
         }
     }

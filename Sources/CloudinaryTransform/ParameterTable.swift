@@ -44,6 +44,15 @@ public struct ParameterSpec: Sendable, Hashable {
     public let examples: [String]
 }
 
+/// The hot fields of a ``ParameterSpec``, derived from the table.
+struct FastSpec: Sendable {
+    let grammar: ValueGrammar
+    let appliesTo: Applicability
+    let hasRange: Bool
+    let low: Double
+    let high: Double
+}
+
 /// The single table of parameters. The parser recognises these keys, the validator checks their
 /// values and combinations, the printer orders them, and `variant validate --help` lists them.
 public enum ParameterTable {
@@ -146,6 +155,13 @@ public enum ParameterTable {
     /// The declaration for `key`.
     @inline(__always)
     public static func spec(_ key: ParameterKey) -> ParameterSpec { all[Int(key.rawValue)] }
+
+    /// The fields the validator reads for every parameter, as plain values (no reference counting).
+    static let fast: [FastSpec] = all.map {
+        FastSpec(
+            grammar: $0.grammar, appliesTo: $0.appliesTo, hasRange: $0.range != nil,
+            low: $0.range?.lowerBound ?? 0, high: $0.range?.upperBound ?? 0)
+    }
 
     /// Bit set of the keys that are qualifiers (their `qualifies` list is not empty).
     static let qualifierKeys: UInt64 = all.reduce(0) { $1.qualifies.isEmpty ? $0 : $0 | (1 << UInt64($1.key.rawValue)) }

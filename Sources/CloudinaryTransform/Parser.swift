@@ -55,12 +55,20 @@ struct TransformationParser {
     var declaredInComponent: [String] = []
     var openLayers = 0
     var hasError = false
-    /// Positions of each parameter key in the current component, for duplicate detection.
-    var keyPositions = [(offset: Int, length: Int)](repeating: (0, 0), count: ParameterKey.allCases.count)
 
-    init(bytes: UnsafeBufferPointer<UInt8>, context: ValidationContext) {
+    let spans: UnsafeMutableBufferPointer<Int>
+    var spanCount = 0
+    /// Whether to build the ``Transformation`` model (strings and arrays) or only check and print.
+    let buildModel: Bool
+
+    init(
+        bytes: UnsafeBufferPointer<UInt8>, context: ValidationContext, spans: UnsafeMutableBufferPointer<Int>,
+        buildModel: Bool = true
+    ) {
         self.bytes = UnsafeRawBufferPointer(bytes)
         self.context = context
+        self.spans = spans
+        self.buildModel = buildModel
     }
 
     mutating func run(input: String) -> ParseResult {
@@ -125,7 +133,7 @@ struct TransformationParser {
         facts.start = start
         facts.end = end
         var parameters: [Parameter] = []
-        parameters.reserveCapacity(6)
+        if buildModel { parameters.reserveCapacity(6) }
         var parameterStart = start
         var i = start
         while i <= end {
@@ -144,22 +152,38 @@ struct TransformationParser {
                 report(
                     .error, .emptyParameter, "empty parameter (nothing between two ',' or at either end)",
                     component: index, offset: i, length: 0)
-            } else if let parameter = readParameter(start: parameterStart, end: i, facts: &facts) {
-                parameters.append(parameter)
+            } else if readParameter(start: parameterStart, end: i, facts: &facts) {
+                if buildModel { parameters.append(makeParameter(start: parameterStart, end: i)) }
+                spans[spanCount] = parameterStart
+                spans[spanCount + 1] = i
+                spanCount += 2
             }
             parameterStart = i + 1
             i += 1
         }
         checkCombinations(&facts)
-        components.append(Component(parameters: parameters, sourceOffset: start))
+        if buildModel { components.append(Component(parameters: parameters, sourceOffset: start)) }
+        spans[spanCount] = -1
+        spans[spanCount + 1] = -1
+        spanCount += 2
     }
 
-    mutating func readParameter(start: Int, end: Int, facts: inout ComponentFacts) -> Parameter? {
+    func makeParameter(start: Int, end: Int) -> Parameter {
+        var underscore = start
+        while bytes[underscore] != UInt8(ascii: "_") { underscore += 1 }
+        return Parameter(
+            key: String(decoding: Bytes(rebasing: bytes[start..<underscore]), as: UTF8.self),
+            rawValue: String(decoding: Bytes(rebasing: bytes[(underscore + 1)..<end]), as: UTF8.self),
+            sourceOffset: start)
+    }
+
+    /// Checks one `key_value` parameter; `false` when it has no value to keep.
+    mutating func readParameter(start: Int, end: Int, facts: inout ComponentFacts) -> Bool {
         var underscore = start
         while underscore < end, bytes[underscore] != UInt8(ascii: "_") { underscore += 1 }
         let keyBytes = Bytes(rebasing: bytes[start..<underscore])
-        let key = String(decoding: keyBytes, as: UTF8.self)
         guard underscore < end - 1 else {
+            let key = String(decoding: keyBytes, as: UTF8.self)
             let whole = String(decoding: Bytes(rebasing: bytes[start..<end]), as: UTF8.self)
             if underscore == end, ParameterKey(bytes: keyBytes) == nil, !key.hasPrefix("$") {
                 reportUnknownKey(key, value: "", component: facts.index, offset: start, length: end - start)
@@ -168,33 +192,32 @@ struct TransformationParser {
                     .error, .missingValue, "'\(whole)' has no value (expected \(key)_<value>)",
                     component: facts.index, offset: start, length: end - start)
             }
-            return nil
+            return false
         }
         facts.parameterCount += 1
         let valueStart = underscore + 1
         let valueBytes = Bytes(rebasing: bytes[valueStart..<end])
-        let rawValue = String(decoding: valueBytes, as: UTF8.self)
         if let parameterKey = ParameterKey(bytes: keyBytes) {
             let bit: UInt64 = 1 << UInt64(parameterKey.rawValue)
             if facts.present & bit != 0 {
-                let first = keyPositions[Int(parameterKey.rawValue)]
-                let firstText = String(decoding: Bytes(rebasing: bytes[first.offset..<(first.offset + first.length)]), as: UTF8.self)
+                let first = position(of: parameterKey, from: facts.start, to: start)
                 report(
                     .error, .duplicateParameter,
-                    "\(key) appears twice in component \(facts.index) (first as \(firstText))",
+                    "\(parameterKey.text) appears twice in component \(facts.index) (first as \(text(first.offset, first.length)))",
                     component: facts.index, offset: start, length: end - start)
             }
             facts.present |= bit
-            keyPositions[Int(parameterKey.rawValue)] = (start, end - start)
             checkValue(parameterKey, valueBytes, valueOffset: valueStart, parameterOffset: start, facts: &facts)
         } else if keyBytes.count > 0, keyBytes[0] == UInt8(ascii: "$") {
             checkVariableDeclaration(
-                name: keyBytes, key: key, value: valueBytes, valueOffset: valueStart, parameterOffset: start,
-                facts: &facts)
+                name: keyBytes, key: String(decoding: keyBytes, as: UTF8.self), value: valueBytes,
+                valueOffset: valueStart, parameterOffset: start, facts: &facts)
         } else {
-            reportUnknownKey(key, value: rawValue, component: facts.index, offset: start, length: underscore - start)
+            reportUnknownKey(
+                String(decoding: keyBytes, as: UTF8.self), value: String(decoding: valueBytes, as: UTF8.self),
+                component: facts.index, offset: start, length: underscore - start)
         }
-        return Parameter(key: key, rawValue: rawValue, sourceOffset: start)
+        return true
     }
 
     mutating func report(
@@ -246,8 +269,74 @@ struct TransformationParser {
                     severity: d.severity, code: d.code, message: d.message, component: d.component, offset: offset,
                     length: length, suggestion: d.suggestion))
         }
-        let transformation = hasError ? nil : Transformation(components: components)
-        return ParseResult(transformation: transformation, diagnostics: out)
+        if hasError { return ParseResult(transformation: nil, diagnostics: out, canonical: nil) }
+        return ParseResult(
+            transformation: buildModel ? Transformation(components: components) : nil, diagnostics: out,
+            canonical: printCanonical(), isValid: true)
+    }
+
+    /// The canonical string, printed from the input's bytes: a valid input's canonical form is a
+    /// permutation of its parameters, so it has exactly the input's length.
+    func printCanonical() -> String {
+        String(unsafeUninitializedCapacity: bytes.count) { out in
+            var at = 0
+            var first = 0
+            var index = 0
+            while index < spanCount {
+                if spans[index] >= 0 {
+                    index += 2
+                    continue
+                }
+                // spans[first..<index] are one component's parameters.
+                if at > 0 {
+                    out[at] = UInt8(ascii: "/")
+                    at += 1
+                }
+                let count = (index - first) / 2
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { order in
+                    for k in 0..<count { order[k] = first + 2 * k }
+                    for k in 1..<max(count, 1) {
+                        let moving = order[k]
+                        var j = k
+                        while j > 0, CanonicalOrder.precedes(bytes, spans[moving], spans[moving + 1], spans[order[j - 1]], spans[order[j - 1] + 1]) {
+                            order[j] = order[j - 1]
+                            j -= 1
+                        }
+                        order[j] = moving
+                    }
+                    for k in 0..<count {
+                        if k > 0 {
+                            out[at] = UInt8(ascii: ",")
+                            at += 1
+                        }
+                        let start = spans[order[k]], end = spans[order[k] + 1]
+                        for b in start..<end {
+                            out[at] = bytes[b]
+                            at += 1
+                        }
+                    }
+                }
+                index += 2
+                first = index
+            }
+            return at
+        }
+    }
+
+    /// Where the first parameter with `key` sits between two offsets (only read when reporting).
+    func position(of key: ParameterKey, from: Int, to: Int) -> (offset: Int, length: Int) {
+        var start = from
+        var i = from
+        while i <= to {
+            if i == to || bytes[i] == UInt8(ascii: ",") {
+                var underscore = start
+                while underscore < i, bytes[underscore] != UInt8(ascii: "_") { underscore += 1 }
+                if ParameterKey(bytes: Bytes(rebasing: bytes[start..<underscore])) == key { return (start, i - start) }
+                start = i + 1
+            }
+            i += 1
+        }
+        return (from, 0)
     }
 
     @inline(__always)

@@ -58,8 +58,36 @@ public struct Transformation: Sendable, Hashable, CustomStringConvertible {
     public static func parse(_ string: String, context: ValidationContext = .init()) -> ParseResult {
         var copy = string
         return copy.withUTF8 { bytes in
-            var parser = TransformationParser(bytes: bytes, context: context)
-            return parser.run(input: string)
+            // Parameter spans for the canonical printer: (start, end) per parameter, (-1, -1)
+            // between components; there are at most count + 1 of them.
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * bytes.count + 4) { spans in
+                var parser = TransformationParser(bytes: bytes, context: context, spans: spans)
+                return parser.run(input: string)
+            }
+        }
+    }
+
+    /// Validates a transformation string and prints its canonical form, without building the
+    /// model: the fastest way to check strings in bulk.
+    ///
+    /// ```swift
+    /// let result = Transformation.validate("w_300,c_fill,dpr_2.0")
+    /// result.isValid         // true
+    /// result.canonical       // "c_fill,dpr_2.0,w_300"
+    /// result.transformation  // nil: use parse(_:context:) for the components
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - string: the transformation text.
+    ///   - context: what the transformation will be applied to, when known.
+    /// - Returns: validity, diagnostics and (when valid) the canonical string; `transformation` is `nil`.
+    public static func validate(_ string: String, context: ValidationContext = .init()) -> ParseResult {
+        var copy = string
+        return copy.withUTF8 { bytes in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * bytes.count + 4) { spans in
+                var parser = TransformationParser(bytes: bytes, context: context, spans: spans, buildModel: false)
+                return parser.run(input: string)
+            }
         }
     }
 
@@ -194,10 +222,19 @@ public struct ParseResult: Sendable, Hashable {
     public var diagnostics: [Diagnostic]
 
     /// Whether no diagnostic is an error.
-    public var isValid: Bool { transformation != nil }
+    public var isValid: Bool
 
-    /// The canonical form when the input is valid.
-    public var canonical: String? { transformation?.canonicalDescription }
+    /// The canonical form when the input is valid (printed from the input's bytes while parsing).
+    public var canonical: String?
+
+    public init(
+        transformation: Transformation?, diagnostics: [Diagnostic], canonical: String? = nil, isValid: Bool? = nil
+    ) {
+        self.transformation = transformation
+        self.diagnostics = diagnostics
+        self.canonical = canonical ?? transformation?.canonicalDescription
+        self.isValid = isValid ?? (transformation != nil)
+    }
 }
 
 /// Thrown by ``Transformation/init(parsing:context:)`` when the string has errors.

@@ -77,8 +77,9 @@ extension TransformationParser {
     mutating func checkValue(
         _ key: ParameterKey, _ value: Bytes, valueOffset: Int, parameterOffset: Int, facts: inout ComponentFacts
     ) {
-        let spec = ParameterTable.spec(key)
+        let spec = ParameterTable.fast[Int(key.rawValue)]
         if let kind = context.resourceType, !spec.appliesTo.includes(kind) {
+            let spec = ParameterTable.spec(key)
             report(
                 .error, .wrongResourceType,
                 "\(key.text) (\(spec.name)) applies to \(spec.appliesTo.rawValue) only, not to \(kind.rawValue)",
@@ -121,7 +122,7 @@ extension TransformationParser {
     }
 
     private mutating func check(
-        _ key: ParameterKey, _ spec: ParameterSpec, _ value: Bytes, facts: inout ComponentFacts, valueOffset: Int
+        _ key: ParameterKey, _ spec: FastSpec, _ value: Bytes, facts: inout ComponentFacts, valueOffset: Int
     ) -> Problem? {
         switch spec.grammar {
         case .size:
@@ -345,7 +346,7 @@ extension TransformationParser {
     // MARK: Numbers and expressions
 
     private mutating func checkSize(
-        _ key: ParameterKey, _ spec: ParameterSpec, _ value: Bytes, facts: inout ComponentFacts, valueOffset: Int
+        _ key: ParameterKey, _ spec: FastSpec, _ value: Bytes, facts: inout ComponentFacts, valueOffset: Int
     ) -> Problem? {
         if key == .w, equals(value, "ow") || equals(value, "auto") || hasPrefix(value, "auto:") { return nil }
         if key == .h, equals(value, "oh") { return nil }
@@ -367,7 +368,7 @@ extension TransformationParser {
 
     /// A number within the table's range, a variable, or an arithmetic expression.
     private mutating func checkNumeric(
-        _ key: ParameterKey, _ spec: ParameterSpec, _ value: Bytes, facts: inout ComponentFacts, valueOffset: Int,
+        _ key: ParameterKey, _ spec: FastSpec, _ value: Bytes, facts: inout ComponentFacts, valueOffset: Int,
         trackUnits: Bool
     ) -> Problem? {
         let kind = NumberScanner.classify(value)
@@ -376,8 +377,8 @@ extension TransformationParser {
             return checkExpression(key, value)
         }
         let number = NumberScanner.value(value)
-        if let range = spec.range, !range.contains(number) {
-            let low = range.lowerBound, high = range.upperBound
+        if spec.hasRange, number < spec.low || number > spec.high {
+            let low = spec.low, high = spec.high
             let what: String
             if low > 0, low < 0.001 {
                 what = "greater than 0"
@@ -388,7 +389,7 @@ extension TransformationParser {
             }
             return Problem(
                 code: key == .w || key == .h ? .invalidSize : .outOfRange,
-                message: "\(key.text) (\(spec.name)) must be \(what), received '\(string(value))'")
+                message: "\(key.text) (\(ParameterTable.spec(key).name)) must be \(what), received '\(string(value))'")
         }
         if trackUnits, number != 0 {
             let relative = kind == .decimal
@@ -487,7 +488,7 @@ extension TransformationParser {
         }
     }
 
-    private func checkQuality(_ key: ParameterKey, _ spec: ParameterSpec, _ value: Bytes) -> Problem? {
+    private func checkQuality(_ key: ParameterKey, _ spec: FastSpec, _ value: Bytes) -> Problem? {
         let separator = firstIndex(of: colon, in: value)
         let head = slice(value, 0, separator ?? value.count)
         let tail = separator.map { slice(value, $0 + 1, value.count) }
@@ -823,7 +824,7 @@ extension TransformationParser {
                 component: index, offset: crop.offset, length: crop.length, suggestion: "g_auto")
         }
         if facts.has(.dpr), !facts.has(.w), !facts.has(.h), !facts.has(.t), !facts.has(.l), !facts.has(.u) {
-            let position = keyPositions[Int(ParameterKey.dpr.rawValue)]
+            let position = position(of: .dpr, from: facts.start, to: facts.end)
             report(
                 .error, .dprWithoutSize, "dpr needs a width or height (w_ or h_) in the same component",
                 component: index, offset: position.offset, length: position.length)
@@ -835,7 +836,7 @@ extension TransformationParser {
                 component: index, offset: conflict.offset, length: conflict.length)
         }
         if facts.formatAuto, facts.qualityAuto {
-            let position = keyPositions[Int(ParameterKey.f.rawValue)]
+            let position = position(of: .f, from: facts.start, to: facts.end)
             report(
                 .warning, .formatQualityTogether,
                 "f_auto and q_auto are best delivered in separate components (…/f_auto/q_auto)",
@@ -848,7 +849,7 @@ extension TransformationParser {
             qualifiers &= qualifiers - 1
             if facts.present & ParameterTable.qualifierMasks[Int(raw)] == 0 {
                 let key = ParameterKey(rawValue: raw)!
-                let position = keyPositions[Int(raw)]
+                let position = position(of: key, from: facts.start, to: facts.end)
                 let targets = ParameterTable.spec(key).qualifies.filter { $0 != .fl }.map { $0.text + "_" }
                 report(
                     .warning, .qualifierWithoutAction,
@@ -861,7 +862,7 @@ extension TransformationParser {
         if facts.layerApply {
             if !hasLayer {
                 if openLayers == 0 {
-                    let position = keyPositions[Int(ParameterKey.fl.rawValue)]
+                    let position = position(of: .fl, from: facts.start, to: facts.end)
                     report(
                         .warning, .layerApplyWithoutLayer, "fl_layer_apply with no l_ or u_ layer before it",
                         component: index, offset: position.offset, length: position.length)
