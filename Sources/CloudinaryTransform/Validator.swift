@@ -374,6 +374,9 @@ extension TransformationParser {
         let kind = NumberScanner.classify(value)
         if kind == .none {
             if Keywords.predefinedVariables.contains(value) { return nil }
+            if firstIndex(of: underscore, in: value) == nil {
+                return expected("a number or an expression", key, value)
+            }
             return checkExpression(key, value)
         }
         let number = NumberScanner.value(value)

@@ -1,0 +1,51 @@
+import CloudinaryTransform
+import Testing
+
+/// Hand-written invalid strings (Fixtures/invalid-transformations.jsonl), each citing the docs
+/// page that makes it invalid: each is rejected, with the expected diagnostic code among the errors.
+@Suite("Invalid transformation fixtures")
+struct InvalidTransformationTests {
+    struct Record: Decodable, Sendable {
+        var input: String
+        var code: String
+        var docs: String
+        var why: String
+        var resourceType: String?
+    }
+
+    static let records: [Record] = (try? Fixtures.decode("invalid-transformations.jsonl")) ?? []
+
+    @Test func thereAreEnoughAndEachCitesTheDocs() {
+        #expect(Self.records.count >= 100)
+        for record in Self.records { #expect(record.docs.contains("https://cloudinary.com/documentation/")) }
+    }
+
+    @Test func eachIsRejectedWithItsCode() {
+        var failures: [String] = []
+        for record in Self.records {
+            let context = ValidationContext(resourceType: record.resourceType.flatMap(MediaKind.init))
+            let result = Transformation.parse(record.input, context: context)
+            let errors = result.diagnostics.filter { $0.severity == .error }
+            if result.isValid || result.transformation != nil {
+                failures.append("accepted: '\(record.input)' (\(record.why))")
+            } else if !errors.contains(where: { $0.code.rawValue == record.code }) {
+                failures.append("'\(record.input)': expected \(record.code), got \(errors.map(\.code.rawValue))")
+            }
+            // Diagnostics point inside the input.
+            for d in result.diagnostics where d.offset + d.length > record.input.count {
+                failures.append("'\(record.input)': \(d.code) at \(d.offset)+\(d.length) is outside the input")
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) failures:\n\(failures.joined(separator: "\n"))")
+    }
+
+    @Test func validateAgreesWithParse() {
+        for record in Self.records {
+            let context = ValidationContext(resourceType: record.resourceType.flatMap(MediaKind.init))
+            let parsed = Transformation.parse(record.input, context: context)
+            let validated = Transformation.validate(record.input, context: context)
+            #expect(parsed.diagnostics == validated.diagnostics, "\(record.input)")
+            #expect(!validated.isValid)
+        }
+    }
+}
