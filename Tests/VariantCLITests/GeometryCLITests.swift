@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+/// End-to-end: `variant geometry` as a user runs it; the JSON field names are a contract.
+@Suite struct GeometryCLITests {
+    @Test func jsonContract() throws {
+        let result = try CLIRunner.run(["geometry", "--source", "1280x853", "c_fill,w_250,h_250", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try result.json()
+        #expect(json["output"] as? [Int] == [250, 250])
+        #expect(json["crop"] as? [Int] == [213, 0, 853, 853])
+        #expect(json["pad"] is NSNull)
+        let steps = try #require(json["steps"] as? [[String: Any]])
+        #expect(steps.count == 1)
+        #expect(steps[0]["window"] as? [Int] == [213, 0, 853, 853])
+        #expect(steps[0]["resize"] as? [Int] == [250, 250])
+        #expect(steps[0]["canvas"] as? [Int] == [250, 250])
+        #expect(steps[0]["padding"] as? [Int] == [0, 0, 0, 0])
+    }
+
+    @Test func padIsLeftTopRightBottom() throws {
+        let result = try CLIRunner.run(["geometry", "--source", "1280x853", "b_brown,c_pad,h_250,w_250", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try result.json()
+        #expect(json["output"] as? [Int] == [250, 250])
+        #expect(json["crop"] as? [Int] == [0, 0, 1280, 853])
+        #expect(json["pad"] as? [Int] == [0, 41, 0, 42])
+    }
+
+    @Test func autoGravityHasNullCrop() throws {
+        let result = try CLIRunner.run(["geometry", "--source", "1280x853", "c_fill,g_auto,w_800,h_450", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try result.json()
+        #expect(json["output"] as? [Int] == [800, 450])
+        #expect(json["crop"] is NSNull)
+        #expect(json["resolved"] as? Bool == false)
+    }
+
+    @Test func facesAndCustomFeedTheirGravities() throws {
+        let faces = try CLIRunner.run(["geometry", "--source", "1280x853", "c_thumb,g_face,w_150,h_150",
+                                       "--faces", "600,300,100,100", "--json"])
+        #expect(try faces.json()["crop"] as? [Int] == [575, 275, 150, 150])
+        let custom = try CLIRunner.run(["geometry", "--source", "640x427", "c_crop,g_custom",
+                                        "--custom", "50,60,200,100;0,0,10,10", "--json"])
+        #expect(try custom.json()["output"] as? [Int] == [200, 100])
+        #expect(try custom.json()["crop"] as? [Int] == [50, 60, 200, 100])
+        // Without boxes, g_face falls back to north.
+        let fallback = try CLIRunner.run(["geometry", "--source", "1280x853", "c_thumb,g_face,w_150,h_150", "--json"])
+        #expect(try fallback.json()["crop"] as? [Int] == [213, 0, 853, 853])
+    }
+
+    @Test func orientationSwapsTheSourceSides() throws {
+        let result = try CLIRunner.run(["geometry", "--source", "4000x3000", "--orientation", "6", "c_scale,w_300", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try result.json()
+        #expect(json["output"] as? [Int] == [300, 400])
+        #expect(json["crop"] as? [Int] == [0, 0, 3000, 4000])
+    }
+
+    @Test func invalidTransformationExitsOneWithDiagnostics() throws {
+        let result = try CLIRunner.run(["geometry", "--source", "1280x853", "c_fil,w_250", "--json"])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("c_fill"))
+    }
+
+    @Test(arguments: [
+        ["geometry", "--source", "1280", "c_fill,w_250"],
+        ["geometry", "--source", "0x10", "c_fill,w_250"],
+        ["geometry", "c_fill,w_250"],
+        ["geometry", "--source", "1280x853", "c_fill,w_250", "--faces", "1,2,3"],
+        ["geometry", "--source", "1280x853", "c_fill,w_250", "--orientation", "9"],
+    ])
+    func usageErrorsExitTwo(_ arguments: [String]) throws {
+        let result = try CLIRunner.run(arguments)
+        #expect(result.status == 2, "\(result.stderr)")
+    }
+
+    @Test func humanOutputAndHelp() throws {
+        let result = try CLIRunner.run(["geometry", "--source", "1280x853", "c_fill,w_250,h_250"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("250x250"))
+        #expect(result.stdout.contains("853x853 at (213, 0)"))
+        let help = try CLIRunner.run(["geometry", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--faces"))
+        #expect(help.stdout.contains("Examples"))
+    }
+}
