@@ -76,6 +76,7 @@ OXY=$(deb oxygen-icon-theme 5:5.103.0-1)/usr/share/icons/oxygen/base/256x256
 GMP=$(deb gimp-data 2.10.34-1+deb12u10)/usr/share/gimp/2.0/images
 WEB=$(deb webext-debianbuttons 2.3-2)/usr/share/webext/debian-buttons/icons
 ICC=$(deb colord-data 1.4.6-2.2)/usr/share/color/icc/colord
+VSP=$(deb visp-images-data 3.5.0-1)/usr/share/visp-images-data/ViSP-images
 SKI=$(whl scikit-image 0.26.0)/skimage/data
 
 # --- helpers ---------------------------------------------------------------------
@@ -102,6 +103,7 @@ copy   "$KPA/jesper.jpg"              people-face-closeup.jpg
 orient "$KPA/wayne.jpg"               people-pool-exif-orientation-6.jpg 6
 orient "$KPA/grand_canyon_1.jpg"      people-couple-canyon-exif-orientation-3.jpg 3
 copy   "$DKN/person.jpg"              people-hiker-dog-horse.jpg
+copy   "$VSP/Solvay/Solvay_conference_1927_Version2_2126x1463.jpg"  people-group-solvay-1927.jpg
 
 # --- animals ---------------------------------------------------------------------
 tojpeg "$SKI/chelsea.png"             animal-cat-closeup.jpg
