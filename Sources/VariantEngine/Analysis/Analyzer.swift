@@ -1,0 +1,147 @@
+import Foundation
+import VipsCore
+
+/// Options for ``ImageAnalysis/analyze(path:options:)``; defaults measured on TestImages.
+public struct AnalysisOptions: Sendable, Equatable {
+    /// Longest side of the one decode (shrink-on-load); faces are searched at this size, so the
+    /// smallest face found in the source is `faces.minFaceSize × source side / decodeLongestSide`.
+    /// Default 1024.
+    public var decodeLongestSide: Int = 1024
+    /// Longest side of the saliency map; default 384.
+    public var saliencyLongestSide: Int = 384
+    /// Whether faces are searched; default true.
+    public var detectFaces: Bool = true
+    public var faces = FaceDetectionOptions()
+    public var saliency = SaliencyWeights()
+    /// How many dominant colours are reported; default 5.
+    public var dominantColorCount: Int = 5
+    /// Images with more pixels are refused before decoding.
+    public var maxPixels: Int = LoadOptions.defaultMaxPixels
+
+    public init() {}
+}
+
+extension ImageAnalysis {
+    /// Decodes `path` once at reduced size (upright, sRGB) and analyses it.
+    ///
+    /// ```swift
+    /// let analysis = try ImageAnalysis.analyze(path: "hero.jpg")
+    /// print(analysis.faces.count, analysis.focalPoint)
+    /// ```
+    /// - Parameters:
+    ///   - path: An image file libvips can read.
+    ///   - options: Decode size, face detection and saliency settings.
+    /// - Returns: The analysis, in source pixels after EXIF orientation.
+    /// - Throws: `VipsError` naming the file when it cannot be read or decoded;
+    ///   `CascadeModelError` if the bundled face models are missing.
+    public static func analyze(path: String, options: AnalysisOptions = AnalysisOptions()) throws -> ImageAnalysis {
+        let header = try Image.load(path: path, options: LoadOptions(maxPixels: options.maxPixels))
+        let pageHeight = header.pageCount > 1 ? header.pageHeight : header.height
+        let swapsSides = header.orientation >= 5
+        let width = swapsSides ? pageHeight : header.width
+        let height = swapsSides ? header.width : pageHeight
+        let side = max(1, min(options.decodeLongestSide, max(width, height)))
+        let decoded = try Image.thumbnail(
+            path: path, width: side, options: ThumbnailOptions(height: side, size: .downOnly), maxPixels: options.maxPixels)
+        let pixels = try decoded.toSRGB().pixels()
+        return try analyze(pixels: pixels, sourceWidth: width, sourceHeight: height, format: header.format ?? "unknown",
+                           options: options)
+    }
+
+    /// Analyses pixels already decoded (upright, 8-bit sRGB, any size up to the source's), for
+    /// a source of `sourceWidth` × `sourceHeight`.
+    public static func analyze(pixels: PixelBuffer, sourceWidth: Int, sourceHeight: Int, format: String,
+                               options: AnalysisOptions = AnalysisOptions()) throws -> ImageAnalysis {
+        let raster = Raster(pixels)
+        let toSourceX = Double(sourceWidth) / Double(raster.width)
+        let toSourceY = Double(sourceHeight) / Double(raster.height)
+
+        var rasterFaces: [RasterFace] = []
+        if options.detectFaces {
+            let detector = try FaceDetector.bundled.get()
+            rasterFaces = detector.detect(in: raster, gray: raster.gray(), options: options.faces)
+        }
+        let bounds = SourceRect(x: 0, y: 0, width: sourceWidth, height: sourceHeight)
+        let faces = rasterFaces.map { f in
+            DetectedFace(
+                box: SourceRect(x: Int((f.x * toSourceX).rounded()), y: Int((f.y * toSourceY).rounded()),
+                                width: Int((f.size * toSourceX).rounded()), height: Int((f.size * toSourceY).rounded()))
+                    .intersection(bounds) ?? bounds,
+                confidence: (f.confidence * 1000).rounded() / 1000, detector: f.detector)
+        }
+
+        let small = raster.downsampled(toLongestSide: options.saliencyLongestSide)
+        let cues = SaliencyCues(raster: small)
+        let mapScaleX = Double(small.width) / Double(raster.width), mapScaleY = Double(small.height) / Double(raster.height)
+        let saliency = SaliencyBuilder.map(
+            cues: cues, alpha: small.alpha,
+            faces: rasterFaces.map { f in
+                (box: (f.x * mapScaleX, f.y * mapScaleY, f.size * mapScaleX, f.size * mapScaleY), confidence: f.confidence)
+            },
+            weights: options.saliency)
+
+        var opaqueBounds: SourceRect? = nil
+        if let b = raster.opaqueBounds() {
+            let x0 = Int((Double(b.x) * toSourceX).rounded(.down)), y0 = Int((Double(b.y) * toSourceY).rounded(.down))
+            let x1 = min(sourceWidth, Int((Double(b.x + b.width) * toSourceX).rounded(.up)))
+            let y1 = min(sourceHeight, Int((Double(b.y + b.height) * toSourceY).rounded(.up)))
+            opaqueBounds = SourceRect(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
+        }
+        let evidence = ContentClassifier.evidence(raster: small, cues: cues)
+        let focal = FocalPointEstimator.estimate(faces: faces, saliency: saliency, sourceWidth: sourceWidth,
+                                                 sourceHeight: sourceHeight, opaqueBounds: opaqueBounds)
+        return ImageAnalysis(
+            width: sourceWidth, height: sourceHeight, format: format, hasAlpha: raster.alpha != nil,
+            opaqueBounds: opaqueBounds, faces: faces, focalPoint: focal,
+            contentClass: ContentClassifier.classify(evidence),
+            dominantColors: DominantColorExtractor.colors(raster: small, count: options.dominantColorCount),
+            saliency: saliency, decodedLongestSide: max(raster.width, raster.height), engineVersion: variantEngineVersion)
+    }
+}
+
+/// Where to centre when there is one point to choose: faces first, then the salient mass, then
+/// the centre (of the opaque content, for cut-outs).
+enum FocalPointEstimator {
+    static func estimate(faces: [DetectedFace], saliency: SaliencyMap, sourceWidth: Int, sourceHeight: Int,
+                         opaqueBounds: SourceRect?) -> FocalPoint {
+        if !faces.isEmpty {
+            // Larger, surer faces pull harder; faces much smaller than the largest barely count.
+            var sx = 0.0, sy = 0.0, sw = 0.0
+            for f in faces {
+                let w = Double(f.box.area) * f.confidence
+                sx += f.box.centerX * w
+                sy += f.box.centerY * w
+                sw += w
+            }
+            let confidence = faces.map(\.confidence).max() ?? 0
+            return FocalPoint(x: Int((sx / sw).rounded()), y: Int((sy / sw).rounded()),
+                              weight: (confidence * 1000).rounded() / 1000, origin: .face)
+        }
+        // Centroid of the strongest part of the map (values above the 90th percentile).
+        let sorted = saliency.values.sorted()
+        let threshold = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.9))]
+        let peak = sorted.last ?? 0
+        var sx = 0.0, sy = 0.0, sw = 0.0
+        for y in 0..<saliency.height {
+            for x in 0..<saliency.width {
+                let v = saliency.values[y * saliency.width + x]
+                guard v >= threshold, v > 0 else { continue }
+                let w = Double(v) * Double(v)
+                sx += (Double(x) + 0.5) * w
+                sy += (Double(y) + 0.5) * w
+                sw += w
+            }
+        }
+        let mean = Double(saliency.values.reduce(0) { $0 + Int($1) }) / Double(max(1, saliency.values.count))
+        // A map without a clear peak (texture, sky) says nothing about where to look.
+        let contrast = peak > 0 ? (Double(threshold) - mean) / Double(peak) : 0
+        if sw > 0, contrast > 0.05 {
+            let x = sx / sw * Double(sourceWidth) / Double(saliency.width)
+            let y = sy / sw * Double(sourceHeight) / Double(saliency.height)
+            return FocalPoint(x: Int(x.rounded()), y: Int(y.rounded()),
+                              weight: (min(1, contrast * 2) * 1000).rounded() / 1000, origin: .feature)
+        }
+        let box = opaqueBounds ?? SourceRect(x: 0, y: 0, width: sourceWidth, height: sourceHeight)
+        return FocalPoint(x: Int(box.centerX.rounded()), y: Int(box.centerY.rounded()), weight: 0, origin: .center)
+    }
+}

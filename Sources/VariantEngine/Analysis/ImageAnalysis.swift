@@ -1,0 +1,102 @@
+import Foundation
+
+/// Everything the engine decides about one image, computed from one reduced-size decode.
+///
+/// Smart crops, focal points, `g_auto` and face gravities all read this value; nothing decodes
+/// the source again to crop. It is `Codable` so that a planner can cache it by content hash.
+///
+/// ```swift
+/// let analysis = try ImageAnalysis.analyze(path: "hero.jpg")
+/// let crops = SmartCropper().crops(for: analysis, aspectRatios: AspectRatio.campaignDefaults)
+/// print(analysis.focalPoint, crops.map(\.transformation))
+/// ```
+public struct ImageAnalysis: Sendable, Codable, Equatable {
+    /// Width in source pixels, after EXIF orientation.
+    public var width: Int
+    /// Height in source pixels, after EXIF orientation.
+    public var height: Int
+    /// "jpeg", "png", "webp" ... (from the loader).
+    public var format: String
+    public var hasAlpha: Bool
+    /// For images with alpha: the bounding box of the pixels that are not (nearly) transparent.
+    public var opaqueBounds: SourceRect?
+    /// Detected faces, strongest first, in source pixels.
+    public var faces: [DetectedFace]
+    public var focalPoint: FocalPoint
+    public var contentClass: ContentClass
+    /// The main colours, largest share first.
+    public var dominantColors: [DominantColor]
+    /// Where the interest is, at reduced size; covers the whole (oriented) source.
+    public var saliency: SaliencyMap
+    /// The longest side the source was decoded at (the shrink-on-load result).
+    public var decodedLongestSide: Int
+    /// The engine version that produced this analysis (part of cache keys).
+    public var engineVersion: String
+
+    /// The whole image as a rectangle.
+    public var bounds: SourceRect { SourceRect(x: 0, y: 0, width: width, height: height) }
+}
+
+/// A face found by the detector.
+public struct DetectedFace: Sendable, Codable, Equatable {
+    /// The face box in source pixels (roughly forehead to chin, ear to ear).
+    public var box: SourceRect
+    /// 0...1: how sure the detector is (agreement of detectors, neighbours, skin share).
+    public var confidence: Double
+    /// Which model found it: "frontal" or "profile".
+    public var detector: String
+
+    public init(box: SourceRect, confidence: Double, detector: String) {
+        self.box = box
+        self.confidence = confidence
+        self.detector = detector
+    }
+}
+
+/// A focal point with a weight and where it came from, as thumbor keeps them.
+public struct FocalPoint: Sendable, Codable, Equatable {
+    public enum Origin: String, Sendable, Codable {
+        /// Centre of the detected faces.
+        case face
+        /// Centre of the most salient region.
+        case feature
+        /// Nothing stood out: the centre of the image (or of its opaque content).
+        case center
+    }
+
+    public var x: Int
+    public var y: Int
+    /// 0...1: how strongly the image points here.
+    public var weight: Double
+    public var origin: Origin
+
+    public init(x: Int, y: Int, weight: Double, origin: Origin) {
+        self.x = x
+        self.y = y
+        self.weight = weight
+        self.origin = origin
+    }
+}
+
+/// What kind of picture this is; decides crop and encoding behaviour downstream.
+public enum ContentClass: String, Sendable, Codable, CaseIterable {
+    /// Continuous-tone photograph.
+    case photo
+    /// Flat colours and sharp edges: logos, illustrations, icons, charts.
+    case graphic
+    /// Mostly text: screenshots of documents, quotes, slides.
+    case text
+}
+
+/// One of the main colours of an image.
+public struct DominantColor: Sendable, Codable, Equatable {
+    /// "#rrggbb", sRGB.
+    public var hex: String
+    /// Share of the (opaque) pixels closest to this colour, 0...1.
+    public var share: Double
+
+    public init(hex: String, share: Double) {
+        self.hex = hex
+        self.share = share
+    }
+}

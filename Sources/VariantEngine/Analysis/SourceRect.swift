@@ -1,0 +1,66 @@
+/// A rectangle in source pixels, after EXIF orientation: the coordinate system of every
+/// analysis result and crop (and of Cloudinary's `x_`, `y_`, `w_`, `h_` for `c_crop`).
+public struct SourceRect: Sendable, Codable, Equatable, Hashable, CustomStringConvertible {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
+
+    public var maxX: Int { x + width }
+    public var maxY: Int { y + height }
+    public var area: Int { max(0, width) * max(0, height) }
+    public var centerX: Double { Double(x) + Double(width) / 2 }
+    public var centerY: Double { Double(y) + Double(height) / 2 }
+    public var description: String { "\(width)×\(height)+\(x)+\(y)" }
+
+    /// The overlap with `other`, or nil when they do not overlap.
+    public func intersection(_ other: SourceRect) -> SourceRect? {
+        let left = max(x, other.x), top = max(y, other.y)
+        let right = min(maxX, other.maxX), bottom = min(maxY, other.maxY)
+        guard right > left, bottom > top else { return nil }
+        return SourceRect(x: left, y: top, width: right - left, height: bottom - top)
+    }
+
+    /// The smallest rectangle holding both.
+    public func union(_ other: SourceRect) -> SourceRect {
+        let left = min(x, other.x), top = min(y, other.y)
+        return SourceRect(x: left, y: top, width: max(maxX, other.maxX) - left, height: max(maxY, other.maxY) - top)
+    }
+
+    /// Intersection over union, 0...1.
+    public func iou(_ other: SourceRect) -> Double {
+        guard let overlap = intersection(other) else { return 0 }
+        let union = area + other.area - overlap.area
+        return union > 0 ? Double(overlap.area) / Double(union) : 0
+    }
+
+    /// Whether `other` lies entirely inside this rectangle.
+    public func contains(_ other: SourceRect) -> Bool {
+        other.x >= x && other.y >= y && other.maxX <= maxX && other.maxY <= maxY
+    }
+
+    /// Grown by `fraction` of its size on every side, then clipped to `bounds`.
+    public func expanded(by fraction: Double, within bounds: SourceRect) -> SourceRect {
+        let dx = Int((Double(width) * fraction).rounded()), dy = Int((Double(height) * fraction).rounded())
+        let grown = SourceRect(x: x - dx, y: y - dy, width: width + 2 * dx, height: height + 2 * dy)
+        return grown.intersection(bounds) ?? self
+    }
+}
+
+/// A point in source pixels, after EXIF orientation.
+public struct SourcePoint: Sendable, Codable, Equatable, Hashable {
+    public var x: Int
+    public var y: Int
+
+    public init(x: Int, y: Int) {
+        self.x = x
+        self.y = y
+    }
+}

@@ -1,0 +1,264 @@
+import Foundation
+
+/// Runs one cascade over an integral image at many scales, scaling the features rather than
+/// the image: each scale precomputes the feature corners as offsets into the table, so a
+/// window costs four loads per rectangle and most windows leave after the first stage.
+struct CascadeDetector: Sendable {
+    /// One window that passed every stage, in image pixels.
+    struct Hit: Sendable {
+        var x: Int, y: Int, size: Int
+        /// Sum of the last stage above its threshold (higher = more face-like).
+        var margin: Float
+    }
+
+    let model: CascadeModel
+
+    /// Options for ``detect(in:minSize:maxSize:scaleFactor:)``.
+    struct Scan: Sendable {
+        /// Ratio between successive window sizes; default 1.12.
+        var scaleFactor: Double = 1.12
+        /// Position step as a fraction of the window side (at least 1 px); default 0.08.
+        var stepFraction: Double = 0.08
+        /// Windows flatter than this standard deviation (grey levels) are skipped; default 8.
+        var minStandardDeviation: Double = 8
+        /// Smallest and largest window side in image pixels.
+        var minSize: Int = 20
+        var maxSize: Int = .max
+        /// Optional cheap pre-check: windows whose middle holds too little skin are skipped.
+        var skinGate: SkinGate? = nil
+    }
+
+    /// Counts of skin pixels as an integral image (same layout as ``IntegralImage``), and the
+    /// share of a window's middle that must be skin for the cascade to run there.
+    struct SkinGate: Sendable {
+        var counts: [Int32]
+        var stride: Int
+        var minShare: Double
+    }
+
+    /// Every passing window, all scales. Scales run in parallel on the available cores.
+    func detect(in image: IntegralImage, scan: Scan) -> [Hit] {
+        var sizes: [Double] = []
+        var scale = max(1, Double(scan.minSize) / Double(model.windowWidth))
+        let limit = min(Double(min(image.width, image.height)), Double(scan.maxSize))
+        while Double(model.windowWidth) * scale <= limit && Double(model.windowHeight) * scale <= Double(image.height) {
+            sizes.append(scale)
+            scale *= scan.scaleFactor
+        }
+        let collector = HitCollector()
+        let scales = sizes
+        DispatchQueue.concurrentPerform(iterations: scales.count) { k in
+            // Largest scales first is the cheap end; interleave so both cores get similar work.
+            let hits = detect(in: image, scale: scales[k], scan: scan)
+            collector.append(hits)
+        }
+        return collector.hits
+    }
+
+    private func detect(in image: IntegralImage, scale: Double, scan: Scan) -> [Hit] {
+        switch model.kind {
+        case .haar: return detectHaar(in: image, scale: scale, scan: scan)
+        case .lbp: return detectLBP(in: image, scale: scale, scan: scan)
+        }
+    }
+
+    // MARK: Haar
+
+    private func detectHaar(in image: IntegralImage, scale: Double, scan: Scan) -> [Hit] {
+        let stride = image.stride
+        let winW = Int((Double(model.windowWidth) * scale).rounded())
+        let winH = Int((Double(model.windowHeight) * scale).rounded())
+        guard winW <= image.width, winH <= image.height else { return [] }
+        // The variance window, as OpenCV: the window less one pixel on every side.
+        let nx = Int(scale.rounded()), ny = nx
+        let nw = min(winW - nx, Int((Double(model.windowWidth - 2) * scale).rounded()))
+        let nh = min(winH - ny, Int((Double(model.windowHeight - 2) * scale).rounded()))
+        let normArea = Double(nw * nh)
+        let n0 = ny * stride + nx, n1 = n0 + nw, n2 = n0 + nh * stride, n3 = n2 + nw
+
+        // Up to three rectangles per feature: 4 offsets each, a weight each.
+        let featureCount = model.haarFeatures.count
+        var offsets = [Int](repeating: 0, count: featureCount * 12)
+        var weights = [Float](repeating: 0, count: featureCount * 3)
+        for (f, rects) in model.haarFeatures.enumerated() {
+            var area0 = 1.0, weightedRest = 0.0
+            for (k, r) in rects.prefix(3).enumerated() {
+                // Rounded, then kept inside the window (rounding can push an edge one pixel out).
+                let x = min(winW - 1, Int((Double(r.x) * scale).rounded())), y = min(winH - 1, Int((Double(r.y) * scale).rounded()))
+                let w = max(1, min(winW - x, Int((Double(r.width) * scale).rounded())))
+                let h = max(1, min(winH - y, Int((Double(r.height) * scale).rounded())))
+                let o = f * 12 + k * 4
+                offsets[o] = y * stride + x
+                offsets[o + 1] = y * stride + x + w
+                offsets[o + 2] = (y + h) * stride + x
+                offsets[o + 3] = (y + h) * stride + x + w
+                let weight = Double(r.weight) / normArea
+                weights[f * 3 + k] = Float(weight)
+                if k == 0 { area0 = Double(w * h) } else { weightedRest += weight * Double(w * h) }
+            }
+            // Rounding the scaled rectangles breaks the zero sum of the weights: correct the
+            // first (largest) rectangle so that flat windows still give zero (as OpenCV 1 did).
+            weights[f * 3] = Float(-weightedRest / area0)
+        }
+
+        let step = max(1, Int((Double(winW) * scan.stepFraction).rounded()))
+        // The gate looks at the middle of the window: x 20–80 %, y 25–85 %.
+        let gx = Int(Double(winW) * 0.2), gy = Int(Double(winH) * 0.25)
+        let gw = max(1, Int(Double(winW) * 0.6)), gh = max(1, Int(Double(winH) * 0.6))
+        let g0 = gy * stride + gx, g1 = g0 + gw, g2 = g0 + gh * stride, g3 = g2 + gw
+        let gateCounts = scan.skinGate?.counts ?? []
+        let gateMinimum = Int32((scan.skinGate?.minShare ?? 0) * Double(gw * gh))
+        let gated = scan.skinGate != nil
+        let minVariance = scan.minStandardDeviation * scan.minStandardDeviation
+        var hits: [Hit] = []
+        model.stages.withUnsafeBufferPointer { stages in
+        model.weakClassifiers.withUnsafeBufferPointer { weak in
+        model.nodes.withUnsafeBufferPointer { nodes in
+        model.leaves.withUnsafeBufferPointer { leaves in
+        offsets.withUnsafeBufferPointer { offsets in
+        weights.withUnsafeBufferPointer { weights in
+        image.sums.withUnsafeBufferPointer { sums in
+        image.squares.withUnsafeBufferPointer { squares in
+        gateCounts.withUnsafeBufferPointer { gate in
+            var y = 0
+            while y + winH <= image.height {
+                var x = 0
+                while x + winW <= image.width {
+                    defer { x += step }
+                    let base = y * stride + x
+                    if gated && gate[base + g3] - gate[base + g1] - gate[base + g2] + gate[base + g0] < gateMinimum { continue }
+                    let sum = Double(sums[base + n3] - sums[base + n1] - sums[base + n2] + sums[base + n0])
+                    let sq = squares[base + n3] - squares[base + n1] - squares[base + n2] + squares[base + n0]
+                    let mean = sum / normArea
+                    let variance = sq / normArea - mean * mean
+                    if variance < minVariance { continue }
+                    let deviation = Float(variance.squareRoot())
+                    var passed = true
+                    var margin: Float = 0
+                    for s in 0..<stages.count {
+                        let stage = stages[s]
+                        var stageSum: Float = 0
+                        for wi in stage.weakStart..<(stage.weakStart + stage.weakCount) {
+                            let wc = weak[wi]
+                            var idx = 0
+                            repeat {
+                                let node = nodes[wc.nodeStart + idx]
+                                let f = node.feature
+                                let o = f * 12
+                                var value = weights[f * 3] * Float(sums[base + offsets[o + 3]] - sums[base + offsets[o + 1]]
+                                    - sums[base + offsets[o + 2]] + sums[base + offsets[o]])
+                                value += weights[f * 3 + 1] * Float(sums[base + offsets[o + 7]] - sums[base + offsets[o + 5]]
+                                    - sums[base + offsets[o + 6]] + sums[base + offsets[o + 4]])
+                                let w3 = weights[f * 3 + 2]
+                                if w3 != 0 {
+                                    value += w3 * Float(sums[base + offsets[o + 11]] - sums[base + offsets[o + 9]]
+                                        - sums[base + offsets[o + 10]] + sums[base + offsets[o + 8]])
+                                }
+                                idx = value < node.threshold * deviation ? node.left : node.right
+                            } while idx > 0
+                            stageSum += leaves[wc.leafStart - idx]
+                        }
+                        if stageSum < stage.threshold {
+                            passed = false
+                            break
+                        }
+                        margin = stageSum - stage.threshold
+                    }
+                    if passed { hits.append(Hit(x: x, y: y, size: winW, margin: margin)) }
+                }
+                y += step
+            }
+        }}}}}}}}}
+        return hits
+    }
+
+    // MARK: LBP
+
+    private func detectLBP(in image: IntegralImage, scale: Double, scan: Scan) -> [Hit] {
+        let stride = image.stride
+        let winW = Int((Double(model.windowWidth) * scale).rounded())
+        let winH = Int((Double(model.windowHeight) * scale).rounded())
+        guard winW <= image.width, winH <= image.height else { return [] }
+        // 16 grid corners per feature (4 × 4), row-major.
+        let featureCount = model.lbpFeatures.count
+        var corners = [Int](repeating: 0, count: featureCount * 16)
+        for (f, r) in model.lbpFeatures.enumerated() {
+            let x = Int((Double(r.x) * scale).rounded()), y = Int((Double(r.y) * scale).rounded())
+            let w = max(1, min((winW - x) / 3, Int((Double(r.width) * scale).rounded())))
+            let h = max(1, min((winH - y) / 3, Int((Double(r.height) * scale).rounded())))
+            for gy in 0..<4 {
+                for gx in 0..<4 { corners[f * 16 + gy * 4 + gx] = (y + gy * h) * stride + x + gx * w }
+            }
+        }
+        let step = max(1, Int((Double(winW) * scan.stepFraction).rounded()))
+        var hits: [Hit] = []
+        model.stages.withUnsafeBufferPointer { stages in
+        model.weakClassifiers.withUnsafeBufferPointer { weak in
+        model.nodes.withUnsafeBufferPointer { nodes in
+        model.leaves.withUnsafeBufferPointer { leaves in
+        model.subsets.withUnsafeBufferPointer { subsets in
+        corners.withUnsafeBufferPointer { p in
+        image.sums.withUnsafeBufferPointer { s in
+            var y = 0
+            while y + winH <= image.height {
+                var x = 0
+                while x + winW <= image.width {
+                    defer { x += step }
+                    let base = y * stride + x
+                    var passed = true
+                    var margin: Float = 0
+                    for st in 0..<stages.count {
+                        let stage = stages[st]
+                        var stageSum: Float = 0
+                        for wi in stage.weakStart..<(stage.weakStart + stage.weakCount) {
+                            let wc = weak[wi]
+                            let node = nodes[wc.nodeStart]
+                            let c = node.feature * 16 + 0
+                            @inline(__always) func block(_ a: Int) -> Int32 {
+                                s[base + p[c + a + 5]] - s[base + p[c + a + 1]] - s[base + p[c + a + 4]] + s[base + p[c + a]]
+                            }
+                            let centre = block(5)
+                            var code = 0
+                            if block(0) >= centre { code |= 128 }
+                            if block(1) >= centre { code |= 64 }
+                            if block(2) >= centre { code |= 32 }
+                            if block(6) >= centre { code |= 16 }
+                            if block(10) >= centre { code |= 8 }
+                            if block(9) >= centre { code |= 4 }
+                            if block(8) >= centre { code |= 2 }
+                            if block(4) >= centre { code |= 1 }
+                            let word = subsets[wc.nodeStart * 8 + (code >> 5)]
+                            stageSum += leaves[wc.leafStart + ((word & (1 << Int32(code & 31))) != 0 ? 0 : 1)]
+                        }
+                        if stageSum < stage.threshold {
+                            passed = false
+                            break
+                        }
+                        margin = stageSum - stage.threshold
+                    }
+                    if passed { hits.append(Hit(x: x, y: y, size: winW, margin: margin)) }
+                }
+                y += step
+            }
+        }}}}}}}
+        return hits
+    }
+}
+
+/// Collects hits from concurrent scales.
+private final class HitCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [CascadeDetector.Hit] = []
+
+    func append(_ hits: [CascadeDetector.Hit]) {
+        lock.lock()
+        storage.append(contentsOf: hits)
+        lock.unlock()
+    }
+
+    var hits: [CascadeDetector.Hit] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+
+/// Options of the face detector. Defaults were measured on TestImages (see
+/// scripts/evaluate-crops.py, face report).
+public struct FaceDetectionOptions: Sendable, Equatable, Codable {
+    /// Smallest face searched for, in pixels of the image given to the detector; default 20
+    /// (the frontal model's window).
+    public var minFaceSize: Int = 20
+    /// Ratio between successive window sizes; default 1.12.
+    public var scaleFactor: Double = 1.12
+    /// Window step as a fraction of the window side; default 0.08.
+    public var stepFraction: Double = 0.08
+    /// A frontal face needs more than this many overlapping windows; default 3.
+    public var frontalMinNeighbours: Int = 3
+    /// A profile face needs more than this many overlapping windows; default 4.
+    public var profileMinNeighbours: Int = 4
+    /// Whether profile faces (both directions) are searched too; default true.
+    public var profiles: Bool = true
+    /// Faces whose confidence ends below this are dropped; default 0.3.
+    public var minConfidence: Double = 0.3
+    /// In colour images, the cascades only run where at least this share of the window's middle
+    /// is skin-coloured (0 turns the gate off); default 0.15. Most windows stop here.
+    public var skinGate: Double = 0.15
+
+    public init() {}
+}
+
+/// A face in the pixels of the image the detector ran on.
+struct RasterFace: Sendable {
+    var x: Double, y: Double, size: Double
+    var confidence: Double
+    var detector: String
+}
+
+/// Frontal and profile Haar cascades, grouped like OpenCV's `detectMultiScale`, merged across
+/// models, then verified (skin share, contrast) to drop faces in food, fur and bark.
+final class FaceDetector: Sendable {
+    let frontal: CascadeDetector
+    let profileLeft: CascadeDetector
+    let profileRight: CascadeDetector
+
+    init(frontal: CascadeModel, profile: CascadeModel) {
+        self.frontal = CascadeDetector(model: frontal)
+        self.profileLeft = CascadeDetector(model: profile)
+        self.profileRight = CascadeDetector(model: profile.mirrored())
+    }
+
+    /// The detector with the bundled models, loaded once per process.
+    static let bundled: Result<FaceDetector, Error> = Result {
+        func model(_ name: String) throws -> CascadeModel {
+            guard let url = Bundle.module.url(forResource: name, withExtension: "xml", subdirectory: "Resources") else {
+                throw CascadeModelError.malformed("bundled model \(name).xml is missing")
+            }
+            return try CascadeModel(xml: Data(contentsOf: url))
+        }
+        return FaceDetector(frontal: try model("haarcascade_frontalface_alt2"), profile: try model("haarcascade_profileface"))
+    }
+
+    /// Faces in `raster`, strongest first.
+    func detect(in raster: Raster, gray: [UInt8], options: FaceDetectionOptions) -> [RasterFace] {
+        let integral = IntegralImage(gray: gray, width: raster.width, height: raster.height)
+        var scan = CascadeDetector.Scan()
+        scan.scaleFactor = options.scaleFactor
+        scan.stepFraction = options.stepFraction
+        scan.minSize = options.minFaceSize
+        let colourful = Self.isColourful(raster)
+        if colourful && options.skinGate > 0 {
+            scan.skinGate = Self.skinGate(raster, stride: integral.stride, minShare: options.skinGate)
+        }
+
+        var candidates: [RasterFace] = []
+        let frontalGroups = RectangleGrouping.group(frontal.detect(in: integral, scan: scan), minNeighbours: options.frontalMinNeighbours)
+        for g in frontalGroups {
+            candidates.append(RasterFace(x: g.x, y: g.y, size: g.size,
+                                         confidence: Self.support(g.neighbours, over: options.frontalMinNeighbours, margin: g.margin),
+                                         detector: "frontal"))
+        }
+        if options.profiles {
+            for detector in [profileLeft, profileRight] {
+                let groups = RectangleGrouping.group(detector.detect(in: integral, scan: scan), minNeighbours: options.profileMinNeighbours)
+                for g in groups {
+                    candidates.append(RasterFace(x: g.x, y: g.y, size: g.size,
+                                                 confidence: 0.85 * Self.support(g.neighbours, over: options.profileMinNeighbours, margin: g.margin),
+                                                 detector: "profile"))
+                }
+            }
+        }
+        let merged = Self.merge(candidates)
+        return merged.compactMap { face -> RasterFace? in
+            var face = face
+            face.confidence *= Self.verification(face, raster: raster, gray: gray, colourful: colourful)
+            return face.confidence >= options.minConfidence ? face : nil
+        }.sorted { $0.confidence > $1.confidence }
+    }
+
+    /// Confidence from the number of agreeing windows beyond the minimum and the last stage margin.
+    static func support(_ neighbours: Int, over minimum: Int, margin: Float) -> Double {
+        let extra = Double(neighbours - minimum)
+        return min(1, 0.45 + 0.55 * (1 - exp(-extra / 6)) + 0.05 * Double(max(0, min(margin, 1))))
+    }
+
+    /// Overlapping faces from different models become one, the stronger box kept and the
+    /// confidence raised by the agreement.
+    static func merge(_ faces: [RasterFace]) -> [RasterFace] {
+        var kept: [RasterFace] = []
+        for face in faces.sorted(by: { $0.confidence > $1.confidence }) {
+            if let i = kept.firstIndex(where: { overlap($0, face) > 0.3 || contains($0, face) || contains(face, $0) }) {
+                kept[i].confidence = min(1, kept[i].confidence + 0.25 * face.confidence)
+            } else {
+                kept.append(face)
+            }
+        }
+        return kept
+    }
+
+    static func overlap(_ a: RasterFace, _ b: RasterFace) -> Double {
+        let w = min(a.x + a.size, b.x + b.size) - max(a.x, b.x)
+        let h = min(a.y + a.size, b.y + b.size) - max(a.y, b.y)
+        guard w > 0, h > 0 else { return 0 }
+        let inter = w * h
+        return inter / (a.size * a.size + b.size * b.size - inter)
+    }
+
+    static func contains(_ outer: RasterFace, _ inner: RasterFace) -> Bool {
+        let m = outer.size * 0.1
+        return inner.x >= outer.x - m && inner.y >= outer.y - m && inner.x + inner.size <= outer.x + outer.size + m
+            && inner.y + inner.size <= outer.y + outer.size + m
+    }
+
+    static func skinGate(_ raster: Raster, stride: Int, minShare: Double) -> CascadeDetector.SkinGate {
+        var counts = [Int32](repeating: 0, count: stride * (raster.height + 1))
+        raster.rgb.withUnsafeBufferPointer { rgb in
+            for y in 0..<raster.height {
+                var row: Int32 = 0
+                let above = y * stride, here = (y + 1) * stride
+                for x in 0..<raster.width {
+                    let i = (y * raster.width + x) * 3
+                    if isSkin(Int(rgb[i]), Int(rgb[i + 1]), Int(rgb[i + 2])) { row += 1 }
+                    counts[here + x + 1] = counts[above + x + 1] + row
+                }
+            }
+        }
+        return CascadeDetector.SkinGate(counts: counts, stride: stride, minShare: minShare)
+    }
+
+    static func isColourful(_ raster: Raster) -> Bool {
+        var chroma = 0, n = 0
+        var i = 0
+        let count = raster.width * raster.height
+        while i < count {
+            let r = Int(raster.rgb[i * 3]), g = Int(raster.rgb[i * 3 + 1]), b = Int(raster.rgb[i * 3 + 2])
+            chroma += max(r, g, b) - min(r, g, b)
+            n += 1
+            i += 7
+        }
+        return n > 0 && Double(chroma) / Double(n) > 8
+    }
+
+    /// 0...1 multiplier: faces have skin in their middle (in colour images) and some contrast;
+    /// textures that fool the cascade (fur, bark, food) usually fail one of the two.
+    static func verification(_ face: RasterFace, raster: Raster, gray: [UInt8], colourful: Bool) -> Double {
+        let x0 = max(0, Int(face.x + face.size * 0.2)), x1 = min(raster.width, Int(face.x + face.size * 0.8))
+        let y0 = max(0, Int(face.y + face.size * 0.2)), y1 = min(raster.height, Int(face.y + face.size * 0.9))
+        guard x1 > x0, y1 > y0 else { return 0 }
+        var skin = 0, n = 0
+        var sum = 0.0, squares = 0.0
+        for y in y0..<y1 {
+            for x in x0..<x1 {
+                let i = y * raster.width + x
+                let r = Int(raster.rgb[i * 3]), g = Int(raster.rgb[i * 3 + 1]), b = Int(raster.rgb[i * 3 + 2])
+                if isSkin(r, g, b) { skin += 1 }
+                let v = Double(gray[i])
+                sum += v
+                squares += v * v
+                n += 1
+            }
+        }
+        let mean = sum / Double(n)
+        let deviation = max(0, squares / Double(n) - mean * mean).squareRoot()
+        var factor = deviation < 10 ? 0.3 : 1.0
+        if colourful {
+            let share = Double(skin) / Double(n)
+            factor *= share >= 0.3 ? 1 : max(0.2, share / 0.3)
+        }
+        return factor
+    }
+
+    /// A broad skin rule in YCbCr (Chai & Ngan) that keeps dark and light skin alike.
+    @inline(__always) static func isSkin(_ r: Int, _ g: Int, _ b: Int) -> Bool {
+        let cb = 128 + (-43 * r - 85 * g + 128 * b) / 256
+        let cr = 128 + (128 * r - 107 * g - 21 * b) / 256
+        return cr >= 133 && cr <= 180 && cb >= 72 && cb <= 130 && r > 30 && r >= b
+    }
+}

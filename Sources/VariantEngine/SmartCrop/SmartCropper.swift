@@ -1,0 +1,165 @@
+import Foundation
+
+/// Options for ``SmartCropper``; defaults measured with scripts/evaluate-crops.py.
+public struct SmartCropOptions: Sendable, Equatable {
+    /// > 1 keeps a tighter window around the subject (what `c_thumb`/`c_auto` zoom do); default 1.
+    public var zoom: Double = 1
+    /// Share of a face box added on every side as hair and chin: what has to stay inside the
+    /// crop for the face to count as whole (dropped when the padded face would not fit); default 0.25.
+    public var faceMargin: Double = 0.25
+    /// How strongly saliency near the crop's edge counts against a position (keeps subjects off
+    /// the edge); default 0.35.
+    public var edgePenalty: Double = 0.35
+    /// Width of that edge band as a share of the crop side; default 0.08.
+    public var edgeBand: Double = 0.08
+    /// What a whole face adds to a position's score, in shares of the image's saliency; default 1.
+    public var faceReward: Double = 1
+    /// What slicing a face costs (it should never win while another position keeps it); default 10.
+    public var faceCutPenalty: Double = 10
+
+    public init(zoom: Double = 1) {
+        self.zoom = zoom
+    }
+}
+
+/// Places crop windows over an analysis: the saliency kept (through a summed-area table, so
+/// each candidate is O(1)), faces kept whole whenever they fit, subjects kept off the edges.
+///
+/// ```swift
+/// let analysis = try ImageAnalysis.analyze(path: "hero.jpg")
+/// let plan = SmartCropper().crop(analysis, aspectRatio: AspectRatio(parsing: "16:9")!)
+/// print(plan.transformation)   // c_crop,h_1080,w_1920,x_0,y_240
+/// ```
+public struct SmartCropper: Sendable {
+    public var options: SmartCropOptions
+
+    public init(options: SmartCropOptions = SmartCropOptions()) {
+        self.options = options
+    }
+
+    /// The best window of `aspectRatio` (largest at zoom 1, smaller by `options.zoom`).
+    public func crop(_ analysis: ImageAnalysis, aspectRatio: AspectRatio) -> CropPlan {
+        let size = aspectRatio.largestWindow(inWidth: analysis.width, height: analysis.height, zoom: options.zoom)
+        var plan = crop(analysis, windowWidth: size.width, windowHeight: size.height, table: SummedAreaTable(analysis.saliency))
+        plan.aspectRatio = aspectRatio.description
+        return plan
+    }
+
+    /// One plan per ratio, in the order given (the summed-area table is built once).
+    public func crops(_ analysis: ImageAnalysis, aspectRatios: [AspectRatio]) -> [CropPlan] {
+        let table = SummedAreaTable(analysis.saliency)
+        return aspectRatios.map { ratio in
+            let size = ratio.largestWindow(inWidth: analysis.width, height: analysis.height, zoom: options.zoom)
+            var plan = crop(analysis, windowWidth: size.width, windowHeight: size.height, table: table)
+            plan.aspectRatio = ratio.description
+            return plan
+        }
+    }
+
+    /// The best position for a window of exactly `windowWidth` × `windowHeight` source pixels
+    /// (clamped to the image), searched inside `region` (default: the whole image).
+    public func crop(_ analysis: ImageAnalysis, windowWidth: Int, windowHeight: Int, within region: SourceRect? = nil) -> CropPlan {
+        crop(analysis, windowWidth: windowWidth, windowHeight: windowHeight, table: SummedAreaTable(analysis.saliency),
+             within: region)
+    }
+
+    struct FaceConstraint {
+        /// What must stay inside for the face to be whole.
+        var box: SourceRect
+        var weight: Double
+        /// Whether the face fits the window at all (else only its overlap counts).
+        var fits: Bool
+    }
+
+    func crop(_ analysis: ImageAnalysis, windowWidth: Int, windowHeight: Int, table: SummedAreaTable,
+              within region: SourceRect? = nil) -> CropPlan {
+        let area = (region ?? analysis.bounds).intersection(analysis.bounds) ?? analysis.bounds
+        let w = min(max(1, windowWidth), area.width), h = min(max(1, windowHeight), area.height)
+        let fx = Double(table.width) / Double(analysis.width), fy = Double(table.height) / Double(analysis.height)
+        let total = max(table.total, 1e-9)
+
+        let faces = faceConstraints(analysis, windowWidth: w, windowHeight: h)
+        // Candidate positions: about one per map pixel, plus the positions that put a window
+        // edge exactly on a face edge (the tightest fits).
+        func positions(from low: Int, span: Int, step: Double, faceEdges: [Int]) -> [Int] {
+            guard span > 0 else { return [low] }
+            var result = Set<Int>()
+            let count = Int((Double(span) / step).rounded(.up))
+            for k in 0...count { result.insert(low + min(span, Int((Double(k) * step).rounded()))) }
+            for e in faceEdges where e >= low && e <= low + span { result.insert(e) }
+            return result.sorted()
+        }
+        let stepX = max(1, 1 / fx), stepY = max(1, 1 / fy)
+        let xs = positions(from: area.x, span: area.width - w, step: stepX,
+                           faceEdges: faces.flatMap { [$0.box.x, $0.box.maxX - w] })
+        let ys = positions(from: area.y, span: area.height - h, step: stepY,
+                           faceEdges: faces.flatMap { [$0.box.y, $0.box.maxY - h] })
+
+        var scores = [Double](repeating: 0, count: xs.count * ys.count)
+        let bandX = Double(w) * options.edgeBand, bandY = Double(h) * options.edgeBand
+        for (j, y) in ys.enumerated() {
+            for (i, x) in xs.enumerated() {
+                let x0 = Double(x) * fx, x1 = Double(x + w) * fx, y0 = Double(y) * fy, y1 = Double(y + h) * fy
+                let kept = table.sum(x0: x0, y0: y0, x1: x1, y1: y1)
+                // Saliency in the band along the edges the window can move across.
+                let inner = table.sum(x0: x0 + (xs.count > 1 ? bandX * fx : 0), y0: y0 + (ys.count > 1 ? bandY * fy : 0),
+                                      x1: x1 - (xs.count > 1 ? bandX * fx : 0), y1: y1 - (ys.count > 1 ? bandY * fy : 0))
+                var score = (kept - options.edgePenalty * (kept - inner)) / total
+                let window = SourceRect(x: x, y: y, width: w, height: h)
+                for face in faces {
+                    let fraction = Self.keptFraction(face.box, in: window)
+                    if !face.fits {
+                        score += options.faceReward * face.weight * fraction
+                    } else if fraction >= 0.999 {
+                        score += options.faceReward * face.weight
+                    } else if fraction > 0.001 {
+                        score -= options.faceCutPenalty * face.weight * (0.5 + min(fraction, 1 - fraction))
+                    }
+                }
+                scores[j * xs.count + i] = score
+            }
+        }
+        // On a plateau (a subject larger than the window, or nothing salient) take the middle
+        // of the near-best positions rather than the first one found.
+        let top = scores.max() ?? 0
+        var plateau: [(i: Int, j: Int)] = []
+        for j in ys.indices {
+            for i in xs.indices where scores[j * xs.count + i] >= top - 0.002 { plateau.append((i, j)) }
+        }
+        let midX = Double(plateau.map { xs[$0.i] }.reduce(0, +)) / Double(plateau.count)
+        let midY = Double(plateau.map { ys[$0.j] }.reduce(0, +)) / Double(plateau.count)
+        let pick = plateau.min { a, b in
+            let da = abs(Double(xs[a.i]) - midX) + abs(Double(ys[a.j]) - midY)
+            let db = abs(Double(xs[b.i]) - midX) + abs(Double(ys[b.j]) - midY)
+            return da != db ? da < db : scores[a.j * xs.count + a.i] > scores[b.j * xs.count + b.i]
+        }!
+        let chosen = (x: xs[pick.i], y: ys[pick.j])
+        let rect = SourceRect(x: chosen.x, y: chosen.y, width: w, height: h)
+        let kept = table.sum(x0: Double(rect.x) * fx, y0: Double(rect.y) * fy,
+                             x1: Double(rect.maxX) * fx, y1: Double(rect.maxY) * fy) / total
+        var keptFaces = 0, cutFaces = 0
+        for face in analysis.faces {
+            let fraction = Self.keptFraction(face.box, in: rect)
+            if fraction >= 0.9 { keptFaces += 1 } else if fraction > 0.1 { cutFaces += 1 }
+        }
+        return CropPlan(aspectRatio: "\(w)x\(h)", rect: rect, score: (min(1, kept) * 1000).rounded() / 1000,
+                        facesKept: keptFaces, facesCut: cutFaces)
+    }
+
+    /// Faces as the crop must treat them: padded by `faceMargin` when the padded box fits the
+    /// window; weighted by confidence and size relative to the largest face.
+    func faceConstraints(_ analysis: ImageAnalysis, windowWidth w: Int, windowHeight h: Int) -> [FaceConstraint] {
+        let largest = Double(analysis.faces.map(\.box.area).max() ?? 1)
+        return analysis.faces.map { face in
+            let padded = face.box.expanded(by: options.faceMargin, within: analysis.bounds)
+            let box = padded.width <= w && padded.height <= h ? padded : face.box
+            let weight = face.confidence * (Double(face.box.area) / largest).squareRoot() / Double(max(1, analysis.faces.count))
+            return FaceConstraint(box: box, weight: weight, fits: box.width <= w && box.height <= h)
+        }
+    }
+
+    static func keptFraction(_ box: SourceRect, in window: SourceRect) -> Double {
+        guard box.area > 0 else { return 0 }
+        return Double(box.intersection(window)?.area ?? 0) / Double(box.area)
+    }
+}
