@@ -26,7 +26,7 @@ struct RenderTests {
     ]
 
     static let sources = [
-        "people-group-four-bar.jpg", "people-pool-exif-orientation-6.jpg", "logo-alpha.png",
+        "people-group-bar-crowd.jpg", "people-pool-exif-orientation-6.jpg", "logo-alpha.png",
         "landscape-very-wide.jpg", "product-coffee-adobergb.jpg",
     ]
 
@@ -54,7 +54,7 @@ struct RenderTests {
           arguments: ["c_fill,w_400,h_225", "c_fill,g_south_east,w_120,h_400", "c_scale,w_250", "c_crop,w_200,h_150,x_10,y_20",
                       "c_fill,w_0.5,h_0.25", "ar_16:9,c_fill,w_640", "c_lfill,w_200,h_200"])
     func matchesVipsCLI(text: String) throws {
-        for source in ["people-group-four-bar.jpg", "people-pool-exif-orientation-6.jpg", "product-coffee-adobergb.jpg"] {
+        for source in ["people-group-bar-crowd.jpg", "people-pool-exif-orientation-6.jpg", "product-coffee-adobergb.jpg"] {
             let path = Self.image(source)
             let result = try Renderer.render(RenderRequest(sourcePath: path, transformation: try Transformation(parsing: text),
                                                            defaultFormat: .png))
@@ -74,7 +74,7 @@ struct RenderTests {
 
     @Test("the pixel comparison notices a crop that is off by a tenth of the window")
     func comparisonCanFail() throws {
-        let path = Self.image("people-group-four-bar.jpg")
+        let path = Self.image("people-group-bar-crowd.jpg")
         let result = try Renderer.render(RenderRequest(sourcePath: path, transformation: try Transformation(parsing: "c_fill,w_400,h_225"),
                                                        defaultFormat: .png))
         var crop = try #require(result.crop)
@@ -133,10 +133,10 @@ struct RenderTests {
 
     @Test("shrink-on-load is used when the first step reduces the image")
     func shrinkOnLoad() throws {
-        let big = try Renderer.render(RenderRequest(sourcePath: Self.image("people-group-four-bar.jpg"),
+        let big = try Renderer.render(RenderRequest(sourcePath: Self.image("people-group-bar-crowd.jpg"),
                                                     transformation: try Transformation(parsing: "c_fill,w_100,h_100")))
         #expect(big.shrinkOnLoad > 2)
-        let none = try Renderer.render(RenderRequest(sourcePath: Self.image("people-group-four-bar.jpg"),
+        let none = try Renderer.render(RenderRequest(sourcePath: Self.image("people-group-bar-crowd.jpg"),
                                                      transformation: try Transformation(parsing: "c_crop,w_100,h_100")))
         #expect(none.shrinkOnLoad == 1)
     }
