@@ -506,6 +506,15 @@ def url_record(source, options, expected_overrides=None):
     if options.get("sign_url"):
         m = re.search(r'/(s--[A-Za-z0-9_-]+--)/', url)
         signature = m.group(1)
+    # How the URL reads, which is what a parser can know: a version-like first folder is the version
+    # (the SDK adds no v1 because the id "already has one"), and for image/video the last ".ext" of
+    # the last segment is the delivery format even when the public id itself contains the dot.
+    if not version and re.match(r'^v[0-9]+/', public_id):
+        version, public_id = public_id.split("/", 1)
+        version = version[1:]
+    if resource_type in ("image", "video") and type_ != "fetch" and fmt is None \
+            and options.get("url_suffix") is None and "." in public_id.rsplit("/", 1)[-1]:
+        public_id, fmt = public_id.rsplit(".", 1)
     expected = {"cloudName": cloud, "resourceType": resource_type, "type": type_, "signature": signature,
                 "transformation": transformation, "version": str(version) if version else None,
                 "publicId": public_id, "format": fmt, "urlSuffix": options.get("url_suffix")}

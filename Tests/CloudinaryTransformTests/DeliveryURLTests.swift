@@ -1,0 +1,176 @@
+import CloudinaryTransform
+import Testing
+
+/// Delivery URLs printed by the official Python SDK (Fixtures/sdk-urls.jsonl and
+/// sdk-signatures.jsonl): every URL splits into the expected parts, prints back to itself, and
+/// building it from the same options gives the same URL, signature included.
+@Suite("Delivery URLs and signatures")
+struct DeliveryURLTests {
+    struct Expected: Decodable, Sendable {
+        var cloudName: String?
+        var resourceType: String
+        var type: String
+        var signature: String?
+        var transformation: String?
+        var version: String?
+        var publicId: String
+        var format: String?
+        var urlSuffix: String?
+    }
+
+    /// The SDK options that shape the URL (transformation options are in `expected.transformation`).
+    struct SDKOptions: Decodable, Sendable {
+        var cloud_name: String
+        var secure: Bool?
+        var private_cdn: Bool?
+        var cname: String?
+        var secure_distribution: String?
+        var cdn_subdomain: Bool?
+        var secure_cdn_subdomain: Bool?
+        var resource_type: String?
+        var type: String?
+        var version: Int?
+        var format: String?
+        var url_suffix: String?
+        var use_root_path: Bool?
+        var shorten: Bool?
+        var force_version: Bool?
+        var sign_url: Bool?
+        var api_secret: String?
+        var long_url_signature: Bool?
+        var signature_algorithm: String?
+    }
+
+    struct Record: Decodable, Sendable {
+        var source: String
+        var url: String
+        var options: SDKOptions
+        var expected: Expected
+        var signature: String?
+        var toSign: String?
+        var apiSecret: String?
+    }
+
+    static let urls: [Record] = (try? Fixtures.decode("sdk-urls.jsonl")) ?? []
+    static let signatures: [Record] = (try? Fixtures.decode("sdk-signatures.jsonl")) ?? []
+
+    static func options(_ record: Record) -> DeliveryURL.Options {
+        let o = record.options
+        var options = DeliveryURL.Options(cloudName: o.cloud_name)
+        options.resourceType = o.resource_type ?? "image"
+        options.type = o.type ?? "upload"
+        options.transformation = record.expected.transformation
+        // For fetch the SDK moved the format into the transformation already.
+        options.format = options.type == "fetch" ? nil : o.format
+        options.version = o.version.map(String.init)
+        options.urlSuffix = o.url_suffix
+        options.secure = o.secure ?? false
+        options.privateCDN = o.private_cdn ?? false
+        options.cname = o.cname
+        options.secureDistribution = o.secure_distribution
+        options.cdnSubdomain = o.cdn_subdomain ?? false
+        options.secureCDNSubdomain = o.secure_cdn_subdomain
+        options.shorten = o.shorten ?? false
+        options.useRootPath = o.use_root_path ?? false
+        options.forceVersion = o.force_version ?? true
+        if o.sign_url == true, let secret = o.api_secret {
+            options.signing = .init(
+                apiSecret: secret, algorithm: o.signature_algorithm == "sha256" ? .sha256 : .sha1,
+                long: o.long_url_signature ?? false)
+        }
+        return options
+    }
+
+    @Test func thereAreEnough() {
+        #expect(Self.urls.count >= 100)
+        #expect(Self.signatures.count >= 30)
+    }
+
+    @Test(arguments: [false, true]) func parseSplitsExactly(signed: Bool) throws {
+        var failures: [String] = []
+        for record in signed ? Self.signatures : Self.urls {
+            let url: DeliveryURL
+            do { url = try DeliveryURL(parsing: record.url) } catch {
+                failures.append("\(record.url): \(error)")
+                continue
+            }
+            let e = record.expected
+            let got = [url.cloudName, url.resourceType, url.type, url.signature, url.transformation, url.version,
+                       url.publicId, url.format, url.urlSuffix]
+            let want = [e.cloudName, e.resourceType, e.type, e.signature, e.transformation, e.version, e.publicId,
+                        e.format, e.urlSuffix]
+            if got != want { failures.append("\(record.url)\n  got  \(got)\n  want \(want)") }
+            if url.absoluteString != record.url { failures.append("\(record.url) prints as \(url.absoluteString)") }
+        }
+        #expect(failures.isEmpty, "\(failures.count) failures:\n\(failures.prefix(20).joined(separator: "\n"))")
+    }
+
+    @Test(arguments: [false, true]) func buildMatchesTheSDK(signed: Bool) throws {
+        var failures: [String] = []
+        for record in signed ? Self.signatures : Self.urls {
+            do {
+                let built = try DeliveryURL.build(publicId: record.source, options: Self.options(record))
+                if built.absoluteString != record.url { failures.append("\(built.absoluteString)\n  != \(record.url)") }
+            } catch {
+                failures.append("\(record.url): \(error)")
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) failures:\n\(failures.prefix(20).joined(separator: "\n"))")
+    }
+
+    @Test func signaturesMatch() throws {
+        for record in Self.signatures {
+            let secret = try #require(record.apiSecret)
+            let kind = URLSignature.Kind(
+                algorithm: record.options.signature_algorithm == "sha256" ? .sha256 : .sha1,
+                long: record.options.long_url_signature ?? false)
+            #expect(URLSignature.sign(try #require(record.toSign), apiSecret: secret, kind: kind).segment == record.signature)
+            let parsed = try DeliveryURL(parsing: record.url)
+            #expect(parsed.signedPayload == record.toSign)
+            #expect(parsed.verifySignature(apiSecret: secret))
+            #expect(!parsed.verifySignature(apiSecret: secret + "x"))
+        }
+    }
+
+    @Test func signatureWithDashesParses() throws {
+        let url = try DeliveryURL(parsing: "https://res.cloudinary.com/demo/image/upload/s----SjmNDA--/w_100/sample.jpg")
+        #expect(url.signature == "s----SjmNDA--")
+        #expect(url.transformation == "w_100")
+        #expect(url.publicId == "sample")
+    }
+
+    @Test func versionIsNotSigned() throws {
+        // The SDK signs without the version: both URLs share one signature.
+        var options = DeliveryURL.Options(cloudName: "demo")
+        options.signing = .init(apiSecret: "b")
+        options.format = "jpg"
+        let plain = try DeliveryURL.build(publicId: "image", options: options)
+        options.version = "1234"
+        let versioned = try DeliveryURL.build(publicId: "image", options: options)
+        #expect(plain.signature == versioned.signature)
+        #expect(versioned.absoluteString.contains("/v1234/image.jpg"))
+    }
+
+    @Test func fetchFormatBecomesAParameter() throws {
+        var options = DeliveryURL.Options(cloudName: "demo")
+        options.type = "fetch"
+        options.format = "webp"
+        options.transformation = "c_fill,w_300"
+        let url = try DeliveryURL.build(publicId: "https://example.com/a.jpg", options: options)
+        #expect(url.absoluteString == "https://res.cloudinary.com/demo/image/fetch/c_fill,f_webp,w_300/https://example.com/a.jpg")
+    }
+
+    @Test func buildErrors() {
+        var options = DeliveryURL.Options(cloudName: "demo")
+        options.urlSuffix = "a.b"
+        #expect(throws: DeliveryURLError.self) { try DeliveryURL.build(publicId: "x", options: options) }
+        options.urlSuffix = "ok"
+        options.resourceType = "video"
+        #expect(throws: DeliveryURLError.self) { try DeliveryURL.build(publicId: "x", options: options) }
+        options = DeliveryURL.Options(cloudName: "demo")
+        options.signing = .init(apiSecret: "")
+        #expect(throws: DeliveryURLError.self) { try DeliveryURL.build(publicId: "x", options: options) }
+        #expect(throws: DeliveryURLError.self) { try DeliveryURL(parsing: "not a url") }
+        #expect(throws: DeliveryURLError.self) { try DeliveryURL(parsing: "https://res.cloudinary.com/") }
+    }
+}
