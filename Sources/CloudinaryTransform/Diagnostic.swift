@@ -107,7 +107,7 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Codable, Exp
     public static let gravityNotSupported: DiagnosticCode = "gravity-not-supported"
     /// `c_fill_pad` or `c_auto_pad` without `g_auto`.
     public static let autoGravityRequired: DiagnosticCode = "auto-gravity-required"
-    /// `dpr` in a component with no width or height.
+    /// `dpr` in a transformation with no width or height anywhere.
     public static let dprWithoutSize: DiagnosticCode = "dpr-without-size"
     /// Pixel and relative values mixed among x, y, w and h of one component.
     public static let mixedUnits: DiagnosticCode = "mixed-units"

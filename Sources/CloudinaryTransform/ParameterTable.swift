@@ -92,7 +92,7 @@ public enum ParameterTable {
         spec(.dn, "density", "density", .integer, "dpi for vector and PDF sources", range: 1...1e6, media: .image,
              examples: ["dn_300"]),
         spec(.dpr, "device pixel ratio", "dpr", .dpr, "positive decimal | auto", range: 0.000_001...1e6,
-             combinations: "needs w or h in its component (or a layer or named transformation)",
+             combinations: "needs w or h in the transformation (dpr is delivery-wide; a later dpr_ component scales earlier sizes)",
              examples: ["dpr_2.0", "dpr_auto"]),
         spec(.du, "duration", "duration", .duration, "seconds | <n>p (percent) | expression", range: 0...1e9, media: .video,
              examples: ["du_10", "du_35p"]),

@@ -54,6 +54,8 @@ struct TransformationParser {
     var layerOpen = false
     var declaredInComponent: [String] = []
     var openLayers = 0
+    var sawSize = false
+    var firstDpr: (component: Int, offset: Int, length: Int)? = nil
     var hasError = false
 
     let spans: UnsafeMutableBufferPointer<Int>
@@ -97,6 +99,11 @@ struct TransformationParser {
             componentIndex += 1
             componentStart = i + 1
             i += 1
+        }
+        if let dpr = firstDpr, !sawSize {
+            report(
+                .error, .dprWithoutSize, "dpr needs a width or height (w_ or h_) somewhere in the transformation",
+                component: dpr.component, offset: dpr.offset, length: dpr.length)
         }
         if conditionalDepth > 0 {
             report(
@@ -237,6 +244,11 @@ struct TransformationParser {
             suggestion = spec.key.text + "_" + value
         } else if let best = Suggest.closest(to: key, among: ParameterTable.keyTexts) {
             suggestion = best + "_" + value
+        } else if let name = Suggest.closest(to: key, among: ParameterTable.all.map(\.sdkOption)),
+            let spec = ParameterTable.all.first(where: { $0.sdkOption == name })
+        {
+            // A misspelt SDK option name (`widht`): suggest the URL key.
+            suggestion = spec.key.text + "_" + value
         }
         report(
             .error, .unknownParameter, "unknown parameter '\(key)'", component: component, offset: offset,

@@ -826,11 +826,13 @@ extension TransformationParser {
                 .error, .autoGravityRequired, "\(text(crop.offset, crop.length)) needs g_auto in the same component",
                 component: index, offset: crop.offset, length: crop.length, suggestion: "g_auto")
         }
-        if facts.has(.dpr), !facts.has(.w), !facts.has(.h), !facts.has(.t), !facts.has(.l), !facts.has(.u) {
+        // "When setting a DPR value, you must also include a crop/resize transformation specifying a
+        // certain width or height": anywhere in the URL, since dpr is delivery-wide (a trailing
+        // dpr_2.0 component doubles the earlier resize). Checked when the string ends.
+        if facts.has(.w) || facts.has(.h) || facts.has(.t) || facts.has(.l) || facts.has(.u) { sawSize = true }
+        if facts.has(.dpr), firstDpr == nil {
             let position = position(of: .dpr, from: facts.start, to: facts.end)
-            report(
-                .error, .dprWithoutSize, "dpr needs a width or height (w_ or h_) in the same component",
-                component: index, offset: position.offset, length: position.length)
+            firstDpr = (index, position.offset, position.length)
         }
         if let conflict = facts.conflictingUnit, let first = facts.firstUnit {
             report(

@@ -54,3 +54,66 @@ struct TransformationModelTests {
         #expect(t.components[0].first("$title")?.rawValue == "!Hello, world!")
     }
 }
+
+@Suite("Validation rules")
+struct ValidationRuleTests {
+    @Test func dprIsDeliveryWide() {
+        // Documented: a trailing dpr_2.0 component scales the earlier resize.
+        #expect(Transformation.parse("c_fill,h_100,w_100/dpr_2.0").isValid)
+        #expect(Transformation.parse("c_scale,h_300/dpr_2.0").isValid)
+        #expect(!Transformation.parse("e_sepia/dpr_2.0").isValid)
+    }
+
+    @Test func suggestionsAndPositions() throws {
+        let d = try #require(Transformation.parse("w_300,c_fil").diagnostics.first)
+        #expect(d.code == .unknownValue)
+        #expect(d.suggestion == "c_fill")
+        #expect(d.component == 0)
+        #expect(d.offset == 8)
+        #expect(d.length == 3)
+        #expect(d.rendered(input: "w_300,c_fil").hasSuffix("\n  w_300,c_fil\n          ^~~"))
+        let key = try #require(Transformation.parse("c_fill/widht_300").diagnostics.first)
+        #expect(key.code == .unknownParameter)
+        #expect(key.component == 1)
+        #expect(key.offset == 7)
+        #expect(key.suggestion == "w_300")
+    }
+
+    @Test func offsetsAreInCharacters() throws {
+        // The text layer holds a non-ASCII character before the bad value.
+        let input = "l_text:Arial_40:h\u{e9}llo,co_whte"
+        let d = try #require(Transformation.parse(input).diagnostics.first)
+        #expect(d.code == .invalidColor)
+        let start = input.index(input.startIndex, offsetBy: d.offset)
+        #expect(input[start...].hasPrefix("whte"))
+    }
+
+    @Test func warningsDoNotInvalidate() {
+        let result = Transformation.parse("f_auto,q_auto")
+        #expect(result.isValid)
+        #expect(result.diagnostics.map(\.code) == [.formatQualityTogether])
+        #expect(result.diagnostics[0].severity == .warning)
+    }
+
+    @Test func inlineConditionsAndBlocks() {
+        #expect(Transformation.parse("if_w_gt_400/c_scale,w_400/if_else/c_scale,w_200/if_end").isValid)
+        #expect(Transformation.parse("if_w_gt_400,c_scale,w_400/if_else,c_scale,w_200").isValid)
+        #expect(Transformation.parse("if_!sale!_in_tags_and_w_gt_100,e_sepia").isValid)
+        #expect(!Transformation.parse("if_w_gt_400/c_scale,w_400/if_else/c_scale,w_200").isValid)
+    }
+
+    @Test func validateMatchesParse() {
+        for s in ["c_fill,g_auto,h_450,w_800/f_auto/q_auto", "c_fil,w_1", "w_100,dpr_2.0", "if_end"] {
+            let a = Transformation.parse(s)
+            let b = Transformation.validate(s)
+            #expect(a.isValid == b.isValid)
+            #expect(a.canonical == b.canonical)
+            #expect(a.diagnostics == b.diagnostics)
+            if let t = a.transformation { #expect(t.canonicalDescription == a.canonical) }
+        }
+    }
+
+    @Test func helpListsEveryParameter() {
+        for key in ParameterKey.allCases { #expect(ParameterTable.helpText.contains("  \(key.text) ")) }
+    }
+}
