@@ -1,0 +1,309 @@
+import ArgumentParser
+import CloudinaryTransform
+import Foundation
+
+struct URLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "url",
+        abstract: "Split, build and sign Cloudinary delivery URLs.",
+        subcommands: [URLParseCommand.self, URLBuildCommand.self]
+    )
+}
+
+/// The API secret from the environment, so it need not appear in shell history.
+enum SecretEnvironment {
+    static let secretVariable = "CLOUDINARY_API_SECRET"
+
+    /// `CLOUDINARY_API_SECRET`, else the secret in `CLOUDINARY_URL` (`cloudinary://key:secret@cloud`).
+    static func apiSecret() -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let secret = environment[secretVariable], !secret.isEmpty { return secret }
+        return cloudinaryURL()?.secret
+    }
+
+    /// `CLOUDINARY_CLOUD_NAME`, else the cloud in `CLOUDINARY_URL`.
+    static func cloudName() -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let cloud = environment["CLOUDINARY_CLOUD_NAME"], !cloud.isEmpty { return cloud }
+        return cloudinaryURL()?.cloud
+    }
+
+    static func cloudinaryURL() -> (secret: String?, cloud: String?)? {
+        guard let text = ProcessInfo.processInfo.environment["CLOUDINARY_URL"],
+            let url = URLComponents(string: text), url.scheme == "cloudinary"
+        else { return nil }
+        return (url.password.flatMap { $0.removingPercentEncoding ?? $0 }, url.host)
+    }
+}
+
+struct URLParseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse",
+        abstract: "Split a delivery URL into cloud name, resource type, type, signature, transformation, version, public id and format.",
+        discussion: """
+            With --json, one object on stdout (null where a part is absent):
+              {"cloudName", "resourceType", "type", "signature", "transformation", "version",
+               "publicId", "format", "urlSuffix", "form", "scheme", "host", "query", "signedPayload"}
+            "form" is standard, seo (/images/, /files/), shortened (/iu/) or root; "publicId" is as
+            written in the URL (percent-encoded). With an API secret (--api-secret or
+            \(SecretEnvironment.secretVariable)), "signatureValid" says whether the signature matches;
+            with --validate, "transformationValid" and "diagnostics" check the transformation.
+
+            Exit status: 0 parsed (and the checks asked for passed), 1 not a delivery URL, a signature
+            that does not match or an invalid transformation, 2 usage error.
+
+            Examples:
+              variant url parse https://res.cloudinary.com/demo/image/upload/c_fill,w_300/v1/folder/dog.jpg --json
+              CLOUDINARY_API_SECRET=… variant url parse "$SIGNED_URL" --verify
+            """
+    )
+
+    @Argument(help: "The delivery URL.")
+    var url: String
+
+    @Flag(help: "Print JSON only on stdout.")
+    var json = false
+
+    @Option(help: "Check the signature with this API secret (or set \(SecretEnvironment.secretVariable) and pass --verify).")
+    var apiSecret: String?
+
+    @Flag(help: "Check the signature with the secret from \(SecretEnvironment.secretVariable) or CLOUDINARY_URL.")
+    var verify = false
+
+    @Flag(name: .customLong("validate"), help: "Also validate the transformation.")
+    var validateTransformation = false
+
+    func run() throws {
+        let parsed: DeliveryURL
+        do {
+            parsed = try DeliveryURL(parsing: url)
+        } catch let error as DeliveryURLError {
+            Diagnostics.error(error.message)
+            throw CLIError.invalidInput
+        }
+        var secret = apiSecret
+        if secret == nil, verify {
+            secret = SecretEnvironment.apiSecret()
+            if secret == nil { throw CLIError.usage("--verify needs \(SecretEnvironment.secretVariable) or CLOUDINARY_URL") }
+        }
+        let signatureValid = secret.map { parsed.verifySignature(apiSecret: $0) }
+        let check = validateTransformation ? parsed.transformation.map { Transformation.validate($0) } : nil
+        if json {
+            try JSONOutput.print(URLParseJSON(url: parsed, signatureValid: signatureValid, check: check))
+        } else {
+            let rows: [(String, String?)] = [
+                ("cloud name", parsed.cloudName), ("resource type", parsed.resourceType), ("type", parsed.type),
+                ("form", parsed.form.rawValue), ("signature", parsed.signature),
+                ("transformation", parsed.transformation), ("version", parsed.version),
+                ("public id", parsed.publicId), ("format", parsed.format), ("URL suffix", parsed.urlSuffix),
+            ]
+            for (name, value) in rows { print("\(name): \(value ?? "-")") }
+            if let signatureValid { print("signature valid: \(signatureValid ? "yes" : "no")") }
+            if let check, let transformation = parsed.transformation {
+                print(ValidateCommand.describe(input: transformation, result: check))
+            }
+        }
+        if signatureValid == false {
+            Diagnostics.error("the signature \(parsed.signature ?? "(none)") does not match this URL and secret")
+            throw CLIError.invalidInput
+        }
+        if let check, !check.isValid { throw CLIError.invalidInput }
+    }
+}
+
+struct URLParseJSON: Encodable {
+    var url: DeliveryURL
+    var signatureValid: Bool?
+    var check: ParseResult?
+
+    enum Keys: String, CodingKey {
+        case cloudName, resourceType, type, signature, transformation, version, publicId, format, urlSuffix
+        case form, scheme, host, query, signedPayload, signatureValid, transformationValid, diagnostics
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(url.cloudName, forKey: .cloudName)
+        try c.encode(url.resourceType, forKey: .resourceType)
+        try c.encode(url.type, forKey: .type)
+        try c.encode(url.signature, forKey: .signature)
+        try c.encode(url.transformation, forKey: .transformation)
+        try c.encode(url.version, forKey: .version)
+        try c.encode(url.publicId, forKey: .publicId)
+        try c.encode(url.format, forKey: .format)
+        try c.encode(url.urlSuffix, forKey: .urlSuffix)
+        try c.encode(url.form.rawValue, forKey: .form)
+        try c.encode(url.scheme, forKey: .scheme)
+        try c.encode(url.host, forKey: .host)
+        try c.encode(url.query, forKey: .query)
+        try c.encode(url.signedPayload, forKey: .signedPayload)
+        try c.encodeIfPresent(signatureValid, forKey: .signatureValid)
+        if let check {
+            try c.encode(check.isValid, forKey: .transformationValid)
+            try c.encode(check.diagnostics.map(DiagnosticJSON.init), forKey: .diagnostics)
+        }
+    }
+}
+
+struct URLBuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build (and sign) a delivery URL as the official SDKs do.",
+        discussion: """
+            The public id is percent-decoded then encoded as the SDKs do; v1 is added when it has a
+            folder and no --version (unless --no-force-version). The transformation is validated first
+            (exit 1 with diagnostics on stderr when invalid; --no-validate skips that) and printed as
+            given; pass its canonical form if you want canonical URLs.
+
+            Signing (--sign): s--<8 characters of SHA-1>-- by default, --signature-algorithm sha256 for
+            8 characters of SHA-256, --long-signature for 32 characters of SHA-256. The secret comes
+            from --api-secret, else from the environment variable \(SecretEnvironment.secretVariable),
+            else from CLOUDINARY_URL (cloudinary://<key>:<secret>@<cloud>), so it need not appear in
+            shell history. The cloud name likewise falls back to CLOUDINARY_CLOUD_NAME or CLOUDINARY_URL.
+
+            With --json: {"url", "cloudName", "resourceType", "type", "signature", "transformation",
+            "version", "publicId", "format", "urlSuffix", …} (the parts of the built URL).
+
+            Examples:
+              variant url build sample --cloud-name demo --transformation c_fill,w_300,h_200 --format jpg
+              CLOUDINARY_API_SECRET=… variant url build folder/dog --cloud-name demo --sign --long-signature
+              variant url build https://example.com/a.jpg --cloud-name demo --type fetch --format webp
+            """
+    )
+
+    @Argument(help: "The public id (or a remote URL with --type fetch).")
+    var publicId: String
+
+    @Option(help: "Cloud name (default: CLOUDINARY_CLOUD_NAME or CLOUDINARY_URL).")
+    var cloudName: String?
+
+    @Option(help: "image, video or raw.")
+    var resourceType = "image"
+
+    @Option(help: "upload, private, authenticated, fetch …")
+    var type = "upload"
+
+    @Option(help: "Transformation components joined by '/'.")
+    var transformation: String?
+
+    @Option(help: ArgumentHelp("Version number (digits, with or without 'v').", valueName: "N"))
+    var version: String?
+
+    @Option(help: "Delivery format (extension).")
+    var format: String?
+
+    @Option(help: "SEO suffix (image/upload and raw/upload).")
+    var urlSuffix: String?
+
+    @Option(help: "API secret for --sign (prefer \(SecretEnvironment.secretVariable) to keep it out of shell history).")
+    var apiSecret: String?
+
+    @Flag(help: "Sign the URL.")
+    var sign = false
+
+    @Flag(help: "32-character SHA-256 signature (implies SHA-256).")
+    var longSignature = false
+
+    @Option(help: ArgumentHelp("Hash of a short signature.", valueName: "sha1|sha256"))
+    var signatureAlgorithm = "sha1"
+
+    @Flag(help: "http instead of https.")
+    var insecure = false
+
+    @Flag(help: "Private CDN host (<cloud>-res.cloudinary.com).")
+    var privateCdn = false
+
+    @Option(help: "Custom HTTPS distribution host.")
+    var secureDistribution: String?
+
+    @Option(help: "CNAME host (http only, as in the SDKs).")
+    var cname: String?
+
+    @Flag(help: "Shard across res-1 … res-5 by CRC32 of the source.")
+    var cdnSubdomain = false
+
+    @Flag(help: "Use /iu/ for image/upload.")
+    var shorten = false
+
+    @Flag(help: "Leave out resource type and type (image/upload only).")
+    var rootPath = false
+
+    @Flag(help: "Do not add v1 for public ids with folders.")
+    var noForceVersion = false
+
+    @Flag(help: "Do not validate the transformation.")
+    var noValidate = false
+
+    @Flag(help: "Print JSON only on stdout.")
+    var json = false
+
+    func validate() throws {
+        guard let algorithm = URLSignature.Algorithm(rawValue: signatureAlgorithm) else {
+            throw ValidationError("Expected sha1 or sha256 for --signature-algorithm but received '\(signatureAlgorithm)'")
+        }
+        if !sign, longSignature || algorithm != .sha1 {
+            throw ValidationError("--long-signature and --signature-algorithm need --sign")
+        }
+        if let version, !(version.hasPrefix("v") ? version.dropFirst() : Substring(version)).allSatisfy(\.isNumber) {
+            throw ValidationError("Expected digits for --version but received '\(version)'")
+        }
+    }
+
+    func run() throws {
+        guard let cloud = cloudName ?? SecretEnvironment.cloudName() else {
+            throw CLIError.usage("--cloud-name is required (or set CLOUDINARY_CLOUD_NAME or CLOUDINARY_URL)")
+        }
+        var options = DeliveryURL.Options(cloudName: cloud)
+        options.resourceType = resourceType
+        options.type = type
+        options.transformation = transformation
+        options.version = version
+        options.format = format
+        options.urlSuffix = urlSuffix
+        options.secure = !insecure
+        options.privateCDN = privateCdn
+        options.secureDistribution = secureDistribution
+        options.cname = cname
+        options.cdnSubdomain = cdnSubdomain
+        options.shorten = shorten
+        options.useRootPath = rootPath
+        options.forceVersion = !noForceVersion
+        if sign {
+            guard let secret = apiSecret ?? SecretEnvironment.apiSecret() else {
+                throw CLIError.usage("--sign needs --api-secret, \(SecretEnvironment.secretVariable) or CLOUDINARY_URL")
+            }
+            options.signing = .init(
+                apiSecret: secret, algorithm: URLSignature.Algorithm(rawValue: signatureAlgorithm) ?? .sha1,
+                long: longSignature)
+        }
+        if let transformation, !noValidate {
+            let media: MediaKind? = resourceType == "image" ? .image : resourceType == "video" ? .video : nil
+            let result = Transformation.validate(transformation, context: ValidationContext(resourceType: media))
+            for diagnostic in result.diagnostics { Diagnostics.write(diagnostic.rendered(input: transformation)) }
+            if !result.isValid { throw CLIError.invalidInput }
+        }
+        let url: DeliveryURL
+        do {
+            url = try DeliveryURL.build(publicId: publicId, options: options)
+        } catch let error as DeliveryURLError {
+            throw CLIError.usage(error.message)
+        }
+        if json {
+            try JSONOutput.print(URLBuildJSON(url: url))
+        } else {
+            print(url.absoluteString)
+        }
+    }
+}
+
+struct URLBuildJSON: Encodable {
+    var url: DeliveryURL
+
+    enum Keys: String, CodingKey { case url }
+
+    func encode(to encoder: Encoder) throws {
+        try URLParseJSON(url: url, signatureValid: nil, check: nil).encode(to: encoder)
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(url.absoluteString, forKey: .url)
+    }
+}

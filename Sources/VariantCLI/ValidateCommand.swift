@@ -1,0 +1,124 @@
+import ArgumentParser
+import CloudinaryTransform
+import Foundation
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check Cloudinary transformation strings and print their canonical form.",
+        discussion: """
+            Each transformation is parsed, checked against the documented parameters (values, ranges,
+            combinations, if_/if_end balance) and printed in the official SDKs' canonical order (if_
+            first, then $variables, then keys in ASCII order; components keep their order).
+            Diagnostics point at the offending text and suggest a fix when one is likely.
+
+            With no argument, one transformation per line is read from stdin (blank lines skipped).
+
+            With --json, one object per input (one per line when there are several):
+              {"input", "valid", "canonical", "diagnostics": [{"severity", "code", "message",
+               "component", "offset", "length", "suggestion"}]}
+            "canonical" is null when the input is invalid; "component", "offset" and "length" count
+            components from 0 and characters of the input.
+
+            Exit status: 0 all valid (warnings allowed), 1 any input invalid, 2 usage or I/O error.
+
+            Examples:
+              variant validate 'c_fill,g_auto,w_800,h_450/f_auto/q_auto'
+              variant validate --json 'c_fil,w_300'
+              variant validate --resource-type video 'vc_h264,so_2.5'
+              cut -f3 entries.tsv | variant validate --json > report.jsonl
+
+            Parameters (from the parameter table):
+            \(ParameterTable.helpText)
+            """
+    )
+
+    @Argument(help: "Transformations to check (default: one per line on stdin).")
+    var transformations: [String] = []
+
+    @Flag(help: "Print JSON only on stdout.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Also reject parameters that do not apply to this resource type.", valueName: "image|video"))
+    var resourceType: String?
+
+    func validate() throws {
+        if let resourceType, MediaKind(rawValue: resourceType) == nil {
+            throw ValidationError("Expected image or video for --resource-type but received '\(resourceType)'")
+        }
+    }
+
+    func run() throws {
+        let inputs = transformations.isEmpty ? try Self.readStandardInput() : transformations
+        let context = ValidationContext(resourceType: resourceType.flatMap(MediaKind.init))
+        var invalid = 0
+        for input in inputs {
+            let result = Transformation.validate(input, context: context)
+            if !result.isValid { invalid += 1 }
+            if json {
+                try JSONOutput.print(ValidationJSON(input: input, result: result), pretty: inputs.count == 1)
+            } else {
+                print(Self.describe(input: input, result: result))
+            }
+        }
+        if invalid > 0 { throw CLIError.invalidInput }
+    }
+
+    static func readStandardInput() throws -> [String] {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CLIError.io("stdin is not UTF-8 text")
+        }
+        return text.split(separator: "\n", omittingEmptySubsequences: true)
+            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+
+    /// `✓ input` (and the canonical form when it differs), or `✗ input` followed by each
+    /// diagnostic with a caret line under the offending text.
+    static func describe(input: String, result: ParseResult) -> String {
+        var lines: [String] = []
+        if let canonical = result.canonical {
+            lines.append(canonical == input ? "valid: \(input)" : "valid: \(input)\n  canonical: \(canonical)")
+        } else {
+            lines.append("invalid: \(input)")
+        }
+        for diagnostic in result.diagnostics {
+            lines.append(diagnostic.rendered(input: input).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// The JSON contract of `variant validate --json`; absent values are written as null.
+struct ValidationJSON: Encodable {
+    var input: String
+    var result: ParseResult
+
+    enum Keys: String, CodingKey { case input, valid, canonical, diagnostics }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(input, forKey: .input)
+        try c.encode(result.isValid, forKey: .valid)
+        try c.encode(result.canonical, forKey: .canonical)
+        try c.encode(result.diagnostics.map(DiagnosticJSON.init), forKey: .diagnostics)
+    }
+}
+
+struct DiagnosticJSON: Encodable {
+    var diagnostic: Diagnostic
+
+    enum Keys: String, CodingKey { case severity, code, message, component, offset, length, suggestion }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(diagnostic.severity.rawValue, forKey: .severity)
+        try c.encode(diagnostic.code.rawValue, forKey: .code)
+        try c.encode(diagnostic.message, forKey: .message)
+        try c.encode(diagnostic.component, forKey: .component)
+        try c.encode(diagnostic.offset, forKey: .offset)
+        try c.encode(diagnostic.length, forKey: .length)
+        try c.encode(diagnostic.suggestion, forKey: .suggestion)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// End-to-end: `variant url parse|build` as a user runs them; the JSON field names are a contract.
+@Suite struct URLCLITests {
+    @Test func parseJSONContract() throws {
+        let url = "https://res.cloudinary.com/demo/image/upload/s----SjmNDA--/c_fill,w_300/v1/folder/dog.jpg"
+        let result = try CLIRunner.run(["url", "parse", url, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try result.json()
+        #expect(json["cloudName"] as? String == "demo")
+        #expect(json["resourceType"] as? String == "image")
+        #expect(json["type"] as? String == "upload")
+        #expect(json["signature"] as? String == "s----SjmNDA--")
+        #expect(json["transformation"] as? String == "c_fill,w_300")
+        #expect(json["version"] as? String == "1")
+        #expect(json["publicId"] as? String == "folder/dog")
+        #expect(json["format"] as? String == "jpg")
+        #expect(json["urlSuffix"] is NSNull)
+    }
+
+    @Test func parseNullWhereAbsent() throws {
+        let result = try CLIRunner.run(["url", "parse", "https://demo-res.cloudinary.com/raw/upload/docs/a.pdf", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try result.json()
+        #expect(json["cloudName"] as? String == "demo")
+        #expect(json["format"] is NSNull)
+        #expect(json["publicId"] as? String == "docs/a.pdf")
+        for key in ["signature", "transformation", "version", "urlSuffix"] { #expect(json[key] is NSNull, "\(key)") }
+    }
+
+    @Test func parseRejectsWhatIsNotAURL() throws {
+        let result = try CLIRunner.run(["url", "parse", "sample.jpg", "--json"])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func buildSignsWithTheSecretFromTheEnvironment() throws {
+        // As the Python SDK prints it: "image" + secret "b", with or without version, signs as s----SjmNDA--.
+        let arguments = ["url", "build", "image", "--cloud-name", "test123", "--format", "jpg", "--insecure", "--sign"]
+        let plain = try CLIRunner.run(arguments, environment: ["CLOUDINARY_API_SECRET": "b"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(plain.stdout == "http://res.cloudinary.com/test123/image/upload/s----SjmNDA--/image.jpg\n")
+        let versioned = try CLIRunner.run(
+            arguments + ["--version", "1234", "--api-secret", "b"], environment: ["CLOUDINARY_API_SECRET": ""])
+        #expect(versioned.stdout == "http://res.cloudinary.com/test123/image/upload/s----SjmNDA--/v1234/image.jpg\n")
+    }
+
+    @Test func buildLongAndSHA256Signatures() throws {
+        let base = ["url", "build", "sample", "--cloud-name", "demo", "--transformation", "c_scale,w_100",
+                    "--api-secret", "secret", "--sign", "--json"]
+        let long = try CLIRunner.run(base + ["--long-signature"])
+        #expect(long.status == 0, "\(long.stderr)")
+        let signature = try #require(long.json()["signature"] as? String)
+        #expect(signature.count == 37)
+        let short = try CLIRunner.run(base + ["--signature-algorithm", "sha256"])
+        #expect((try short.json()["signature"] as? String)?.count == 13)
+        #expect(try short.json()["url"] as? String != nil)
+        // Round trip: the built URL parses and verifies with the same secret.
+        let url = try #require(long.json()["url"] as? String)
+        let verified = try CLIRunner.run(["url", "parse", url, "--json", "--api-secret", "secret"])
+        #expect(try verified.json()["signatureValid"] as? Bool == true)
+        let wrong = try CLIRunner.run(["url", "parse", url, "--json", "--api-secret", "nope"])
+        #expect(wrong.status == 1)
+    }
+
+    @Test func buildRejectsAnInvalidTransformation() throws {
+        let result = try CLIRunner.run(["url", "build", "sample", "--cloud-name", "demo", "--transformation", "c_fil,w_1"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("c_fill"))
+        let usage = try CLIRunner.run(["url", "build", "sample", "--cloud-name", "demo", "--long-signature"])
+        #expect(usage.status == 2)
+        let noSecret = try CLIRunner.run(["url", "build", "sample", "--cloud-name", "demo", "--sign"],
+                                         environment: ["CLOUDINARY_API_SECRET": "", "CLOUDINARY_URL": ""])
+        #expect(noSecret.status == 2)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// End-to-end: `variant validate` as a user runs it; the JSON field names are a contract.
+@Suite struct ValidateCLITests {
+    @Test func jsonContractForAnInvalidString() throws {
+        let result = try CLIRunner.run(["validate", "--json", "c_fil,w_300"])
+        #expect(result.status == 1)
+        let json = try result.json()
+        #expect(json["input"] as? String == "c_fil,w_300")
+        #expect(json["valid"] as? Bool == false)
+        #expect(json["canonical"] is NSNull)
+        let diagnostics = try #require(json["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.count == 1)
+        let d = diagnostics[0]
+        #expect(d["severity"] as? String == "error")
+        #expect(d["code"] as? String == "unknown-value")
+        #expect(d["component"] as? Int == 0)
+        #expect(d["offset"] as? Int == 2)
+        #expect(d["length"] as? Int == 3)
+        #expect(d["suggestion"] as? String == "c_fill")
+        #expect((d["message"] as? String)?.isEmpty == false)
+    }
+
+    @Test func validStringsPrintTheirCanonicalForm() throws {
+        let result = try CLIRunner.run(["validate", "--json", "w_800,c_fill,g_auto,h_450/q_auto"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try result.json()
+        #expect(json["valid"] as? Bool == true)
+        #expect(json["canonical"] as? String == "c_fill,g_auto,h_450,w_800/q_auto")
+        #expect((json["diagnostics"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func stdinOneObjectPerLine() throws {
+        let result = try CLIRunner.run(["validate", "--json"], stdin: "w_100,c_scale\n\nq_0\nf_auto,q_auto\n")
+        #expect(result.status == 1)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(objects[0]?["canonical"] as? String == "c_scale,w_100")
+        #expect(objects[1]?["valid"] as? Bool == false)
+        #expect(objects[2]?["valid"] as? Bool == true)
+        let warning = (objects[2]?["diagnostics"] as? [[String: Any]])?.first
+        #expect(warning?["severity"] as? String == "warning")
+        #expect(warning?["suggestion"] is NSNull)
+    }
+
+    @Test func humanOutputHasACaretUnderTheOffendingText() throws {
+        let result = try CLIRunner.run(["validate", "w_300,c_fil"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("did you mean c_fill?"))
+        #expect(result.stdout.contains("    w_300,c_fil\n            ^~~"))
+    }
+
+    @Test func resourceTypeChecksApplicability() throws {
+        let video = try CLIRunner.run(["validate", "--resource-type", "video", "--json", "vc_h264,so_2.5"])
+        #expect(video.status == 0, "\(video.stdout)")
+        let image = try CLIRunner.run(["validate", "--resource-type", "image", "--json", "vc_h264"])
+        #expect(image.status == 1)
+        #expect(image.stdout.contains("wrong-resource-type"))
+        let bad = try CLIRunner.run(["validate", "--resource-type", "audio", "w_1"])
+        #expect(bad.status == 2)
+    }
+
+    @Test func helpListsTheParameterTable() throws {
+        let result = try CLIRunner.run(["validate", "--help"])
+        #expect(result.status == 0)
+        for needle in ["dpr", "fl_progressive:semi", "q_auto:eco", "$<name>"] { #expect(result.stdout.contains(needle)) }
+    }
+}
