@@ -1,0 +1,155 @@
+import Testing
+
+@testable import CloudinaryTransform
+
+/// Chains (§6), rotations and e_upscale (§5), EXIF orientation (A18), conditions, layers,
+/// and the errors the geometry reports.
+@Suite struct GeometryChainTests {
+    static let camera: Size = Samples.camera
+
+    static let chainCases: [GeometryCase] = [
+        // Each component sees the previous output; the final window is mapped back to the source.
+        .init("§6", camera, "c_scale,w_640/c_crop,w_320,h_200,x_0,y_0/c_pad,w_400,h_400", output: Size(400, 400),
+              crop: Rect(0, 0, 640, 400), pad: Insets(left: 0, top: 75, right: 0, bottom: 75)),
+        .init("§6", camera, "c_fill,w_800,h_800/c_crop,w_400,h_400,g_north_west/c_scale,w_100", output: Size(100, 100),
+              crop: Rect(213, 0, 427, 427)),
+        // A crop that keeps part padding: the padding stays in the output, the crop shrinks.
+        .init("§6 pad then crop", camera, "c_pad,w_400,h_400/c_crop,w_400,h_100,g_north", output: Size(400, 100),
+              crop: Rect(0, 0, 1280, 109), pad: Insets(left: 0, top: 66, right: 0, bottom: 0)),
+        .init("§6 upscale then limit", Samples.tallHall, "e_upscale/c_limit,w_400,h_400", output: Size(264, 400),
+              crop: Rect(0, 0, 200, 303)),
+        // Overlays do not change the base geometry.
+        .init("§6 layer", camera, "l_logo/c_scale,w_50/fl_layer_apply,g_north_east/c_scale,w_200", output: Size(200, 133)),
+        // §5 a_: multiples of 90 swap the sides; windows after a turn map back exactly.
+        .init("§5 a_90", camera, "a_90", output: Size(853, 1280), crop: Rect(0, 0, 1280, 853)),
+        .init("§5 a_90 after fill", camera, "c_fill,w_100,h_200/a_90", output: Size(200, 100), crop: Rect(426, 0, 427, 853)),
+        .init("§5 a_90 same component", camera, "c_fill,w_100,h_200,a_90", output: Size(200, 100), crop: Rect(426, 0, 427, 853)),
+        .init("§5 a_90 then crop", camera, "a_90/c_crop,w_100,h_100,x_0,y_0", output: Size(100, 100), crop: Rect(0, 753, 100, 100)),
+        .init("§5 a_-90 then crop", camera, "a_-90/c_crop,w_100,h_100,x_0,y_0", output: Size(100, 100), crop: Rect(1180, 0, 100, 100)),
+        .init("§5 a_180 then crop", camera, "a_180/c_crop,w_100,h_100,x_0,y_0", output: Size(100, 100), crop: Rect(1180, 753, 100, 100)),
+        .init("§5 hflip then crop", camera, "a_hflip/c_crop,w_100,h_100,x_0,y_0", output: Size(100, 100), crop: Rect(1180, 0, 100, 100)),
+        .init("§5 vflip then crop", camera, "a_vflip/c_crop,w_100,h_100,x_0,y_0", output: Size(100, 100), crop: Rect(0, 753, 100, 100)),
+        .init("§5 a_360", camera, "a_360", output: camera),
+        // Other angles: the rotated bounding box (100·(cos 45° + sin 45°) = 141.4).
+        .init("§5 a_45", Size(100, 100), "a_45", output: Size(141, 141), crop: Rect(0, 0, 100, 100)),
+        .init("§5 a_30", camera, "a_30", output: Size(1535, 1379), crop: Rect(0, 0, 1280, 853)),
+        // a_auto_right: a quarter turn first when the box is portrait and the image landscape.
+        .init("§5 auto_right", camera, "c_fill,w_200,h_400,a_auto_right", output: Size(200, 400), crop: Rect(0, 107, 1280, 640)),
+        .init("§5 auto_right no turn", camera, "c_fill,w_400,h_200,a_auto_right", output: Size(400, 200), crop: Rect(0, 106, 1280, 640)),
+        // if_ conditions on the current size.
+        .init("if", camera, "if_w_gt_1000,c_scale,w_500", output: Size(500, 333)),
+        .init("if", Samples.camera640, "if_w_gt_1000,c_scale,w_500", output: Size(640, 427)),
+        .init("if block", camera, "if_ar_gt_1/c_fill,w_300,h_200/if_else/c_fill,w_200,h_300/if_end", output: Size(300, 200)),
+        .init("if block", Size(100, 4000), "if_ar_gt_1/c_fill,w_300,h_200/if_else/c_fill,w_200,h_300/if_end", output: Size(200, 300)),
+        .init("if and", camera, "if_w_gt_1000_and_h_gt_1000,c_scale,w_10", output: camera),
+        .init("if or", camera, "if_w_gt_1000_or_h_gt_1000,c_scale,w_10", output: Size(10, 7)),
+        .init("if faces", camera, "if_fc_gt_0/c_thumb,g_face,w_100,h_100/if_end", output: camera),
+        .init("if faces", camera, "if_fc_gt_0/c_thumb,g_face,w_100,h_100/if_end", output: Size(100, 100),
+              faces: [Rect(600, 300, 100, 100)]),
+    ]
+
+    @Test(arguments: chainCases) func chains(_ c: GeometryCase) throws { try c.check() }
+
+    @Test func stepsAreExplicit() throws {
+        let g = try resolveGeometry("c_scale,w_640/b_red,c_lpad,w_700,h_500,g_south_east/a_90", Self.camera)
+        #expect(g.steps.map(\.kind) == [.resize, .resize, .rotate])
+        let pad = g.steps[1]
+        #expect(pad.input == Size(640, 427))
+        #expect(pad.window == Rect(0, 0, 640, 427))
+        #expect(pad.resize == Size(640, 427))
+        #expect(pad.padding == Insets(left: 60, top: 73, right: 0, bottom: 0))
+        #expect(pad.canvas == Size(700, 500))
+        #expect(pad.background == "red")
+        #expect(g.steps[2].rotation == 90)
+        #expect(g.output == Size(500, 700))
+        // The pad is reported in output pixels, after the turn.
+        #expect(g.pad == Insets(left: 0, top: 60, right: 73, bottom: 0))
+    }
+
+    @Test func autoRightTurnsFirst() throws {
+        let g = try resolveGeometry("c_fill,w_200,h_400,a_auto_left", Self.camera)
+        #expect(g.steps.map(\.kind) == [.autoRotate, .resize])
+        #expect(g.steps[0].rotation == 270)
+    }
+
+    @Test func exifOrientationComesFirst() throws {
+        let stored = Size(4000, 3000)
+        let g = try resolveGeometry("c_crop,w_100,h_100,x_0,y_0", stored, orientation: 6)
+        #expect(g.upright == Size(3000, 4000))
+        #expect(g.orientation == 6)
+        #expect(g.steps.first?.kind == .orientation)
+        #expect(g.steps.first?.rotation == 90)
+        #expect(g.steps.first?.component == nil)
+        #expect(g.steps[1].input == Size(3000, 4000))
+        #expect(g.crop == Rect(0, 0, 100, 100))
+        // iw/ih are the upright sides.
+        #expect(try resolveGeometry("c_scale,w_iw,h_ih", stored, orientation: 8).output == Size(3000, 4000))
+        // Orientations 2-4 keep the sides; 5-8 swap them.
+        for orientation in 1...8 {
+            let upright = try resolveGeometry("c_scale,w_1.0", stored, orientation: orientation).output
+            #expect(upright == (orientation >= 5 ? Size(3000, 4000) : stored))
+        }
+        let transpose = try resolveGeometry("w_1.0", stored, orientation: 5).steps[0]
+        #expect(transpose.flip == .horizontal && transpose.rotation == 270)
+    }
+
+    @Test func aIgnoreKeepsTheStoredOrientation() throws {
+        let g = try resolveGeometry("a_ignore/c_scale,w_400", Size(4000, 3000), orientation: 6)
+        #expect(g.output == Size(400, 300))
+        #expect(g.orientation == 1)
+        #expect(g.steps.count == 1)
+    }
+
+    @Test func notesForWhatIsNotComputedLocally() throws {
+        func codes(_ t: String, _ source: Size = Self.camera) throws -> [String] {
+            try resolveGeometry(t, source).notes.map(\.code)
+        }
+        #expect(try codes("t_hero").contains("named-transformation"))
+        #expect(try codes("c_limit,w_auto").contains("width-auto"))
+        #expect(try codes("e_upscale", Size(3000, 2000)).contains("upscale-too-large"))
+        #expect(try codes("a_45", Size(4000, 3000)).contains("rotate-downscale"))
+        #expect(try codes("c_scale,w_100,dpr_auto").contains("dpr-auto"))
+        #expect(try codes("dpr_2.0/c_scale,w_100/dpr_3.0").contains("several-dpr"))
+        #expect(try codes("c_fill,w_100,h_100,x_10").contains("offsets-ignored"))
+        #expect(try codes("if_!sale!_in_tags,c_scale,w_100").contains("condition-not-evaluated"))
+        #expect(try codes("c_pad,w_400,h_400/c_crop,w_400,h_50,g_north").contains("no-source-visible"))
+        #expect(try resolveGeometry("dpr_2.0/c_scale,w_100/dpr_3.0", Self.camera).output == Size(300, 200))
+    }
+
+    @Test(arguments: [
+        ("c_bogus,w_100", "invalid-value"),
+        ("c_scale,w_abc", "invalid-value"),
+        ("c_scale,w_0", "invalid-value"),
+        ("c_scale,w_-5", "invalid-value"),
+        ("c_scale,h_0.0", "invalid-value"),
+        ("ar_abc,c_fill,w_100", "invalid-value"),
+        ("c_crop,g_face,z_0", "invalid-value"),
+        ("a_sideways", "invalid-value"),
+        ("c_crop,w_0.5,h_0.5,x_10", "mixed-coordinate-types"),
+        ("c_crop,w_100,h_100,x_0.5", "mixed-coordinate-types"),
+        ("c_crop,w_100,h_100,x_5000,y_0", "crop-outside"),
+    ])
+    func errors(_ transformation: String, _ code: String) throws {
+        #expect { try resolveGeometry(transformation, Self.camera) } throws: { error in
+            (error as? GeometryError)?.code == code
+        }
+    }
+
+    @Test func invalidSourcesAndOrientations() {
+        #expect(throws: GeometryError.self) { try resolveGeometry("w_100", Size(0, 10)) }
+        #expect(throws: GeometryError.self) { try resolveGeometry("w_100", Self.camera, orientation: 9) }
+    }
+
+    /// The parser's model and the plain splitter give the same geometry.
+    @Test(arguments: [
+        "c_fill,g_north_east,w_250,ar_1.0", "c_crop,h_170,w_300,x_170,y_40/c_scale,w_0.5",
+        "c_fill,h_100,w_100/l_sale_icon/c_scale,w_0.25/fl_layer_apply,g_south_east/dpr_2.0",
+        "b_pink,c_mpad,g_north_west,h_125,w_175,x_20,y_20", "c_thumb,g_face,w_450",
+    ])
+    func transformationAdapter(_ text: String) throws {
+        let parsed = try Transformation(parsing: text)
+        let viaModel = try parsed.geometry(source: Self.camera, resolver: KnownRegions(faces: [Rect(500, 200, 100, 120)]))
+        let viaSplit = try resolveGeometry(text, Self.camera, faces: [Rect(500, 200, 100, 120)])
+        #expect(viaModel == viaSplit)
+    }
+}
