@@ -5,7 +5,8 @@ import Foundation
 struct GeometryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "geometry",
-        abstract: "Resolve the crop/resize geometry of a transformation for a source size, without any image.",
+        abstract:
+            "Resolve the crop/resize geometry of a transformation for a source size, without any image.",
         discussion: """
             Computes what Cloudinary delivers: the output size, the rectangle of the source that stays
             visible (in source pixels, after EXIF orientation) and the padding, following
@@ -52,7 +53,8 @@ struct GeometryCommand: ParsableCommand {
 
     func validate() throws {
         guard GeometryCommand.size(source) != nil else {
-            throw ValidationError("Expected --source WxH with positive whole numbers (e.g. 1280x853) but received '\(source)'")
+            throw ValidationError(
+                "Expected --source WxH with positive whole numbers (e.g. 1280x853) but received '\(source)'")
         }
         guard (1...8).contains(orientation) else {
             throw ValidationError("Expected --orientation between 1 and 8 but received \(orientation)")
@@ -60,11 +62,14 @@ struct GeometryCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let size = GeometryCommand.size(source) else { throw CLIError.usage("invalid --source '\(source)'") }
+        guard let size = GeometryCommand.size(source) else {
+            throw CLIError.usage("invalid --source '\(source)'")
+        }
         let resolver: KnownRegions
         do {
-            resolver = KnownRegions(faces: try faces.map(KnownRegions.parseBoxes) ?? [],
-                                    custom: try custom.map(KnownRegions.parseBoxes) ?? [])
+            resolver = KnownRegions(
+                faces: try faces.map(KnownRegions.parseBoxes) ?? [],
+                custom: try custom.map(KnownRegions.parseBoxes) ?? [])
         } catch let error as GeometryError {
             throw CLIError.usage("--faces/--custom: \(error.message)")
         }
@@ -72,7 +77,9 @@ struct GeometryCommand: ParsableCommand {
         do {
             parsed = try Transformation(parsing: transformation)
         } catch let error as TransformationError {
-            for diagnostic in error.diagnostics { Diagnostics.write(diagnostic.rendered(input: transformation)) }
+            for diagnostic in error.diagnostics {
+                Diagnostics.write(diagnostic.rendered(input: transformation))
+            }
             throw CLIError.invalidInput
         }
         let geometry: ResolvedGeometry
@@ -83,7 +90,9 @@ struct GeometryCommand: ParsableCommand {
             throw CLIError.invalidInput
         }
         if json {
-            for note in geometry.notes where note.severity == .warning { Diagnostics.warning(note.description) }
+            for note in geometry.notes where note.severity == .warning {
+                Diagnostics.warning(note.description)
+            }
             try JSONOutput.print(GeometryJSON(geometry))
         } else {
             print(GeometryCommand.describe(geometry))
@@ -100,18 +109,27 @@ struct GeometryCommand: ParsableCommand {
     static func describe(_ g: ResolvedGeometry) -> String {
         var lines: [String] = []
         let upright = g.orientation == 1 ? "" : " (upright \(g.upright), EXIF orientation \(g.orientation))"
-        lines.append("source \(g.source)\(upright) -> output \(g.output)" + (g.dpr == 1 ? "" : " at dpr \(g.dpr)"))
-        lines.append("crop:  " + (g.crop.map { "\($0.width)x\($0.height) at (\($0.x), \($0.y)) in source pixels" }
-            ?? "unknown (depends on image content)"))
-        lines.append("pad:   " + (g.pad.map { "left \($0.left), top \($0.top), right \($0.right), bottom \($0.bottom)" } ?? "none"))
+        lines.append(
+            "source \(g.source)\(upright) -> output \(g.output)" + (g.dpr == 1 ? "" : " at dpr \(g.dpr)"))
+        lines.append(
+            "crop:  "
+                + (g.crop.map { "\($0.width)x\($0.height) at (\($0.x), \($0.y)) in source pixels" }
+                    ?? "unknown (depends on image content)"))
+        lines.append(
+            "pad:   "
+                + (g.pad.map { "left \($0.left), top \($0.top), right \($0.right), bottom \($0.bottom)" }
+                    ?? "none"))
         if !g.steps.isEmpty { lines.append("steps:") }
         for (number, step) in g.steps.enumerated() {
             var parts: [String] = []
-            if step.window != Rect(size: step.input) { parts.append("keep \(step.window.size) at (\(step.window.x), \(step.window.y))") }
+            if step.window != Rect(size: step.input) {
+                parts.append("keep \(step.window.size) at (\(step.window.x), \(step.window.y))")
+            }
             if step.resize != step.window.size { parts.append("resize to \(step.resize)") }
             if !step.padding.isZero {
-                parts.append("pad to \(step.canvas) at (\(step.padding.left), \(step.padding.top))"
-                    + (step.background.map { " on \($0)" } ?? ""))
+                parts.append(
+                    "pad to \(step.canvas) at (\(step.padding.left), \(step.padding.top))"
+                        + (step.background.map { " on \($0)" } ?? ""))
             }
             if let flip = step.flip { parts.append("flip \(flip.rawValue)") }
             if step.rotation != 0 { parts.append("rotate \(step.rotation.formatted())°") }
@@ -126,16 +144,17 @@ struct GeometryCommand: ParsableCommand {
             }
             let component = step.component.map { " [component \($0)]" } ?? ""
             let placeholder = step.windowResolved ? "" : " (window position unknown: centred placeholder)"
-            lines.append("  \(number + 1). \(origin)\(component): \(step.input) -> \(step.output): "
-                + parts.joined(separator: ", ") + placeholder)
+            lines.append(
+                "  \(number + 1). \(origin)\(component): \(step.input) -> \(step.output): "
+                    + parts.joined(separator: ", ") + placeholder)
         }
         for note in g.notes { lines.append("note: \(note.description)") }
         return lines.joined(separator: "\n")
     }
 }
 
-private extension Double {
-    func formatted() -> String { self == rounded() ? String(Int(self)) : String(self) }
+extension Double {
+    fileprivate func formatted() -> String { self == rounded() ? String(Int(self)) : String(self) }
 }
 
 /// The JSON contract: `output`, `crop`, `pad` always present (null where absent).
@@ -152,7 +171,7 @@ struct GeometryJSON: Encodable {
         var step: GeometryStep
         private enum Keys: String, CodingKey {
             case kind, component, mode, gravity, input, window, resize, padding, canvas, background, flip,
-                 rotation, output, windowResolved
+                rotation, output, windowResolved
         }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)

@@ -9,43 +9,76 @@ import Testing
 
     static let chainCases: [GeometryCase] = [
         // Each component sees the previous output; the final window is mapped back to the source.
-        .init("§6", camera, "c_scale,w_640/c_crop,w_320,h_200,x_0,y_0/c_pad,w_400,h_400", output: Size(400, 400),
-              crop: Rect(0, 0, 640, 400), pad: Insets(left: 0, top: 75, right: 0, bottom: 75)),
-        .init("§6", camera, "c_fill,w_800,h_800/c_crop,w_400,h_400,g_north_west/c_scale,w_100", output: Size(100, 100),
-              crop: Rect(213, 0, 427, 427)),
+        .init(
+            "§6", camera, "c_scale,w_640/c_crop,w_320,h_200,x_0,y_0/c_pad,w_400,h_400",
+            output: Size(400, 400),
+            crop: Rect(0, 0, 640, 400), pad: Insets(left: 0, top: 75, right: 0, bottom: 75)),
+        .init(
+            "§6", camera, "c_fill,w_800,h_800/c_crop,w_400,h_400,g_north_west/c_scale,w_100",
+            output: Size(100, 100),
+            crop: Rect(213, 0, 427, 427)),
         // A crop that keeps part padding: the padding stays in the output, the crop shrinks.
-        .init("§6 pad then crop", camera, "c_pad,w_400,h_400/c_crop,w_400,h_100,g_north", output: Size(400, 100),
-              crop: Rect(0, 0, 1280, 109), pad: Insets(left: 0, top: 66, right: 0, bottom: 0)),
-        .init("§6 upscale then limit", Samples.tallHall, "e_upscale/c_limit,w_400,h_400", output: Size(264, 400),
-              crop: Rect(0, 0, 200, 303)),
+        .init(
+            "§6 pad then crop", camera, "c_pad,w_400,h_400/c_crop,w_400,h_100,g_north",
+            output: Size(400, 100),
+            crop: Rect(0, 0, 1280, 109), pad: Insets(left: 0, top: 66, right: 0, bottom: 0)),
+        .init(
+            "§6 upscale then limit", Samples.tallHall, "e_upscale/c_limit,w_400,h_400",
+            output: Size(264, 400),
+            crop: Rect(0, 0, 200, 303)),
         // Overlays do not change the base geometry.
-        .init("§6 layer", camera, "l_logo/c_scale,w_50/fl_layer_apply,g_north_east/c_scale,w_200", output: Size(200, 133)),
+        .init(
+            "§6 layer", camera, "l_logo/c_scale,w_50/fl_layer_apply,g_north_east/c_scale,w_200",
+            output: Size(200, 133)),
         // §5 a_: multiples of 90 swap the sides; windows after a turn map back exactly.
         .init("§5 a_90", camera, "a_90", output: Size(853, 1280), crop: Rect(0, 0, 1280, 853)),
-        .init("§5 a_90 after fill", camera, "c_fill,w_100,h_200/a_90", output: Size(200, 100), crop: Rect(426, 0, 427, 853)),
-        .init("§5 a_90 same component", camera, "c_fill,w_100,h_200,a_90", output: Size(200, 100), crop: Rect(426, 0, 427, 853)),
-        .init("§5 a_90 then crop", camera, "a_90/c_crop,w_100,h_100,x_0,y_0", output: Size(100, 100), crop: Rect(0, 753, 100, 100)),
-        .init("§5 a_-90 then crop", camera, "a_-90/c_crop,w_100,h_100,x_0,y_0", output: Size(100, 100), crop: Rect(1180, 0, 100, 100)),
-        .init("§5 a_180 then crop", camera, "a_180/c_crop,w_100,h_100,x_0,y_0", output: Size(100, 100), crop: Rect(1180, 753, 100, 100)),
-        .init("§5 hflip then crop", camera, "a_hflip/c_crop,w_100,h_100,x_0,y_0", output: Size(100, 100), crop: Rect(1180, 0, 100, 100)),
-        .init("§5 vflip then crop", camera, "a_vflip/c_crop,w_100,h_100,x_0,y_0", output: Size(100, 100), crop: Rect(0, 753, 100, 100)),
+        .init(
+            "§5 a_90 after fill", camera, "c_fill,w_100,h_200/a_90", output: Size(200, 100),
+            crop: Rect(426, 0, 427, 853)),
+        .init(
+            "§5 a_90 same component", camera, "c_fill,w_100,h_200,a_90", output: Size(200, 100),
+            crop: Rect(426, 0, 427, 853)),
+        .init(
+            "§5 a_90 then crop", camera, "a_90/c_crop,w_100,h_100,x_0,y_0", output: Size(100, 100),
+            crop: Rect(0, 753, 100, 100)),
+        .init(
+            "§5 a_-90 then crop", camera, "a_-90/c_crop,w_100,h_100,x_0,y_0", output: Size(100, 100),
+            crop: Rect(1180, 0, 100, 100)),
+        .init(
+            "§5 a_180 then crop", camera, "a_180/c_crop,w_100,h_100,x_0,y_0", output: Size(100, 100),
+            crop: Rect(1180, 753, 100, 100)),
+        .init(
+            "§5 hflip then crop", camera, "a_hflip/c_crop,w_100,h_100,x_0,y_0", output: Size(100, 100),
+            crop: Rect(1180, 0, 100, 100)),
+        .init(
+            "§5 vflip then crop", camera, "a_vflip/c_crop,w_100,h_100,x_0,y_0", output: Size(100, 100),
+            crop: Rect(0, 753, 100, 100)),
         .init("§5 a_360", camera, "a_360", output: camera),
         // Other angles: the rotated bounding box (100·(cos 45° + sin 45°) = 141.4).
         .init("§5 a_45", Size(100, 100), "a_45", output: Size(141, 141), crop: Rect(0, 0, 100, 100)),
         .init("§5 a_30", camera, "a_30", output: Size(1535, 1379), crop: Rect(0, 0, 1280, 853)),
         // a_auto_right: a quarter turn first when the box is portrait and the image landscape.
-        .init("§5 auto_right", camera, "c_fill,w_200,h_400,a_auto_right", output: Size(200, 400), crop: Rect(0, 107, 1280, 640)),
-        .init("§5 auto_right no turn", camera, "c_fill,w_400,h_200,a_auto_right", output: Size(400, 200), crop: Rect(0, 106, 1280, 640)),
+        .init(
+            "§5 auto_right", camera, "c_fill,w_200,h_400,a_auto_right", output: Size(200, 400),
+            crop: Rect(0, 107, 1280, 640)),
+        .init(
+            "§5 auto_right no turn", camera, "c_fill,w_400,h_200,a_auto_right", output: Size(400, 200),
+            crop: Rect(0, 106, 1280, 640)),
         // if_ conditions on the current size.
         .init("if", camera, "if_w_gt_1000,c_scale,w_500", output: Size(500, 333)),
         .init("if", Samples.camera640, "if_w_gt_1000,c_scale,w_500", output: Size(640, 427)),
-        .init("if block", camera, "if_ar_gt_1/c_fill,w_300,h_200/if_else/c_fill,w_200,h_300/if_end", output: Size(300, 200)),
-        .init("if block", Size(100, 4000), "if_ar_gt_1/c_fill,w_300,h_200/if_else/c_fill,w_200,h_300/if_end", output: Size(200, 300)),
+        .init(
+            "if block", camera, "if_ar_gt_1/c_fill,w_300,h_200/if_else/c_fill,w_200,h_300/if_end",
+            output: Size(300, 200)),
+        .init(
+            "if block", Size(100, 4000), "if_ar_gt_1/c_fill,w_300,h_200/if_else/c_fill,w_200,h_300/if_end",
+            output: Size(200, 300)),
         .init("if and", camera, "if_w_gt_1000_and_h_gt_1000,c_scale,w_10", output: camera),
         .init("if or", camera, "if_w_gt_1000_or_h_gt_1000,c_scale,w_10", output: Size(10, 7)),
         .init("if faces", camera, "if_fc_gt_0/c_thumb,g_face,w_100,h_100/if_end", output: camera),
-        .init("if faces", camera, "if_fc_gt_0/c_thumb,g_face,w_100,h_100/if_end", output: Size(100, 100),
-              faces: [Rect(600, 300, 100, 100)]),
+        .init(
+            "if faces", camera, "if_fc_gt_0/c_thumb,g_face,w_100,h_100/if_end", output: Size(100, 100),
+            faces: [Rect(600, 300, 100, 100)]),
     ]
 
     @Test(arguments: chainCases) func chains(_ c: GeometryCase) throws { try c.check() }
@@ -148,7 +181,8 @@ import Testing
     ])
     func transformationAdapter(_ text: String) throws {
         let parsed = try Transformation(parsing: text)
-        let viaModel = try parsed.geometry(source: Self.camera, resolver: KnownRegions(faces: [Rect(500, 200, 100, 120)]))
+        let viaModel = try parsed.geometry(
+            source: Self.camera, resolver: KnownRegions(faces: [Rect(500, 200, 100, 120)]))
         let viaSplit = try resolveGeometry(text, Self.camera, faces: [Rect(500, 200, 100, 120)])
         #expect(viaModel == viaSplit)
     }

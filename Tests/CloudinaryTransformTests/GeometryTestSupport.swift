@@ -15,8 +15,10 @@ struct GeometryCase: Sendable, CustomTestStringConvertible {
     var faces: [Rect] = []
     var custom: [Rect] = []
 
-    init(_ section: String, _ source: Size, _ transformation: String, output: Size, crop: Rect?? = nil,
-         pad: Insets?? = nil, faces: [Rect] = [], custom: [Rect] = []) {
+    init(
+        _ section: String, _ source: Size, _ transformation: String, output: Size, crop: Rect?? = nil,
+        pad: Insets?? = nil, faces: [Rect] = [], custom: [Rect] = []
+    ) {
         self.section = section
         self.source = source
         self.transformation = transformation
@@ -39,12 +41,15 @@ struct GeometryCase: Sendable, CustomTestStringConvertible {
         #expect(size == source, sourceLocation: sourceLocation)
         for step in g.steps {
             #expect(step.input == size, "step input", sourceLocation: sourceLocation)
-            #expect(step.window.x >= 0 && step.window.y >= 0 && step.window.maxX <= size.width
-                        && step.window.maxY <= size.height, "window inside input", sourceLocation: sourceLocation)
-            #expect(step.canvas.width == step.resize.width + step.padding.left + step.padding.right,
-                    sourceLocation: sourceLocation)
-            #expect(step.canvas.height == step.resize.height + step.padding.top + step.padding.bottom,
-                    sourceLocation: sourceLocation)
+            #expect(
+                step.window.x >= 0 && step.window.y >= 0 && step.window.maxX <= size.width
+                    && step.window.maxY <= size.height, "window inside input", sourceLocation: sourceLocation)
+            #expect(
+                step.canvas.width == step.resize.width + step.padding.left + step.padding.right,
+                sourceLocation: sourceLocation)
+            #expect(
+                step.canvas.height == step.resize.height + step.padding.top + step.padding.bottom,
+                sourceLocation: sourceLocation)
             size = step.output
         }
         #expect(size == g.output, "last step output", sourceLocation: sourceLocation)
@@ -52,11 +57,15 @@ struct GeometryCase: Sendable, CustomTestStringConvertible {
 }
 
 /// Resolves `transformation` on a `source` with known faces and custom regions.
-func resolveGeometry(_ transformation: String, _ source: Size, faces: [Rect] = [], custom: [Rect] = [],
-                     orientation: Int = 1, resolver: (any GravityResolver)? = nil) throws -> ResolvedGeometry {
-    let resolver = resolver ?? ((faces.isEmpty && custom.isEmpty) ? nil : KnownRegions(faces: faces, custom: custom))
-    return try Geometry.resolve(source: source, orientation: orientation, components: Geometry.split(transformation),
-                                resolver: resolver)
+func resolveGeometry(
+    _ transformation: String, _ source: Size, faces: [Rect] = [], custom: [Rect] = [],
+    orientation: Int = 1, resolver: (any GravityResolver)? = nil
+) throws -> ResolvedGeometry {
+    let resolver =
+        resolver ?? ((faces.isEmpty && custom.isEmpty) ? nil : KnownRegions(faces: faces, custom: custom))
+    return try Geometry.resolve(
+        source: source, orientation: orientation, components: Geometry.split(transformation),
+        resolver: resolver)
 }
 
 /// The sample assets whose sizes the reference gives.

@@ -19,7 +19,9 @@ import Testing
     }
 
     @Test func padIsLeftTopRightBottom() throws {
-        let result = try CLIRunner.run(["geometry", "--source", "1280x853", "b_brown,c_pad,h_250,w_250", "--json"])
+        let result = try CLIRunner.run([
+            "geometry", "--source", "1280x853", "b_brown,c_pad,h_250,w_250", "--json",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try result.json()
         #expect(json["output"] as? [Int] == [250, 250])
@@ -28,7 +30,9 @@ import Testing
     }
 
     @Test func autoGravityHasNullCrop() throws {
-        let result = try CLIRunner.run(["geometry", "--source", "1280x853", "c_fill,g_auto,w_800,h_450", "--json"])
+        let result = try CLIRunner.run([
+            "geometry", "--source", "1280x853", "c_fill,g_auto,w_800,h_450", "--json",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try result.json()
         #expect(json["output"] as? [Int] == [800, 450])
@@ -37,20 +41,28 @@ import Testing
     }
 
     @Test func facesAndCustomFeedTheirGravities() throws {
-        let faces = try CLIRunner.run(["geometry", "--source", "1280x853", "c_thumb,g_face,w_150,h_150",
-                                       "--faces", "600,300,100,100", "--json"])
+        let faces = try CLIRunner.run([
+            "geometry", "--source", "1280x853", "c_thumb,g_face,w_150,h_150",
+            "--faces", "600,300,100,100", "--json",
+        ])
         #expect(try faces.json()["crop"] as? [Int] == [575, 275, 150, 150])
-        let custom = try CLIRunner.run(["geometry", "--source", "640x427", "c_crop,g_custom",
-                                        "--custom", "50,60,200,100;0,0,10,10", "--json"])
+        let custom = try CLIRunner.run([
+            "geometry", "--source", "640x427", "c_crop,g_custom",
+            "--custom", "50,60,200,100;0,0,10,10", "--json",
+        ])
         #expect(try custom.json()["output"] as? [Int] == [200, 100])
         #expect(try custom.json()["crop"] as? [Int] == [50, 60, 200, 100])
         // Without boxes, g_face falls back to north.
-        let fallback = try CLIRunner.run(["geometry", "--source", "1280x853", "c_thumb,g_face,w_150,h_150", "--json"])
+        let fallback = try CLIRunner.run([
+            "geometry", "--source", "1280x853", "c_thumb,g_face,w_150,h_150", "--json",
+        ])
         #expect(try fallback.json()["crop"] as? [Int] == [213, 0, 853, 853])
     }
 
     @Test func orientationSwapsTheSourceSides() throws {
-        let result = try CLIRunner.run(["geometry", "--source", "4000x3000", "--orientation", "6", "c_scale,w_300", "--json"])
+        let result = try CLIRunner.run([
+            "geometry", "--source", "4000x3000", "--orientation", "6", "c_scale,w_300", "--json",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try result.json()
         #expect(json["output"] as? [Int] == [300, 400])

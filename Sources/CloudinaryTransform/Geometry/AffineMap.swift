@@ -15,7 +15,8 @@ struct RealRect: Hashable {
     }
 
     init(_ rect: Rect) {
-        self.init(minX: Double(rect.x), minY: Double(rect.y), maxX: Double(rect.maxX), maxY: Double(rect.maxY))
+        self.init(
+            minX: Double(rect.x), minY: Double(rect.y), maxX: Double(rect.maxX), maxY: Double(rect.maxY))
     }
 
     var width: Double { maxX - minX }
@@ -31,8 +32,10 @@ struct RealRect: Hashable {
 
     /// Whole pixels: each edge rounded half up, at least 1 px wide and high.
     var rounded: Rect {
-        let left = Rounding.offset(minX), top = Rounding.offset(minY)
-        let right = max(left + 1, Rounding.offset(maxX)), bottom = max(top + 1, Rounding.offset(maxY))
+        let left = Rounding.offset(minX)
+        let top = Rounding.offset(minY)
+        let right = max(left + 1, Rounding.offset(maxX))
+        let bottom = max(top + 1, Rounding.offset(maxY))
         return Rect(left, top, right - left, bottom - top)
     }
 }
@@ -58,7 +61,10 @@ struct AffineMap: Hashable {
 
     var inverse: AffineMap {
         let det = a * d - b * c
-        let ia = d / det, ib = -b / det, ic = -c / det, id = a / det
+        let ia = d / det
+        let ib = -b / det
+        let ic = -c / det
+        let id = a / det
         return AffineMap(a: ia, b: ib, c: ic, d: id, tx: -(ia * tx + ib * ty), ty: -(ic * tx + id * ty))
     }
 
@@ -76,21 +82,25 @@ struct AffineMap: Hashable {
     /// Maps a step's output coordinates to its input coordinates.
     static func inverse(of step: GeometryStep) -> AffineMap {
         // Undo the rotation (about the centres), then the flip, then the embed and the resize.
-        let canvas = step.canvas, output = step.output
+        let canvas = step.canvas
+        let output = step.output
         var map = AffineMap.identity
         if step.rotation != 0 {
             let radians = step.rotation * .pi / 180
             let (cosine, sine) = exactTrig(step.rotation, radians)
             // Output → canvas: p = R(-θ)(q - c_out) + c_in.
-            let cx = Double(canvas.width) / 2, cy = Double(canvas.height) / 2
-            let ox = Double(output.width) / 2, oy = Double(output.height) / 2
+            let cx = Double(canvas.width) / 2
+            let cy = Double(canvas.height) / 2
+            let ox = Double(output.width) / 2
+            let oy = Double(output.height) / 2
             let rotation = AffineMap(a: cosine, b: sine, c: -sine, d: cosine, tx: 0, ty: 0)
             let toCentre = AffineMap(a: 1, b: 0, c: 0, d: 1, tx: -ox, ty: -oy)
             let back = AffineMap(a: 1, b: 0, c: 0, d: 1, tx: cx, ty: cy)
             map = back.composed(after: rotation.composed(after: toCentre))
         }
         if let flip = step.flip {
-            let mirror = flip == .horizontal
+            let mirror =
+                flip == .horizontal
                 ? AffineMap(a: -1, b: 0, c: 0, d: 1, tx: Double(canvas.width), ty: 0)
                 : AffineMap(a: 1, b: 0, c: 0, d: -1, tx: 0, ty: Double(canvas.height))
             map = mirror.composed(after: map)

@@ -113,7 +113,11 @@ struct ComponentReader {
             switch key {
             case "c":
                 guard let mode = CropMode(rawValue: value) else {
-                    throw error(index, key, expected: "a crop mode (\(CropMode.allCases.map(\.rawValue).joined(separator: ", ")))", value)
+                    throw error(
+                        index, key,
+                        expected:
+                            "a crop mode (\(CropMode.allCases.map(\.rawValue).joined(separator: ", ")))",
+                        value)
                 }
                 spec.mode = mode
             case "w", "h":
@@ -158,7 +162,10 @@ struct ComponentReader {
                     case "vflip": return .vflip
                     default:
                         guard let degrees = Double(item), degrees.isFinite else {
-                            throw error(index, key, expected: "degrees, auto_right, auto_left, ignore, hflip or vflip", String(item))
+                            throw error(
+                                index, key,
+                                expected: "degrees, auto_right, auto_left, ignore, hflip or vflip",
+                                String(item))
                         }
                         return .degrees(degrees)
                     }
@@ -203,7 +210,8 @@ struct ComponentReader {
         if let v = evaluate(value, input: input), v > 0 {
             return .absolute(v)
         }
-        throw error(index, key, expected: "pixels, a decimal multiple of the input, iw, ih or an expression", value)
+        throw error(
+            index, key, expected: "pixels, a decimal multiple of the input, iw, ih or an expression", value)
     }
 
     private func readCoordinate(_ value: String, key: String, index: Int) throws -> Coordinate {

@@ -8,7 +8,9 @@ struct ConditionBlocks {
     private var skipping = false
 
     /// Whether the component takes part in the geometry.
-    mutating func admits(_ spec: ComponentSpec, parameters: [GeometryParameter], evaluate: (String) -> Bool) -> Bool {
+    mutating func admits(_ spec: ComponentSpec, parameters: [GeometryParameter], evaluate: (String) -> Bool)
+        -> Bool
+    {
         guard let condition = spec.condition else { return !skipping }
         switch condition {
         case "end":
@@ -34,7 +36,9 @@ struct ConditionBlocks {
 /// `iw`, `ih`, `iar` of the original, `fc` (face count from the resolver), numbers and
 /// variables; `and` binds tighter than `or`.
 enum Conditions {
-    static func evaluate(_ text: String, size: Size, original: Size, faceCount: Int, reader: ComponentReader) -> Bool? {
+    static func evaluate(_ text: String, size: Size, original: Size, faceCount: Int, reader: ComponentReader)
+        -> Bool?
+    {
         let tokens = text.split(separator: "_").map(String.init)
         func operand(_ token: String) -> Double? {
             switch token {
@@ -51,7 +55,9 @@ enum Conditions {
             var allHold = true
             for clause in Array(disjunct).split(separator: "and") {
                 let parts = Array(clause)
-                guard parts.count == 3, let lhs = operand(parts[0]), let rhs = operand(parts[2]) else { return nil }
+                guard parts.count == 3, let lhs = operand(parts[0]), let rhs = operand(parts[2]) else {
+                    return nil
+                }
                 let holds: Bool
                 switch parts[1] {
                 case "eq": holds = lhs == rhs

@@ -14,23 +14,28 @@ struct RequestedBox: Equatable {
 extension Resolution {
     /// The box of §7: `w&h`, `w&ar`, `h&ar`, one side, or `ar` alone.
     func requestedBox(_ spec: ComponentSpec, input: Size) -> RequestedBox? {
-        let W = input.width, H = input.height
+        let W = input.width
+        let H = input.height
         let w = spec.width?.pixels(side: W, dpr: dpr)
         let h = spec.height?.pixels(side: H, dpr: dpr)
         switch (w, h, spec.aspectRatio) {
-        case let (w?, h?, _):
+        case (let w?, let h?, _):
             return RequestedBox(width: w, height: h, single: false)
-        case let (w?, nil, ar?):
-            return RequestedBox(width: w, height: Rounding.pixels(Double(w) * ar.denominator / ar.numerator), single: false)
-        case let (nil, h?, ar?):
-            return RequestedBox(width: Rounding.pixels(Double(h) * ar.numerator / ar.denominator), height: h, single: false)
-        case let (w?, nil, nil):
+        case (let w?, nil, let ar?):
+            return RequestedBox(
+                width: w, height: Rounding.pixels(Double(w) * ar.denominator / ar.numerator), single: false)
+        case (nil, let h?, let ar?):
+            return RequestedBox(
+                width: Rounding.pixels(Double(h) * ar.numerator / ar.denominator), height: h, single: false)
+        case (let w?, nil, nil):
             if spec.ignoresAspectRatio { return RequestedBox(width: w, height: H, single: false) }
-            return RequestedBox(width: w, height: Rounding.pixels(Double(w) * Double(H) / Double(W)), single: true)
-        case let (nil, h?, nil):
+            return RequestedBox(
+                width: w, height: Rounding.pixels(Double(w) * Double(H) / Double(W)), single: true)
+        case (nil, let h?, nil):
             if spec.ignoresAspectRatio { return RequestedBox(width: W, height: h, single: false) }
-            return RequestedBox(width: Rounding.pixels(Double(h) * Double(W) / Double(H)), height: h, single: true)
-        case let (nil, nil, ar?):
+            return RequestedBox(
+                width: Rounding.pixels(Double(h) * Double(W) / Double(H)), height: h, single: true)
+        case (nil, nil, let ar?):
             return RequestedBox(largestWithin: input, aspectRatio: ar)
         case (nil, nil, nil):
             return nil
@@ -52,7 +57,10 @@ extension Resolution {
             return nil
         }
         if mode == .imagga_scale || mode == .imagga_crop {
-            note(.warning, "not-supported-locally", "c_\(mode.rawValue) is decided by the Imagga add-on; not supported locally (the component is left out)", spec.index)
+            note(
+                .warning, "not-supported-locally",
+                "c_\(mode.rawValue) is decided by the Imagga add-on; not supported locally (the component is left out)",
+                spec.index)
             return nil
         }
         let box = requestedBox(spec, input: input)
@@ -60,23 +68,34 @@ extension Resolution {
             note(.info, "zoom-ignored", "z applies to c_crop, c_thumb and c_auto only", spec.index)
         }
         if spec.x != nil || spec.y != nil, ![.crop, .pad, .lpad, .mpad].contains(mode),
-           GravityKind(spec.gravity ?? "") != .xyCenter {
-            note(.info, "offsets-ignored", "x/y are not applied by c_\(mode.rawValue) (reading A7)", spec.index)
+            GravityKind(spec.gravity ?? "") != .xyCenter
+        {
+            note(
+                .info, "offsets-ignored", "x/y are not applied by c_\(mode.rawValue) (reading A7)", spec.index
+            )
         }
         if mode == .crop {
             return try cropStep(spec, box: box, input: input)
         }
         guard let box else {
-            note(.warning, "no-size", "c_\(mode.rawValue) without w, h or ar leaves the image unchanged", spec.index)
+            note(
+                .warning, "no-size", "c_\(mode.rawValue) without w, h or ar leaves the image unchanged",
+                spec.index)
             return nil
         }
-        func step(window: Rect? = nil, resize: Size, padding: Insets = .zero, canvas: Size? = nil,
-                  background: String? = nil, resolved: Bool = true) -> GeometryStep {
-            GeometryStep(kind: .resize, component: spec.index, mode: mode.rawValue, gravity: spec.gravity,
-                         input: input, window: window, resize: resize, padding: padding, canvas: canvas,
-                         background: background, windowResolved: resolved)
+        func step(
+            window: Rect? = nil, resize: Size, padding: Insets = .zero, canvas: Size? = nil,
+            background: String? = nil, resolved: Bool = true
+        ) -> GeometryStep {
+            GeometryStep(
+                kind: .resize, component: spec.index, mode: mode.rawValue, gravity: spec.gravity,
+                input: input, window: window, resize: resize, padding: padding, canvas: canvas,
+                background: background, windowResolved: resolved)
         }
-        let W = input.width, H = input.height, tw = box.width, th = box.height
+        let W = input.width
+        let H = input.height
+        let tw = box.width
+        let th = box.height
         switch mode {
         case .scale:
             if let gravity = spec.gravity, GravityKind(gravity) != .liquid {
@@ -105,14 +124,21 @@ extension Resolution {
                 if case .compass(let given) = GravityKind(gravity) {
                     compass = given
                 } else {
-                    note(.warning, "gravity-fallback", "c_\(mode.rawValue) places the image by a compass gravity only; g_\(gravity) is taken as center", spec.index)
+                    note(
+                        .warning, "gravity-fallback",
+                        "c_\(mode.rawValue) places the image by a compass gravity only; g_\(gravity) is taken as center",
+                        spec.index)
                 }
             }
-            let position = compass.place(image, in: canvas, x: spec.x?.pixels(side: canvas.width) ?? 0,
-                                         y: spec.y?.pixels(side: canvas.height) ?? 0)
-            let padding = Insets(left: position.x, top: position.y, right: canvas.width - image.width - position.x,
-                                 bottom: canvas.height - image.height - position.y)
-            return step(resize: image, padding: padding, canvas: canvas, background: padding.isZero ? nil : spec.background)
+            let position = compass.place(
+                image, in: canvas, x: spec.x?.pixels(side: canvas.width) ?? 0,
+                y: spec.y?.pixels(side: canvas.height) ?? 0)
+            let padding = Insets(
+                left: position.x, top: position.y, right: canvas.width - image.width - position.x,
+                bottom: canvas.height - image.height - position.y)
+            return step(
+                resize: image, padding: padding, canvas: canvas,
+                background: padding.isZero ? nil : spec.background)
         case .lfill:
             if tw >= W || th >= H {
                 // Fill would upscale: keep pixels 1:1 and crop only the side that overflows (A4).
@@ -124,14 +150,19 @@ extension Resolution {
             return step(window: rect, resize: box.size, resolved: resolved)
         case .fill, .thumb, .auto:
             if mode == .thumb && spec.gravity == nil {
-                note(.warning, "gravity-required", "c_thumb must be given a gravity; using center", spec.index)
+                note(
+                    .warning, "gravity-required", "c_thumb must be given a gravity; using center", spec.index)
             }
             let (rect, resolved) = placeWindow(fillWindow(input, box), spec: spec, mode: mode, box: box)
             return step(window: rect, resize: box.size, resolved: resolved)
         case .fill_pad, .auto_pad:
             guard let gravity = spec.gravity, GravityKind(gravity) == .auto else {
-                note(.warning, "gravity-required", "c_\(mode.rawValue) needs g_auto; resolved as c_\(mode == .fill_pad ? "fill" : "auto")", spec.index)
-                let (rect, resolved) = placeWindow(fillWindow(input, box), spec: spec, mode: mode == .fill_pad ? .fill : .auto, box: box)
+                note(
+                    .warning, "gravity-required",
+                    "c_\(mode.rawValue) needs g_auto; resolved as c_\(mode == .fill_pad ? "fill" : "auto")",
+                    spec.index)
+                let (rect, resolved) = placeWindow(
+                    fillWindow(input, box), spec: spec, mode: mode == .fill_pad ? .fill : .auto, box: box)
                 return step(window: rect, resize: box.size, resolved: resolved)
             }
             let placeholder = fillWindow(input, box)
@@ -140,12 +171,15 @@ extension Resolution {
                 // Custom coordinates override g_auto: the region is kept whole, padded to the box.
                 return paddedWindow(region, box: box, step: step)
             }
-            if let answer = automaticWindow(gravity, mode: mode, window: placeholder, output: box.size, zoom: spec.zoom) {
+            if let answer = automaticWindow(
+                gravity, mode: mode, window: placeholder, output: box.size, zoom: spec.zoom)
+            {
                 return paddedWindow(answer, box: box, step: step)
             }
             let position = Compass.center.place(placeholder, in: input)
-            return step(window: Rect(position.x, position.y, placeholder.width, placeholder.height),
-                        resize: box.size, resolved: false)
+            return step(
+                window: Rect(position.x, position.y, placeholder.width, placeholder.height),
+                resize: box.size, resolved: false)
         case .crop, .imagga_crop, .imagga_scale:
             return nil
         }
@@ -153,7 +187,9 @@ extension Resolution {
 
     private mutating func ignoreGravity(_ spec: ComponentSpec, _ mode: CropMode) {
         if let gravity = spec.gravity {
-            note(.info, "gravity-ignored", "c_\(mode.rawValue) takes no gravity; g_\(gravity) ignored", spec.index)
+            note(
+                .info, "gravity-ignored", "c_\(mode.rawValue) takes no gravity; g_\(gravity) ignored",
+                spec.index)
         }
     }
 
@@ -164,10 +200,12 @@ extension Resolution {
         step: (Rect?, Size, Insets, Size?, String?, Bool) -> GeometryStep
     ) -> GeometryStep {
         let window = region.intersection(state.bounds)?.rounded ?? Rect(size: state.size)
-        let image = fitted(window.size, into: RequestedBox(width: box.width, height: box.height, single: false))
+        let image = fitted(
+            window.size, into: RequestedBox(width: box.width, height: box.height, single: false))
         let position = Compass.center.place(image, in: box.size)
-        let padding = Insets(left: position.x, top: position.y, right: box.width - image.width - position.x,
-                             bottom: box.height - image.height - position.y)
+        let padding = Insets(
+            left: position.x, top: position.y, right: box.width - image.width - position.x,
+            bottom: box.height - image.height - position.y)
         return step(window, image, padding, box.size, nil, true)
     }
 
@@ -175,7 +213,10 @@ extension Resolution {
     /// given, that side is binding (R2).
     func fitted(_ input: Size, into box: RequestedBox) -> Size {
         if box.single { return box.size }
-        let W = input.width, H = input.height, tw = box.width, th = box.height
+        let W = input.width
+        let H = input.height
+        let tw = box.width
+        let th = box.height
         if tw * H <= th * W {
             return Size(tw, Rounding.pixels(Double(H) * Double(tw) / Double(W)))
         }
@@ -185,7 +226,10 @@ extension Resolution {
     /// fill (§2): the largest window of the box's aspect ratio inside the input (the whole
     /// input when only one side was given).
     func fillWindow(_ input: Size, _ box: RequestedBox) -> Size {
-        let W = input.width, H = input.height, tw = box.width, th = box.height
+        let W = input.width
+        let H = input.height
+        let tw = box.width
+        let th = box.height
         if box.single { return input }
         if tw * H >= th * W {
             return Size(W, min(H, Rounding.pixels(Double(th) * Double(W) / Double(tw))))
@@ -197,11 +241,16 @@ extension Resolution {
 extension RequestedBox {
     /// A3: the largest box of the ratio inside the input.
     init(largestWithin input: Size, aspectRatio ar: AspectRatio) {
-        let W = Double(input.width), H = Double(input.height)
+        let W = Double(input.width)
+        let H = Double(input.height)
         if ar.value >= W / H {
-            self.init(width: input.width, height: min(input.height, Rounding.pixels(W * ar.denominator / ar.numerator)), single: false)
+            self.init(
+                width: input.width,
+                height: min(input.height, Rounding.pixels(W * ar.denominator / ar.numerator)), single: false)
         } else {
-            self.init(width: min(input.width, Rounding.pixels(H * ar.numerator / ar.denominator)), height: input.height, single: false)
+            self.init(
+                width: min(input.width, Rounding.pixels(H * ar.numerator / ar.denominator)),
+                height: input.height, single: false)
         }
     }
 }

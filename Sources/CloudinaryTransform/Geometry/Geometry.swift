@@ -35,8 +35,9 @@ public enum Geometry {
         source: Size, orientation: Int = 1, components: [[GeometryParameter]],
         resolver: (any GravityResolver)? = nil
     ) throws -> ResolvedGeometry {
-        var resolution = try Resolution(source: source, orientation: orientation, components: components,
-                                        resolver: resolver)
+        var resolution = try Resolution(
+            source: source, orientation: orientation, components: components,
+            resolver: resolver)
         try resolution.run(components)
         return resolution.result()
     }
@@ -86,12 +87,18 @@ struct Resolution {
     var notes: [GeometryNote] = []
     var reader: ComponentReader
 
-    init(source: Size, orientation: Int, components: [[GeometryParameter]], resolver: (any GravityResolver)?) throws {
+    init(source: Size, orientation: Int, components: [[GeometryParameter]], resolver: (any GravityResolver)?)
+        throws
+    {
         guard source.width > 0, source.height > 0 else {
-            throw GeometryError(code: "invalid-source", message: "Expected a source size of at least 1x1 but received \(source)")
+            throw GeometryError(
+                code: "invalid-source",
+                message: "Expected a source size of at least 1x1 but received \(source)")
         }
         guard (1...8).contains(orientation) else {
-            throw GeometryError(code: "invalid-orientation", message: "Expected an EXIF orientation 1-8 but received \(orientation)")
+            throw GeometryError(
+                code: "invalid-orientation",
+                message: "Expected an EXIF orientation 1-8 but received \(orientation)")
         }
         let ignoresOrientation = components.contains { component in
             component.contains { $0.key == "a" && $0.rawValue.split(separator: ".").contains("ignore") }
@@ -103,13 +110,17 @@ struct Resolution {
         self.reader = ComponentReader(original: upright)
         self.state = ChainState(size: source, content: RealRect(Rect(size: upright)))
         if ignoresOrientation && orientation != 1 {
-            notes.append(GeometryNote(.info, "orientation-ignored", "a_ignore: EXIF orientation \(orientation) is not applied"))
+            notes.append(
+                GeometryNote(
+                    .info, "orientation-ignored", "a_ignore: EXIF orientation \(orientation) is not applied"))
         }
         (self.dpr, notes) = Resolution.deliveryDPR(components, notes: notes)
     }
 
     /// R6: one dpr for the whole delivery, wherever its component sits.
-    private static func deliveryDPR(_ components: [[GeometryParameter]], notes: [GeometryNote]) -> (Double, [GeometryNote]) {
+    private static func deliveryDPR(_ components: [[GeometryParameter]], notes: [GeometryNote]) -> (
+        Double, [GeometryNote]
+    ) {
         var notes = notes
         var values: [(Int, String)] = []
         var inLayer = false
@@ -122,27 +133,40 @@ struct Resolution {
                 inLayer = !appliesLayer
                 continue
             }
-            for parameter in component where parameter.key == "dpr" { values.append((index, parameter.rawValue)) }
+            for parameter in component where parameter.key == "dpr" {
+                values.append((index, parameter.rawValue))
+            }
         }
         guard let (index, last) = values.last else { return (1, notes) }
         if Set(values.map(\.1)).count > 1 {
-            notes.append(GeometryNote(.warning, "several-dpr", "several different dpr values; the last one (\(last)) applies to the whole delivery", component: index))
+            notes.append(
+                GeometryNote(
+                    .warning, "several-dpr",
+                    "several different dpr values; the last one (\(last)) applies to the whole delivery",
+                    component: index))
         }
         if last == "auto" {
-            notes.append(GeometryNote(.warning, "dpr-auto", "dpr_auto depends on the requesting device; computed for dpr 1 (plan dpr 1, 2, 3 as separate variants)", component: index))
+            notes.append(
+                GeometryNote(
+                    .warning, "dpr-auto",
+                    "dpr_auto depends on the requesting device; computed for dpr 1 (plan dpr 1, 2, 3 as separate variants)",
+                    component: index))
             return (1, notes)
         }
         return (Double(last).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } ?? 1, notes)
     }
 
-    mutating func note(_ severity: GeometryNote.Severity, _ code: String, _ message: String, _ component: Int?) {
+    mutating func note(
+        _ severity: GeometryNote.Severity, _ code: String, _ message: String, _ component: Int?
+    ) {
         notes.append(GeometryNote(severity, code, message, component: component))
     }
 
     mutating func run(_ components: [[GeometryParameter]]) throws {
         if orientation != 1 {
             let (flip, rotation) = Resolution.orientationOperations(orientation)
-            let step = GeometryStep(kind: .orientation, component: nil, input: source, flip: flip, rotation: rotation)
+            let step = GeometryStep(
+                kind: .orientation, component: nil, input: source, flip: flip, rotation: rotation)
             // The orientation step defines the upright frame; source coordinates start after it.
             state.steps.append(step)
             state.size = step.output
@@ -154,17 +178,29 @@ struct Resolution {
             let spec = try reader.read(parameters, index: index, input: state.size)
             if spec.isLayerStart || inLayer {
                 if spec.isLayerStart && !inLayer {
-                    note(.info, "layer-ignored", "overlays and underlays do not change the base geometry here (assumes the layer fits, as with fl_no_overflow)", index)
+                    note(
+                        .info, "layer-ignored",
+                        "overlays and underlays do not change the base geometry here (assumes the layer fits, as with fl_no_overflow)",
+                        index)
                 }
                 inLayer = !spec.isLayerApply
                 continue
             }
-            guard conditions.admits(spec, parameters: parameters, evaluate: { evaluateCondition($0, index: index) }) else { continue }
+            guard
+                conditions.admits(
+                    spec, parameters: parameters, evaluate: { evaluateCondition($0, index: index) })
+            else { continue }
             if let name = spec.namedTransformation {
-                note(.warning, "named-transformation", "t_\(name) is a named transformation defined on the account; its geometry is not known locally", index)
+                note(
+                    .warning, "named-transformation",
+                    "t_\(name) is a named transformation defined on the account; its geometry is not known locally",
+                    index)
             }
             if spec.widthAuto {
-                note(.warning, "width-auto", "w_auto depends on the requesting device (Client Hints); the width is ignored here", index)
+                note(
+                    .warning, "width-auto",
+                    "w_auto depends on the requesting device (Client Hints); the width is ignored here", index
+                )
             }
             if case .pixels = spec.width { usesAbsoluteSize = true }
             if case .pixels = spec.height { usesAbsoluteSize = true }
@@ -196,12 +232,19 @@ struct Resolution {
             case "upscale":
                 let input = state.size
                 if input.width * input.height >= 4_200_000 {
-                    note(.warning, "upscale-too-large", "e_upscale needs an input under 4.2 megapixels; Cloudinary refuses \(input)", spec.index)
+                    note(
+                        .warning, "upscale-too-large",
+                        "e_upscale needs an input under 4.2 megapixels; Cloudinary refuses \(input)",
+                        spec.index)
                 }
-                state.apply(GeometryStep(kind: .upscale, component: spec.index, input: input,
-                                         resize: Size(input.width * 4, input.height * 4)))
+                state.apply(
+                    GeometryStep(
+                        kind: .upscale, component: spec.index, input: input,
+                        resize: Size(input.width * 4, input.height * 4)))
             case "trim":
-                note(.warning, "not-supported-locally", "e_trim removes borders by content; its size change is not computed", spec.index)
+                note(
+                    .warning, "not-supported-locally",
+                    "e_trim removes borders by content; its size change is not computed", spec.index)
             default:
                 continue
             }
@@ -223,14 +266,23 @@ struct Resolution {
                 let quarter = normalised.truncatingRemainder(dividingBy: 90) == 0
                 if !quarter {
                     if max(input.width, input.height) > 3000 {
-                        note(.warning, "rotate-downscale", "Cloudinary downscales images over 3000 px before an arbitrary rotation (by an undocumented amount); computed without it", spec.index)
+                        note(
+                            .warning, "rotate-downscale",
+                            "Cloudinary downscales images over 3000 px before an arbitrary rotation (by an undocumented amount); computed without it",
+                            spec.index)
                     }
-                    note(.info, "rotated-bounding-box", "a_\(degrees) gives the rotated bounding box; crop and pad are bounding boxes of the rotated content", spec.index)
+                    note(
+                        .info, "rotated-bounding-box",
+                        "a_\(degrees) gives the rotated bounding box; crop and pad are bounding boxes of the rotated content",
+                        spec.index)
                 }
-                state.apply(GeometryStep(kind: .rotate, component: spec.index, input: input,
-                                         background: quarter ? nil : spec.background, rotation: normalised))
+                state.apply(
+                    GeometryStep(
+                        kind: .rotate, component: spec.index, input: input,
+                        background: quarter ? nil : spec.background, rotation: normalised))
             case .hflip:
-                state.apply(GeometryStep(kind: .rotate, component: spec.index, input: input, flip: .horizontal))
+                state.apply(
+                    GeometryStep(kind: .rotate, component: spec.index, input: input, flip: .horizontal))
             case .vflip:
                 state.apply(GeometryStep(kind: .rotate, component: spec.index, input: input, flip: .vertical))
             case .autoRight, .autoLeft, .ignore:
@@ -257,7 +309,8 @@ struct Resolution {
         if kinds.count > 1 {
             throw GeometryError(
                 code: "mixed-coordinate-types",
-                message: "Expected x, y, w and h all in pixels or all as decimals but received a mix (Cloudinary: \"Do not mix types\")",
+                message:
+                    "Expected x, y, w and h all in pixels or all as decimals but received a mix (Cloudinary: \"Do not mix types\")",
                 component: spec.index, key: "x")
         }
     }
@@ -267,8 +320,10 @@ struct Resolution {
     mutating func autoRotate(_ spec: ComponentSpec) {
         let input = state.size
         guard let box = requestedBox(spec, input: input), !box.single else { return }
-        let wantsLandscape = box.width > box.height, wantsPortrait = box.width < box.height
-        let isLandscape = input.width > input.height, isPortrait = input.width < input.height
+        let wantsLandscape = box.width > box.height
+        let wantsPortrait = box.width < box.height
+        let isLandscape = input.width > input.height
+        let isPortrait = input.width < input.height
         guard (wantsLandscape && isPortrait) || (wantsPortrait && isLandscape) else { return }
         let degrees: Double = spec.angles.contains(.autoRight) ? 90 : 270
         state.apply(GeometryStep(kind: .autoRotate, component: spec.index, input: input, rotation: degrees))
@@ -276,11 +331,15 @@ struct Resolution {
 
     mutating func evaluateCondition(_ text: String, index: Int) -> Bool {
         let faceCount = resolver?.faces().count ?? 0
-        if let value = Conditions.evaluate(text, size: state.size, original: upright, faceCount: faceCount,
-                                           reader: reader) {
+        if let value = Conditions.evaluate(
+            text, size: state.size, original: upright, faceCount: faceCount,
+            reader: reader)
+        {
             return value
         }
-        note(.warning, "condition-not-evaluated", "if_\(text) cannot be evaluated locally; taken as true", index)
+        note(
+            .warning, "condition-not-evaluated", "if_\(text) cannot be evaluated locally; taken as true",
+            index)
         return true
     }
 
@@ -289,19 +348,29 @@ struct Resolution {
         var crop: Rect?
         var pad: Insets?
         if let content = state.content {
-            if state.resolved, let visible = state.toSource.boundingBox(content).intersection(RealRect(Rect(size: upright))) {
+            if state.resolved,
+                let visible = state.toSource.boundingBox(content).intersection(RealRect(Rect(size: upright)))
+            {
                 crop = visible.rounded
             }
             let inOutput = content.rounded
             let padding = Insets(
                 left: inOutput.x, top: inOutput.y,
-                right: max(0, state.size.width - inOutput.maxX), bottom: max(0, state.size.height - inOutput.maxY))
+                right: max(0, state.size.width - inOutput.maxX),
+                bottom: max(0, state.size.height - inOutput.maxY))
             pad = padding.isZero ? nil : padding
         } else {
-            notes.append(GeometryNote(.warning, "no-source-visible", "no source pixels are visible in the output (the crop kept only padding)"))
+            notes.append(
+                GeometryNote(
+                    .warning, "no-source-visible",
+                    "no source pixels are visible in the output (the crop kept only padding)"))
         }
         if !state.resolved {
-            notes.append(GeometryNote(.info, "crop-unresolved", "the window of an automatic gravity depends on image content; crop is null without a resolver window"))
+            notes.append(
+                GeometryNote(
+                    .info, "crop-unresolved",
+                    "the window of an automatic gravity depends on image content; crop is null without a resolver window"
+                ))
         }
         return ResolvedGeometry(
             source: source, orientation: orientation, upright: upright, dpr: dpr, steps: state.steps,

@@ -7,8 +7,10 @@ enum Compass: String, CaseIterable {
     /// Top-left of a `size` placed in `container` with inward offsets (the TR x/y table):
     /// floor centring (R7), then clamped into the container.
     func place(_ size: Size, in container: Size, x: Int = 0, y: Int = 0) -> (x: Int, y: Int) {
-        let sx = container.width - size.width, sy = container.height - size.height
-        let left: Int, top: Int
+        let sx = container.width - size.width
+        let sy = container.height - size.height
+        let left: Int
+        let top: Int
         switch self {
         case .center: (left, top) = (Rounding.half(sx) + x, Rounding.half(sy) + y)
         case .north: (left, top) = (Rounding.half(sx) + x, y)
@@ -55,7 +57,8 @@ enum GravityKind: Equatable {
 
     init(_ text: String) {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        let head = parts.first ?? "", tail = parts.count > 1 ? parts[1] : nil
+        let head = parts.first ?? ""
+        let tail = parts.count > 1 ? parts[1] : nil
         if let compass = Compass(rawValue: text) {
             self = .compass(compass)
             return

@@ -51,8 +51,10 @@ public struct AutoWindowRequest: Hashable, Sendable {
     /// The numeric thumb aggressiveness of `g_auto:<0-100>`, if given.
     public var aggressiveness: Int?
 
-    public init(gravity: String, mode: String, within: Rect, window: Size, output: Size,
-                zoom: Double = 1, aggressiveness: Int? = nil) {
+    public init(
+        gravity: String, mode: String, within: Rect, window: Size, output: Size,
+        zoom: Double = 1, aggressiveness: Int? = nil
+    ) {
         self.gravity = gravity
         self.mode = mode
         self.within = within
@@ -70,8 +72,10 @@ public struct KnownRegions: GravityResolver {
     public var knownCustom: [Rect]
     public var auto: (@Sendable (AutoWindowRequest) -> Rect?)?
 
-    public init(faces: [Rect] = [], custom: [Rect] = [],
-                auto: (@Sendable (AutoWindowRequest) -> Rect?)? = nil) {
+    public init(
+        faces: [Rect] = [], custom: [Rect] = [],
+        auto: (@Sendable (AutoWindowRequest) -> Rect?)? = nil
+    ) {
         self.knownFaces = faces
         self.knownCustom = custom
         self.auto = auto
@@ -89,11 +93,13 @@ public struct KnownRegions: GravityResolver {
                 Int($0.trimmingCharacters(in: .whitespaces))
             }
             guard numbers.count == 4, let x = numbers[0], let y = numbers[1], let w = numbers[2],
-                  let h = numbers[3], x >= 0, y >= 0, w > 0, h > 0
+                let h = numbers[3], x >= 0, y >= 0, w > 0, h > 0
             else {
                 throw GeometryError(
                     code: "invalid-box",
-                    message: "Expected x,y,width,height (whole pixels, width and height > 0) but received '\(box)'")
+                    message:
+                        "Expected x,y,width,height (whole pixels, width and height > 0) but received '\(box)'"
+                )
             }
             return Rect(x, y, w, h)
         }

@@ -74,8 +74,10 @@ public struct GeometryStep: Hashable, Sendable, Codable {
     ) {
         let window = window ?? Rect(size: input)
         let resize = resize ?? window.size
-        let canvas = canvas ?? Size(
-            resize.width + padding.left + padding.right, resize.height + padding.top + padding.bottom)
+        let canvas =
+            canvas
+            ?? Size(
+                resize.width + padding.left + padding.right, resize.height + padding.top + padding.bottom)
         self.kind = kind
         self.component = component
         self.mode = mode
@@ -105,8 +107,10 @@ public struct GeometryStep: Hashable, Sendable, Codable {
         if normalised == 0 || normalised == 180 { return size }
         if normalised == 90 || normalised == 270 { return size.transposed }
         let radians = normalised * .pi / 180
-        let c = abs(cos(radians)), s = abs(sin(radians))
-        let w = Double(size.width), h = Double(size.height)
+        let c = abs(cos(radians))
+        let s = abs(sin(radians))
+        let w = Double(size.width)
+        let h = Double(size.height)
         return Size(Rounding.pixels(w * c + h * s), Rounding.pixels(w * s + h * c))
     }
 }

@@ -9,7 +9,9 @@ extension Resolution {
             return .compass(compass)
         case .face(let all, let fallback):
             if text.hasPrefix("adv_") || text.hasPrefix("body") {
-                note(.info, "add-on-gravity", "g_\(text) uses an add-on detector; approximated with the known face boxes", spec.index)
+                note(
+                    .info, "add-on-gravity",
+                    "g_\(text) uses an add-on detector; approximated with the known face boxes", spec.index)
             }
             let faces = state.mapped(resolver?.faces() ?? [])
             if let first = faces.first {
@@ -22,14 +24,20 @@ extension Resolution {
             if fallback == "center" {
                 return fallbackPlacement(from: text, to: "center", spec: spec)
             }
-            note(.info, "gravity-fallback", "g_\(text): no custom coordinates; using g_\(fallback)", spec.index)
+            note(
+                .info, "gravity-fallback", "g_\(text): no custom coordinates; using g_\(fallback)", spec.index
+            )
             return resolvePlacement(fallback, spec: spec)
         case .auto:
             let focal = text.split(separator: ":").dropFirst().map(String.init)
-            let keepsDetection = focal.contains { $0 == "custom_no_override" || $0 == "none" || $0.hasPrefix("aoi") }
+            let keepsDetection = focal.contains {
+                $0 == "custom_no_override" || $0 == "none" || $0.hasPrefix("aoi")
+            }
             let regions = state.mapped(resolver?.customRegions() ?? [])
             if !keepsDetection, !regions.isEmpty {
-                note(.info, "custom-overrides-auto", "custom coordinates override g_\(text) (as g_custom)", spec.index)
+                note(
+                    .info, "custom-overrides-auto", "custom coordinates override g_\(text) (as g_custom)",
+                    spec.index)
                 return .box(largest(regions))
             }
             return .auto(text)
@@ -40,13 +48,19 @@ extension Resolution {
         case .liquid:
             return .compass(.center)
         case .other(let name):
-            note(.warning, "not-supported-locally", "g_\(name) needs detection not available locally; using center", spec.index)
+            note(
+                .warning, "not-supported-locally",
+                "g_\(name) needs detection not available locally; using center", spec.index)
             return .compass(.center)
         }
     }
 
-    private mutating func fallbackPlacement(from text: String, to fallback: String, spec: ComponentSpec) -> Placement {
-        note(.info, "gravity-fallback", "g_\(text): nothing known to centre on; using the documented fallback \(fallback)", spec.index)
+    private mutating func fallbackPlacement(from text: String, to fallback: String, spec: ComponentSpec)
+        -> Placement
+    {
+        note(
+            .info, "gravity-fallback",
+            "g_\(text): nothing known to centre on; using the documented fallback \(fallback)", spec.index)
         if fallback == "auto" { return .auto("auto") }
         return .compass(Compass(rawValue: fallback) ?? .center)
     }
@@ -56,13 +70,17 @@ extension Resolution {
     }
 
     private func union(_ a: RealRect, _ b: RealRect) -> RealRect {
-        RealRect(minX: min(a.minX, b.minX), minY: min(a.minY, b.minY), maxX: max(a.maxX, b.maxX), maxY: max(a.maxY, b.maxY))
+        RealRect(
+            minX: min(a.minX, b.minX), minY: min(a.minY, b.minY), maxX: max(a.maxX, b.maxX),
+            maxY: max(a.maxY, b.maxY))
     }
 
     /// The top-left that centres `size` on `region`, clamped inside the current image.
     func centred(_ size: Size, on region: RealRect) -> Rect {
-        let W = state.size.width, H = state.size.height
-        let cx = (region.minX + region.maxX) / 2, cy = (region.minY + region.maxY) / 2
+        let W = state.size.width
+        let H = state.size.height
+        let cx = (region.minX + region.maxX) / 2
+        let cy = (region.minY + region.maxY) / 2
         let x = min(max(Rounding.offset(cx - Double(size.width) / 2), 0), max(0, W - size.width))
         let y = min(max(Rounding.offset(cy - Double(size.height) / 2), 0), max(0, H - size.height))
         return Rect(x, y, min(size.width, W), min(size.height, H))
@@ -70,7 +88,9 @@ extension Resolution {
 
     /// Places the window of a fill-like mode (fill, lfill, thumb, auto); returns it and whether
     /// its position is known.
-    mutating func placeWindow(_ window: Size, spec: ComponentSpec, mode: CropMode, box: RequestedBox) -> (Rect, Bool) {
+    mutating func placeWindow(_ window: Size, spec: ComponentSpec, mode: CropMode, box: RequestedBox) -> (
+        Rect, Bool
+    ) {
         let input = state.size
         switch resolvePlacement(spec.gravity, spec: spec) {
         case .compass(let compass):
@@ -85,7 +105,10 @@ extension Resolution {
             }
             return (centred(size, on: region), true)
         case .auto(let gravity):
-            guard let answer = automaticWindow(gravity, mode: mode, window: window, output: box.size, zoom: spec.zoom) else {
+            guard
+                let answer = automaticWindow(
+                    gravity, mode: mode, window: window, output: box.size, zoom: spec.zoom)
+            else {
                 let position = Compass.center.place(window, in: input)
                 return (Rect(position.x, position.y, window.width, window.height), false)
             }
@@ -130,10 +153,13 @@ extension Resolution {
     }
 
     /// Asks the resolver for a g_auto window; the answer in current image pixels, or nil.
-    mutating func automaticWindow(_ gravity: String, mode: CropMode, window: Size, output: Size, zoom: Double?) -> RealRect? {
+    mutating func automaticWindow(
+        _ gravity: String, mode: CropMode, window: Size, output: Size, zoom: Double?
+    ) -> RealRect? {
         guard let resolver else { return nil }
         let visible = state.content?.intersection(state.bounds) ?? state.bounds
-        let within = state.toSource.boundingBox(visible).intersection(RealRect(Rect(size: upright)))?.rounded
+        let within =
+            state.toSource.boundingBox(visible).intersection(RealRect(Rect(size: upright)))?.rounded
             ?? Rect(size: upright)
         let sourceWindow = state.toSource.boundingBox(RealRect(Rect(size: window))).rounded.size
         let aggressiveness = gravity.split(separator: ":").dropFirst().compactMap { Int($0) }.first
@@ -146,27 +172,39 @@ extension Resolution {
 
     /// c_crop (§2 crop, R9): no scaling; explicit coordinates, a gravity, or a detected box.
     mutating func cropStep(_ spec: ComponentSpec, box: RequestedBox?, input: Size) throws -> GeometryStep? {
-        let W = input.width, H = input.height
+        let W = input.width
+        let H = input.height
         func step(_ window: Rect, resolved: Bool = true) -> GeometryStep {
-            GeometryStep(kind: .resize, component: spec.index, mode: CropMode.crop.rawValue, gravity: spec.gravity,
-                         input: input, window: window, windowResolved: resolved)
+            GeometryStep(
+                kind: .resize, component: spec.index, mode: CropMode.crop.rawValue, gravity: spec.gravity,
+                input: input, window: window, windowResolved: resolved)
         }
         if spec.hasSize, spec.zoom != nil {
-            note(.info, "zoom-ignored", "with c_crop, z has an effect only without w and h (TR > z)", spec.index)
+            note(
+                .info, "zoom-ignored", "with c_crop, z has an effect only without w and h (TR > z)",
+                spec.index)
         }
         // Explicit coordinates: the window's top-left in the input, intersected with it (R9).
         if spec.gravity == nil, spec.x != nil || spec.y != nil {
             guard let box else {
-                note(.warning, "no-size", "c_crop with x/y but without w, h or ar leaves the image unchanged", spec.index)
+                note(
+                    .warning, "no-size", "c_crop with x/y but without w, h or ar leaves the image unchanged",
+                    spec.index)
                 return nil
             }
-            let requested = Rect(spec.x?.pixels(side: W) ?? 0, spec.y?.pixels(side: H) ?? 0, box.width, box.height)
+            let requested = Rect(
+                spec.x?.pixels(side: W) ?? 0, spec.y?.pixels(side: H) ?? 0, box.width, box.height)
             guard let window = requested.intersection(Rect(size: input)) else {
-                throw GeometryError(code: "crop-outside", message: "c_crop window \(requested) lies outside the \(input) image",
-                                    component: spec.index, key: "x")
+                throw GeometryError(
+                    code: "crop-outside",
+                    message: "c_crop window \(requested) lies outside the \(input) image",
+                    component: spec.index, key: "x")
             }
             if window != requested {
-                note(.warning, "crop-clipped", "c_crop window \(requested) extends beyond the \(input) image; intersected to \(window) (reading A6)", spec.index)
+                note(
+                    .warning, "crop-clipped",
+                    "c_crop window \(requested) extends beyond the \(input) image; intersected to \(window) (reading A6)",
+                    spec.index)
             }
             return step(window)
         }
@@ -175,11 +213,14 @@ extension Resolution {
         if spec.hasSize, let box {
             size = Size(min(box.width, W), min(box.height, H))
             if box.width > W || box.height > H {
-                note(.warning, "crop-clipped", "c_crop \(box.size) is larger than the \(input) image; clipped (reading R9)", spec.index)
+                note(
+                    .warning, "crop-clipped",
+                    "c_crop \(box.size) is larger than the \(input) image; clipped (reading R9)", spec.index)
             }
         } else if case .box(let region) = placement {
             // No dimensions: the detected box (grown to ar if given) divided by z.
-            var width = max(region.width, 1), height = max(region.height, 1)
+            var width = max(region.width, 1)
+            var height = max(region.height, 1)
             if let ar = spec.aspectRatio {
                 width = max(width, height * ar.value)
                 height = width / ar.value
@@ -193,23 +234,32 @@ extension Resolution {
             size = box.size
         } else {
             if case .auto = placement {
-                note(.warning, "no-size", "c_crop with g_auto needs w, h or ar; the image is left unchanged", spec.index)
+                note(
+                    .warning, "no-size", "c_crop with g_auto needs w, h or ar; the image is left unchanged",
+                    spec.index)
             } else {
-                note(.info, "no-size", "c_crop without w, h or ar, and nothing detected to crop to: the image is left unchanged", spec.index)
+                note(
+                    .info, "no-size",
+                    "c_crop without w, h or ar, and nothing detected to crop to: the image is left unchanged",
+                    spec.index)
             }
             return nil
         }
         switch placement {
         case .compass(let compass):
-            let position = compass.place(size, in: input, x: spec.x?.pixels(side: W) ?? 0, y: spec.y?.pixels(side: H) ?? 0)
+            let position = compass.place(
+                size, in: input, x: spec.x?.pixels(side: W) ?? 0, y: spec.y?.pixels(side: H) ?? 0)
             return step(Rect(position.x, position.y, size.width, size.height))
         case .box(let region):
             if spec.x != nil || spec.y != nil, GravityKind(spec.gravity ?? "") != .xyCenter {
-                note(.info, "offsets-ignored", "x/y do not offset a crop centred on a detected box (HO)", spec.index)
+                note(
+                    .info, "offsets-ignored", "x/y do not offset a crop centred on a detected box (HO)",
+                    spec.index)
             }
             return step(centred(size, on: region))
         case .auto(let gravity):
-            if let answer = automaticWindow(gravity, mode: .crop, window: size, output: size, zoom: spec.zoom) {
+            if let answer = automaticWindow(gravity, mode: .crop, window: size, output: size, zoom: spec.zoom)
+            {
                 return step(centred(size, on: answer))
             }
             let position = Compass.center.place(size, in: input)
