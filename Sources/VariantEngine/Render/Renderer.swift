@@ -22,7 +22,7 @@ public enum Renderer {
     /// - Throws: `VipsError` for unreadable sources, `EngineError` for transformations whose
     ///   geometry cannot be resolved or encoded.
     public static func render(_ request: RenderRequest) throws -> RenderResult {
-        let rendered = try renderPixels(request)
+        let rendered = try renderPixels(request, materialise: false)
         let delivery = DeliverySettings(request.transformation)
         let options = encodeOptions(delivery, default: request.defaultFormat, sourceFormat: rendered.sourceFormat,
                                     hasAlpha: rendered.image.hasAlpha)
@@ -39,8 +39,13 @@ public enum Renderer {
     }
 
     /// Renders the pixels only (no encoding): the variant as it will be delivered, in 8-bit sRGB,
-    /// for measuring (SSIMULACRA2) or encoding several ways.
+    /// decoded into memory, for measuring (SSIMULACRA2) or encoding several ways.
     public static func renderPixels(_ request: RenderRequest) throws -> RenderedPixels {
+        try renderPixels(request, materialise: true)
+    }
+
+    /// `materialise: false` keeps the pipeline lazy (and sequential): read it exactly once.
+    static func renderPixels(_ request: RenderRequest, materialise: Bool) throws -> RenderedPixels {
         let header = try Image.load(path: request.sourcePath, options: request.limits)
         let geometry = try resolveGeometry(request, source: Size(header.width, header.height), orientation: header.orientation)
         var steps = geometry.steps
@@ -80,6 +85,7 @@ public enum Renderer {
         for index in effectsByComponent.keys.sorted() {
             if let effects = effectsByComponent[index] { image = try effects.apply(to: image) }
         }
+        if materialise { image = try image.materialised() }
         return RenderedPixels(image: image, geometry: geometry, shrinkOnLoad: shrink, notRendered: notRendered,
                               sourceFormat: header.format)
     }
