@@ -1,0 +1,242 @@
+import ArgumentParser
+import Foundation
+import VariantEngine
+
+/// `variant plan`: a campaign manifest to a plan (and a report); `variant plan merge`: shard
+/// plans to one plan.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Plan a campaign's variants from a manifest: crops, transformations, URLs, bytes, policy.",
+        discussion: """
+            variant plan MANIFEST plans every asset × placement × width; variant plan merge joins
+            the plans of --shard runs into the plan a single run gives. The plan's JSON schema is
+            in Sources/VariantEngine/Planning/PLAN-SCHEMA.md. Exit status 1 when a policy fails
+            (any error-level violation, or an asset that cannot be planned).
+            """,
+        subcommands: [PlanRun.self, PlanMerge.self],
+        defaultSubcommand: PlanRun.self
+    )
+}
+
+struct PlanRun: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Plan a campaign (the default: `variant plan MANIFEST` is `variant plan run MANIFEST`).",
+        discussion: """
+            MANIFEST is JSON or YAML (.yaml/.yml); paths in it are relative to its folder.
+            Analyses and decisions are cached in SQLite (default: .variant-cache.sqlite next to
+            the manifest), keyed by the content hash, the engine version and the options, so a
+            re-run computes only what changed. Delivery URLs are signed when
+            CLOUDINARY_API_SECRET is set. A progress bar is drawn on stderr when it is a terminal.
+            Ctrl-C stops without writing a plan.
+
+            Examples:
+              variant plan campaign.json -o plan.json --report report.html
+              variant plan campaign.yaml --json --no-cache > plan.json
+              variant plan campaign.json --shard 2/4 -o plan-2.json
+            """
+    )
+
+    @Argument(help: "The campaign manifest (JSON or YAML).")
+    var manifest: String
+
+    @Option(name: [.short, .customLong("output")], help: "Where to write the plan (default plan.json unless --json).")
+    var output: String?
+
+    @Option(help: ArgumentHelp("Also write the HTML contact sheet here.", valueName: "HTML"))
+    var report: String?
+
+    @Option(help: "Assets planned at once (default: the number of cores).")
+    var jobs: Int?
+
+    @Flag(help: "Neither read nor write the cache.")
+    var noCache = false
+
+    @Option(help: ArgumentHelp("The cache file (default .variant-cache.sqlite next to the manifest).", valueName: "PATH"))
+    var cache: String?
+
+    @Option(help: ArgumentHelp("Plan only shard I of N (1-based); merge the shard plans with `variant plan merge`.",
+                               valueName: "I/N"))
+    var shard: String?
+
+    @Flag(help: "Fixed quality per level in the first allowed format (one encode per variant, no perceptual search).")
+    var fixedQuality = false
+
+    @Flag(help: "Print the plan as JSON on stdout.")
+    var json = false
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("expected a positive number for --jobs but received \(jobs)") }
+        if let shard, PlanShard(parsing: shard) == nil {
+            throw ValidationError("expected I/N with 1 <= I <= N for --shard but received \"\(shard)\"")
+        }
+        if noCache && cache != nil { throw ValidationError("--no-cache and --cache exclude each other") }
+    }
+
+    func run() async throws {
+        let manifestValue: CampaignManifest
+        do {
+            manifestValue = try CampaignManifest.load(path: manifest)
+        } catch let error as ManifestError {
+            for line in error.description.split(separator: "\n") { Diagnostics.error(String(line)) }
+            throw CLIError.invalidInput
+        } catch let error as EngineError {
+            throw CLIError.io(error.description)
+        }
+        let directory = URL(fileURLWithPath: manifest).deletingLastPathComponent().path
+        var options = PlanOptions()
+        if let jobs { options.jobs = jobs }
+        options.shard = shard.flatMap(PlanShard.init(parsing:))
+        options.decisions = fixedQuality ? .fixedQuality : .optimize
+        options.apiSecret = ProcessInfo.processInfo.environment["CLOUDINARY_API_SECRET"]
+        if !noCache { options.cachePath = cache ?? URL(fileURLWithPath: directory).appendingPathComponent(".variant-cache.sqlite").path }
+        let destination = output ?? (json ? nil : "plan.json")
+
+        let bar = ProgressBar.onTerminal()
+        let started = Date()
+        let engine = Engine()
+        let planning = Task { [options] in
+            try await engine.plan(manifestValue, baseDirectory: directory, options: options) { progress in
+                bar?.update(progress)
+            }
+        }
+        let interrupt = InterruptHandler { planning.cancel() }
+        defer { interrupt.remove() }
+        let outcome: PlanOutcome
+        do {
+            outcome = try await planning.value
+        } catch is CancellationError {
+            bar?.finish()
+            throw CLIError(message: "interrupted: no plan was written", status: 130)
+        } catch let error as EngineError {
+            bar?.finish()
+            throw CLIError.io(error.description)
+        }
+        bar?.finish()
+        for warning in outcome.warnings { Diagnostics.warning(warning) }
+
+        let plan = outcome.plan
+        let data = try PlanJSON.encode(plan)
+        if let destination { try write(data, to: destination) }
+        if let report {
+            let html = try await engine.report(plan, baseDirectory: directory, cachePath: options.cachePath)
+            try write(Data(html.utf8), to: report)
+        }
+        if json { FileHandle.standardOutput.write(data) }
+
+        for asset in plan.assets {
+            for violation in asset.violations where violation.severity == .error {
+                Diagnostics.error("\(asset.id): \(violation.code): \(violation.message)")
+            }
+            for placement in asset.placements {
+                for violation in placement.violations where violation.severity == .error {
+                    Diagnostics.error("\(asset.id) \(placement.placement): \(violation.code): \(violation.message)")
+                }
+            }
+        }
+        let s = outcome.statistics
+        let seconds = Date().timeIntervalSince(started)
+        Diagnostics.write(
+            "variant: planned \(plan.summary.assets) assets, \(plan.summary.variants) variants in \(String(format: "%.1f", seconds)) s: "
+                + "\(plan.summary.errors) errors, \(plan.summary.warnings) warnings, \(plan.summary.failedAssets) failed; "
+                + "analyses \(s.analysesComputed) computed / \(s.analysesCached) cached, "
+                + "decisions \(s.decisionsComputed) computed / \(s.decisionsCached) cached"
+                + (destination.map { " -> \($0)" } ?? ""))
+        if !plan.passed { throw CLIError.invalidInput }
+    }
+}
+
+struct PlanMerge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Join shard plans into the plan a single run gives.",
+        discussion: """
+            Every shard 1...N of one manifest must be given once. The merged plan is byte for
+            byte the plan of `variant plan MANIFEST` without --shard (assets sorted by id).
+
+            Example:
+              variant plan merge plan-1.json plan-2.json plan-3.json -o plan.json
+            """
+    )
+
+    @Argument(help: "The shard plans.")
+    var plans: [String]
+
+    @Option(name: [.short, .customLong("output")], help: "Where to write the merged plan.")
+    var output: String?
+
+    @Flag(help: "Print the merged plan as JSON on stdout.")
+    var json = false
+
+    func validate() throws {
+        if plans.isEmpty { throw ValidationError("give the shard plans to merge") }
+        if output == nil && !json { throw ValidationError("give -o PLAN or --json") }
+    }
+
+    func run() throws {
+        let merged: Plan
+        do {
+            merged = try Sharding.merge(plans.map { try PlanJSON.read(path: $0) })
+        } catch let error as EngineError {
+            throw CLIError(message: error.description, status: error.code == .io ? ExitStatus.ioError : ExitStatus.invalid)
+        }
+        let data = try PlanJSON.encode(merged)
+        if let output { try write(data, to: output) }
+        if json { FileHandle.standardOutput.write(data) }
+        if !merged.passed { throw CLIError.invalidInput }
+    }
+}
+
+/// Writes atomically, creating the folder first.
+private func write(_ data: Data, to path: String) throws {
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+    do {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try AtomicFile.write(data, to: path)
+    } catch let error as EngineError {
+        throw CLIError.io(error.description)
+    } catch {
+        throw CLIError.io("\(path): \(error.localizedDescription)")
+    }
+}
+
+/// A one-line progress bar on stderr, drawn only when stderr is a terminal.
+final class ProgressBar: @unchecked Sendable {
+    private let lock = NSLock()
+
+    static func onTerminal() -> ProgressBar? { isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil }
+
+    func update(_ progress: PlanProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        let width = 30
+        let filled = progress.total > 0 ? width * progress.completed / progress.total : width
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let name = progress.assetID.count > 40 ? "…" + progress.assetID.suffix(39) : progress.assetID
+        FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(progress.completed)/\(progress.total) \(name)".utf8))
+    }
+
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}
+
+/// Turns SIGINT into a cancellation while installed; the default action comes back on `remove()`.
+final class InterruptHandler: @unchecked Sendable {
+    private let source: DispatchSourceSignal
+
+    init(_ onInterrupt: @escaping @Sendable () -> Void) {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler(handler: onInterrupt)
+        source.resume()
+    }
+
+    func remove() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}

@@ -1,0 +1,182 @@
+import CloudinaryTransform
+import Foundation
+import VipsCore
+
+/// The engine as a library: what the sync tool imports. Every entry point is `async`, runs its
+/// pixel work off the caller's task, and honours cancellation (`Task.cancel()` stops a plan
+/// between assets and variants; nothing is written by the engine itself except the cache).
+///
+/// `Engine` is a value: copy it freely across tasks. It holds only options.
+///
+/// ```swift
+/// import VariantEngine
+///
+/// let engine = Engine()
+/// let analysis = try await engine.analyze("hero.jpg")
+/// let crops = try await engine.crops("hero.jpg", aspectRatios: ["16:9", "1:1"])
+/// let decision = try await engine.optimize("hero.jpg", transformation: crops[0].transformation + "/c_scale,w_1200")
+/// let rendered = try await engine.render("hero.jpg", transformation: "c_fill,g_auto,w_800,h_450/f_webp,q_80")
+///
+/// let manifest = try CampaignManifest.load(path: "campaign.yaml")
+/// var options = PlanOptions()
+/// options.cachePath = ".variant-cache.sqlite"
+/// let outcome = try await engine.plan(manifest, baseDirectory: ".", options: options) { progress in
+///     print("\(progress.completed)/\(progress.total) \(progress.assetID)")
+/// }
+/// for asset in outcome.plan.assets {
+///     for placement in asset.placements { print(asset.publicId, placement.placement, placement.srcset) }
+/// }
+/// if !outcome.plan.passed { /* a policy failed: see each asset's and placement's violations */ }
+/// ```
+public struct Engine: Sendable {
+    /// Analysis settings used by ``analyze(_:)`` and ``crops(_:aspectRatios:)``.
+    public var analysisOptions: AnalysisOptions
+    /// Smart-crop settings used by ``crops(_:aspectRatios:)``.
+    public var smartCropOptions: SmartCropOptions
+
+    /// The engine's version: part of every cache key and of every plan.
+    public static var version: String { variantEngineVersion }
+
+    public init(analysisOptions: AnalysisOptions = AnalysisOptions(), smartCropOptions: SmartCropOptions = SmartCropOptions()) {
+        self.analysisOptions = analysisOptions
+        self.smartCropOptions = smartCropOptions
+    }
+
+    /// Analyses an image: size, faces, focal point, content class, saliency.
+    ///
+    /// ```swift
+    /// let analysis = try await Engine().analyze("hero.jpg")
+    /// print(analysis.focalPoint.x, analysis.focalPoint.y, analysis.faces.count)
+    /// ```
+    /// - Parameter path: An image file libvips can read.
+    /// - Returns: The analysis, in source pixels after EXIF orientation.
+    /// - Throws: `VipsError` when the file cannot be read; `CancellationError` when cancelled.
+    public func analyze(_ path: String) async throws -> ImageAnalysis {
+        let options = analysisOptions
+        return try await Self.offload { try ImageAnalysis.analyze(path: path, options: options) }
+    }
+
+    /// Smart crops for aspect ratios, from one analysis.
+    ///
+    /// ```swift
+    /// let crops = try await Engine().crops("hero.jpg", aspectRatios: ["16:9", "4:5"])
+    /// crops[0].transformation   // "c_crop,h_1080,w_1920,x_0,y_240"
+    /// ```
+    /// - Parameters:
+    ///   - path: The image.
+    ///   - aspectRatios: "W:H" strings.
+    /// - Returns: One crop per ratio, in the order given.
+    /// - Throws: `EngineError(.invalidArgument)` for a ratio that does not parse; `VipsError` for the file.
+    public func crops(_ path: String, aspectRatios: [String]) async throws -> [CropPlan] {
+        let ratios = try aspectRatios.map { text in
+            guard let ratio = AspectRatio(parsing: text) else {
+                throw EngineError(.invalidArgument, "expected W:H for aspectRatio but received \"\(text)\"")
+            }
+            return ratio
+        }
+        let analysis = try await analyze(path)
+        return SmartCropper(options: smartCropOptions).crops(analysis, aspectRatios: ratios)
+    }
+
+    /// Chooses format and quality for one variant the way `f_auto,q_auto:<level>` would, measured
+    /// with SSIMULACRA2 on the variant's pixels.
+    ///
+    /// ```swift
+    /// let result = try await Engine().optimize("hero.jpg", transformation: "c_fill,g_auto,w_1200,h_675", level: .good)
+    /// print(result.format, result.quality ?? 0, result.bytes, result.ssimulacra2)
+    /// ```
+    /// - Parameters:
+    ///   - path: The source image.
+    ///   - transformation: The geometry of the variant (no `f_`/`q_` needed).
+    ///   - level: The `q_auto` level; default good.
+    ///   - formats: The formats allowed; default avif, webp, jpeg, png.
+    /// - Returns: The decision, with the encoded bytes in `data`.
+    /// - Throws: `TransformationError` for an invalid transformation, `VipsError`, `EngineError`.
+    public func optimize(_ path: String, transformation: String, level: QualityLevel = .good,
+                         formats: [ImageFormat] = OptimizeOptions.defaultFormats) async throws -> OptimizeResult {
+        let parsed = try Transformation(parsing: transformation)
+        return try await Self.offload {
+            let pixels = try Renderer.renderPixels(RenderRequest(sourcePath: path, transformation: parsed))
+            return try Optimizer.optimize(pixels.image, options: OptimizeOptions(level: level, formats: formats))
+        }
+    }
+
+    /// Renders a variant locally.
+    ///
+    /// ```swift
+    /// let result = try await Engine().render("hero.jpg", transformation: "c_fill,g_auto,w_800,h_450/f_webp,q_80")
+    /// try AtomicFile.write(result.data, to: "hero-800.webp")
+    /// ```
+    /// - Parameters:
+    ///   - path: The source image.
+    ///   - transformation: Any transformation the renderer executes (`f_`/`q_` decide the encoding).
+    ///   - defaultFormat: The format when the transformation has no `f_`; nil keeps the source's.
+    /// - Returns: The encoded variant and what was decided to make it.
+    /// - Throws: `TransformationError`, `VipsError`, `EngineError`.
+    public func render(_ path: String, transformation: String, defaultFormat: ImageFormat? = nil) async throws -> RenderResult {
+        let parsed = try Transformation(parsing: transformation)
+        return try await Self.offload {
+            try Renderer.render(RenderRequest(sourcePath: path, transformation: parsed, defaultFormat: defaultFormat))
+        }
+    }
+
+    /// Plans a campaign: every asset × placement × width, with violations.
+    ///
+    /// Assets are planned `options.jobs` at a time; one that cannot be read is reported in the
+    /// plan (its `error`) and the others go on. With `options.cachePath`, analyses and decisions
+    /// are reused across runs (keyed by content hash, engine version and options).
+    ///
+    /// ```swift
+    /// let manifest = try CampaignManifest.load(path: "campaign.json")
+    /// let outcome = try await Engine().plan(manifest, baseDirectory: "campaign")
+    /// try AtomicFile.write(PlanJSON.encode(outcome.plan), to: "plan.json")
+    /// ```
+    /// - Parameters:
+    ///   - manifest: A validated manifest (``CampaignManifest/load(path:)``).
+    ///   - baseDirectory: What the manifest's relative paths are relative to (its folder).
+    ///   - options: Jobs, cache, shard, decision mode, URL signing.
+    ///   - progress: Called after each asset, from any task.
+    /// - Returns: The plan, the counts of computed and cached results, and warnings.
+    /// - Throws: `CancellationError` when cancelled; `EngineError(.io)` when the cache cannot be opened.
+    public func plan(_ manifest: CampaignManifest, baseDirectory: String, options: PlanOptions = PlanOptions(),
+                     progress: (@Sendable (PlanProgress) -> Void)? = nil) async throws -> PlanOutcome {
+        var options = options
+        options.analysis = analysisOptions
+        options.smartCrop = smartCropOptions
+        return try await Planner.plan(manifest, baseDirectory: baseDirectory, options: options, progress: progress)
+    }
+
+    /// Reads a manifest file and plans it, relative to the manifest's folder.
+    ///
+    /// ```swift
+    /// let outcome = try await Engine().plan(manifestAt: "TestImages/campaign/campaign.yaml")
+    /// ```
+    /// - Throws: ``ManifestError`` for an invalid manifest, and what ``plan(_:baseDirectory:options:progress:)`` throws.
+    public func plan(manifestAt path: String, options: PlanOptions = PlanOptions(),
+                     progress: (@Sendable (PlanProgress) -> Void)? = nil) async throws -> PlanOutcome {
+        let manifest = try CampaignManifest.load(path: path)
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try await plan(manifest, baseDirectory: directory, options: options, progress: progress)
+    }
+
+    /// The self-contained HTML contact sheet of a plan (thumbnails inlined).
+    ///
+    /// ```swift
+    /// let html = try await Engine().report(outcome.plan, baseDirectory: "campaign")
+    /// try AtomicFile.write(Data(html.utf8), to: "report.html")
+    /// ```
+    public func report(_ plan: Plan, baseDirectory: String, cachePath: String? = nil) async throws -> String {
+        try await Self.offload { try ContactSheet.html(plan, baseDirectory: baseDirectory, cachePath: cachePath) }
+    }
+
+    /// Runs blocking pixel work on a global queue, so the caller's executor is not held, and
+    /// checks cancellation before it starts.
+    static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try Task.checkCancellation()
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(with: Result { try work() })
+            }
+        }
+    }
+}

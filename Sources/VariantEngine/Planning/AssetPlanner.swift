@@ -1,0 +1,217 @@
+import CloudinaryTransform
+import Foundation
+import VipsCore
+
+/// One entry to plan: a manifest asset or one of its overrides, with its file resolved.
+struct AssetJob: Sendable {
+    var id: String
+    var publicId: String
+    /// As written in the manifest.
+    var path: String
+    /// Resolved against the manifest's folder.
+    var resolvedPath: String
+    var baseAsset: String?
+    var locale: String?
+    var region: String?
+    var approval: String
+    var tags: [String]
+    var alt: String?
+    var overlay: TextOverlay?
+    /// The placements this asset is planned for, in manifest order.
+    var placements: [PlannedPlacementSpec]
+    /// Decides the shard: the base asset's public id, so overrides stay with their asset.
+    var shardKey: String
+}
+
+/// Counts of what was computed and what came from the cache.
+public struct PlanStatistics: Sendable, Codable, Equatable {
+    public var analysesComputed = 0
+    public var analysesCached = 0
+    public var decisionsComputed = 0
+    public var decisionsCached = 0
+
+    public init() {}
+
+    mutating func add(_ other: PlanStatistics) {
+        analysesComputed += other.analysesComputed
+        analysesCached += other.analysesCached
+        decisionsComputed += other.decisionsComputed
+        decisionsCached += other.decisionsCached
+    }
+}
+
+/// Plans one asset: content hash, analysis (cached), a smart crop per placement, a decision per
+/// width (cached), URLs and policy. Errors do not escape: an asset that cannot be planned comes
+/// back with `error` set, so the other assets go on.
+struct AssetPlanner: Sendable {
+    var manifest: CampaignManifest
+    var options: PlanOptions
+    var decider: any VariantDeciding
+    var cache: PlanCache?
+
+    func plan(_ job: AssetJob) async throws -> (PlannedAsset, PlanStatistics) {
+        var statistics = PlanStatistics()
+        let policy = manifest.effectivePolicy
+        var asset = PlannedAsset(
+            id: job.id, publicId: job.publicId, path: job.path, baseAsset: job.baseAsset, locale: job.locale,
+            region: job.region, approval: job.approval, tags: job.tags, alt: job.alt, overlayText: job.overlay?.text,
+            source: nil, faces: [], focalPoint: nil, error: nil,
+            violations: PolicyChecker.approval(job.approval, policy: policy), placements: [])
+
+        let analysis: ImageAnalysis
+        let contentHash: String
+        do {
+            contentHash = try ContentHash.file(job.resolvedPath)
+            let key = PlanCache.key([contentHash, "analysis", String(describing: options.analysis)])
+            if let cached = cache?.value(ImageAnalysis.self, .analyses, key: key) {
+                analysis = cached
+                statistics.analysesCached += 1
+            } else {
+                analysis = try ImageAnalysis.analyze(path: job.resolvedPath, options: options.analysis)
+                cache?.store(analysis, .analyses, key: key)
+                statistics.analysesComputed += 1
+            }
+        } catch {
+            let message = Self.describe(error, job: job)
+            asset.error = PlanFailure(code: "asset-unreadable", message: message)
+            asset.violations.append(Violation(code: "asset-unreadable", severity: .error, message: message))
+            return (asset, statistics)
+        }
+
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: job.resolvedPath)[.size] as? NSNumber)?.intValue ?? 0
+        asset.source = PlannedSource(contentHash: contentHash, width: analysis.width, height: analysis.height,
+                                     format: analysis.format, hasAlpha: analysis.hasAlpha,
+                                     contentClass: analysis.contentClass.rawValue, bytes: bytes)
+        asset.faces = analysis.faces.map {
+            PlannedFace(x: $0.box.x, y: $0.box.y, width: $0.box.width, height: $0.box.height, confidence: $0.confidence)
+        }
+        asset.focalPoint = PlannedFocalPoint(x: analysis.focalPoint.x, y: analysis.focalPoint.y,
+                                             weight: analysis.focalPoint.weight, origin: analysis.focalPoint.origin.rawValue)
+
+        let cropper = SmartCropper(options: options.smartCrop)
+        for spec in job.placements {
+            try Task.checkCancellation()
+            let ratio = AspectRatio(parsing: spec.aspectRatio)!  // validated with the manifest
+            let crop = cropper.crop(analysis, aspectRatio: ratio)
+            var placement = PlannedPlacement(
+                placement: spec.name, aspectRatio: spec.aspectRatio,
+                crop: PlannedRect(x: crop.rect.x, y: crop.rect.y, width: crop.rect.width, height: crop.rect.height),
+                score: crop.score, facesKept: crop.facesKept, facesCut: crop.facesCut,
+                cropTransformation: crop.transformation, variants: [], srcset: "", autoSrcset: "", violations: [])
+            placement.violations += PolicyChecker.sourceSize(width: analysis.width, height: analysis.height, spec: spec)
+            placement.violations += PolicyChecker.subjectFit(analysis: analysis, crop: crop, spec: spec, policy: policy)
+            placement.violations += PolicyChecker.upscaling(crop: crop.rect, spec: spec, policy: policy)
+
+            let formats = spec.formats.compactMap { ImageFormat(name: $0) }
+            let level = QualityLevel(rawValue: spec.quality) ?? .good
+            for width in spec.widths {
+                try Task.checkCancellation()
+                let request = VariantDecisionRequest(sourcePath: job.resolvedPath, crop: crop.rect, width: width,
+                                                     formats: formats, level: level)
+                let key = PlanCache.key([contentHash, "decision", decider.identity, request.geometry,
+                                         formats.map(\.rawValue).joined(separator: ","), level.rawValue])
+                let decision: VariantDecision
+                if let cached = cache?.value(VariantDecision.self, .decisions, key: key) {
+                    decision = cached
+                    statistics.decisionsCached += 1
+                } else {
+                    do {
+                        decision = try decider.decide(request)
+                    } catch {
+                        placement.violations.append(Violation(code: "variant-failed", severity: .error,
+                                                              message: "cannot render \(width) px: \(Self.describe(error, job: job))",
+                                                              width: width))
+                        continue
+                    }
+                    cache?.store(decision, .decisions, key: key)
+                    statistics.decisionsComputed += 1
+                }
+                placement.variants.append(try variant(decision, crop: crop, width: width, level: level, job: job))
+            }
+            placement.violations += PolicyChecker.budget(variants: placement.variants, spec: spec)
+            placement.srcset = placement.variants.map { "\($0.url) \($0.width)w" }.joined(separator: ", ")
+            placement.autoSrcset = placement.variants.map { "\($0.autoUrl) \($0.width)w" }.joined(separator: ", ")
+            asset.placements.append(placement)
+        }
+        return (asset, statistics)
+    }
+
+    /// The explicit and the automatic transformation of one variant, with their URLs.
+    func variant(_ decision: VariantDecision, crop: CropPlan, width: Int, level: QualityLevel,
+                 job: AssetJob) throws -> PlannedVariant {
+        var components = [crop.transformation, "c_scale,w_\(width)"]
+        if let overlay = job.overlay { components += TextOverlayComponents.components(overlay, width: width) }
+        let explicit = try Transformation(parsing: (components + [decision.delivery]).joined(separator: "/")).canonicalDescription
+        let automatic = try Transformation(parsing: (components + ["f_auto,q_auto:\(level.rawValue)"]).joined(separator: "/"))
+            .canonicalDescription
+        let upscale = Double(width) / Double(crop.rect.width)
+        return PlannedVariant(
+            width: decision.width, height: decision.height, transformation: explicit,
+            url: try url(explicit, publicId: job.publicId), autoTransformation: automatic,
+            autoUrl: try url(automatic, publicId: job.publicId), format: decision.format, quality: decision.quality,
+            bytes: decision.bytes, ssimulacra2: decision.ssimulacra2,
+            upscale: upscale > 1.0005 ? (upscale * 1000).rounded() / 1000 : nil, decidedBy: decision.decidedBy)
+    }
+
+    func url(_ transformation: String, publicId: String) throws -> String {
+        var urlOptions = DeliveryURL.Options(cloudName: manifest.cloudName)
+        urlOptions.resourceType = manifest.resourceType ?? "image"
+        urlOptions.type = manifest.deliveryType ?? "upload"
+        urlOptions.transformation = transformation
+        if let secret = options.apiSecret, !secret.isEmpty { urlOptions.signing = .init(apiSecret: secret) }
+        return try DeliveryURL.build(publicId: publicId, options: urlOptions).absoluteString
+    }
+
+    /// The error's text with the file named as the manifest names it: plans hold no absolute
+    /// paths, so plans made on different machines (shards) are equal.
+    static func describe(_ error: Error, job: AssetJob) -> String {
+        let text = (error as? EngineError).map { "\(job.path): \($0.message)" } ?? String(describing: error)
+        return text.replacingOccurrences(of: job.resolvedPath, with: job.path)
+    }
+}
+
+/// A text overlay as Cloudinary components: the layer, then where it is applied.
+enum TextOverlayComponents {
+    static func components(_ overlay: TextOverlay, width: Int) -> [String] {
+        let size = max(10, Int((Double(width) * (overlay.relativeSize ?? 0.05)).rounded()))
+        let margin = max(4, Int((Double(width) * 0.03).rounded()))
+        let gravity = overlay.gravity ?? "south"
+        var apply = "fl_layer_apply,g_\(gravity)"
+        if gravity.contains("north") || gravity.contains("south") { apply += ",y_\(margin)" }
+        if gravity.contains("east") || gravity.contains("west") { apply += ",x_\(margin)" }
+        return ["co_\(overlay.color ?? "white"),l_text:\(overlay.font ?? "Arial")_\(size):\(escape(overlay.text))", apply]
+    }
+
+    /// Cloudinary's text escaping: percent-encode outside the unreserved set, and encode `,`
+    /// and `/` twice so they are not read as separators.
+    static func escape(_ text: String) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                 UInt8(ascii: "~"):
+                result.append(Character(UnicodeScalar(byte)))
+            case UInt8(ascii: ","): result += "%252C"
+            case UInt8(ascii: "/"): result += "%252F"
+            default: result += String(format: "%%%02X", byte)
+            }
+        }
+        return result
+    }
+}
+
+/// SHA-256 of a file's bytes, streamed.
+enum ContentHash {
+    static func file(_ path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw EngineError(.io, "cannot read the file", input: path)
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            chunk.withUnsafeBytes { hasher.update(bytes: $0) }
+        }
+        return hasher.finalize().hex
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import VipsCore
+
+/// The HTML report of a plan: one self-contained page (no external requests), a contact sheet
+/// per asset with every placement's crop, the faces and the focal point drawn over a small
+/// inlined JPEG (an SVG overlay in source coordinates), the decisions table, and violations
+/// highlighted (errors red, warnings amber).
+///
+/// Elements carry classes tests rely on: `.asset` per planned asset, `rect.crop` per
+/// placement crop (`data-placement`), `circle.focal`, `rect.face`, `tr.variant`, `.violation.error`,
+/// `.violation.warning`, `.asset-failed`.
+enum ContactSheet {
+    /// Longest side of the inlined thumbnails.
+    static let thumbnailSide = 360
+    static let colours = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
+
+    static func html(_ plan: Plan, baseDirectory: String, cachePath: String?) throws -> String {
+        let cache = try cachePath.map { try PlanCache(path: $0) }
+        var out = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(plan.campaign)): variant plan</title>
+            <style>\(style)</style></head><body>
+            <header><h1>\(escape(plan.campaign))</h1>
+            <p class="summary">cloud <b>\(escape(plan.cloudName))</b> · \(plan.summary.assets) assets · \(plan.summary.variants) variants ·
+            predicted \(kilobytes(plan.summary.predictedBytes)) · <span class="\(plan.summary.errors > 0 ? "bad" : "good")">\(plan.summary.errors) errors</span> ·
+            \(plan.summary.warnings) warnings · \(plan.summary.failedAssets) failed · engine \(escape(plan.engineVersion))\(plan.shard.map { " · shard \($0)" } ?? "")</p>
+            <p class="legend">\(plan.placements.enumerated().map { i, p in
+                "<span style=\"border-color:\(colour(i))\">\(escape(p.name)) \(escape(p.aspectRatio))</span>"
+            }.joined(separator: " "))</p></header>
+
+            """
+        for asset in plan.assets {
+            out += section(asset, plan: plan, baseDirectory: baseDirectory, cache: cache)
+        }
+        out += "</body></html>\n"
+        return out
+    }
+
+    static func section(_ asset: PlannedAsset, plan: Plan, baseDirectory: String, cache: PlanCache?) -> String {
+        let failed = asset.error != nil
+        var out = "<section class=\"asset\(failed ? " asset-failed" : "")\" id=\"\(escape(asset.id))\">\n"
+        out += "<h2>\(escape(asset.id))</h2>\n<p class=\"meta\">\(escape(asset.path))"
+        if let source = asset.source {
+            out += " · \(source.width)×\(source.height) \(escape(source.format)) · \(escape(source.contentClass)) · \(asset.faces.count) face(s)"
+            out += " · sha256 <code>\(source.contentHash.prefix(12))</code>"
+        }
+        if let locale = asset.locale { out += " · locale \(escape(locale))" }
+        if let region = asset.region { out += " · region \(escape(region))" }
+        if let text = asset.overlayText { out += " · overlay “\(escape(text))”" }
+        out += " · \(escape(asset.approval))</p>\n"
+        out += violations(asset.violations, context: nil)
+
+        if let source = asset.source {
+            out += "<div class=\"sheet\">\n<figure class=\"overview\">"
+            out += "<div class=\"frame\" style=\"aspect-ratio:\(source.width)/\(source.height)\">"
+            if let jpeg = thumbnail(asset, baseDirectory: baseDirectory, cache: cache) {
+                out += "<img alt=\"\(escape(asset.alt ?? asset.id))\" src=\"data:image/jpeg;base64,\(jpeg.base64EncodedString())\">"
+            }
+            out += "<svg viewBox=\"0 0 \(source.width) \(source.height)\" preserveAspectRatio=\"none\" xmlns=\"http://www.w3.org/2000/svg\">"
+            let stroke = max(2, max(source.width, source.height) / 150)
+            for face in asset.faces {
+                out += "<rect class=\"face\" x=\"\(face.x)\" y=\"\(face.y)\" width=\"\(face.width)\" height=\"\(face.height)\" fill=\"none\" stroke=\"#ffffff\" stroke-dasharray=\"\(stroke * 2)\" stroke-width=\"\(stroke)\"/>"
+            }
+            for placement in asset.placements {
+                let index = plan.placements.firstIndex { $0.name == placement.placement } ?? 0
+                let c = placement.crop
+                out += "<rect class=\"crop\" data-placement=\"\(escape(placement.placement))\" x=\"\(c.x)\" y=\"\(c.y)\" width=\"\(c.width)\" height=\"\(c.height)\" fill=\"none\" stroke=\"\(colour(index))\" stroke-width=\"\(stroke)\"><title>\(escape(placement.placement)) \(escape(placement.aspectRatio)): \(escape(placement.cropTransformation))</title></rect>"
+            }
+            if let focal = asset.focalPoint {
+                let r = max(4, max(source.width, source.height) / 60)
+                out += "<circle class=\"focal\" cx=\"\(focal.x)\" cy=\"\(focal.y)\" r=\"\(r)\" fill=\"#ffeb3b\" stroke=\"#000\" stroke-width=\"\(stroke / 2 + 1)\"><title>focal point (\(escape(focal.origin)), weight \(focal.weight))</title></circle>"
+            }
+            out += "</svg></div><figcaption>crops, faces (dashed) and focal point (yellow)</figcaption></figure>\n"
+            out += "</div>\n"
+        }
+
+        if !asset.placements.isEmpty {
+            out += "<table class=\"decisions\"><thead><tr><th>placement</th><th>crop</th><th>score</th><th>width</th><th>size</th><th>format</th><th>q</th><th>bytes</th><th>SSIMULACRA2</th><th>transformation</th></tr></thead><tbody>\n"
+            for placement in asset.placements {
+                let index = plan.placements.firstIndex { $0.name == placement.placement } ?? 0
+                let flagged = Dictionary(grouping: placement.violations.filter { $0.width != nil }, by: { $0.width! })
+                let rows = max(1, placement.variants.count)
+                for (k, variant) in placement.variants.enumerated() {
+                    let severity = flagged[variant.width]?.map(\.severity).min()
+                    out += "<tr class=\"variant\(severity.map { " flag-\($0.rawValue)" } ?? "")\">"
+                    if k == 0 {
+                        let c = placement.crop
+                        out += "<td rowspan=\"\(rows)\"><span class=\"swatch\" style=\"background:\(colour(index))\"></span>\(escape(placement.placement)) \(escape(placement.aspectRatio))</td>"
+                        out += "<td rowspan=\"\(rows)\">\(c.width)×\(c.height)+\(c.x)+\(c.y)</td><td rowspan=\"\(rows)\">\(placement.score)</td>"
+                    }
+                    out += "<td>\(variant.width)</td><td>\(variant.width)×\(variant.height)\(variant.upscale.map { " <b class=\"up\">↑×\($0)</b>" } ?? "")</td>"
+                    out += "<td>\(escape(variant.format))</td><td>\(variant.quality.map(String.init) ?? "–")</td><td>\(variant.bytes)</td>"
+                    out += "<td>\(variant.ssimulacra2.map { String(format: "%.1f", $0) } ?? "–")</td>"
+                    out += "<td><a href=\"\(escape(variant.url))\"><code>\(escape(variant.transformation))</code></a></td></tr>\n"
+                }
+                if placement.variants.isEmpty {
+                    out += "<tr class=\"variant\"><td>\(escape(placement.placement))</td><td colspan=\"9\">no variant</td></tr>\n"
+                }
+                if !placement.violations.isEmpty {
+                    out += "<tr class=\"violations\"><td colspan=\"10\">\(violations(placement.violations, context: placement.placement))</td></tr>\n"
+                }
+            }
+            out += "</tbody></table>\n"
+        }
+        out += "</section>\n"
+        return out
+    }
+
+    static func violations(_ list: [Violation], context: String?) -> String {
+        guard !list.isEmpty else { return "" }
+        var out = "<ul class=\"violations\">"
+        for v in list {
+            out += "<li class=\"violation \(v.severity.rawValue)\"><b>\(v.severity.rawValue)</b> <code>\(escape(v.code))</code>"
+            if let context { out += " \(escape(context))" }
+            out += ": \(escape(v.message))"
+            if let suggestion = v.suggestion { out += " → <code>\(escape(suggestion))</code>" }
+            out += "</li>"
+        }
+        return out + "</ul>"
+    }
+
+    /// A small JPEG of the source (flattened on white), cached by content hash.
+    static func thumbnail(_ asset: PlannedAsset, baseDirectory: String, cache: PlanCache?) -> Data? {
+        guard let source = asset.source else { return nil }
+        let key = PlanCache.key([source.contentHash, "thumbnail", String(thumbnailSide)])
+        if let data = cache?.data(.thumbnails, key: key) { return data }
+        let path = asset.path.hasPrefix("/") ? asset.path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(asset.path).path
+        guard let image = try? Image.thumbnail(path: path, width: thumbnailSide,
+                                               options: ThumbnailOptions(height: thumbnailSide, size: .downOnly)) else {
+            return nil
+        }
+        var upright = (try? image.toSRGB()) ?? image
+        if upright.hasAlpha, let flat = try? upright.flattened(background: [255, 255, 255]) { upright = flat }
+        guard let data = try? upright.encoded(as: .jpeg(JPEGOptions(quality: 70))) else { return nil }
+        cache?.store(.thumbnails, key: key, data: data)
+        return data
+    }
+
+    static func colour(_ index: Int) -> String { colours[index % colours.count] }
+
+    static func kilobytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for ch in text {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+
+    static let style = """
+        body{font:14px/1.4 system-ui,sans-serif;margin:0 24px 48px;color:#222;background:#fafafa}
+        header{position:sticky;top:0;background:#fafafa;padding:8px 0;border-bottom:1px solid #ddd;z-index:2}
+        h1{margin:8px 0 4px;font-size:22px} h2{font-size:17px;margin:0 0 4px}
+        .summary .bad{color:#c62828;font-weight:bold} .summary .good{color:#2e7d32}
+        .legend span{display:inline-block;border-left:6px solid;padding:0 8px;margin-right:6px;background:#fff}
+        .asset{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px 16px;margin:16px 0}
+        .asset-failed{border-color:#c62828;background:#fff5f5}
+        .meta{color:#555;margin:0 0 8px}
+        .sheet{display:flex;gap:16px;flex-wrap:wrap}
+        figure{margin:0} figcaption{color:#777;font-size:12px}
+        .frame{position:relative;width:360px;max-width:100%;background:#eee}
+        .frame img,.frame svg{position:absolute;inset:0;width:100%;height:100%;display:block}
+        table{border-collapse:collapse;margin-top:10px;width:100%;font-size:12.5px}
+        th,td{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-align:top}
+        th{background:#f3f3f3} code{font-size:11.5px;word-break:break-all}
+        .swatch{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px}
+        tr.flag-error td{background:#ffebee} tr.flag-warning td{background:#fff8e1}
+        .up{color:#e65100}
+        ul.violations{margin:4px 0;padding-left:18px}
+        .violation.error{color:#b71c1c} .violation.warning{color:#8d6e00}
+        """
+}

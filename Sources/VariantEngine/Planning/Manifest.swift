@@ -1,0 +1,268 @@
+import Foundation
+
+/// A campaign manifest: the assets a campaign uses, the placements it cuts them for, and the
+/// policy the plan is checked against. Read from JSON or YAML with ``CampaignManifest/load(path:)``.
+///
+/// ```json
+/// {
+///   "campaign": "summer-2026",
+///   "cloudName": "demo",
+///   "policy": {"requireApproved": true, "neverUpscale": true},
+///   "placements": [
+///     {"name": "desktop", "aspectRatio": "16:9", "widths": [640, 1280, 1920],
+///      "formats": ["avif", "webp", "jpeg"], "quality": "good", "byteBudget": 250000}
+///   ],
+///   "assets": [
+///     {"publicId": "summer/hero", "path": "images/hero.jpg", "approval": "approved", "tags": ["hero"],
+///      "overrides": [{"locale": "de-DE", "text": {"text": "Sommer"}}]}
+///   ]
+/// }
+/// ```
+///
+/// Optional fields are optional in the model too; the `effective…` accessors apply the
+/// documented defaults, so a plan states what was decided, not what was left out.
+public struct CampaignManifest: Sendable, Codable, Equatable {
+    /// Campaign name, copied into the plan.
+    public var campaign: String
+    /// The Cloudinary cloud name the delivery URLs are built for.
+    public var cloudName: String
+    /// Cloudinary resource type of every asset; default "image".
+    public var resourceType: String?
+    /// Cloudinary delivery type; default "upload".
+    public var deliveryType: String?
+    public var policy: CampaignPolicy?
+    public var placements: [Placement]
+    public var assets: [CampaignAsset]
+
+    public init(campaign: String, cloudName: String, policy: CampaignPolicy? = nil, placements: [Placement],
+                assets: [CampaignAsset]) {
+        self.campaign = campaign
+        self.cloudName = cloudName
+        self.policy = policy
+        self.placements = placements
+        self.assets = assets
+    }
+
+    public var effectivePolicy: CampaignPolicy { policy ?? CampaignPolicy() }
+
+    /// The keys a manifest may use at its top level (unknown keys are reported, with a suggestion).
+    static let knownKeys = ["campaign", "cloudName", "resourceType", "deliveryType", "policy", "placements", "assets"]
+}
+
+/// Brand and delivery policy for the whole campaign.
+public struct CampaignPolicy: Sendable, Codable, Equatable {
+    /// Only assets whose approval is "approved" may be planned; default true.
+    public var requireApproved: Bool?
+    /// Never upscale, whatever a placement says; default false (each placement's `upscale` decides).
+    public var neverUpscale: Bool?
+    /// Byte budget for every variant that has no `byteBudget` of its own; default none.
+    public var maxBytes: Int?
+    /// How a subject that cannot fit a placement's ratio is reported: "error" or "warning"; default "warning".
+    public var subjectFit: ViolationSeverity?
+
+    public init(requireApproved: Bool? = nil, neverUpscale: Bool? = nil, maxBytes: Int? = nil,
+                subjectFit: ViolationSeverity? = nil) {
+        self.requireApproved = requireApproved
+        self.neverUpscale = neverUpscale
+        self.maxBytes = maxBytes
+        self.subjectFit = subjectFit
+    }
+
+    public var effectiveRequireApproved: Bool { requireApproved ?? true }
+    public var effectiveNeverUpscale: Bool { neverUpscale ?? false }
+    public var effectiveSubjectFit: ViolationSeverity { subjectFit ?? .warning }
+
+    static let knownKeys = ["requireApproved", "neverUpscale", "maxBytes", "subjectFit"]
+}
+
+/// Where an image appears: one aspect ratio, delivered at several widths.
+public struct Placement: Sendable, Codable, Equatable {
+    /// Unique within the manifest ("desktop-hero").
+    public var name: String
+    /// "W:H", e.g. "16:9".
+    public var aspectRatio: String
+    /// Output widths in pixels; give these or `breakpoints`.
+    public var widths: [Int]?
+    /// Evenly spread widths (geometric steps), when `widths` is not given.
+    public var breakpoints: BreakpointRange?
+    /// Formats the delivery may use, most preferred first; default avif, webp, jpeg.
+    public var formats: [String]?
+    /// `q_auto` level: best, good, eco or low; default good.
+    public var quality: String?
+    /// Largest predicted size of one variant, in bytes; default the policy's `maxBytes`.
+    public var byteBudget: Int?
+    /// Smallest source (after EXIF orientation) this placement accepts.
+    public var minSourceWidth: Int?
+    public var minSourceHeight: Int?
+    /// What to do when a width is larger than the crop: never (an error), warn, allow; default warn.
+    public var upscale: UpscalePolicy?
+
+    public init(name: String, aspectRatio: String, widths: [Int]? = nil, breakpoints: BreakpointRange? = nil,
+                formats: [String]? = nil, quality: String? = nil, byteBudget: Int? = nil, minSourceWidth: Int? = nil,
+                minSourceHeight: Int? = nil, upscale: UpscalePolicy? = nil) {
+        self.name = name
+        self.aspectRatio = aspectRatio
+        self.widths = widths
+        self.breakpoints = breakpoints
+        self.formats = formats
+        self.quality = quality
+        self.byteBudget = byteBudget
+        self.minSourceWidth = minSourceWidth
+        self.minSourceHeight = minSourceHeight
+        self.upscale = upscale
+    }
+
+    /// Formats used when a placement lists none.
+    public static let defaultFormats = ["avif", "webp", "jpeg"]
+    /// Quality level used when a placement names none.
+    public static let defaultQuality = "good"
+
+    /// The widths to plan, ascending, without duplicates.
+    public var effectiveWidths: [Int] {
+        if let widths { return Array(Set(widths)).sorted() }
+        return breakpoints?.widths ?? []
+    }
+
+    public var effectiveFormats: [String] { formats ?? Self.defaultFormats }
+    public var effectiveQuality: String { quality ?? Self.defaultQuality }
+
+    static let knownKeys = ["name", "aspectRatio", "widths", "breakpoints", "formats", "quality", "byteBudget",
+                            "minSourceWidth", "minSourceHeight", "upscale"]
+}
+
+/// `count` widths from `minWidth` to `maxWidth` in equal ratios, rounded to whole tens.
+public struct BreakpointRange: Sendable, Codable, Equatable {
+    public var minWidth: Int
+    public var maxWidth: Int
+    public var count: Int
+
+    public init(minWidth: Int, maxWidth: Int, count: Int) {
+        self.minWidth = minWidth
+        self.maxWidth = maxWidth
+        self.count = count
+    }
+
+    public var widths: [Int] {
+        guard count > 1, maxWidth > minWidth else { return [max(1, maxWidth)] }
+        let ratio = pow(Double(maxWidth) / Double(minWidth), 1 / Double(count - 1))
+        var result: [Int] = []
+        for k in 0..<count {
+            let raw = Double(minWidth) * pow(ratio, Double(k))
+            let width = k == 0 ? minWidth : k == count - 1 ? maxWidth : Int((raw / 10).rounded()) * 10
+            if result.last.map({ width > $0 }) ?? true { result.append(width) }
+        }
+        return result
+    }
+
+    static let knownKeys = ["minWidth", "maxWidth", "count"]
+}
+
+/// What happens when a width needs more pixels than the crop has.
+public enum UpscalePolicy: String, Sendable, Codable, CaseIterable {
+    /// Upscaling is a policy error.
+    case never
+    /// Upscaling is reported as a warning.
+    case warn
+    /// Upscaling is fine (icons, graphics).
+    case allow
+}
+
+/// One asset of the campaign and its local copy.
+public struct CampaignAsset: Sendable, Codable, Equatable {
+    /// The Cloudinary public id ("summer/hero").
+    public var publicId: String
+    /// The local file, relative to the manifest's folder (or absolute).
+    public var path: String
+    /// "approved", "pending" or "rejected"; default "pending".
+    public var approval: String?
+    public var tags: [String]?
+    /// Alt text, carried into the plan for the content team.
+    public var alt: String?
+    /// Placement names this asset is planned for; default all.
+    public var placements: [String]?
+    /// Per-locale or per-region variants of this asset.
+    public var overrides: [AssetOverride]?
+
+    public init(publicId: String, path: String, approval: String? = nil, tags: [String]? = nil, alt: String? = nil,
+                placements: [String]? = nil, overrides: [AssetOverride]? = nil) {
+        self.publicId = publicId
+        self.path = path
+        self.approval = approval
+        self.tags = tags
+        self.alt = alt
+        self.placements = placements
+        self.overrides = overrides
+    }
+
+    public var isApproved: Bool { approval == "approved" }
+
+    static let approvalStates = ["approved", "pending", "rejected"]
+    static let knownKeys = ["publicId", "path", "approval", "tags", "alt", "placements", "overrides"]
+}
+
+/// A locale's or region's version of an asset: another image, a text overlay, or both.
+public struct AssetOverride: Sendable, Codable, Equatable {
+    /// BCP 47 locale ("de-DE"); give a locale, a region, or both.
+    public var locale: String?
+    /// Market or region ("EU", "APAC").
+    public var region: String?
+    /// Swap the asset: another public id ...
+    public var publicId: String?
+    /// ... and its local file (relative to the manifest).
+    public var path: String?
+    /// Approval of the swapped asset; default the base asset's.
+    public var approval: String?
+    /// A text overlay added to every variant.
+    public var text: TextOverlay?
+
+    public init(locale: String? = nil, region: String? = nil, publicId: String? = nil, path: String? = nil,
+                approval: String? = nil, text: TextOverlay? = nil) {
+        self.locale = locale
+        self.region = region
+        self.publicId = publicId
+        self.path = path
+        self.approval = approval
+        self.text = text
+    }
+
+    /// "de-DE", "EU" or "de-DE/EU": the suffix of the planned asset's id.
+    public var key: String { [locale, region].compactMap { $0 }.joined(separator: "/") }
+
+    static let knownKeys = ["locale", "region", "publicId", "path", "approval", "text"]
+}
+
+/// A Cloudinary text overlay (`l_text:<font>_<size>:<text>`), sized relative to each variant.
+public struct TextOverlay: Sendable, Codable, Equatable {
+    public var text: String
+    /// Font family; default "Arial".
+    public var font: String?
+    /// Font size as a share of the variant's width; default 0.05.
+    public var relativeSize: Double?
+    /// Colour name or hex without `#`; default "white".
+    public var color: String?
+    /// Cloudinary gravity: north, south, center ...; default "south".
+    public var gravity: String?
+
+    public init(text: String, font: String? = nil, relativeSize: Double? = nil, color: String? = nil,
+                gravity: String? = nil) {
+        self.text = text
+        self.font = font
+        self.relativeSize = relativeSize
+        self.color = color
+        self.gravity = gravity
+    }
+
+    static let gravities = ["north", "south", "east", "west", "center", "north_east", "north_west", "south_east",
+                            "south_west"]
+    static let knownKeys = ["text", "font", "relativeSize", "color", "gravity"]
+}
+
+/// How serious a violation is: errors fail the plan (exit status 1), warnings are reported.
+public enum ViolationSeverity: String, Sendable, Codable, CaseIterable, Comparable {
+    case error
+    case warning
+
+    public static func < (lhs: ViolationSeverity, rhs: ViolationSeverity) -> Bool {
+        lhs == .error && rhs == .warning
+    }
+}

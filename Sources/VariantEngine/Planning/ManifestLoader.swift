@@ -1,0 +1,170 @@
+import CloudinaryTransform
+import Foundation
+import Yams
+
+extension CampaignManifest {
+    /// Reads and validates a manifest: `.yaml`/`.yml` as YAML, anything else as JSON.
+    ///
+    /// ```swift
+    /// let manifest = try CampaignManifest.load(path: "TestImages/campaign/campaign.json")
+    /// print(manifest.placements.map(\.name))
+    /// ```
+    /// - Throws: ``ManifestError`` listing every problem (file, path inside it, message);
+    ///   `EngineError(.io)` when the file cannot be read.
+    public static func load(path: String) throws -> CampaignManifest {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw EngineError(.io, "cannot read the manifest", input: path)
+        }
+        let lower = path.lowercased()
+        return try parse(data, file: path, yaml: lower.hasSuffix(".yaml") || lower.hasSuffix(".yml"))
+    }
+
+    /// Parses and validates manifest bytes; `file` only names the source in errors.
+    /// - Throws: ``ManifestError``.
+    public static func parse(_ data: Data, file: String, yaml: Bool) throws -> CampaignManifest {
+        let text = String(decoding: data, as: UTF8.self)
+        // The untyped tree first: unknown keys and enumerated values get precise messages there,
+        // which the Codable pass alone cannot give.
+        let tree: Any
+        do {
+            if yaml {
+                guard let loaded = try Yams.load(yaml: text) else {
+                    throw ManifestError(file: file, issues: [.init(path: "", code: "syntax", message: "the document is empty")])
+                }
+                tree = loaded
+            } else {
+                tree = try JSONSerialization.jsonObject(with: data)
+            }
+        } catch let error as ManifestError {
+            throw error
+        } catch {
+            throw ManifestError(file: file, issues: [.init(path: "", code: "syntax",
+                                                           message: "not valid \(yaml ? "YAML" : "JSON"): \(Self.describe(error))")])
+        }
+        var issues = ManifestShapeChecker.check(tree)
+        if !issues.isEmpty { throw ManifestError(file: file, issues: issues) }
+
+        let manifest: CampaignManifest
+        do {
+            manifest = yaml ? try YAMLDecoder().decode(CampaignManifest.self, from: text)
+                : try JSONDecoder().decode(CampaignManifest.self, from: data)
+        } catch let error as DecodingError {
+            throw ManifestError(file: file, issues: [Self.issue(from: error)])
+        }
+        issues = ManifestValidator.validate(manifest)
+        if !issues.isEmpty { throw ManifestError(file: file, issues: issues) }
+        return manifest
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let yaml = error as? YamlError { return String(describing: yaml).replacingOccurrences(of: "\n", with: " ") }
+        let ns = error as NSError
+        return (ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? ns.localizedDescription
+    }
+
+    static func issue(from error: DecodingError) -> ManifestError.Issue {
+        switch error {
+        case .keyNotFound(let key, let context):
+            return .init(path: ManifestPath.text(context.codingPath + [key]), code: "missing-key",
+                         message: "required key '\(key.stringValue)' is missing")
+        case .typeMismatch(let type, let context):
+            return .init(path: ManifestPath.text(context.codingPath), code: "type-mismatch",
+                         message: "expected \(ManifestPath.typeName(type)) but received another type")
+        case .valueNotFound(let type, let context):
+            return .init(path: ManifestPath.text(context.codingPath), code: "type-mismatch",
+                         message: "expected \(ManifestPath.typeName(type)) but received null")
+        case .dataCorrupted(let context):
+            return .init(path: ManifestPath.text(context.codingPath), code: "invalid-value", message: context.debugDescription)
+        @unknown default:
+            return .init(path: "", code: "invalid-value", message: String(describing: error))
+        }
+    }
+}
+
+/// Paths inside a manifest, as users read them: `placements[2].aspectRatio`.
+enum ManifestPath {
+    static func text(_ keys: [CodingKey]) -> String {
+        var result = ""
+        for key in keys {
+            if let index = key.intValue, key.stringValue.hasPrefix("Index") || key.stringValue == String(index) {
+                result += "[\(index)]"
+            } else {
+                result += result.isEmpty ? key.stringValue : "." + key.stringValue
+            }
+        }
+        return result
+    }
+
+    static func typeName(_ type: Any.Type) -> String {
+        if type is String.Type { return "a string" }
+        if type is Int.Type { return "an integer" }
+        if type is Double.Type { return "a number" }
+        if type is Bool.Type { return "true or false" }
+        let name = String(describing: type)
+        return name.hasPrefix("Array") ? "a list" : name.hasPrefix("Dictionary") ? "a mapping" : "an object (\(name))"
+    }
+
+    static func join(_ base: String, _ key: String) -> String { base.isEmpty ? key : base + "." + key }
+    static func join(_ base: String, _ index: Int) -> String { base + "[\(index)]" }
+}
+
+/// Checks the untyped document: known keys at every level (with a "did you mean") and the
+/// enumerated values, before the typed decode.
+enum ManifestShapeChecker {
+    static func check(_ tree: Any) -> [ManifestError.Issue] {
+        var issues: [ManifestError.Issue] = []
+        guard let root = tree as? [String: Any] else {
+            return [.init(path: "", code: "type-mismatch", message: "expected a mapping at the top of the manifest")]
+        }
+        keys(root, known: CampaignManifest.knownKeys, path: "", into: &issues)
+        if let policy = root["policy"] as? [String: Any] {
+            keys(policy, known: CampaignPolicy.knownKeys, path: "policy", into: &issues)
+            enumerated(policy["subjectFit"], allowed: ViolationSeverity.allCases.map(\.rawValue), name: "subjectFit",
+                       path: "policy.subjectFit", into: &issues)
+        }
+        for (i, item) in (root["placements"] as? [Any] ?? []).enumerated() {
+            guard let placement = item as? [String: Any] else { continue }
+            let path = ManifestPath.join("placements", i)
+            keys(placement, known: Placement.knownKeys, path: path, into: &issues)
+            if let range = placement["breakpoints"] as? [String: Any] {
+                keys(range, known: BreakpointRange.knownKeys, path: ManifestPath.join(path, "breakpoints"), into: &issues)
+            }
+            enumerated(placement["upscale"], allowed: UpscalePolicy.allCases.map(\.rawValue), name: "upscale",
+                       path: ManifestPath.join(path, "upscale"), into: &issues)
+        }
+        for (i, item) in (root["assets"] as? [Any] ?? []).enumerated() {
+            guard let asset = item as? [String: Any] else { continue }
+            let path = ManifestPath.join("assets", i)
+            keys(asset, known: CampaignAsset.knownKeys, path: path, into: &issues)
+            for (j, entry) in (asset["overrides"] as? [Any] ?? []).enumerated() {
+                guard let override = entry as? [String: Any] else { continue }
+                let overridePath = ManifestPath.join(ManifestPath.join(path, "overrides"), j)
+                keys(override, known: AssetOverride.knownKeys, path: overridePath, into: &issues)
+                if let text = override["text"] as? [String: Any] {
+                    keys(text, known: TextOverlay.knownKeys, path: ManifestPath.join(overridePath, "text"), into: &issues)
+                }
+            }
+        }
+        return issues
+    }
+
+    static func keys(_ object: [String: Any], known: [String], path: String, into issues: inout [ManifestError.Issue]) {
+        for key in object.keys.sorted() where !known.contains(key) {
+            var message = "unknown key '\(key)'"
+            if let suggestion = Suggest.closest(to: key, among: known) { message += "; did you mean '\(suggestion)'?" }
+            issues.append(.init(path: ManifestPath.join(path, key), code: "unknown-key", message: message))
+        }
+    }
+
+    static func enumerated(_ value: Any?, allowed: [String], name: String, path: String,
+                           into issues: inout [ManifestError.Issue]) {
+        guard let value, !(value is NSNull) else { return }
+        if let text = value as? String, allowed.contains(text) { return }
+        var message = ManifestError.expected("one of \(allowed.joined(separator: ", "))", for: name,
+                                             received: "\"\(value)\"")
+        if let text = value as? String, let suggestion = Suggest.closest(to: text, among: allowed) {
+            message += "; did you mean '\(suggestion)'?"
+        }
+        issues.append(.init(path: path, code: "invalid-value", message: message))
+    }
+}

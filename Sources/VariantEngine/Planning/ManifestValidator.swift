@@ -1,0 +1,180 @@
+import CloudinaryTransform
+import Foundation
+
+/// The checks a decoded manifest must pass before anything is planned. Every problem is
+/// collected (not only the first), each with its path inside the manifest.
+enum ManifestValidator {
+    /// Widths Cloudinary delivers (its default maximum side for image transformations is far larger;
+    /// 8192 keeps plans honest for web placements).
+    static let widthRange = 1...8192
+    static let formats = ["avif", "webp", "jpeg", "png"]
+    static let qualityLevels = ["best", "good", "eco", "low"]
+
+    static func validate(_ manifest: CampaignManifest) -> [ManifestError.Issue] {
+        var issues: [ManifestError.Issue] = []
+        func fail(_ path: String, _ code: String, _ message: String) {
+            issues.append(.init(path: path, code: code, message: message))
+        }
+        func fail(_ path: String, _ message: String) { fail(path, "invalid-value", message) }
+
+        if manifest.campaign.trimmingCharacters(in: .whitespaces).isEmpty {
+            fail("campaign", "a campaign name is required")
+        }
+        if manifest.cloudName.isEmpty || !manifest.cloudName.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            fail("cloudName", ManifestError.expected("a Cloudinary cloud name (letters, digits, - and _)", for: "cloudName",
+                                                     received: "\"\(manifest.cloudName)\""))
+        }
+        if let maxBytes = manifest.policy?.maxBytes, maxBytes <= 0 {
+            fail("policy.maxBytes", ManifestError.expected("a positive number of bytes", for: "maxBytes", received: "\(maxBytes)"))
+        }
+
+        if manifest.placements.isEmpty { fail("placements", "at least one placement is required") }
+        var placementNames: [String: Int] = [:]
+        for (i, placement) in manifest.placements.enumerated() {
+            let path = ManifestPath.join("placements", i)
+            if !isName(placement.name) {
+                fail(ManifestPath.join(path, "name"), ManifestError.expected("a name of letters, digits, - and _", for: "name",
+                                                                            received: "\"\(placement.name)\""))
+            } else if let first = placementNames[placement.name] {
+                fail(ManifestPath.join(path, "name"), "duplicate",
+                     "placement '\(placement.name)' is already defined at placements[\(first)]")
+            } else {
+                placementNames[placement.name] = i
+            }
+            if AspectRatio(parsing: placement.aspectRatio) == nil {
+                fail(ManifestPath.join(path, "aspectRatio"),
+                     ManifestError.expected("W:H (e.g. 16:9)", for: "aspectRatio", received: "\"\(placement.aspectRatio)\""))
+            }
+            switch (placement.widths, placement.breakpoints) {
+            case (nil, nil):
+                fail(path, "missing-key", "give either 'widths' or 'breakpoints'")
+            case (.some, .some):
+                fail(ManifestPath.join(path, "breakpoints"), "give either 'widths' or 'breakpoints', not both")
+            case (.some(let widths), nil):
+                if widths.isEmpty { fail(ManifestPath.join(path, "widths"), "at least one width is required") }
+                for (k, width) in widths.enumerated() where !widthRange.contains(width) {
+                    fail(ManifestPath.join(ManifestPath.join(path, "widths"), k),
+                         ManifestError.expected("a width in \(widthRange.lowerBound)...\(widthRange.upperBound)", for: "widths",
+                                                received: "\(width)"))
+                }
+            case (nil, .some(let range)):
+                let rangePath = ManifestPath.join(path, "breakpoints")
+                if !widthRange.contains(range.minWidth) || !widthRange.contains(range.maxWidth) || range.minWidth > range.maxWidth {
+                    fail(rangePath, ManifestError.expected("1 <= minWidth <= maxWidth <= \(widthRange.upperBound)",
+                                                           for: "breakpoints",
+                                                           received: "minWidth \(range.minWidth), maxWidth \(range.maxWidth)"))
+                }
+                if !(1...20).contains(range.count) {
+                    fail(ManifestPath.join(rangePath, "count"),
+                         ManifestError.expected("a count in 1...20", for: "count", received: "\(range.count)"))
+                }
+            }
+            if let formats = placement.formats {
+                if formats.isEmpty { fail(ManifestPath.join(path, "formats"), "at least one format is required") }
+                for (k, format) in formats.enumerated() where !Self.formats.contains(format) {
+                    var message = ManifestError.expected("one of \(Self.formats.joined(separator: ", "))", for: "formats",
+                                                         received: "\"\(format)\"")
+                    if format == "jpg" { message += "; did you mean 'jpeg'?" }
+                    fail(ManifestPath.join(ManifestPath.join(path, "formats"), k), message)
+                }
+            }
+            if let quality = placement.quality, !qualityLevels.contains(quality) {
+                var message = ManifestError.expected("one of \(qualityLevels.joined(separator: ", "))", for: "quality",
+                                                     received: "\"\(quality)\"")
+                if let s = Suggest.closest(to: quality, among: qualityLevels) { message += "; did you mean '\(s)'?" }
+                fail(ManifestPath.join(path, "quality"), message)
+            }
+            for (key, value) in [("byteBudget", placement.byteBudget), ("minSourceWidth", placement.minSourceWidth),
+                                 ("minSourceHeight", placement.minSourceHeight)] {
+                if let value, value <= 0 {
+                    fail(ManifestPath.join(path, key), ManifestError.expected("a positive integer", for: key, received: "\(value)"))
+                }
+            }
+        }
+
+        if manifest.assets.isEmpty { fail("assets", "at least one asset is required") }
+        var publicIds: [String: Int] = [:]
+        let knownPlacements = manifest.placements.map(\.name)
+        for (i, asset) in manifest.assets.enumerated() {
+            let path = ManifestPath.join("assets", i)
+            if let problem = publicIdProblem(asset.publicId) {
+                fail(ManifestPath.join(path, "publicId"), problem)
+            } else if let first = publicIds[asset.publicId] {
+                fail(ManifestPath.join(path, "publicId"), "duplicate", "public id '\(asset.publicId)' is already used by assets[\(first)]")
+            } else {
+                publicIds[asset.publicId] = i
+            }
+            if asset.path.isEmpty { fail(ManifestPath.join(path, "path"), "a local path is required") }
+            approval(asset.approval, path: ManifestPath.join(path, "approval"), fail: { fail($0, $1, $2) })
+            for (k, name) in (asset.placements ?? []).enumerated() where !knownPlacements.contains(name) {
+                var message = "no placement is named '\(name)'"
+                if let s = Suggest.closest(to: name, among: knownPlacements) { message += "; did you mean '\(s)'?" }
+                fail(ManifestPath.join(ManifestPath.join(path, "placements"), k), message)
+            }
+            var overrideKeys: [String: Int] = [:]
+            for (j, override) in (asset.overrides ?? []).enumerated() {
+                let overridePath = ManifestPath.join(ManifestPath.join(path, "overrides"), j)
+                if override.locale == nil && override.region == nil {
+                    fail(overridePath, "missing-key", "an override needs a 'locale', a 'region' or both")
+                } else if let first = overrideKeys[override.key] {
+                    fail(overridePath, "duplicate", "'\(override.key)' is already overridden at overrides[\(first)]")
+                } else {
+                    overrideKeys[override.key] = j
+                }
+                if (override.publicId == nil) != (override.path == nil) {
+                    fail(overridePath, "missing-key", "swapping the asset needs both 'publicId' and 'path'")
+                }
+                if let id = override.publicId, let problem = publicIdProblem(id) {
+                    fail(ManifestPath.join(overridePath, "publicId"), problem)
+                }
+                if override.publicId == nil && override.text == nil {
+                    fail(overridePath, "missing-key", "an override swaps the asset ('publicId' and 'path') or adds 'text'")
+                }
+                approval(override.approval, path: ManifestPath.join(overridePath, "approval"), fail: { fail($0, $1, $2) })
+                if let text = override.text {
+                    let textPath = ManifestPath.join(overridePath, "text")
+                    if text.text.isEmpty { fail(ManifestPath.join(textPath, "text"), "the overlay text is empty") }
+                    if let size = text.relativeSize, !(size > 0 && size <= 0.5) {
+                        fail(ManifestPath.join(textPath, "relativeSize"),
+                             ManifestError.expected("a share of the width in (0, 0.5]", for: "relativeSize", received: "\(size)"))
+                    }
+                    if let gravity = text.gravity, !TextOverlay.gravities.contains(gravity) {
+                        fail(ManifestPath.join(textPath, "gravity"),
+                             ManifestError.expected("one of \(TextOverlay.gravities.joined(separator: ", "))", for: "gravity",
+                                                    received: "\"\(gravity)\""))
+                    }
+                    if let font = text.font, font.isEmpty || font.contains(where: { "_:,/".contains($0) }) {
+                        fail(ManifestPath.join(textPath, "font"),
+                             ManifestError.expected("a font family without _ : , /", for: "font", received: "\"\(font)\""))
+                    }
+                    if let color = text.color, color.isEmpty || !color.allSatisfy({ $0.isLetter || $0.isNumber }) {
+                        fail(ManifestPath.join(textPath, "color"),
+                             ManifestError.expected("a colour name or hex digits without #", for: "color", received: "\"\(color)\""))
+                    }
+                }
+            }
+        }
+        return issues
+    }
+
+    static func isName(_ text: String) -> Bool {
+        !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+    }
+
+    static func publicIdProblem(_ id: String) -> String? {
+        if id.isEmpty { return "a public id is required" }
+        if id.hasPrefix("/") || id.hasSuffix("/") || id.contains("//") {
+            return ManifestError.expected("a public id without empty folder names", for: "publicId", received: "\"\(id)\"")
+        }
+        if id.contains(where: { $0.isWhitespace || "?#&\\%<>+".contains($0) }) {
+            return ManifestError.expected("a public id without spaces or ? # & \\ % < > +", for: "publicId", received: "\"\(id)\"")
+        }
+        return nil
+    }
+
+    static func approval(_ value: String?, path: String, fail: (String, String, String) -> Void) {
+        guard let value, !CampaignAsset.approvalStates.contains(value) else { return }
+        fail(path, "invalid-value", ManifestError.expected("one of \(CampaignAsset.approvalStates.joined(separator: ", "))",
+                                                           for: "approval", received: "\"\(value)\""))
+    }
+}

@@ -1,0 +1,280 @@
+import Foundation
+
+/// The plan for a campaign: for every asset × placement × width, the exact crop, the explicit
+/// transformation and delivery URL to store, the format, quality and predicted bytes, the
+/// srcset, and what breaks policy.
+///
+/// The JSON schema is stable (field names are a contract: fields are added, never renamed) and
+/// documented in `Sources/VariantEngine/Planning/PLAN-SCHEMA.md`. Its outline:
+///
+/// ```
+/// {"schemaVersion": 1, "engineVersion", "campaign", "cloudName", "manifestHash", "shard": {"index", "count"} | null,
+///  "placements": [{"name", "aspectRatio", "widths", "formats", "quality", "byteBudget", "upscale"}],
+///  "assets": [{"id", "publicId", "path", "baseAsset", "locale", "region", "approval", "tags", "alt",
+///              "source": {"contentHash", "width", "height", "format", "hasAlpha", "contentClass", "bytes"},
+///              "faces": [{"x", "y", "width", "height", "confidence"}], "focalPoint": {"x", "y", "weight", "origin"},
+///              "error": {"code", "message"} | null, "violations": [...],
+///              "placements": [{"placement", "aspectRatio", "crop": {"x", "y", "width", "height"}, "score",
+///                              "facesKept", "facesCut", "cropTransformation", "srcset", "autoSrcset",
+///                              "violations": [...],
+///                              "variants": [{"width", "height", "transformation", "url", "autoTransformation",
+///                                            "autoUrl", "format", "quality", "bytes", "ssimulacra2",
+///                                            "upscale", "decidedBy"}]}]}],
+///  "summary": {"assets", "failedAssets", "variants", "errors", "warnings", "predictedBytes", "passed"}}
+/// ```
+///
+/// A plan is deterministic: the same manifest, files and engine version give the same bytes
+/// (``PlanJSON/encode(_:)``: keys sorted, assets sorted by `id`), which is what lets shard
+/// plans be merged into exactly the plan of a single run.
+public struct Plan: Sendable, Codable, Equatable {
+    /// Bumped only when a field changes meaning or disappears (never for added fields).
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var engineVersion: String
+    public var campaign: String
+    public var cloudName: String
+    /// SHA-256 of the manifest as decoded (canonical JSON), so shard plans of different manifests never merge.
+    public var manifestHash: String
+    /// Which shard this plan covers; nil for a whole plan.
+    public var shard: PlanShard?
+    public var placements: [PlannedPlacementSpec]
+    public var assets: [PlannedAsset]
+    public var summary: PlanSummary
+
+    /// Whether no error-level violation and no failed asset was found: `variant plan` exits 1 otherwise.
+    public var passed: Bool { summary.passed }
+}
+
+/// `--shard I/N`: this plan holds the assets whose public id hashes to shard I of N (1-based).
+public struct PlanShard: Sendable, Codable, Equatable, CustomStringConvertible {
+    public var index: Int
+    public var count: Int
+
+    public init(index: Int, count: Int) {
+        self.index = index
+        self.count = count
+    }
+
+    /// Parses "I/N" with 1 <= I <= N.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else {
+            return nil
+        }
+        self.init(index: i, count: n)
+    }
+
+    public var description: String { "\(index)/\(count)" }
+}
+
+/// A placement as planned: the manifest's entry with every default applied.
+public struct PlannedPlacementSpec: Sendable, Codable, Equatable {
+    public var name: String
+    public var aspectRatio: String
+    public var widths: [Int]
+    public var formats: [String]
+    public var quality: String
+    /// Bytes per variant, from the placement or the policy; nil when unbounded.
+    public var byteBudget: Int?
+    public var upscale: UpscalePolicy
+    public var minSourceWidth: Int?
+    public var minSourceHeight: Int?
+}
+
+/// One planned asset: a manifest asset, or one of its locale/region overrides.
+public struct PlannedAsset: Sendable, Codable, Equatable {
+    /// `publicId` of the base asset, plus `@locale/region` for an override: unique in the plan.
+    public var id: String
+    /// The public id delivered (the swapped one for an override that swaps the asset).
+    public var publicId: String
+    /// The local file as the manifest gives it.
+    public var path: String
+    /// For an override: the base asset's public id.
+    public var baseAsset: String?
+    public var locale: String?
+    public var region: String?
+    public var approval: String
+    public var tags: [String]
+    public var alt: String?
+    /// The overlay text, when the override adds one.
+    public var overlayText: String?
+    public var source: PlannedSource?
+    public var faces: [PlannedFace]
+    public var focalPoint: PlannedFocalPoint?
+    /// Set when the asset could not be planned (unreadable file ...); the other assets are planned.
+    public var error: PlanFailure?
+    /// Violations of the asset as a whole (not approved, unreadable).
+    public var violations: [Violation]
+    public var placements: [PlannedPlacement]
+}
+
+/// What was read from the source file.
+public struct PlannedSource: Sendable, Codable, Equatable {
+    /// SHA-256 of the file's bytes, lowercase hex.
+    public var contentHash: String
+    /// After EXIF orientation.
+    public var width: Int
+    public var height: Int
+    public var format: String
+    public var hasAlpha: Bool
+    public var contentClass: String
+    public var bytes: Int
+}
+
+public struct PlannedFace: Sendable, Codable, Equatable {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+    public var confidence: Double
+}
+
+public struct PlannedFocalPoint: Sendable, Codable, Equatable {
+    public var x: Int
+    public var y: Int
+    public var weight: Double
+    /// "face", "feature" or "center".
+    public var origin: String
+}
+
+public struct PlannedRect: Sendable, Codable, Equatable {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
+}
+
+/// An asset in one placement: the crop and one variant per width.
+public struct PlannedPlacement: Sendable, Codable, Equatable {
+    public var placement: String
+    public var aspectRatio: String
+    /// The crop in source pixels (after EXIF orientation).
+    public var crop: PlannedRect
+    /// Share of the image's saliency the crop keeps, 0...1.
+    public var score: Double
+    public var facesKept: Int
+    public var facesCut: Int
+    /// `c_crop,h_,w_,x_,y_`: the first component of every variant's transformation.
+    public var cropTransformation: String
+    public var variants: [PlannedVariant]
+    /// `<url> <width>w, ...` over the explicit URLs.
+    public var srcset: String
+    /// The same over the `f_auto,q_auto` URLs.
+    public var autoSrcset: String
+    public var violations: [Violation]
+}
+
+/// One delivered image.
+public struct PlannedVariant: Sendable, Codable, Equatable {
+    public var width: Int
+    public var height: Int
+    /// Canonical and explicit: `c_crop,...` then `c_scale,w_`, overlays, then `f_<format>,q_<quality>`.
+    public var transformation: String
+    public var url: String
+    /// The same crop and scale with `f_auto,q_auto:<level>`: what to store when Cloudinary should decide.
+    public var autoTransformation: String
+    public var autoUrl: String
+    public var format: String
+    /// Encoder quality; nil for lossless output.
+    public var quality: Int?
+    /// Predicted size of the delivered file.
+    public var bytes: Int
+    /// Predicted SSIMULACRA2 score; nil when no perceptual search ran.
+    public var ssimulacra2: Double?
+    /// Output width / crop width, when above 1 (the variant is upscaled).
+    public var upscale: Double?
+    /// "optimizer" (perceptual search) or "fixed" (the level's fixed quality).
+    public var decidedBy: String
+}
+
+/// A policy violation: what, how serious, and what to do instead.
+public struct Violation: Sendable, Codable, Equatable {
+    /// Stable codes: `not-approved`, `asset-unreadable`, `source-too-small`, `upscaling-needed`,
+    /// `over-budget`, `subject-does-not-fit`.
+    public var code: String
+    public var severity: ViolationSeverity
+    public var message: String
+    /// The width concerned, for per-variant violations.
+    public var width: Int?
+    /// A transformation to use instead (e.g. `c_pad` when the subject cannot fit the ratio).
+    public var suggestion: String?
+
+    public init(code: String, severity: ViolationSeverity, message: String, width: Int? = nil, suggestion: String? = nil) {
+        self.code = code
+        self.severity = severity
+        self.message = message
+        self.width = width
+        self.suggestion = suggestion
+    }
+}
+
+/// Why an asset could not be planned.
+public struct PlanFailure: Sendable, Codable, Equatable {
+    public var code: String
+    public var message: String
+}
+
+/// Totals over the plan.
+public struct PlanSummary: Sendable, Codable, Equatable {
+    public var assets: Int
+    public var failedAssets: Int
+    public var variants: Int
+    public var errors: Int
+    public var warnings: Int
+    public var predictedBytes: Int
+    /// No errors and no failed assets.
+    public var passed: Bool
+
+    /// Recomputes the totals from `assets`.
+    public init(assets: [PlannedAsset]) {
+        self.assets = assets.count
+        failedAssets = assets.filter { $0.error != nil }.count
+        let placements = assets.flatMap(\.placements)
+        variants = placements.reduce(0) { $0 + $1.variants.count }
+        let violations = assets.flatMap(\.violations) + placements.flatMap(\.violations)
+        errors = violations.filter { $0.severity == .error }.count
+        warnings = violations.filter { $0.severity == .warning }.count
+        predictedBytes = placements.reduce(0) { $0 + $1.variants.reduce(0) { $0 + $1.bytes } }
+        passed = errors == 0 && failedAssets == 0
+    }
+}
+
+/// The one way plans are written and read, so that equal plans are equal bytes.
+public enum PlanJSON {
+    /// Pretty-printed JSON with sorted keys and unescaped slashes, ending in a newline.
+    public static func encode(_ plan: Plan) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        var data = try encoder.encode(plan)
+        data.append(0x0A)
+        return data
+    }
+
+    /// Reads a plan written by ``encode(_:)``.
+    /// - Throws: `EngineError(.io)` for unreadable files, `EngineError(.invalidArgument)` for other JSON.
+    public static func read(path: String) throws -> Plan {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw EngineError(.io, "cannot read the plan", input: path)
+        }
+        do {
+            let plan = try JSONDecoder().decode(Plan.self, from: data)
+            guard plan.schemaVersion == Plan.currentSchemaVersion else {
+                throw EngineError(.invalidArgument, "plan schema \(plan.schemaVersion) is not \(Plan.currentSchemaVersion)",
+                                  input: path)
+            }
+            return plan
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw EngineError(.invalidArgument, "not a plan: \(error)", input: path)
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import CloudinaryTransform
+import Foundation
+import GRDB
+
+/// The planner's incremental cache: an embedded SQLite file holding analyses, per-variant
+/// decisions and report thumbnails, each under a key that is the SHA-256 of everything that
+/// affects the result (the source's content hash, the engine version, the options).
+///
+/// Analyses and decisions are separate tables, so a re-run with one new placement reads every
+/// analysis and every old decision, and computes only the new placement's variants.
+///
+/// A file that is not SQLite, not this cache (another application's database), of another
+/// schema, or that fails SQLite's integrity check is moved aside to `<path>.bad` and rebuilt;
+/// ``warnings`` says so. An entry that does not decode is recomputed and overwritten. Rows of
+/// other engine versions are dropped on open. Nothing read from the cache is trusted beyond
+/// decoding: keys include every input, so a stale entry can only be a missing one.
+final class PlanCache: Sendable {
+    /// `PRAGMA application_id`: "VPLN".
+    static let applicationID: Int32 = 0x5650_4C4E
+    static let schemaVersion = 1
+
+    enum Table: String, CaseIterable {
+        case analyses, decisions, thumbnails
+    }
+
+    let path: String
+    private let queue: DatabaseQueue
+    /// What went wrong with the file as found (rebuilt, entries dropped).
+    let warnings: [String]
+
+    /// Opens (or creates) the cache at `path`.
+    /// - Throws: `EngineError(.io)` when the file cannot be created even after moving a bad one aside.
+    init(path: String) throws {
+        self.path = path
+        var warnings: [String] = []
+        do {
+            queue = try Self.open(path: path)
+        } catch let problem as CacheProblem {
+            warnings.append("the cache \(path) \(problem.reason); it was moved to \(path).bad and rebuilt")
+            try? FileManager.default.removeItem(atPath: path + ".bad")
+            do {
+                try FileManager.default.moveItem(atPath: path, toPath: path + ".bad")
+                for suffix in ["-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+                queue = try Self.open(path: path)
+            } catch {
+                throw EngineError(.io, "cannot rebuild the cache: \(error)", input: path)
+            }
+        } catch {
+            throw EngineError(.io, "cannot open the cache: \(error)", input: path)
+        }
+        self.warnings = warnings
+    }
+
+    struct CacheProblem: Error {
+        var reason: String
+    }
+
+    private static func open(path: String) throws -> DatabaseQueue {
+        let exists = FileManager.default.fileExists(atPath: path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.label = "variant-plan-cache"
+        let queue: DatabaseQueue
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+        } catch {
+            throw CacheProblem(reason: "cannot be opened as SQLite (\(error))")
+        }
+        do {
+            try queue.writeWithoutTransaction { db in
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                if exists && !tables.isEmpty {
+                    let application = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                    guard application == applicationID else {
+                        throw CacheProblem(reason: "is another application's database")
+                    }
+                    let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? ""
+                    guard check == "ok" else { throw CacheProblem(reason: "is corrupt (\(check))") }
+                    let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                    guard version == schemaVersion, Set(Table.allCases.map(\.rawValue)).isSubset(of: Set(tables)) else {
+                        throw CacheProblem(reason: "has another schema (\(version))")
+                    }
+                } else {
+                    try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+                    try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
+                    for table in Table.allCases {
+                        try db.execute(sql: """
+                            CREATE TABLE IF NOT EXISTS \(table.rawValue) (
+                                key TEXT PRIMARY KEY NOT NULL,
+                                engineVersion TEXT NOT NULL,
+                                value BLOB NOT NULL)
+                            """)
+                    }
+                }
+                for table in Table.allCases {
+                    try db.execute(sql: "DELETE FROM \(table.rawValue) WHERE engineVersion != ?",
+                                   arguments: [variantEngineVersion])
+                }
+            }
+        } catch let problem as CacheProblem {
+            try? queue.close()
+            throw problem
+        } catch let error as DatabaseError {
+            try? queue.close()
+            throw CacheProblem(reason: "is not a readable cache (\(error.message ?? error.description))")
+        }
+        return queue
+    }
+
+    /// The key of an entry: SHA-256 over its parts, engine version first.
+    static func key(_ parts: [String]) -> String {
+        SHA256.hash(([variantEngineVersion] + parts).joined(separator: "\u{1F}")).hex
+    }
+
+    func data(_ table: Table, key: String) -> Data? {
+        try? queue.read { db in
+            try Data.fetchOne(db, sql: "SELECT value FROM \(table.rawValue) WHERE key = ?", arguments: [key])
+        }
+    }
+
+    func store(_ table: Table, key: String, data: Data) {
+        // A cache that cannot be written costs time, not correctness: the plan is still right.
+        try? queue.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO \(table.rawValue) (key, engineVersion, value) VALUES (?, ?, ?)",
+                           arguments: [key, variantEngineVersion, data])
+        }
+    }
+
+    /// A decoded entry, or nil when absent or undecodable (then it is recomputed and replaced).
+    func value<T: Decodable>(_ type: T.Type, _ table: Table, key: String) -> T? {
+        guard let data = data(table, key: key) else { return nil }
+        return try? JSONDecoder().decode(T.self, from: data)
+    }
+
+    func store<T: Encodable>(_ value: T, _ table: Table, key: String) {
+        guard let data = try? JSONEncoder().encode(value) else { return }
+        store(table, key: key, data: data)
+    }
+
+    /// Row counts per table (for tests and `--verbose` statistics).
+    func count(_ table: Table) -> Int {
+        (try? queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table.rawValue)") ?? 0 }) ?? 0
+    }
+}

@@ -1,0 +1,142 @@
+import CloudinaryTransform
+import Foundation
+
+/// How to run a plan.
+public struct PlanOptions: Sendable {
+    /// Assets planned at the same time (each holds one decoded image at a time); default the
+    /// number of cores.
+    public var jobs: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// The SQLite cache file; nil plans without a cache.
+    public var cachePath: String?
+    /// Plan only this shard's assets.
+    public var shard: PlanShard?
+    /// Perceptual search (default) or the level's fixed quality.
+    public var decisions: DecisionMode = .optimize
+    /// Signs delivery URLs when set (the CLI reads `CLOUDINARY_API_SECRET`).
+    public var apiSecret: String?
+    public var analysis = AnalysisOptions()
+    public var smartCrop = SmartCropOptions()
+
+    public init() {}
+}
+
+/// Where a running plan is.
+public struct PlanProgress: Sendable {
+    /// Assets finished (planned or failed).
+    public var completed: Int
+    public var total: Int
+    /// The asset just finished.
+    public var assetID: String
+    /// Whether it failed.
+    public var failed: Bool
+}
+
+/// A plan and what it took to make it.
+public struct PlanOutcome: Sendable {
+    public var plan: Plan
+    public var statistics: PlanStatistics
+    /// Problems that did not stop the plan (a cache that was rebuilt ...).
+    public var warnings: [String]
+}
+
+/// Runs a manifest into a plan: assets in parallel, at most `jobs` at a time.
+enum Planner {
+    static func plan(_ manifest: CampaignManifest, baseDirectory: String, options: PlanOptions,
+                     progress: (@Sendable (PlanProgress) -> Void)?) async throws -> PlanOutcome {
+        var warnings: [String] = []
+        var cache: PlanCache? = nil
+        if let path = options.cachePath {
+            let opened = try PlanCache(path: path)
+            warnings += opened.warnings
+            cache = opened
+        }
+        let decider: any VariantDeciding = switch options.decisions {
+        case .optimize: OptimizingDecider()
+        case .fixedQuality: FixedQualityDecider()
+        }
+        let planner = AssetPlanner(manifest: manifest, options: options, decider: decider, cache: cache)
+        let specs = placementSpecs(manifest)
+        var jobs = assetJobs(manifest, specs: specs, baseDirectory: baseDirectory)
+        if let shard = options.shard { jobs = jobs.filter { Sharding.shard(of: $0.shardKey, count: shard.count) == shard.index } }
+
+        let total = jobs.count
+        var planned: [PlannedAsset] = []
+        var statistics = PlanStatistics()
+        try await withThrowingTaskGroup(of: (PlannedAsset, PlanStatistics).self) { group in
+            var next = 0
+            func startNext() {
+                guard next < jobs.count else { return }
+                let job = jobs[next]
+                next += 1
+                group.addTask { try await planner.plan(job) }
+            }
+            for _ in 0..<min(max(1, options.jobs), jobs.count) { startNext() }
+            while let (asset, counts) = try await group.next() {
+                planned.append(asset)
+                statistics.add(counts)
+                progress?(PlanProgress(completed: planned.count, total: total, assetID: asset.id, failed: asset.error != nil))
+                try Task.checkCancellation()
+                startNext()
+            }
+        }
+        planned.sort { $0.id < $1.id }
+        let plan = Plan(schemaVersion: Plan.currentSchemaVersion, engineVersion: variantEngineVersion,
+                        campaign: manifest.campaign, cloudName: manifest.cloudName, manifestHash: try manifestHash(manifest),
+                        shard: options.shard, placements: specs, assets: planned, summary: PlanSummary(assets: planned))
+        return PlanOutcome(plan: plan, statistics: statistics, warnings: warnings)
+    }
+
+    /// Placements with every default applied.
+    static func placementSpecs(_ manifest: CampaignManifest) -> [PlannedPlacementSpec] {
+        let policy = manifest.effectivePolicy
+        return manifest.placements.map { p in
+            PlannedPlacementSpec(
+                name: p.name, aspectRatio: AspectRatio(parsing: p.aspectRatio)?.description ?? p.aspectRatio,
+                widths: p.effectiveWidths, formats: p.effectiveFormats, quality: p.effectiveQuality,
+                byteBudget: p.byteBudget ?? policy.maxBytes,
+                upscale: policy.effectiveNeverUpscale ? .never : (p.upscale ?? .warn),
+                minSourceWidth: p.minSourceWidth, minSourceHeight: p.minSourceHeight)
+        }
+    }
+
+    /// Every asset, then each of its overrides, as entries to plan.
+    static func assetJobs(_ manifest: CampaignManifest, specs: [PlannedPlacementSpec], baseDirectory: String) -> [AssetJob] {
+        func resolve(_ path: String) -> String {
+            path.hasPrefix("/") ? path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(path).standardized.path
+        }
+        var jobs: [AssetJob] = []
+        for asset in manifest.assets {
+            let placements = asset.placements.map { names in specs.filter { names.contains($0.name) } } ?? specs
+            let base = AssetJob(
+                id: asset.publicId, publicId: asset.publicId, path: asset.path, resolvedPath: resolve(asset.path),
+                baseAsset: nil, locale: nil, region: nil, approval: asset.approval ?? "pending", tags: asset.tags ?? [],
+                alt: asset.alt, overlay: nil, placements: placements, shardKey: asset.publicId)
+            jobs.append(base)
+            for override in asset.overrides ?? [] {
+                var job = base
+                job.id = asset.publicId + "@" + override.key
+                job.baseAsset = asset.publicId
+                job.locale = override.locale
+                job.region = override.region
+                if let publicId = override.publicId, let path = override.path {
+                    job.publicId = publicId
+                    job.path = path
+                    job.resolvedPath = resolve(path)
+                }
+                job.approval = override.approval ?? base.approval
+                job.overlay = override.text
+                jobs.append(job)
+            }
+        }
+        return jobs
+    }
+
+    /// SHA-256 of the manifest's canonical JSON (sorted keys): equal manifests, equal hashes,
+    /// whichever file format they came from.
+    static func manifestHash(_ manifest: CampaignManifest) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(manifest)
+        return data.withUnsafeBytes { SHA256.hash(bytes: $0).hex }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// Checks a planned asset against the campaign's policy and its placements' rules. Each check
+/// is a function of values already computed (no pixels), so a cached plan is checked anew on
+/// every run: changing the policy never needs a re-analysis.
+enum PolicyChecker {
+    /// Approval: with `requireApproved`, anything but "approved" is an error.
+    static func approval(_ approval: String, policy: CampaignPolicy) -> [Violation] {
+        guard approval != "approved", policy.effectiveRequireApproved else { return [] }
+        return [Violation(code: "not-approved", severity: .error,
+                          message: "the asset is \(approval), and the policy requires approved assets")]
+    }
+
+    /// The source against the placement's minimum size.
+    static func sourceSize(width: Int, height: Int, spec: PlannedPlacementSpec) -> [Violation] {
+        var problems: [String] = []
+        if let minimum = spec.minSourceWidth, width < minimum { problems.append("\(width) px wide (minimum \(minimum))") }
+        if let minimum = spec.minSourceHeight, height < minimum { problems.append("\(height) px high (minimum \(minimum))") }
+        guard !problems.isEmpty else { return [] }
+        return [Violation(code: "source-too-small", severity: .error,
+                          message: "the source is \(problems.joined(separator: " and ")) for \(spec.name)")]
+    }
+
+    /// Widths the crop has too few pixels for.
+    static func upscaling(crop: SourceRect, spec: PlannedPlacementSpec, policy: CampaignPolicy) -> [Violation] {
+        let rule: UpscalePolicy = policy.effectiveNeverUpscale ? .never : spec.upscale
+        guard rule != .allow else { return [] }
+        let largestWithout = spec.widths.filter { $0 <= crop.width }.max()
+        return spec.widths.filter { $0 > crop.width }.map { width in
+            let factor = Double(width) / Double(crop.width)
+            var message = "\(width) px needs ×\(String(format: "%.2f", factor)) upscaling: the \(spec.aspectRatio) crop is \(crop.width) px wide"
+            message += largestWithout.map { "; the largest width without upscaling is \($0)" } ?? "; no width fits without upscaling"
+            return Violation(code: "upscaling-needed", severity: rule == .never ? .error : .warning, message: message,
+                             width: width)
+        }
+    }
+
+    /// Predicted bytes against the placement's (or the policy's) budget.
+    static func budget(variants: [PlannedVariant], spec: PlannedPlacementSpec) -> [Violation] {
+        guard let budget = spec.byteBudget else { return [] }
+        return variants.filter { $0.bytes > budget }.map { variant in
+            Violation(code: "over-budget", severity: .error,
+                      message: "\(variant.width) px is predicted at \(variant.bytes) bytes (\(variant.format) q\(variant.quality.map(String.init) ?? "-")), over the \(budget)-byte budget",
+                      width: variant.width)
+        }
+    }
+
+    /// The subject (all faces, or the opaque part of a cut-out) must lie inside the crop; when no
+    /// window of the ratio can hold it, the fix is padding: crop to the subject, pad to the ratio.
+    static func subjectFit(analysis: ImageAnalysis, crop: CropPlan, spec: PlannedPlacementSpec,
+                           policy: CampaignPolicy) -> [Violation] {
+        guard let subject = subject(of: analysis), !crop.rect.contains(subject) || crop.facesCut > 0 else { return [] }
+        let what = analysis.faces.isEmpty ? "the subject" : analysis.faces.count == 1 ? "the face" : "the \(analysis.faces.count) faces"
+        let window = subject.expanded(by: 0.1, within: analysis.bounds)
+        let width = spec.widths.max() ?? window.width
+        let suggestion = "c_crop,h_\(window.height),w_\(window.width),x_\(window.x),y_\(window.y)/c_pad,ar_\(spec.aspectRatio),b_auto,w_\(width)"
+        return [Violation(
+            code: "subject-does-not-fit", severity: policy.effectiveSubjectFit,
+            message: "\(what) (\(subject.width)×\(subject.height) at \(subject.x),\(subject.y)) cannot fit a \(spec.aspectRatio) crop of this image (\(crop.facesKept) face(s) kept, \(crop.facesCut) cut); pad instead (explicit crop then c_pad, or c_fill_pad,g_auto)",
+            suggestion: suggestion)]
+    }
+
+    /// What must stay whole: the union of the faces; else the opaque content of a cut-out; else nothing.
+    static func subject(of analysis: ImageAnalysis) -> SourceRect? {
+        if let first = analysis.faces.first {
+            return analysis.faces.dropFirst().reduce(first.box) { $0.union($1.box) }
+        }
+        if analysis.hasAlpha, let opaque = analysis.opaqueBounds, opaque != analysis.bounds {
+            return opaque
+        }
+        return nil
+    }
+}

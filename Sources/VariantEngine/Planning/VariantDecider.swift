@@ -1,0 +1,101 @@
+import CloudinaryTransform
+import Foundation
+import VipsCore
+
+/// How a variant's format and quality are decided.
+public enum DecisionMode: String, Sendable, Codable, CaseIterable {
+    /// The optimiser's perceptual search: per format the lowest quality meeting the level's
+    /// SSIMULACRA2 target, then the smallest format (the local `f_auto,q_auto`).
+    case optimize
+    /// The level's fixed quality in the first allowed format that can carry the image, measured
+    /// by one real encode (fast; no SSIMULACRA2 score).
+    case fixedQuality
+}
+
+/// What one variant needs decided: the crop of the source, the output width, the formats and
+/// quality level the placement allows.
+struct VariantDecisionRequest: Sendable {
+    var sourcePath: String
+    var crop: SourceRect
+    var width: Int
+    var formats: [ImageFormat]
+    var level: QualityLevel
+
+    /// The crop then the scale, as Cloudinary executes them (no delivery settings).
+    var geometry: String {
+        "c_crop,h_\(crop.height),w_\(crop.width),x_\(crop.x),y_\(crop.y)/c_scale,w_\(width)"
+    }
+}
+
+/// A decided variant: the delivered size, format and quality, and the predicted bytes.
+struct VariantDecision: Sendable, Codable, Equatable {
+    var width: Int
+    var height: Int
+    /// "avif", "webp", "jpeg", "png".
+    var format: String
+    /// "f_webp,q_62", "f_png,fl_png8" ...: the delivery component of the explicit transformation.
+    var delivery: String
+    var quality: Int?
+    var bytes: Int
+    var ssimulacra2: Double?
+    var decidedBy: String
+}
+
+/// The seam between the planner and whatever decides format and quality. Every input that
+/// changes the answer goes into `identity` or the request, since both make the cache key.
+protocol VariantDeciding: Sendable {
+    var identity: String { get }
+    func decide(_ request: VariantDecisionRequest) throws -> VariantDecision
+}
+
+/// Cloudinary's name of a format in `f_` (it spells JPEG `jpg`).
+func cloudinaryFormat(_ format: String) -> String { format == "jpeg" ? "jpg" : format }
+
+extension VariantDeciding {
+    func renderPixels(_ request: VariantDecisionRequest) throws -> RenderedPixels {
+        try Renderer.renderPixels(RenderRequest(sourcePath: request.sourcePath,
+                                                transformation: try Transformation(parsing: request.geometry)))
+    }
+}
+
+/// The optimiser (Sources/VariantEngine/Optimize) on the variant's pixels as delivered.
+struct OptimizingDecider: VariantDeciding {
+    var targets = QualityTargets()
+
+    var identity: String { "optimize:\(targets.best),\(targets.good),\(targets.eco),\(targets.low)" }
+
+    func decide(_ request: VariantDecisionRequest) throws -> VariantDecision {
+        let pixels = try renderPixels(request)
+        let result = try Optimizer.optimize(pixels.image, options: OptimizeOptions(level: request.level, targets: targets,
+                                                                                   formats: request.formats))
+        // The result names the family ("png"); the chosen candidate says which kind of it.
+        let kind = result.candidates.first { $0.bytes == result.bytes && $0.quality == result.quality }?.format ?? result.format
+        let delivery: String
+        switch kind {
+        case "png8": delivery = "f_png,fl_png8"
+        case "png": delivery = "f_png"
+        case "webp-lossless": delivery = "f_webp,q_100"
+        default: delivery = "f_\(cloudinaryFormat(result.format))" + (result.quality.map { ",q_\($0)" } ?? "")
+        }
+        return VariantDecision(width: pixels.image.width, height: pixels.image.height, format: result.format,
+                               delivery: delivery, quality: result.quality, bytes: result.bytes,
+                               ssimulacra2: (result.ssimulacra2 * 100).rounded() / 100, decidedBy: "optimizer")
+    }
+}
+
+/// The level's fixed quality (what `q_auto` falls back to without a search), one encode.
+struct FixedQualityDecider: VariantDeciding {
+    var identity: String { "fixed" }
+
+    func decide(_ request: VariantDecisionRequest) throws -> VariantDecision {
+        let pixels = try renderPixels(request)
+        let format = request.formats.first { $0 != .jpeg || !pixels.image.hasAlpha } ?? request.formats[0]
+        let quality = format == .png ? nil : QualityDefaults.fixedQuality(for: format, level: request.level.rawValue)
+        var image = pixels.image
+        if !format.supportsAlpha, image.hasAlpha { image = try image.flattened(background: [255, 255, 255]) }
+        let data = try image.encoded(as: EncodeOptions.defaults(for: format, quality: quality))
+        return VariantDecision(width: image.width, height: image.height, format: format.rawValue,
+                               delivery: "f_\(cloudinaryFormat(format.rawValue))" + (quality.map { ",q_\($0)" } ?? ""), quality: quality,
+                               bytes: data.count, ssimulacra2: nil, decidedBy: "fixed")
+    }
+}
