@@ -1,0 +1,206 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension SSIMULACRA2 {
+    /// libjxl's recursive (IIR) Gaussian, "Recursive Implementation of the Gaussian Filter
+    /// Using Truncated Cosine Functions" (Charalampidis 2016): three second-order filters
+    /// whose outputs are summed, run forward only, with zeros outside the image (so the
+    /// borders darken, as in the reference; this is not a mirrored-border blur).
+    ///
+    /// The coefficients are derived in double exactly as `CreateRecursiveGaussian` does and
+    /// stored as float; the horizontal pass evaluates four outputs at a time with the
+    /// reference's expanded coefficients, the vertical pass uses the plain recurrence, so both
+    /// round like the reference (less its fused multiply-adds).
+    struct RecursiveGaussian {
+        /// Filter support `N`: the input at `n` enters as `in[n - N - 1] + in[n + N - 1]`.
+        let radius: Int
+        /// Per filter k = 1, 3, 5: the input weight and the feedback weight of the recurrence
+        /// `y[n] = n2 * sum - d1 * y[n-1] - y[n-2]`.
+        let n2: SIMD3<Float>
+        let d1: SIMD3<Float>
+        /// Four-output expansion of the recurrence (lanes are consecutive outputs).
+        let mulIn: [SIMD4<Float>]
+        let mulPrev: [SIMD4<Float>]
+        let mulPrev2: [SIMD4<Float>]
+
+        init(sigma: Double) {
+            let radius = Double(roundf(Float(3.2795 * sigma + 0.2546)))
+            let piOver2r = Double.pi / (2.0 * radius)
+            let omega = [piOver2r, 3.0 * piOver2r, 5.0 * piOver2r]
+            let p1 = +1.0 / tan(0.5 * omega[0])
+            let p3 = -1.0 / tan(0.5 * omega[1])
+            let p5 = +1.0 / tan(0.5 * omega[2])
+            let r1 = +p1 * p1 / sin(omega[0])
+            let r3 = -p3 * p3 / sin(omega[1])
+            let r5 = +p5 * p5 / sin(omega[2])
+            let negHalfSigma2 = -0.5 * sigma * sigma
+            let recipRadius = 1.0 / radius
+            let rho = omega.map { exp(negHalfSigma2 * $0 * $0) * recipRadius }
+            let d13 = p1 * r3 - r1 * p3
+            let d35 = p3 * r5 - r3 * p5
+            let d51 = p5 * r1 - r5 * p1
+            let recipD13 = 1.0 / d13
+            let zeta15 = d35 * recipD13
+            let zeta35 = d51 * recipD13
+            let a = Self.inverse3x3([p1, p3, p5, r1, r3, r5, zeta15, zeta35, 1])
+            let gamma = [1, radius * radius - sigma * sigma, zeta15 * rho[0] + zeta35 * rho[1] + rho[2]]
+            var beta = [0.0, 0.0, 0.0]
+            for row in 0..<3 {
+                var sum = 0.0
+                for column in 0..<3 { sum += a[row * 3 + column] * gamma[column] }
+                beta[row] = sum
+            }
+
+            self.radius = Int(radius)
+            var n2 = SIMD3<Float>()
+            var d1 = SIMD3<Float>()
+            var mulIn: [SIMD4<Float>] = []
+            var mulPrev: [SIMD4<Float>] = []
+            var mulPrev2: [SIMD4<Float>] = []
+            for i in 0..<3 {
+                let n = -beta[i] * cos(omega[i] * (radius + 1.0))
+                let d = -2.0 * cos(omega[i])
+                n2[i] = Float(n)
+                d1[i] = Float(d)
+                let d2 = d * d
+                mulPrev.append(SIMD4(Float(-d), Float(d2 - 1.0), Float(-d2 * d + 2.0 * d), Float(d2 * d2 - 3.0 * d2 + 1.0)))
+                mulPrev2.append(SIMD4(-1, Float(d), Float(-d2 + 1.0), Float(d2 * d - 2.0 * d)))
+                mulIn.append(SIMD4(Float(n), Float(-d * n), Float(d2 * n - n), Float(-d2 * d * n + 2.0 * d * n)))
+            }
+            self.n2 = n2
+            self.d1 = d1
+            self.mulIn = mulIn
+            self.mulPrev = mulPrev
+            self.mulPrev2 = mulPrev2
+        }
+
+        /// libjxl `Inv3x3Matrix` (row-major, through the adjugate, in double).
+        private static func inverse3x3(_ m: [Double]) -> [Double] {
+            var t = [Double](repeating: 0, count: 9)
+            t[0] = m[4] * m[8] - m[5] * m[7]
+            t[1] = m[2] * m[7] - m[1] * m[8]
+            t[2] = m[1] * m[5] - m[2] * m[4]
+            t[3] = m[5] * m[6] - m[3] * m[8]
+            t[4] = m[0] * m[8] - m[2] * m[6]
+            t[5] = m[2] * m[3] - m[0] * m[5]
+            t[6] = m[3] * m[7] - m[4] * m[6]
+            t[7] = m[1] * m[6] - m[0] * m[7]
+            t[8] = m[0] * m[4] - m[1] * m[3]
+            let det = m[0] * t[0] + m[1] * t[3] + m[2] * t[6]
+            let inverseDet = 1.0 / det
+            return t.map { $0 * inverseDet }
+        }
+
+        /// Blurs one row (`FastGaussian1D`): scalar up to the first aligned output, four
+        /// outputs per step in the middle, scalar for the tail.
+        func horizontal(_ input: UnsafePointer<Float>, width: Int, into output: UnsafeMutablePointer<Float>) {
+            let big = radius
+            // Lane 0 coefficients for the scalar parts.
+            let in1 = mulIn[0][0], in3 = mulIn[1][0], in5 = mulIn[2][0]
+            let p1c = mulPrev[0][0], p3c = mulPrev[1][0], p5c = mulPrev[2][0]
+            let q1c = mulPrev2[0][0], q3c = mulPrev2[1][0], q5c = mulPrev2[2][0]
+            var prev1: Float = 0, prev3: Float = 0, prev5: Float = 0
+            var prev21: Float = 0, prev23: Float = 0, prev25: Float = 0
+
+            @inline(__always) func scalarStep(_ n: Int) {
+                let left = n - big - 1
+                let right = n + big - 1
+                let leftValue: Float = left >= 0 ? input[left] : 0
+                let rightValue: Float = right < width ? input[right] : 0
+                let sum = leftValue + rightValue
+                var out1 = sum * in1
+                var out3 = sum * in3
+                var out5 = sum * in5
+                out1 = fused(q1c, prev21, out1)
+                out3 = fused(q3c, prev23, out3)
+                out5 = fused(q5c, prev25, out5)
+                prev21 = prev1
+                prev23 = prev3
+                prev25 = prev5
+                out1 = fused(p1c, prev1, out1)
+                out3 = fused(p3c, prev3, out3)
+                out5 = fused(p5c, prev5, out5)
+                prev1 = out1
+                prev3 = out3
+                prev5 = out5
+                if n >= 0 { output[n] = out1 + (out3 + out5) }
+            }
+
+            var n = -big + 1
+            let firstAligned = (big + 1 + 3) / 4 * 4
+            while n < min(firstAligned, width) {
+                scalarStep(n)
+                n += 1
+            }
+
+            let unrolledEnd = width - big + 1 - 3
+            if n < unrolledEnd {
+                let m1 = mulIn[0], m3 = mulIn[1], m5 = mulIn[2]
+                let m1s1 = SIMD4(0, m1[0], m1[1], m1[2]), m3s1 = SIMD4(0, m3[0], m3[1], m3[2])
+                let m5s1 = SIMD4(0, m5[0], m5[1], m5[2])
+                let m1s2 = SIMD4(0, 0, m1[0], m1[1]), m3s2 = SIMD4(0, 0, m3[0], m3[1])
+                let m5s2 = SIMD4(0, 0, m5[0], m5[1])
+                let m1s3 = SIMD4(0, 0, 0, m1[0]), m3s3 = SIMD4(0, 0, 0, m3[0])
+                let m5s3 = SIMD4(0, 0, 0, m5[0])
+                let mp1 = mulPrev[0], mp3 = mulPrev[1], mp5 = mulPrev[2]
+                let mq1 = mulPrev2[0], mq3 = mulPrev2[1], mq5 = mulPrev2[2]
+                var v1 = SIMD4(repeating: prev1), v3 = SIMD4(repeating: prev3)
+                var v5 = SIMD4(repeating: prev5)
+                var w1 = SIMD4(repeating: prev21), w3 = SIMD4(repeating: prev23)
+                var w5 = SIMD4(repeating: prev25)
+                let raw = UnsafeRawPointer(input)
+                let rawOut = UnsafeMutableRawPointer(output)
+                let stride = MemoryLayout<Float>.stride
+                while n < unrolledEnd {
+                    let a = raw.loadUnaligned(fromByteOffset: (n - big - 1) * stride, as: SIMD4<Float>.self)
+                    let b = raw.loadUnaligned(fromByteOffset: (n + big - 1) * stride, as: SIMD4<Float>.self)
+                    let sum = a + b
+                    let s0 = SIMD4(repeating: sum[0])
+                    let s1 = SIMD4(repeating: sum[1])
+                    let s2 = SIMD4(repeating: sum[2])
+                    let s3 = SIMD4(repeating: sum[3])
+                    var o1 = s0 * m1
+                    var o3 = s0 * m3
+                    var o5 = s0 * m5
+                    o1 = fused(m1s1, s1, o1)
+                    o3 = fused(m3s1, s1, o3)
+                    o5 = fused(m5s1, s1, o5)
+                    o1 = fused(m1s2, s2, o1)
+                    o3 = fused(m3s2, s2, o3)
+                    o5 = fused(m5s2, s2, o5)
+                    o1 = fused(m1s3, s3, o1)
+                    o3 = fused(m3s3, s3, o3)
+                    o5 = fused(m5s3, s3, o5)
+                    o1 = fused(mq1, w1, o1)
+                    o3 = fused(mq3, w3, o3)
+                    o5 = fused(mq5, w5, o5)
+                    o1 = fused(mp1, v1, o1)
+                    o3 = fused(mp3, v3, o3)
+                    o5 = fused(mp5, v5, o5)
+                    w1 = SIMD4(repeating: o1[2])
+                    w3 = SIMD4(repeating: o3[2])
+                    w5 = SIMD4(repeating: o5[2])
+                    v1 = SIMD4(repeating: o1[3])
+                    v3 = SIMD4(repeating: o3[3])
+                    v5 = SIMD4(repeating: o5[3])
+                    rawOut.storeBytes(of: o1 + (o3 + o5), toByteOffset: n * stride, as: SIMD4<Float>.self)
+                    n += 4
+                }
+                prev1 = v1[0]
+                prev3 = v3[0]
+                prev5 = v5[0]
+                prev21 = w1[0]
+                prev23 = w3[0]
+                prev25 = w5[0]
+            }
+
+            while n < width {
+                scalarStep(n)
+                n += 1
+            }
+        }
+    }
+}

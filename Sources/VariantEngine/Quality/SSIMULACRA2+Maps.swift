@@ -1,0 +1,211 @@
+import Dispatch
+
+extension SSIMULACRA2 {
+    /// Sums over one channel at one scale of the three error maps, as 1-norm and 4th powers.
+    struct ChannelSums {
+        var ssim = 0.0
+        var ssim4 = 0.0
+        var artifact = 0.0
+        var artifact4 = 0.0
+        var detailLost = 0.0
+        var detailLost4 = 0.0
+
+        static func + (lhs: ChannelSums, rhs: ChannelSums) -> ChannelSums {
+            ChannelSums(
+                ssim: lhs.ssim + rhs.ssim, ssim4: lhs.ssim4 + rhs.ssim4,
+                artifact: lhs.artifact + rhs.artifact, artifact4: lhs.artifact4 + rhs.artifact4,
+                detailLost: lhs.detailLost + rhs.detailLost,
+                detailLost4: lhs.detailLost4 + rhs.detailLost4)
+        }
+    }
+
+    /// Columns per vertical-pass task: the filter state of one strip (5 images x 3 filters x
+    /// 2 rows) then stays in the L1/L2 cache.
+    static let stripWidth = 256
+    /// Below this many pixels a channel is processed on the calling thread only.
+    static let parallelThreshold = 128 * 128
+    static let ssimC2: Float = 0.0009
+
+    /// Blurs `img1`, `img2`, `img1²`, `img2²` and `img1·img2` of one channel and accumulates
+    /// the SSIM and edge-difference maps without storing them.
+    ///
+    /// The horizontal pass writes the five row-blurred images to `scratch` (split by rows
+    /// across cores); the vertical pass then runs the five recurrences in lockstep down
+    /// column strips (split by strips across cores) and folds each finished row straight into
+    /// the map sums, so the five blurred images are never written.
+    static func channelSums(
+        _ img1: UnsafeMutablePointer<Float>, _ img2: UnsafeMutablePointer<Float>,
+        width: Int, height: Int, blur: RecursiveGaussian, scratch: Planes
+    ) -> ChannelSums {
+        scratch.resize(width: width, height: height)
+        let parallel = width * height >= parallelThreshold
+        let hMu1 = scratch.plane(0), hMu2 = scratch.plane(1)
+        let hS11 = scratch.plane(2), hS22 = scratch.plane(3), hS12 = scratch.plane(4)
+
+        // Horizontal pass.
+        let rowBands = parallel ? 8 : 1
+        concurrentForEach(rowBands, parallel: parallel) { band in
+            let products = UnsafeMutablePointer<Float>.allocate(capacity: 3 * width)
+            defer { products.deallocate() }
+            let p11 = products, p22 = products + width, p12 = products + 2 * width
+            let first = band * height / rowBands
+            let last = (band + 1) * height / rowBands
+            for y in first..<last {
+                let offset = y * width
+                let a = img1 + offset, b = img2 + offset
+                for x in 0..<width {
+                    p11[x] = a[x] * a[x]
+                    p22[x] = b[x] * b[x]
+                    p12[x] = a[x] * b[x]
+                }
+                blur.horizontal(a, width: width, into: hMu1 + offset)
+                blur.horizontal(b, width: width, into: hMu2 + offset)
+                blur.horizontal(p11, width: width, into: hS11 + offset)
+                blur.horizontal(p22, width: width, into: hS22 + offset)
+                blur.horizontal(p12, width: width, into: hS12 + offset)
+            }
+        }
+
+        // Vertical pass and maps.
+        let strips = (width + stripWidth - 1) / stripWidth
+        let results = UnsafeMutablePointer<ChannelSums>.allocate(capacity: strips)
+        results.initialize(repeating: ChannelSums(), count: strips)
+        defer { results.deallocate() }
+        let inputs: [UnsafePointer<Float>] = [
+            UnsafePointer(hMu1), UnsafePointer(hMu2), UnsafePointer(hS11), UnsafePointer(hS22), UnsafePointer(hS12),
+        ]
+        concurrentForEach(strips, parallel: parallel && strips > 1) { strip in
+            let x0 = strip * stripWidth
+            let count = min(stripWidth, width - x0)
+            results[strip] = verticalStrip(
+                inputs: inputs, img1: img1 + x0, img2: img2 + x0, x0: x0, count: count,
+                width: width, height: height, blur: blur)
+        }
+        var total = ChannelSums()
+        for strip in 0..<strips { total = total + results[strip] }
+        return total
+    }
+
+    /// Runs `body(0..<count)` on the calling thread or spread over the cores.
+    static func concurrentForEach(_ count: Int, parallel: Bool, _ body: (Int) -> Void) {
+        if parallel && count > 1 {
+            // The tasks write disjoint memory that the caller owns until this returns.
+            withoutActuallyEscaping(body) { body in
+                let task = UncheckedSendable(body)
+                DispatchQueue.concurrentPerform(iterations: count) { task.value($0) }
+            }
+        } else {
+            for index in 0..<count { body(index) }
+        }
+    }
+
+    /// The vertical recurrence (`FastGaussianVertical`) for the five images over columns
+    /// `x0 ..< x0 + count`, with the map sums of every output row.
+    private static func verticalStrip(
+        inputs: [UnsafePointer<Float>], img1: UnsafePointer<Float>, img2: UnsafePointer<Float>,
+        x0: Int, count: Int, width: Int, height: Int, blur: RecursiveGaussian
+    ) -> ChannelSums {
+        let images = 5
+        // Per image: 3 filters x 2 rows of state, then one output row; one zero row.
+        let rowsPerImage = 7
+        let memory = UnsafeMutablePointer<Float>.allocate(capacity: (images * rowsPerImage + 1) * count)
+        memory.initialize(repeating: 0, count: (images * rowsPerImage + 1) * count)
+        defer { memory.deallocate() }
+        let zero = UnsafePointer(memory + images * rowsPerImage * count)
+        @inline(__always) func state(_ image: Int, _ row: Int) -> UnsafeMutablePointer<Float> {
+            memory + (image * rowsPerImage + row) * count
+        }
+        @inline(__always) func output(_ image: Int) -> UnsafeMutablePointer<Float> {
+            memory + (image * rowsPerImage + 6) * count
+        }
+        let big = blur.radius
+        let n2 = blur.n2, d1 = blur.d1
+        var sums = ChannelSums()
+        var parity = 0
+        var n = -big + 1
+        while n < height {
+            let top = n - big - 1
+            let bottom = n + big - 1
+            for image in 0..<images {
+                let source = inputs[image] + x0
+                let up = top >= 0 ? source + top * width : zero
+                let down = bottom < height ? source + bottom * width : zero
+                // y[n-1] lives in row `parity ^ 1`, y[n-2] in row `parity`; y[n] replaces
+                // y[n-2].
+                let prev1 = state(image, 1 - parity), older1 = state(image, parity)
+                let prev3 = state(image, 3 - parity), older3 = state(image, 2 + parity)
+                let prev5 = state(image, 5 - parity), older5 = state(image, 4 + parity)
+                let out = output(image)
+                for x in 0..<count {
+                    let sum = up[x] + down[x]
+                    let y1 = fused(n2[0], sum, fused(-d1[0], prev1[x], -older1[x]))
+                    let y3 = fused(n2[1], sum, fused(-d1[1], prev3[x], -older3[x]))
+                    let y5 = fused(n2[2], sum, fused(-d1[2], prev5[x], -older5[x]))
+                    older1[x] = y1
+                    older3[x] = y3
+                    older5[x] = y5
+                    out[x] = y1 + (y3 + y5)
+                }
+            }
+            parity ^= 1
+            if n >= 0 {
+                accumulateMaps(
+                    img1: img1 + n * width, img2: img2 + n * width,
+                    mu1: output(0), mu2: output(1), sigma11: output(2), sigma22: output(3),
+                    sigma12: output(4), count: count, into: &sums)
+            }
+            n += 1
+        }
+        return sums
+    }
+
+    /// `SSIMMap` (SSIM without the luminance denominator, as 1 - SSIM') and `EdgeDiffMap`
+    /// (ringing where the distorted image has edges the original lacks, blur where it lost
+    /// them) for one row, in the reference's mix of float and double.
+    @inline(__always)
+    private static func accumulateMaps(
+        img1: UnsafePointer<Float>, img2: UnsafePointer<Float>,
+        mu1: UnsafePointer<Float>, mu2: UnsafePointer<Float>,
+        sigma11: UnsafePointer<Float>, sigma22: UnsafePointer<Float>, sigma12: UnsafePointer<Float>,
+        count: Int, into sums: inout ChannelSums
+    ) {
+        var ssim = 0.0, ssim4 = 0.0
+        var artifact = 0.0, artifact4 = 0.0, lost = 0.0, lost4 = 0.0
+        for x in 0..<count {
+            let m1 = mu1[x], m2 = mu2[x]
+            let mu11 = m1 * m1, mu22 = m2 * m2, mu12 = m1 * m2
+            let numM: Float = 1 - (m1 - m2) * (m1 - m2)
+            let numS: Float = 2 * (sigma12[x] - mu12) + ssimC2
+            let denS: Float = (sigma11[x] - mu11) + (sigma22[x] - mu22) + ssimC2
+            var d = 1.0 - Double(numM * numS / denS)
+            d = max(d, 0)
+            ssim += d
+            var d2 = d * d
+            ssim4 += d2 * d2
+
+            let edge =
+                (1.0 + Double(abs(img2[x] - m2))) / (1.0 + Double(abs(img1[x] - m1))) - 1.0
+            let up = max(edge, 0)
+            artifact += up
+            d2 = up * up
+            artifact4 += d2 * d2
+            let down = max(-edge, 0)
+            lost += down
+            d2 = down * down
+            lost4 += d2 * d2
+        }
+        sums.ssim += ssim
+        sums.ssim4 += ssim4
+        sums.artifact += artifact
+        sums.artifact4 += artifact4
+        sums.detailLost += lost
+        sums.detailLost4 += lost4
+    }
+}
+
+/// Carries the pointer-capturing closures of ``SSIMULACRA2/concurrentForEach(_:parallel:_:)``
+/// into Dispatch's `@Sendable` API; the tasks touch disjoint memory.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
