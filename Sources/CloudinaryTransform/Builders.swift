@@ -36,9 +36,11 @@ public struct Gravity: RawRepresentable, Sendable, Hashable, ExpressibleByString
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { self.rawValue = value }
 
-    public static let northWest: Gravity = "north_west", north: Gravity = "north", northEast: Gravity = "north_east"
+    public static let northWest: Gravity = "north_west", north: Gravity = "north",
+        northEast: Gravity = "north_east"
     public static let west: Gravity = "west", center: Gravity = "center", east: Gravity = "east"
-    public static let southWest: Gravity = "south_west", south: Gravity = "south", southEast: Gravity = "south_east"
+    public static let southWest: Gravity = "south_west", south: Gravity = "south",
+        southEast: Gravity = "south_east"
     public static let xyCenter: Gravity = "xy_center", face: Gravity = "face", faces: Gravity = "faces"
     public static let custom: Gravity = "custom", auto: Gravity = "auto"
 
@@ -70,11 +72,15 @@ extension Parameter {
     /// `w_<pixels>`.
     public static func width(_ pixels: Int) -> Parameter { Parameter(key: "w", rawValue: String(pixels)) }
     /// `w_<decimal>`: relative to the input (1.0 is 100 %).
-    public static func width(relative: Double) -> Parameter { Parameter(key: "w", rawValue: decimal(relative)) }
+    public static func width(relative: Double) -> Parameter {
+        Parameter(key: "w", rawValue: decimal(relative))
+    }
     /// `h_<pixels>`.
     public static func height(_ pixels: Int) -> Parameter { Parameter(key: "h", rawValue: String(pixels)) }
     /// `h_<decimal>`: relative to the input.
-    public static func height(relative: Double) -> Parameter { Parameter(key: "h", rawValue: decimal(relative)) }
+    public static func height(relative: Double) -> Parameter {
+        Parameter(key: "h", rawValue: decimal(relative))
+    }
     /// `x_<pixels>`.
     public static func x(_ pixels: Int) -> Parameter { Parameter(key: "x", rawValue: String(pixels)) }
     /// `y_<pixels>`.
@@ -82,13 +88,17 @@ extension Parameter {
     /// `c_<mode>`.
     public static func crop(_ mode: CropMode) -> Parameter { Parameter(key: "c", rawValue: mode.rawValue) }
     /// `g_<gravity>`.
-    public static func gravity(_ gravity: Gravity) -> Parameter { Parameter(key: "g", rawValue: gravity.rawValue) }
+    public static func gravity(_ gravity: Gravity) -> Parameter {
+        Parameter(key: "g", rawValue: gravity.rawValue)
+    }
     /// `ar_<w>:<h>`.
     public static func aspectRatio(_ width: Int, _ height: Int) -> Parameter {
         Parameter(key: "ar", rawValue: "\(width):\(height)")
     }
     /// `ar_<decimal>`.
-    public static func aspectRatio(_ ratio: Double) -> Parameter { Parameter(key: "ar", rawValue: decimal(ratio)) }
+    public static func aspectRatio(_ ratio: Double) -> Parameter {
+        Parameter(key: "ar", rawValue: decimal(ratio))
+    }
     /// `dpr_<decimal>` (`dpr(2)` prints `dpr_2.0`, as the SDKs do for floats).
     public static func dpr(_ ratio: Double) -> Parameter { Parameter(key: "dpr", rawValue: decimal(ratio)) }
     /// `dpr_auto`.
@@ -96,7 +106,9 @@ extension Parameter {
     /// `z_<decimal>`.
     public static func zoom(_ factor: Double) -> Parameter { Parameter(key: "z", rawValue: decimal(factor)) }
     /// `q_<quality>`.
-    public static func quality(_ quality: Quality) -> Parameter { Parameter(key: "q", rawValue: quality.text) }
+    public static func quality(_ quality: Quality) -> Parameter {
+        Parameter(key: "q", rawValue: quality.text)
+    }
     /// `f_<format>`.
     public static func format(_ format: String) -> Parameter { Parameter(key: "f", rawValue: format) }
     /// `o_<0–100>`.
@@ -116,9 +128,13 @@ extension Parameter {
         Parameter(key: "fl", rawValue: flags.joined(separator: "."))
     }
     /// `b_<colour>`; a leading `#` becomes `rgb:` as in the SDKs.
-    public static func background(_ color: String) -> Parameter { Parameter(key: "b", rawValue: colorText(color)) }
+    public static func background(_ color: String) -> Parameter {
+        Parameter(key: "b", rawValue: colorText(color))
+    }
     /// `co_<colour>`; a leading `#` becomes `rgb:`.
-    public static func color(_ color: String) -> Parameter { Parameter(key: "co", rawValue: colorText(color)) }
+    public static func color(_ color: String) -> Parameter {
+        Parameter(key: "co", rawValue: colorText(color))
+    }
     /// `bo_<width>px_solid_<colour>`.
     public static func border(width: Int, color: String) -> Parameter {
         Parameter(key: "bo", rawValue: "\(width)px_solid_" + colorText(color))
@@ -141,11 +157,14 @@ extension Parameter {
     }
     /// `l_<public_id>` with folders written `:`.
     public static func overlay(publicId: String) -> Parameter {
-        Parameter(key: "l", rawValue: publicId.split(separator: "/", omittingEmptySubsequences: false).joined(separator: ":"))
+        Parameter(
+            key: "l",
+            rawValue: publicId.split(separator: "/", omittingEmptySubsequences: false).joined(separator: ":"))
     }
     /// `l_text:<font>_<size>[_<style>…]:<text>`, with the text escaped as the SDKs do (`,` and `/`
     /// twice, everything else outside `A-Za-z0-9_.-/:` once; `$(variable)` kept).
-    public static func textOverlay(_ text: String, font: String, size: Int, style: [String] = []) -> Parameter {
+    public static func textOverlay(_ text: String, font: String, size: Int, style: [String] = []) -> Parameter
+    {
         let styleText = ([font, String(size)] + style).joined(separator: "_")
         return Parameter(key: "l", rawValue: "text:" + styleText + ":" + escapeLayerText(text))
     }
@@ -170,7 +189,9 @@ extension Parameter {
         while !rest.isEmpty {
             if rest.hasPrefix("$("), let close = rest.firstIndex(of: ")"),
                 rest.index(rest.startIndex, offsetBy: 2) < close,
-                rest[rest.index(rest.startIndex, offsetBy: 2)..<close].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }),
+                rest[rest.index(rest.startIndex, offsetBy: 2)..<close].allSatisfy({
+                    $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_")
+                }),
                 rest[rest.index(rest.startIndex, offsetBy: 2)].isLetter,
                 rest.distance(from: rest.startIndex, to: close) >= 4
             {

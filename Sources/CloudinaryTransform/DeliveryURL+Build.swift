@@ -73,11 +73,13 @@ extension DeliveryURL {
 
         var form = Form.standard
         if let suffix = options.urlSuffix {
-            guard options.type == "upload", options.resourceType == "image" || options.resourceType == "raw" else {
+            guard options.type == "upload", options.resourceType == "image" || options.resourceType == "raw"
+            else {
                 throw DeliveryURLError(.unsupportedForm, "a URL suffix needs image/upload or raw/upload")
             }
             guard !suffix.contains("."), !suffix.contains("/") else {
-                throw DeliveryURLError(.invalidSuffix, "a URL suffix must not contain '.' or '/': '\(suffix)'")
+                throw DeliveryURLError(
+                    .invalidSuffix, "a URL suffix must not contain '.' or '/': '\(suffix)'")
             }
             form = .seo
         }
@@ -86,7 +88,9 @@ extension DeliveryURL {
                 throw DeliveryURLError(.unsupportedForm, "a root path needs image/upload")
             }
             form = .root
-        } else if options.shorten, form == .standard, options.resourceType == "image", options.type == "upload" {
+        } else if options.shorten, form == .standard, options.resourceType == "image",
+            options.type == "upload"
+        {
             form = .shortened
         }
 
@@ -113,7 +117,9 @@ extension DeliveryURL {
 
         var signature: String? = nil
         if let signing = options.signing {
-            guard !signing.apiSecret.isEmpty else { throw DeliveryURLError(.missingSecret, "signing needs an API secret") }
+            guard !signing.apiSecret.isEmpty else {
+                throw DeliveryURLError(.missingSecret, "signing needs an API secret")
+            }
             let payload = [transformation, signedSource].compactMap { $0 }.joined(separator: "/")
             signature = URLSignature.sign(payload, apiSecret: signing.apiSecret, kind: signing.kind).segment
         }
@@ -125,8 +131,10 @@ extension DeliveryURL {
         var cloudName: String? = options.cloudName
         if !cloudInPath, !isPrivateCDNHost(host, cloud: options.cloudName) { cloudName = nil }
         return DeliveryURL(
-            scheme: scheme, host: host, cloudName: cloudName, resourceType: options.resourceType, type: options.type,
-            form: form, signature: signature, transformation: transformation, version: version, publicId: publicId,
+            scheme: scheme, host: host, cloudName: cloudName, resourceType: options.resourceType,
+            type: options.type,
+            form: form, signature: signature, transformation: transformation, version: version,
+            publicId: publicId,
             format: format, urlSuffix: options.urlSuffix)
     }
 
@@ -137,7 +145,8 @@ extension DeliveryURL {
         if options.secure {
             var distribution = options.secureDistribution ?? ""
             if distribution.isEmpty || distribution == "cloudinary-a.akamaihd.net" {
-                distribution = options.privateCDN ? options.cloudName + "-res.cloudinary.com" : "res.cloudinary.com"
+                distribution =
+                    options.privateCDN ? options.cloudName + "-res.cloudinary.com" : "res.cloudinary.com"
             }
             sharedDomain = sharedDomain || distribution == "res.cloudinary.com"
             var secureSubdomain = options.secureCDNSubdomain
@@ -162,7 +171,8 @@ extension DeliveryURL {
     /// Adds `f_<format>` to the last component, keeping it in canonical order.
     static func appendingFormat(_ format: String, to transformation: String?) -> String {
         guard let transformation, !transformation.isEmpty else { return "f_" + format }
-        var components = transformation.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        var components = transformation.split(separator: "/", omittingEmptySubsequences: false).map(
+            String.init)
         var last = Component(
             parameters: components.removeLast().split(separator: ",").map { text -> Parameter in
                 let parts = text.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false)
@@ -217,7 +227,9 @@ extension DeliveryURL {
             }
         }
         while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count, let h = hex(bytes[i + 1]), let l = hex(bytes[i + 2]) {
+            if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count, let h = hex(bytes[i + 1]),
+                let l = hex(bytes[i + 2])
+            {
                 out.append(h << 4 | l)
                 i += 3
             } else {

@@ -34,8 +34,10 @@ extension DeliveryURL {
             throw DeliveryURLError(.missingPath, "no path after the host in '\(text)'")
         }
         let host = String(rest[..<slash])
-        var segments = rest[rest.index(after: slash)...].split(separator: "/", omittingEmptySubsequences: false)
-            .map(String.init)
+        var segments = rest[rest.index(after: slash)...].split(
+            separator: "/", omittingEmptySubsequences: false
+        )
+        .map(String.init)
         guard segments.count >= 1, !segments[0].isEmpty else {
             throw DeliveryURLError(.missingPath, "empty path in '\(text)'")
         }
@@ -65,7 +67,8 @@ extension DeliveryURL {
             segments.removeFirst()
         case "image"?, "video"?, "raw"?:
             guard segments.count >= 3 else {
-                throw DeliveryURLError(.missingPublicId, "expected <resource_type>/<type>/<public_id> in '\(text)'")
+                throw DeliveryURLError(
+                    .missingPublicId, "expected <resource_type>/<type>/<public_id> in '\(text)'")
             }
             resourceType = segments.removeFirst()
             type = segments.removeFirst()
@@ -112,8 +115,10 @@ extension DeliveryURL {
         guard !publicId.isEmpty else { throw DeliveryURLError(.missingPublicId, "no public id in '\(text)'") }
 
         self.init(
-            scheme: scheme, host: host, cloudName: cloudName, resourceType: resourceType, type: type, form: form,
-            signature: signature, transformation: components.isEmpty ? nil : components.joined(separator: "/"),
+            scheme: scheme, host: host, cloudName: cloudName, resourceType: resourceType, type: type,
+            form: form,
+            signature: signature,
+            transformation: components.isEmpty ? nil : components.joined(separator: "/"),
             version: version, publicId: publicId, format: format, urlSuffix: urlSuffix, query: query)
     }
 

@@ -62,7 +62,8 @@ public struct DeliveryURL: Sendable, Hashable, CustomStringConvertible {
 
     public init(
         scheme: String = "https", host: String = "res.cloudinary.com", cloudName: String?,
-        resourceType: String = "image", type: String = "upload", form: Form = .standard, signature: String? = nil,
+        resourceType: String = "image", type: String = "upload", form: Form = .standard,
+        signature: String? = nil,
         transformation: String? = nil, version: String? = nil, publicId: String, format: String? = nil,
         urlSuffix: String? = nil, query: String? = nil
     ) {

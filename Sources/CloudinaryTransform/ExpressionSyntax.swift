@@ -32,7 +32,9 @@ public enum ExpressionSyntax {
     /// The URL form of an expression, exactly as the official Python SDK writes it.
     public static func normalize(_ expression: String) -> String {
         let bytes = Array(expression.utf8)
-        if bytes.count >= 3, bytes.first == UInt8(ascii: "!"), bytes.last == UInt8(ascii: "!") { return expression }
+        if bytes.count >= 3, bytes.first == UInt8(ascii: "!"), bytes.last == UInt8(ascii: "!") {
+            return expression
+        }
         let operatorBytes = operators.map { (Array($0.0.utf8), Array($0.1.utf8)) }
         let nameBytes = names.map { (Array($0.0.utf8), Array($0.1.utf8)) }
         var out: [UInt8] = []

@@ -101,8 +101,14 @@ public enum ParameterKey: UInt8, Sendable, Hashable, CaseIterable, Comparable, C
         let c1 = bytes[1]
         if n == 3 {
             let c2 = bytes[2]
-            if c0 == UInt8(ascii: "d"), c1 == UInt8(ascii: "p"), c2 == UInt8(ascii: "r") { self = .dpr; return }
-            if c0 == UInt8(ascii: "f"), c1 == UInt8(ascii: "p"), c2 == UInt8(ascii: "s") { self = .fps; return }
+            if c0 == UInt8(ascii: "d"), c1 == UInt8(ascii: "p"), c2 == UInt8(ascii: "r") {
+                self = .dpr
+                return
+            }
+            if c0 == UInt8(ascii: "f"), c1 == UInt8(ascii: "p"), c2 == UInt8(ascii: "s") {
+                self = .fps
+                return
+            }
             return nil
         }
         switch (c0, c1) {

@@ -60,96 +60,165 @@ public enum ParameterTable {
 
     /// Every parameter, in canonical (ASCII) order of the key.
     public static let all: [ParameterSpec] = [
-        spec(.a, "angle", "angle", .angle, "degrees | auto_right | auto_left | ignore | vflip | hflip, `.`-separated",
-             examples: ["a_90", "a_-20", "a_vflip.hflip"]),
-        spec(.ac, "audio codec", "audio_codec", .audioCodec, "aac | mp3 | vorbis | opus | none", media: .video,
-             examples: ["ac_aac"]),
-        spec(.af, "audio frequency", "audio_frequency", .audioFrequency,
-             "8000 | 11025 | 16000 | 22050 | 32000 | 37800 | 44056 | 44100 | 47250 | 48000 | 88200 | 96000 | 176400 | 192000 | iaf",
-             media: .video, examples: ["af_44100"]),
-        spec(.ar, "aspect ratio", "aspect_ratio", .aspectRatio, "<w>:<h> | decimal | expression", range: 0.000_001...1e9,
-             qualifies: [.c, .l, .u, .w, .h], combinations: "qualifies a crop or resize",
-             examples: ["ar_16:9", "ar_1.5"]),
-        spec(.b, "background", "background", .background,
-             "colour | auto[:border|predominant|border_contrast|predominant_contrast|…_gradient[:n[:dir]]] | blurred[:intensity[:brightness]] | gen_fill[:…]",
-             examples: ["b_white", "b_rgb:ffcc00", "b_auto:predominant"]),
-        spec(.bl, "baseline", "(raw only)", .name, "name of a named transformation to use as baseline", media: .image,
-             examples: ["bl_thumbnail"]),
+        spec(
+            .a, "angle", "angle", .angle,
+            "degrees | auto_right | auto_left | ignore | vflip | hflip, `.`-separated",
+            examples: ["a_90", "a_-20", "a_vflip.hflip"]),
+        spec(
+            .ac, "audio codec", "audio_codec", .audioCodec, "aac | mp3 | vorbis | opus | none", media: .video,
+            examples: ["ac_aac"]),
+        spec(
+            .af, "audio frequency", "audio_frequency", .audioFrequency,
+            "8000 | 11025 | 16000 | 22050 | 32000 | 37800 | 44056 | 44100 | 47250 | 48000 | 88200 | 96000 | 176400 | 192000 | iaf",
+            media: .video, examples: ["af_44100"]),
+        spec(
+            .ar, "aspect ratio", "aspect_ratio", .aspectRatio, "<w>:<h> | decimal | expression",
+            range: 0.000_001...1e9,
+            qualifies: [.c, .l, .u, .w, .h], combinations: "qualifies a crop or resize",
+            examples: ["ar_16:9", "ar_1.5"]),
+        spec(
+            .b, "background", "background", .background,
+            "colour | auto[:border|predominant|border_contrast|predominant_contrast|…_gradient[:n[:dir]]] | blurred[:intensity[:brightness]] | gen_fill[:…]",
+            examples: ["b_white", "b_rgb:ffcc00", "b_auto:predominant"]),
+        spec(
+            .bl, "baseline", "(raw only)", .name, "name of a named transformation to use as baseline",
+            media: .image,
+            examples: ["bl_thumbnail"]),
         spec(.bo, "border", "border", .border, "<width>px_solid_<colour>", examples: ["bo_5px_solid_black"]),
-        spec(.br, "bit rate", "bit_rate", .bitRate, "int | <n>k | <n>m [:constant]", media: .video,
-             examples: ["br_2m", "br_500k:constant"]),
-        spec(.c, "crop/resize", "crop", .cropMode, "crop mode: " + Vocabulary.cropModes.joined(separator: " | "),
-             combinations: "needs w, h or ar; g_auto only with fill, lfill, fill_pad, thumb, crop, auto; fill_pad and auto_pad need g_auto",
-             docs: "Image crop modes", examples: ["c_fill", "c_pad"]),
-        spec(.co, "colour", "color", .color, "named colour | rgb:<3|4|6|8 hex digits>", qualifies: [.l, .u, .e],
-             combinations: "qualifies text layers and colour effects", examples: ["co_rgb:ff0000", "co_white"]),
-        spec(.cs, "colour space", "color_space", .colorSpace, "srgb | tinysrgb | cmyk | no_cmyk | keep_cmyk | copy | icc:<public_id>",
-             media: .image, examples: ["cs_srgb"]),
-        spec(.d, "default image", "default_image", .publicID, "public id with extension (folders with `:`)", media: .image,
-             examples: ["d_avatar.png"]),
-        spec(.dl, "delay", "delay", .integer, "milliseconds between frames", range: 0...1e9, media: .image,
-             examples: ["dl_100"]),
-        spec(.dn, "density", "density", .integer, "dpi for vector and PDF sources", range: 1...1e6, media: .image,
-             examples: ["dn_300"]),
-        spec(.dpr, "device pixel ratio", "dpr", .dpr, "positive decimal | auto", range: 0.000_001...1e6,
-             combinations: "needs w or h in the transformation (dpr is delivery-wide; a later dpr_ component scales earlier sizes)",
-             examples: ["dpr_2.0", "dpr_auto"]),
-        spec(.du, "duration", "duration", .duration, "seconds | <n>p (percent) | expression", range: 0...1e9, media: .video,
-             examples: ["du_10", "du_35p"]),
-        spec(.e, "effect", "effect", .effect, "<name>[:<value>[:<value>…]]", docs: "Transformation URL API reference: e (effect)",
-             examples: ["e_sepia:50", "e_outline:outer:15:200"]),
-        spec(.eo, "end offset", "end_offset", .offset, "seconds | <n>p | expression", range: 0...1e9, media: .video,
-             examples: ["eo_90p", "eo_3.5"]),
-        spec(.f, "format", "fetch_format", .format, "auto | a format extension", combinations: "deliver f_auto in its own component, apart from q_auto",
-             examples: ["f_auto", "f_webp"]),
-        spec(.fl, "flag", "flags", .flags, "flag[:argument], `.`-separated", examples: ["fl_progressive:semi", "fl_layer_apply.relative"]),
-        spec(.fn, "custom function", "custom_function", .customFunction, "[pre:]wasm:<public_id> | [pre:]remote:<base64url>",
-             media: .image, examples: ["fn_wasm:blur.wasm"]),
-        spec(.fps, "frames per second", "fps", .fps, "n | <min>-<max> | <min>- | -<max>", range: 0...1e4, media: .video,
-             examples: ["fps_24-30", "fps_25"]),
-        spec(.g, "gravity", "gravity", .gravity,
-             "compass | xy_center | face[s][:center] | custom[:face…] | auto[:subject|classic|<focal>[_<weight>|_avoid]…] | ocr_text …",
-             qualifies: [.c, .l, .u, .x, .y, .e, .r, .fl], combinations: "auto only with a crop mode that accepts it; not for layer placement",
-             docs: "Automatic gravity for image crops", examples: ["g_auto", "g_north_east", "g_auto:face"]),
-        spec(.h, "height", "height", .size, "int px | decimal (relative) | oh | expression", range: 0...1e9,
-             examples: ["h_300", "h_0.5"]),
-        spec(.if, "condition", "if", .condition, "<operand>_<op>_<operand> joined by _and_/_or_ | else | end",
-             combinations: "always first in its component; if_ needs if_end (or is inline with its action)",
-             docs: "Transformation rules", examples: ["if_w_gt_400", "if_end"]),
-        spec(.ki, "keyframe interval", "keyframe_interval", .keyframeInterval, "positive seconds", range: 0.000_001...1e6,
-             media: .video, examples: ["ki_2.0"]),
-        spec(.l, "overlay", "overlay", .layer,
-             "<public_id> (folders `:`) | <resource_type>:<id> | text:<style>:<text> | subtitles:… | fetch:<base64url>",
-             combinations: "closed by a component with fl_layer_apply", examples: ["l_logo", "l_text:Arial_40:Hi"]),
+        spec(
+            .br, "bit rate", "bit_rate", .bitRate, "int | <n>k | <n>m [:constant]", media: .video,
+            examples: ["br_2m", "br_500k:constant"]),
+        spec(
+            .c, "crop/resize", "crop", .cropMode,
+            "crop mode: " + Vocabulary.cropModes.joined(separator: " | "),
+            combinations:
+                "needs w, h or ar; g_auto only with fill, lfill, fill_pad, thumb, crop, auto; fill_pad and auto_pad need g_auto",
+            docs: "Image crop modes", examples: ["c_fill", "c_pad"]),
+        spec(
+            .co, "colour", "color", .color, "named colour | rgb:<3|4|6|8 hex digits>",
+            qualifies: [.l, .u, .e],
+            combinations: "qualifies text layers and colour effects", examples: ["co_rgb:ff0000", "co_white"]),
+        spec(
+            .cs, "colour space", "color_space", .colorSpace,
+            "srgb | tinysrgb | cmyk | no_cmyk | keep_cmyk | copy | icc:<public_id>",
+            media: .image, examples: ["cs_srgb"]),
+        spec(
+            .d, "default image", "default_image", .publicID, "public id with extension (folders with `:`)",
+            media: .image,
+            examples: ["d_avatar.png"]),
+        spec(
+            .dl, "delay", "delay", .integer, "milliseconds between frames", range: 0...1e9, media: .image,
+            examples: ["dl_100"]),
+        spec(
+            .dn, "density", "density", .integer, "dpi for vector and PDF sources", range: 1...1e6,
+            media: .image,
+            examples: ["dn_300"]),
+        spec(
+            .dpr, "device pixel ratio", "dpr", .dpr, "positive decimal | auto", range: 0.000_001...1e6,
+            combinations:
+                "needs w or h in the transformation (dpr is delivery-wide; a later dpr_ component scales earlier sizes)",
+            examples: ["dpr_2.0", "dpr_auto"]),
+        spec(
+            .du, "duration", "duration", .duration, "seconds | <n>p (percent) | expression", range: 0...1e9,
+            media: .video,
+            examples: ["du_10", "du_35p"]),
+        spec(
+            .e, "effect", "effect", .effect, "<name>[:<value>[:<value>…]]",
+            docs: "Transformation URL API reference: e (effect)",
+            examples: ["e_sepia:50", "e_outline:outer:15:200"]),
+        spec(
+            .eo, "end offset", "end_offset", .offset, "seconds | <n>p | expression", range: 0...1e9,
+            media: .video,
+            examples: ["eo_90p", "eo_3.5"]),
+        spec(
+            .f, "format", "fetch_format", .format, "auto | a format extension",
+            combinations: "deliver f_auto in its own component, apart from q_auto",
+            examples: ["f_auto", "f_webp"]),
+        spec(
+            .fl, "flag", "flags", .flags, "flag[:argument], `.`-separated",
+            examples: ["fl_progressive:semi", "fl_layer_apply.relative"]),
+        spec(
+            .fn, "custom function", "custom_function", .customFunction,
+            "[pre:]wasm:<public_id> | [pre:]remote:<base64url>",
+            media: .image, examples: ["fn_wasm:blur.wasm"]),
+        spec(
+            .fps, "frames per second", "fps", .fps, "n | <min>-<max> | <min>- | -<max>", range: 0...1e4,
+            media: .video,
+            examples: ["fps_24-30", "fps_25"]),
+        spec(
+            .g, "gravity", "gravity", .gravity,
+            "compass | xy_center | face[s][:center] | custom[:face…] | auto[:subject|classic|<focal>[_<weight>|_avoid]…] | ocr_text …",
+            qualifies: [.c, .l, .u, .x, .y, .e, .r, .fl],
+            combinations: "auto only with a crop mode that accepts it; not for layer placement",
+            docs: "Automatic gravity for image crops", examples: ["g_auto", "g_north_east", "g_auto:face"]),
+        spec(
+            .h, "height", "height", .size, "int px | decimal (relative) | oh | expression", range: 0...1e9,
+            examples: ["h_300", "h_0.5"]),
+        spec(
+            .if, "condition", "if", .condition, "<operand>_<op>_<operand> joined by _and_/_or_ | else | end",
+            combinations: "always first in its component; if_ needs if_end (or is inline with its action)",
+            docs: "Transformation rules", examples: ["if_w_gt_400", "if_end"]),
+        spec(
+            .ki, "keyframe interval", "keyframe_interval", .keyframeInterval, "positive seconds",
+            range: 0.000_001...1e6,
+            media: .video, examples: ["ki_2.0"]),
+        spec(
+            .l, "overlay", "overlay", .layer,
+            "<public_id> (folders `:`) | <resource_type>:<id> | text:<style>:<text> | subtitles:… | fetch:<base64url>",
+            combinations: "closed by a component with fl_layer_apply",
+            examples: ["l_logo", "l_text:Arial_40:Hi"]),
         spec(.o, "opacity", "opacity", .opacity, "0–100 | expression", range: 0...100, examples: ["o_50"]),
         spec(.p, "prefix", "prefix", .name, "CSS class prefix for sprites", examples: ["p_fancy"]),
-        spec(.pg, "page", "page", .page, "n | a-b | a;b | n- | name:<layer> | embedded:<n>", media: .image,
-             examples: ["pg_2", "pg_2-4"]),
-        spec(.q, "quality", "quality", .quality, "1–100[:chroma 420|444] | auto[:best|good|eco|low] | jpegmini[:0|1|2]",
-             range: 1...100, examples: ["q_auto:eco", "q_80"]),
-        spec(.r, "radius", "radius", .radius, "px | max | 1–4 values `:`-separated", range: 0...1e6, examples: ["r_max", "r_10:20"]),
-        spec(.so, "start offset", "start_offset", .offset, "seconds | <n>p | auto | expression", range: 0...1e9, media: .video,
-             examples: ["so_2.5", "so_auto"]),
-        spec(.sp, "streaming profile", "streaming_profile", .streamingProfile,
-             "4k | full_hd | hd | sd | full_hd_wifi | full_hd_lean | hd_lean | auto | custom name", media: .video,
-             examples: ["sp_hd"]),
-        spec(.t, "named transformation", "transformation", .namedTransformation, "name, `.`-separated",
-             examples: ["t_thumb", "t_a.b"]),
-        spec(.u, "underlay", "underlay", .layer, "as l", combinations: "closed by a component with fl_layer_apply",
-             examples: ["u_paper"]),
-        spec(.vc, "video codec", "video_codec", .videoCodec,
-             "auto | h264 | h265 | vp8 | vp9 | av1 | prores | theora | none [:baseline|main|high[:<level>[:bframes_no]]]",
-             media: .video, examples: ["vc_h264:main:4.1"]),
-        spec(.vs, "video sampling", "video_sampling", .videoSampling, "frame count | <seconds>s", media: .video,
-             examples: ["vs_2.5s", "vs_10"]),
-        spec(.w, "width", "width", .size, "int px | decimal (relative) | ow | auto[:step[:max]] | expression", range: 0...1e9,
-             examples: ["w_400", "w_0.5"]),
-        spec(.x, "x", "x", .coordinate, "px | decimal (relative) | expression", qualifies: [.c, .l, .u, .e, .g, .fl],
-             examples: ["x_10", "x_-5"]),
-        spec(.y, "y", "y", .coordinate, "px | decimal (relative) | expression", qualifies: [.c, .l, .u, .e, .g, .fl],
-             examples: ["y_10", "y_0.2"]),
-        spec(.z, "zoom", "zoom", .zoom, "positive decimal factor", range: 0.000_001...1e4, qualifies: [.c, .l, .u],
-             examples: ["z_1.5"]),
+        spec(
+            .pg, "page", "page", .page, "n | a-b | a;b | n- | name:<layer> | embedded:<n>", media: .image,
+            examples: ["pg_2", "pg_2-4"]),
+        spec(
+            .q, "quality", "quality", .quality,
+            "1–100[:chroma 420|444] | auto[:best|good|eco|low] | jpegmini[:0|1|2]",
+            range: 1...100, examples: ["q_auto:eco", "q_80"]),
+        spec(
+            .r, "radius", "radius", .radius, "px | max | 1–4 values `:`-separated", range: 0...1e6,
+            examples: ["r_max", "r_10:20"]),
+        spec(
+            .so, "start offset", "start_offset", .offset, "seconds | <n>p | auto | expression",
+            range: 0...1e9, media: .video,
+            examples: ["so_2.5", "so_auto"]),
+        spec(
+            .sp, "streaming profile", "streaming_profile", .streamingProfile,
+            "4k | full_hd | hd | sd | full_hd_wifi | full_hd_lean | hd_lean | auto | custom name",
+            media: .video,
+            examples: ["sp_hd"]),
+        spec(
+            .t, "named transformation", "transformation", .namedTransformation, "name, `.`-separated",
+            examples: ["t_thumb", "t_a.b"]),
+        spec(
+            .u, "underlay", "underlay", .layer, "as l",
+            combinations: "closed by a component with fl_layer_apply",
+            examples: ["u_paper"]),
+        spec(
+            .vc, "video codec", "video_codec", .videoCodec,
+            "auto | h264 | h265 | vp8 | vp9 | av1 | prores | theora | none [:baseline|main|high[:<level>[:bframes_no]]]",
+            media: .video, examples: ["vc_h264:main:4.1"]),
+        spec(
+            .vs, "video sampling", "video_sampling", .videoSampling, "frame count | <seconds>s",
+            media: .video,
+            examples: ["vs_2.5s", "vs_10"]),
+        spec(
+            .w, "width", "width", .size, "int px | decimal (relative) | ow | auto[:step[:max]] | expression",
+            range: 0...1e9,
+            examples: ["w_400", "w_0.5"]),
+        spec(
+            .x, "x", "x", .coordinate, "px | decimal (relative) | expression",
+            qualifies: [.c, .l, .u, .e, .g, .fl],
+            examples: ["x_10", "x_-5"]),
+        spec(
+            .y, "y", "y", .coordinate, "px | decimal (relative) | expression",
+            qualifies: [.c, .l, .u, .e, .g, .fl],
+            examples: ["y_10", "y_0.2"]),
+        spec(
+            .z, "zoom", "zoom", .zoom, "positive decimal factor", range: 0.000_001...1e4,
+            qualifies: [.c, .l, .u],
+            examples: ["z_1.5"]),
     ]
 
     /// The declaration for `key`.
@@ -164,9 +233,13 @@ public enum ParameterTable {
     }
 
     /// Bit set of the keys that are qualifiers (their `qualifies` list is not empty).
-    static let qualifierKeys: UInt64 = all.reduce(0) { $1.qualifies.isEmpty ? $0 : $0 | (1 << UInt64($1.key.rawValue)) }
+    static let qualifierKeys: UInt64 = all.reduce(0) {
+        $1.qualifies.isEmpty ? $0 : $0 | (1 << UInt64($1.key.rawValue))
+    }
     /// For each key, the bit set of the keys it qualifies.
-    static let qualifierMasks: [UInt64] = all.map { $0.qualifies.reduce(0) { $0 | (1 << UInt64($1.rawValue)) } }
+    static let qualifierMasks: [UInt64] = all.map {
+        $0.qualifies.reduce(0) { $0 | (1 << UInt64($1.rawValue)) }
+    }
 
     /// Documented ranges of the first argument of effects that take a number ("Transformation URL
     /// API reference", e section).
@@ -192,7 +265,8 @@ public enum ParameterTable {
     ) -> ParameterSpec {
         ParameterSpec(
             key: key, name: name, sdkOption: sdkOption, grammar: grammar, syntax: syntax, range: range,
-            appliesTo: media, qualifies: qualifies, combinations: combinations, docs: docs, examples: examples)
+            appliesTo: media, qualifies: qualifies, combinations: combinations, docs: docs, examples: examples
+        )
     }
 
     /// One line per parameter, for `--help`: `  w     width (both): int px | … e.g. w_400`.

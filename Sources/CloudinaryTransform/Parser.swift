@@ -76,7 +76,8 @@ struct TransformationParser {
     mutating func run(input: String) -> ParseResult {
         let n = bytes.count
         if n == 0 {
-            report(.error, .emptyComponent, "the transformation is empty", component: nil, offset: 0, length: 0)
+            report(
+                .error, .emptyComponent, "the transformation is empty", component: nil, offset: 0, length: 0)
             return finish(input: input)
         }
         var componentIndex = 0
@@ -102,7 +103,8 @@ struct TransformationParser {
         }
         if let dpr = firstDpr, !sawSize {
             report(
-                .error, .dprWithoutSize, "dpr needs a width or height (w_ or h_) somewhere in the transformation",
+                .error, .dprWithoutSize,
+                "dpr needs a width or height (w_ or h_) somewhere in the transformation",
                 component: dpr.component, offset: dpr.offset, length: dpr.length)
         }
         if conditionalDepth > 0 {
@@ -214,7 +216,8 @@ struct TransformationParser {
                     component: facts.index, offset: start, length: end - start)
             }
             facts.present |= bit
-            checkValue(parameterKey, valueBytes, valueOffset: valueStart, parameterOffset: start, facts: &facts)
+            checkValue(
+                parameterKey, valueBytes, valueOffset: valueStart, parameterOffset: start, facts: &facts)
         } else if keyBytes.count > 0, keyBytes[0] == UInt8(ascii: "$") {
             checkVariableDeclaration(
                 name: keyBytes, key: String(decoding: keyBytes, as: UTF8.self), value: valueBytes,
@@ -228,7 +231,8 @@ struct TransformationParser {
     }
 
     mutating func report(
-        _ severity: Diagnostic.Severity, _ code: DiagnosticCode, _ message: String, component: Int?, offset: Int,
+        _ severity: Diagnostic.Severity, _ code: DiagnosticCode, _ message: String, component: Int?,
+        offset: Int,
         length: Int, suggestion: String? = nil
     ) {
         if severity == .error { hasError = true }
@@ -278,7 +282,8 @@ struct TransformationParser {
             }
             out.append(
                 Diagnostic(
-                    severity: d.severity, code: d.code, message: d.message, component: d.component, offset: offset,
+                    severity: d.severity, code: d.code, message: d.message, component: d.component,
+                    offset: offset,
                     length: length, suggestion: d.suggestion))
         }
         if hasError { return ParseResult(transformation: nil, diagnostics: out, canonical: nil) }
@@ -310,7 +315,11 @@ struct TransformationParser {
                     for k in 1..<max(count, 1) {
                         let moving = order[k]
                         var j = k
-                        while j > 0, CanonicalOrder.precedes(bytes, spans[moving], spans[moving + 1], spans[order[j - 1]], spans[order[j - 1] + 1]) {
+                        while j > 0,
+                            CanonicalOrder.precedes(
+                                bytes, spans[moving], spans[moving + 1], spans[order[j - 1]],
+                                spans[order[j - 1] + 1])
+                        {
                             order[j] = order[j - 1]
                             j -= 1
                         }
@@ -321,7 +330,8 @@ struct TransformationParser {
                             out[at] = UInt8(ascii: ",")
                             at += 1
                         }
-                        let start = spans[order[k]], end = spans[order[k] + 1]
+                        let start = spans[order[k]]
+                        let end = spans[order[k] + 1]
                         for b in start..<end {
                             out[at] = bytes[b]
                             at += 1
@@ -343,7 +353,9 @@ struct TransformationParser {
             if i == to || bytes[i] == UInt8(ascii: ",") {
                 var underscore = start
                 while underscore < i, bytes[underscore] != UInt8(ascii: "_") { underscore += 1 }
-                if ParameterKey(bytes: Bytes(rebasing: bytes[start..<underscore])) == key { return (start, i - start) }
+                if ParameterKey(bytes: Bytes(rebasing: bytes[start..<underscore])) == key {
+                    return (start, i - start)
+                }
                 start = i + 1
             }
             i += 1

@@ -85,7 +85,8 @@ public struct Transformation: Sendable, Hashable, CustomStringConvertible {
         var copy = string
         return copy.withUTF8 { bytes in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * bytes.count + 4) { spans in
-                var parser = TransformationParser(bytes: bytes, context: context, spans: spans, buildModel: false)
+                var parser = TransformationParser(
+                    bytes: bytes, context: context, spans: spans, buildModel: false)
                 return parser.run(input: string)
             }
         }
@@ -228,7 +229,8 @@ public struct ParseResult: Sendable, Hashable {
     public var canonical: String?
 
     public init(
-        transformation: Transformation?, diagnostics: [Diagnostic], canonical: String? = nil, isValid: Bool? = nil
+        transformation: Transformation?, diagnostics: [Diagnostic], canonical: String? = nil,
+        isValid: Bool? = nil
     ) {
         self.transformation = transformation
         self.diagnostics = diagnostics

@@ -20,7 +20,9 @@ private let bang = UInt8(ascii: "!")
 @inline(__always) private func isAlnum(_ c: UInt8) -> Bool { isDigit(c) || isLetter(c) }
 @inline(__always) private func isHex(_ c: UInt8) -> Bool { isDigit(c) || (c | 0x20) &- 97 < 6 }
 
-@inline(__always) private func slice(_ b: Bytes, _ from: Int, _ to: Int) -> Bytes { Bytes(rebasing: b[from..<to]) }
+@inline(__always) private func slice(_ b: Bytes, _ from: Int, _ to: Int) -> Bytes {
+    Bytes(rebasing: b[from..<to])
+}
 
 @inline(__always) private func equals(_ b: Bytes, _ literal: StaticString) -> Bool {
     guard b.count == literal.utf8CodeUnitCount else { return false }
@@ -75,7 +77,8 @@ extension TransformationParser {
     // MARK: - Per parameter
 
     mutating func checkValue(
-        _ key: ParameterKey, _ value: Bytes, valueOffset: Int, parameterOffset: Int, facts: inout ComponentFacts
+        _ key: ParameterKey, _ value: Bytes, valueOffset: Int, parameterOffset: Int,
+        facts: inout ComponentFacts
     ) {
         let spec = ParameterTable.fast[Int(key.rawValue)]
         if let kind = context.resourceType, !spec.appliesTo.includes(kind) {
@@ -83,7 +86,8 @@ extension TransformationParser {
             report(
                 .error, .wrongResourceType,
                 "\(key.text) (\(spec.name)) applies to \(spec.appliesTo.rawValue) only, not to \(kind.rawValue)",
-                component: facts.index, offset: parameterOffset, length: valueOffset + value.count - parameterOffset)
+                component: facts.index, offset: parameterOffset,
+                length: valueOffset + value.count - parameterOffset)
         }
         let problem: Problem?
         if isVariableReference(value), key != .if {
@@ -100,7 +104,9 @@ extension TransformationParser {
     }
 
     /// `Expected <what> for <key> but received '<value>'`, the one message shape for bad values.
-    private func expected(_ what: String, _ key: ParameterKey, _ value: Bytes, code: DiagnosticCode = .invalidValue)
+    private func expected(
+        _ what: String, _ key: ParameterKey, _ value: Bytes, code: DiagnosticCode = .invalidValue
+    )
         -> Problem
     {
         Problem(code: code, message: "expected \(what) for \(key.text) but received '\(string(value))'")
@@ -143,7 +149,9 @@ extension TransformationParser {
                 return checkExpression(key, value)
             }
             return forEachPiece(value, separator: dot) { piece, offset in
-                if NumberScanner.classify(piece) != .none || Keywords.angleKeywords.contains(piece) { return nil }
+                if NumberScanner.classify(piece) != .none || Keywords.angleKeywords.contains(piece) {
+                    return nil
+                }
                 return self.unknownKeyword(
                     "angle mode", key, piece, at: offset, among: Keywords.angleKeywords, whole: value)
             }
@@ -158,18 +166,24 @@ extension TransformationParser {
             var pieces = 0
             let problem = forEachPiece(value, separator: colon) { piece, offset in
                 pieces += 1
-                if piece.isEmpty { return Problem(code: .invalidValue, message: "empty radius value", offset: offset, length: 0) }
+                if piece.isEmpty {
+                    return Problem(
+                        code: .invalidValue, message: "empty radius value", offset: offset, length: 0)
+                }
                 if isVariableReference(piece) { return nil }
                 switch NumberScanner.classify(piece) {
                 case .integer, .decimal:
                     if piece[0] == UInt8(ascii: "-") {
                         return Problem(
-                            code: .outOfRange, message: "radius must not be negative, received '\(string(piece))'",
+                            code: .outOfRange,
+                            message: "radius must not be negative, received '\(string(piece))'",
                             offset: offset, length: piece.count)
                     }
                     return nil
                 case .none:
-                    if firstIndex(of: underscore, in: piece) != nil { return self.checkExpression(key, piece) }
+                    if firstIndex(of: underscore, in: piece) != nil {
+                        return self.checkExpression(key, piece)
+                    }
                     var p = self.expected("pixels, max, or 1 to 4 values separated by ':'", key, value)
                     p.offset = offset
                     p.length = piece.count
@@ -231,7 +245,9 @@ extension TransformationParser {
                     let v = NumberScanner.value(number)
                     if v < 0 || v > 100 {
                         return Problem(
-                            code: .outOfRange, message: "a percentage for \(key.text) must be 0 to 100, received '\(string(value))'")
+                            code: .outOfRange,
+                            message:
+                                "a percentage for \(key.text) must be 0 to 100, received '\(string(value))'")
                     }
                     return nil
                 }
@@ -246,7 +262,11 @@ extension TransformationParser {
             if hasSuffix(value, ":constant") { end -= 9 }
             var i = 0
             while i < end, isDigit(value[i]) { i += 1 }
-            if i > 0, i == end || (i == end - 1 && (value[i] | 0x20 == UInt8(ascii: "k") || value[i] | 0x20 == UInt8(ascii: "m"))) {
+            if i > 0,
+                i == end
+                    || (i == end - 1
+                        && (value[i] | 0x20 == UInt8(ascii: "k") || value[i] | 0x20 == UInt8(ascii: "m")))
+            {
                 return nil
             }
             return expected("bits per second (an integer, <n>k or <n>m, optionally :constant)", key, value)
@@ -270,7 +290,8 @@ extension TransformationParser {
             if hasPrefix(value, "name:") || hasPrefix(value, "embedded:") || hasPrefix(value, "id:") {
                 return value.count > 5 ? nil : expected("a page number, range or layer name", key, value)
             }
-            for c in value where !(isDigit(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: ";") || c == dot) {
+            for c in value where !(isDigit(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: ";") || c == dot)
+            {
                 return expected("a page number, a range a-b, a list a;b or n-", key, value)
             }
             return nil
@@ -284,22 +305,29 @@ extension TransformationParser {
                 switch index {
                 case 0:
                     if Keywords.videoCodecs.contains(piece) { return nil }
-                    return self.unknownKeyword("video codec", key, piece, at: offset, among: Keywords.videoCodecs, whole: value)
+                    return self.unknownKeyword(
+                        "video codec", key, piece, at: offset, among: Keywords.videoCodecs, whole: value)
                 case 1:
                     if Keywords.videoProfiles.contains(piece) { return nil }
-                    return self.unknownKeyword("video profile", key, piece, at: offset, among: Keywords.videoProfiles, whole: value)
+                    return self.unknownKeyword(
+                        "video profile", key, piece, at: offset, among: Keywords.videoProfiles, whole: value)
                 case 2:
                     if NumberScanner.classify(piece) != .none { return nil }
-                    return Problem(code: .invalidValue, message: "expected a codec level such as 3.1 for vc", offset: offset, length: piece.count)
+                    return Problem(
+                        code: .invalidValue, message: "expected a codec level such as 3.1 for vc",
+                        offset: offset, length: piece.count)
                 default:
                     if equals(piece, "bframes_no") { return nil }
-                    return Problem(code: .invalidValue, message: "expected bframes_no for vc", offset: offset, length: piece.count)
+                    return Problem(
+                        code: .invalidValue, message: "expected bframes_no for vc", offset: offset,
+                        length: piece.count)
                 }
             }
         case .colorSpace:
             if Keywords.colorSpaces.contains(value) { return nil }
             if hasPrefix(value, "icc:"), value.count > 4 { return nil }
-            return unknownKeyword("colour space", key, value, at: 0, among: Keywords.colorSpaces, whole: value)
+            return unknownKeyword(
+                "colour space", key, value, at: 0, among: Keywords.colorSpaces, whole: value)
         case .streamingProfile, .name:
             for c in value where !(isAlnum(c) || c == underscore || c == UInt8(ascii: "-")) {
                 return expected("a name (letters, digits, '_' and '-')", key, value)
@@ -313,18 +341,22 @@ extension TransformationParser {
             if firstIndex(of: dot, in: value) == nil {
                 return Problem(
                     code: .suspiciousValue,
-                    message: "the default image '\(string(value))' has no extension; d_ expects the public id with its format",
+                    message:
+                        "the default image '\(string(value))' has no extension; d_ expects the public id with its format",
                     severity: .warning)
             }
             return nil
         case .namedTransformation:
             return forEachPiece(value, separator: dot) { piece, offset in
                 if piece.isEmpty {
-                    return Problem(code: .invalidValue, message: "empty named transformation in t", offset: offset, length: 0)
+                    return Problem(
+                        code: .invalidValue, message: "empty named transformation in t", offset: offset,
+                        length: 0)
                 }
                 for c in piece where !(isAlnum(c) || c == underscore || c == UInt8(ascii: "-")) {
                     return Problem(
-                        code: .invalidValue, message: "expected a transformation name for t but received '\(string(piece))'",
+                        code: .invalidValue,
+                        message: "expected a transformation name for t but received '\(string(piece))'",
                         offset: offset, length: piece.count)
                 }
                 return nil
@@ -332,7 +364,10 @@ extension TransformationParser {
         case .customFunction:
             var rest = value
             if hasPrefix(rest, "pre:") { rest = slice(rest, 4, rest.count) }
-            if (hasPrefix(rest, "wasm:") && rest.count > 5) || (hasPrefix(rest, "remote:") && rest.count > 7) { return nil }
+            if (hasPrefix(rest, "wasm:") && rest.count > 5) || (hasPrefix(rest, "remote:") && rest.count > 7)
+            {
+                return nil
+            }
             return expected("[pre:]wasm:<public_id> or [pre:]remote:<base64url>", key, value)
         }
     }
@@ -354,9 +389,13 @@ extension TransformationParser {
         if kind != .none, value[0] == UInt8(ascii: "-") {
             return expected("a non-negative size", key, value, code: .invalidSize)
         }
-        if kind == .none, firstIndex(of: underscore, in: value) == nil, !Keywords.predefinedVariables.contains(value) {
+        if kind == .none, firstIndex(of: underscore, in: value) == nil,
+            !Keywords.predefinedVariables.contains(value)
+        {
             var problem = expected(
-                key == .w ? "pixels, a decimal (relative), auto, ow or an expression" : "pixels, a decimal (relative), oh or an expression",
+                key == .w
+                    ? "pixels, a decimal (relative), auto, ow or an expression"
+                    : "pixels, a decimal (relative), oh or an expression",
                 key, value, code: .invalidSize)
             if key == .w, let best = Suggest.closest(to: string(value), among: ["auto", "ow"]) {
                 problem.suggestion = "w_" + best
@@ -381,7 +420,8 @@ extension TransformationParser {
         }
         let number = NumberScanner.value(value)
         if spec.hasRange, number < spec.low || number > spec.high {
-            let low = spec.low, high = spec.high
+            let low = spec.low
+            let high = spec.high
             let what: String
             if low > 0, low < 0.001 {
                 what = "greater than 0"
@@ -392,16 +432,22 @@ extension TransformationParser {
             }
             return Problem(
                 code: key == .w || key == .h ? .invalidSize : .outOfRange,
-                message: "\(key.text) (\(ParameterTable.spec(key).name)) must be \(what), received '\(string(value))'")
+                message:
+                    "\(key.text) (\(ParameterTable.spec(key).name)) must be \(what), received '\(string(value))'"
+            )
         }
         if trackUnits, number != 0 {
             let relative = kind == .decimal
             let bit: UInt8 = relative ? 2 : 1
             if facts.units != 0, facts.units & bit == 0, facts.conflictingUnit == nil {
-                facts.conflictingUnit = (valueOffset - key.text.utf8.count - 1, value.count + key.text.utf8.count + 1)
+                facts.conflictingUnit = (
+                    valueOffset - key.text.utf8.count - 1, value.count + key.text.utf8.count + 1
+                )
             }
             if facts.firstUnit == nil {
-                facts.firstUnit = (valueOffset - key.text.utf8.count - 1, value.count + key.text.utf8.count + 1, relative)
+                facts.firstUnit = (
+                    valueOffset - key.text.utf8.count - 1, value.count + key.text.utf8.count + 1, relative
+                )
             }
             facts.units |= bit
         }
@@ -436,12 +482,14 @@ extension TransformationParser {
             }
             expectOperand = true
             if Keywords.operators.contains(token) { return nil }
-            return self.badToken(key, token, at: offset, in: value, expecting: "an operator", among: Vocabulary.operators)
+            return self.badToken(
+                key, token, at: offset, in: value, expecting: "an operator", among: Vocabulary.operators)
         }
         if let problem { return problem }
         if expectOperand, tokenCount > 0 {
             return Problem(
-                code: .invalidExpression, message: "the expression '\(string(value))' for \(key) ends with an operator")
+                code: .invalidExpression,
+                message: "the expression '\(string(value))' for \(key) ends with an operator")
         }
         return nil
     }
@@ -469,7 +517,8 @@ extension TransformationParser {
                 guard NumberScanner.classify(part) != .none, NumberScanner.value(part) > 0 else {
                     return Problem(
                         code: .invalidAspectRatio,
-                        message: "expected <width>:<height> with two positive numbers for ar but received '\(string(value))'",
+                        message:
+                            "expected <width>:<height> with two positive numbers for ar but received '\(string(value))'",
                         offset: offset, length: max(part.count, 1))
                 }
             }
@@ -482,10 +531,13 @@ extension TransformationParser {
             }
             return Problem(
                 code: .invalidAspectRatio,
-                message: "expected <width>:<height> or a positive decimal for ar but received '\(string(value))'")
+                message:
+                    "expected <width>:<height> or a positive decimal for ar but received '\(string(value))'")
         default:
             if NumberScanner.value(value) <= 0 {
-                return Problem(code: .invalidAspectRatio, message: "an aspect ratio must be positive, received '\(string(value))'")
+                return Problem(
+                    code: .invalidAspectRatio,
+                    message: "an aspect ratio must be positive, received '\(string(value))'")
             }
             return nil
         }
@@ -498,29 +550,35 @@ extension TransformationParser {
         if equals(head, "auto") {
             guard let tail else { return nil }
             if Keywords.qualityLevels.contains(tail) { return nil }
-            return unknownKeyword("q_auto level", key, tail, at: 5, among: Keywords.qualityLevels, whole: value)
+            return unknownKeyword(
+                "q_auto level", key, tail, at: 5, among: Keywords.qualityLevels, whole: value)
         }
         if equals(head, "jpegmini") {
             guard let tail else { return nil }
             if equals(tail, "0") || equals(tail, "1") || equals(tail, "2") { return nil }
-            return Problem(code: .invalidValue, message: "jpegmini takes 0, 1 or 2", offset: 9, length: tail.count)
+            return Problem(
+                code: .invalidValue, message: "jpegmini takes 0, 1 or 2", offset: 9, length: tail.count)
         }
         switch NumberScanner.classify(head) {
         case .integer:
             let q = NumberScanner.value(head)
             if q < 1 || q > 100 {
                 return Problem(
-                    code: .outOfRange, message: "q (quality) must be 1 to 100, received '\(string(head))'", offset: 0,
+                    code: .outOfRange, message: "q (quality) must be 1 to 100, received '\(string(head))'",
+                    offset: 0,
                     length: head.count)
             }
             if let tail, !(equals(tail, "420") || equals(tail, "444") || equals(tail, "422")) {
                 return Problem(
-                    code: .invalidValue, message: "expected a chroma subsampling 420 or 444 after q_\(string(head)):",
+                    code: .invalidValue,
+                    message: "expected a chroma subsampling 420 or 444 after q_\(string(head)):",
                     offset: head.count + 1, length: tail.count)
             }
             return nil
         case .decimal:
-            return expected("a whole number 1 to 100, auto[:best|good|eco|low] or jpegmini", key, value, code: .invalidValue)
+            return expected(
+                "a whole number 1 to 100, auto[:best|good|eco|low] or jpegmini", key, value,
+                code: .invalidValue)
         case .none:
             if firstIndex(of: underscore, in: value) != nil { return checkExpression(key, value) }
             var problem = expected("1 to 100, auto[:best|good|eco|low] or jpegmini[:0|1|2]", key, value)
@@ -539,7 +597,8 @@ extension TransformationParser {
             if allHex, digits == 3 || digits == 4 || digits == 6 || digits == 8 { return nil }
             return Problem(
                 code: .invalidColor,
-                message: "expected rgb: followed by 3, 4, 6 or 8 hex digits for \(key.text) but received '\(string(value))'",
+                message:
+                    "expected rgb: followed by 3, 4, 6 or 8 hex digits for \(key.text) but received '\(string(value))'",
                 offset: offset, length: value.count)
         }
         if Keywords.colorNames.contains(value) || isVariableReference(value) { return nil }
@@ -570,7 +629,9 @@ extension TransformationParser {
         if !equals(style, "solid") {
             return Problem(
                 code: .invalidValue, message: "the only border style is solid, received '\(string(style))'",
-                offset: i + 3, length: style.count, suggestion: "bo_" + string(slice(value, 0, i)) + "px_solid_" + string(slice(rest, styleEnd + 1, rest.count)))
+                offset: i + 3, length: style.count,
+                suggestion: "bo_" + string(slice(value, 0, i)) + "px_solid_"
+                    + string(slice(rest, styleEnd + 1, rest.count)))
         }
         return checkColor(key, slice(rest, styleEnd + 1, rest.count), at: i + 3 + styleEnd + 1)
     }
@@ -587,14 +648,19 @@ extension TransformationParser {
             while end < value.count, value[end] != colon { end += 1 }
             let argument = slice(value, first, end)
             if argument.isEmpty {
-                return Problem(code: .invalidValue, message: "empty argument after e_\(string(name)):", offset: first, length: 0)
+                return Problem(
+                    code: .invalidValue, message: "empty argument after e_\(string(name)):", offset: first,
+                    length: 0)
             }
-            if NumberScanner.classify(argument) != .none, let range = ParameterTable.effectRanges[string(name)] {
+            if NumberScanner.classify(argument) != .none,
+                let range = ParameterTable.effectRanges[string(name)]
+            {
                 let v = NumberScanner.value(argument)
                 if !range.contains(v) {
                     return Problem(
                         code: .outOfRange,
-                        message: "e_\(string(name)) takes \(format(range.lowerBound)) to \(format(range.upperBound)), received \(string(argument))",
+                        message:
+                            "e_\(string(name)) takes \(format(range.lowerBound)) to \(format(range.upperBound)), received \(string(argument))",
                         offset: first, length: argument.count)
                 }
             }
@@ -614,11 +680,14 @@ extension TransformationParser {
             return forEachPiece(slice(value, headEnd + 1, value.count), separator: colon) { piece, offset in
                 // <focal> or <object>, optionally _<weight> or _avoid.
                 if piece.isEmpty {
-                    return Problem(code: .invalidValue, message: "empty focal after g_auto:", offset: headEnd + 1 + offset, length: 0)
+                    return Problem(
+                        code: .invalidValue, message: "empty focal after g_auto:",
+                        offset: headEnd + 1 + offset, length: 0)
                 }
                 for c in piece where !(isAlnum(c) || c == underscore) {
                     return Problem(
-                        code: .invalidValue, message: "expected a focal name for g_auto but received '\(string(piece))'",
+                        code: .invalidValue,
+                        message: "expected a focal name for g_auto but received '\(string(piece))'",
                         offset: headEnd + 1 + offset, length: piece.count)
                 }
                 return nil
@@ -630,12 +699,14 @@ extension TransformationParser {
             return forEachPiece(slice(value, headEnd + 1, value.count), separator: colon) { piece, offset in
                 if Keywords.gravityFallbacks.contains(piece) { return nil }
                 return self.unknownKeyword(
-                    "gravity fallback", key, piece, at: headEnd + 1 + offset, among: Keywords.gravityFallbacks,
+                    "gravity fallback", key, piece, at: headEnd + 1 + offset,
+                    among: Keywords.gravityFallbacks,
                     whole: value)
             }
         }
         var problem = Problem(
-            code: .unknownValue, message: "unknown gravity '\(string(value))' for g", offset: 0, length: value.count)
+            code: .unknownValue, message: "unknown gravity '\(string(value))' for g", offset: 0,
+            length: value.count)
         if let best = Suggest.closest(
             to: string(head), among: Vocabulary.compassGravities + Vocabulary.specialGravities)
         {
@@ -647,7 +718,8 @@ extension TransformationParser {
     private func checkLayer(_ key: ParameterKey, _ value: Bytes) -> Problem? {
         if hasPrefix(value, "text:") {
             let rest = slice(value, 5, value.count)
-            guard let styleEnd = firstIndex(of: colon, in: rest), styleEnd > 0, styleEnd < rest.count - 1 else {
+            guard let styleEnd = firstIndex(of: colon, in: rest), styleEnd > 0, styleEnd < rest.count - 1
+            else {
                 return expected("text:<font>_<size>[_<style>…]:<text>", key, value)
             }
             let style = slice(rest, 0, styleEnd)
@@ -660,9 +732,11 @@ extension TransformationParser {
         if hasPrefix(value, "fetch:") {
             let data = slice(value, 6, value.count)
             if data.isEmpty { return expected("fetch:<base64url of the URL>", key, value) }
-            for c in data where !(isAlnum(c) || c == UInt8(ascii: "-") || c == underscore || c == UInt8(ascii: "=")) {
+            for c in data
+            where !(isAlnum(c) || c == UInt8(ascii: "-") || c == underscore || c == UInt8(ascii: "=")) {
                 return Problem(
-                    code: .invalidValue, message: "expected the remote URL in base64url after \(key.text)_fetch:",
+                    code: .invalidValue,
+                    message: "expected the remote URL in base64url after \(key.text)_fetch:",
                     offset: 6, length: data.count)
             }
             return nil
@@ -678,7 +752,9 @@ extension TransformationParser {
 
     // MARK: Conditions and variables
 
-    private mutating func checkCondition(_ value: Bytes, facts: inout ComponentFacts, valueOffset: Int) -> Problem? {
+    private mutating func checkCondition(_ value: Bytes, facts: inout ComponentFacts, valueOffset: Int)
+        -> Problem?
+    {
         facts.conditionOffset = valueOffset - 3
         if equals(value, "end") {
             facts.conditionKind = .end
@@ -705,10 +781,12 @@ extension TransformationParser {
                 guard isConditionOperand(token) else {
                     return badToken(
                         "if", token, at: tokenStart, in: value,
-                        expecting: "an operand (w, h, ar, fc, $name, a number …)", among: Vocabulary.predefinedVariables)
+                        expecting: "an operand (w, h, ar, fc, $name, a number …)",
+                        among: Vocabulary.predefinedVariables)
                 }
                 needOperand = false
-            } else if equals(token, "add") || equals(token, "sub") || equals(token, "mul") || equals(token, "div")
+            } else if equals(token, "add") || equals(token, "sub") || equals(token, "mul")
+                || equals(token, "div")
                 || equals(token, "mod") || equals(token, "pow")
             {
                 needOperand = true
@@ -717,7 +795,8 @@ extension TransformationParser {
             {
                 if clauseHasComparison {
                     return Problem(
-                        code: .invalidExpression, message: "two comparisons in one clause; join clauses with _and_ or _or_",
+                        code: .invalidExpression,
+                        message: "two comparisons in one clause; join clauses with _and_ or _or_",
                         offset: tokenStart, length: token.count)
                 }
                 clauseHasComparison = true
@@ -725,7 +804,8 @@ extension TransformationParser {
             } else if equals(token, "and") || equals(token, "or") {
                 if !clauseHasComparison {
                     return Problem(
-                        code: .invalidExpression, message: "\(string(token)) joins two comparisons, but the clause before it has none",
+                        code: .invalidExpression,
+                        message: "\(string(token)) joins two comparisons, but the clause before it has none",
                         offset: tokenStart, length: token.count)
                 }
                 clauseHasComparison = false
@@ -733,13 +813,15 @@ extension TransformationParser {
             } else {
                 return badToken(
                     "if", token, at: tokenStart, in: value,
-                    expecting: clauseHasComparison ? "and, or or an arithmetic operator" : "a comparison (eq ne lt gt lte gte in nin)",
+                    expecting: clauseHasComparison
+                        ? "and, or or an arithmetic operator" : "a comparison (eq ne lt gt lte gte in nin)",
                     among: Vocabulary.operators)
             }
             tokenStart = i + 1
         }
         if needOperand {
-            return Problem(code: .invalidExpression, message: "the condition '\(string(value))' ends with an operator")
+            return Problem(
+                code: .invalidExpression, message: "the condition '\(string(value))' ends with an operator")
         }
         if !clauseHasComparison {
             return Problem(
@@ -759,7 +841,8 @@ extension TransformationParser {
     }
 
     mutating func checkVariableDeclaration(
-        name: Bytes, key: String, value: Bytes, valueOffset: Int, parameterOffset: Int, facts: inout ComponentFacts
+        name: Bytes, key: String, value: Bytes, valueOffset: Int, parameterOffset: Int,
+        facts: inout ComponentFacts
     ) {
         var validName = name.count >= 2 && isLetter(name[1])
         if validName { for i in 2..<name.count where !isAlnum(name[i]) { validName = false } }
@@ -773,7 +856,8 @@ extension TransformationParser {
         for other in declaredInComponent where other == key {
             report(
                 .error, .duplicateParameter, "\(key) is declared twice in component \(facts.index)",
-                component: facts.index, offset: parameterOffset, length: valueOffset + value.count - parameterOffset)
+                component: facts.index, offset: parameterOffset,
+                length: valueOffset + value.count - parameterOffset)
         }
         declaredInComponent.append(key)
         if NumberScanner.classify(value) != .none || isVariableReference(value) { return }
@@ -789,7 +873,8 @@ extension TransformationParser {
         if let problem = checkExpressionForVariable(key, value) {
             report(
                 problem.severity, problem.code, problem.message, component: facts.index,
-                offset: valueOffset + problem.offset, length: problem.length ?? value.count, suggestion: problem.suggestion)
+                offset: valueOffset + problem.offset, length: problem.length ?? value.count,
+                suggestion: problem.suggestion)
         }
     }
 
@@ -798,7 +883,9 @@ extension TransformationParser {
         guard firstIndex(of: underscore, in: value) != nil else {
             return Problem(
                 code: .invalidVariable,
-                message: "expected a number, !string!, $name or an expression as a variable value but received '\(string(value))'")
+                message:
+                    "expected a number, !string!, $name or an expression as a variable value but received '\(string(value))'"
+            )
         }
         return checkExpression(key, value)
     }
@@ -823,13 +910,16 @@ extension TransformationParser {
         }
         if facts.cropModeRequiresAutoGravity, !facts.gravityIsAuto, let crop = facts.cropMode {
             report(
-                .error, .autoGravityRequired, "\(text(crop.offset, crop.length)) needs g_auto in the same component",
+                .error, .autoGravityRequired,
+                "\(text(crop.offset, crop.length)) needs g_auto in the same component",
                 component: index, offset: crop.offset, length: crop.length, suggestion: "g_auto")
         }
         // "When setting a DPR value, you must also include a crop/resize transformation specifying a
         // certain width or height": anywhere in the URL, since dpr is delivery-wide (a trailing
         // dpr_2.0 component doubles the earlier resize). Checked when the string ends.
-        if facts.has(.w) || facts.has(.h) || facts.has(.t) || facts.has(.l) || facts.has(.u) { sawSize = true }
+        if facts.has(.w) || facts.has(.h) || facts.has(.t) || facts.has(.l) || facts.has(.u) {
+            sawSize = true
+        }
         if facts.has(.dpr), firstDpr == nil {
             let position = position(of: .dpr, from: facts.start, to: facts.end)
             firstDpr = (index, position.offset, position.length)
@@ -910,4 +1000,3 @@ extension TransformationParser {
         }
     }
 }
-

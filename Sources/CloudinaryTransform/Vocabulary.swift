@@ -9,7 +9,9 @@ public enum Vocabulary {
         "fill_pad", "auto_pad", "imagga_crop", "imagga_scale",
     ]
     /// Crop modes that accept `g_auto` ("Automatic gravity for image crops").
-    public static let autoGravityCropModes = ["fill", "lfill", "fill_pad", "thumb", "crop", "auto", "auto_pad"]
+    public static let autoGravityCropModes = [
+        "fill", "lfill", "fill_pad", "thumb", "crop", "auto", "auto_pad",
+    ]
     /// Crop modes that require `g_auto`.
     public static let autoGravityRequiredCropModes = ["fill_pad", "auto_pad"]
 
@@ -27,15 +29,17 @@ public enum Vocabulary {
         "no_faces", "custom_no_override", "none",
     ]
     /// Fallbacks after `face:`, `custom:` ... (`g_face:center`, `g_custom:faces`, `g_ocr_text:adv_ocr`).
-    public static let gravityFallbacks = [
-        "center", "face", "faces", "adv_face", "adv_faces", "adv_eyes", "auto", "adv_ocr", "body",
-    ] + compassGravities
+    public static let gravityFallbacks =
+        [
+            "center", "face", "faces", "adv_face", "adv_faces", "adv_eyes", "auto", "adv_ocr", "body",
+        ] + compassGravities
 
     public static let angleKeywords = ["auto_right", "auto_left", "ignore", "vflip", "hflip"]
 
     public static let audioCodecs = ["aac", "mp3", "vorbis", "opus", "none"]
     public static let audioFrequencies = [
-        "8000", "11025", "16000", "22050", "32000", "37800", "44056", "44100", "47250", "48000", "88200", "96000",
+        "8000", "11025", "16000", "22050", "32000", "37800", "44056", "44100", "47250", "48000", "88200",
+        "96000",
         "176400", "192000", "iaf",
     ]
     public static let videoCodecs = ["auto", "h264", "h265", "vp8", "vp9", "av1", "prores", "theora", "none"]
@@ -47,11 +51,15 @@ public enum Vocabulary {
     public static let qualityLevels = ["best", "good", "eco", "low"]
 
     public static let formats = [
-        "auto", "jpg", "jpe", "jpeg", "jpc", "jp2", "j2k", "wdp", "jxr", "hdp", "png", "gif", "webp", "bmp", "tif",
+        "auto", "jpg", "jpe", "jpeg", "jpc", "jp2", "j2k", "wdp", "jxr", "hdp", "png", "gif", "webp", "bmp",
+        "tif",
         "tiff", "ico", "pdf", "ps", "ept", "eps", "eps3", "psd", "svg", "ai", "djvu", "flif", "heif", "heic",
-        "avif", "jxl", "glb", "gltf", "usdz", "fbx", "arw", "cr2", "cr3", "dng", "bw", "raw", "mp4", "webm", "flv",
-        "m3u8", "mpd", "mov", "mkv", "ogv", "3gp", "3g2", "wmv", "avi", "m2ts", "mts", "ts", "hls", "mp3", "aac",
-        "ogg", "oga", "wav", "aiff", "flac", "m4a", "amr", "wma", "opus", "webvtt", "vtt", "srt", "txt", "tga",
+        "avif", "jxl", "glb", "gltf", "usdz", "fbx", "arw", "cr2", "cr3", "dng", "bw", "raw", "mp4", "webm",
+        "flv",
+        "m3u8", "mpd", "mov", "mkv", "ogv", "3gp", "3g2", "wmv", "avi", "m2ts", "mts", "ts", "hls", "mp3",
+        "aac",
+        "ogg", "oga", "wav", "aiff", "flac", "m4a", "amr", "wma", "opus", "webvtt", "vtt", "srt", "txt",
+        "tga",
         "jfif", "svgz", "apng", "animated_webp", "animated_png",
     ]
 
@@ -61,21 +69,25 @@ public enum Vocabulary {
         "ignore_mask_channels", "immutable_cache", "keep_attribution", "keep_dar", "keep_iptc", "keep_pixels",
         "layer_apply", "lossy", "mono", "no_overflow", "no_stream", "png8", "png24", "png32",
         "preserve_transparency", "progressive", "rasterize", "region_relative", "relative", "replace_image",
-        "sanitize", "splice", "streaming_attachment", "strip_profile", "text_disallow_overflow", "text_no_trim",
+        "sanitize", "splice", "streaming_attachment", "strip_profile", "text_disallow_overflow",
+        "text_no_trim",
         "tiff8_lzw", "tiled", "truncate_ts", "waveform", "alternate", "animated_png", "animated_webp",
         "custom_text", "no_cache",
     ]
 
     public static let effects = [
         // Images
-        "accelerate", "adv_redeye", "anti_removal", "art", "assist_colorblind", "auto_brightness", "auto_color",
+        "accelerate", "adv_redeye", "anti_removal", "art", "assist_colorblind", "auto_brightness",
+        "auto_color",
         "auto_contrast", "auto_enhance", "background_removal", "bgremoval", "blackwhite", "blue", "blur",
         "blur_faces", "blur_region", "brightness", "brightness_hsb", "cartoonify", "colorize", "contrast",
         "cut_out", "displace", "distort", "dropshadow", "enhance", "extract", "fill_light", "gamma",
         "gen_background_replace", "gen_recolor", "gen_remove", "gen_replace", "gen_restore", "gradient_fade",
         "grayscale", "green", "hue", "improve", "light", "make_transparent", "mask", "multiply", "negate",
-        "oil_paint", "opacity_threshold", "ordered_dither", "outline", "overlay", "pixelate", "pixelate_faces",
-        "pixelate_region", "recolor", "red", "redeye", "replace_color", "saturation", "screen", "sepia", "shadow",
+        "oil_paint", "opacity_threshold", "ordered_dither", "outline", "overlay", "pixelate",
+        "pixelate_faces",
+        "pixelate_region", "recolor", "red", "redeye", "replace_color", "saturation", "screen", "sepia",
+        "shadow",
         "sharpen", "shear", "simulate_colorblind", "style_transfer", "swap_image", "theme", "tint", "trim",
         "unsharp_mask", "upscale", "vectorize", "vibrance", "viesus_correct", "vignette", "zoompan",
         "generative_fill", "lightroom", "morphology", "dehaze", "auto_saturation", "no_cmyk",
@@ -86,14 +98,16 @@ public enum Vocabulary {
 
     /// CSS/SVG colour names, which Cloudinary accepts as named colours.
     public static let colorNames = [
-        "aliceblue", "antiquewhite", "aqua", "aquamarine", "azure", "beige", "bisque", "black", "blanchedalmond",
+        "aliceblue", "antiquewhite", "aqua", "aquamarine", "azure", "beige", "bisque", "black",
+        "blanchedalmond",
         "blue", "blueviolet", "brown", "burlywood", "cadetblue", "chartreuse", "chocolate", "coral",
         "cornflowerblue", "cornsilk", "crimson", "cyan", "darkblue", "darkcyan", "darkgoldenrod", "darkgray",
         "darkgreen", "darkgrey", "darkkhaki", "darkmagenta", "darkolivegreen", "darkorange", "darkorchid",
         "darkred", "darksalmon", "darkseagreen", "darkslateblue", "darkslategray", "darkslategrey",
         "darkturquoise", "darkviolet", "deeppink", "deepskyblue", "dimgray", "dimgrey", "dodgerblue",
         "firebrick", "floralwhite", "forestgreen", "fuchsia", "gainsboro", "ghostwhite", "gold", "goldenrod",
-        "gray", "green", "greenyellow", "grey", "honeydew", "hotpink", "indianred", "indigo", "ivory", "khaki",
+        "gray", "green", "greenyellow", "grey", "honeydew", "hotpink", "indianred", "indigo", "ivory",
+        "khaki",
         "lavender", "lavenderblush", "lawngreen", "lemonchiffon", "lightblue", "lightcoral", "lightcyan",
         "lightgoldenrodyellow", "lightgray", "lightgreen", "lightgrey", "lightpink", "lightsalmon",
         "lightseagreen", "lightskyblue", "lightslategray", "lightslategrey", "lightsteelblue", "lightyellow",
@@ -104,18 +118,21 @@ public enum Vocabulary {
         "paleturquoise", "palevioletred", "papayawhip", "peachpuff", "peru", "pink", "plum", "powderblue",
         "purple", "rebeccapurple", "red", "rosybrown", "royalblue", "saddlebrown", "salmon", "sandybrown",
         "seagreen", "seashell", "sienna", "silver", "skyblue", "slateblue", "slategray", "slategrey", "snow",
-        "springgreen", "steelblue", "tan", "teal", "thistle", "tomato", "turquoise", "violet", "wheat", "white",
+        "springgreen", "steelblue", "tan", "teal", "thistle", "tomato", "turquoise", "violet", "wheat",
+        "white",
         "whitesmoke", "yellow", "yellowgreen", "transparent",
     ]
 
     /// Predefined variables usable as operands in expressions and conditions ("Transformation rules").
     public static let predefinedVariables = [
-        "w", "h", "ar", "iw", "ih", "iar", "tar", "fc", "pc", "cp", "px", "py", "du", "idu", "ils", "tags", "ctx",
+        "w", "h", "ar", "iw", "ih", "iar", "tar", "fc", "pc", "cp", "px", "py", "du", "idu", "ils", "tags",
+        "ctx",
         "md", "ow", "oh", "oar", "dpr", "iaf", "fn", "crw", "crh", "pgw", "pgh",
     ]
     /// Operators of expressions and conditions.
     public static let operators = [
-        "eq", "ne", "lt", "gt", "lte", "gte", "in", "nin", "and", "or", "mul", "div", "add", "sub", "mod", "pow",
+        "eq", "ne", "lt", "gt", "lte", "gte", "in", "nin", "and", "or", "mul", "div", "add", "sub", "mod",
+        "pow",
         "to",
     ]
 }
@@ -140,7 +157,8 @@ struct KeywordSet: Sendable {
     @inline(__always)
     func contains(_ b: UnsafeRawBufferPointer) -> Bool {
         guard b.count > 0 else { return false }
-        for candidate in buckets[KeywordSet.bucket(count: b.count, first: b[0])] where candidate.count == b.count {
+        for candidate in buckets[KeywordSet.bucket(count: b.count, first: b[0])]
+        where candidate.count == b.count {
             var equal = true
             for i in 0..<b.count where candidate[i] != b[i] {
                 equal = false

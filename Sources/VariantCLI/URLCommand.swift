@@ -39,7 +39,8 @@ enum SecretEnvironment {
 struct URLParseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parse",
-        abstract: "Split a delivery URL into cloud name, resource type, type, signature, transformation, version, public id and format.",
+        abstract:
+            "Split a delivery URL into cloud name, resource type, type, signature, transformation, version, public id and format.",
         discussion: """
             With --json, one object on stdout (null where a part is absent):
               {"cloudName", "resourceType", "type", "signature", "transformation", "version",
@@ -64,10 +65,15 @@ struct URLParseCommand: ParsableCommand {
     @Flag(help: "Print JSON only on stdout.")
     var json = false
 
-    @Option(help: "Check the signature with this API secret (or set \(SecretEnvironment.secretVariable) and pass --verify).")
+    @Option(
+        help:
+            "Check the signature with this API secret (or set \(SecretEnvironment.secretVariable) and pass --verify)."
+    )
     var apiSecret: String?
 
-    @Flag(help: "Check the signature with the secret from \(SecretEnvironment.secretVariable) or CLOUDINARY_URL.")
+    @Flag(
+        help:
+            "Check the signature with the secret from \(SecretEnvironment.secretVariable) or CLOUDINARY_URL.")
     var verify = false
 
     @Flag(name: .customLong("validate"), help: "Also validate the transformation.")
@@ -84,7 +90,9 @@ struct URLParseCommand: ParsableCommand {
         var secret = apiSecret
         if secret == nil, verify {
             secret = SecretEnvironment.apiSecret()
-            if secret == nil { throw CLIError.usage("--verify needs \(SecretEnvironment.secretVariable) or CLOUDINARY_URL") }
+            if secret == nil {
+                throw CLIError.usage("--verify needs \(SecretEnvironment.secretVariable) or CLOUDINARY_URL")
+            }
         }
         let signatureValid = secret.map { parsed.verifySignature(apiSecret: $0) }
         let check = validateTransformation ? parsed.transformation.map { Transformation.validate($0) } : nil
@@ -92,7 +100,8 @@ struct URLParseCommand: ParsableCommand {
             try JSONOutput.print(URLParseJSON(url: parsed, signatureValid: signatureValid, check: check))
         } else {
             let rows: [(String, String?)] = [
-                ("cloud name", parsed.cloudName), ("resource type", parsed.resourceType), ("type", parsed.type),
+                ("cloud name", parsed.cloudName), ("resource type", parsed.resourceType),
+                ("type", parsed.type),
                 ("form", parsed.form.rawValue), ("signature", parsed.signature),
                 ("transformation", parsed.transformation), ("version", parsed.version),
                 ("public id", parsed.publicId), ("format", parsed.format), ("URL suffix", parsed.urlSuffix),
@@ -104,7 +113,8 @@ struct URLParseCommand: ParsableCommand {
             }
         }
         if signatureValid == false {
-            Diagnostics.error("the signature \(parsed.signature ?? "(none)") does not match this URL and secret")
+            Diagnostics.error(
+                "the signature \(parsed.signature ?? "(none)") does not match this URL and secret")
             throw CLIError.invalidInput
         }
         if let check, !check.isValid { throw CLIError.invalidInput }
@@ -195,7 +205,10 @@ struct URLBuildCommand: ParsableCommand {
     @Option(help: "SEO suffix (image/upload and raw/upload).")
     var urlSuffix: String?
 
-    @Option(help: "API secret for --sign (prefer \(SecretEnvironment.secretVariable) to keep it out of shell history).")
+    @Option(
+        help:
+            "API secret for --sign (prefer \(SecretEnvironment.secretVariable) to keep it out of shell history)."
+    )
     var apiSecret: String?
 
     @Flag(help: "Sign the URL.")
@@ -239,12 +252,15 @@ struct URLBuildCommand: ParsableCommand {
 
     func validate() throws {
         guard let algorithm = URLSignature.Algorithm(rawValue: signatureAlgorithm) else {
-            throw ValidationError("Expected sha1 or sha256 for --signature-algorithm but received '\(signatureAlgorithm)'")
+            throw ValidationError(
+                "Expected sha1 or sha256 for --signature-algorithm but received '\(signatureAlgorithm)'")
         }
         if !sign, longSignature || algorithm != .sha1 {
             throw ValidationError("--long-signature and --signature-algorithm need --sign")
         }
-        if let version, !(version.hasPrefix("v") ? version.dropFirst() : Substring(version)).allSatisfy(\.isNumber) {
+        if let version,
+            !(version.hasPrefix("v") ? version.dropFirst() : Substring(version)).allSatisfy(\.isNumber)
+        {
             throw ValidationError("Expected digits for --version but received '\(version)'")
         }
     }
@@ -270,7 +286,8 @@ struct URLBuildCommand: ParsableCommand {
         options.forceVersion = !noForceVersion
         if sign {
             guard let secret = apiSecret ?? SecretEnvironment.apiSecret() else {
-                throw CLIError.usage("--sign needs --api-secret, \(SecretEnvironment.secretVariable) or CLOUDINARY_URL")
+                throw CLIError.usage(
+                    "--sign needs --api-secret, \(SecretEnvironment.secretVariable) or CLOUDINARY_URL")
             }
             options.signing = .init(
                 apiSecret: secret, algorithm: URLSignature.Algorithm(rawValue: signatureAlgorithm) ?? .sha1,
@@ -278,8 +295,11 @@ struct URLBuildCommand: ParsableCommand {
         }
         if let transformation, !noValidate {
             let media: MediaKind? = resourceType == "image" ? .image : resourceType == "video" ? .video : nil
-            let result = Transformation.validate(transformation, context: ValidationContext(resourceType: media))
-            for diagnostic in result.diagnostics { Diagnostics.write(diagnostic.rendered(input: transformation)) }
+            let result = Transformation.validate(
+                transformation, context: ValidationContext(resourceType: media))
+            for diagnostic in result.diagnostics {
+                Diagnostics.write(diagnostic.rendered(input: transformation))
+            }
             if !result.isValid { throw CLIError.invalidInput }
         }
         let url: DeliveryURL

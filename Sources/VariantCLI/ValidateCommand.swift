@@ -39,12 +39,15 @@ struct ValidateCommand: ParsableCommand {
     @Flag(help: "Print JSON only on stdout.")
     var json = false
 
-    @Option(help: ArgumentHelp("Also reject parameters that do not apply to this resource type.", valueName: "image|video"))
+    @Option(
+        help: ArgumentHelp(
+            "Also reject parameters that do not apply to this resource type.", valueName: "image|video"))
     var resourceType: String?
 
     func validate() throws {
         if let resourceType, MediaKind(rawValue: resourceType) == nil {
-            throw ValidationError("Expected image or video for --resource-type but received '\(resourceType)'")
+            throw ValidationError(
+                "Expected image or video for --resource-type but received '\(resourceType)'")
         }
     }
 
@@ -79,12 +82,15 @@ struct ValidateCommand: ParsableCommand {
     static func describe(input: String, result: ParseResult) -> String {
         var lines: [String] = []
         if let canonical = result.canonical {
-            lines.append(canonical == input ? "valid: \(input)" : "valid: \(input)\n  canonical: \(canonical)")
+            lines.append(
+                canonical == input ? "valid: \(input)" : "valid: \(input)\n  canonical: \(canonical)")
         } else {
             lines.append("invalid: \(input)")
         }
         for diagnostic in result.diagnostics {
-            lines.append(diagnostic.rendered(input: input).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            lines.append(
+                diagnostic.rendered(input: input).split(separator: "\n").map { "  " + $0 }.joined(
+                    separator: "\n"))
         }
         return lines.joined(separator: "\n")
     }

@@ -15,18 +15,27 @@ struct BuilderTests {
 
         let u = Transformation(
             Component(
-                .condition("width > 400"), .variable("size", "initial_width * 0.5"), .expression("w", "$size"),
+                .condition("width > 400"), .variable("size", "initial_width * 0.5"),
+                .expression("w", "$size"),
                 .crop(.scale), .dpr(2), .border(width: 3, color: "#ff0000"), .background("#fc0")))
-        #expect(u.canonicalDescription == "if_w_gt_400,$size_iw_mul_0.5,b_rgb:fc0,bo_3px_solid_rgb:ff0000,c_scale,dpr_2.0,w_$size")
+        #expect(
+            u.canonicalDescription
+                == "if_w_gt_400,$size_iw_mul_0.5,b_rgb:fc0,bo_3px_solid_rgb:ff0000,c_scale,dpr_2.0,w_$size")
         #expect(Transformation.parse(u.canonicalDescription).isValid)
     }
 
     @Test func textOverlaysEscapeLikeTheSDK() {
-        #expect(Parameter.textOverlay("Sale, 50% off / today", font: "Roboto", size: 24, style: ["bold"]).description
-            == "l_text:Roboto_24_bold:Sale%252C%2050%25%20off%20%252F%20today")
-        #expect(Parameter.textOverlay("Hello, World/ 100% $(name) ünï", font: "Arial", size: 40, style: ["bold"]).description
-            == "l_text:Arial_40_bold:Hello%252C%20World%252F%20100%25%20$(name)%20%C3%BCn%C3%AF")
-        #expect(Parameter.textOverlay("Price $(price)", font: "Arial", size: 20).description == "l_text:Arial_20:Price%20$(price)")
+        #expect(
+            Parameter.textOverlay("Sale, 50% off / today", font: "Roboto", size: 24, style: ["bold"])
+                .description
+                == "l_text:Roboto_24_bold:Sale%252C%2050%25%20off%20%252F%20today")
+        #expect(
+            Parameter.textOverlay("Hello, World/ 100% $(name) ünï", font: "Arial", size: 40, style: ["bold"])
+                .description
+                == "l_text:Arial_40_bold:Hello%252C%20World%252F%20100%25%20$(name)%20%C3%BCn%C3%AF")
+        #expect(
+            Parameter.textOverlay("Price $(price)", font: "Arial", size: 20).description
+                == "l_text:Arial_20:Price%20$(price)")
     }
 
     @Test func relativeAndPixelValuesStayDistinct() {

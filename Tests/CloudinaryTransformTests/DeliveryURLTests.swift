@@ -95,14 +95,21 @@ struct DeliveryURLTests {
                 continue
             }
             let e = record.expected
-            let got = [url.cloudName, url.resourceType, url.type, url.signature, url.transformation, url.version,
-                       url.publicId, url.format, url.urlSuffix]
-            let want = [e.cloudName, e.resourceType, e.type, e.signature, e.transformation, e.version, e.publicId,
-                        e.format, e.urlSuffix]
+            let got = [
+                url.cloudName, url.resourceType, url.type, url.signature, url.transformation, url.version,
+                url.publicId, url.format, url.urlSuffix,
+            ]
+            let want = [
+                e.cloudName, e.resourceType, e.type, e.signature, e.transformation, e.version, e.publicId,
+                e.format, e.urlSuffix,
+            ]
             if got != want { failures.append("\(record.url)\n  got  \(got)\n  want \(want)") }
-            if url.absoluteString != record.url { failures.append("\(record.url) prints as \(url.absoluteString)") }
+            if url.absoluteString != record.url {
+                failures.append("\(record.url) prints as \(url.absoluteString)")
+            }
         }
-        #expect(failures.isEmpty, "\(failures.count) failures:\n\(failures.prefix(20).joined(separator: "\n"))")
+        #expect(
+            failures.isEmpty, "\(failures.count) failures:\n\(failures.prefix(20).joined(separator: "\n"))")
     }
 
     @Test(arguments: [false, true]) func buildMatchesTheSDK(signed: Bool) throws {
@@ -110,12 +117,15 @@ struct DeliveryURLTests {
         for record in signed ? Self.signatures : Self.urls {
             do {
                 let built = try DeliveryURL.build(publicId: record.source, options: Self.options(record))
-                if built.absoluteString != record.url { failures.append("\(built.absoluteString)\n  != \(record.url)") }
+                if built.absoluteString != record.url {
+                    failures.append("\(built.absoluteString)\n  != \(record.url)")
+                }
             } catch {
                 failures.append("\(record.url): \(error)")
             }
         }
-        #expect(failures.isEmpty, "\(failures.count) failures:\n\(failures.prefix(20).joined(separator: "\n"))")
+        #expect(
+            failures.isEmpty, "\(failures.count) failures:\n\(failures.prefix(20).joined(separator: "\n"))")
     }
 
     @Test func signaturesMatch() throws {
@@ -124,7 +134,9 @@ struct DeliveryURLTests {
             let kind = URLSignature.Kind(
                 algorithm: record.options.signature_algorithm == "sha256" ? .sha256 : .sha1,
                 long: record.options.long_url_signature ?? false)
-            #expect(URLSignature.sign(try #require(record.toSign), apiSecret: secret, kind: kind).segment == record.signature)
+            #expect(
+                URLSignature.sign(try #require(record.toSign), apiSecret: secret, kind: kind).segment
+                    == record.signature)
             let parsed = try DeliveryURL(parsing: record.url)
             #expect(parsed.signedPayload == record.toSign)
             #expect(parsed.verifySignature(apiSecret: secret))
@@ -133,7 +145,8 @@ struct DeliveryURLTests {
     }
 
     @Test func signatureWithDashesParses() throws {
-        let url = try DeliveryURL(parsing: "https://res.cloudinary.com/demo/image/upload/s----SjmNDA--/w_100/sample.jpg")
+        let url = try DeliveryURL(
+            parsing: "https://res.cloudinary.com/demo/image/upload/s----SjmNDA--/w_100/sample.jpg")
         #expect(url.signature == "s----SjmNDA--")
         #expect(url.transformation == "w_100")
         #expect(url.publicId == "sample")
@@ -157,7 +170,10 @@ struct DeliveryURLTests {
         options.format = "webp"
         options.transformation = "c_fill,w_300"
         let url = try DeliveryURL.build(publicId: "https://example.com/a.jpg", options: options)
-        #expect(url.absoluteString == "https://res.cloudinary.com/demo/image/fetch/c_fill,f_webp,w_300/https://example.com/a.jpg")
+        #expect(
+            url.absoluteString
+                == "https://res.cloudinary.com/demo/image/fetch/c_fill,f_webp,w_300/https://example.com/a.jpg"
+        )
     }
 
     @Test func buildErrors() {

@@ -29,11 +29,13 @@ struct InvalidTransformationTests {
             if result.isValid || result.transformation != nil {
                 failures.append("accepted: '\(record.input)' (\(record.why))")
             } else if !errors.contains(where: { $0.code.rawValue == record.code }) {
-                failures.append("'\(record.input)': expected \(record.code), got \(errors.map(\.code.rawValue))")
+                failures.append(
+                    "'\(record.input)': expected \(record.code), got \(errors.map(\.code.rawValue))")
             }
             // Diagnostics point inside the input.
             for d in result.diagnostics where d.offset + d.length > record.input.count {
-                failures.append("'\(record.input)': \(d.code) at \(d.offset)+\(d.length) is outside the input")
+                failures.append(
+                    "'\(record.input)': \(d.code) at \(d.offset)+\(d.length) is outside the input")
             }
         }
         #expect(failures.isEmpty, "\(failures.count) failures:\n\(failures.joined(separator: "\n"))")

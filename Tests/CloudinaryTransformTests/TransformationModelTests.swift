@@ -38,8 +38,10 @@ struct TransformationModelTests {
     }
 
     @Test func underscoreSortsBeforeLetters() throws {
-        let t = try Transformation(parsing: "fps_24,fn_wasm:x.wasm,fl_lossy,f_auto,eo_5,e_sepia,q_80,dpr_2.0,w_10")
-        #expect(t.canonicalDescription == "dpr_2.0,e_sepia,eo_5,f_auto,fl_lossy,fn_wasm:x.wasm,fps_24,q_80,w_10")
+        let t = try Transformation(
+            parsing: "fps_24,fn_wasm:x.wasm,fl_lossy,f_auto,eo_5,e_sepia,q_80,dpr_2.0,w_10")
+        #expect(
+            t.canonicalDescription == "dpr_2.0,e_sepia,eo_5,f_auto,fl_lossy,fn_wasm:x.wasm,fps_24,q_80,w_10")
     }
 
     @Test func tableIsInKeyOrder() {

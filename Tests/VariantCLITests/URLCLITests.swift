@@ -20,13 +20,17 @@ import Testing
     }
 
     @Test func parseNullWhereAbsent() throws {
-        let result = try CLIRunner.run(["url", "parse", "https://demo-res.cloudinary.com/raw/upload/docs/a.pdf", "--json"])
+        let result = try CLIRunner.run([
+            "url", "parse", "https://demo-res.cloudinary.com/raw/upload/docs/a.pdf", "--json",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try result.json()
         #expect(json["cloudName"] as? String == "demo")
         #expect(json["format"] is NSNull)
         #expect(json["publicId"] as? String == "docs/a.pdf")
-        for key in ["signature", "transformation", "version", "urlSuffix"] { #expect(json[key] is NSNull, "\(key)") }
+        for key in ["signature", "transformation", "version", "urlSuffix"] {
+            #expect(json[key] is NSNull, "\(key)")
+        }
     }
 
     @Test func parseRejectsWhatIsNotAURL() throws {
@@ -37,18 +41,25 @@ import Testing
 
     @Test func buildSignsWithTheSecretFromTheEnvironment() throws {
         // As the Python SDK prints it: "image" + secret "b", with or without version, signs as s----SjmNDA--.
-        let arguments = ["url", "build", "image", "--cloud-name", "test123", "--format", "jpg", "--insecure", "--sign"]
+        let arguments = [
+            "url", "build", "image", "--cloud-name", "test123", "--format", "jpg", "--insecure", "--sign",
+        ]
         let plain = try CLIRunner.run(arguments, environment: ["CLOUDINARY_API_SECRET": "b"])
         #expect(plain.status == 0, "\(plain.stderr)")
         #expect(plain.stdout == "http://res.cloudinary.com/test123/image/upload/s----SjmNDA--/image.jpg\n")
         let versioned = try CLIRunner.run(
-            arguments + ["--version", "1234", "--api-secret", "b"], environment: ["CLOUDINARY_API_SECRET": ""])
-        #expect(versioned.stdout == "http://res.cloudinary.com/test123/image/upload/s----SjmNDA--/v1234/image.jpg\n")
+            arguments + ["--version", "1234", "--api-secret", "b"], environment: ["CLOUDINARY_API_SECRET": ""]
+        )
+        #expect(
+            versioned.stdout
+                == "http://res.cloudinary.com/test123/image/upload/s----SjmNDA--/v1234/image.jpg\n")
     }
 
     @Test func buildLongAndSHA256Signatures() throws {
-        let base = ["url", "build", "sample", "--cloud-name", "demo", "--transformation", "c_scale,w_100",
-                    "--api-secret", "secret", "--sign", "--json"]
+        let base = [
+            "url", "build", "sample", "--cloud-name", "demo", "--transformation", "c_scale,w_100",
+            "--api-secret", "secret", "--sign", "--json",
+        ]
         let long = try CLIRunner.run(base + ["--long-signature"])
         #expect(long.status == 0, "\(long.stderr)")
         let signature = try #require(long.json()["signature"] as? String)
@@ -65,13 +76,16 @@ import Testing
     }
 
     @Test func buildRejectsAnInvalidTransformation() throws {
-        let result = try CLIRunner.run(["url", "build", "sample", "--cloud-name", "demo", "--transformation", "c_fil,w_1"])
+        let result = try CLIRunner.run([
+            "url", "build", "sample", "--cloud-name", "demo", "--transformation", "c_fil,w_1",
+        ])
         #expect(result.status == 1)
         #expect(result.stderr.contains("c_fill"))
         let usage = try CLIRunner.run(["url", "build", "sample", "--cloud-name", "demo", "--long-signature"])
         #expect(usage.status == 2)
-        let noSecret = try CLIRunner.run(["url", "build", "sample", "--cloud-name", "demo", "--sign"],
-                                         environment: ["CLOUDINARY_API_SECRET": "", "CLOUDINARY_URL": ""])
+        let noSecret = try CLIRunner.run(
+            ["url", "build", "sample", "--cloud-name", "demo", "--sign"],
+            environment: ["CLOUDINARY_API_SECRET": "", "CLOUDINARY_URL": ""])
         #expect(noSecret.status == 2)
     }
 }

@@ -32,11 +32,14 @@ import Testing
     }
 
     @Test func stdinOneObjectPerLine() throws {
-        let result = try CLIRunner.run(["validate", "--json"], stdin: "w_100,c_scale\n\nq_0\nf_auto,q_auto\n")
+        let result = try CLIRunner.run(
+            ["validate", "--json"], stdin: "w_100,c_scale\n\nq_0\nf_auto,q_auto\n")
         #expect(result.status == 1)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 3)
-        let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let objects = try lines.map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
         #expect(objects[0]?["canonical"] as? String == "c_scale,w_100")
         #expect(objects[1]?["valid"] as? Bool == false)
         #expect(objects[2]?["valid"] as? Bool == true)
@@ -65,6 +68,8 @@ import Testing
     @Test func helpListsTheParameterTable() throws {
         let result = try CLIRunner.run(["validate", "--help"])
         #expect(result.status == 0)
-        for needle in ["dpr", "fl_progressive:semi", "q_auto:eco", "$<name>"] { #expect(result.stdout.contains(needle)) }
+        for needle in ["dpr", "fl_progressive:semi", "q_auto:eco", "$<name>"] {
+            #expect(result.stdout.contains(needle))
+        }
     }
 }
