@@ -206,6 +206,12 @@ import Testing
     @Test(arguments: boxCases) func knownBoxes(_ c: GeometryCase) throws { try c.check() }
     @Test(arguments: fallbackCases) func documentedFallbacks(_ c: GeometryCase) throws { try c.check() }
 
+    /// HO: x/y do not move a face crop, even when it falls back to north.
+    @Test func faceCropIgnoresOffsetsOnFallback() throws {
+        let g = try resolveGeometry("c_crop,g_face,w_100,h_100,x_50,y_50", Self.camera)
+        #expect(g.crop == Rect(590, 0, 100, 100))
+    }
+
     @Test func fallbacksAreReported() throws {
         let g = try resolveGeometry("c_thumb,g_face,w_100,h_100", Self.camera)
         #expect(g.notes.contains { $0.code == "gravity-fallback" && $0.message.contains("north") })

@@ -32,10 +32,10 @@ struct RealRect: Hashable {
 
     /// Whole pixels: each edge rounded half up, at least 1 px wide and high.
     var rounded: Rect {
-        let left = Rounding.offset(minX)
-        let top = Rounding.offset(minY)
-        let right = max(left + 1, Rounding.offset(maxX))
-        let bottom = max(top + 1, Rounding.offset(maxY))
+        let left = GeometryRounding.offset(minX)
+        let top = GeometryRounding.offset(minY)
+        let right = max(left + 1, GeometryRounding.offset(maxX))
+        let bottom = max(top + 1, GeometryRounding.offset(maxY))
         return Rect(left, top, right - left, bottom - top)
     }
 }

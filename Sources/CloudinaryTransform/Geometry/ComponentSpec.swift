@@ -1,7 +1,7 @@
 import Foundation
 
 /// A `w_`/`h_` value, classified by how it was written (§1.1).
-enum Length: Hashable {
+enum GeometryLength: Hashable {
     /// An integer: pixels, multiplied by the delivery's dpr (R6).
     case pixels(Int)
     /// A decimal: a multiple of the component's input side (`w_0.5`, `w_1.0`).
@@ -17,15 +17,15 @@ enum Length: Hashable {
     /// The length in pixels for an input side of `side` (R1).
     func pixels(side: Int, dpr: Double) -> Int {
         switch self {
-        case .pixels(let n): return Rounding.pixels(Double(n) * dpr)
-        case .relative(let f): return Rounding.pixels(f * Double(side))
-        case .absolute(let v): return Rounding.pixels(v)
+        case .pixels(let n): return GeometryRounding.pixels(Double(n) * dpr)
+        case .relative(let f): return GeometryRounding.pixels(f * Double(side))
+        case .absolute(let v): return GeometryRounding.pixels(v)
         }
     }
 }
 
 /// An `x_`/`y_` value (§1.5): whole pixels, or a fraction of the side it is measured along.
-enum Coordinate: Hashable {
+enum GeometryCoordinate: Hashable {
     case pixels(Int)
     case fraction(Double)
 
@@ -37,45 +37,45 @@ enum Coordinate: Hashable {
     func pixels(side: Int) -> Int {
         switch self {
         case .pixels(let n): return n
-        case .fraction(let f): return Rounding.offset(f * Double(side))
+        case .fraction(let f): return GeometryRounding.offset(f * Double(side))
         }
     }
 }
 
 /// An aspect ratio kept as a fraction so `ar_16:9` divides exactly.
-struct AspectRatio: Hashable {
+struct GeometryAspectRatio: Hashable {
     var numerator: Double
     var denominator: Double
     var value: Double { numerator / denominator }
 }
 
 /// The crop/resize modes (§2).
-enum CropMode: String, CaseIterable {
+enum GeometryMode: String, CaseIterable {
     case scale, fit, limit, mfit, fill, lfill, fill_pad, crop, thumb, auto, auto_pad, pad, lpad, mpad
     case imagga_scale, imagga_crop
 }
 
 /// One `a_` item (§5).
-enum AngleItem: Hashable {
+enum GeometryAngle: Hashable {
     case degrees(Double)
     case autoRight, autoLeft, ignore, hflip, vflip
 }
 
 /// What the geometry reads from one component.
-struct ComponentSpec {
+struct GeometryComponentSpec {
     var index: Int
-    var mode: CropMode?
-    var width: Length?
-    var height: Length?
-    var aspectRatio: AspectRatio?
+    var mode: GeometryMode?
+    var width: GeometryLength?
+    var height: GeometryLength?
+    var aspectRatio: GeometryAspectRatio?
     var gravity: String?
-    var x: Coordinate?
-    var y: Coordinate?
+    var x: GeometryCoordinate?
+    var y: GeometryCoordinate?
     var zoom: Double?
     var dpr: Double?
     var dprAuto = false
     var flags: Set<String> = []
-    var angles: [AngleItem] = []
+    var angles: [GeometryAngle] = []
     var effects: [String] = []
     var background: String?
     var isLayerStart = false
@@ -88,8 +88,8 @@ struct ComponentSpec {
     var hasSize: Bool { width != nil || height != nil }
 }
 
-/// Reads `ComponentSpec`s from key/value pairs, with the `$variables` declared so far.
-struct ComponentReader {
+/// Reads `GeometryComponentSpec`s from key/value pairs, with the `$variables` declared so far.
+struct GeometryComponentReader {
     /// The original (upright) source, for `iw`/`ih`.
     var original: Size
     var variables: [String: String] = [:]
@@ -101,8 +101,8 @@ struct ComponentReader {
     }
 
     /// Reads one component. `input` is the size entering it (for `w`/`h` in expressions).
-    mutating func read(_ parameters: [GeometryParameter], index: Int, input: Size) throws -> ComponentSpec {
-        var spec = ComponentSpec(index: index)
+    mutating func read(_ parameters: [GeometryParameter], index: Int, input: Size) throws -> GeometryComponentSpec {
+        var spec = GeometryComponentSpec(index: index)
         // Declarations first, so `$w_300,w_$w` works within one component as across components.
         for parameter in parameters where parameter.key.hasPrefix("$") && parameter.key.count > 1 {
             variables[String(parameter.key.dropFirst())] = substitute(parameter.rawValue)
@@ -112,11 +112,11 @@ struct ComponentReader {
             let value = substitute(parameter.rawValue)
             switch key {
             case "c":
-                guard let mode = CropMode(rawValue: value) else {
+                guard let mode = GeometryMode(rawValue: value) else {
                     throw error(
                         index, key,
                         expected:
-                            "a crop mode (\(CropMode.allCases.map(\.rawValue).joined(separator: ", ")))",
+                            "a crop mode (\(GeometryMode.allCases.map(\.rawValue).joined(separator: ", ")))",
                         value)
                 }
                 spec.mode = mode
@@ -198,7 +198,7 @@ struct ComponentReader {
         return value
     }
 
-    private func readLength(_ value: String, key: String, index: Int, input: Size) throws -> Length {
+    private func readLength(_ value: String, key: String, index: Int, input: Size) throws -> GeometryLength {
         if let n = Int(value) {
             guard n > 0 else { throw error(index, key, expected: "a positive size", value) }
             return .pixels(n)
@@ -214,20 +214,20 @@ struct ComponentReader {
             index, key, expected: "pixels, a decimal multiple of the input, iw, ih or an expression", value)
     }
 
-    private func readCoordinate(_ value: String, key: String, index: Int) throws -> Coordinate {
+    private func readCoordinate(_ value: String, key: String, index: Int) throws -> GeometryCoordinate {
         if let n = Int(value) { return .pixels(n) }
         if value.contains("."), let f = Double(value), f.isFinite { return .fraction(f) }
-        if let v = evaluate(value, input: original) { return .pixels(Rounding.offset(v)) }
+        if let v = evaluate(value, input: original) { return .pixels(GeometryRounding.offset(v)) }
         throw error(index, key, expected: "pixels or a decimal fraction", value)
     }
 
-    private func readAspectRatio(_ value: String, index: Int) throws -> AspectRatio {
+    private func readAspectRatio(_ value: String, index: Int) throws -> GeometryAspectRatio {
         let parts = value.split(separator: ":", omittingEmptySubsequences: false)
         if parts.count == 2, let n = Double(parts[0]), let d = Double(parts[1]), n > 0, d > 0 {
-            return AspectRatio(numerator: n, denominator: d)
+            return GeometryAspectRatio(numerator: n, denominator: d)
         }
         if parts.count == 1, let r = Double(value), r > 0, r.isFinite {
-            return AspectRatio(numerator: r, denominator: 1)
+            return GeometryAspectRatio(numerator: r, denominator: 1)
         }
         throw error(index, "ar", expected: "an aspect ratio such as 16:9 or 1.5", value)
     }

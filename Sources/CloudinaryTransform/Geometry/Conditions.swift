@@ -2,13 +2,13 @@ import Foundation
 
 /// `if_` blocks ("Transformation rules"): `if_<cond>` alone opens a block that `if_else` and
 /// `if_end` close; `if_<cond>` together with other parameters guards that component only.
-struct ConditionBlocks {
+struct GeometryConditionBlocks {
     /// The condition of the open block, if any.
     private var open: Bool?
     private var skipping = false
 
     /// Whether the component takes part in the geometry.
-    mutating func admits(_ spec: ComponentSpec, parameters: [GeometryParameter], evaluate: (String) -> Bool)
+    mutating func admits(_ spec: GeometryComponentSpec, parameters: [GeometryParameter], evaluate: (String) -> Bool)
         -> Bool
     {
         guard let condition = spec.condition else { return !skipping }
@@ -35,8 +35,8 @@ struct ConditionBlocks {
 /// Evaluates `if_` conditions on what the geometry knows: `w`, `h`, `ar` of the current image,
 /// `iw`, `ih`, `iar` of the original, `fc` (face count from the resolver), numbers and
 /// variables; `and` binds tighter than `or`.
-enum Conditions {
-    static func evaluate(_ text: String, size: Size, original: Size, faceCount: Int, reader: ComponentReader)
+enum GeometryConditions {
+    static func evaluate(_ text: String, size: Size, original: Size, faceCount: Int, reader: GeometryComponentReader)
         -> Bool?
     {
         let tokens = text.split(separator: "_").map(String.init)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The requested box of a component after §1 (R2–R6).
-struct RequestedBox: Equatable {
+struct GeometryBox: Equatable {
     var width: Int
     var height: Int
     /// Only one of w/h was given (no ar, no fl_ignore_aspect_ratio): the other side was
@@ -11,41 +11,41 @@ struct RequestedBox: Equatable {
     var size: Size { Size(width, height) }
 }
 
-extension Resolution {
+extension GeometryResolution {
     /// The box of §7: `w&h`, `w&ar`, `h&ar`, one side, or `ar` alone.
-    func requestedBox(_ spec: ComponentSpec, input: Size) -> RequestedBox? {
+    func requestedBox(_ spec: GeometryComponentSpec, input: Size) -> GeometryBox? {
         let W = input.width
         let H = input.height
         let w = spec.width?.pixels(side: W, dpr: dpr)
         let h = spec.height?.pixels(side: H, dpr: dpr)
         switch (w, h, spec.aspectRatio) {
         case (let w?, let h?, _):
-            return RequestedBox(width: w, height: h, single: false)
+            return GeometryBox(width: w, height: h, single: false)
         case (let w?, nil, let ar?):
-            return RequestedBox(
-                width: w, height: Rounding.pixels(Double(w) * ar.denominator / ar.numerator), single: false)
+            return GeometryBox(
+                width: w, height: GeometryRounding.pixels(Double(w) * ar.denominator / ar.numerator), single: false)
         case (nil, let h?, let ar?):
-            return RequestedBox(
-                width: Rounding.pixels(Double(h) * ar.numerator / ar.denominator), height: h, single: false)
+            return GeometryBox(
+                width: GeometryRounding.pixels(Double(h) * ar.numerator / ar.denominator), height: h, single: false)
         case (let w?, nil, nil):
-            if spec.ignoresAspectRatio { return RequestedBox(width: w, height: H, single: false) }
-            return RequestedBox(
-                width: w, height: Rounding.pixels(Double(w) * Double(H) / Double(W)), single: true)
+            if spec.ignoresAspectRatio { return GeometryBox(width: w, height: H, single: false) }
+            return GeometryBox(
+                width: w, height: GeometryRounding.pixels(Double(w) * Double(H) / Double(W)), single: true)
         case (nil, let h?, nil):
-            if spec.ignoresAspectRatio { return RequestedBox(width: W, height: h, single: false) }
-            return RequestedBox(
-                width: Rounding.pixels(Double(h) * Double(W) / Double(H)), height: h, single: true)
+            if spec.ignoresAspectRatio { return GeometryBox(width: W, height: h, single: false) }
+            return GeometryBox(
+                width: GeometryRounding.pixels(Double(h) * Double(W) / Double(H)), height: h, single: true)
         case (nil, nil, let ar?):
-            return RequestedBox(largestWithin: input, aspectRatio: ar)
+            return GeometryBox(largestWithin: input, aspectRatio: ar)
         case (nil, nil, nil):
             return nil
         }
     }
 
     /// The resize/crop/pad step of a component, nil when it has none.
-    mutating func resizeStep(_ spec: ComponentSpec) throws -> GeometryStep? {
+    mutating func resizeStep(_ spec: GeometryComponentSpec) throws -> GeometryStep? {
         let input = state.size
-        let mode: CropMode
+        let mode: GeometryMode
         if let given = spec.mode {
             mode = given
         } else if spec.hasSize {
@@ -119,7 +119,7 @@ extension Resolution {
             default: image = input
             }
             let canvas = mode == .mpad ? Size(max(tw, W), max(th, H)) : box.size
-            var compass = Compass.center
+            var compass = CompassGravity.center
             if let gravity = spec.gravity {
                 if case .compass(let given) = GravityKind(gravity) {
                     compass = given
@@ -176,7 +176,7 @@ extension Resolution {
             {
                 return paddedWindow(answer, box: box, step: step)
             }
-            let position = Compass.center.place(placeholder, in: input)
+            let position = CompassGravity.center.place(placeholder, in: input)
             return step(
                 window: Rect(position.x, position.y, placeholder.width, placeholder.height),
                 resize: box.size, resolved: false)
@@ -185,7 +185,7 @@ extension Resolution {
         }
     }
 
-    private mutating func ignoreGravity(_ spec: ComponentSpec, _ mode: CropMode) {
+    private mutating func ignoreGravity(_ spec: GeometryComponentSpec, _ mode: GeometryMode) {
         if let gravity = spec.gravity {
             note(
                 .info, "gravity-ignored", "c_\(mode.rawValue) takes no gravity; g_\(gravity) ignored",
@@ -196,13 +196,13 @@ extension Resolution {
     /// fill_pad / auto_pad with a known window: the whole window, fitted into the box and
     /// centred, the rest padded.
     private func paddedWindow(
-        _ region: RealRect, box: RequestedBox,
+        _ region: RealRect, box: GeometryBox,
         step: (Rect?, Size, Insets, Size?, String?, Bool) -> GeometryStep
     ) -> GeometryStep {
         let window = region.intersection(state.bounds)?.rounded ?? Rect(size: state.size)
         let image = fitted(
-            window.size, into: RequestedBox(width: box.width, height: box.height, single: false))
-        let position = Compass.center.place(image, in: box.size)
+            window.size, into: GeometryBox(width: box.width, height: box.height, single: false))
+        let position = CompassGravity.center.place(image, in: box.size)
         let padding = Insets(
             left: position.x, top: position.y, right: box.width - image.width - position.x,
             bottom: box.height - image.height - position.y)
@@ -211,45 +211,45 @@ extension Resolution {
 
     /// fit (§2): the largest size of the input's aspect ratio inside the box; with one side
     /// given, that side is binding (R2).
-    func fitted(_ input: Size, into box: RequestedBox) -> Size {
+    func fitted(_ input: Size, into box: GeometryBox) -> Size {
         if box.single { return box.size }
         let W = input.width
         let H = input.height
         let tw = box.width
         let th = box.height
         if tw * H <= th * W {
-            return Size(tw, Rounding.pixels(Double(H) * Double(tw) / Double(W)))
+            return Size(tw, GeometryRounding.pixels(Double(H) * Double(tw) / Double(W)))
         }
-        return Size(Rounding.pixels(Double(W) * Double(th) / Double(H)), th)
+        return Size(GeometryRounding.pixels(Double(W) * Double(th) / Double(H)), th)
     }
 
     /// fill (§2): the largest window of the box's aspect ratio inside the input (the whole
     /// input when only one side was given).
-    func fillWindow(_ input: Size, _ box: RequestedBox) -> Size {
+    func fillWindow(_ input: Size, _ box: GeometryBox) -> Size {
         let W = input.width
         let H = input.height
         let tw = box.width
         let th = box.height
         if box.single { return input }
         if tw * H >= th * W {
-            return Size(W, min(H, Rounding.pixels(Double(th) * Double(W) / Double(tw))))
+            return Size(W, min(H, GeometryRounding.pixels(Double(th) * Double(W) / Double(tw))))
         }
-        return Size(min(W, Rounding.pixels(Double(tw) * Double(H) / Double(th))), H)
+        return Size(min(W, GeometryRounding.pixels(Double(tw) * Double(H) / Double(th))), H)
     }
 }
 
-extension RequestedBox {
+extension GeometryBox {
     /// A3: the largest box of the ratio inside the input.
-    init(largestWithin input: Size, aspectRatio ar: AspectRatio) {
+    init(largestWithin input: Size, aspectRatio ar: GeometryAspectRatio) {
         let W = Double(input.width)
         let H = Double(input.height)
         if ar.value >= W / H {
             self.init(
                 width: input.width,
-                height: min(input.height, Rounding.pixels(W * ar.denominator / ar.numerator)), single: false)
+                height: min(input.height, GeometryRounding.pixels(W * ar.denominator / ar.numerator)), single: false)
         } else {
             self.init(
-                width: min(input.width, Rounding.pixels(H * ar.numerator / ar.denominator)),
+                width: min(input.width, GeometryRounding.pixels(H * ar.numerator / ar.denominator)),
                 height: input.height, single: false)
         }
     }

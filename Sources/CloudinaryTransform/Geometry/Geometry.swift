@@ -7,6 +7,25 @@ import Foundation
 /// readings of `cloudinary-geometry-ambiguities.md`: rounding half up and at least 1 px (R1),
 /// floor centring (R7), `dpr` as a delivery-wide multiplier of absolute `w`/`h` (R6), decimals
 /// relative to the component's input, `iw`/`ih` to the original.
+///
+/// Readings chosen here where the reference leaves the behaviour open (each is also reported
+/// as a note when it applies):
+/// - `source` is the stored size and `orientation` the EXIF tag; the upright image is the
+///   "original" (`iw`/`ih`, `crop`, resolver boxes). `a_ignore` anywhere turns orientation off.
+/// - Within a component: `e_upscale` first, then `a_auto_right`/`a_auto_left` (a quarter turn
+///   when the requested box and the image differ in orientation), then the crop/resize/pad,
+///   then `a_<degrees>`/`a_hflip`/`a_vflip` in the order written. An angle that is not a
+///   multiple of 90 gives the rotated bounding box, rounded with R1.
+/// - `c_thumb` around a known box: the box grown to the output's aspect ratio, at least the
+///   output size (no zoom-in past 1:1 at z 1), divided by `z`, at most the fill window.
+///   `c_auto` around a known box: halfway between that window and the fill window.
+/// - x/y never offset a crop with a special gravity (face, custom …), even on its fallback.
+/// - Boxes cropped away by an earlier component count as not found (the fallback applies).
+/// - `c_fill_pad`/`c_auto_pad` with a resolver window: the whole window, fitted into the box
+///   and centred, the rest padded. Without one: a centred fill placeholder, `crop` null.
+/// - `c_imagga_*`, `t_` named transformations, `w_auto`, `e_trim`, overlays and underlays are
+///   left out of the geometry with a note. `if_` conditions are evaluated on `w`, `h`, `ar`,
+///   `iw`, `ih`, `iar` and `fc` (faces known to the resolver); others count as true, with a note.
 public enum Geometry {
     /// Resolves the geometry of a transformation given as components of key/value pairs.
     ///
@@ -35,7 +54,7 @@ public enum Geometry {
         source: Size, orientation: Int = 1, components: [[GeometryParameter]],
         resolver: (any GravityResolver)? = nil
     ) throws -> ResolvedGeometry {
-        var resolution = try Resolution(
+        var resolution = try GeometryResolution(
             source: source, orientation: orientation, components: components,
             resolver: resolver)
         try resolution.run(components)
@@ -44,7 +63,7 @@ public enum Geometry {
 }
 
 /// The state carried through a chain of components.
-struct ChainState {
+struct GeometryChainState {
     /// Size of the current image.
     var size: Size
     /// Maps current image coordinates to upright source coordinates.
@@ -77,15 +96,15 @@ struct ChainState {
 }
 
 /// One resolution in progress.
-struct Resolution {
+struct GeometryResolution {
     let source: Size
     let orientation: Int
     let upright: Size
     let dpr: Double
     let resolver: (any GravityResolver)?
-    var state: ChainState
+    var state: GeometryChainState
     var notes: [GeometryNote] = []
-    var reader: ComponentReader
+    var reader: GeometryComponentReader
 
     init(source: Size, orientation: Int, components: [[GeometryParameter]], resolver: (any GravityResolver)?)
         throws
@@ -107,14 +126,14 @@ struct Resolution {
         self.orientation = ignoresOrientation ? 1 : orientation
         self.upright = (5...8).contains(self.orientation) ? source.transposed : source
         self.resolver = resolver
-        self.reader = ComponentReader(original: upright)
-        self.state = ChainState(size: source, content: RealRect(Rect(size: upright)))
+        self.reader = GeometryComponentReader(original: upright)
+        self.state = GeometryChainState(size: source, content: RealRect(Rect(size: upright)))
         if ignoresOrientation && orientation != 1 {
             notes.append(
                 GeometryNote(
                     .info, "orientation-ignored", "a_ignore: EXIF orientation \(orientation) is not applied"))
         }
-        (self.dpr, notes) = Resolution.deliveryDPR(components, notes: notes)
+        (self.dpr, notes) = GeometryResolution.deliveryDPR(components, notes: notes)
     }
 
     /// R6: one dpr for the whole delivery, wherever its component sits.
@@ -164,7 +183,7 @@ struct Resolution {
 
     mutating func run(_ components: [[GeometryParameter]]) throws {
         if orientation != 1 {
-            let (flip, rotation) = Resolution.orientationOperations(orientation)
+            let (flip, rotation) = GeometryResolution.orientationOperations(orientation)
             let step = GeometryStep(
                 kind: .orientation, component: nil, input: source, flip: flip, rotation: rotation)
             // The orientation step defines the upright frame; source coordinates start after it.
@@ -172,7 +191,7 @@ struct Resolution {
             state.size = step.output
         }
         var inLayer = false
-        var conditions = ConditionBlocks()
+        var conditions = GeometryConditionBlocks()
         var usesAbsoluteSize = false
         for (index, parameters) in components.enumerated() {
             let spec = try reader.read(parameters, index: index, input: state.size)
@@ -225,7 +244,7 @@ struct Resolution {
         }
     }
 
-    mutating func applyComponent(_ spec: ComponentSpec) throws {
+    mutating func applyComponent(_ spec: GeometryComponentSpec) throws {
         for effect in spec.effects {
             let name = effect.split(separator: ":").first.map(String.init) ?? effect
             switch name {
@@ -293,7 +312,7 @@ struct Resolution {
 
     /// TR: "use either integers or floats for all values" of x, y, w, h. Only checked when x or
     /// y is present (A9); `0` fits either kind.
-    func checkCoordinateTypes(_ spec: ComponentSpec) throws {
+    func checkCoordinateTypes(_ spec: GeometryComponentSpec) throws {
         guard spec.x != nil || spec.y != nil else { return }
         var kinds: Set<Bool> = []
         for coordinate in [spec.x, spec.y].compactMap({ $0 }) where coordinate != .pixels(0) {
@@ -317,7 +336,7 @@ struct Resolution {
 
     /// `a_auto_right` / `a_auto_left`: a quarter turn when the requested box and the image
     /// differ in orientation (landscape vs portrait).
-    mutating func autoRotate(_ spec: ComponentSpec) {
+    mutating func autoRotate(_ spec: GeometryComponentSpec) {
         let input = state.size
         guard let box = requestedBox(spec, input: input), !box.single else { return }
         let wantsLandscape = box.width > box.height
@@ -331,7 +350,7 @@ struct Resolution {
 
     mutating func evaluateCondition(_ text: String, index: Int) -> Bool {
         let faceCount = resolver?.faces().count ?? 0
-        if let value = Conditions.evaluate(
+        if let value = GeometryConditions.evaluate(
             text, size: state.size, original: upright, faceCount: faceCount,
             reader: reader)
         {

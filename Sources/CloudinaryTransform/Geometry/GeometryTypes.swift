@@ -96,7 +96,7 @@ public struct Insets: Hashable, Sendable, Codable, CustomStringConvertible {
 }
 
 /// The rounding rules of the reference (§1.6).
-enum Rounding {
+enum GeometryRounding {
     /// R1: half up, at least 1 px. A tiny tolerance keeps 213.49999999 (a product that is
     /// 213.5 in exact arithmetic) rounding the way the exact value does.
     static func pixels(_ value: Double) -> Int {

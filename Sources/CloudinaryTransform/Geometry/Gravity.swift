@@ -1,7 +1,7 @@
 import Foundation
 
 /// The nine compass positions (§3.1).
-enum Compass: String, CaseIterable {
+enum CompassGravity: String, CaseIterable {
     case north_west, north, north_east, west, center, east, south_west, south, south_east
 
     /// Top-left of a `size` placed in `container` with inward offsets (the TR x/y table):
@@ -12,11 +12,11 @@ enum Compass: String, CaseIterable {
         let left: Int
         let top: Int
         switch self {
-        case .center: (left, top) = (Rounding.half(sx) + x, Rounding.half(sy) + y)
-        case .north: (left, top) = (Rounding.half(sx) + x, y)
-        case .south: (left, top) = (Rounding.half(sx) + x, sy - y)
-        case .east: (left, top) = (sx - x, Rounding.half(sy) + y)
-        case .west: (left, top) = (x, Rounding.half(sy) + y)
+        case .center: (left, top) = (GeometryRounding.half(sx) + x, GeometryRounding.half(sy) + y)
+        case .north: (left, top) = (GeometryRounding.half(sx) + x, y)
+        case .south: (left, top) = (GeometryRounding.half(sx) + x, sy - y)
+        case .east: (left, top) = (sx - x, GeometryRounding.half(sy) + y)
+        case .west: (left, top) = (x, GeometryRounding.half(sy) + y)
         case .north_west: (left, top) = (x, y)
         case .north_east: (left, top) = (sx - x, y)
         case .south_west: (left, top) = (x, sy - y)
@@ -26,14 +26,14 @@ enum Compass: String, CaseIterable {
     }
 
     private func clamp(_ value: Int, _ slack: Int) -> Int {
-        slack <= 0 ? Rounding.half(slack) : min(max(value, 0), slack)
+        slack <= 0 ? GeometryRounding.half(slack) : min(max(value, 0), slack)
     }
 }
 
 /// A gravity as the geometry uses it, once content-aware positions are resolved.
-enum Placement {
+enum GravityPlacement {
     /// A compass position (with the component's x/y offsets where the mode honours them).
-    case compass(Compass)
+    case compass(CompassGravity)
     /// Centre the window on this rectangle (a face, the union of faces, a custom region, or an
     /// `xy_center` point), in the component's input pixels.
     case box(RealRect)
@@ -43,7 +43,7 @@ enum Placement {
 
 /// The gravity text split into what it names.
 enum GravityKind: Equatable {
-    case compass(Compass)
+    case compass(CompassGravity)
     /// `face`, `faces`, `adv_face`, `adv_faces` with their fallback (`north` unless
     /// `:center` or `:auto`).
     case face(all: Bool, fallback: String)
@@ -59,7 +59,7 @@ enum GravityKind: Equatable {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         let head = parts.first ?? ""
         let tail = parts.count > 1 ? parts[1] : nil
-        if let compass = Compass(rawValue: text) {
+        if let compass = CompassGravity(rawValue: text) {
             self = .compass(compass)
             return
         }

@@ -111,7 +111,7 @@ public struct GeometryStep: Hashable, Sendable, Codable {
         let s = abs(sin(radians))
         let w = Double(size.width)
         let h = Double(size.height)
-        return Size(Rounding.pixels(w * c + h * s), Rounding.pixels(w * s + h * c))
+        return Size(GeometryRounding.pixels(w * c + h * s), GeometryRounding.pixels(w * s + h * c))
     }
 }
 

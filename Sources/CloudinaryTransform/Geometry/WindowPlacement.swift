@@ -1,8 +1,8 @@
 import Foundation
 
-extension Resolution {
+extension GeometryResolution {
     /// Resolves a gravity text to a placement, taking the documented fallbacks (§3.2).
-    mutating func resolvePlacement(_ text: String?, spec: ComponentSpec) -> Placement {
+    mutating func resolvePlacement(_ text: String?, spec: GeometryComponentSpec) -> GravityPlacement {
         guard let text else { return .compass(.center) }
         switch GravityKind(text) {
         case .compass(let compass):
@@ -55,14 +55,14 @@ extension Resolution {
         }
     }
 
-    private mutating func fallbackPlacement(from text: String, to fallback: String, spec: ComponentSpec)
-        -> Placement
+    private mutating func fallbackPlacement(from text: String, to fallback: String, spec: GeometryComponentSpec)
+        -> GravityPlacement
     {
         note(
             .info, "gravity-fallback",
             "g_\(text): nothing known to centre on; using the documented fallback \(fallback)", spec.index)
         if fallback == "auto" { return .auto("auto") }
-        return .compass(Compass(rawValue: fallback) ?? .center)
+        return .compass(CompassGravity(rawValue: fallback) ?? .center)
     }
 
     private func largest(_ rects: [RealRect]) -> RealRect {
@@ -81,14 +81,14 @@ extension Resolution {
         let H = state.size.height
         let cx = (region.minX + region.maxX) / 2
         let cy = (region.minY + region.maxY) / 2
-        let x = min(max(Rounding.offset(cx - Double(size.width) / 2), 0), max(0, W - size.width))
-        let y = min(max(Rounding.offset(cy - Double(size.height) / 2), 0), max(0, H - size.height))
+        let x = min(max(GeometryRounding.offset(cx - Double(size.width) / 2), 0), max(0, W - size.width))
+        let y = min(max(GeometryRounding.offset(cy - Double(size.height) / 2), 0), max(0, H - size.height))
         return Rect(x, y, min(size.width, W), min(size.height, H))
     }
 
     /// Places the window of a fill-like mode (fill, lfill, thumb, auto); returns it and whether
     /// its position is known.
-    mutating func placeWindow(_ window: Size, spec: ComponentSpec, mode: CropMode, box: RequestedBox) -> (
+    mutating func placeWindow(_ window: Size, spec: GeometryComponentSpec, mode: GeometryMode, box: GeometryBox) -> (
         Rect, Bool
     ) {
         let input = state.size
@@ -109,7 +109,7 @@ extension Resolution {
                 let answer = automaticWindow(
                     gravity, mode: mode, window: window, output: box.size, zoom: spec.zoom)
             else {
-                let position = Compass.center.place(window, in: input)
+                let position = CompassGravity.center.place(window, in: input)
                 return (Rect(position.x, position.y, window.width, window.height), false)
             }
             var size = window
@@ -126,35 +126,35 @@ extension Resolution {
     /// thumb around a known box (A11, our reading): the box grown to the output's aspect ratio,
     /// never smaller than the output itself (no zoom-in past 1:1 at z 1), divided by z, and at
     /// most the fill window.
-    func thumbWindow(_ region: RealRect, box: RequestedBox, fill: Size, zoom: Double) -> Size {
+    func thumbWindow(_ region: RealRect, box: GeometryBox, fill: Size, zoom: Double) -> Size {
         let aspect = Double(box.width) / Double(box.height)
         var width = max(region.width, region.height * aspect, Double(box.width))
         width /= zoom
         let height = width / aspect
         if width >= Double(fill.width) || height >= Double(fill.height) { return fill }
-        return Size(min(Rounding.pixels(width), fill.width), min(Rounding.pixels(height), fill.height))
+        return Size(min(GeometryRounding.pixels(width), fill.width), min(GeometryRounding.pixels(height), fill.height))
     }
 
     /// c_auto around a known box (our reading of "less aggressive than thumb and more focus than
     /// fill"): halfway between the thumb window and the fill window, same aspect ratio.
-    func midway(_ thumb: Size, _ fill: Size, box: RequestedBox) -> Size {
+    func midway(_ thumb: Size, _ fill: Size, box: GeometryBox) -> Size {
         let width = (Double(thumb.width) + Double(fill.width)) / 2
         let height = (Double(thumb.height) + Double(fill.height)) / 2
-        return Size(min(Rounding.pixels(width), fill.width), min(Rounding.pixels(height), fill.height))
+        return Size(min(GeometryRounding.pixels(width), fill.width), min(GeometryRounding.pixels(height), fill.height))
     }
 
     /// A resolver's answer grown on its short side to the output's aspect ratio, at most `fill`.
-    private func aspectCorrected(_ answer: RealRect, box: RequestedBox, fill: Size) -> Size {
+    private func aspectCorrected(_ answer: RealRect, box: GeometryBox, fill: Size) -> Size {
         let aspect = Double(box.width) / Double(box.height)
         let width = max(answer.width, answer.height * aspect)
         let height = width / aspect
         if width >= Double(fill.width) || height >= Double(fill.height) { return fill }
-        return Size(Rounding.pixels(width), Rounding.pixels(height))
+        return Size(GeometryRounding.pixels(width), GeometryRounding.pixels(height))
     }
 
     /// Asks the resolver for a g_auto window; the answer in current image pixels, or nil.
     mutating func automaticWindow(
-        _ gravity: String, mode: CropMode, window: Size, output: Size, zoom: Double?
+        _ gravity: String, mode: GeometryMode, window: Size, output: Size, zoom: Double?
     ) -> RealRect? {
         guard let resolver else { return nil }
         let visible = state.content?.intersection(state.bounds) ?? state.bounds
@@ -171,12 +171,12 @@ extension Resolution {
     }
 
     /// c_crop (§2 crop, R9): no scaling; explicit coordinates, a gravity, or a detected box.
-    mutating func cropStep(_ spec: ComponentSpec, box: RequestedBox?, input: Size) throws -> GeometryStep? {
+    mutating func cropStep(_ spec: GeometryComponentSpec, box: GeometryBox?, input: Size) throws -> GeometryStep? {
         let W = input.width
         let H = input.height
         func step(_ window: Rect, resolved: Bool = true) -> GeometryStep {
             GeometryStep(
-                kind: .resize, component: spec.index, mode: CropMode.crop.rawValue, gravity: spec.gravity,
+                kind: .resize, component: spec.index, mode: GeometryMode.crop.rawValue, gravity: spec.gravity,
                 input: input, window: window, windowResolved: resolved)
         }
         if spec.hasSize, spec.zoom != nil {
@@ -229,7 +229,7 @@ extension Resolution {
             width /= zoom
             height /= zoom
             let shrink = min(1, Double(W) / width, Double(H) / height)
-            size = Size(min(W, Rounding.pixels(width * shrink)), min(H, Rounding.pixels(height * shrink)))
+            size = Size(min(W, GeometryRounding.pixels(width * shrink)), min(H, GeometryRounding.pixels(height * shrink)))
         } else if let box {
             size = box.size
         } else {
@@ -247,8 +247,12 @@ extension Resolution {
         }
         switch placement {
         case .compass(let compass):
-            let position = compass.place(
-                size, in: input, x: spec.x?.pixels(side: W) ?? 0, y: spec.y?.pixels(side: H) ?? 0)
+            // HO: x/y do not offset a face crop, also when it fell back to a compass position.
+            var offsets = (x: spec.x?.pixels(side: W) ?? 0, y: spec.y?.pixels(side: H) ?? 0)
+            if let gravity = spec.gravity, case .compass = GravityKind(gravity) {} else if spec.gravity != nil {
+                offsets = (0, 0)
+            }
+            let position = compass.place(size, in: input, x: offsets.x, y: offsets.y)
             return step(Rect(position.x, position.y, size.width, size.height))
         case .box(let region):
             if spec.x != nil || spec.y != nil, GravityKind(spec.gravity ?? "") != .xyCenter {
@@ -262,7 +266,7 @@ extension Resolution {
             {
                 return step(centred(size, on: answer))
             }
-            let position = Compass.center.place(size, in: input)
+            let position = CompassGravity.center.place(size, in: input)
             return step(Rect(position.x, position.y, size.width, size.height), resolved: false)
         }
     }
