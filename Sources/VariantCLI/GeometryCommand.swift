@@ -8,28 +8,36 @@ struct GeometryCommand: ParsableCommand {
         abstract:
             "Resolve the crop/resize geometry of a transformation for a source size, without any image.",
         discussion: """
-            Computes what Cloudinary delivers: the output size, the rectangle of the source that stays
-            visible (in source pixels, after EXIF orientation) and the padding, following
-            cloudinary-geometry.md (rounding half up, floor centring, dpr as a delivery-wide
-            multiplier, decimals relative to each component's input).
+            Computes what Cloudinary delivers: the output size, the rectangle of the
+            source that stays visible (source pixels, after EXIF orientation) and the
+            padding, following cloudinary-geometry.md: rounding half up, floor
+            centring, dpr as a delivery-wide multiplier, decimals relative to each
+            component's input.
 
-            Face and custom gravities use --faces/--custom boxes (as stored on a Cloudinary asset);
-            without them they take their documented fallbacks (face/faces: north, custom: center).
-            g_auto windows depend on the image: "crop" is null for them here.
+            Face and custom gravities use the --faces/--custom boxes (as stored on a
+            Cloudinary asset); without them they take their documented fallbacks
+            (face, faces: north; custom: center). g_auto windows depend on the
+            image: "crop" is null for them here.
 
             With --json, one object on stdout:
-              {"output": [w, h], "crop": [x, y, w, h] | null, "pad": [left, top, right, bottom] | null,
-               "source", "upright", "orientation", "dpr", "resolved", "steps": [...], "notes": [...]}
-            Each step: extract "window" from "input", resize to "resize", embed at padding on
-            "canvas", then "flip" and "rotation"; it produces "output".
+              {"output": [w, h], "crop": [x, y, w, h] | null,
+               "pad": [left, top, right, bottom] | null,
+               "source", "upright", "orientation", "dpr", "resolved",
+               "steps": [...], "notes": [...]}
+            Each step extracts "window" from "input", resizes it to "resize",
+            embeds it at "padding" on "canvas", then applies "flip" and
+            "rotation", producing "output".
 
-            Exit status: 0 resolved, 1 invalid transformation (diagnostics on stderr), 2 usage error.
+            Exit status: 0 resolved, 1 invalid transformation (diagnostics on
+            stderr), 2 usage error.
 
             Examples:
               variant geometry --source 1280x853 c_fill,w_250,h_250
-              variant geometry --source 1280x853 'c_thumb,g_face,w_150,h_150' --faces '600,300,100,100' --json
-              variant geometry --source 4000x3000 --orientation 6 'c_crop,g_custom/c_scale,w_400' --custom '10,20,800,600'
-              variant geometry --source 1280x853 'c_fill,h_100,w_100/dpr_2.0' --json
+              variant geometry --source 1280x853 c_thumb,g_face,w_150,h_150 \\
+                --faces 600,300,100,100 --json
+              variant geometry --source 4000x3000 --orientation 6 \\
+                c_crop,g_custom/c_scale,w_400 --custom 10,20,800,600
+              variant geometry --source 1280x853 c_fill,h_100,w_100/dpr_2.0
             """
     )
 
@@ -115,10 +123,13 @@ struct GeometryCommand: ParsableCommand {
             "crop:  "
                 + (g.crop.map { "\($0.width)x\($0.height) at (\($0.x), \($0.y)) in source pixels" }
                     ?? "unknown (depends on image content)"))
+        let padUnknown = g.steps.contains {
+            !$0.windowResolved && ($0.mode == "fill_pad" || $0.mode == "auto_pad")
+        }
         lines.append(
             "pad:   "
                 + (g.pad.map { "left \($0.left), top \($0.top), right \($0.right), bottom \($0.bottom)" }
-                    ?? "none"))
+                    ?? (padUnknown ? "unknown (depends on image content)" : "none")))
         if !g.steps.isEmpty { lines.append("steps:") }
         for (number, step) in g.steps.enumerated() {
             var parts: [String] = []
