@@ -255,6 +255,9 @@ public enum ParameterTable {
         "make_transparent": 0...100, "shadow": 0...100, "redeye": 0...100, "adv_redeye": 0...100,
     ]
 
+    /// The SDK option names, for suggestions (`widht` → `w`).
+    static let sdkOptions: [String] = all.map(\.sdkOption)
+
     /// Every documented key's text, for suggestions.
     static let keyTexts: [String] = ParameterKey.allCases.map(\.text)
 

@@ -248,7 +248,7 @@ struct TransformationParser {
             suggestion = spec.key.text + "_" + value
         } else if let best = Suggest.closest(to: key, among: ParameterTable.keyTexts) {
             suggestion = best + "_" + value
-        } else if let name = Suggest.closest(to: key, among: ParameterTable.all.map(\.sdkOption)),
+        } else if let name = Suggest.closest(to: key, among: ParameterTable.sdkOptions),
             let spec = ParameterTable.all.first(where: { $0.sdkOption == name })
         {
             // A misspelt SDK option name (`widht`): suggest the URL key.

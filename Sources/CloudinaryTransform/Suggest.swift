@@ -11,49 +11,74 @@ public enum Suggest {
     /// Suggest.closest(to: "wd", among: ["d", "w"])                 // "w"
     /// ```
     public static func closest(to word: String, among candidates: [String]) -> String? {
-        let a = Array(word.utf8)
-        guard !a.isEmpty else { return nil }
-        let limit = a.count <= 4 ? 1 : (a.count <= 8 ? 2 : 3)
-        var best: String? = nil
-        var bestDistance = limit + 1
-        var bestPrefix = -1
-        for candidate in candidates {
-            let b = Array(candidate.utf8)
-            if abs(b.count - a.count) > bestDistance { continue }
-            let d = distance(a, b)
-            guard d > 0, d <= limit, d <= bestDistance else { continue }
-            var prefix = 0
-            while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
-            if d < bestDistance || prefix > bestPrefix {
-                best = candidate
-                bestDistance = d
-                bestPrefix = prefix
+        var word = word
+        return word.withUTF8 { a -> String? in
+            guard !a.isEmpty, a.count < 64 else { return nil }
+            let limit = a.count <= 4 ? 1 : (a.count <= 8 ? 2 : 3)
+            var best: String? = nil
+            var bestDistance = limit + 1
+            var bestPrefix = -1
+            // Three rows of the distance table, reused for every candidate.
+            return withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * 65) { rows in
+                for candidate in candidates {
+                    var candidate = candidate
+                    let found: (Int, Int)? = candidate.withUTF8 { b in
+                        guard b.count < 64, abs(b.count - a.count) <= min(bestDistance, limit) else {
+                            return nil
+                        }
+                        let d = distance(a, b, rows: rows)
+                        guard d > 0, d <= limit, d <= bestDistance else { return nil }
+                        var prefix = 0
+                        while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
+                        return (d, prefix)
+                    }
+                    if let (d, prefix) = found, d < bestDistance || prefix > bestPrefix {
+                        best = candidate
+                        bestDistance = d
+                        bestPrefix = prefix
+                    }
+                }
+                return best
             }
         }
-        return best
     }
 
     /// The optimal-string-alignment distance between two byte strings.
     public static func distance(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (b.count + 1)) {
+                    distance(a, b, rows: $0)
+                }
+            }
+        }
+    }
+
+    /// The distance with caller-provided scratch space for three rows of `b.count + 1` entries.
+    static func distance(
+        _ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>,
+        rows: UnsafeMutableBufferPointer<Int>
+    ) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         let width = b.count + 1
-        var previous2 = [Int](repeating: 0, count: width)
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: width)
+        var previous2 = 0
+        var previous = width
+        var current = 2 * width
+        for j in 0...b.count { rows[previous + j] = j }
         for i in 1...a.count {
-            current[0] = i
+            rows[current] = i
             for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                var value = min(
+                    rows[previous + j] + 1, rows[current + j - 1] + 1, rows[previous + j - 1] + cost)
                 if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    value = min(value, previous2[j - 2] + 1)
+                    value = min(value, rows[previous2 + j - 2] + 1)
                 }
-                current[j] = value
+                rows[current + j] = value
             }
-            swap(&previous2, &previous)
-            swap(&previous, &current)
+            (previous2, previous, current) = (previous, current, previous2)
         }
-        return previous[b.count]
+        return rows[previous + b.count]
     }
 }
