@@ -25,6 +25,47 @@ extension SSIMULACRA2 {
         let mulIn: [SIMD4<Float>]
         let mulPrev: [SIMD4<Float>]
         let mulPrev2: [SIMD4<Float>]
+        /// The same, widened, per filter, for the four-output steps.
+        let lanes: [FourOutputs]
+
+        /// One filter's four-output step (lanes are outputs n ... n+3): input terms, then the
+        /// two previous outputs, each multiply-add rounded to float once. Input lanes whose
+        /// coefficient is zero are skipped (adding 0 * x changes nothing).
+        struct FourOutputs {
+            let input0: SIMD4<Double>
+            let input1: SIMD4<Double>
+            let input2High: SIMD2<Double>
+            let input3High: SIMD2<Double>
+            let previous2: SIMD4<Double>
+            let previous: SIMD4<Double>
+
+            init(mulIn m: SIMD4<Float>, mulPrev: SIMD4<Float>, mulPrev2: SIMD4<Float>) {
+                input0 = SSIMULACRA2.widen(m)
+                input1 = SIMD4(0, Double(m[0]), Double(m[1]), Double(m[2]))
+                input2High = SIMD2(Double(m[0]), Double(m[1]))
+                input3High = SIMD2(0, Double(m[0]))
+                previous2 = SSIMULACRA2.widen(mulPrev2)
+                previous = SSIMULACRA2.widen(mulPrev)
+            }
+
+            @inline(__always)
+            func step(
+                _ s0: SIMD4<Double>, _ s1: SIMD4<Double>, _ s2: SIMD2<Double>, _ s3: SIMD2<Double>,
+                _ older: inout SIMD4<Double>, _ prev: inout SIMD4<Double>
+            ) -> SIMD4<Double> {
+                var o = SSIMULACRA2.rounded(s0 * input0)
+                o = SSIMULACRA2.rounded(input1 * s1 + o)
+                var high = o.highHalf
+                high = SSIMULACRA2.rounded(input2High * s2 + high)
+                high = SSIMULACRA2.rounded(input3High * s3 + high)
+                o.highHalf = high
+                o = SSIMULACRA2.rounded(previous2 * older + o)
+                o = SSIMULACRA2.rounded(previous * prev + o)
+                older = SIMD4(repeating: o[2])
+                prev = SIMD4(repeating: o[3])
+                return o
+            }
+        }
 
         init(sigma: Double) {
             let radius = Double(roundf(Float(3.2795 * sigma + 0.2546)))
@@ -75,6 +116,7 @@ extension SSIMULACRA2 {
             self.mulIn = mulIn
             self.mulPrev = mulPrev
             self.mulPrev2 = mulPrev2
+            lanes = (0..<3).map { FourOutputs(mulIn: mulIn[$0], mulPrev: mulPrev[$0], mulPrev2: mulPrev2[$0]) }
         }
 
         /// libjxl `Inv3x3Matrix` (row-major, through the adjugate, in double).
@@ -138,63 +180,35 @@ extension SSIMULACRA2 {
 
             let unrolledEnd = width - big + 1 - 3
             if n < unrolledEnd {
-                let m1 = mulIn[0], m3 = mulIn[1], m5 = mulIn[2]
-                let m1s1 = SIMD4(0, m1[0], m1[1], m1[2]), m3s1 = SIMD4(0, m3[0], m3[1], m3[2])
-                let m5s1 = SIMD4(0, m5[0], m5[1], m5[2])
-                let m1s2 = SIMD4(0, 0, m1[0], m1[1]), m3s2 = SIMD4(0, 0, m3[0], m3[1])
-                let m5s2 = SIMD4(0, 0, m5[0], m5[1])
-                let m1s3 = SIMD4(0, 0, 0, m1[0]), m3s3 = SIMD4(0, 0, 0, m3[0])
-                let m5s3 = SIMD4(0, 0, 0, m5[0])
-                let mp1 = mulPrev[0], mp3 = mulPrev[1], mp5 = mulPrev[2]
-                let mq1 = mulPrev2[0], mq3 = mulPrev2[1], mq5 = mulPrev2[2]
-                var v1 = SIMD4(repeating: prev1), v3 = SIMD4(repeating: prev3)
-                var v5 = SIMD4(repeating: prev5)
-                var w1 = SIMD4(repeating: prev21), w3 = SIMD4(repeating: prev23)
-                var w5 = SIMD4(repeating: prev25)
+                // Values stay in double registers but are rounded to float after every
+                // operation, so each `MulAdd` rounds once, as in the reference.
+                var w1 = SIMD4(repeating: Double(prev21)), w3 = SIMD4(repeating: Double(prev23))
+                var w5 = SIMD4(repeating: Double(prev25))
+                var v1 = SIMD4(repeating: Double(prev1)), v3 = SIMD4(repeating: Double(prev3))
+                var v5 = SIMD4(repeating: Double(prev5))
+                let f1 = lanes[0], f3 = lanes[1], f5 = lanes[2]
                 let raw = UnsafeRawPointer(input)
                 let rawOut = UnsafeMutableRawPointer(output)
                 let stride = MemoryLayout<Float>.stride
                 while n < unrolledEnd {
                     let a = raw.loadUnaligned(fromByteOffset: (n - big - 1) * stride, as: SIMD4<Float>.self)
                     let b = raw.loadUnaligned(fromByteOffset: (n + big - 1) * stride, as: SIMD4<Float>.self)
-                    let sum = a + b
-                    let s0 = SIMD4(repeating: sum[0])
-                    let s1 = SIMD4(repeating: sum[1])
-                    let s2 = SIMD4(repeating: sum[2])
-                    let s3 = SIMD4(repeating: sum[3])
-                    var o1 = s0 * m1
-                    var o3 = s0 * m3
-                    var o5 = s0 * m5
-                    o1 = fused(m1s1, s1, o1)
-                    o3 = fused(m3s1, s1, o3)
-                    o5 = fused(m5s1, s1, o5)
-                    o1 = fused(m1s2, s2, o1)
-                    o3 = fused(m3s2, s2, o3)
-                    o5 = fused(m5s2, s2, o5)
-                    o1 = fused(m1s3, s3, o1)
-                    o3 = fused(m3s3, s3, o3)
-                    o5 = fused(m5s3, s3, o5)
-                    o1 = fused(mq1, w1, o1)
-                    o3 = fused(mq3, w3, o3)
-                    o5 = fused(mq5, w5, o5)
-                    o1 = fused(mp1, v1, o1)
-                    o3 = fused(mp3, v3, o3)
-                    o5 = fused(mp5, v5, o5)
-                    w1 = SIMD4(repeating: o1[2])
-                    w3 = SIMD4(repeating: o3[2])
-                    w5 = SIMD4(repeating: o5[2])
-                    v1 = SIMD4(repeating: o1[3])
-                    v3 = SIMD4(repeating: o3[3])
-                    v5 = SIMD4(repeating: o5[3])
-                    rawOut.storeBytes(of: o1 + (o3 + o5), toByteOffset: n * stride, as: SIMD4<Float>.self)
+                    let sum = SSIMULACRA2.widen(a + b)
+                    let s0 = SIMD4(repeating: sum[0]), s1 = SIMD4(repeating: sum[1])
+                    let s2 = SIMD2(repeating: sum[2]), s3 = SIMD2(repeating: sum[3])
+                    let o1 = f1.step(s0, s1, s2, s3, &w1, &v1)
+                    let o3 = f3.step(s0, s1, s2, s3, &w3, &v3)
+                    let o5 = f5.step(s0, s1, s2, s3, &w5, &v5)
+                    let result = SSIMULACRA2.narrow(o1 + SSIMULACRA2.rounded(o3 + o5))
+                    rawOut.storeBytes(of: result, toByteOffset: n * stride, as: SIMD4<Float>.self)
                     n += 4
                 }
-                prev1 = v1[0]
-                prev3 = v3[0]
-                prev5 = v5[0]
-                prev21 = w1[0]
-                prev23 = w3[0]
-                prev25 = w5[0]
+                prev1 = Float(v1[0])
+                prev3 = Float(v3[0])
+                prev5 = Float(v5[0])
+                prev21 = Float(w1[0])
+                prev23 = Float(w3[0])
+                prev25 = Float(w5[0])
             }
 
             while n < width {

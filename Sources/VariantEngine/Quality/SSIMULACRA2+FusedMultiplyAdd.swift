@@ -47,4 +47,13 @@ extension SSIMULACRA2 {
     static func narrow(_ v: SIMD4<Double>) -> SIMD4<Float> {
         SIMD4(Float(v[0]), Float(v[1]), Float(v[2]), Float(v[3]))
     }
+
+    /// Rounds each lane to the nearest float, keeping it in double.
+    @inline(__always)
+    static func rounded(_ v: SIMD4<Double>) -> SIMD4<Double> { widen(narrow(v)) }
+
+    @inline(__always)
+    static func rounded(_ v: SIMD2<Double>) -> SIMD2<Double> {
+        SIMD2(Double(Float(v[0])), Double(Float(v[1])))
+    }
 }

@@ -19,9 +19,10 @@ extension SSIMULACRA2 {
         }
     }
 
-    /// Columns per vertical-pass task: the filter state of one strip (5 images x 3 filters x
-    /// 2 rows) then stays in the L1/L2 cache.
-    static let stripWidth = 256
+    /// Column strips for the vertical pass: one per core. Wide strips read the row-blurred
+    /// images in long sequential runs (which the prefetcher likes better than narrow strips
+    /// that keep their state in L1); the state, 30 rows of a strip, stays in L2.
+    static let verticalStrips = 2
     /// Below this many pixels a channel is processed on the calling thread only.
     static let parallelThreshold = 128 * 128
     static let ssimC2: Float = 0.0009
@@ -67,7 +68,9 @@ extension SSIMULACRA2 {
         }
 
         // Vertical pass and maps.
-        let strips = (width + stripWidth - 1) / stripWidth
+        let strips = parallel ? verticalStrips : 1
+        // Strip widths are multiples of 4 (whole SIMD steps) except the last.
+        let stripWidth = (width + 4 * strips - 1) / (4 * strips) * 4
         let results = UnsafeMutablePointer<ChannelSums>.allocate(capacity: strips)
         results.initialize(repeating: ChannelSums(), count: strips)
         defer { results.deallocate() }
@@ -75,8 +78,9 @@ extension SSIMULACRA2 {
             UnsafePointer(hMu1), UnsafePointer(hMu2), UnsafePointer(hS11), UnsafePointer(hS22), UnsafePointer(hS12),
         ]
         concurrentForEach(strips, parallel: parallel && strips > 1) { strip in
-            let x0 = strip * stripWidth
+            let x0 = min(strip * stripWidth, width)
             let count = min(stripWidth, width - x0)
+            guard count > 0 else { return }
             results[strip] = verticalStrip(
                 inputs: inputs, img1: img1 + x0, img2: img2 + x0, x0: x0, count: count,
                 width: width, height: height, blur: blur)
@@ -120,6 +124,9 @@ extension SSIMULACRA2 {
         }
         let big = blur.radius
         let n2 = blur.n2, d1 = blur.d1
+        let n2x1 = SIMD4(repeating: Double(n2[0])), negD1x1 = SIMD4(repeating: -Double(d1[0]))
+        let n2x3 = SIMD4(repeating: Double(n2[1])), negD1x3 = SIMD4(repeating: -Double(d1[1]))
+        let n2x5 = SIMD4(repeating: Double(n2[2])), negD1x5 = SIMD4(repeating: -Double(d1[2]))
         var sums = ChannelSums()
         var parity = 0
         var n = -big + 1
@@ -136,7 +143,16 @@ extension SSIMULACRA2 {
                 let prev3 = state(image, 3 - parity), older3 = state(image, 2 + parity)
                 let prev5 = state(image, 5 - parity), older5 = state(image, 4 + parity)
                 let out = output(image)
-                for x in 0..<count {
+                var x = 0
+                while x + 4 <= count {
+                    let sum = widen(load(up, x) + load(down, x))
+                    let y1 = verticalFilter(sum, n2x1, negD1x1, prev1, older1, x)
+                    let y3 = verticalFilter(sum, n2x3, negD1x3, prev3, older3, x)
+                    let y5 = verticalFilter(sum, n2x5, negD1x5, prev5, older5, x)
+                    store(y1 + (y3 + y5), out, x)
+                    x += 4
+                }
+                while x < count {
                     let sum = up[x] + down[x]
                     let y1 = fused(n2[0], sum, fused(-d1[0], prev1[x], -older1[x]))
                     let y3 = fused(n2[1], sum, fused(-d1[1], prev3[x], -older3[x]))
@@ -145,6 +161,7 @@ extension SSIMULACRA2 {
                     older3[x] = y3
                     older5[x] = y5
                     out[x] = y1 + (y3 + y5)
+                    x += 1
                 }
             }
             parity ^= 1
@@ -157,6 +174,34 @@ extension SSIMULACRA2 {
             n += 1
         }
         return sums
+    }
+
+    /// One step of one filter for four columns: `y = n2 * sum - d1 * prev - older`, as
+    /// `MulAdd(n2, sum, NegMulSub(d1, prev, older))`; `y` replaces `older`.
+    @inline(__always)
+    private static func verticalFilter(
+        _ sum: SIMD4<Double>, _ n2: SIMD4<Double>, _ negD1: SIMD4<Double>,
+        _ prev: UnsafeMutablePointer<Float>, _ older: UnsafeMutablePointer<Float>, _ x: Int
+    ) -> SIMD4<Float> {
+        let feedback = rounded(negD1 * widen(load(prev, x)) - widen(load(older, x)))
+        let y = narrow(n2 * sum + feedback)
+        store(y, older, x)
+        return y
+    }
+
+    @inline(__always)
+    static func load(_ base: UnsafePointer<Float>, _ x: Int) -> SIMD4<Float> {
+        UnsafeRawPointer(base + x).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    @inline(__always)
+    static func load(_ base: UnsafeMutablePointer<Float>, _ x: Int) -> SIMD4<Float> {
+        UnsafeRawPointer(base + x).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    @inline(__always)
+    static func store(_ value: SIMD4<Float>, _ base: UnsafeMutablePointer<Float>, _ x: Int) {
+        UnsafeMutableRawPointer(base + x).storeBytes(of: value, as: SIMD4<Float>.self)
     }
 
     /// `SSIMMap` (SSIM without the luminance denominator, as 1 - SSIM') and `EdgeDiffMap`
