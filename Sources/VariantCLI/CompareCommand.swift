@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import VariantEngine
+import VipsCore
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score a distorted image against its reference with SSIMULACRA2.",
+        discussion: """
+            100 means identical; about 90 is visually lossless, 70 high quality, 50 medium, 30 low.
+            Both images must have the same size (after EXIF orientation). Images with alpha are
+            judged over a dark and a bright background, and the lower score is reported.
+
+            JSON: {"ssimulacra2": score}
+
+            Example:
+              variant compare original.png encoded.avif --json
+            """
+    )
+
+    @Argument(help: "The reference image.")
+    var reference: String
+
+    @Argument(help: "The image to judge.")
+    var distorted: String
+
+    @Flag(help: "Print JSON only on stdout.")
+    var json = false
+
+    struct Output: Encodable { var ssimulacra2: Double }
+
+    func run() throws {
+        let a = try Image.load(path: reference).upright().toSRGB().pixels()
+        let b = try Image.load(path: distorted).upright().toSRGB().pixels()
+        let score: Double
+        do {
+            score = try SSIMULACRA2.score(reference: a, distorted: b)
+        } catch let error as SSIMULACRA2Error {
+            throw CLIError.usage("\(distorted): \(error.message)")
+        }
+        if json {
+            try JSONOutput.print(Output(ssimulacra2: score))
+        } else {
+            print(String(format: "%.3f", score))
+        }
+    }
+}

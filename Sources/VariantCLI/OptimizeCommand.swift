@@ -1,0 +1,111 @@
+import ArgumentParser
+import CloudinaryTransform
+import Foundation
+import VariantEngine
+import VipsCore
+
+/// `--formats avif,webp,jpeg,png`.
+struct FormatList: ExpressibleByArgument {
+    var formats: [ImageFormat]
+
+    init?(argument: String) {
+        var result: [ImageFormat] = []
+        for name in argument.split(separator: ",") {
+            guard let format = ImageFormat(name: String(name)) else { return nil }
+            if !result.contains(format) { result.append(format) }
+        }
+        guard !result.isEmpty else { return nil }
+        formats = result
+    }
+}
+
+extension QualityLevel: ExpressibleByArgument {}
+
+struct Optimize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Choose format and quality for a variant: a local f_auto,q_auto measured with SSIMULACRA2.",
+        discussion: """
+            Renders the variant (the image after --transformation), then per allowed format finds the
+            lowest encoder quality whose SSIMULACRA2 score meets the target, and keeps the smallest
+            file. Levels and their targets: best 85, good 75 (plain q_auto), eco 65, low 55.
+            Photos try AVIF, WebP and JPEG; graphics also palette PNG and lossless PNG/WebP. JPEG is
+            never chosen for an image that needs transparency.
+
+            JSON: {"format", "quality", "bytes", "ssimulacra2", "encodes", "target", "meetsTarget",
+            "contentKind", "candidates": [{"format", "quality", "bytes", "ssimulacra2", "encodes",
+            "meetsTarget"}]}
+
+            Examples:
+              variant optimize hero.jpg --transformation c_fill,g_auto,w_1200,h_675 --json
+              variant optimize logo.png --level best --formats webp,png -o logo-best.webp
+            """
+    )
+
+    @Argument(help: "The source image file.")
+    var image: String
+
+    @Option(help: "The transformation whose result is optimised (default: the image as it is).")
+    var transformation: String?
+
+    @Option(help: "Quality level: best, good, eco or low.")
+    var level: QualityLevel = .good
+
+    @Option(help: "A SSIMULACRA2 target instead of a level (e.g. 80).")
+    var target: Double?
+
+    @Option(help: "Allowed formats, comma-separated, from avif, webp, jpeg, png.")
+    var formats = FormatList(argument: "avif,webp,jpeg,png")!
+
+    @Option(name: [.short, .customLong("output")], help: "Write the chosen file here.")
+    var output: String?
+
+    @Flag(help: "Print JSON only on stdout.")
+    var json = false
+
+    @Flag(help: "Try every quality 1-100 of every format (slow): the true optimum, to check the search.")
+    var exhaustive = false
+
+    func validate() throws {
+        if let target, !(0...100).contains(target) {
+            throw ValidationError("Expected a target between 0 and 100 for --target but received \(target)")
+        }
+    }
+
+    func run() throws {
+        let variant = try renderVariant(image: image, transformation: transformation)
+        var options = OptimizeOptions(level: level, formats: formats.formats)
+        if let target { options.target = target }
+        options.exhaustive = exhaustive
+        let result = try Optimizer.optimize(variant, options: options)
+        if let output {
+            try AtomicFile.write(result.data, to: output)
+        }
+        if json {
+            try JSONOutput.print(result)
+        } else {
+            let q = result.quality.map { " q\($0)" } ?? " lossless"
+            print("\(result.format)\(q): \(result.bytes) bytes, SSIMULACRA2 \(String(format: "%.1f", result.ssimulacra2)) (target \(result.target)), \(result.encodes) encodes")
+            for c in result.candidates {
+                let cq = c.quality.map { "q\($0)" } ?? "lossless"
+                print("  \(c.format) \(cq): \(c.bytes) bytes, \(String(format: "%.1f", c.ssimulacra2))\(c.meetsTarget ? "" : " (misses the target)"), \(c.encodes) encodes")
+            }
+        }
+    }
+}
+
+/// The image after `transformation` (or the upright source), as pixels ready to encode.
+func renderVariant(image: String, transformation: String?) throws -> Image {
+    guard let text = transformation else {
+        return try Image.load(path: image).upright().toSRGB()
+    }
+    let parsed = Transformation.parse(text)
+    guard let t = parsed.transformation else {
+        for d in parsed.diagnostics { Diagnostics.write("variant: \(d.severity): \(d.message)") }
+        throw CLIError(message: "invalid transformation: \(text)", status: ExitStatus.invalid)
+    }
+    do {
+        return try Renderer.renderPixels(RenderRequest(sourcePath: image, transformation: t)).image
+    } catch let error as EngineError {
+        throw CLIError(message: error.description, status: error.code == .invalidTransformation ? ExitStatus.invalid : ExitStatus.ioError)
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import VipsCore
+
+/// Cloudinary's `responsive_breakpoints` parameters, with its defaults.
+public struct BreakpointOptions: Sendable, Codable, Equatable {
+    /// Narrowest width; default 50.
+    public var minWidth: Int = 50
+    /// Widest width; default 1000 (never more than the source's width: no upscaling).
+    public var maxWidth: Int = 1000
+    /// The file must grow by at least this many bytes between two breakpoints; default 20000.
+    public var bytesStep: Int = 20000
+    /// At most this many breakpoints; default 20.
+    public var maxImages: Int = 20
+    /// The format and quality the widths are measured in.
+    public var format: ImageFormat = .jpeg
+    public var quality: Int = 80
+
+    public init(minWidth: Int = 50, maxWidth: Int = 1000, bytesStep: Int = 20000, maxImages: Int = 20,
+                format: ImageFormat = .jpeg, quality: Int = 80) {
+        self.minWidth = minWidth
+        self.maxWidth = maxWidth
+        self.bytesStep = bytesStep
+        self.maxImages = maxImages
+        self.format = format
+        self.quality = quality
+    }
+}
+
+/// One width of a responsive set and its file size.
+public struct Breakpoint: Sendable, Codable, Equatable {
+    public var width: Int
+    public var bytes: Int
+}
+
+/// Responsive breakpoints: the widths between `minWidth` and `maxWidth` at which the file grows by
+/// at least `bytesStep`, at most `maxImages` of them, each with its measured size.
+///
+/// File size is measured at a geometric ladder of widths, interpolated, and the breakpoints are
+/// placed where the interpolated size crosses each step; every chosen width is then encoded for
+/// real, so the reported bytes are measured, not predicted.
+///
+/// ```swift
+/// let image = try Image.load(path: "hero.jpg").upright().toSRGB()
+/// let points = try Breakpoints.compute(image, options: BreakpointOptions(maxWidth: 1600))
+/// print(Breakpoints.srcset(points, url: { "https://cdn.example/w_\($0)/hero.jpg" }))
+/// ```
+public enum Breakpoints {
+    public static func compute(_ image: Image, options: BreakpointOptions) throws -> [Breakpoint] {
+        guard options.minWidth >= 1, options.maxWidth >= options.minWidth, options.bytesStep > 0, options.maxImages >= 1 else {
+            throw EngineError(.invalidArgument, "Expected 1 ≤ min width ≤ max width, bytes step > 0 and max images ≥ 1")
+        }
+        let source = try image.toSRGB().materialised()
+        let maxWidth = min(options.maxWidth, source.width)
+        let minWidth = min(options.minWidth, maxWidth)
+        var measured: [Int: Int] = [:]
+        func bytes(at width: Int) throws -> Int {
+            if let known = measured[width] { return known }
+            let height = max(1, Int((Double(source.height) * Double(width) / Double(source.width)).rounded()))
+            var scaled = try source.resized(toWidth: width, height: height)
+            if options.format == .jpeg, scaled.hasAlpha { scaled = try scaled.flattened(background: [255, 255, 255]) }
+            let size = try scaled.encoded(as: .defaults(for: options.format, quality: options.quality)).count
+            measured[width] = size
+            return size
+        }
+
+        // A ladder of widths, denser where files are small.
+        let rungs = 10
+        var ladder = Set([minWidth, maxWidth])
+        if maxWidth > minWidth {
+            for i in 1..<rungs {
+                let w = Double(minWidth) * pow(Double(maxWidth) / Double(minWidth), Double(i) / Double(rungs))
+                ladder.insert(Int(w.rounded()))
+            }
+        }
+        let widths = ladder.sorted()
+        let sizes = try widths.map { try bytes(at: $0) }
+
+        func width(forBytes target: Double) -> Int {
+            for i in 1..<widths.count where Double(sizes[i]) >= target {
+                let (w0, w1) = (Double(widths[i - 1]), Double(widths[i]))
+                let (b0, b1) = (Double(sizes[i - 1]), Double(sizes[i]))
+                let t = b1 > b0 ? (target - b0) / (b1 - b0) : 1
+                return Int((w0 + t * (w1 - w0)).rounded(.up))
+            }
+            return maxWidth
+        }
+
+        var step = Double(options.bytesStep)
+        var chosen: [Int] = []
+        while true {
+            chosen = [minWidth]
+            var level = Double(sizes[0]) + step
+            while level < Double(sizes.last!) {
+                let w = width(forBytes: level)
+                if w > chosen.last!, w < maxWidth { chosen.append(w) }
+                level += step
+            }
+            if chosen.last! != maxWidth { chosen.append(maxWidth) }
+            if chosen.count <= options.maxImages { break }
+            step *= Double(chosen.count) / Double(options.maxImages) * 1.01
+        }
+        if options.maxImages == 1 { chosen = [maxWidth] }
+        return try chosen.map { Breakpoint(width: $0, bytes: try bytes(at: $0)) }
+    }
+
+    /// A `srcset` attribute value: "URL 320w, URL 640w, …".
+    public static func srcset(_ points: [Breakpoint], url: (Int) -> String) -> String {
+        points.map { "\(url($0.width)) \($0.width)w" }.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,325 @@
+import Foundation
+import VipsCore
+
+/// What kind of picture a variant is, for the choice of candidate formats.
+public enum ContentKind: String, Sendable, Codable {
+    /// Photographs and anything with smooth, noisy detail: lossy formats only.
+    case photo
+    /// Flat colours, logos, illustrations, text: palette and lossless formats are tried too.
+    case graphic
+}
+
+/// How to choose format and quality for one variant.
+public struct OptimizeOptions: Sendable {
+    /// The SSIMULACRA2 score the result must reach.
+    public var target: Double
+    /// The formats the client and the placement allow. PNG means palette PNG8 and lossless PNG.
+    public var formats: [ImageFormat]
+    /// Photo or graphic; nil estimates it from the pixels.
+    public var contentKind: ContentKind?
+    /// Qualities found for another width of the same source: a better starting point.
+    public var qualityHints: [ImageFormat: Int]
+    /// AVIF encoder effort (probe at the effort you ship: lower efforts score lower at equal Q).
+    public var avifEffort: Int
+    /// WebP encoder effort.
+    public var webpEffort: Int
+    /// Try every quality from 1 to 100 instead of searching: slow, for measuring the search.
+    public var exhaustive = false
+
+    /// Formats tried by default, most efficient first.
+    public static let defaultFormats: [ImageFormat] = [.avif, .webp, .jpeg, .png]
+
+    public init(target: Double = QualityLevel.good.defaultTarget, formats: [ImageFormat] = OptimizeOptions.defaultFormats,
+                contentKind: ContentKind? = nil, qualityHints: [ImageFormat: Int] = [:], avifEffort: Int = 4,
+                webpEffort: Int = 4) {
+        self.target = target
+        self.formats = formats
+        self.contentKind = contentKind
+        self.qualityHints = qualityHints
+        self.avifEffort = avifEffort
+        self.webpEffort = webpEffort
+    }
+
+    public init(level: QualityLevel, targets: QualityTargets = QualityTargets(), formats: [ImageFormat] = OptimizeOptions.defaultFormats) {
+        self.init(target: targets.target(for: level), formats: formats)
+    }
+}
+
+/// One format's best result.
+public struct OptimizeCandidate: Sendable, Codable, Equatable {
+    /// "avif", "webp", "jpeg", "png8" (palette), "png" (lossless), "webp-lossless".
+    public var format: String
+    /// Encoder quality; nil for lossless.
+    public var quality: Int?
+    public var bytes: Int
+    public var ssimulacra2: Double
+    /// Encodes this format needed.
+    public var encodes: Int
+    public var meetsTarget: Bool
+}
+
+/// The decision for one variant.
+public struct OptimizeResult: Sendable, Codable {
+    /// The chosen candidate's format ("avif", "webp", "jpeg", "png").
+    public var format: String
+    public var quality: Int?
+    public var bytes: Int
+    public var ssimulacra2: Double
+    /// Encodes over all candidates.
+    public var encodes: Int
+    public var target: Double
+    public var meetsTarget: Bool
+    public var contentKind: ContentKind
+    public var candidates: [OptimizeCandidate]
+    /// The chosen file (not part of the JSON).
+    public var data: Data
+
+    enum CodingKeys: String, CodingKey {
+        case format, quality, bytes, ssimulacra2, encodes, target, meetsTarget, contentKind, candidates
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        format = try c.decode(String.self, forKey: .format)
+        quality = try c.decodeIfPresent(Int.self, forKey: .quality)
+        bytes = try c.decode(Int.self, forKey: .bytes)
+        ssimulacra2 = try c.decode(Double.self, forKey: .ssimulacra2)
+        encodes = try c.decode(Int.self, forKey: .encodes)
+        target = try c.decode(Double.self, forKey: .target)
+        meetsTarget = try c.decode(Bool.self, forKey: .meetsTarget)
+        contentKind = try c.decode(ContentKind.self, forKey: .contentKind)
+        candidates = try c.decode([OptimizeCandidate].self, forKey: .candidates)
+        data = Data()
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(format, forKey: .format)
+        try c.encode(quality, forKey: .quality)
+        try c.encode(bytes, forKey: .bytes)
+        try c.encode(ssimulacra2, forKey: .ssimulacra2)
+        try c.encode(encodes, forKey: .encodes)
+        try c.encode(target, forKey: .target)
+        try c.encode(meetsTarget, forKey: .meetsTarget)
+        try c.encode(contentKind, forKey: .contentKind)
+        try c.encode(candidates, forKey: .candidates)
+    }
+
+    init(chosen: OptimizeCandidate, data: Data, target: Double, kind: ContentKind, candidates: [OptimizeCandidate]) {
+        format = chosen.format.hasPrefix("png") ? "png" : chosen.format.hasPrefix("webp") ? "webp" : chosen.format
+        quality = chosen.quality
+        bytes = chosen.bytes
+        ssimulacra2 = chosen.ssimulacra2
+        encodes = candidates.reduce(0) { $0 + $1.encodes }
+        self.target = target
+        meetsTarget = chosen.meetsTarget
+        contentKind = kind
+        self.candidates = candidates
+        self.data = data
+    }
+}
+
+/// The local `f_auto` / `q_auto`: per format, the lowest quality whose SSIMULACRA2 score meets
+/// the target (a predicted start, then a bracketing secant search on real encodes of the variant
+/// as delivered), then the smallest of the formats allowed.
+///
+/// ```swift
+/// let variant = try Renderer.renderPixels(RenderRequest(sourcePath: "hero.jpg",
+///                                                       transformation: try Transformation(parsing: "c_fill,w_1200,h_675")))
+/// let decision = try Optimizer.optimize(variant.image, options: OptimizeOptions(level: .good))
+/// print(decision.format, decision.quality ?? 0, decision.bytes, decision.ssimulacra2)
+/// ```
+public enum Optimizer {
+    /// Chooses format and quality for `image` (8-bit sRGB, as delivered).
+    /// - Throws: `VipsError` when encoding fails, `EngineError` when no format is allowed.
+    public static func optimize(_ image: Image, options: OptimizeOptions) throws -> OptimizeResult {
+        guard !options.formats.isEmpty else {
+            throw EngineError(.invalidArgument, "no output format is allowed", input: image.source)
+        }
+        var working = try image.toSRGB().materialised()
+        let pixels = try working.pixels()
+        let needsAlpha = working.hasAlpha && Self.hasTransparency(pixels)
+        var reference = pixels
+        if working.hasAlpha && !needsAlpha {
+            // An alpha channel that is opaque everywhere only costs bytes.
+            working = try working.flattened(background: [255, 255, 255]).materialised()
+            reference = try working.pixels()
+        }
+        let kind = options.contentKind ?? ContentEstimate.kind(of: reference)
+
+        var candidates: [OptimizeCandidate] = []
+        var files: [Int: Data] = [:]
+        func keep(_ candidate: OptimizeCandidate, _ data: Data) {
+            files[candidates.count] = data
+            candidates.append(candidate)
+        }
+
+        for format in options.formats {
+            switch format {
+            case .jpeg where needsAlpha:
+                continue  // JPEG cannot carry the transparency this image needs.
+            case .jpeg, .webp, .avif:
+                let (candidate, data) = try searchLossy(format, working, reference, options)
+                keep(candidate, data)
+            case .png:
+                if kind == .graphic {
+                    let (candidate, data) = try searchPalette(working, reference, options)
+                    keep(candidate, data)
+                }
+                if kind == .graphic || options.formats == [.png] {
+                    let data = try working.encoded(as: .png(PNGOptions(compression: 9)))
+                    keep(OptimizeCandidate(format: "png", quality: nil, bytes: data.count, ssimulacra2: 100, encodes: 1,
+                                           meetsTarget: true), data)
+                }
+            }
+        }
+        if kind == .graphic, options.formats.contains(.webp) {
+            let data = try working.encoded(as: .webp(WebPOptions(lossless: true, effort: options.webpEffort)))
+            keep(OptimizeCandidate(format: "webp-lossless", quality: nil, bytes: data.count, ssimulacra2: 100, encodes: 1,
+                                   meetsTarget: true), data)
+        }
+        guard !candidates.isEmpty else {
+            throw EngineError(.invalidArgument, "none of the allowed formats (\(options.formats.map(\.rawValue).joined(separator: ", "))) can carry this image's transparency", input: image.source)
+        }
+        let passing = candidates.indices.filter { candidates[$0].meetsTarget }
+        let chosen = passing.min { candidates[$0].bytes < candidates[$1].bytes }
+            ?? candidates.indices.max { candidates[$0].ssimulacra2 < candidates[$1].ssimulacra2 }!
+        return OptimizeResult(chosen: candidates[chosen], data: files[chosen]!, target: options.target, kind: kind,
+                              candidates: candidates)
+    }
+
+    static func encodeOptions(_ format: ImageFormat, quality: Int, _ options: OptimizeOptions) -> EncodeOptions {
+        switch format {
+        case .jpeg: .jpeg(JPEGOptions(quality: quality))
+        case .webp: .webp(WebPOptions(quality: quality, effort: options.webpEffort))
+        case .avif: .avif(AVIFOptions(quality: quality, effort: options.avifEffort))
+        case .png: .png(PNGOptions(compression: 9, palette: true, quality: quality))
+        }
+    }
+
+    static func searchLossy(_ format: ImageFormat, _ image: Image, _ reference: PixelBuffer, _ options: OptimizeOptions)
+        throws -> (OptimizeCandidate, Data)
+    {
+        var files: [Int: Data] = [:]
+        var scoreByFile: [Data: Double] = [:]
+        var encodes = 0
+        let search = QualitySearch(target: options.target, slopeGuess: QualityPrior.slope(format))
+        let start = options.qualityHints[format] ?? QualityPrior.start(format, target: options.target)
+        let measure = { (q: Int) throws -> QualitySearch.Probe in
+            let data = try image.encoded(as: encodeOptions(format, quality: q, options))
+            encodes += 1
+            files[q] = data
+            // libheif maps Q onto ~63 quantiser levels: neighbouring Qs often give the same file.
+            if let known = scoreByFile[data] { return .init(quality: q, score: known, bytes: data.count) }
+            let score = try Self.score(reference, data)
+            scoreByFile[data] = score
+            return .init(quality: q, score: score, bytes: data.count)
+        }
+        let outcome: QualitySearch.Outcome
+        if options.exhaustive {
+            let all = try (1...100).map(measure)
+            let passing = all.filter { $0.score >= options.target }.min { $0.bytes < $1.bytes }
+            outcome = QualitySearch.Outcome(best: passing, probes: all)
+        } else {
+            outcome = try search.run(start: start, probe: measure)
+        }
+        let best = outcome.best ?? outcome.probes.max { $0.score < $1.score }!
+        let candidate = OptimizeCandidate(format: format.rawValue, quality: best.quality, bytes: best.bytes,
+                                          ssimulacra2: best.score, encodes: encodes, meetsTarget: outcome.best != nil)
+        return (candidate, files[best.quality]!)
+    }
+
+    static func searchPalette(_ image: Image, _ reference: PixelBuffer, _ options: OptimizeOptions) throws -> (OptimizeCandidate, Data) {
+        var files: [Int: Data] = [:]
+        var encodes = 0
+        let search = QualitySearch(target: options.target, slopeGuess: 0.5, maxProbes: 5)
+        let outcome = try search.run(start: 80) { q in
+            let data = try image.encoded(as: encodeOptions(.png, quality: q, options))
+            encodes += 1
+            files[q] = data
+            return .init(quality: q, score: try Self.score(reference, data), bytes: data.count)
+        }
+        let best = outcome.best ?? outcome.probes.max { $0.score < $1.score }!
+        return (OptimizeCandidate(format: "png8", quality: best.quality, bytes: best.bytes, ssimulacra2: best.score,
+                                  encodes: encodes, meetsTarget: outcome.best != nil), files[best.quality]!)
+    }
+
+    /// SSIMULACRA2 of an encoded file against the reference pixels.
+    static func score(_ reference: PixelBuffer, _ data: Data) throws -> Double {
+        var decoded = try Image.load(data: data).toSRGB()
+        if decoded.hasAlpha != (reference.bands == 4 || reference.bands == 2), decoded.hasAlpha {
+            decoded = try decoded.flattened(background: [255, 255, 255])
+        }
+        return try SSIMULACRA2.score(reference: reference, distorted: decoded.pixels())
+    }
+
+    static func hasTransparency(_ pixels: PixelBuffer) -> Bool {
+        guard pixels.bands == 2 || pixels.bands == 4 else { return false }
+        let stride = pixels.bands
+        return pixels.data.withUnsafeBufferPointer { buffer in
+            var i = stride - 1
+            while i < buffer.count {
+                if buffer[i] != 255 { return true }
+                i += stride
+            }
+            return false
+        }
+    }
+}
+
+/// Where the quality search starts, per format and target: measured on these machines (for
+/// SSIMULACRA2 ≥ 70, AVIF needed Q 39–62 and JPEG Q 38–85 across photos).
+enum QualityPrior {
+    /// (target, quality) anchors, interpolated linearly.
+    static let anchors: [ImageFormat: [(Double, Int)]] = [
+        .jpeg: [(50, 35), (55, 42), (65, 58), (75, 74), (85, 88), (92, 96)],
+        .webp: [(50, 40), (55, 48), (65, 64), (75, 78), (85, 90), (92, 98)],
+        .avif: [(50, 28), (55, 33), (65, 42), (75, 53), (85, 68), (92, 82)],
+        .png: [(50, 40), (75, 75), (92, 95)],
+    ]
+
+    static func start(_ format: ImageFormat, target: Double) -> Int {
+        let points = anchors[format]!
+        if target <= points.first!.0 { return points.first!.1 }
+        for (a, b) in zip(points, points.dropFirst()) where target <= b.0 {
+            let t = (target - a.0) / (b.0 - a.0)
+            return Int((Double(a.1) + t * Double(b.1 - a.1)).rounded())
+        }
+        return points.last!.1
+    }
+
+    /// Score points per quality step near the middle of the range.
+    static func slope(_ format: ImageFormat) -> Double {
+        switch format {
+        case .jpeg: 0.7
+        case .webp: 0.6
+        case .avif: 0.8
+        case .png: 0.5
+        }
+    }
+}
+
+/// A cheap photo-or-graphic estimate from the pixels, when no analysis is at hand.
+enum ContentEstimate {
+    static func kind(of pixels: PixelBuffer) -> ContentKind {
+        let total = pixels.width * pixels.height
+        let step = max(1, Int((Double(total) / 20_000).squareRoot()))
+        var colours = Set<UInt32>()
+        var samples = 0
+        var y = 0
+        while y < pixels.height {
+            var x = 0
+            while x < pixels.width {
+                let i = (y * pixels.width + x) * pixels.bands
+                var key: UInt32 = 0
+                for c in 0..<min(3, pixels.bands) { key = key << 8 | UInt32(pixels.data[i + c]) }
+                colours.insert(key)
+                samples += 1
+                x += step
+            }
+            y += step
+        }
+        // Photographs show a new colour at almost every sample; flat art repeats a few.
+        return Double(colours.count) < Double(samples) * 0.1 || colours.count < 256 ? .graphic : .photo
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// Finds the lowest encoder quality whose result meets a score target, in few encodes.
+///
+/// Scores saturate towards 100 as quality rises, roughly as `100 − a·e^(−q/k)`, so the search
+/// works on `log(100.5 − score)`, which is close to linear in quality: from a predicted start,
+/// secant steps in that space usually land next to the crossing within two or three probes.
+/// It keeps a bracket [highest failing, lowest passing] and stops when the bracket is one
+/// quality step wide, or when the passing file is within `byteTolerance` of the failing one
+/// (file size grows with quality, so nothing inside the bracket can be meaningfully smaller).
+struct QualitySearch {
+    /// What one probe measured.
+    struct Probe: Sendable, Equatable {
+        var quality: Int
+        var score: Double
+        var bytes: Int
+    }
+
+    /// The result: the lowest passing probe (nil if even the top quality fails) and every probe.
+    struct Outcome: Sendable {
+        var best: Probe?
+        var probes: [Probe]
+    }
+
+    /// The score target.
+    var target: Double
+    /// Lowest and highest quality the encoder accepts.
+    var range: ClosedRange<Int> = 1...100
+    /// Score points gained per quality step, used while a single probe gives no measured slope.
+    var slopeGuess: Double = 0.6
+    /// Stop when the passing probe's file is within this factor of the failing probe's.
+    var byteTolerance: Double = 1.02
+    /// Never more probes than this.
+    var maxProbes: Int = 8
+
+    private static func linearised(_ score: Double) -> Double { log(max(100.5 - score, 0.05)) }
+
+    func run(start: Int, probe: (Int) throws -> Probe) rethrows -> Outcome {
+        var probes: [Int: Probe] = [:]
+        var order: [Probe] = []
+        var failing: Probe? = nil  // the highest failing quality
+        var passing: Probe? = nil  // the lowest passing quality
+
+        var next = min(max(start, range.lowerBound), range.upperBound)
+        while order.count < maxProbes {
+            let p = try probe(next)
+            probes[next] = p
+            order.append(p)
+            if p.score >= target {
+                if passing.map({ next < $0.quality }) ?? true { passing = p }
+            } else if failing.map({ next > $0.quality }) ?? true {
+                failing = p
+            }
+
+            // The two probes to interpolate between: the bracket once there is one.
+            let pair: (Probe, Probe)?
+            if let lo = failing, let hi = passing {
+                if hi.quality - lo.quality <= 1 || Double(hi.bytes) <= Double(lo.bytes) * byteTolerance { break }
+                pair = (lo, hi)
+            } else if order.count >= 2 {
+                pair = (order[order.count - 2], order[order.count - 1])
+            } else {
+                pair = nil
+            }
+            if passing?.quality == range.lowerBound || (passing == nil && failing?.quality == range.upperBound) { break }
+
+            var estimate: Double
+            if let (a, b) = pair, a.quality != b.quality,
+                Self.linearised(a.score) != Self.linearised(b.score)
+            {
+                let (ya, yb, yt) = (Self.linearised(a.score), Self.linearised(b.score), Self.linearised(target))
+                estimate = Double(a.quality) + (yt - ya) * Double(b.quality - a.quality) / (yb - ya)
+            } else {
+                estimate = Double(p.quality) + (target - p.score) / slopeGuess
+            }
+            if !estimate.isFinite { estimate = Double(p.quality) }
+            var q = Int(estimate.rounded(.up))
+            if let lo = failing { q = max(q, lo.quality + 1) }
+            if let hi = passing { q = min(q, hi.quality - 1) }
+            q = min(max(q, range.lowerBound), range.upperBound)
+            if probes[q] != nil {
+                // Already measured: move into the unexplored part of the bracket.
+                switch (failing, passing) {
+                case let (lo?, hi?): q = (lo.quality + hi.quality) / 2
+                case let (nil, hi?): q = hi.quality - 1
+                case let (lo?, nil): q = lo.quality + 1
+                default: break
+                }
+                if probes[q] != nil || !range.contains(q) { break }
+            }
+            next = q
+        }
+        return Outcome(best: passing, probes: order)
+    }
+}

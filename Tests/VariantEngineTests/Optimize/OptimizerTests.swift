@@ -1,0 +1,73 @@
+import CloudinaryTransform
+import Foundation
+import Testing
+import VariantEngine
+import VipsCore
+
+@Suite("Format and quality decisions")
+struct OptimizerTests {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func image(_ name: String) -> String { root.appendingPathComponent("TestImages/\(name)").path }
+
+    /// A small variant so the debug-build metric stays quick.
+    static func variant(_ name: String, _ t: String) throws -> Image {
+        try Renderer.renderPixels(RenderRequest(sourcePath: image(name), transformation: try Transformation(parsing: t))).image
+    }
+
+    @Test("a photo gets the smallest format that meets the target, and every candidate is reported")
+    func photo() throws {
+        let photo = try Self.variant("people-astronaut.jpg", "c_fill,w_160,h_160")
+        let result = try Optimizer.optimize(photo, options: OptimizeOptions(target: 70, formats: [.webp, .jpeg]))
+        #expect(result.meetsTarget)
+        #expect(result.ssimulacra2 >= 70)
+        #expect(result.contentKind == .photo)
+        #expect(Set(result.candidates.map(\.format)) == ["webp", "jpeg"])
+        let smallest = result.candidates.filter(\.meetsTarget).map(\.bytes).min()
+        #expect(result.bytes == smallest)
+        #expect(result.data.count == result.bytes)
+        // The reported score is the real score of the chosen file.
+        let decoded = try Image.load(data: result.data).pixels()
+        let score = try SSIMULACRA2.score(reference: photo.pixels(), distorted: decoded)
+        #expect(abs(score - result.ssimulacra2) < 0.01)
+    }
+
+    @Test("an image that needs transparency is never given JPEG")
+    func alpha() throws {
+        let logo = try Self.variant("product-camera-cutout.png", "c_scale,w_96")
+        let result = try Optimizer.optimize(logo, options: OptimizeOptions(target: 70, formats: [.jpeg, .png]))
+        #expect(!result.candidates.contains { $0.format == "jpeg" })
+        #expect(result.format == "png")
+        #expect(try Image.load(data: result.data).hasAlpha)
+        #expect(throws: EngineError.self) {
+            try Optimizer.optimize(logo, options: OptimizeOptions(target: 70, formats: [.jpeg]))
+        }
+    }
+
+    @Test("a higher target never gives a lower score or fewer bytes")
+    func levels() throws {
+        let photo = try Self.variant("animal-cat-closeup.jpg", "c_fill,w_160,h_120")
+        let eco = try Optimizer.optimize(photo, options: OptimizeOptions(target: 60, formats: [.jpeg]))
+        let best = try Optimizer.optimize(photo, options: OptimizeOptions(target: 85, formats: [.jpeg]))
+        #expect(best.ssimulacra2 >= 85)
+        #expect(eco.ssimulacra2 >= 60)
+        #expect(best.bytes > eco.bytes)
+        #expect((best.quality ?? 0) > (eco.quality ?? 0))
+    }
+
+    @Test("breakpoints grow by at least the step, stay within bounds and respect max images")
+    func breakpoints() throws {
+        let photo = try Image.load(path: Self.image("people-couple-bar.jpg")).toSRGB()
+        let points = try Breakpoints.compute(photo, options: BreakpointOptions(minWidth: 100, maxWidth: 700, bytesStep: 15000))
+        #expect(points.first?.width == 100)
+        #expect(points.last?.width == 700)
+        #expect(points.map(\.width) == points.map(\.width).sorted())
+        for (a, b) in zip(points, points.dropFirst().dropLast()) {
+            #expect(b.bytes - a.bytes >= 15000 * 8 / 10, "\(a) → \(b)")
+        }
+        let capped = try Breakpoints.compute(photo, options: BreakpointOptions(minWidth: 100, maxWidth: 700, bytesStep: 1000, maxImages: 4))
+        #expect(capped.count <= 4)
+        let srcset = Breakpoints.srcset(points) { "https://x/w_\($0)/a.jpg" }
+        #expect(srcset.hasPrefix("https://x/w_100/a.jpg 100w, "))
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+@testable import VariantEngine
+
+@Suite("Quality search")
+struct QualitySearchTests {
+    /// A score curve like an encoder's: rising, flattening near 100, with bytes growing faster at the top.
+    static func curve(_ q: Int, offset: Double) -> QualitySearch.Probe {
+        let score = 100 - 95 * exp(-Double(q) / (28 + offset))
+        let bytes = Int(1000 * exp(Double(q) / 30))
+        return .init(quality: q, score: score, bytes: bytes)
+    }
+
+    @Test("finds the lowest passing quality, or one whose file is within 2% of it, in few probes",
+          arguments: [55.0, 65, 75, 85, 92])
+    func findsMinimum(target: Double) {
+        var totalProbes = 0
+        for offset in stride(from: -12.0, through: 12.0, by: 3) {
+            for start in [20, 50, 80] {
+                var probes = 0
+                let search = QualitySearch(target: target)
+                let outcome = search.run(start: start) { q in
+                    probes += 1
+                    return Self.curve(q, offset: offset)
+                }
+                let exact = (1...100).first { Self.curve($0, offset: offset).score >= target }
+                let best = try! #require(outcome.best)
+                #expect(best.score >= target)
+                let optimum = Self.curve(exact!, offset: offset).bytes
+                #expect(Double(best.bytes) <= Double(optimum) * 1.021, "target \(target) offset \(offset) start \(start)")
+                #expect(probes <= 8)
+                totalProbes += probes
+            }
+        }
+        // A seed within the usual error of the prior keeps the average low.
+        #expect(Double(totalProbes) / 27 <= 4.5)
+    }
+
+    @Test("a target no quality reaches gives no passing probe, after trying the top")
+    func unreachable() {
+        let outcome = QualitySearch(target: 99.9).run(start: 60) { Self.curve($0, offset: 0) }
+        #expect(outcome.best == nil)
+        #expect(outcome.probes.contains { $0.quality == 100 })
+    }
+
+    @Test("the prior interpolates between measured anchors")
+    func prior() {
+        #expect(QualityPrior.start(.avif, target: 75) == 53)
+        #expect(QualityPrior.start(.jpeg, target: 80) == 81)
+        #expect(QualityPrior.start(.webp, target: 10) == 40)
+    }
+}
