@@ -137,6 +137,11 @@ final class PlanCache: Sendable {
         store(table, key: key, data: data)
     }
 
+    /// Replaces every value of `table` (tests damage entries with it).
+    func overwriteAllForTesting(_ table: Table, with data: Data) throws {
+        try queue.write { db in try db.execute(sql: "UPDATE \(table.rawValue) SET value = ?", arguments: [data]) }
+    }
+
     /// Row counts per table (for tests and `--verbose` statistics).
     func count(_ table: Table) -> Int {
         (try? queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table.rawValue)") ?? 0 }) ?? 0

@@ -43,6 +43,7 @@ public struct PlanOutcome: Sendable {
 enum Planner {
     static func plan(_ manifest: CampaignManifest, baseDirectory: String, options: PlanOptions,
                      progress: (@Sendable (PlanProgress) -> Void)?) async throws -> PlanOutcome {
+        try Task.checkCancellation()
         var warnings: [String] = []
         var cache: PlanCache? = nil
         if let path = options.cachePath {

@@ -7,8 +7,8 @@ public enum DecisionMode: String, Sendable, Codable, CaseIterable {
     /// The optimiser's perceptual search: per format the lowest quality meeting the level's
     /// SSIMULACRA2 target, then the smallest format (the local `f_auto,q_auto`).
     case optimize
-    /// The level's fixed quality in the first allowed format that can carry the image, measured
-    /// by one real encode (fast; no SSIMULACRA2 score).
+    /// The level's fixed quality in the first allowed format other than AVIF that can carry the
+    /// image (AVIF when it is the only one), measured by one real encode (fast; no SSIMULACRA2 score).
     case fixedQuality
 }
 
@@ -83,13 +83,17 @@ struct OptimizingDecider: VariantDeciding {
     }
 }
 
-/// The level's fixed quality (what `q_auto` falls back to without a search), one encode.
+/// The level's fixed quality (what `q_auto` falls back to without a search) in the first allowed
+/// format other than AVIF that can carry the image; one encode.
 struct FixedQualityDecider: VariantDeciding {
     var identity: String { "fixed" }
 
     func decide(_ request: VariantDecisionRequest) throws -> VariantDecision {
         let pixels = try renderPixels(request)
-        let format = request.formats.first { $0 != .jpeg || !pixels.image.hasAlpha } ?? request.formats[0]
+        // AVIF only when nothing else is allowed: its encoder costs ten times the others', and this
+        // mode exists to be fast.
+        let usable = request.formats.filter { $0 != .jpeg || !pixels.image.hasAlpha }
+        let format = usable.first { $0 != .avif } ?? usable.first ?? request.formats[0]
         let quality = format == .png ? nil : QualityDefaults.fixedQuality(for: format, level: request.level.rawValue)
         var image = pixels.image
         if !format.supportsAlpha, image.hasAlpha { image = try image.flattened(background: [255, 255, 255]) }
