@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs one libFuzzer target for a given time.
+#
+#   scripts/fuzz.sh TARGET SECONDS [libFuzzer options ...]
+#   scripts/fuzz.sh transformation 600
+#   scripts/fuzz.sh image-load 600 -jobs=1
+#
+# TARGET: transformation | delivery-url | manifest | image-load.
+# Builds the nested package Fuzz/ (debug, -sanitize=fuzzer,address) into Fuzz/.build, starts from
+# the committed seeds (Fuzz/corpus/TARGET) and regressions (Fuzz/regressions/TARGET), grows a
+# working corpus under Fuzz/.build/corpus/TARGET, and writes crashing inputs to
+# Fuzz/.build/artifacts/TARGET/. Runs under `nice -n ${FUZZ_NICE:-10}`: the machine is shared.
+# A finding: copy the artifact to Fuzz/regressions/TARGET/ (the test suites replay that folder),
+# fix it, and re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+usage() { echo "usage: scripts/fuzz.sh transformation|delivery-url|manifest|image-load SECONDS [libFuzzer options]" >&2; exit 2; }
+[ $# -ge 2 ] || usage
+target=$1 seconds=$2
+shift 2
+case "$target" in
+  transformation) product=FuzzTransformation max_len=2048 extra=(-dict=Fuzz/corpus/transformation.dict) ;;
+  delivery-url) product=FuzzDeliveryURL max_len=2048 extra=(-dict=Fuzz/corpus/transformation.dict) ;;
+  manifest) product=FuzzManifest max_len=8192 extra=() ;;
+  # Decoders live in the uninstrumented libvips: no leak detection (glib's one-time allocations
+  # would be reported; scripts/leak-check.sh checks libvips objects), a generous per-input timeout.
+  image-load) product=FuzzImageLoad max_len=65536 extra=(-detect_leaks=0 -timeout=20) ;;
+  *) usage ;;
+esac
+[[ "$seconds" =~ ^[0-9]+$ ]] || usage
+
+nice_level=${FUZZ_NICE:-10}
+echo "fuzz: building $product (Fuzz/.build, debug, fuzzer+address)" >&2
+(cd Fuzz && nice -n "$nice_level" swift build -c debug --product "$product" \
+  -Xswiftc -sanitize=fuzzer,address >&2)
+bin=Fuzz/.build/debug/$product
+
+work=Fuzz/.build/corpus/$target
+artifacts=Fuzz/.build/artifacts/$target
+mkdir -p "$work" "$artifacts" "Fuzz/regressions/$target"
+log=Fuzz/.build/fuzz-$target.log
+echo "fuzz: $target for ${seconds}s; log $log" >&2
+set +e
+nice -n "$nice_level" "$bin" "$work" "Fuzz/corpus/$target" "Fuzz/regressions/$target" \
+  -max_total_time="$seconds" -max_len="$max_len" -rss_limit_mb=2048 -print_final_stats=1 \
+  -artifact_prefix="$artifacts/" "${extra[@]}" "$@" 2>&1 | tee "$log" | grep -E '^#[0-9]+ +(INITED|DONE|pulse)|ERROR|SUMMARY|Done|stat::' >&2
+status=${PIPESTATUS[0]}
+set -e
+runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' || echo "?")
+echo "fuzz: $target: $runs executions in ${seconds}s, exit $status" >&2
+if [ "$status" -ne 0 ]; then
+  echo "fuzz: finding(s) in $artifacts/:" >&2
+  ls -1 "$artifacts" >&2
+fi
+exit "$status"
