@@ -11,7 +11,7 @@ struct Variant: AsyncParsableCommand {
             diagnostics go to stderr. Exit status: 0 success, 1 the input was checked and found
             invalid (or a policy failed), 2 usage or I/O error.
             """,
-        subcommands: [Info.self, Render.self, GeometryCommand.self, Compare.self, Optimize.self, BreakpointsCommand.self, ValidateCommand.self, URLCommand.self, PlanCommand.self]
+        subcommands: [Info.self, Render.self, GeometryCommand.self, Compare.self, Optimize.self, BreakpointsCommand.self, ValidateCommand.self, URLCommand.self, PlanCommand.self, AnalyzeCommand.self, CropCommand.self]
     )
 }
 

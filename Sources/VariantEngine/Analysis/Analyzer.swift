@@ -59,7 +59,7 @@ extension ImageAnalysis {
         var rasterFaces: [RasterFace] = []
         if options.detectFaces {
             let detector = try FaceDetector.bundled.get()
-            rasterFaces = detector.detect(in: raster, gray: raster.gray(), options: options.faces)
+            rasterFaces = detector.detect(in: raster, gray: raster.gray(), sourceScale: max(toSourceX, toSourceY), options: options.faces)
         }
         let bounds = SourceRect(x: 0, y: 0, width: sourceWidth, height: sourceHeight)
         let faces = rasterFaces.map { f in

@@ -24,6 +24,9 @@ struct CascadeDetector: Sendable {
         /// Smallest and largest window side in image pixels.
         var minSize: Int = 20
         var maxSize: Int = .max
+        /// Fine positions are tried only next to a coarse window that passed this many stages;
+        /// 0 tries every position; default 2.
+        var refineDepth: Int = 2
         /// Optional cheap pre-check: windows whose middle holds too little skin are skipped.
         var skinGate: SkinGate? = nil
     }
@@ -120,53 +123,75 @@ struct CascadeDetector: Sendable {
         image.sums.withUnsafeBufferPointer { sums in
         image.squares.withUnsafeBufferPointer { squares in
         gateCounts.withUnsafeBufferPointer { gate in
-            var y = 0
-            while y + winH <= image.height {
-                var x = 0
-                while x + winW <= image.width {
-                    defer { x += step }
-                    let base = y * stride + x
-                    if gated && gate[base + g3] - gate[base + g1] - gate[base + g2] + gate[base + g0] < gateMinimum { continue }
-                    let sum = Double(sums[base + n3] - sums[base + n1] - sums[base + n2] + sums[base + n0])
-                    let sq = squares[base + n3] - squares[base + n1] - squares[base + n2] + squares[base + n0]
-                    let mean = sum / normArea
-                    let variance = sq / normArea - mean * mean
-                    if variance < minVariance { continue }
-                    let deviation = Float(variance.squareRoot())
-                    var passed = true
-                    var margin: Float = 0
-                    for s in 0..<stages.count {
-                        let stage = stages[s]
-                        var stageSum: Float = 0
-                        for wi in stage.weakStart..<(stage.weakStart + stage.weakCount) {
-                            let wc = weak[wi]
-                            var idx = 0
-                            repeat {
-                                let node = nodes[wc.nodeStart + idx]
-                                let f = node.feature
-                                let o = f * 12
-                                var value = weights[f * 3] * Float(sums[base + offsets[o + 3]] - sums[base + offsets[o + 1]]
-                                    - sums[base + offsets[o + 2]] + sums[base + offsets[o]])
-                                value += weights[f * 3 + 1] * Float(sums[base + offsets[o + 7]] - sums[base + offsets[o + 5]]
-                                    - sums[base + offsets[o + 6]] + sums[base + offsets[o + 4]])
-                                let w3 = weights[f * 3 + 2]
-                                if w3 != 0 {
-                                    value += w3 * Float(sums[base + offsets[o + 11]] - sums[base + offsets[o + 9]]
-                                        - sums[base + offsets[o + 10]] + sums[base + offsets[o + 8]])
-                                }
-                                idx = value < node.threshold * deviation ? node.left : node.right
-                            } while idx > 0
-                            stageSum += leaves[wc.leafStart - idx]
-                        }
-                        if stageSum < stage.threshold {
-                            passed = false
-                            break
-                        }
-                        margin = stageSum - stage.threshold
+            // Returns how many stages the window at `base` passed (all of them: a hit) and the
+            // margin of the last stage.
+            func evaluate(_ base: Int) -> (depth: Int, margin: Float) {
+                if gated && gate[base + g3] - gate[base + g1] - gate[base + g2] + gate[base + g0] < gateMinimum { return (0, 0) }
+                let sum = Double(sums[base + n3] - sums[base + n1] - sums[base + n2] + sums[base + n0])
+                let sq = squares[base + n3] - squares[base + n1] - squares[base + n2] + squares[base + n0]
+                let mean = sum / normArea
+                let variance = sq / normArea - mean * mean
+                if variance < minVariance { return (0, 0) }
+                let deviation = Float(variance.squareRoot())
+                var margin: Float = 0
+                for s in 0..<stages.count {
+                    let stage = stages[s]
+                    var stageSum: Float = 0
+                    for wi in stage.weakStart..<(stage.weakStart + stage.weakCount) {
+                        let wc = weak[wi]
+                        var idx = 0
+                        repeat {
+                            let node = nodes[wc.nodeStart + idx]
+                            let f = node.feature
+                            let o = f * 12
+                            var value = weights[f * 3] * Float(sums[base + offsets[o + 3]] - sums[base + offsets[o + 1]]
+                                - sums[base + offsets[o + 2]] + sums[base + offsets[o]])
+                            value += weights[f * 3 + 1] * Float(sums[base + offsets[o + 7]] - sums[base + offsets[o + 5]]
+                                - sums[base + offsets[o + 6]] + sums[base + offsets[o + 4]])
+                            let w3 = weights[f * 3 + 2]
+                            if w3 != 0 {
+                                value += w3 * Float(sums[base + offsets[o + 11]] - sums[base + offsets[o + 9]]
+                                    - sums[base + offsets[o + 10]] + sums[base + offsets[o + 8]])
+                            }
+                            idx = value < node.threshold * deviation ? node.left : node.right
+                        } while idx > 0
+                        stageSum += leaves[wc.leafStart - idx]
                     }
-                    if passed { hits.append(Hit(x: x, y: y, size: winW, margin: margin)) }
+                    if stageSum < stage.threshold { return (s, margin) }
+                    margin = stageSum - stage.threshold
                 }
-                y += step
+                return (stages.count, margin)
+            }
+            // Coarse to fine: every other grid position first; the positions between them only
+            // next to a coarse window that got through `refineDepth` stages (faces light up a
+            // neighbourhood, background rarely passes the first stages).
+            let columns = (image.width - winW) / step + 1, rows = (image.height - winH) / step + 1
+            guard columns > 0, rows > 0 else { return }
+            let coarseColumns = (columns + 1) / 2, coarseRows = (rows + 1) / 2
+            var depth = [Int](repeating: 0, count: coarseColumns * coarseRows)
+            let all = stages.count
+            for cj in 0..<coarseRows {
+                for ci in 0..<coarseColumns {
+                    let x = 2 * ci * step, y = 2 * cj * step
+                    let result = evaluate(y * stride + x)
+                    depth[cj * coarseColumns + ci] = result.depth
+                    if result.depth == all { hits.append(Hit(x: x, y: y, size: winW, margin: result.margin)) }
+                }
+            }
+            let refine = scan.refineDepth
+            for j in 0..<rows {
+                for i in 0..<columns where i % 2 == 1 || j % 2 == 1 {
+                    var near = 0
+                    for cj in Swift.max(0, (j - 1) / 2)...Swift.min(coarseRows - 1, (j + 1) / 2) {
+                        for ci in Swift.max(0, (i - 1) / 2)...Swift.min(coarseColumns - 1, (i + 1) / 2) {
+                            near = Swift.max(near, depth[cj * coarseColumns + ci])
+                        }
+                    }
+                    guard near >= refine else { continue }
+                    let x = i * step, y = j * step
+                    let result = evaluate(y * stride + x)
+                    if result.depth == all { hits.append(Hit(x: x, y: y, size: winW, margin: result.margin)) }
+                }
             }
         }}}}}}}}}
         return hits

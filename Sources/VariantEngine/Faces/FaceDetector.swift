@@ -3,11 +3,12 @@ import Foundation
 /// Options of the face detector. Defaults were measured on TestImages (see
 /// scripts/evaluate-crops.py, face report).
 public struct FaceDetectionOptions: Sendable, Equatable, Codable {
-    /// Smallest face searched for, in pixels of the image given to the detector; default 20
-    /// (the frontal model's window).
-    public var minFaceSize: Int = 20
-    /// Ratio between successive window sizes; default 1.12.
-    public var scaleFactor: Double = 1.12
+    /// Smallest face searched for, in source pixels; default 32. The models' 20 px window is a
+    /// floor in the decoded image, so in large sources the smallest face found is larger
+    /// (20 × source side / decoded side).
+    public var minFaceSize: Int = 32
+    /// Ratio between successive window sizes; default 1.15.
+    public var scaleFactor: Double = 1.15
     /// Window step as a fraction of the window side; default 0.08.
     public var stepFraction: Double = 0.08
     /// A frontal face needs more than this many overlapping windows; default 3.
@@ -18,6 +19,9 @@ public struct FaceDetectionOptions: Sendable, Equatable, Codable {
     public var profiles: Bool = true
     /// Faces whose confidence ends below this are dropped; default 0.3.
     public var minConfidence: Double = 0.3
+    /// Coarse to fine: positions between the coarse grid are tried only next to a window that
+    /// passed this many stages (0: every position); default 2.
+    public var refineDepth: Int = 2
     /// In colour images, the cascades only run where at least this share of the window's middle
     /// is skin-coloured (0 turns the gate off); default 0.15. Most windows stop here.
     public var skinGate: Double = 0.15
@@ -57,12 +61,14 @@ final class FaceDetector: Sendable {
     }
 
     /// Faces in `raster`, strongest first.
-    func detect(in raster: Raster, gray: [UInt8], options: FaceDetectionOptions) -> [RasterFace] {
+    /// - Parameter sourceScale: Source pixels per raster pixel (for `minFaceSize`).
+    func detect(in raster: Raster, gray: [UInt8], sourceScale: Double, options: FaceDetectionOptions) -> [RasterFace] {
         let integral = IntegralImage(gray: gray, width: raster.width, height: raster.height)
         var scan = CascadeDetector.Scan()
         scan.scaleFactor = options.scaleFactor
         scan.stepFraction = options.stepFraction
-        scan.minSize = options.minFaceSize
+        scan.refineDepth = options.refineDepth
+        scan.minSize = max(20, Int((Double(options.minFaceSize) / sourceScale).rounded()))
         let colourful = Self.isColourful(raster)
         if colourful && options.skinGate > 0 {
             scan.skinGate = Self.skinGate(raster, stride: integral.stride, minShare: options.skinGate)

@@ -64,7 +64,9 @@ public struct SmartCropper: Sendable {
     }
 
     struct FaceConstraint {
-        /// What must stay inside for the face to be whole.
+        /// The detected face: slicing it is what the crop must avoid.
+        var face: SourceRect
+        /// The face with room for hair and chin, when that fits the window.
         var box: SourceRect
         var weight: Double
         /// Whether the face fits the window at all (else only its overlap counts).
@@ -91,9 +93,9 @@ public struct SmartCropper: Sendable {
         }
         let stepX = max(1, 1 / fx), stepY = max(1, 1 / fy)
         let xs = positions(from: area.x, span: area.width - w, step: stepX,
-                           faceEdges: faces.flatMap { [$0.box.x, $0.box.maxX - w] })
+                           faceEdges: faces.flatMap { [$0.box.x, $0.box.maxX - w, $0.face.x, $0.face.maxX - w] })
         let ys = positions(from: area.y, span: area.height - h, step: stepY,
-                           faceEdges: faces.flatMap { [$0.box.y, $0.box.maxY - h] })
+                           faceEdges: faces.flatMap { [$0.box.y, $0.box.maxY - h, $0.face.y, $0.face.maxY - h] })
 
         var scores = [Double](repeating: 0, count: xs.count * ys.count)
         let bandX = Double(w) * options.edgeBand, bandY = Double(h) * options.edgeBand
@@ -107,11 +109,12 @@ public struct SmartCropper: Sendable {
                 var score = (kept - options.edgePenalty * (kept - inner)) / total
                 let window = SourceRect(x: x, y: y, width: w, height: h)
                 for face in faces {
-                    let fraction = Self.keptFraction(face.box, in: window)
+                    let fraction = Self.keptFraction(face.face, in: window)
                     if !face.fits {
                         score += options.faceReward * face.weight * fraction
                     } else if fraction >= 0.999 {
-                        score += options.faceReward * face.weight
+                        // Whole; hair and chin room (the padded box) is a softer preference.
+                        score += options.faceReward * face.weight * (0.7 + 0.3 * Self.keptFraction(face.box, in: window))
                     } else if fraction > 0.001 {
                         score -= options.faceCutPenalty * face.weight * (0.5 + min(fraction, 1 - fraction))
                     }
@@ -154,7 +157,7 @@ public struct SmartCropper: Sendable {
             let padded = face.box.expanded(by: options.faceMargin, within: analysis.bounds)
             let box = padded.width <= w && padded.height <= h ? padded : face.box
             let weight = face.confidence * (Double(face.box.area) / largest).squareRoot() / Double(max(1, analysis.faces.count))
-            return FaceConstraint(box: box, weight: weight, fits: box.width <= w && box.height <= h)
+            return FaceConstraint(face: face.box, box: box, weight: weight, fits: face.box.width <= w && face.box.height <= h)
         }
     }
 

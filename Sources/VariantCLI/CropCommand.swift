@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import VariantEngine
+import VipsCore
+
+/// The JSON of `variant crop`; field names are part of the CLI contract.
+struct CropOutput: Encodable {
+    struct Point: Encodable { var x: Int, y: Int, weight: Double, origin: String }
+    struct Crop: Encodable {
+        var aspectRatio: String
+        var x: Int, y: Int, width: Int, height: Int
+        var transformation: String
+        var score: Double
+        var facesKept: Int
+        var facesCut: Int
+    }
+    struct Face: Encodable { var x: Int, y: Int, width: Int, height: Int, confidence: Double }
+
+    var width: Int
+    var height: Int
+    var zoom: Double
+    var focalPoint: Point
+    var faces: [Face]
+    var crops: [Crop]
+}
+
+struct CropCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crop",
+        abstract: "Plan smart crops for aspect ratios: subject kept, faces never sliced.",
+        discussion: """
+            Each crop is the largest window of its ratio (what c_fill keeps at zoom 1), or a
+            window --zoom times smaller, placed where it keeps the most of the subject with
+            every face that fits kept whole. The image is decoded once, at reduced size.
+            Coordinates are source pixels after EXIF orientation; each crop comes with the
+            c_crop transformation that makes Cloudinary deliver exactly that rectangle.
+
+            Without --aspect: 16:9, 4:5, 1:1, 9:16, 3:1, 2:3.
+
+            With --json:
+              {"width", "height", "zoom", "focalPoint": {"x", "y", "weight", "origin"}, "faces": [...],
+               "crops": [{"aspectRatio", "x", "y", "width", "height", "transformation", "score",
+                          "facesKept", "facesCut"}]}
+            score is the share of the image's saliency the crop keeps (0...1).
+
+            Examples:
+              variant crop hero.jpg
+              variant crop hero.jpg --aspect 16:9 --aspect 4:5 --json
+              variant crop hero.jpg --aspect 1:1 --zoom 1.5
+            """
+    )
+
+    @Argument(help: "The image file.")
+    var image: String
+
+    @Option(name: .customLong("aspect"), help: ArgumentHelp("Aspect ratio W:H; repeat for several.", valueName: "W:H"))
+    var aspects: [String] = []
+
+    @Option(help: "Zoom in: 1 keeps the largest window, 2 a window half as wide and high.")
+    var zoom: Double = 1
+
+    @Flag(help: "Print JSON only on stdout.")
+    var json = false
+
+    @Flag(name: .customLong("no-faces"), help: "Skip face detection.")
+    var noFaces = false
+
+    // Tuning knobs for scripts/evaluate-crops.py; not part of the contract.
+    @Option(help: .hidden) var faceScaleFactor: Double?
+    @Option(help: .hidden) var faceStep: Double?
+    @Option(help: .hidden) var faceMinNeighbours: Int?
+    @Option(help: .hidden) var faceProfileMinNeighbours: Int?
+    @Option(help: .hidden) var faceSkinGate: Double?
+    @Option(help: .hidden) var faceMinConfidence: Double?
+    @Option(help: .hidden) var faceMinSize: Int?
+    @Option(help: .hidden) var faceProfiles: Bool?
+    @Option(help: .hidden) var decodeSize: Int?
+    @Option(help: .hidden) var faceRefineDepth: Int?
+
+    func validate() throws {
+        for text in aspects where AspectRatio(parsing: text) == nil {
+            throw ValidationError("Expected a ratio like 16:9 for --aspect but received \(text)")
+        }
+        guard zoom.isFinite, zoom >= 1, zoom <= 100 else {
+            throw ValidationError("Expected a number between 1 and 100 for --zoom but received \(zoom)")
+        }
+    }
+
+    func run() throws {
+        let ratios = aspects.isEmpty ? AspectRatio.campaignDefaults : aspects.compactMap { AspectRatio(parsing: $0) }
+        var options = AnalysisOptions()
+        options.detectFaces = !noFaces
+        if let faceScaleFactor { options.faces.scaleFactor = faceScaleFactor }
+        if let faceStep { options.faces.stepFraction = faceStep }
+        if let faceMinNeighbours { options.faces.frontalMinNeighbours = faceMinNeighbours }
+        if let faceProfileMinNeighbours { options.faces.profileMinNeighbours = faceProfileMinNeighbours }
+        if let faceSkinGate { options.faces.skinGate = faceSkinGate }
+        if let faceMinConfidence { options.faces.minConfidence = faceMinConfidence }
+        if let faceMinSize { options.faces.minFaceSize = faceMinSize }
+        if let faceProfiles { options.faces.profiles = faceProfiles }
+        if let decodeSize { options.decodeLongestSide = decodeSize }
+        if let faceRefineDepth { options.faces.refineDepth = faceRefineDepth }
+        let analysis = try AnalysisRunner.analyze(image, options: options)
+        let plans = SmartCropper(options: SmartCropOptions(zoom: zoom)).crops(analysis, aspectRatios: ratios)
+        let f = analysis.focalPoint
+        if json {
+            try JSONOutput.print(CropOutput(
+                width: analysis.width, height: analysis.height, zoom: zoom,
+                focalPoint: .init(x: f.x, y: f.y, weight: f.weight, origin: f.origin.rawValue),
+                faces: analysis.faces.map { .init(x: $0.box.x, y: $0.box.y, width: $0.box.width, height: $0.box.height, confidence: $0.confidence) },
+                crops: plans.map {
+                    .init(aspectRatio: $0.aspectRatio, x: $0.rect.x, y: $0.rect.y, width: $0.rect.width, height: $0.rect.height,
+                          transformation: $0.transformation, score: $0.score, facesKept: $0.facesKept, facesCut: $0.facesCut)
+                }))
+            return
+        }
+        print("\(image): \(analysis.width)×\(analysis.height), focal point \(f.x),\(f.y) (\(f.origin.rawValue)), \(analysis.faces.count) face(s)")
+        for plan in plans {
+            let pad = String(repeating: " ", count: max(0, 6 - plan.aspectRatio.count))
+            print("\(plan.aspectRatio)\(pad) \(plan.transformation)  score \(plan.score)")
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import CloudinaryTransform
+
+/// Resolves content-aware gravities from an ``ImageAnalysis``: `g_face`/`g_faces` read the
+/// detected faces, `g_auto` windows come from ``SmartCropper`` (faces kept whole, saliency
+/// kept), so the geometry and the renderer place `c_fill,g_auto` the way `variant crop` does.
+///
+/// ```swift
+/// let analysis = try ImageAnalysis.analyze(path: "hero.jpg")
+/// let geometry = try Geometry.resolve(source: Size(analysis.width, analysis.height),
+///                                     components: components, resolver: AnalysisGravityResolver(analysis))
+/// ```
+public struct AnalysisGravityResolver: GravityResolver {
+    public let analysis: ImageAnalysis
+    public var options: SmartCropOptions
+
+    public init(_ analysis: ImageAnalysis, options: SmartCropOptions = SmartCropOptions()) {
+        self.analysis = analysis
+        self.options = options
+    }
+
+    public func faces() -> [Rect] {
+        analysis.faces.map { Rect(x: $0.box.x, y: $0.box.y, width: $0.box.width, height: $0.box.height) }
+    }
+
+    /// The analysis knows no custom coordinates (they are stored on the asset, not in pixels).
+    public func customRegions() -> [Rect] { [] }
+
+    public func autoWindow(_ request: AutoWindowRequest) -> Rect? {
+        let within = SourceRect(x: request.within.x, y: request.within.y, width: request.within.width,
+                                height: request.within.height)
+        guard within.width > 0, within.height > 0 else { return nil }
+        var width = request.window.width, height = request.window.height
+        var cropOptions = options
+        // thumb and auto may zoom in: a window `zoom` times smaller, same aspect ratio.
+        if ["thumb", "auto"].contains(request.mode), request.zoom > 1 {
+            width = max(1, Int((Double(width) / request.zoom).rounded()))
+            height = max(1, Int((Double(height) / request.zoom).rounded()))
+        }
+        // g_auto:faces puts faces first; g_auto:subject (and plain g_auto) balances both.
+        if request.gravity.hasPrefix("auto:faces") { cropOptions.faceReward *= 3 }
+        cropOptions.zoom = 1
+        let plan = SmartCropper(options: cropOptions).crop(analysis, windowWidth: width, windowHeight: height, within: within)
+        return Rect(x: plan.rect.x, y: plan.rect.y, width: plan.rect.width, height: plan.rect.height)
+    }
+}

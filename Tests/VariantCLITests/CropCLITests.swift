@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+
+struct CropCLITests {
+    static let images = CLIRunner.packageRoot.appendingPathComponent("TestImages")
+
+    @Test("crop --json: one crop per ratio, inside the image, exact ratio, matching transformation")
+    func contract() throws {
+        let path = Self.images.appendingPathComponent("people-couple-bar.jpg").path
+        let result = try CLIRunner.run(["crop", path, "--aspect", "16:9", "--aspect", "4:5", "--aspect", "3:1", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try result.json()
+        let width = try #require(json["width"] as? Int), height = try #require(json["height"] as? Int)
+        let focal = try #require(json["focalPoint"] as? [String: Any])
+        #expect(focal["x"] is Int && focal["y"] is Int)
+        let crops = try #require(json["crops"] as? [[String: Any]])
+        #expect(crops.map { $0["aspectRatio"] as? String } == ["16:9", "4:5", "3:1"])
+        for (crop, ratio) in zip(crops, [16.0 / 9, 4.0 / 5, 3.0]) {
+            let x = try #require(crop["x"] as? Int), y = try #require(crop["y"] as? Int)
+            let w = try #require(crop["width"] as? Int), h = try #require(crop["height"] as? Int)
+            #expect(x >= 0 && y >= 0 && x + w <= width && y + h <= height)
+            #expect(abs(Double(w) - Double(h) * ratio) <= 1)
+            #expect(crop["transformation"] as? String == "c_crop,h_\(h),w_\(w),x_\(x),y_\(y)")
+            #expect(crop["score"] is Double)
+        }
+    }
+
+    @Test("without --aspect: the six campaign ratios")
+    func defaults() throws {
+        let result = try CLIRunner.run(["crop", Self.images.appendingPathComponent("people-astronaut.jpg").path, "--json"])
+        let crops = try #require(try result.json()["crops"] as? [[String: Any]])
+        #expect(crops.map { $0["aspectRatio"] as? String } == ["16:9", "4:5", "1:1", "9:16", "3:1", "2:3"])
+    }
+
+    @Test("bad options are usage errors (status 2)", arguments: [["--aspect", "16"], ["--aspect", "0:1"], ["--zoom", "0.5"]])
+    func badOptions(options: [String]) throws {
+        let path = Self.images.appendingPathComponent("people-astronaut.jpg").path
+        let result = try CLIRunner.run(["crop", path] + options)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("a missing file is one line naming it, status 2")
+    func missing() throws {
+        let result = try CLIRunner.run(["crop", "/nonexistent/hero.jpg", "--json"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("/nonexistent/hero.jpg"))
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import VipsCore
+@testable import VariantEngine
+
+let testImages = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("TestImages")
+
+func testImage(_ name: String) -> String { testImages.appendingPathComponent(name).path }
+
+struct AnalysisTests {
+    @Test("a transparent logo reports alpha, its opaque box and class graphic")
+    func transparentLogo() throws {
+        let analysis = try ImageAnalysis.analyze(path: testImage("logo-alpha.png"))
+        #expect(analysis.hasAlpha)
+        #expect(analysis.contentClass == .graphic)
+        let box = try #require(analysis.opaqueBounds)
+        #expect(analysis.bounds.contains(box))
+        #expect(box.area < analysis.bounds.area)
+        #expect(analysis.faces.isEmpty)
+    }
+
+    @Test("sizes are reported after EXIF orientation", arguments: [
+        ("people-pool-exif-orientation-6.jpg", 600, 800),
+        ("people-couple-canyon-exif-orientation-3.jpg", 800, 535),
+    ])
+    func orientation(name: String, width: Int, height: Int) throws {
+        let analysis = try ImageAnalysis.analyze(path: testImage(name))
+        #expect(analysis.width == width && analysis.height == height)
+        #expect(analysis.saliency.width <= 384 && analysis.saliency.height <= 384)
+        // The map has the image's orientation too.
+        #expect((analysis.saliency.width > analysis.saliency.height) == (width > height))
+    }
+
+    @Test("photos are photos", arguments: ["people-couple-bar.jpg", "landscape-lake-boats.jpg", "product-fig-bowl.jpg"])
+    func photo(name: String) throws {
+        #expect(try ImageAnalysis.analyze(path: testImage(name)).contentClass == .photo)
+    }
+
+    @Test("a portrait's focal point is on the face")
+    func focalPointOnFace() throws {
+        let analysis = try ImageAnalysis.analyze(path: testImage("people-portrait-grace-hopper.jpg"))
+        #expect(analysis.focalPoint.origin == .face)
+        let face = try #require(analysis.faces.first).box
+        #expect(face.contains(SourceRect(x: analysis.focalPoint.x, y: analysis.focalPoint.y, width: 1, height: 1)))
+    }
+
+    @Test("dominant colours are hex and their shares add up to at most 1")
+    func dominantColours() throws {
+        let analysis = try ImageAnalysis.analyze(path: testImage("product-coffee-adobergb.jpg"))
+        #expect(!analysis.dominantColors.isEmpty)
+        for colour in analysis.dominantColors {
+            #expect(colour.hex.count == 7 && colour.hex.hasPrefix("#"))
+        }
+        #expect(analysis.dominantColors.map(\.share).reduce(0, +) <= 1.001)
+    }
+
+    @Test("the analysis round-trips through JSON (for caching)")
+    func codable() throws {
+        let analysis = try ImageAnalysis.analyze(path: testImage("people-astronaut.jpg"))
+        let data = try JSONEncoder().encode(analysis)
+        #expect(try JSONDecoder().decode(ImageAnalysis.self, from: data) == analysis)
+    }
+
+    @Test("a missing file is an error naming it")
+    func missing() {
+        #expect(throws: VipsError.self) { try ImageAnalysis.analyze(path: "/nonexistent/hero.jpg") }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+import VipsCore
+@testable import VariantEngine
+
+struct FacesTests {
+    @Test("the bundled cascades parse", arguments: ["haarcascade_frontalface_alt2", "haarcascade_profileface"])
+    func models(name: String) throws {
+        let url = try #require(Bundle.module.url(forResource: name, withExtension: "xml", subdirectory: "Resources"))
+        let model = try CascadeModel(xml: Data(contentsOf: url))
+        #expect(model.kind == .haar)
+        #expect(model.windowWidth == 20)
+        #expect(model.stages.count >= 20)
+        #expect(model.stages.allSatisfy { $0.weakCount > 0 })
+    }
+
+    @Test("the detector finds the face in known portraits", arguments: [
+        ("people-portrait-grace-hopper.jpg", SourceRect(x: 160, y: 100, width: 212, height: 240)),
+        ("people-astronaut.jpg", SourceRect(x: 178, y: 66, width: 95, height: 108)),
+    ])
+    func knownFace(name: String, expected: SourceRect) throws {
+        let analysis = try ImageAnalysis.analyze(path: testImage(name))
+        let best = analysis.faces.map { $0.box.iou(expected) }.max() ?? 0
+        #expect(best >= 0.4, "faces \(analysis.faces.map(\.box)) vs \(expected)")
+        #expect(analysis.faces.count == 1)
+    }
+
+    @Test("no face in face-less textures", arguments: [1, 2, 3])
+    func texture(seed: UInt64) throws {
+        // Bark-like: brown, noisy, with vertical streaks.
+        var generator = SplitMix(seed: seed)
+        let width = 480, height = 360
+        var data = [UInt8](repeating: 0, count: width * height * 3)
+        var streak = [Double](repeating: 0, count: width)
+        for x in 0..<width { streak[x] = Double(generator.next() % 60) }
+        for y in 0..<height {
+            for x in 0..<width {
+                let noise = Double(generator.next() % 50)
+                let v = 70 + streak[x] * 0.8 + noise + 20 * sin(Double(y) / 9 + Double(x) / 31)
+                let i = (y * width + x) * 3
+                data[i] = UInt8(min(255, v * 1.3))
+                data[i + 1] = UInt8(min(255, v * 0.95))
+                data[i + 2] = UInt8(min(255, v * 0.6))
+            }
+        }
+        let pixels = PixelBuffer(width: width, height: height, bands: 3, data: data)
+        let analysis = try ImageAnalysis.analyze(pixels: pixels, sourceWidth: width, sourceHeight: height, format: "raw")
+        #expect(analysis.faces.isEmpty, "\(analysis.faces)")
+    }
+
+    @Test("grouping merges neighbours and drops lone windows")
+    func grouping() {
+        var hits = (0..<6).map { CascadeDetector.Hit(x: 100 + $0, y: 50 + $0 % 2, size: 40 + $0 % 3, margin: 0.5) }
+        hits.append(CascadeDetector.Hit(x: 400, y: 300, size: 30, margin: 0.1))
+        let groups = RectangleGrouping.group(hits, minNeighbours: 3)
+        #expect(groups.count == 1)
+        #expect(groups.first?.neighbours == 6)
+        #expect(abs((groups.first?.x ?? 0) - 102.5) < 0.01)
+    }
+}
+
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+@testable import VariantEngine
+
+/// Builds an analysis by hand: a flat map with one bright blob, optional faces.
+private func syntheticAnalysis(width: Int, height: Int, blob: SourceRect?, faces: [SourceRect] = []) -> ImageAnalysis {
+    let mapWidth = 96, mapHeight = max(1, Int((Double(height) / Double(width) * 96).rounded()))
+    var values = [UInt8](repeating: 10, count: mapWidth * mapHeight)
+    let painted = (blob.map { [$0] } ?? []) + faces
+    for (k, box) in painted.enumerated() {
+        let level: UInt8 = k == 0 && blob != nil ? 150 : 250
+        let x0 = box.x * mapWidth / width, x1 = max(x0 + 1, box.maxX * mapWidth / width)
+        let y0 = box.y * mapHeight / height, y1 = max(y0 + 1, box.maxY * mapHeight / height)
+        for y in y0..<min(y1, mapHeight) {
+            for x in x0..<min(x1, mapWidth) { values[y * mapWidth + x] = level }
+        }
+    }
+    return ImageAnalysis(
+        width: width, height: height, format: "jpeg", hasAlpha: false, opaqueBounds: nil,
+        faces: faces.map { DetectedFace(box: $0, confidence: 0.9, detector: "frontal") },
+        focalPoint: FocalPoint(x: width / 2, y: height / 2, weight: 0, origin: .center),
+        contentClass: .photo, dominantColors: [],
+        saliency: SaliencyMap(width: mapWidth, height: mapHeight, values: values),
+        decodedLongestSide: max(width, height), engineVersion: variantEngineVersion)
+}
+
+struct SmartCropGeometryTests {
+    static let sizes: [(Int, Int)] = [(1600, 900), (900, 1600), (1000, 1000), (3264, 760), (1100, 3391), (801, 533)]
+
+    @Test("every crop is inside the image, has the exact ratio within 1 px and the largest size", arguments: sizes)
+    func windows(size: (Int, Int)) {
+        let analysis = syntheticAnalysis(width: size.0, height: size.1, blob: SourceRect(x: size.0 / 5, y: size.1 / 5, width: size.0 / 8, height: size.1 / 8))
+        for plan in SmartCropper().crops(analysis, aspectRatios: AspectRatio.campaignDefaults) {
+            let ratio = AspectRatio(parsing: plan.aspectRatio)!
+            let r = plan.rect
+            #expect(r.x >= 0 && r.y >= 0 && r.maxX <= size.0 && r.maxY <= size.1, "\(plan.aspectRatio) \(r) outside \(size)")
+            #expect(abs(Double(r.width) - Double(r.height) * ratio.value) <= 1, "\(plan.aspectRatio) \(r)")
+            // Largest: one side spans the image.
+            #expect(r.width == size.0 || r.height == size.1, "\(plan.aspectRatio) \(r) is not the largest window")
+            #expect(plan.transformation == "c_crop,h_\(r.height),w_\(r.width),x_\(r.x),y_\(r.y)")
+            #expect((0...1).contains(plan.score))
+        }
+    }
+
+    @Test("zoom shrinks the window by the factor and keeps the ratio", arguments: [1.5, 2.0, 3.0])
+    func zoom(zoom: Double) {
+        let analysis = syntheticAnalysis(width: 1600, height: 1000, blob: SourceRect(x: 1100, y: 600, width: 200, height: 200))
+        let plan = SmartCropper(options: SmartCropOptions(zoom: zoom)).crop(analysis, aspectRatio: AspectRatio(parsing: "1:1")!)
+        #expect(abs(plan.rect.height - Int((1000 / zoom).rounded())) <= 1)
+        #expect(abs(plan.rect.width - plan.rect.height) <= 1)
+        #expect(plan.rect.contains(SourceRect(x: 1100, y: 600, width: 200, height: 200)), "\(plan.rect)")
+    }
+}
+
+struct SmartCropPlacementTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var width: Int, height: Int
+        var faces: [SourceRect]
+        var blob: SourceRect?
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "face at the left edge of a landscape", width: 1600, height: 900,
+             faces: [SourceRect(x: 40, y: 200, width: 180, height: 180)], blob: SourceRect(x: 1100, y: 300, width: 300, height: 300)),
+        Case(name: "face near the bottom of a portrait", width: 900, height: 1600,
+             faces: [SourceRect(x: 400, y: 1300, width: 150, height: 150)], blob: SourceRect(x: 300, y: 200, width: 300, height: 300)),
+        Case(name: "two faces far apart", width: 2000, height: 1000,
+             faces: [SourceRect(x: 100, y: 300, width: 160, height: 160), SourceRect(x: 1700, y: 350, width: 150, height: 150)], blob: nil),
+        Case(name: "group in a row", width: 1600, height: 1000,
+             faces: (0..<5).map { SourceRect(x: 300 + $0 * 200, y: 300, width: 120, height: 120) }, blob: nil),
+    ]
+
+    @Test("faces that fit are kept whole, never sliced", arguments: cases)
+    func facesWhole(c: Case) {
+        let analysis = syntheticAnalysis(width: c.width, height: c.height, blob: c.blob, faces: c.faces)
+        for plan in SmartCropper().crops(analysis, aspectRatios: AspectRatio.campaignDefaults) {
+            for face in c.faces {
+                let kept = Double(face.intersection(plan.rect)?.area ?? 0) / Double(face.area)
+                #expect(kept == 0 || kept == 1, "\(c.name) \(plan.aspectRatio): face \(face) sliced (\(kept)) by \(plan.rect)")
+            }
+            #expect(plan.facesCut == 0)
+        }
+    }
+
+    @Test("a single face that fits is always inside the crop")
+    func singleFaceInside() {
+        let face = SourceRect(x: 1350, y: 100, width: 160, height: 160)
+        let analysis = syntheticAnalysis(width: 1600, height: 1000, blob: SourceRect(x: 100, y: 500, width: 500, height: 400), faces: [face])
+        for plan in SmartCropper().crops(analysis, aspectRatios: AspectRatio.campaignDefaults) {
+            #expect(plan.rect.contains(face), "\(plan.aspectRatio) \(plan.rect) left out \(face)")
+        }
+    }
+
+    @Test("the salient blob is kept when it fits")
+    func blobKept() {
+        let blob = SourceRect(x: 1200, y: 200, width: 250, height: 250)
+        let analysis = syntheticAnalysis(width: 1600, height: 900, blob: blob)
+        for ratio in ["1:1", "4:5", "9:16", "2:3"] {
+            let plan = SmartCropper().crop(analysis, aspectRatio: AspectRatio(parsing: ratio)!)
+            #expect(plan.rect.contains(blob), "\(ratio) \(plan.rect)")
+        }
+    }
+
+    @Test("an explicit window size is honoured and clamped to the image")
+    func explicitWindow() {
+        let analysis = syntheticAnalysis(width: 1000, height: 800, blob: SourceRect(x: 700, y: 500, width: 100, height: 100))
+        let plan = SmartCropper().crop(analysis, windowWidth: 300, windowHeight: 200)
+        #expect(plan.rect.width == 300 && plan.rect.height == 200)
+        #expect(plan.rect.contains(SourceRect(x: 700, y: 500, width: 100, height: 100)))
+        let clamped = SmartCropper().crop(analysis, windowWidth: 5000, windowHeight: 200)
+        #expect(clamped.rect.width == 1000)
+    }
+}
+
+struct AspectRatioTests {
+    @Test("parsing", arguments: [("16:9", 16, 9), ("4x5", 4, 5), ("3/1", 3, 1)])
+    func parse(text: String, w: Int, h: Int) {
+        let ratio = AspectRatio(parsing: text)
+        #expect(ratio?.width == w && ratio?.height == h)
+    }
+
+    @Test("rejects bad ratios", arguments: ["16", "0:9", "a:b", "16:9:1", "-1:2", ""])
+    func reject(text: String) {
+        #expect(AspectRatio(parsing: text) == nil)
+    }
+}
