@@ -7,10 +7,10 @@ import Foundation
 /// All methods have defaults (nothing found), so a resolver implements only what it knows.
 ///
 /// ```swift
-/// let known = KnownRegions(faces: [Rect(300, 120, 180, 180)])
-/// let geometry = try Geometry.resolve(source: Size(1280, 853),
-///                                     components: Geometry.split("c_thumb,g_face,w_150,h_150"),
-///                                     resolver: known)
+/// let known = KnownRegions(faces: [Rect(600, 300, 100, 100)])
+/// let t = try Transformation(parsing: "c_thumb,g_face,w_150,h_150")
+/// let g = try t.geometry(source: Size(1280, 853), resolver: known)
+/// // g.crop == Rect(575, 275, 150, 150)
 /// ```
 public protocol GravityResolver: Sendable {
     /// Face boxes, as detected or stored on the asset (`coordinates.faces`).
