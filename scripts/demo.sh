@@ -1,24 +1,26 @@
 #!/usr/bin/env bash
-# The demo job over TestImages: describe every image, then render variants of each.
-set -euo pipefail
+# The demo job: plan the sample campaign over TestImages (every asset x placement x width:
+# crop, transformation, delivery URL, format, quality, predicted bytes, policy), write the plan
+# and the HTML contact sheet, then render a few of the planned variants locally.
+set -uo pipefail
 variant=$1
 out=$2
 mkdir -p "$out"
-shopt -s nullglob
-images=(TestImages/*.jpg TestImages/*.png TestImages/*.webp)
-[ ${#images[@]} -gt 0 ] || { echo "demo: no images under TestImages/" >&2; exit 2; }
+manifest=TestImages/campaign/campaign.json
 
-echo "== variant info: ${#images[@]} images"
-"$variant" info "${images[@]}"
-
-if "$variant" render --help >/dev/null 2>&1; then
-  echo
-  echo "== variant render: a 16:9 hero and a 1:1 social variant of each image -> $out/"
-  for f in "${images[@]}"; do
-    name=$(basename "${f%.*}")
-    "$variant" render "$f" "c_fill,g_auto,w_960,h_540" -o "$out/$name-16x9.jpg" --json | tr -d '\n '; echo "  $name-16x9.jpg"
-    "$variant" render "$f" "c_fill,g_auto,w_600,h_600/f_webp,q_80" -o "$out/$name-1x1.webp" --json | tr -d '\n '; echo "  $name-1x1.webp"
-  done
+echo "== variant plan $manifest"
+"$variant" plan "$manifest" -o "$out/plan.json" --report "$out/report.html" --cache "$out/cache.sqlite"
+status=$?
+# Exit 1 means the plan was written and some asset broke a placement policy (listed above):
+# the demo campaign contains such cases on purpose.
+if [ $status -ne 0 ] && [ $status -ne 1 ]; then
+  echo "demo: variant plan failed (exit $status)" >&2
+  exit $status
 fi
 echo
-echo "demo: done; outputs in $out/"
+echo "== a few variants rendered locally -> $out/"
+"$variant" render TestImages/people-couple-bar.jpg "c_fill,g_auto,w_960,h_540/f_auto,q_auto" -o "$out/couple-16x9.avif"
+"$variant" render TestImages/people-portrait-grace-hopper.jpg "c_fill,g_auto,w_600,h_600/f_webp,q_80" -o "$out/hopper-1x1.webp"
+"$variant" render TestImages/logo-alpha.png "c_pad,b_white,w_1200,h_400/f_png" -o "$out/logo-banner.png"
+echo
+echo "demo: plan in $out/plan.json, contact sheet in $out/report.html (open it in a browser)"

@@ -25,6 +25,9 @@ public struct OptimizeOptions: Sendable {
     public var webpEffort: Int
     /// Try every quality from 1 to 100 instead of searching: slow, for measuring the search.
     public var exhaustive = false
+    /// Encode every lossy format at this quality instead of searching (`f_auto` with `q_N`):
+    /// only the format is chosen, by size.
+    public var fixedQuality: Int?
 
     /// Formats tried by default, most efficient first.
     public static let defaultFormats: [ImageFormat] = [.avif, .webp, .jpeg, .png]
@@ -216,7 +219,10 @@ public enum Optimizer {
             return .init(quality: q, score: score, bytes: data.count)
         }
         let outcome: QualitySearch.Outcome
-        if options.exhaustive {
+        if let fixed = options.fixedQuality {
+            let probe = try measure(min(max(fixed, 1), 100))
+            outcome = QualitySearch.Outcome(best: probe, probes: [probe])
+        } else if options.exhaustive {
             let all = try (1...100).map(measure)
             let passing = all.filter { $0.score >= options.target }.min { $0.bytes < $1.bytes }
             outcome = QualitySearch.Outcome(best: passing, probes: all)
@@ -233,11 +239,18 @@ public enum Optimizer {
         var files: [Int: Data] = [:]
         var encodes = 0
         let search = QualitySearch(target: options.target, slopeGuess: 0.5, maxProbes: 5)
-        let outcome = try search.run(start: 80) { q in
+        let measure = { (q: Int) throws -> QualitySearch.Probe in
             let data = try image.encoded(as: encodeOptions(.png, quality: q, options))
             encodes += 1
             files[q] = data
             return .init(quality: q, score: try Self.score(reference, data), bytes: data.count)
+        }
+        let outcome: QualitySearch.Outcome
+        if let fixed = options.fixedQuality {
+            let probe = try measure(min(max(fixed, 1), 100))
+            outcome = QualitySearch.Outcome(best: probe, probes: [probe])
+        } else {
+            outcome = try search.run(start: 80, probe: measure)
         }
         let best = outcome.best ?? outcome.probes.max { $0.score < $1.score }!
         return (OptimizeCandidate(format: "png8", quality: best.quality, bytes: best.bytes, ssimulacra2: best.score,

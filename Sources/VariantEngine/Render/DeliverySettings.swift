@@ -14,6 +14,7 @@ struct DeliverySettings: Sendable, Equatable {
         case auto(level: String)
     }
 
+
     var format: FormatChoice?
     var quality: QualityChoice?
     var progressive = false
@@ -58,5 +59,13 @@ struct DeliverySettings: Sendable, Equatable {
                 }
             }
         }
+    }
+}
+
+extension Optional where Wrapped == DeliverySettings.QualityChoice {
+    /// True for `q_auto` and its levels.
+    var isAuto: Bool {
+        if case .auto? = self { return true }
+        return false
     }
 }

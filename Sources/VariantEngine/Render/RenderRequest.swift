@@ -45,13 +45,19 @@ public struct RenderResult: Sendable, Codable {
     public var notes: [String]
     /// The encoded image (not part of the JSON output).
     public var data: Data
+    /// The measured score, when `f_auto`/`q_auto` had the optimiser decide.
+    public var ssimulacra2: Double?
+    /// Encodes the optimiser needed, when it decided.
+    public var encodes: Int?
 
     enum CodingKeys: String, CodingKey {
-        case width, height, format, quality, bytes, crop, shrinkOnLoad, notRendered, notes
+        case width, height, format, quality, bytes, crop, shrinkOnLoad, notRendered, notes, ssimulacra2, encodes
     }
 
     public init(width: Int, height: Int, format: String, quality: Int?, bytes: Int, crop: [Int]?, shrinkOnLoad: Double,
-                notRendered: [String], notes: [String], data: Data) {
+                notRendered: [String], notes: [String], data: Data, ssimulacra2: Double? = nil, encodes: Int? = nil) {
+        self.ssimulacra2 = ssimulacra2
+        self.encodes = encodes
         self.width = width
         self.height = height
         self.format = format
@@ -75,6 +81,8 @@ public struct RenderResult: Sendable, Codable {
         shrinkOnLoad = try c.decode(Double.self, forKey: .shrinkOnLoad)
         notRendered = try c.decode([String].self, forKey: .notRendered)
         notes = try c.decode([String].self, forKey: .notes)
+        ssimulacra2 = try c.decodeIfPresent(Double.self, forKey: .ssimulacra2)
+        encodes = try c.decodeIfPresent(Int.self, forKey: .encodes)
         data = Data()
     }
 
@@ -89,5 +97,7 @@ public struct RenderResult: Sendable, Codable {
         try c.encode(shrinkOnLoad, forKey: .shrinkOnLoad)
         try c.encode(notRendered, forKey: .notRendered)
         try c.encode(notes, forKey: .notes)
+        try c.encodeIfPresent(ssimulacra2, forKey: .ssimulacra2)
+        try c.encodeIfPresent(encodes, forKey: .encodes)
     }
 }

@@ -22,8 +22,11 @@ public enum Renderer {
     /// - Throws: `VipsError` for unreadable sources, `EngineError` for transformations whose
     ///   geometry cannot be resolved or encoded.
     public static func render(_ request: RenderRequest) throws -> RenderResult {
-        let rendered = try renderPixels(request, materialise: false)
         let delivery = DeliverySettings(request.transformation)
+        if delivery.format == .auto || delivery.quality.isAuto {
+            return try renderOptimised(request, delivery)
+        }
+        let rendered = try renderPixels(request, materialise: false)
         let options = encodeOptions(delivery, default: request.defaultFormat, sourceFormat: rendered.sourceFormat,
                                     hasAlpha: rendered.image.hasAlpha)
         var output = rendered.image
@@ -36,6 +39,41 @@ public enum Renderer {
             bytes: data.count, crop: rendered.geometry.crop?.array, shrinkOnLoad: rendered.shrinkOnLoad,
             notRendered: rendered.notRendered + delivery.notRendered,
             notes: rendered.geometry.notes.map(\.description), data: data)
+    }
+
+    /// `f_auto` and/or `q_auto[:level]`: the optimiser decides, measured with SSIMULACRA2.
+    /// `f_auto` with a fixed `q_N` keeps that quality and picks the smallest format.
+    static func renderOptimised(_ request: RenderRequest, _ delivery: DeliverySettings) throws -> RenderResult {
+        let rendered = try renderPixels(request, materialise: true)
+        let formats: [ImageFormat]
+        switch delivery.format {
+        case .fixed(let f): formats = [f]
+        case .auto, nil:
+            formats = delivery.format == .auto
+                ? OptimizeOptions.defaultFormats
+                : [request.defaultFormat ?? rendered.sourceFormat.flatMap { ImageFormat(name: $0) } ?? .jpeg]
+        }
+        var options = OptimizeOptions(formats: formats)
+        switch delivery.quality {
+        case .auto(let level):
+            options.target = (QualityLevel(cloudinary: level) ?? .good).defaultTarget
+        case .fixed(let q):
+            options.fixedQuality = q
+            options.target = -.greatestFiniteMagnitude  // any encode at that quality is acceptable
+        case nil:
+            options.target = QualityLevel.good.defaultTarget
+        }
+        var image = rendered.image
+        if !formats.contains(where: \.supportsAlpha), image.hasAlpha {
+            image = try image.flattened(background: backgroundForFlatten(request.transformation))
+        }
+        let decision = try Optimizer.optimize(image, options: options)
+        return RenderResult(
+            width: image.width, height: image.height, format: decision.format, quality: decision.quality,
+            bytes: decision.bytes, crop: rendered.geometry.crop?.array, shrinkOnLoad: rendered.shrinkOnLoad,
+            notRendered: rendered.notRendered + delivery.notRendered,
+            notes: rendered.geometry.notes.map(\.description), data: decision.data,
+            ssimulacra2: decision.ssimulacra2, encodes: decision.encodes)
     }
 
     /// Renders the pixels only (no encoding): the variant as it will be delivered, in 8-bit sRGB,

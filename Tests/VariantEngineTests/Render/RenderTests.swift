@@ -121,6 +121,23 @@ struct RenderTests {
         #expect([UInt8](progressive.data).windowContains([0xff, 0xc2]))
     }
 
+    @Test("f_auto,q_auto decide through the optimiser; f_auto with q_N keeps the quality and picks a format")
+    func autoFormatQuality() throws {
+        let path = Self.image("people-astronaut.jpg")
+        let auto = try Renderer.render(RenderRequest(sourcePath: path,
+                                                     transformation: try Transformation(parsing: "c_fill,w_128,h_128/f_auto,q_auto:eco")))
+        #expect(["avif", "webp", "jpeg"].contains(auto.format))
+        #expect((auto.ssimulacra2 ?? 0) >= 65)
+        #expect((auto.encodes ?? 0) >= 3)
+        let fixed = try Renderer.render(RenderRequest(sourcePath: path,
+                                                      transformation: try Transformation(parsing: "c_fill,w_128,h_128/f_auto,q_70")))
+        #expect(fixed.quality == 70)
+        let onlyQuality = try Renderer.render(RenderRequest(sourcePath: path,
+                                                            transformation: try Transformation(parsing: "c_fill,w_128,h_128/f_webp,q_auto")))
+        #expect(onlyQuality.format == "webp")
+        #expect((onlyQuality.ssimulacra2 ?? 0) >= 75)
+    }
+
     @Test("parameters that are not rendered locally are reported, not dropped")
     func notRendered() throws {
         let result = try Renderer.render(RenderRequest(
