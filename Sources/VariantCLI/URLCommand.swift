@@ -95,7 +95,11 @@ struct URLParseCommand: ParsableCommand {
             }
         }
         let signatureValid = secret.map { parsed.verifySignature(apiSecret: $0) }
-        let check = validateTransformation ? parsed.transformation.map { Transformation.validate($0) } : nil
+        // The URL says whether the asset is an image or a video, so applicability is checked too.
+        let context = ValidationContext(resourceType: MediaKind(rawValue: parsed.resourceType))
+        let check =
+            validateTransformation
+            ? parsed.transformation.map { Transformation.validate($0, context: context) } : nil
         if json {
             try JSONOutput.print(URLParseJSON(url: parsed, signatureValid: signatureValid, check: check))
         } else {

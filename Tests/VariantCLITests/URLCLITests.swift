@@ -88,4 +88,15 @@ import Testing
             environment: ["CLOUDINARY_API_SECRET": "", "CLOUDINARY_URL": ""])
         #expect(noSecret.status == 2)
     }
+
+    @Test func parseValidatesTheTransformationForItsResourceType() throws {
+        let video = "https://res.cloudinary.com/demo/video/upload/vc_h264,w_640,c_scale/clip.mp4"
+        let ok = try CLIRunner.run(["url", "parse", video, "--validate", "--json"])
+        #expect(ok.status == 0, "\(ok.stdout)")
+        #expect(try ok.json()["transformationValid"] as? Bool == true)
+        let image = "https://res.cloudinary.com/demo/image/upload/vc_h264,w_640,c_scale/dog.jpg"
+        let bad = try CLIRunner.run(["url", "parse", image, "--validate", "--json"])
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("wrong-resource-type"))
+    }
 }
