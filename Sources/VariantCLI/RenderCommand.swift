@@ -8,7 +8,8 @@ struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a Cloudinary transformation of a local image with libvips.",
         discussion: """
-            Executes the transformation the way Cloudinary delivers it: every crop mode and gravity,
+            Executes the transformation the way Cloudinary delivers it: every crop mode and gravity
+            (g_auto and g_face through the engine's smart crop and face detection),
             ar, dpr, relative sizes, chains, a_ rotation, b_ backgrounds for pad modes, e_grayscale,
             e_blur[:n], e_sharpen[:n], o_, r_ (radius, max), bo_ (border), fl_progressive, f_ and q_.
             Parameters that are valid but not rendered locally (text layers, most effects) are
@@ -60,14 +61,16 @@ struct Render: ParsableCommand {
         if (output as NSString).pathExtension.isEmpty == false, extensionFormat == nil {
             throw CLIError.usage("\(output): unknown output extension (use .jpg, .webp, .avif or .png, or f_ in the transformation)")
         }
-        let resolver: KnownRegions
+        let known: KnownRegions
         do {
-            resolver = try KnownRegions(
+            known = try KnownRegions(
                 faces: faces.map { try KnownRegions.parseBoxes($0) } ?? [],
                 custom: custom.map { try KnownRegions.parseBoxes($0) } ?? [])
         } catch let error as GeometryError {
             throw CLIError.usage("--faces/--custom: \(error.message)")
         }
+        // g_auto and the face gravities read the engine's analysis (one reduced decode).
+        let resolver = try ContentResolver.forRendering(path: image, transformation: parsedTransformation, known: known)
         let request = RenderRequest(
             sourcePath: image, transformation: parsedTransformation, defaultFormat: extensionFormat,
             resolver: resolver, limits: LoadOptions(maxPixels: maxPixels))

@@ -1,0 +1,34 @@
+import CloudinaryTransform
+
+/// Builds the gravity resolver a render needs: faces and `g_auto` windows come from the
+/// engine's own analysis (one reduced decode), unless the caller already knows the faces
+/// (stored on the Cloudinary asset); custom coordinates can only come from the caller.
+public enum ContentResolver {
+    /// Whether the transformation has a gravity that depends on image content
+    /// (`g_auto…`, `g_face…`, `g_faces…`, `g_custom:face…`).
+    public static func needsAnalysis(_ transformation: Transformation) -> Bool {
+        transformation.components.contains { component in
+            component.parameters.contains { p in
+                p.key == "g"
+                    && (p.rawValue.hasPrefix("auto") || p.rawValue.hasPrefix("face") || p.rawValue.hasPrefix("custom:face"))
+            }
+        }
+    }
+
+    /// The resolver for rendering `path` with `transformation`.
+    ///
+    /// - Parameters:
+    ///   - known: Faces and custom coordinates the caller knows; known faces win over detected ones.
+    /// - Returns: `known` alone when no content-aware gravity is used, else known boxes plus the
+    ///   analysis's faces and smart-crop windows.
+    public static func forRendering(path: String, transformation: Transformation, known: KnownRegions = KnownRegions())
+        throws -> any GravityResolver
+    {
+        guard needsAnalysis(transformation) else { return known }
+        let analysed = AnalysisGravityResolver(try ImageAnalysis.analyze(path: path))
+        return KnownRegions(
+            faces: known.knownFaces.isEmpty ? analysed.faces() : known.knownFaces,
+            custom: known.knownCustom,
+            auto: known.auto ?? { analysed.autoWindow($0) })
+    }
+}
