@@ -24,6 +24,7 @@ build: deps
 	$(SWIFT) build -c $(CONFIG) --product variant
 
 test: deps
+	@scripts/install-deps.sh chromium   # the contact sheet is checked in a real browser
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	scripts/leak-check.sh "$$($(SWIFT) build --show-bin-path)/variant" TestImages
