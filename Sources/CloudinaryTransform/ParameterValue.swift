@@ -88,6 +88,7 @@ public enum ParameterValue: Sendable, Hashable {
             .keyframeInterval, .integer, .radius, .audioFrequency, .bitRate, .videoSampling, .fps, .page:
             if let number = numeric(raw) { return number }
             if raw.contains("_") { return .expression(raw) }
+            if Keywords.predefinedVariables.contains(raw) { return .expression(raw) }
             if raw.first?.isLetter == true { return .keyword(raw) }
             return .text(raw)
         case .cropMode, .gravity, .format, .flags, .effect, .audioCodec, .videoCodec, .colorSpace,

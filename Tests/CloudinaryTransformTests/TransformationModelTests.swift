@@ -119,3 +119,31 @@ struct ValidationRuleTests {
         for key in ParameterKey.allCases { #expect(ParameterTable.helpText.contains("  \(key.text) ")) }
     }
 }
+
+@Suite("Typed values")
+struct ParameterValueTests {
+    @Test(arguments: [
+        ("w", "400", ParameterValue.integer(400)), ("w", "0.5", .decimal(0.5)), ("w", "1.0", .decimal(1)),
+        ("x", "-20", .integer(-20)), ("ar", "16:9", .ratio(16, 9)), ("ar", "1.5", .decimal(1.5)),
+        ("c", "fill", .keyword("fill")), ("g", "auto:face", .keyword("auto:face")),
+        ("w", "auto", .keyword("auto")),
+        ("w", "iw", .expression("iw")), ("w", "iw_mul_0.5", .expression("iw_mul_0.5")),
+        ("w", "$foo", .variable("$foo")),
+        ("b", "rgb:ff0000", .color("rgb:ff0000")), ("b", "white", .color("white")),
+        ("b", "auto:border", .keyword("auto:border")),
+        ("co", "red", .color("red")), ("if", "w_gt_400", .expression("w_gt_400")),
+        ("l", "text:Arial_40:Hi", .text("text:Arial_40:Hi")),
+        ("$foo", "300", .integer(300)), ("$foo", "!bar!", .text("!bar!")),
+        ("$foo", "iw_div_2", .expression("iw_div_2")),
+        ("q", "auto:eco", .keyword("auto:eco")), ("dpr", "2.0", .decimal(2)),
+    ])
+    func interpretation(key: String, raw: String, expected: ParameterValue) {
+        #expect(Parameter(key: key, rawValue: raw).value == expected)
+    }
+
+    @Test func specificationComesFromTheTable() {
+        #expect(Parameter(key: "q", rawValue: "80").specification?.range == 1...100)
+        #expect(Parameter(key: "ac", rawValue: "aac").specification?.appliesTo == .video)
+        #expect(Parameter(key: "$v", rawValue: "1").specification == nil)
+    }
+}
