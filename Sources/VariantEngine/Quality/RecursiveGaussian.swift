@@ -191,8 +191,8 @@ extension SSIMULACRA2 {
                 let rawOut = UnsafeMutableRawPointer(output)
                 let stride = MemoryLayout<Float>.stride
                 while n < unrolledEnd {
-                    let a = raw.loadUnaligned(fromByteOffset: (n - big - 1) * stride, as: SIMD4<Float>.self)
-                    let b = raw.loadUnaligned(fromByteOffset: (n + big - 1) * stride, as: SIMD4<Float>.self)
+                    let a = raw.loadUnaligned(fromByteOffset: (n &- big &- 1) &* stride, as: SIMD4<Float>.self)
+                    let b = raw.loadUnaligned(fromByteOffset: (n &+ big &- 1) &* stride, as: SIMD4<Float>.self)
                     let sum = SSIMULACRA2.widen(a + b)
                     let s0 = SIMD4(repeating: sum[0]), s1 = SIMD4(repeating: sum[1])
                     let s2 = SIMD2(repeating: sum[2]), s3 = SIMD2(repeating: sum[3])
@@ -200,8 +200,8 @@ extension SSIMULACRA2 {
                     let o3 = f3.step(s0, s1, s2, s3, &w3, &v3)
                     let o5 = f5.step(s0, s1, s2, s3, &w5, &v5)
                     let result = SSIMULACRA2.narrow(o1 + SSIMULACRA2.rounded(o3 + o5))
-                    rawOut.storeBytes(of: result, toByteOffset: n * stride, as: SIMD4<Float>.self)
-                    n += 4
+                    rawOut.storeBytes(of: result, toByteOffset: n &* stride, as: SIMD4<Float>.self)
+                    n &+= 4
                 }
                 prev1 = Float(v1[0])
                 prev3 = Float(v3[0])
