@@ -70,7 +70,8 @@ struct SSIMULACRA2Tests {
             return results
         }
         for (pair, ours) in zip(pairs, scores) {
-            #expect(abs(ours - pair.score) <= 0.5, "\(pair.distorted): ours \(ours), reference \(pair.score)")
+            #expect(
+                abs(ours - pair.score) <= 0.5, "\(pair.distorted): ours \(ours), reference \(pair.score)")
         }
         // Above about 85 the score depends on the reference's float32 rounding (fused
         // multiply-adds in the blur and colour transform): a plain multiply-then-add moves
@@ -81,7 +82,9 @@ struct SSIMULACRA2Tests {
         #expect(meanHigh < 0.001, "mean error above 85: \(meanHigh)")
     }
 
-    @Test("Identical images score 100", arguments: ["reference/cells.png", "reference/logo-rgba.png", "reference/grey.png"])
+    @Test(
+        "Identical images score 100",
+        arguments: ["reference/cells.png", "reference/logo-rgba.png", "reference/grey.png"])
     func identical(path: String) throws {
         let image = try Self.pixels(path)
         #expect(try SSIMULACRA2.score(reference: image, distorted: image) == 100)
@@ -89,8 +92,10 @@ struct SSIMULACRA2Tests {
 
     @Test("Different sizes throw sizeMismatch")
     func sizeMismatch() throws {
-        let reference = PixelBuffer(width: 16, height: 16, bands: 3, data: [UInt8](repeating: 128, count: 16 * 16 * 3))
-        let distorted = PixelBuffer(width: 16, height: 12, bands: 3, data: [UInt8](repeating: 128, count: 16 * 12 * 3))
+        let reference = PixelBuffer(
+            width: 16, height: 16, bands: 3, data: [UInt8](repeating: 128, count: 16 * 16 * 3))
+        let distorted = PixelBuffer(
+            width: 16, height: 12, bands: 3, data: [UInt8](repeating: 128, count: 16 * 12 * 3))
         let error = #expect(throws: SSIMULACRA2Error.self) {
             try SSIMULACRA2.score(reference: reference, distorted: distorted)
         }
@@ -132,7 +137,8 @@ struct SSIMULACRA2Tests {
         let distorted = PixelBuffer(width: 32, height: 32, bands: 4, data: changed)
         #expect(try SSIMULACRA2.score(reference: reference, distorted: distorted) == 100)
         // Dropping the alpha changes what shows on the dark and the bright background.
-        let opaque = PixelBuffer(width: 32, height: 32, bands: 3, data: (0..<(32 * 32)).flatMap { bytes[$0 * 4..<$0 * 4 + 3] })
+        let opaque = PixelBuffer(
+            width: 32, height: 32, bands: 3, data: (0..<(32 * 32)).flatMap { bytes[$0 * 4..<$0 * 4 + 3] })
         #expect(try SSIMULACRA2.score(reference: reference, distorted: opaque) < 90)
     }
 }

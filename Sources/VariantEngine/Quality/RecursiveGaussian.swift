@@ -32,7 +32,7 @@ extension SSIMULACRA2 {
         /// two previous outputs, each multiply-add rounded to float once. Input lanes whose
         /// coefficient is zero are skipped (adding 0 * x changes nothing).
         struct FourOutputs {
-            let input0: SIMD4<Double>
+            let input0: SIMD4<Float>
             let input1: SIMD4<Double>
             let input2High: SIMD2<Double>
             let input3High: SIMD2<Double>
@@ -40,7 +40,7 @@ extension SSIMULACRA2 {
             let previous: SIMD4<Double>
 
             init(mulIn m: SIMD4<Float>, mulPrev: SIMD4<Float>, mulPrev2: SIMD4<Float>) {
-                input0 = SSIMULACRA2.widen(m)
+                input0 = m
                 input1 = SIMD4(0, Double(m[0]), Double(m[1]), Double(m[2]))
                 input2High = SIMD2(Double(m[0]), Double(m[1]))
                 input3High = SIMD2(0, Double(m[0]))
@@ -50,10 +50,10 @@ extension SSIMULACRA2 {
 
             @inline(__always)
             func step(
-                _ s0: SIMD4<Double>, _ s1: SIMD4<Double>, _ s2: SIMD2<Double>, _ s3: SIMD2<Double>,
+                _ s0: SIMD4<Float>, _ s1: SIMD4<Double>, _ s2: SIMD2<Double>, _ s3: SIMD2<Double>,
                 _ older: inout SIMD4<Double>, _ prev: inout SIMD4<Double>
             ) -> SIMD4<Double> {
-                var o = SSIMULACRA2.rounded(s0 * input0)
+                var o = SSIMULACRA2.widen(s0 * input0)  // a plain float multiply
                 o = SSIMULACRA2.rounded(input1 * s1 + o)
                 var high = o.highHalf
                 high = SSIMULACRA2.rounded(input2High * s2 + high)
@@ -107,16 +107,22 @@ extension SSIMULACRA2 {
                 n2[i] = Float(n)
                 d1[i] = Float(d)
                 let d2 = d * d
-                mulPrev.append(SIMD4(Float(-d), Float(d2 - 1.0), Float(-d2 * d + 2.0 * d), Float(d2 * d2 - 3.0 * d2 + 1.0)))
+                mulPrev.append(
+                    SIMD4(
+                        Float(-d), Float(d2 - 1.0), Float(-d2 * d + 2.0 * d), Float(d2 * d2 - 3.0 * d2 + 1.0))
+                )
                 mulPrev2.append(SIMD4(-1, Float(d), Float(-d2 + 1.0), Float(d2 * d - 2.0 * d)))
-                mulIn.append(SIMD4(Float(n), Float(-d * n), Float(d2 * n - n), Float(-d2 * d * n + 2.0 * d * n)))
+                mulIn.append(
+                    SIMD4(Float(n), Float(-d * n), Float(d2 * n - n), Float(-d2 * d * n + 2.0 * d * n)))
             }
             self.n2 = n2
             self.d1 = d1
             self.mulIn = mulIn
             self.mulPrev = mulPrev
             self.mulPrev2 = mulPrev2
-            lanes = (0..<3).map { FourOutputs(mulIn: mulIn[$0], mulPrev: mulPrev[$0], mulPrev2: mulPrev2[$0]) }
+            lanes = (0..<3).map {
+                FourOutputs(mulIn: mulIn[$0], mulPrev: mulPrev[$0], mulPrev2: mulPrev2[$0])
+            }
         }
 
         /// libjxl `Inv3x3Matrix` (row-major, through the adjugate, in double).
@@ -138,14 +144,26 @@ extension SSIMULACRA2 {
 
         /// Blurs one row (`FastGaussian1D`): scalar up to the first aligned output, four
         /// outputs per step in the middle, scalar for the tail.
-        func horizontal(_ input: UnsafePointer<Float>, width: Int, into output: UnsafeMutablePointer<Float>) {
+        func horizontal(
+            _ input: UnsafePointer<Float>, width: Int, into output: UnsafeMutablePointer<Float>
+        ) {
             let big = radius
             // Lane 0 coefficients for the scalar parts.
-            let in1 = mulIn[0][0], in3 = mulIn[1][0], in5 = mulIn[2][0]
-            let p1c = mulPrev[0][0], p3c = mulPrev[1][0], p5c = mulPrev[2][0]
-            let q1c = mulPrev2[0][0], q3c = mulPrev2[1][0], q5c = mulPrev2[2][0]
-            var prev1: Float = 0, prev3: Float = 0, prev5: Float = 0
-            var prev21: Float = 0, prev23: Float = 0, prev25: Float = 0
+            let in1 = mulIn[0][0]
+            let in3 = mulIn[1][0]
+            let in5 = mulIn[2][0]
+            let p1c = mulPrev[0][0]
+            let p3c = mulPrev[1][0]
+            let p5c = mulPrev[2][0]
+            let q1c = mulPrev2[0][0]
+            let q3c = mulPrev2[1][0]
+            let q5c = mulPrev2[2][0]
+            var prev1: Float = 0
+            var prev3: Float = 0
+            var prev5: Float = 0
+            var prev21: Float = 0
+            var prev23: Float = 0
+            var prev25: Float = 0
 
             @inline(__always) func scalarStep(_ n: Int) {
                 let left = n - big - 1
@@ -182,20 +200,29 @@ extension SSIMULACRA2 {
             if n < unrolledEnd {
                 // Values stay in double registers but are rounded to float after every
                 // operation, so each `MulAdd` rounds once, as in the reference.
-                var w1 = SIMD4(repeating: Double(prev21)), w3 = SIMD4(repeating: Double(prev23))
+                var w1 = SIMD4(repeating: Double(prev21))
+                var w3 = SIMD4(repeating: Double(prev23))
                 var w5 = SIMD4(repeating: Double(prev25))
-                var v1 = SIMD4(repeating: Double(prev1)), v3 = SIMD4(repeating: Double(prev3))
+                var v1 = SIMD4(repeating: Double(prev1))
+                var v3 = SIMD4(repeating: Double(prev3))
                 var v5 = SIMD4(repeating: Double(prev5))
-                let f1 = lanes[0], f3 = lanes[1], f5 = lanes[2]
+                let f1 = lanes[0]
+                let f3 = lanes[1]
+                let f5 = lanes[2]
                 let raw = UnsafeRawPointer(input)
                 let rawOut = UnsafeMutableRawPointer(output)
                 let stride = MemoryLayout<Float>.stride
                 while n < unrolledEnd {
-                    let a = raw.loadUnaligned(fromByteOffset: (n &- big &- 1) &* stride, as: SIMD4<Float>.self)
-                    let b = raw.loadUnaligned(fromByteOffset: (n &+ big &- 1) &* stride, as: SIMD4<Float>.self)
-                    let sum = SSIMULACRA2.widen(a + b)
-                    let s0 = SIMD4(repeating: sum[0]), s1 = SIMD4(repeating: sum[1])
-                    let s2 = SIMD2(repeating: sum[2]), s3 = SIMD2(repeating: sum[3])
+                    let a = raw.loadUnaligned(
+                        fromByteOffset: (n &- big &- 1) &* stride, as: SIMD4<Float>.self)
+                    let b = raw.loadUnaligned(
+                        fromByteOffset: (n &+ big &- 1) &* stride, as: SIMD4<Float>.self)
+                    let sumFloat = a + b
+                    let sum = SSIMULACRA2.widen(sumFloat)
+                    let s0 = SIMD4(repeating: sumFloat[0])
+                    let s1 = SIMD4(repeating: sum[1])
+                    let s2 = SIMD2(repeating: sum[2])
+                    let s3 = SIMD2(repeating: sum[3])
                     let o1 = f1.step(s0, s1, s2, s3, &w1, &v1)
                     let o3 = f3.step(s0, s1, s2, s3, &w3, &v3)
                     let o5 = f5.step(s0, s1, s2, s3, &w5, &v5)

@@ -169,9 +169,15 @@ extension SSIMULACRA2 {
         let bias = SIMD8<Float>(repeating: opsinBias)
         let add = SIMD8<Float>(repeating: negativeBiasCubeRoot)
         let half = SIMD8<Float>(repeating: 0.5)
-        let m00v = SIMD8(repeating: m00), m01v = SIMD8(repeating: m01), m02v = SIMD8(repeating: m02)
-        let m10v = SIMD8(repeating: m10), m11v = SIMD8(repeating: m11), m12v = SIMD8(repeating: m12)
-        let m20v = SIMD8(repeating: m20), m21v = SIMD8(repeating: m21), m22v = SIMD8(repeating: m22)
+        let m00v = SIMD8(repeating: m00)
+        let m01v = SIMD8(repeating: m01)
+        let m02v = SIMD8(repeating: m02)
+        let m10v = SIMD8(repeating: m10)
+        let m11v = SIMD8(repeating: m11)
+        let m12v = SIMD8(repeating: m12)
+        let m20v = SIMD8(repeating: m20)
+        let m21v = SIMD8(repeating: m21)
+        let m22v = SIMD8(repeating: m22)
         let zero = SIMD8<Float>.zero
         var i = 0
         while i < count {

@@ -40,20 +40,26 @@ extension SSIMULACRA2 {
     ) -> ChannelSums {
         scratch.resize(width: width, height: height)
         let parallel = width * height >= parallelThreshold
-        let hMu1 = scratch.plane(0), hMu2 = scratch.plane(1)
-        let hS11 = scratch.plane(2), hS22 = scratch.plane(3), hS12 = scratch.plane(4)
+        let hMu1 = scratch.plane(0)
+        let hMu2 = scratch.plane(1)
+        let hS11 = scratch.plane(2)
+        let hS22 = scratch.plane(3)
+        let hS12 = scratch.plane(4)
 
         // Horizontal pass.
         let rowBands = parallel ? 8 : 1
         concurrentForEach(rowBands, parallel: parallel) { band in
             let products = UnsafeMutablePointer<Float>.allocate(capacity: 3 * width)
             defer { products.deallocate() }
-            let p11 = products, p22 = products + width, p12 = products + 2 * width
+            let p11 = products
+            let p22 = products + width
+            let p12 = products + 2 * width
             let first = band * height / rowBands
             let last = (band + 1) * height / rowBands
             for y in first..<last {
                 let offset = y * width
-                let a = img1 + offset, b = img2 + offset
+                let a = img1 + offset
+                let b = img2 + offset
                 for x in 0..<width {
                     p11[x] = a[x] * a[x]
                     p22[x] = b[x] * b[x]
@@ -75,7 +81,8 @@ extension SSIMULACRA2 {
         results.initialize(repeating: ChannelSums(), count: strips)
         defer { results.deallocate() }
         let inputs: [UnsafePointer<Float>] = [
-            UnsafePointer(hMu1), UnsafePointer(hMu2), UnsafePointer(hS11), UnsafePointer(hS22), UnsafePointer(hS12),
+            UnsafePointer(hMu1), UnsafePointer(hMu2), UnsafePointer(hS11), UnsafePointer(hS22),
+            UnsafePointer(hS12),
         ]
         concurrentForEach(strips, parallel: parallel && strips > 1) { strip in
             let x0 = min(strip * stripWidth, width)
@@ -123,10 +130,14 @@ extension SSIMULACRA2 {
             memory + (image * rowsPerImage + 6) * count
         }
         let big = blur.radius
-        let n2 = blur.n2, d1 = blur.d1
-        let n2x1 = SIMD4(repeating: Double(n2[0])), negD1x1 = SIMD4(repeating: -Double(d1[0]))
-        let n2x3 = SIMD4(repeating: Double(n2[1])), negD1x3 = SIMD4(repeating: -Double(d1[1]))
-        let n2x5 = SIMD4(repeating: Double(n2[2])), negD1x5 = SIMD4(repeating: -Double(d1[2]))
+        let n2 = blur.n2
+        let d1 = blur.d1
+        let n2x1 = SIMD4(repeating: Double(n2[0]))
+        let negD1x1 = SIMD4(repeating: -Double(d1[0]))
+        let n2x3 = SIMD4(repeating: Double(n2[1]))
+        let negD1x3 = SIMD4(repeating: -Double(d1[1]))
+        let n2x5 = SIMD4(repeating: Double(n2[2]))
+        let negD1x5 = SIMD4(repeating: -Double(d1[2]))
         var sums = ChannelSums()
         var parity = 0
         var n = -big + 1
@@ -139,9 +150,12 @@ extension SSIMULACRA2 {
                 let down = bottom < height ? source + bottom * width : zero
                 // y[n-1] lives in row `parity ^ 1`, y[n-2] in row `parity`; y[n] replaces
                 // y[n-2].
-                let prev1 = state(image, 1 - parity), older1 = state(image, parity)
-                let prev3 = state(image, 3 - parity), older3 = state(image, 2 + parity)
-                let prev5 = state(image, 5 - parity), older5 = state(image, 4 + parity)
+                let prev1 = state(image, 1 - parity)
+                let older1 = state(image, parity)
+                let prev3 = state(image, 3 - parity)
+                let older3 = state(image, 2 + parity)
+                let prev5 = state(image, 5 - parity)
+                let older5 = state(image, 4 + parity)
                 let out = output(image)
                 var x = 0
                 while x &+ 4 <= count {
@@ -221,15 +235,21 @@ extension SSIMULACRA2 {
     ) {
         // Four pixels at a time; the per-pixel arithmetic is the reference's, only the
         // order of the double sums differs (by about 1e-16).
-        var ssimV = SIMD4<Double>(), ssim4V = SIMD4<Double>()
-        var artifactV = SIMD4<Double>(), artifact4V = SIMD4<Double>()
-        var lostV = SIMD4<Double>(), lost4V = SIMD4<Double>()
+        var ssimV = SIMD4<Double>()
+        var ssim4V = SIMD4<Double>()
+        var artifactV = SIMD4<Double>()
+        var artifact4V = SIMD4<Double>()
+        var lostV = SIMD4<Double>()
+        var lost4V = SIMD4<Double>()
         let c2 = SIMD4<Float>(repeating: ssimC2)
         let zero = SIMD4<Double>()
         var x = 0
         while x &+ 4 <= count {
-            let m1 = load(mu1, x), m2 = load(mu2, x)
-            let mu11 = m1 * m1, mu22 = m2 * m2, mu12 = m1 * m2
+            let m1 = load(mu1, x)
+            let m2 = load(mu2, x)
+            let mu11 = m1 * m1
+            let mu22 = m2 * m2
+            let mu12 = m1 * m2
             let numM = 1 - (m1 - m2) * (m1 - m2)
             let numS = 2 * (load(sigma12, x) - mu12) + c2
             let denS = (load(sigma11, x) - mu11) + (load(sigma22, x) - mu22) + c2
@@ -254,12 +274,18 @@ extension SSIMULACRA2 {
             lost4V += d2 * d2
             x &+= 4
         }
-        var ssim = ssimV.sum(), ssim4 = ssim4V.sum()
-        var artifact = artifactV.sum(), artifact4 = artifact4V.sum()
-        var lost = lostV.sum(), lost4 = lost4V.sum()
+        var ssim = ssimV.sum()
+        var ssim4 = ssim4V.sum()
+        var artifact = artifactV.sum()
+        var artifact4 = artifact4V.sum()
+        var lost = lostV.sum()
+        var lost4 = lost4V.sum()
         while x < count {
-            let m1 = mu1[x], m2 = mu2[x]
-            let mu11 = m1 * m1, mu22 = m2 * m2, mu12 = m1 * m2
+            let m1 = mu1[x]
+            let m2 = mu2[x]
+            let mu11 = m1 * m1
+            let mu22 = m2 * m2
+            let mu12 = m1 * m2
             let numM: Float = 1 - (m1 - m2) * (m1 - m2)
             let numS: Float = 2 * (sigma12[x] - mu12) + ssimC2
             let denS: Float = (sigma11[x] - mu11) + (sigma22[x] - mu22) + ssimC2

@@ -61,7 +61,8 @@ public enum SSIMULACRA2 {
         guard reference.width == distorted.width, reference.height == distorted.height else {
             throw SSIMULACRA2Error(
                 code: .sizeMismatch,
-                message: "Expected distorted of \(reference.width)x\(reference.height) (the reference's size) "
+                message:
+                    "Expected distorted of \(reference.width)x\(reference.height) (the reference's size) "
                     + "but received \(distorted.width)x\(distorted.height)")
         }
         guard reference.width >= minimumSize, reference.height >= minimumSize else {
@@ -99,8 +100,11 @@ public enum SSIMULACRA2 {
     }
 
     /// One score with alpha (where present) blended over `background`.
-    private static func score(_ reference: PixelBuffer, _ distorted: PixelBuffer, background: Float) -> Double {
-        let width = reference.width, height = reference.height
+    private static func score(_ reference: PixelBuffer, _ distorted: PixelBuffer, background: Float)
+        -> Double
+    {
+        let width = reference.width
+        let height = reference.height
         let linear1 = Planes(count: 3, width: width, height: height)
         let linear2 = Planes(count: 3, width: width, height: height)
         let xyb1 = Planes(count: 3, width: width, height: height)
@@ -159,8 +163,12 @@ public enum SSIMULACRA2 {
                 let sums = scales[scale].channels[channel]
                 let onePerPixels = 1.0 / Double(scales[scale].pixels)
                 let ssimNorms = [onePerPixels * sums.ssim, sqrt(sqrt(onePerPixels * sums.ssim4))]
-                let artifactNorms = [onePerPixels * sums.artifact, sqrt(sqrt(onePerPixels * sums.artifact4))]
-                let lostNorms = [onePerPixels * sums.detailLost, sqrt(sqrt(onePerPixels * sums.detailLost4))]
+                let artifactNorms = [
+                    onePerPixels * sums.artifact, sqrt(sqrt(onePerPixels * sums.artifact4)),
+                ]
+                let lostNorms = [
+                    onePerPixels * sums.detailLost, sqrt(sqrt(onePerPixels * sums.detailLost4)),
+                ]
                 for norm in 0..<2 {
                     ssim += weights[i] * abs(ssimNorms[norm])
                     i += 1
@@ -172,7 +180,8 @@ public enum SSIMULACRA2 {
             }
         }
         ssim *= 0.9562382616834844
-        ssim = 2.326765642916932 * ssim - 0.020884521182843837 * ssim * ssim
+        ssim =
+            2.326765642916932 * ssim - 0.020884521182843837 * ssim * ssim
             + 6.248496625763138e-05 * ssim * ssim * ssim
         if ssim > 0 {
             return 100.0 - 10.0 * pow(ssim, 0.6276336467831387)
