@@ -14,8 +14,9 @@ public struct PlanOptions: Sendable {
     public var decisions: DecisionMode = .optimize
     /// Signs delivery URLs when set (the CLI reads `CLOUDINARY_API_SECRET`).
     public var apiSecret: String?
-    public var analysis = AnalysisOptions()
-    public var smartCrop = SmartCropOptions()
+    /// Set from the ``Engine`` that runs the plan (its `analysisOptions`, `smartCropOptions`).
+    var analysis = AnalysisOptions()
+    var smartCrop = SmartCropOptions()
 
     public init() {}
 }

@@ -1,0 +1,96 @@
+import CloudinaryTransform
+import Foundation
+import Testing
+import VariantEngine
+
+/// The engine as the sync tool uses it: only the public API (no `@testable`), only `Engine`,
+/// the manifest and plan types, and CloudinaryTransform's URL parser.
+@Suite("Public API: what the sync tool imports")
+struct PublicAPITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let astronaut = root.appendingPathComponent("TestImages/people-astronaut.jpg").path
+    static let couple = root.appendingPathComponent("TestImages/people-couple-bar.jpg").path
+
+    @Test("analyse, crop, optimise and render through Engine")
+    func singleImage() async throws {
+        let engine = Engine()
+        let analysis = try await engine.analyze(Self.couple)
+        #expect(analysis.width == 800 && analysis.height == 600)
+        #expect(!analysis.faces.isEmpty)
+
+        let crops = try await engine.crops(Self.couple, aspectRatios: ["16:9", "1:1"])
+        #expect(crops.map(\.aspectRatio) == ["16:9", "1:1"])
+        #expect(crops[0].transformation.hasPrefix("c_crop,"))
+        await #expect(throws: EngineError.self) { try await engine.crops(Self.couple, aspectRatios: ["wide"]) }
+
+        let decision = try await engine.optimize(Self.couple, transformation: crops[1].transformation + "/c_scale,w_200",
+                                                 level: .good, formats: [.webp, .jpeg])
+        #expect(["webp", "jpeg"].contains(decision.format))
+        #expect(decision.bytes == decision.data.count && decision.ssimulacra2 > 0)
+
+        let rendered = try await engine.render(Self.couple, transformation: crops[0].transformation + "/c_scale,w_320/f_webp,q_70")
+        #expect(rendered.width == 320 && rendered.format == "webp" && rendered.bytes == rendered.data.count)
+    }
+
+    @Test("plan a manifest built in code, with progress, and read every URL back")
+    func planInCode() async throws {
+        let manifest = CampaignManifest(
+            campaign: "sync", cloudName: "demo", policy: CampaignPolicy(requireApproved: true),
+            placements: [Placement(name: "card", aspectRatio: "4:3", widths: [200, 400], formats: ["webp"], upscale: .allow)],
+            assets: [CampaignAsset(publicId: "sync/astronaut", path: Self.astronaut, approval: "approved"),
+                     CampaignAsset(publicId: "sync/couple", path: Self.couple, approval: "pending")])
+        var options = PlanOptions()
+        options.decisions = .fixedQuality
+        options.apiSecret = "secret"
+        final class Seen: @unchecked Sendable {
+            let lock = NSLock()
+            var ids: [String] = []
+            func add(_ id: String) { lock.lock(); ids.append(id); lock.unlock() }
+        }
+        let seen = Seen()
+        let outcome = try await Engine().plan(manifest, baseDirectory: "/", options: options) { progress in
+            #expect(progress.total == 2)
+            seen.add(progress.assetID)
+        }
+        #expect(seen.ids.sorted() == ["sync/astronaut", "sync/couple"])
+        #expect(!outcome.plan.passed, "one asset is pending")
+        #expect(outcome.plan.assets.first { $0.publicId == "sync/couple" }?.violations.map(\.code) == ["not-approved"])
+        for variant in outcome.plan.assets.flatMap(\.placements).flatMap(\.variants) {
+            let url = try DeliveryURL(parsing: variant.url)
+            #expect(url.verifySignature(apiSecret: "secret"))
+            #expect(try Transformation(parsing: variant.transformation).canonicalDescription == variant.transformation)
+        }
+        let html = try await Engine().report(outcome.plan, baseDirectory: "/")
+        #expect(html.contains("<svg") && html.contains("sync/couple"))
+        let data = try PlanJSON.encode(outcome.plan)
+        #expect(try JSONDecoder().decode(Plan.self, from: data) == outcome.plan)
+    }
+
+    @Test("the sample campaign's manifest loads, and a bad one throws ManifestError with paths")
+    func manifests() throws {
+        let manifest = try CampaignManifest.load(path: Self.root.appendingPathComponent("TestImages/campaign/campaign.yaml").path)
+        #expect(manifest.assets.count >= 10)
+        do {
+            _ = try CampaignManifest.parse(Data(#"{"campaign": "x", "cloudName": "demo", "placements": [], "assets": []}"#.utf8),
+                                           file: "x.json", yaml: false)
+            Issue.record("accepted")
+        } catch let error as ManifestError {
+            #expect(error.issues.map(\.path) == ["placements", "assets"])
+        }
+    }
+
+    @Test("cancelling a plan stops it with CancellationError")
+    func cancellation() async throws {
+        let manifest = CampaignManifest(
+            campaign: "cancel", cloudName: "demo",
+            placements: [Placement(name: "p", aspectRatio: "1:1", widths: [100, 200, 300, 400], formats: ["jpeg"], upscale: .allow)],
+            assets: (0..<12).map { CampaignAsset(publicId: "c/\($0)", path: $0 % 2 == 0 ? Self.astronaut : Self.couple, approval: "approved") })
+        var options = PlanOptions()
+        options.decisions = .fixedQuality
+        options.jobs = 1
+        let task = Task { try await Engine().plan(manifest, baseDirectory: "/", options: options) }
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+    }
+}

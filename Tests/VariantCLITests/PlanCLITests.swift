@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+
+/// `variant plan` end to end: exit statuses, stdout discipline, shard + merge, and the HTML
+/// report opened in headless Chromium.
+@Suite("variant plan")
+struct PlanCLITests {
+    static let testImages = CLIRunner.packageRoot.appendingPathComponent("TestImages")
+
+    /// A campaign folder with a manifest over a few small TestImages (absolute paths).
+    static func campaign(approval: String = "approved", upscale: String = "allow", extra: String = "") throws -> URL {
+        let dir = try CLIRunner.temporaryDirectory()
+        let images = ["people-astronaut.jpg", "animal-cat-closeup.jpg", "people-couple-bar.jpg", "product-camera-cutout.png"]
+        let assets = images.enumerated().map { i, image in
+            #"{"publicId": "t/\#((image as NSString).deletingPathExtension)", "path": "\#(testImages.appendingPathComponent(image).path)", "approval": "\#(i == 1 ? approval : "approved")"}"#
+        }.joined(separator: ",\n")
+        let manifest = """
+            {"campaign": "cli", "cloudName": "demo",
+             "placements": [
+               {"name": "wide", "aspectRatio": "16:9", "widths": [160, 320, 640], "formats": ["webp", "jpeg"], "upscale": "\(upscale)"},
+               {"name": "square", "aspectRatio": "1:1", "widths": [100, 200, 300], "formats": ["webp", "jpeg"]},
+               {"name": "story", "aspectRatio": "9:16", "widths": [90, 180, 270], "formats": ["webp"]},
+               {"name": "banner", "aspectRatio": "3:1", "widths": [300, 600, 900], "formats": ["jpeg"], "upscale": "allow"}\(extra)
+             ],
+             "assets": [\(assets)]}
+            """
+        try Data(manifest.utf8).write(to: dir.appendingPathComponent("campaign.json"))
+        return dir
+    }
+
+    @Test("a passing campaign exits 0, writes the plan atomically and nothing on stdout")
+    func passing() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plan = dir.appendingPathComponent("out/plan.json")
+        let result = try CLIRunner.run(["plan", dir.appendingPathComponent("campaign.json").path, "-o", plan.path,
+                                        "--fixed-quality", "--jobs", "2"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("planned 4 assets, 48 variants"))
+        let json = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: plan)) as? [String: Any])
+        #expect((json["summary"] as? [String: Any])?["passed"] as? Bool == true)
+        #expect((json["assets"] as? [Any])?.count == 4)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: plan.deletingLastPathComponent().path)
+        #expect(leftovers == ["plan.json"], "no partial files")
+        // The default cache sits next to the manifest; a second run reads everything from it.
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(".variant-cache.sqlite").path))
+        let again = try CLIRunner.run(["plan", dir.appendingPathComponent("campaign.json").path, "-o", plan.path, "--fixed-quality"])
+        #expect(again.stderr.contains("analyses 0 computed / 4 cached, decisions 0 computed / 48 cached"), "\(again.stderr)")
+    }
+
+    @Test("a failing policy exits 1 and names each error on stderr; --json prints only the plan")
+    func failingPolicy() throws {
+        let dir = try Self.campaign(approval: "pending", upscale: "never")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try CLIRunner.run(["plan", dir.appendingPathComponent("campaign.json").path, "--json", "--no-cache",
+                                        "--fixed-quality"])
+        #expect(result.status == 1)
+        let json = try result.json()
+        #expect((json["summary"] as? [String: Any])?["passed"] as? Bool == false)
+        #expect(result.stderr.contains("t/animal-cat-closeup: not-approved"))
+        #expect(result.stderr.contains("t/people-astronaut wide: upscaling-needed"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(".variant-cache.sqlite").path))
+    }
+
+    @Test("an invalid manifest exits 1 with file, path and problem; usage errors exit 2")
+    func invalidManifest() throws {
+        let dir = try Self.campaign(extra: #", {"name": "bad", "aspectRatio": "wide", "widths": [100]}"#)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let manifest = dir.appendingPathComponent("campaign.json").path
+        let result = try CLIRunner.run(["plan", manifest, "--no-cache"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(manifest): placements[4].aspectRatio: expected W:H"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(try CLIRunner.run(["plan", manifest, "--shard", "3/2"]).status == 2)
+        #expect(try CLIRunner.run(["plan", dir.appendingPathComponent("missing.json").path]).status == 2)
+    }
+
+    @Test("--shard plans merged with `variant plan merge` equal the single run, byte for byte")
+    func shardAndMerge() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let manifest = dir.appendingPathComponent("campaign.json").path
+        let single = dir.appendingPathComponent("single.json").path
+        #expect(try CLIRunner.run(["plan", manifest, "-o", single, "--fixed-quality"]).status == 0)
+        var parts: [String] = []
+        for index in 1...3 {
+            let part = dir.appendingPathComponent("part-\(index).json").path
+            let run = try CLIRunner.run(["plan", manifest, "-o", part, "--fixed-quality", "--shard", "\(index)/3"])
+            #expect(run.status == 0, "\(run.stderr)")
+            parts.append(part)
+        }
+        let merged = dir.appendingPathComponent("merged.json").path
+        let merge = try CLIRunner.run(["plan", "merge"] + parts.reversed() + ["-o", merged])
+        #expect(merge.status == 0, "\(merge.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: merged)) == Data(contentsOf: URL(fileURLWithPath: single)))
+        let incomplete = try CLIRunner.run(["plan", "merge", parts[0], parts[1], "-o", merged])
+        #expect(incomplete.status == 1)
+        #expect(incomplete.stderr.contains("3/3 missing"))
+    }
+
+    @Test("the report loads in headless Chromium and shows every crop")
+    func reportInChromium() throws {
+        let chromium = try #require(Self.chromium(), "chromium could not be installed (scripts/install-deps.sh chromium)")
+        let dir = try Self.campaign(approval: "pending")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let report = dir.appendingPathComponent("report.html")
+        let plan = dir.appendingPathComponent("plan.json")
+        let result = try CLIRunner.run(["plan", dir.appendingPathComponent("campaign.json").path, "-o", plan.path,
+                                        "--report", report.path, "--fixed-quality"])
+        #expect(result.status == 1, "one asset is pending")
+        let html = try String(contentsOf: report, encoding: .utf8)
+        #expect(!html.contains("http-equiv") && !html.contains("<script src") && !html.contains("<link"))
+        #expect(!html.contains("src=\"http"), "self-contained: images are inlined")
+
+        let profile = dir.appendingPathComponent("chromium-profile")
+        let dom = try Self.runChromium(chromium, ["--enable-logging=stderr", "--dump-dom", report.absoluteString],
+                                       profile: profile)
+        #expect(dom.status == 0, "\(dom.stderr)")
+        // Page errors (scripts, missing resources) reach the log as console messages.
+        #expect(!dom.stderr.contains("CONSOLE("), "\(dom.stderr)")
+        #expect(!dom.stderr.contains("Failed to load resource"), "\(dom.stderr)")
+        // 4 assets × 4 placements: 16 crops drawn, 4 focal points, 4 inlined thumbnails.
+        #expect(Self.count("class=\"crop\"", in: dom.stdout) == 16)
+        #expect(Self.count("class=\"focal\"", in: dom.stdout) == 4)
+        #expect(Self.count("src=\"data:image/jpeg;base64,", in: dom.stdout) == 4)
+        #expect(Self.count("<tr class=\"variant", in: dom.stdout) == 48)
+        #expect(dom.stdout.contains("class=\"violation error\""))
+        #expect(dom.stdout.contains("not-approved"))
+
+        let png = dir.appendingPathComponent("report.png")
+        let shot = try Self.runChromium(chromium, ["--screenshot=\(png.path)", "--window-size=1200,1600", report.absoluteString],
+                                        profile: profile)
+        #expect(shot.status == 0)
+        let size = (try? FileManager.default.attributesOfItem(atPath: png.path)[.size] as? NSNumber)?.intValue ?? 0
+        #expect(size > 20_000, "a screenshot with content")
+        if let keep = ProcessInfo.processInfo.environment["PLAN_REPORT_SCREENSHOT"] {
+            try? FileManager.default.removeItem(atPath: keep)
+            try FileManager.default.copyItem(at: png, to: URL(fileURLWithPath: keep))
+        }
+    }
+
+    static func count(_ needle: String, in text: String) -> Int {
+        text.components(separatedBy: needle).count - 1
+    }
+
+    /// Chromium, installed by the test set-up when missing.
+    static func chromium() -> String? {
+        func find() -> String? {
+            for path in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] where FileManager.default.isExecutableFile(atPath: path) {
+                return path
+            }
+            return nil
+        }
+        if let found = find() { return found }
+        let install = Process()
+        install.executableURL = URL(fileURLWithPath: "/bin/sh")
+        install.arguments = [CLIRunner.packageRoot.appendingPathComponent("scripts/install-deps.sh").path, "chromium"]
+        try? install.run()
+        install.waitUntilExit()
+        return find()
+    }
+
+    static func runChromium(_ chromium: String, _ arguments: [String], profile: URL) throws -> CLIRunner.Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                             "--user-data-dir=\(profile.path)", "--virtual-time-budget=3000"] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errBox = Box()
+        let group = DispatchGroup()
+        group.enter()
+        let handle = err.fileHandleForReading
+        DispatchQueue.global().async {
+            errBox.data = handle.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return CLIRunner.Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                                stderr: String(decoding: errBox.data, as: UTF8.self), stdoutData: outData)
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+@testable import VariantEngine
+
+@Suite("Planning: incremental cache")
+struct PlanningCacheTests {
+    static let images = ["people-astronaut.jpg", "animal-cat-closeup.jpg"]
+
+    @Test("a second run computes nothing and gives the same plan")
+    func hit() async throws {
+        let folder = try PlanningFixture.folder(with: Self.images)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache.sqlite")
+        let manifest = PlanningFixture.manifest(images: Self.images)
+        let first = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
+        #expect(first.statistics.analysesComputed == 2 && first.statistics.decisionsComputed == 8)
+        let second = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
+        #expect(second.statistics.analysesComputed == 0 && second.statistics.decisionsComputed == 0)
+        #expect(second.statistics.analysesCached == 2 && second.statistics.decisionsCached == 8)
+        #expect(try PlanJSON.encode(first.plan) == PlanJSON.encode(second.plan))
+        #expect(second.warnings.isEmpty)
+    }
+
+    @Test("one new placement computes only its variants")
+    func newPlacement() async throws {
+        let folder = try PlanningFixture.folder(with: Self.images)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache.sqlite")
+        var manifest = PlanningFixture.manifest(images: Self.images)
+        _ = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
+        manifest.placements.append(PlanningFixture.placement("story", "9:16", [90, 180, 270]))
+        let rerun = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
+        #expect(rerun.statistics.analysesComputed == 0)
+        #expect(rerun.statistics.decisionsComputed == 6)
+        #expect(rerun.statistics.decisionsCached == 8)
+        let fresh = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options())
+        #expect(try PlanJSON.encode(fresh.plan) == PlanJSON.encode(rerun.plan), "a cached plan equals an uncached one")
+    }
+
+    @Test("a changed file or a changed option invalidates exactly what it affects")
+    func invalidation() async throws {
+        let folder = try PlanningFixture.folder(with: Self.images)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache.sqlite")
+        var manifest = PlanningFixture.manifest(images: Self.images)
+        _ = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
+
+        // Another image under the same name: new content hash, so new analysis and decisions.
+        let astronaut = folder.appendingPathComponent("people-astronaut.jpg")
+        try FileManager.default.removeItem(at: astronaut)
+        try FileManager.default.copyItem(at: PlanningFixture.testImages.appendingPathComponent("people-face-closeup.jpg"), to: astronaut)
+        let changedFile = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
+        #expect(changedFile.statistics.analysesComputed == 1 && changedFile.statistics.analysesCached == 1)
+        #expect(changedFile.statistics.decisionsComputed == 4 && changedFile.statistics.decisionsCached == 4)
+        #expect(changedFile.plan.assets.first { $0.id == "test/people-astronaut" }?.source?.width == 800)
+
+        // Another quality level for one placement: its decisions only; analyses stay.
+        manifest.placements[1].quality = "best"
+        let changedOption = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
+        #expect(changedOption.statistics.analysesComputed == 0)
+        #expect(changedOption.statistics.decisionsComputed == 4 && changedOption.statistics.decisionsCached == 4)
+
+        // Another analysis option: every analysis is recomputed.
+        var noFaces = AnalysisOptions()
+        noFaces.detectFaces = false
+        let changedAnalysis = try await Engine(analysisOptions: noFaces)
+            .plan(manifest, baseDirectory: folder.path, options: PlanningFixture.options(cache: cache))
+        #expect(changedAnalysis.statistics.analysesComputed == 2)
+    }
+
+    @Test("a corrupt or foreign cache file is rebuilt with a warning, never trusted", arguments: ["garbage", "foreign", "truncated"])
+    func corrupt(_ kind: String) async throws {
+        let folder = try PlanningFixture.folder(with: Self.images)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache.sqlite")
+        let manifest = PlanningFixture.manifest(images: Self.images)
+        let reference = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options())
+        switch kind {
+        case "garbage":
+            try Data(repeating: 0x5A, count: 10_000).write(to: cache)
+        case "foreign":
+            // A real SQLite database that is not this cache: another application_id.
+            _ = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
+            var bytes = try Data(contentsOf: cache)
+            // application_id lives at offset 68 of the SQLite header.
+            bytes.replaceSubrange(68..<72, with: [0, 0, 0, 7])
+            try bytes.write(to: cache)
+        default:
+            _ = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
+            let bytes = try Data(contentsOf: cache)
+            var damaged = bytes.prefix(bytes.count / 2)
+            damaged.append(Data(repeating: 0xFF, count: 4096))
+            try damaged.write(to: cache)
+        }
+        let outcome = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
+        #expect(outcome.warnings.count == 1)
+        #expect(outcome.warnings.first?.contains("rebuilt") == true)
+        #expect(outcome.statistics.analysesCached == 0 && outcome.statistics.decisionsCached == 0)
+        #expect(try PlanJSON.encode(outcome.plan) == PlanJSON.encode(reference.plan))
+        #expect(FileManager.default.fileExists(atPath: cache.path + ".bad"))
+        // The rebuilt cache works.
+        let again = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
+        #expect(again.warnings.isEmpty && again.statistics.decisionsComputed == 0)
+    }
+
+    @Test("an entry that does not decode is recomputed")
+    func badEntry() async throws {
+        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("cache.sqlite").path
+        let manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
+        _ = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: URL(fileURLWithPath: path)))
+        let cache = try PlanCache(path: path)
+        #expect(cache.count(.analyses) == 1)
+        try cache.overwriteAllForTesting(.analyses, with: Data("{".utf8))
+        let outcome = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: URL(fileURLWithPath: path)))
+        #expect(outcome.statistics.analysesComputed == 1)
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+@testable import VariantEngine
+
+@Suite("Planning: manifest")
+struct PlanningManifestTests {
+    static let campaign = PlanningFixture.testImages.appendingPathComponent("campaign")
+
+    @Test("the sample campaign reads the same from JSON and YAML, and is what make demo needs")
+    func sampleCampaign() throws {
+        let json = try CampaignManifest.load(path: Self.campaign.appendingPathComponent("campaign.json").path)
+        let yaml = try CampaignManifest.load(path: Self.campaign.appendingPathComponent("campaign.yaml").path)
+        #expect(json == yaml)
+        #expect(json.assets.count >= 10)
+        #expect(json.placements.count >= 4)
+        #expect(json.placements.allSatisfy { $0.effectiveWidths.count >= 3 })
+        #expect(Set(json.placements.map(\.aspectRatio)).isSuperset(of: ["16:9", "4:5", "9:16", "1:1", "3:1"]))
+        for asset in json.assets {
+            let path = Self.campaign.appendingPathComponent(asset.path).path
+            #expect(FileManager.default.fileExists(atPath: path), "\(asset.path)")
+        }
+    }
+
+    struct BadCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        /// A JSON fragment replacing the first placement (or the whole document when it starts with "!").
+        var edit: String
+        var path: String
+        var code: String
+        var fragment: String
+        var testDescription: String { name }
+    }
+
+    static let base = """
+        {"campaign": "c", "cloudName": "demo",
+         "placements": [PLACEMENT, {"name": "b", "aspectRatio": "1:1", "widths": [100]},
+                        {"name": "c", "aspectRatio": "3:1", "widths": [300]}],
+         "assets": [{"publicId": "a/b", "path": "x.jpg", "approval": "approved"}]}
+        """
+
+    static let badCases: [BadCase] = [
+        BadCase(name: "bad ratio", edit: #"{"name": "a", "aspectRatio": "16-9", "widths": [100]}"#,
+                path: "placements[0].aspectRatio", code: "invalid-value", fragment: "expected W:H (e.g. 16:9) for aspectRatio but received \"16-9\""),
+        BadCase(name: "unknown key with suggestion", edit: #"{"name": "a", "aspectRatio": "16:9", "widhts": [100]}"#,
+                path: "placements[0].widhts", code: "unknown-key", fragment: "did you mean 'widths'?"),
+        BadCase(name: "no widths", edit: #"{"name": "a", "aspectRatio": "16:9"}"#,
+                path: "placements[0]", code: "missing-key", fragment: "either 'widths' or 'breakpoints'"),
+        BadCase(name: "width out of range", edit: #"{"name": "a", "aspectRatio": "16:9", "widths": [100, 0]}"#,
+                path: "placements[0].widths[1]", code: "invalid-value", fragment: "but received 0"),
+        BadCase(name: "format jpg", edit: #"{"name": "a", "aspectRatio": "16:9", "widths": [100], "formats": ["jpg"]}"#,
+                path: "placements[0].formats[0]", code: "invalid-value", fragment: "did you mean 'jpeg'?"),
+        BadCase(name: "quality typo", edit: #"{"name": "a", "aspectRatio": "16:9", "widths": [100], "quality": "godo"}"#,
+                path: "placements[0].quality", code: "invalid-value", fragment: "did you mean 'good'?"),
+        BadCase(name: "upscale value", edit: #"{"name": "a", "aspectRatio": "16:9", "widths": [100], "upscale": "nevr"}"#,
+                path: "placements[0].upscale", code: "invalid-value", fragment: "did you mean 'never'?"),
+        BadCase(name: "duplicate placement", edit: #"{"name": "b", "aspectRatio": "16:9", "widths": [100]}"#,
+                path: "placements[1].name", code: "duplicate", fragment: "already defined at placements[0]"),
+        BadCase(name: "wrong type", edit: #"{"name": "a", "aspectRatio": "16:9", "widths": "100"}"#,
+                path: "placements[0].widths", code: "type-mismatch", fragment: "expected"),
+        BadCase(name: "missing name", edit: #"{"aspectRatio": "16:9", "widths": [100]}"#,
+                path: "placements[0].name", code: "missing-key", fragment: "'name' is missing"),
+    ]
+
+    @Test("bad manifests are refused with the file, the path inside it and the problem", arguments: badCases)
+    func badManifest(_ bad: BadCase) throws {
+        let text = Self.base.replacingOccurrences(of: "PLACEMENT", with: bad.edit)
+        do {
+            _ = try CampaignManifest.parse(Data(text.utf8), file: "campaign.json", yaml: false)
+            Issue.record("accepted")
+        } catch let error as ManifestError {
+            let issue = try #require(error.issues.first { $0.path == bad.path }, "\(error.issues)")
+            #expect(issue.code == bad.code)
+            #expect(issue.message.contains(bad.fragment), "\(issue.message)")
+            #expect(error.description.contains("campaign.json: \(bad.path): "))
+        }
+    }
+
+    @Test("asset problems: duplicate ids, unknown placement names, incomplete overrides, approval values")
+    func assetProblems() throws {
+        let text = """
+            campaign: c
+            cloudName: demo
+            placements:
+              - {name: desktop, aspectRatio: "16:9", widths: [100]}
+            assets:
+              - {publicId: a, path: a.jpg, approval: approved, placements: [destkop]}
+              - {publicId: a, path: b.jpg, approval: maybe}
+              - publicId: c
+                path: c.jpg
+                overrides:
+                  - {publicId: c-de}
+                  - {locale: de-DE, text: {text: Hallo, gravity: bottom}}
+            """
+        do {
+            _ = try CampaignManifest.parse(Data(text.utf8), file: "c.yaml", yaml: true)
+            Issue.record("accepted")
+        } catch let error as ManifestError {
+            let byPath = Dictionary(grouping: error.issues, by: \.path)
+            #expect(byPath["assets[0].placements[0]"]?.first?.message.contains("did you mean 'desktop'?") == true)
+            #expect(byPath["assets[1].publicId"]?.first?.code == "duplicate")
+            #expect(byPath["assets[1].approval"]?.first?.message.contains("but received \"maybe\"") == true)
+            #expect(byPath["assets[2].overrides[0]"]?.contains { $0.message.contains("'locale', a 'region'") } == true)
+            #expect(byPath["assets[2].overrides[0]"]?.contains { $0.message.contains("both 'publicId' and 'path'") } == true)
+            #expect(byPath["assets[2].overrides[1].text.gravity"] != nil)
+        }
+    }
+
+    @Test("syntax errors name the file and the format")
+    func syntax() throws {
+        #expect(throws: ManifestError.self) {
+            try CampaignManifest.parse(Data("{\"campaign\": ".utf8), file: "broken.json", yaml: false)
+        }
+        do {
+            _ = try CampaignManifest.parse(Data("campaign: [unclosed".utf8), file: "broken.yaml", yaml: true)
+        } catch let error as ManifestError {
+            #expect(error.issues.first?.code == "syntax")
+            #expect(error.description.hasPrefix("broken.yaml: not valid YAML"))
+        }
+    }
+
+    @Test("breakpoints expand to geometric widths from min to max")
+    func breakpoints() {
+        #expect(BreakpointRange(minWidth: 320, maxWidth: 1280, count: 3).widths == [320, 640, 1280])
+        #expect(BreakpointRange(minWidth: 400, maxWidth: 400, count: 3).widths == [400])
+        let widths = BreakpointRange(minWidth: 300, maxWidth: 2000, count: 6).widths
+        #expect(widths.count == 6 && widths.first == 300 && widths.last == 2000 && widths == widths.sorted())
+    }
+}

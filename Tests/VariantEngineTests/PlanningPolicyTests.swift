@@ -1,0 +1,162 @@
+import CloudinaryTransform
+import Foundation
+import Testing
+@testable import VariantEngine
+
+@Suite("Planning: plan content and policy")
+struct PlanningPolicyTests {
+    @Test("every asset × placement × width gets an explicit canonical transformation, URLs and a srcset")
+    func planShape() async throws {
+        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg", "product-camera-cutout.png"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plan = try await PlanningFixture.plan(PlanningFixture.manifest(images: ["people-astronaut.jpg", "product-camera-cutout.png"]),
+                                                  in: folder, options: PlanningFixture.options()).plan
+        #expect(plan.summary.passed)
+        #expect(plan.assets.map(\.id) == ["test/people-astronaut", "test/product-camera-cutout"])
+        for asset in plan.assets {
+            let source = try #require(asset.source)
+            #expect(source.contentHash.count == 64)
+            #expect(asset.placements.map(\.placement) == ["wide", "square"])
+            for placement in asset.placements {
+                #expect(placement.variants.map(\.width) == (placement.placement == "wide" ? [160, 320] : [120, 240]))
+                #expect(placement.cropTransformation.hasPrefix("c_crop,h_"))
+                let ratio = Double(placement.crop.width) / Double(placement.crop.height)
+                #expect(abs(ratio - (placement.placement == "wide" ? 16.0 / 9 : 1)) < 0.02)
+                for variant in placement.variants {
+                    #expect(variant.transformation.hasPrefix(placement.cropTransformation + "/c_scale,w_\(variant.width)/f_"))
+                    #expect(try Transformation(parsing: variant.transformation).canonicalDescription == variant.transformation)
+                    #expect(variant.autoTransformation.hasSuffix("/f_auto,q_auto:good"))
+                    let url = try DeliveryURL(parsing: variant.url)
+                    #expect(url.transformation == variant.transformation)
+                    #expect(url.publicId == asset.publicId)
+                    #expect(url.signature == nil)
+                    #expect(variant.bytes > 0 && variant.decidedBy == "fixed")
+                    #expect(abs(Double(variant.height) - Double(variant.width) * Double(placement.crop.height) / Double(placement.crop.width)) <= 1)
+                }
+                #expect(placement.srcset == placement.variants.map { "\($0.url) \($0.width)w" }.joined(separator: ", "))
+            }
+        }
+        // The cut-out has alpha: the fixed decision must not pick JPEG for it.
+        let cutout = try #require(plan.assets.last)
+        #expect(cutout.placements.flatMap(\.variants).allSatisfy { $0.format == "webp" })
+    }
+
+    @Test("URLs are signed when a secret is given, and the signatures verify")
+    func signedURLs() async throws {
+        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var options = PlanningFixture.options()
+        options.apiSecret = "abcd"
+        let plan = try await PlanningFixture.plan(PlanningFixture.manifest(images: ["people-astronaut.jpg"]), in: folder,
+                                                  options: options).plan
+        for variant in plan.assets.flatMap(\.placements).flatMap(\.variants) {
+            let url = try DeliveryURL(parsing: variant.url)
+            #expect(url.signature != nil)
+            #expect(url.verifySignature(apiSecret: "abcd"))
+            #expect(!url.verifySignature(apiSecret: "other"))
+        }
+    }
+
+    @Test("violations: not approved, source too small, upscaling, over budget, subject cannot fit; exit status follows")
+    func violations() async throws {
+        let images = ["people-astronaut.jpg", "people-couple-bar.jpg", "product-camera-cutout.png"]
+        let folder = try PlanningFixture.folder(with: images)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var manifest = PlanningFixture.manifest(images: images, placements: [
+            Placement(name: "hero", aspectRatio: "16:9", widths: [400, 1200], formats: ["jpeg"], byteBudget: 30_000,
+                      minSourceWidth: 600, upscale: .never),
+            Placement(name: "banner", aspectRatio: "5:1", widths: [300], formats: ["webp"], upscale: .allow),
+        ])
+        manifest.assets[1].approval = "pending"
+        let plan = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options()).plan
+        #expect(!plan.passed)
+        func codes(_ id: String, _ placement: String? = nil) -> [String] {
+            guard let asset = plan.assets.first(where: { $0.id == id }) else { return [] }
+            guard let placement else { return asset.violations.map(\.code) }
+            return asset.placements.first { $0.placement == placement }?.violations.map(\.code) ?? []
+        }
+        #expect(codes("test/people-couple-bar") == ["not-approved"])
+        #expect(codes("test/people-astronaut") == [])
+        // 512 px wide: below the 600 px minimum; 1200 px needs upscaling, which "never" makes an error.
+        let hero = codes("test/people-astronaut", "hero")
+        #expect(hero.contains("source-too-small"))
+        #expect(hero.contains("upscaling-needed"))
+        let upscale = try #require(plan.assets[0].placements[0].violations.first { $0.code == "upscaling-needed" })
+        #expect(upscale.severity == .error && upscale.width == 1200)
+        #expect(plan.assets[0].placements[0].variants.last?.upscale != nil)
+        // A 1200 px JPEG is over a 30 kB budget.
+        #expect(plan.assets.flatMap(\.placements).flatMap(\.violations).contains { $0.code == "over-budget" && $0.width == 1200 })
+        // A 5:1 band cannot hold the couple's faces (nor the camera cut-out): pad instead.
+        let fit = try #require(plan.assets.first { $0.id == "test/people-couple-bar" }?.placements
+            .first { $0.placement == "banner" }?.violations.first { $0.code == "subject-does-not-fit" })
+        #expect(fit.severity == .warning)
+        let suggestion = try #require(fit.suggestion)
+        #expect(suggestion.contains("c_pad,ar_5:1,b_auto,w_300"))
+        #expect(throws: Never.self) { try Transformation(parsing: suggestion) }
+        #expect(codes("test/product-camera-cutout", "banner").contains("subject-does-not-fit"))
+        let all: [Violation] = plan.assets.flatMap { asset -> [Violation] in
+            asset.violations + asset.placements.flatMap { $0.violations }
+        }
+        let errorCount = all.filter { $0.severity == .error }.count
+        #expect(plan.summary.errors == errorCount)
+    }
+
+    @Test("one unreadable asset is reported in the plan and the others are planned")
+    func failingAsset() async throws {
+        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("not an image".utf8).write(to: folder.appendingPathComponent("broken.jpg"))
+        var manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
+        manifest.assets.append(CampaignAsset(publicId: "test/broken", path: "broken.jpg", approval: "approved"))
+        manifest.assets.append(CampaignAsset(publicId: "test/missing", path: "missing.jpg", approval: "approved"))
+        let plan = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options()).plan
+        #expect(plan.summary.failedAssets == 2)
+        #expect(!plan.passed)
+        let good = try #require(plan.assets.first { $0.id == "test/people-astronaut" })
+        #expect(good.error == nil && good.placements.count == 2)
+        for id in ["test/broken", "test/missing"] {
+            let failed = try #require(plan.assets.first { $0.id == id })
+            #expect(failed.error?.code == "asset-unreadable")
+            #expect(failed.error?.message.contains(folder.path) == false, "no absolute paths in a plan")
+        }
+    }
+
+    @Test("overrides: a locale adds a text overlay, a region swaps the asset")
+    func overrides() async throws {
+        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg", "animal-cat-closeup.jpg"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
+        manifest.assets[0].overrides = [
+            AssetOverride(locale: "de-DE", text: TextOverlay(text: "Hallo, Welt/2026", gravity: "south")),
+            AssetOverride(region: "APAC", publicId: "test/cat", path: "animal-cat-closeup.jpg"),
+        ]
+        let plan = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options()).plan
+        #expect(plan.assets.map(\.id) == ["test/people-astronaut", "test/people-astronaut@APAC", "test/people-astronaut@de-DE"])
+        let german = plan.assets[2]
+        let variant = try #require(german.placements.first?.variants.first)
+        #expect(variant.transformation.contains("l_text:Arial_8:Hallo%252C%20Welt%252F2026") || variant.transformation.contains("l_text:Arial_"))
+        #expect(variant.transformation.contains("/fl_layer_apply,g_south,y_"))
+        #expect(variant.transformation.contains("Hallo%252C%20Welt%252F2026"))
+        #expect(try Transformation(parsing: variant.transformation).canonicalDescription == variant.transformation)
+        #expect(german.baseAsset == "test/people-astronaut" && german.locale == "de-DE")
+        let swapped = plan.assets[1]
+        #expect(swapped.publicId == "test/cat" && swapped.source?.width == 451)
+        #expect(swapped.placements.first?.variants.first?.url.contains("/test/cat") == true)
+    }
+
+    @Test("the optimiser decides format and quality with a SSIMULACRA2 score")
+    func optimised() async throws {
+        let folder = try PlanningFixture.folder(with: ["animal-cat-closeup.jpg"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var options = PlanningFixture.options()
+        options.decisions = .optimize
+        let manifest = PlanningFixture.manifest(images: ["animal-cat-closeup.jpg"],
+                                                placements: [PlanningFixture.placement("square", "1:1", [160], formats: ["webp", "jpeg"])])
+        let plan = try await PlanningFixture.plan(manifest, in: folder, options: options).plan
+        let variant = try #require(plan.assets.first?.placements.first?.variants.first)
+        #expect(variant.decidedBy == "optimizer")
+        #expect(["webp", "jpeg"].contains(variant.format))
+        #expect((variant.ssimulacra2 ?? 0) > 50)
+        #expect(variant.transformation.hasSuffix("/f_\(variant.format == "jpeg" ? "jpg" : variant.format),q_\(variant.quality!)"))
+    }
+}

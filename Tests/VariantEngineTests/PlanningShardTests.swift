@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import VariantEngine
+
+@Suite("Planning: shards and merge")
+struct PlanningShardTests {
+    @Test("shards partition the assets deterministically, whatever the manifest order")
+    func partition() {
+        let ids = (0..<200).map { "campaign/asset-\($0)" }
+        for count in [1, 2, 3, 7] {
+            let shards = ids.map { Sharding.shard(of: $0, count: count) }
+            #expect(shards.allSatisfy { (1...count).contains($0) })
+            #expect(Set(shards).count == count, "every shard gets some of 200 assets")
+            #expect(ids.map { Sharding.shard(of: $0, count: count) } == shards)
+        }
+        #expect(Sharding.shard(of: "summer-2026/hero-lake", count: 4) == Sharding.shard(of: "summer-2026/hero-lake", count: 4))
+    }
+
+    @Test("shard plans merged are byte for byte the single run's plan")
+    func mergeEqualsSingleRun() async throws {
+        let folder = try PlanningFixture.folder(with: PlanningFixture.smallImages)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var manifest = PlanningFixture.manifest()
+        manifest.assets[0].overrides = [AssetOverride(locale: "fr-FR", text: TextOverlay(text: "Bonjour"))]
+        manifest.assets[1].approval = "pending"
+        let cache = folder.appendingPathComponent("cache.sqlite")
+        let single = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache)).plan
+
+        var shards: [Plan] = []
+        for index in [3, 1, 2] {
+            var options = PlanningFixture.options()
+            options.shard = PlanShard(index: index, count: 3)
+            options.jobs = 1
+            let plan = try await PlanningFixture.plan(manifest, in: folder, options: options).plan
+            #expect(plan.shard == PlanShard(index: index, count: 3))
+            // Round-trip through the file format, as shards on other machines would.
+            shards.append(try JSONDecoder().decode(Plan.self, from: PlanJSON.encode(plan)))
+        }
+        #expect(shards.map(\.assets.count).reduce(0, +) == single.assets.count)
+        #expect(shards.allSatisfy { !$0.assets.isEmpty } || single.assets.count < 3)
+        // Overrides stay with their asset.
+        let overrideShard = shards.firstIndex { $0.assets.contains { $0.id == "test/people-astronaut@fr-FR" } }
+        let baseShard = shards.firstIndex { $0.assets.contains { $0.id == "test/people-astronaut" } }
+        #expect(overrideShard == baseShard)
+
+        let merged = try Sharding.merge(shards)
+        #expect(try PlanJSON.encode(merged) == PlanJSON.encode(single))
+    }
+
+    @Test("merge refuses a missing shard, a duplicate shard, and plans of different manifests")
+    func mergeRefuses() async throws {
+        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg", "animal-cat-closeup.jpg"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg", "animal-cat-closeup.jpg"])
+        func shard(_ index: Int, _ count: Int, _ m: CampaignManifest) async throws -> Plan {
+            var options = PlanningFixture.options()
+            options.shard = PlanShard(index: index, count: count)
+            return try await PlanningFixture.plan(m, in: folder, options: options).plan
+        }
+        let one = try await shard(1, 2, manifest)
+        let two = try await shard(2, 2, manifest)
+        #expect(throws: EngineError.self) { try Sharding.merge([one]) }
+        #expect(throws: EngineError.self) { try Sharding.merge([one, one]) }
+        var other = manifest
+        other.campaign = "other"
+        let otherTwo = try await shard(2, 2, other)
+        #expect(throws: EngineError.self) { try Sharding.merge([one, otherTwo]) }
+        #expect(throws: Never.self) { try Sharding.merge([two, one]) }
+        #expect(PlanShard(parsing: "2/3") == PlanShard(index: 2, count: 3))
+        #expect(PlanShard(parsing: "0/3") == nil && PlanShard(parsing: "4/3") == nil && PlanShard(parsing: "x") == nil)
+    }
+}
