@@ -47,5 +47,7 @@ let package = Package(
         .testTarget(name: "CloudinaryTransformTests", dependencies: ["CloudinaryTransform"]),
         .testTarget(name: "VariantEngineTests", dependencies: ["VariantEngine", "VipsCore"]),
         .testTarget(name: "VariantCLITests", dependencies: ["VariantCLI", "VipsCore"]),
+        // Uses only the public API, the way the sync tool does.
+        .testTarget(name: "PublicAPITests", dependencies: ["VariantEngine", "CloudinaryTransform"]),
     ]
 )
