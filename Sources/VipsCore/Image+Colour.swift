@@ -11,8 +11,10 @@ extension Image {
     /// there is one, so that stripping metadata afterwards does not shift colours.
     public func toSRGB() throws -> Image {
         var image = self
-        if hasICCProfile {
-            image = try apply("icc_transform") { cvips_icc_transform_srgb(pointer, $0) }
+        // A profile libvips cannot use (damaged tags: "Couldn't link the profiles") is ignored and
+        // the pixels read as sRGB, as browsers do and as libvips itself does for unparseable ones.
+        if hasICCProfile, let transformed = try? apply("icc_transform", { cvips_icc_transform_srgb(pointer, $0) }) {
+            image = transformed
         }
         if cvips_interpretation(image.pointer) != Int32(VIPS_INTERPRETATION_sRGB.rawValue) || image.bands < 3 {
             let current = image
