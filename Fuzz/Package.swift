@@ -10,7 +10,7 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
 func fuzzTarget(_ name: String, _ products: [String]) -> Target {
     .executableTarget(
         name: name,
-        dependencies: products.map { .product(name: $0, package: root) },
+        dependencies: ["FuzzSupport"] + products.map { .product(name: $0, package: root) },
         // libFuzzer supplies main().
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]
     )
@@ -21,6 +21,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     dependencies: [.package(path: "..")],
     targets: [
+        .target(name: "FuzzSupport"),
         fuzzTarget("FuzzTransformation", ["CloudinaryTransform"]),
         fuzzTarget("FuzzDeliveryURL", ["CloudinaryTransform"]),
         fuzzTarget("FuzzManifest", ["VariantEngine"]),

@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import VipsCore
 
 /// Encoded images from users: read the header through the loader allow-list and the pixel limit,
@@ -16,7 +17,8 @@ let configured: Void = {
 let limits = LoadOptions(maxPixels: 4_000_000, strictness: .failOnError)
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzImageLoad(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+public func fuzzImageLoad(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
+    guard let start else { return 0 }
     _ = configured
     let data = Data(bytes: start, count: count)
     guard let image = try? Image.load(data: data, name: "fuzz", options: limits) else { return 0 }
@@ -37,3 +39,8 @@ let scratch: URL = {
     let directory = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
     return URL(fileURLWithPath: directory).appendingPathComponent("variant-fuzz-\(getpid()).img")
 }()
+
+@_cdecl("FuzzImageLoad_main")
+public func fuzzerEntryPoint(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv, fuzzImageLoad)
+}

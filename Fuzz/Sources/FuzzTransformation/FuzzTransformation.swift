@@ -1,4 +1,5 @@
 import CloudinaryTransform
+import FuzzSupport
 
 /// Transformation strings from untrusted CMS content: parse, validate, canonicalise, and resolve
 /// the geometry of whatever is valid. Crashes, traps (overflow, out-of-range index) and broken
@@ -6,7 +7,8 @@ import CloudinaryTransform
 /// - `parse` and `validate` agree on validity and on the canonical string;
 /// - the canonical form is a fixed point: canonical(parse(canonical)) == canonical.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTransformation(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
+public func fuzzTransformation(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
+    guard let start else { return 0 }
     let text = String(decoding: UnsafeRawBufferPointer(start: start, count: count), as: UTF8.self)
     let parsed = Transformation.parse(text)
     let validated = Transformation.validate(text)
@@ -30,4 +32,9 @@ public func fuzzTransformation(_ start: UnsafeRawPointer, _ count: Int) -> CInt 
 
 func check(_ condition: Bool, _ message: @autoclosure () -> String, _ input: String) {
     if !condition { fatalError("invariant broken: \(message()) for input \(String(reflecting: input))") }
+}
+
+@_cdecl("FuzzTransformation_main")
+public func fuzzerEntryPoint(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv, fuzzTransformation)
 }

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+import VipsCore
+
+/// Hostile image files through the real `variant info` and `variant render`: each gets a correct
+/// result or one clear line on stderr naming the file (exit 2, nothing written), within a time
+/// and memory bound. The files are made at test time by scripts/hostile-images.py (nothing large
+/// is committed); the README's hostile-input table is this table.
+@Suite("Hostile images")
+struct HostileImageTests {
+    /// What the user gets for one file.
+    enum Outcome: Sendable {
+        /// Described and rendered: `variant info` reports this format, size and page count.
+        case works(format: String, width: Int, height: Int, pages: Int = 1, bands: Int? = nil, alpha: Bool = false)
+        /// Refused by both commands with one line containing `message`.
+        case fails(String)
+    }
+
+    struct Row: Sendable, CustomTestStringConvertible {
+        var file: String
+        var outcome: Outcome
+        var testDescription: String { file }
+    }
+
+    static let rows: [Row] = [
+        Row(file: "zero-bytes.jpg", outcome: .fails("the file is empty (0 bytes)")),
+        Row(file: "truncated.jpg", outcome: .fails("VipsJpeg: Premature end of input file")),
+        Row(file: "truncated.png", outcome: .fails("vipspng: libpng read error")),
+        Row(file: "truncated.webp", outcome: .fails("webp: unable to parse image")),
+        Row(file: "header-only.jpg", outcome: .fails("VipsJpeg: Premature end of input file")),
+        // libjpeg treats damaged entropy data as a warning: the picture decodes with artefacts.
+        Row(file: "bit-flipped.jpg", outcome: .works(format: "jpeg", width: 320, height: 320)),
+        Row(file: "bit-flipped.png", outcome: .fails("vipspng: libpng read error")),
+        // The flips land in the bitstream and in the ICC profile; the damaged profile is ignored.
+        Row(file: "bit-flipped.webp", outcome: .works(format: "webp", width: 320, height: 320)),
+        Row(file: "png-named.jpg", outcome: .works(format: "png", width: 320, height: 320)),
+        Row(file: "jpeg-named.png", outcome: .works(format: "jpeg", width: 320, height: 320)),
+        Row(file: "text-named.jpg", outcome: .fails("not an image format this build can read")),
+        Row(file: "bomb-100000x100000.png",
+            outcome: .fails("100000×100000 is 10000 megapixels, over the limit of 100 megapixels")),
+        Row(file: "bomb-65500x65500.jpg", outcome: .fails("65500×65500 is 4290 megapixels, over the limit of 100 megapixels")),
+        Row(file: "bomb-10000x10000.png", outcome: .fails("vipspng: libpng read error")),
+        Row(file: "xmp-5mb.jpg", outcome: .works(format: "jpeg", width: 320, height: 320)),
+        Row(file: "icc-5mb.jpg", outcome: .works(format: "jpeg", width: 320, height: 320)),
+        Row(file: "exif-5mb.png", outcome: .works(format: "png", width: 320, height: 320)),
+        Row(file: "xmp-5mb.png", outcome: .works(format: "png", width: 320, height: 320)),
+        Row(file: "xmp-nested.png", outcome: .works(format: "png", width: 320, height: 320)),
+        Row(file: "exif-ifd-loop.jpg", outcome: .works(format: "jpeg", width: 320, height: 320)),
+        Row(file: "icc-noise.jpg", outcome: .works(format: "jpeg", width: 320, height: 320)),
+        Row(file: "icc-damaged-tag.jpg", outcome: .works(format: "jpeg", width: 320, height: 320)),
+        Row(file: "icc-cmyk-on-rgb.jpg", outcome: .works(format: "jpeg", width: 320, height: 320)),
+        Row(file: "cmyk-with-profile.jpg", outcome: .works(format: "jpeg", width: 320, height: 320, bands: 4)),
+        Row(file: "cmyk-no-profile.jpg", outcome: .works(format: "jpeg", width: 320, height: 320, bands: 4)),
+        Row(file: "rgb-16bit.png", outcome: .works(format: "png", width: 320, height: 320, bands: 3)),
+        Row(file: "grey-16bit.png", outcome: .works(format: "png", width: 320, height: 320, bands: 1)),
+        Row(file: "grey-alpha.png", outcome: .works(format: "png", width: 320, height: 320, bands: 2, alpha: true)),
+        // GIF frames decode with an alpha band (GIF has a transparent index).
+        Row(file: "animated-500-frames.gif", outcome: .works(format: "gif", width: 48, height: 48, pages: 500, alpha: true)),
+        Row(file: "animated-500-frames.webp", outcome: .works(format: "webp", width: 48, height: 48, pages: 500)),
+    ]
+
+    /// Per command, generous for a debug or sanitizer build on a busy machine; a release build
+    /// takes well under a second for every file.
+    static let timeLimit: TimeInterval = 60
+    /// Peak resident memory of any `variant` process this test process has waited for.
+    static let memoryLimitKB = 1_500_000
+
+    /// The files, made once per test process.
+    static let folder: Result<URL, HostileImageError> = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("variant-hostile-\(UUID().uuidString)")
+        let script = CLIRunner.packageRoot.appendingPathComponent("scripts/hostile-images.py")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path, dir.path]
+        let err = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = err
+        do { try process.run() } catch { return .failure(HostileImageError(message: "cannot run \(script.path): \(error)")) }
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            return .failure(HostileImageError(message: "\(script.path) failed (needs python3 and the vips command): \(message)"))
+        }
+        return .success(dir)
+    }()
+
+    struct HostileImageError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    static func run(_ arguments: [String]) throws -> (CLIRunner.Result, TimeInterval) {
+        let start = Date()
+        let result = try CLIRunner.run(arguments)
+        return (result, Date().timeIntervalSince(start))
+    }
+
+    /// Largest resident set of any child waited for so far, in KB (Linux reports KB).
+    static func childrenPeakKB() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        return usage.ru_maxrss
+    }
+
+    @Test("variant info and variant render", arguments: rows)
+    func infoAndRender(row: Row) throws {
+        let folder = try Self.folder.get()
+        let input = folder.appendingPathComponent(row.file).path
+        let out = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let output = out.appendingPathComponent("variant.jpg").path
+
+        let (info, infoTime) = try Self.run(["info", input, "--json"])
+        let (render, renderTime) = try Self.run(["render", input, "c_fill,w_200,h_150", "-o", output, "--json"])
+        #expect(infoTime < Self.timeLimit, "info took \(infoTime) s")
+        #expect(renderTime < Self.timeLimit, "render took \(renderTime) s")
+        #expect(Self.childrenPeakKB() < Self.memoryLimitKB, "peak RSS \(Self.childrenPeakKB()) KB")
+
+        switch row.outcome {
+        case .fails(let message):
+            for (command, result) in [("info", info), ("render", render)] {
+                #expect(result.status == 2, "\(command): \(result.stderr)")
+                #expect(result.stdout.isEmpty, "\(command)")
+                let lines = result.stderr.split(separator: "\n")
+                #expect(lines.count == 1, "\(command): \(result.stderr)")
+                #expect(result.stderr.hasPrefix("variant: error: \(input): "), "\(command): \(result.stderr)")
+                #expect(result.stderr.contains(message), "\(command): \(result.stderr)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: output))
+
+        case .works(let format, let width, let height, let pages, let bands, let alpha):
+            #expect(info.status == 0, "\(info.stderr)")
+            #expect(info.stderr.isEmpty, "\(info.stderr)")
+            let object = try info.json()
+            #expect(object["format"] as? String == format)
+            #expect(object["width"] as? Int == width)
+            #expect(object["height"] as? Int == height)
+            #expect(object["pages"] as? Int == pages)
+            if let bands { #expect(object["bands"] as? Int == bands) }
+            #expect(object["hasAlpha"] as? Bool == alpha)
+
+            #expect(render.status == 0, "\(render.stderr)")
+            #expect(render.stderr.isEmpty, "\(render.stderr)")
+            let rendered = try Image.load(path: output)
+            #expect(rendered.width == 200 && rendered.height == 150)
+            #expect(rendered.format == "jpeg")
+            // Whatever came in (CMYK, 16-bit, grey, a broken profile), what goes out is 8-bit sRGB.
+            #expect(rendered.bands == 3 && rendered.isEightBit)
+            _ = try rendered.pixels()
+            if alpha {
+                let png = out.appendingPathComponent("variant.png").path
+                let (withAlpha, _) = try Self.run(["render", input, "c_pad,w_200,h_150", "-o", png])
+                #expect(withAlpha.status == 0, "\(withAlpha.stderr)")
+                #expect(try Image.load(path: png).hasAlpha)
+            }
+        }
+    }
+
+    @Test("the pixel limit is configurable, and refuses before decoding")
+    func pixelLimitOption() throws {
+        let folder = try Self.folder.get()
+        // 100 MP declared in 69 bytes: under the default limit it reaches the decoder (and fails
+        // there, the data is missing); under --max-pixels it is refused from the header.
+        let input = folder.appendingPathComponent("bomb-10000x10000.png").path
+        let (limited, time) = try Self.run(["info", input, "--max-pixels", "50000000"])
+        #expect(limited.status == 2)
+        #expect(limited.stderr == "variant: error: \(input): 10000×10000 is 100 megapixels, over the limit of 50 megapixels\n")
+        #expect(time < Self.timeLimit)
+        let photo = folder.appendingPathComponent("png-named.jpg").path
+        let (render, _) = try Self.run(["render", photo, "c_scale,w_100", "-o", "/dev/null/x.jpg", "--max-pixels", "100000"])
+        #expect(render.status == 2)
+        #expect(render.stderr.hasPrefix("variant: error: \(photo): 320×320 is "))
+        #expect(render.stderr.contains("over the limit"))
+    }
+}
