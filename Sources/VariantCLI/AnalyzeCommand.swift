@@ -41,14 +41,16 @@ struct AnalyzeCommand: ParsableCommand {
         commandName: "analyze",
         abstract: "Find faces, the focal point, content class and dominant colours of an image.",
         discussion: """
-            The image is decoded once at reduced size (shrink-on-load), upright and in sRGB;
-            every coordinate is in source pixels after EXIF orientation.
+            The image is decoded once at reduced size (shrink-on-load), upright
+            and in sRGB; coordinates are source pixels after EXIF orientation.
 
             With --json:
-              {"width", "height", "format", "hasAlpha", "focalPoint": {"x", "y", "weight", "origin"},
-               "faces": [{"x", "y", "width", "height", "confidence", "detector"}], "contentClass",
-               "dominantColors": [{"hex", "share"}], "opaqueBounds", "decodedLongestSide"}
-            origin is face, feature or center; contentClass is photo, graphic or text.
+              {"width", "height", "format", "hasAlpha",
+               "focalPoint": {"x", "y", "weight", "origin"},
+               "faces": [{"x", "y", "width", "height", "confidence", "detector"}],
+               "contentClass", "dominantColors": [{"hex", "share"}],
+               "opaqueBounds", "decodedLongestSide"}
+            origin: face, feature or center. contentClass: photo, graphic or text.
 
             Examples:
               variant analyze hero.jpg

@@ -29,19 +29,22 @@ struct CropCommand: ParsableCommand {
         commandName: "crop",
         abstract: "Plan smart crops for aspect ratios: subject kept, faces never sliced.",
         discussion: """
-            Each crop is the largest window of its ratio (what c_fill keeps at zoom 1), or a
-            window --zoom times smaller, placed where it keeps the most of the subject with
-            every face that fits kept whole. The image is decoded once, at reduced size.
-            Coordinates are source pixels after EXIF orientation; each crop comes with the
-            c_crop transformation that makes Cloudinary deliver exactly that rectangle.
+            Each crop is the largest window of its ratio (what c_fill keeps at
+            zoom 1), or a window --zoom times smaller, placed where it keeps the
+            most of the subject, with every face that fits kept whole. The image
+            is decoded once, at reduced size. Coordinates are source pixels after
+            EXIF orientation; each crop comes with the c_crop transformation that
+            makes Cloudinary deliver exactly that rectangle.
 
             Without --aspect: 16:9, 4:5, 1:1, 9:16, 3:1, 2:3.
 
             With --json:
-              {"width", "height", "zoom", "focalPoint": {"x", "y", "weight", "origin"}, "faces": [...],
-               "crops": [{"aspectRatio", "x", "y", "width", "height", "transformation", "score",
-                          "facesKept", "facesCut"}]}
-            score is the share of the image's saliency the crop keeps (0...1).
+              {"width", "height", "zoom",
+               "focalPoint": {"x", "y", "weight", "origin"},
+               "faces": [{"x", "y", "width", "height", "confidence"}],
+               "crops": [{"aspectRatio", "x", "y", "width", "height",
+                          "transformation", "score", "facesKept", "facesCut"}]}
+            score: the share of the image's saliency the crop keeps (0...1).
 
             Examples:
               variant crop hero.jpg
@@ -76,6 +79,9 @@ struct CropCommand: ParsableCommand {
     @Option(help: .hidden) var faceProfiles: Bool?
     @Option(help: .hidden) var decodeSize: Int?
     @Option(help: .hidden) var faceRefineDepth: Int?
+    @Option(help: .hidden) var faceSearchSize: Int?
+    @Option(help: .hidden) var faceProfileScaleFactor: Double?
+    @Option(help: .hidden) var faceProfileStep: Double?
 
     func validate() throws {
         for text in aspects where AspectRatio(parsing: text) == nil {
@@ -100,6 +106,9 @@ struct CropCommand: ParsableCommand {
         if let faceProfiles { options.faces.profiles = faceProfiles }
         if let decodeSize { options.decodeLongestSide = decodeSize }
         if let faceRefineDepth { options.faces.refineDepth = faceRefineDepth }
+        if let faceSearchSize { options.faceSearchLongestSide = faceSearchSize }
+        if let faceProfileScaleFactor { options.faces.profileScaleFactor = faceProfileScaleFactor }
+        if let faceProfileStep { options.faces.profileStepFraction = faceProfileStep }
         let analysis = try AnalysisRunner.analyze(image, options: options)
         let plans = SmartCropper(options: SmartCropOptions(zoom: zoom)).crops(analysis, aspectRatios: ratios)
         let f = analysis.focalPoint

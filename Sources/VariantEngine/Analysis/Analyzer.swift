@@ -7,6 +7,11 @@ public struct AnalysisOptions: Sendable, Equatable {
     /// smallest face found in the source is `faces.minFaceSize × source side / decodeLongestSide`.
     /// Default 1024.
     public var decodeLongestSide: Int = 1024
+    /// Longest side of the image the face search runs on (a reduced copy of the decode); the
+    /// smallest face found is 20 px there, so 20 px in sources up to 800 px and 2.5 % of the
+    /// longest side above (100 px in a 4000 px photo). Default 800: the search costs grow with
+    /// the square of this side.
+    public var faceSearchLongestSide: Int = 800
     /// Longest side of the saliency map; default 384.
     public var saliencyLongestSide: Int = 384
     /// Whether faces are searched; default true.
@@ -59,7 +64,12 @@ extension ImageAnalysis {
         var rasterFaces: [RasterFace] = []
         if options.detectFaces {
             let detector = try FaceDetector.bundled.get()
-            rasterFaces = detector.detect(in: raster, gray: raster.gray(), sourceScale: max(toSourceX, toSourceY), options: options.faces)
+            // Search a smaller copy of large decodes: the cost grows with the number of windows.
+            let search = raster.downsampled(toLongestSide: options.faceSearchLongestSide)
+            let toRaster = Double(raster.width) / Double(search.width)
+            rasterFaces = detector.detect(in: search, gray: search.gray(), sourceScale: max(toSourceX, toSourceY) * toRaster,
+                                          options: options.faces)
+                .map { RasterFace(x: $0.x * toRaster, y: $0.y * toRaster, size: $0.size * toRaster, confidence: $0.confidence, detector: $0.detector) }
         }
         let bounds = SourceRect(x: 0, y: 0, width: sourceWidth, height: sourceHeight)
         let faces = rasterFaces.map { f in
