@@ -123,6 +123,7 @@ struct PlanCLITests {
         // 4 assets × 4 placements: 16 crops drawn, 4 focal points, 4 inlined thumbnails.
         #expect(Self.count("class=\"crop\"", in: dom.stdout) == 16)
         #expect(Self.count("class=\"focal\"", in: dom.stdout) == 4)
+        #expect(Self.count("class=\"preview ", in: dom.stdout) == 16)
         #expect(Self.count("src=\"data:image/jpeg;base64,", in: dom.stdout) == 4)
         #expect(Self.count("<tr class=\"variant", in: dom.stdout) == 48)
         #expect(dom.stdout.contains("class=\"violation error\""))

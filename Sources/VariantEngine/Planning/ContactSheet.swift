@@ -6,8 +6,9 @@ import VipsCore
 /// inlined JPEG (an SVG overlay in source coordinates), the decisions table, and violations
 /// highlighted (errors red, warnings amber).
 ///
+/// Next to it, each crop as it will look (the same thumbnail, scaled and shifted with CSS).
 /// Elements carry classes tests rely on: `.asset` per planned asset, `rect.crop` per
-/// placement crop (`data-placement`), `circle.focal`, `rect.face`, `tr.variant`, `.violation.error`,
+/// placement crop (`data-placement`), `div.preview` per crop preview, `circle.focal`, `rect.face`, `tr.variant`, `.violation.error`,
 /// `.violation.warning`, `.asset-failed`.
 enum ContactSheet {
     /// Longest side of the inlined thumbnails.
@@ -31,14 +32,14 @@ enum ContactSheet {
             }.joined(separator: " "))</p></header>
 
             """
-        for asset in plan.assets {
-            out += section(asset, plan: plan, baseDirectory: baseDirectory, cache: cache)
+        for (ordinal, asset) in plan.assets.enumerated() {
+            out += section(asset, ordinal: ordinal, plan: plan, baseDirectory: baseDirectory, cache: cache)
         }
         out += "</body></html>\n"
         return out
     }
 
-    static func section(_ asset: PlannedAsset, plan: Plan, baseDirectory: String, cache: PlanCache?) -> String {
+    static func section(_ asset: PlannedAsset, ordinal: Int, plan: Plan, baseDirectory: String, cache: PlanCache?) -> String {
         let failed = asset.error != nil
         var out = "<section class=\"asset\(failed ? " asset-failed" : "")\" id=\"\(escape(asset.id))\">\n"
         out += "<h2>\(escape(asset.id))</h2>\n<p class=\"meta\">\(escape(asset.path))"
@@ -55,7 +56,8 @@ enum ContactSheet {
         if let source = asset.source {
             out += "<div class=\"sheet\">\n<figure class=\"overview\">"
             out += "<div class=\"frame\" style=\"aspect-ratio:\(source.width)/\(source.height)\">"
-            if let jpeg = thumbnail(asset, baseDirectory: baseDirectory, cache: cache) {
+            let thumbnailData = thumbnail(asset, baseDirectory: baseDirectory, cache: cache)
+            if let jpeg = thumbnailData {
                 out += "<img alt=\"\(escape(asset.alt ?? asset.id))\" src=\"data:image/jpeg;base64,\(jpeg.base64EncodedString())\">"
             }
             out += "<svg viewBox=\"0 0 \(source.width) \(source.height)\" preserveAspectRatio=\"none\" xmlns=\"http://www.w3.org/2000/svg\">"
@@ -73,6 +75,20 @@ enum ContactSheet {
                 out += "<circle class=\"focal\" cx=\"\(focal.x)\" cy=\"\(focal.y)\" r=\"\(r)\" fill=\"#ffeb3b\" stroke=\"#000\" stroke-width=\"\(stroke / 2 + 1)\"><title>focal point (\(escape(focal.origin)), weight \(focal.weight))</title></circle>"
             }
             out += "</svg></div><figcaption>crops, faces (dashed) and focal point (yellow)</figcaption></figure>\n"
+            if let jpeg = thumbnailData {
+                // Each crop as it will look: the one inlined thumbnail, scaled and shifted by CSS.
+                out += "<style>.src-\(ordinal){background-image:url(data:image/jpeg;base64,\(jpeg.base64EncodedString()))}</style>"
+                for placement in asset.placements {
+                    let c = placement.crop
+                    let sizeX = 100 * Double(source.width) / Double(max(1, c.width))
+                    let sizeY = 100 * Double(source.height) / Double(max(1, c.height))
+                    let posX = source.width > c.width ? 100 * Double(c.x) / Double(source.width - c.width) : 0
+                    let posY = source.height > c.height ? 100 * Double(c.y) / Double(source.height - c.height) : 0
+                    out += "<figure class=\"crop-preview\"><div class=\"preview src-\(ordinal)\" data-placement=\"\(escape(placement.placement))\" style=\"aspect-ratio:\(c.width)/\(c.height);background-size:\(format(sizeX))% \(format(sizeY))%;background-position:\(format(posX))% \(format(posY))%\"></div>"
+                    out += "<figcaption>\(escape(placement.placement)) \(escape(placement.aspectRatio))</figcaption></figure>"
+                }
+                out += "\n"
+            }
             out += "</div>\n"
         }
 
@@ -138,6 +154,8 @@ enum ContactSheet {
         return data
     }
 
+    static func format(_ value: Double) -> String { String(format: "%.3f", value) }
+
     static func colour(_ index: Int) -> String { colours[index % colours.count] }
 
     static func kilobytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }
@@ -176,6 +194,8 @@ enum ContactSheet {
         .swatch{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px}
         tr.flag-error td{background:#ffebee} tr.flag-warning td{background:#fff8e1}
         .up{color:#e65100}
+        .sheet{align-items:flex-end} .crop-preview{width:150px}
+        .preview{width:150px;background-repeat:no-repeat;background-color:#eee;outline:1px solid #ccc}
         ul.violations{margin:4px 0;padding-left:18px}
         .violation.error{color:#b71c1c} .violation.warning{color:#8d6e00}
         """
