@@ -7,6 +7,9 @@ public struct SmartCropOptions: Sendable, Equatable {
     /// Share of a face box added on every side as hair and chin: what has to stay inside the
     /// crop for the face to count as whole (dropped when the padded face would not fit); default 0.25.
     public var faceMargin: Double = 0.25
+    /// Share of a face box added on every side before the "never slice" rule applies
+    /// (detected boxes are tighter than heads); default 0.12.
+    public var faceCoreMargin: Double = 0.12
     /// How strongly saliency near the crop's edge counts against a position (keeps subjects off
     /// the edge); default 0.35.
     public var edgePenalty: Double = 0.35
@@ -156,8 +159,12 @@ public struct SmartCropper: Sendable {
         return analysis.faces.map { face in
             let padded = face.box.expanded(by: options.faceMargin, within: analysis.bounds)
             let box = padded.width <= w && padded.height <= h ? padded : face.box
+            // Detected boxes are tighter than a face (ears, hair): a little margin is part of
+            // what must not be sliced, when it fits.
+            let core = face.box.expanded(by: options.faceCoreMargin, within: analysis.bounds)
+            let hard = core.width <= w && core.height <= h ? core : face.box
             let weight = face.confidence * (Double(face.box.area) / largest).squareRoot() / Double(max(1, analysis.faces.count))
-            return FaceConstraint(face: face.box, box: box, weight: weight, fits: face.box.width <= w && face.box.height <= h)
+            return FaceConstraint(face: hard, box: box, weight: weight, fits: hard.width <= w && hard.height <= h)
         }
     }
 
