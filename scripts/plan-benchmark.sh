@@ -4,12 +4,14 @@
 #
 #   scripts/plan-benchmark.sh [VARIANT_BINARY] [OUT_DIR]
 #
+# PLAN_FLAGS=--fixed-quality measures the fast mode; SINGLE_COMMANDS=0 skips the single commands.
 # Build first: swift build -c release --scratch-path .build-plan
 # Prints wall and CPU seconds of each step (GNU time) and the ratios.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${1:-$root/.build-plan/release/variant}
 out=${2:-$root/out/plan-bench}
+flags=${PLAN_FLAGS:-}
 extra_placement=${EXTRA_PLACEMENT:-'{"name": "tablet", "aspectRatio": "4:3", "widths": [768, 1024, 1366], "formats": ["avif", "webp", "jpeg"], "quality": "good"}'}
 mkdir -p "$out"
 rm -f "$out"/cache.sqlite*
@@ -35,9 +37,9 @@ timed() { # label, command...
   /usr/bin/time -f "$label %e s wall, %U s user, %S s sys, %M KB max RSS" -o "$out/$label.time" "$@" || true
   cat "$out/$label.time"
 }
-timed cold "$bin" plan "$out/base.json" -o "$out/plan.json" --cache "$out/cache.sqlite" 2>"$out/cold.log"
-timed warm "$bin" plan "$out/base.json" -o "$out/plan.json" --cache "$out/cache.sqlite" 2>"$out/warm.log"
-timed extra "$bin" plan "$out/extra.json" -o "$out/plan-extra.json" --cache "$out/cache.sqlite" 2>"$out/extra.log"
+timed cold "$bin" plan "$out/base.json" -o "$out/plan.json" --cache "$out/cache.sqlite" $flags 2>"$out/cold.log"
+timed warm "$bin" plan "$out/base.json" -o "$out/plan.json" --cache "$out/cache.sqlite" $flags 2>"$out/warm.log"
+timed extra "$bin" plan "$out/extra.json" -o "$out/plan-extra.json" --cache "$out/cache.sqlite" $flags 2>"$out/extra.log"
 tail -n1 "$out/cold.log" "$out/extra.log"
 
 if [ "${SINGLE_COMMANDS:-1}" = 1 ]; then
