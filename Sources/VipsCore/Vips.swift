@@ -39,6 +39,9 @@ public enum Vips {
     /// Shuts libvips down; with `VIPS_LEAK=1` in the environment it then reports leaked objects
     /// on stderr. Call it once, at process exit, after every ``Image`` is gone.
     public static func shutdown() {
+        // vips_shutdown on a libvips that was never started crashes (`VIPS_LEAK=1 variant
+        // validate ...` never touches an image): start it first if needed.
+        guard (try? initialise()) != nil else { return }
         cvips_shutdown()
     }
 }
