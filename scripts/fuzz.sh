@@ -10,6 +10,8 @@
 # the committed seeds (Fuzz/corpus/TARGET) and regressions (Fuzz/regressions/TARGET), grows a
 # working corpus under Fuzz/.build/corpus/TARGET, and writes crashing inputs to
 # Fuzz/.build/artifacts/TARGET/. Runs under `nice -n ${FUZZ_NICE:-10}`: the machine is shared.
+# FUZZ_CONFIG=release builds with optimisation (same sanitizers): several times the executions per
+# CPU second for the pure-Swift parsers; debug (the default) gives better stack traces.
 # A finding: copy the artifact to Fuzz/regressions/TARGET/ (the test suites replay that folder),
 # fix it, and re-run.
 set -euo pipefail
@@ -31,10 +33,11 @@ esac
 [[ "$seconds" =~ ^[0-9]+$ ]] || usage
 
 nice_level=${FUZZ_NICE:-10}
-echo "fuzz: building $product (Fuzz/.build, debug, fuzzer+address)" >&2
-(cd Fuzz && nice -n "$nice_level" swift build -c debug --product "$product" \
+config=${FUZZ_CONFIG:-debug}
+echo "fuzz: building $product (Fuzz/.build, $config, fuzzer+address)" >&2
+(cd Fuzz && nice -n "$nice_level" swift build -c "$config" --product "$product" \
   -Xswiftc -sanitize=fuzzer,address >&2)
-bin=Fuzz/.build/debug/$product
+bin=Fuzz/.build/$config/$product
 
 work=Fuzz/.build/corpus/$target
 artifacts=Fuzz/.build/artifacts/$target
