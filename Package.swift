@@ -33,6 +33,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
             ],
+            exclude: ["Planning/PLAN-SCHEMA.md"],
             resources: [.copy("Resources")]
         ),
         .executableTarget(
@@ -45,7 +46,7 @@ let package = Package(
         ),
         .testTarget(name: "VipsCoreTests", dependencies: ["VipsCore"]),
         .testTarget(name: "CloudinaryTransformTests", dependencies: ["CloudinaryTransform"]),
-        .testTarget(name: "VariantEngineTests", dependencies: ["VariantEngine", "VipsCore"]),
+        .testTarget(name: "VariantEngineTests", dependencies: ["VariantEngine", "VipsCore"], exclude: ["Fixtures"]),
         .testTarget(name: "VariantCLITests", dependencies: ["VariantCLI", "VipsCore"]),
         // Uses only the public API, the way the sync tool does.
         .testTarget(name: "PublicAPITests", dependencies: ["VariantEngine", "CloudinaryTransform"]),
