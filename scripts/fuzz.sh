@@ -27,7 +27,7 @@ case "$target" in
   manifest) product=FuzzManifest max_len=8192 extra=() ;;
   # Decoders live in the uninstrumented libvips: no leak detection (glib's one-time allocations
   # would be reported; scripts/leak-check.sh checks libvips objects), a generous per-input timeout.
-  image-load) product=FuzzImageLoad max_len=65536 extra=(-detect_leaks=0 -timeout=20) ;;
+  image-load) product=FuzzImageLoad max_len=65536 extra=(-detect_leaks=0 -timeout=20); export ASAN_OPTIONS=detect_leaks=0 ;;
   *) usage ;;
 esac
 [[ "$seconds" =~ ^[0-9]+$ ]] || usage
