@@ -159,6 +159,55 @@ public struct Engine: Sendable {
         return try await plan(manifest, baseDirectory: directory, options: options, progress: progress)
     }
 
+    /// The values to store in Contentstack entry fields for every planned asset × placement:
+    /// the Cloudinary app's "All Fields" or "Custom Fields" asset object, or a plain URL.
+    ///
+    /// Each placement's value carries its widest explicit variant as `derived[0]`
+    /// (`raw_transformation` and `secure_url`); assets and placements with an error-level
+    /// violation get no value and are listed in `skipped`. The shapes are described in
+    /// ``ContentstackFields`` with the documentation pages they follow.
+    ///
+    /// ```swift
+    /// let outcome = try await engine.plan(manifestAt: "campaign.json")
+    /// let values = engine.fieldValues(outcome.plan, format: .contentstackAll)
+    /// let hero = values.fields["summer-2026/hero"]?["desktop"]
+    /// try AtomicFile.write(ContentstackFields.encode(values), to: "contentstack.json")
+    /// ```
+    /// - Parameters:
+    ///   - plan: A plan from ``plan(_:baseDirectory:options:progress:)`` (or read with `PlanJSON.read`).
+    ///   - format: `.contentstackAll`, `.contentstackCustom` or `.url`.
+    /// - Returns: Plan asset id → placement → value, and what was skipped.
+    public func fieldValues(_ plan: Plan, format: FieldValueFormat) -> ContentstackFields {
+        ContentstackFields.values(plan, format: format)
+    }
+
+    /// A gravity resolver for an asset Cloudinary already knows: `g_face`/`g_faces` see its
+    /// stored faces (merged with the detected ones), `g_custom` its stored custom coordinates,
+    /// `g_auto` keeps both whole. Cloudinary's coordinates are mapped from the stored image's
+    /// pixels into source pixels after EXIF orientation (``CloudinaryResource/regions(uprightWidth:uprightHeight:orientation:)``).
+    ///
+    /// ```swift
+    /// let resource = try CloudinaryResource(json: resourceJSON)      // Admin API or Media Library widget
+    /// let resolver = try await Engine().gravityResolver("hero.jpg", cloudinary: resource)
+    /// let geometry = try Transformation(parsing: "c_crop,g_custom,w_800,h_800")
+    ///     .geometry(source: Size(4000, 3000), resolver: resolver)
+    /// geometry.crop   // the 800×800 window around the stored custom area
+    /// ```
+    /// - Parameters:
+    ///   - path: The local copy of the asset.
+    ///   - cloudinary: The asset's resource JSON.
+    /// - Returns: The resolver over the analysis, with the stored faces and custom areas.
+    /// - Throws: `EngineError(.invalidArgument)` when the resource's width and height do not match
+    ///   the local file (it is another image); `VipsError` for the file.
+    public func gravityResolver(_ path: String, cloudinary: CloudinaryResource) async throws -> AnalysisGravityResolver {
+        var analysis = try await analyze(path)
+        let orientation = try await Self.offload { try ImageInfo.read(path: path, verify: false).orientation }
+        let regions = cloudinary.regions(uprightWidth: analysis.width, uprightHeight: analysis.height, orientation: orientation)
+        if let mismatch = regions.mismatch { throw EngineError(.invalidArgument, mismatch, input: path) }
+        analysis.faces = StoredFaces.merge(detected: analysis.faces, stored: regions.faces).faces
+        return AnalysisGravityResolver(analysis, options: smartCropOptions, custom: regions.custom)
+    }
+
     /// The self-contained HTML contact sheet of a plan (thumbnails inlined).
     ///
     /// ```swift

@@ -21,6 +21,10 @@ struct AssetJob: Sendable {
     var placements: [PlannedPlacementSpec]
     /// Decides the shard: the base asset's public id, so overrides stay with their asset.
     var shardKey: String
+    /// The asset's Cloudinary resource JSON (base assets and overrides that keep the asset).
+    var cloudinary: CloudinaryResource?
+    /// The approval the manifest states, if any (`approval` is the effective one).
+    var manifestApproval: String?
 }
 
 /// Counts of what was computed and what came from the cache.
@@ -88,18 +92,51 @@ struct AssetPlanner: Sendable {
         asset.focalPoint = PlannedFocalPoint(x: analysis.focalPoint.x, y: analysis.focalPoint.y,
                                              weight: analysis.focalPoint.weight, origin: analysis.focalPoint.origin.rawValue)
 
+        asset.originalUrl = try originalURL(job)
+        // What the crops respect: detected faces, merged with Cloudinary's stored ones, and its
+        // custom focus areas (kept whole like faces, but not counted or reported as faces).
+        var faceAnalysis = analysis
+        var focusAreas: [SourceRect] = []
+        if let resource = job.cloudinary {
+            let orientation = (try? ImageInfo.read(path: job.resolvedPath, verify: false).orientation) ?? 1
+            let regions = resource.regions(uprightWidth: analysis.width, uprightHeight: analysis.height, orientation: orientation)
+            let facts = CloudinaryPolicyFacts(resource, keys: policy.effectiveCloudinaryKeys)
+            var planned = PlannedCloudinary(
+                resource: resource, orientation: orientation, coordinateFrame: regions.frame,
+                storedFaces: regions.faces.map { $0.map(PlannedRect.init) }, storedCustom: regions.custom.map(PlannedRect.init),
+                faceMatches: [], approval: facts.approval, rightsExpiry: facts.rightsExpiry, regions: facts.regions)
+            if let mismatch = regions.mismatch {
+                asset.violations.append(Violation(code: "cloudinary-size-mismatch", severity: .error, message: mismatch))
+            } else {
+                let merge = StoredFaces.merge(detected: analysis.faces, stored: regions.faces)
+                faceAnalysis.faces = merge.faces
+                focusAreas = regions.custom
+                planned.faceMatches = merge.matches
+                if let disagreement = merge.disagreement {
+                    asset.violations.append(Violation(code: "faces-disagree", severity: .warning, message: disagreement))
+                }
+            }
+            asset.violations += PolicyChecker.cloudinary(
+                facts, manifestApproval: job.manifestApproval, region: job.region, isOverride: job.baseAsset != nil,
+                tags: job.tags, asOf: (options.asOf ?? policy.asOf).flatMap(PolicyDate.parse), policy: policy)
+            asset.cloudinary = planned
+        }
+        var cropAnalysis = faceAnalysis
+        cropAnalysis.faces += focusAreas.map { DetectedFace(box: $0, confidence: 1, detector: "custom") }
+
         let cropper = SmartCropper(options: options.smartCrop)
         for spec in job.placements {
             try Task.checkCancellation()
             let ratio = AspectRatio(parsing: spec.aspectRatio)!  // validated with the manifest
-            let crop = cropper.crop(analysis, aspectRatio: ratio)
+            var crop = cropper.crop(cropAnalysis, aspectRatio: ratio)
+            if !focusAreas.isEmpty { crop = Self.countFaces(crop, faces: faceAnalysis.faces) }
             var placement = PlannedPlacement(
                 placement: spec.name, aspectRatio: spec.aspectRatio,
                 crop: PlannedRect(x: crop.rect.x, y: crop.rect.y, width: crop.rect.width, height: crop.rect.height),
                 score: crop.score, facesKept: crop.facesKept, facesCut: crop.facesCut,
                 cropTransformation: crop.transformation, variants: [], srcset: "", autoSrcset: "", violations: [])
             placement.violations += PolicyChecker.sourceSize(width: analysis.width, height: analysis.height, spec: spec)
-            placement.violations += PolicyChecker.subjectFit(analysis: analysis, crop: crop, spec: spec, policy: policy)
+            placement.violations += PolicyChecker.subjectFit(analysis: faceAnalysis, crop: crop, spec: spec, policy: policy)
             placement.violations += PolicyChecker.upscaling(crop: crop.rect, spec: spec, policy: policy)
 
             let formats = spec.formats.compactMap { ImageFormat(name: $0) }
@@ -147,19 +184,45 @@ struct AssetPlanner: Sendable {
         let upscale = Double(width) / Double(crop.rect.width)
         return PlannedVariant(
             width: decision.width, height: decision.height, transformation: explicit,
-            url: try url(explicit, publicId: job.publicId), autoTransformation: automatic,
-            autoUrl: try url(automatic, publicId: job.publicId), format: decision.format, quality: decision.quality,
+            url: try url(explicit, job: job), autoTransformation: automatic,
+            autoUrl: try url(automatic, job: job), format: decision.format, quality: decision.quality,
             bytes: decision.bytes, ssimulacra2: decision.ssimulacra2,
             upscale: upscale > 1.0005 ? (upscale * 1000).rounded() / 1000 : nil, decidedBy: decision.decidedBy)
     }
 
-    func url(_ transformation: String, publicId: String) throws -> String {
+    /// A variant's delivery URL: the resource's version pins the URL to the asset as it is now
+    /// (`v<version>`); the transformation's `f_` decides the format, so no extension is added.
+    func url(_ transformation: String, job: AssetJob) throws -> String {
         var urlOptions = DeliveryURL.Options(cloudName: manifest.cloudName)
         urlOptions.resourceType = manifest.resourceType ?? "image"
         urlOptions.type = manifest.deliveryType ?? "upload"
         urlOptions.transformation = transformation
+        urlOptions.version = job.cloudinary?.version
         if let secret = options.apiSecret, !secret.isEmpty { urlOptions.signing = .init(apiSecret: secret) }
-        return try DeliveryURL.build(publicId: publicId, options: urlOptions).absoluteString
+        return try DeliveryURL.build(publicId: job.publicId, options: urlOptions).absoluteString
+    }
+
+    /// The original's URL: with Cloudinary's version and format when the resource gives them.
+    func originalURL(_ job: AssetJob) throws -> String {
+        var urlOptions = DeliveryURL.Options(cloudName: manifest.cloudName)
+        urlOptions.resourceType = manifest.resourceType ?? "image"
+        urlOptions.type = manifest.deliveryType ?? "upload"
+        urlOptions.version = job.cloudinary?.version
+        urlOptions.format = job.cloudinary?.format
+        if let secret = options.apiSecret, !secret.isEmpty { urlOptions.signing = .init(apiSecret: secret) }
+        return try DeliveryURL.build(publicId: job.publicId, options: urlOptions).absoluteString
+    }
+
+    /// Faces kept and cut, counted over the faces only (the crop also weighed custom focus areas).
+    static func countFaces(_ crop: CropPlan, faces: [DetectedFace]) -> CropPlan {
+        var counted = crop
+        counted.facesKept = 0
+        counted.facesCut = 0
+        for face in faces {
+            let fraction = SmartCropper.keptFraction(face.box, in: crop.rect)
+            if fraction >= 0.9 { counted.facesKept += 1 } else if fraction > 0.1 { counted.facesCut += 1 }
+        }
+        return counted
     }
 
     /// The error's text with the file named as the manifest names it: plans hold no absolute

@@ -59,20 +59,67 @@ public struct CampaignPolicy: Sendable, Codable, Equatable {
     public var maxBytes: Int?
     /// How a subject that cannot fit a placement's ratio is reported: "error" or "warning"; default "warning".
     public var subjectFit: ViolationSeverity?
+    /// The day rights expiry is checked against, "YYYY-MM-DD" (`PlanOptions.asOf` and
+    /// `variant plan --now` take precedence); without one, an expiry date is only a warning.
+    public var asOf: String?
+    /// The regions (markets) the campaign runs in: every base asset whose Cloudinary metadata
+    /// lists licensed regions must be licensed for each of them.
+    public var regions: [String]?
+    /// Cloudinary tags that keep an asset out of the campaign ("do-not-use", "legal-hold").
+    public var blockedTags: [String]?
+    /// Which Cloudinary context and metadata keys hold approval, rights expiry and regions.
+    public var cloudinaryKeys: CloudinaryPolicyKeys?
 
     public init(requireApproved: Bool? = nil, neverUpscale: Bool? = nil, maxBytes: Int? = nil,
-                subjectFit: ViolationSeverity? = nil) {
+                subjectFit: ViolationSeverity? = nil, asOf: String? = nil, regions: [String]? = nil,
+                blockedTags: [String]? = nil, cloudinaryKeys: CloudinaryPolicyKeys? = nil) {
         self.requireApproved = requireApproved
         self.neverUpscale = neverUpscale
         self.maxBytes = maxBytes
         self.subjectFit = subjectFit
+        self.asOf = asOf
+        self.regions = regions
+        self.blockedTags = blockedTags
+        self.cloudinaryKeys = cloudinaryKeys
     }
 
     public var effectiveRequireApproved: Bool { requireApproved ?? true }
     public var effectiveNeverUpscale: Bool { neverUpscale ?? false }
     public var effectiveSubjectFit: ViolationSeverity { subjectFit ?? .warning }
+    public var effectiveCloudinaryKeys: CloudinaryPolicyKeys { cloudinaryKeys ?? CloudinaryPolicyKeys() }
 
-    static let knownKeys = ["requireApproved", "neverUpscale", "maxBytes", "subjectFit"]
+    static let knownKeys = ["requireApproved", "neverUpscale", "maxBytes", "subjectFit", "asOf", "regions", "blockedTags",
+                            "cloudinaryKeys"]
+}
+
+/// Where the policy reads an asset's Cloudinary data. Structured metadata fields are named by
+/// their external id, which each Cloudinary account chooses; these are the defaults.
+public struct CloudinaryPolicyKeys: Sendable, Codable, Equatable {
+    /// Approval in structured metadata: a single-select whose external id is "approved",
+    /// "pending" or "rejected"; default "approval".
+    public var approval: String?
+    /// Approval in contextual metadata (`context.custom`), read when structured metadata has
+    /// none: "true"/"yes"/"approved" is approved, "false"/"no"/"pending" pending, "rejected"
+    /// rejected; default "approved".
+    public var approvalContext: String?
+    /// Structured metadata date ("YYYY-MM-DD") after which the asset may not be used; default "rights_expiry".
+    public var rightsExpiry: String?
+    /// Structured metadata list (or one string) of the regions the asset is licensed for; default "regions".
+    public var regions: String?
+
+    public init(approval: String? = nil, approvalContext: String? = nil, rightsExpiry: String? = nil, regions: String? = nil) {
+        self.approval = approval
+        self.approvalContext = approvalContext
+        self.rightsExpiry = rightsExpiry
+        self.regions = regions
+    }
+
+    public var effectiveApproval: String { approval ?? "approval" }
+    public var effectiveApprovalContext: String { approvalContext ?? "approved" }
+    public var effectiveRightsExpiry: String { rightsExpiry ?? "rights_expiry" }
+    public var effectiveRegions: String { regions ?? "regions" }
+
+    static let knownKeys = ["approval", "approvalContext", "rightsExpiry", "regions"]
 }
 
 /// Where an image appears: one aspect ratio, delivered at several widths.
@@ -168,8 +215,13 @@ public enum UpscalePolicy: String, Sendable, Codable, CaseIterable {
 }
 
 /// One asset of the campaign and its local copy.
+///
+/// An asset may carry its Cloudinary resource JSON (`cloudinary`, as the Admin API or the Media
+/// Library widget gives it): then `publicId` may be left out (it is the resource's `public_id`),
+/// stored faces and custom coordinates weigh in the crops, the version goes into the URLs, and
+/// tags, context and metadata feed the policy. The pixels still come from `path`.
 public struct CampaignAsset: Sendable, Codable, Equatable {
-    /// The Cloudinary public id ("summer/hero").
+    /// The Cloudinary public id ("summer/hero"); default the `cloudinary` resource's `public_id`.
     public var publicId: String
     /// The local file, relative to the manifest's folder (or absolute).
     public var path: String
@@ -182,9 +234,11 @@ public struct CampaignAsset: Sendable, Codable, Equatable {
     public var placements: [String]?
     /// Per-locale or per-region variants of this asset.
     public var overrides: [AssetOverride]?
+    /// The asset's Cloudinary resource JSON (Admin API or Media Library widget shape).
+    public var cloudinary: CloudinaryResource?
 
     public init(publicId: String, path: String, approval: String? = nil, tags: [String]? = nil, alt: String? = nil,
-                placements: [String]? = nil, overrides: [AssetOverride]? = nil) {
+                placements: [String]? = nil, overrides: [AssetOverride]? = nil, cloudinary: CloudinaryResource? = nil) {
         self.publicId = publicId
         self.path = path
         self.approval = approval
@@ -192,12 +246,37 @@ public struct CampaignAsset: Sendable, Codable, Equatable {
         self.alt = alt
         self.placements = placements
         self.overrides = overrides
+        self.cloudinary = cloudinary
+    }
+
+    /// An asset given by its Cloudinary resource JSON and the local copy of its pixels.
+    public init(cloudinary: CloudinaryResource, path: String, placements: [String]? = nil) {
+        self.init(publicId: cloudinary.publicId ?? "", path: path, placements: placements, cloudinary: cloudinary)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        cloudinary = try container.decodeIfPresent(CloudinaryResource.self, forKey: .cloudinary)
+        if let publicId = try container.decodeIfPresent(String.self, forKey: .publicId) {
+            self.publicId = publicId
+        } else if let publicId = cloudinary?.publicId {
+            self.publicId = publicId
+        } else {
+            throw DecodingError.keyNotFound(CodingKeys.publicId, .init(codingPath: container.codingPath,
+                                                                       debugDescription: "publicId"))
+        }
+        path = try container.decode(String.self, forKey: .path)
+        approval = try container.decodeIfPresent(String.self, forKey: .approval)
+        tags = try container.decodeIfPresent([String].self, forKey: .tags)
+        alt = try container.decodeIfPresent(String.self, forKey: .alt)
+        placements = try container.decodeIfPresent([String].self, forKey: .placements)
+        overrides = try container.decodeIfPresent([AssetOverride].self, forKey: .overrides)
     }
 
     public var isApproved: Bool { approval == "approved" }
 
     static let approvalStates = ["approved", "pending", "rejected"]
-    static let knownKeys = ["publicId", "path", "approval", "tags", "alt", "placements", "overrides"]
+    static let knownKeys = ["publicId", "path", "approval", "tags", "alt", "placements", "overrides", "cloudinary"]
 }
 
 /// A locale's or region's version of an asset: another image, a text overlay, or both.

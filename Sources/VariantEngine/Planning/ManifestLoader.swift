@@ -119,6 +119,9 @@ enum ManifestShapeChecker {
         keys(root, known: CampaignManifest.knownKeys, path: "", into: &issues)
         if let policy = root["policy"] as? [String: Any] {
             keys(policy, known: CampaignPolicy.knownKeys, path: "policy", into: &issues)
+            if let cloudinaryKeys = policy["cloudinaryKeys"] as? [String: Any] {
+                keys(cloudinaryKeys, known: CloudinaryPolicyKeys.knownKeys, path: "policy.cloudinaryKeys", into: &issues)
+            }
             enumerated(policy["subjectFit"], allowed: ViolationSeverity.allCases.map(\.rawValue), name: "subjectFit",
                        path: "policy.subjectFit", into: &issues)
         }

@@ -24,6 +24,14 @@ enum ManifestValidator {
             fail("cloudName", ManifestError.expected("a Cloudinary cloud name (letters, digits, - and _)", for: "cloudName",
                                                      received: "\"\(manifest.cloudName)\""))
         }
+        if let asOf = manifest.policy?.asOf, PolicyDate.parse(asOf) == nil {
+            fail("policy.asOf", ManifestError.expected("a date YYYY-MM-DD", for: "asOf", received: "\"\(asOf)\""))
+        }
+        for (key, list) in [("regions", manifest.policy?.regions), ("blockedTags", manifest.policy?.blockedTags)] {
+            for (k, value) in (list ?? []).enumerated() where value.trimmingCharacters(in: .whitespaces).isEmpty {
+                fail(ManifestPath.join(ManifestPath.join("policy", key), k), "an empty name")
+            }
+        }
         if let maxBytes = manifest.policy?.maxBytes, maxBytes <= 0 {
             fail("policy.maxBytes", ManifestError.expected("a positive number of bytes", for: "maxBytes", received: "\(maxBytes)"))
         }
@@ -105,6 +113,10 @@ enum ManifestValidator {
                 publicIds[asset.publicId] = i
             }
             if asset.path.isEmpty { fail(ManifestPath.join(path, "path"), "a local path is required") }
+            if let resource = asset.cloudinary {
+                issues += CloudinaryResourceValidator.issues(resource, asset: asset, manifest: manifest,
+                                                             path: ManifestPath.join(path, "cloudinary"))
+            }
             approval(asset.approval, path: ManifestPath.join(path, "approval"), fail: { fail($0, $1, $2) })
             for (k, name) in (asset.placements ?? []).enumerated() where !knownPlacements.contains(name) {
                 var message = "no placement is named '\(name)'"

@@ -107,6 +107,43 @@ public struct PlannedAsset: Sendable, Codable, Equatable {
     /// Violations of the asset as a whole (not approved, unreadable).
     public var violations: [Violation]
     public var placements: [PlannedPlacement]
+    /// The delivery URL of the original (`…/v<version>/<public_id>.<format>` when Cloudinary's
+    /// resource JSON gives them).
+    public var originalUrl: String?
+    /// What the asset's Cloudinary resource JSON contributed; absent without one.
+    public var cloudinary: PlannedCloudinary?
+}
+
+/// An asset's Cloudinary data as the plan used it.
+public struct PlannedCloudinary: Sendable, Codable, Equatable {
+    /// The resource JSON as the manifest gave it (carried into the Contentstack "all fields" value).
+    public var resource: CloudinaryResource
+    /// EXIF orientation of the local copy.
+    public var orientation: Int
+    /// "stored": coordinates were in the stored image's pixels and were mapped through the
+    /// orientation; "upright": the resource already described the oriented image.
+    public var coordinateFrame: String
+    /// Stored faces in source pixels (after orientation); absent when the resource has none.
+    public var storedFaces: [PlannedRect]?
+    /// Stored custom focus areas in source pixels (after orientation).
+    public var storedCustom: [PlannedRect]
+    /// Each stored face and the detected face it matched, with their intersection over union.
+    public var faceMatches: [PlannedFaceMatch]
+    /// Approval as Cloudinary's metadata or context states it, when it does.
+    public var approval: String?
+    /// The rights expiry date from structured metadata, when given.
+    public var rightsExpiry: String?
+    /// Regions the asset is licensed for, from structured metadata, when given.
+    public var regions: [String]?
+}
+
+/// A stored face paired with a detected one.
+public struct PlannedFaceMatch: Sendable, Codable, Equatable {
+    /// Index into `cloudinary.storedFaces`.
+    public var stored: Int
+    /// Index into the asset's `faces`.
+    public var detected: Int
+    public var iou: Double
 }
 
 /// What was read from the source file.
@@ -149,6 +186,12 @@ public struct PlannedRect: Sendable, Codable, Equatable {
         self.y = y
         self.width = width
         self.height = height
+    }
+}
+
+extension PlannedRect {
+    init(_ rect: SourceRect) {
+        self.init(x: rect.x, y: rect.y, width: rect.width, height: rect.height)
     }
 }
 
@@ -198,7 +241,9 @@ public struct PlannedVariant: Sendable, Codable, Equatable {
 /// A policy violation: what, how serious, and what to do instead.
 public struct Violation: Sendable, Codable, Equatable {
     /// Stable codes: `not-approved`, `asset-unreadable`, `source-too-small`, `upscaling-needed`,
-    /// `over-budget`, `subject-does-not-fit`.
+    /// `over-budget`, `subject-does-not-fit`; with Cloudinary data also `cloudinary-size-mismatch`,
+    /// `faces-disagree`, `approval-disagrees`, `blocked-tag`, `rights-expired`, `rights-unchecked`,
+    /// `region-not-licensed`.
     public var code: String
     public var severity: ViolationSeverity
     public var message: String

@@ -14,6 +14,10 @@ public struct PlanOptions: Sendable {
     public var decisions: DecisionMode = .optimize
     /// Signs delivery URLs when set (the CLI reads `CLOUDINARY_API_SECRET`).
     public var apiSecret: String?
+    /// The day rights expiry dates are checked against ("YYYY-MM-DD"); default the manifest's
+    /// `policy.asOf`. Without either, an expiry date is reported as unchecked (a warning): a plan
+    /// never depends on the clock unless asked to.
+    public var asOf: String?
     /// Set from the ``Engine`` that runs the plan (its `analysisOptions`, `smartCropOptions`).
     var analysis = AnalysisOptions()
     var smartCrop = SmartCropOptions()
@@ -109,10 +113,14 @@ enum Planner {
         var jobs: [AssetJob] = []
         for asset in manifest.assets {
             let placements = asset.placements.map { names in specs.filter { names.contains($0.name) } } ?? specs
+            // Cloudinary's data fills what the manifest leaves out: approval, tags, alt text.
+            let facts = asset.cloudinary.map { CloudinaryPolicyFacts($0, keys: manifest.effectivePolicy.effectiveCloudinaryKeys) }
             let base = AssetJob(
                 id: asset.publicId, publicId: asset.publicId, path: asset.path, resolvedPath: resolve(asset.path),
-                baseAsset: nil, locale: nil, region: nil, approval: asset.approval ?? "pending", tags: asset.tags ?? [],
-                alt: asset.alt, overlay: nil, placements: placements, shardKey: asset.publicId)
+                baseAsset: nil, locale: nil, region: nil, approval: asset.approval ?? facts?.approval ?? "pending",
+                tags: asset.tags ?? facts?.tags ?? [], alt: asset.alt ?? asset.cloudinary?.context["alt"], overlay: nil,
+                placements: placements, shardKey: asset.publicId, cloudinary: asset.cloudinary,
+                manifestApproval: asset.approval)
             jobs.append(base)
             for override in asset.overrides ?? [] {
                 var job = base
@@ -124,6 +132,9 @@ enum Planner {
                     job.publicId = publicId
                     job.path = path
                     job.resolvedPath = resolve(path)
+                    // Another asset: the base asset's Cloudinary data does not describe it.
+                    job.cloudinary = nil
+                    job.manifestApproval = override.approval ?? asset.approval
                 }
                 job.approval = override.approval ?? base.approval
                 job.overlay = override.text

@@ -12,18 +12,23 @@ import CloudinaryTransform
 public struct AnalysisGravityResolver: GravityResolver {
     public let analysis: ImageAnalysis
     public var options: SmartCropOptions
+    /// Custom focus areas for `g_custom`, in source pixels (after EXIF orientation): the
+    /// analysis cannot know them; they come with the asset (Cloudinary's `coordinates.custom`).
+    public var custom: [SourceRect]
 
-    public init(_ analysis: ImageAnalysis, options: SmartCropOptions = SmartCropOptions()) {
+    public init(_ analysis: ImageAnalysis, options: SmartCropOptions = SmartCropOptions(), custom: [SourceRect] = []) {
         self.analysis = analysis
         self.options = options
+        self.custom = custom
     }
 
     public func faces() -> [Rect] {
         analysis.faces.map { Rect(x: $0.box.x, y: $0.box.y, width: $0.box.width, height: $0.box.height) }
     }
 
-    /// The analysis knows no custom coordinates (they are stored on the asset, not in pixels).
-    public func customRegions() -> [Rect] { [] }
+    public func customRegions() -> [Rect] {
+        custom.map { Rect(x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
+    }
 
     public func autoWindow(_ request: AutoWindowRequest) -> Rect? {
         let within = SourceRect(x: request.within.x, y: request.within.y, width: request.within.width,
