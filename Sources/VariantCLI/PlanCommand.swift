@@ -31,10 +31,21 @@ struct PlanRun: AsyncParsableCommand {
             CLOUDINARY_API_SECRET is set. A progress bar is drawn on stderr when it is a terminal.
             Ctrl-C stops without writing a plan.
 
+            --emit writes the values to store in Contentstack entry fields, per asset and
+            placement: contentstack-all (the Cloudinary app's "All Fields" asset object, with our
+            explicit transformation as derived[0]), contentstack-custom (its default "Custom
+            Fields": id, public_id, access_control, secure_url, derived[0].secure_url) or url
+            (a plain URL). They go to --emit-output, or to stdout when it is not given (then the
+            plan goes to -o or plan.json). Assets and placements that fail policy get no value.
+
+            Rights expiry dates in Cloudinary metadata are checked against --now (default
+            today, UTC); pass --now for a plan that does not depend on the day it is made.
+
             Examples:
               variant plan campaign.json -o plan.json --report report.html
               variant plan campaign.yaml --json --no-cache > plan.json
               variant plan campaign.json --shard 2/4 -o plan-2.json
+              variant plan campaign.json --emit contentstack-custom --emit-output fields.json --now 2026-05-01
             """
     )
 
@@ -66,7 +77,28 @@ struct PlanRun: AsyncParsableCommand {
     @Flag(help: "Print the plan as JSON on stdout.")
     var json = false
 
+    @Option(help: ArgumentHelp("Also write Contentstack entry field values: contentstack-all, contentstack-custom or url.",
+                               valueName: "FORMAT"))
+    var emit: String?
+
+    @Option(help: ArgumentHelp("Where --emit writes (default stdout).", valueName: "PATH"))
+    var emitOutput: String?
+
+    @Option(help: ArgumentHelp("The day rights expiry is checked against (default today, UTC).", valueName: "YYYY-MM-DD"))
+    var now: String?
+
     func validate() throws {
+        if let emit, FieldValueFormat(rawValue: emit) == nil {
+            let formats = FieldValueFormat.allCases.map(\.rawValue)
+            throw ValidationError("expected one of \(formats.joined(separator: ", ")) for --emit but received \"\(emit)\"")
+        }
+        if emitOutput != nil && emit == nil { throw ValidationError("--emit-output needs --emit FORMAT") }
+        if emit != nil && emitOutput == nil && json {
+            throw ValidationError("--json and --emit both print on stdout: give --emit-output PATH")
+        }
+        if let now, PolicyDate.parse(now) == nil {
+            throw ValidationError("expected a date YYYY-MM-DD for --now but received \"\(now)\"")
+        }
         if let jobs, jobs < 1 { throw ValidationError("expected a positive number for --jobs but received \(jobs)") }
         if let shard, PlanShard(parsing: shard) == nil {
             throw ValidationError("expected I/N with 1 <= I <= N for --shard but received \"\(shard)\"")
@@ -90,8 +122,10 @@ struct PlanRun: AsyncParsableCommand {
         options.shard = shard.flatMap(PlanShard.init(parsing:))
         options.decisions = fixedQuality ? .fixedQuality : .optimize
         options.apiSecret = ProcessInfo.processInfo.environment["CLOUDINARY_API_SECRET"]
+        options.asOf = now.flatMap(PolicyDate.parse) ?? manifestValue.policy?.asOf ?? PolicyDate.today()
         if !noCache { options.cachePath = cache ?? URL(fileURLWithPath: directory).appendingPathComponent(".variant-cache.sqlite").path }
         let destination = output ?? (json ? nil : "plan.json")
+        // (With --emit and no --emit-output, stdout holds the field values; the plan goes to the file.)
 
         let bar = ProgressBar.onTerminal()
         let started = Date()
@@ -124,6 +158,10 @@ struct PlanRun: AsyncParsableCommand {
             try write(Data(html.utf8), to: report)
         }
         if json { FileHandle.standardOutput.write(data) }
+        if let emit, let format = FieldValueFormat(rawValue: emit) {
+            let fields = try ContentstackFields.encode(engine.fieldValues(plan, format: format))
+            if let emitOutput { try write(fields, to: emitOutput) } else { FileHandle.standardOutput.write(fields) }
+        }
 
         for asset in plan.assets {
             for violation in asset.violations where violation.severity == .error {
