@@ -80,6 +80,49 @@ struct PublicAPITests {
         }
     }
 
+    @Test("an asset given as Cloudinary resource JSON: stored faces, g_custom, and Contentstack field values")
+    func cloudinaryResourceToContentstack() async throws {
+        // The shape the Admin API returns for GET resources/image/upload/:public_id (see
+        // Tests/VariantEngineTests/Fixtures/cloudinary/SOURCES.md), as the sync tool receives it.
+        let json = #"""
+            {"asset_id": "b1c2d3", "public_id": "sync/couple", "resource_type": "image", "type": "upload", "format": "jpg",
+             "version": 1700000000, "width": 800, "height": 600, "tags": ["sync"],
+             "context": {"custom": {"alt": "Two people at a bar", "approved": "true"}},
+             "metadata": {"rights_expiry": "2030-01-01", "regions": ["EU"]},
+             "coordinates": {"faces": [[371, 112, 123, 123], [256, 127, 137, 137]], "custom": [[600, 300, 150, 150]]}}
+            """#
+        let resource = try CloudinaryResource(json: Data(json.utf8))
+        let engine = Engine()
+        let resolver = try await engine.gravityResolver(Self.couple, cloudinary: resource)
+        let custom = try Transformation(parsing: "c_crop,g_custom").geometry(source: Size(800, 600), resolver: resolver)
+        #expect(custom.crop == Rect(x: 600, y: 300, width: 150, height: 150))
+
+        let manifest = CampaignManifest(
+            campaign: "sync", cloudName: "demo", policy: CampaignPolicy(asOf: "2026-01-01", regions: ["EU"]),
+            placements: [Placement(name: "square", aspectRatio: "1:1", widths: [180], formats: ["jpeg"], upscale: .allow)],
+            assets: [CampaignAsset(cloudinary: resource, path: Self.couple)])
+        var options = PlanOptions()
+        options.decisions = .fixedQuality
+        let plan = try await engine.plan(manifest, baseDirectory: "/", options: options).plan
+        #expect(plan.passed, "approved in context, licensed for EU, rights until 2030")
+        let asset = try #require(plan.assets.first)
+        #expect(asset.alt == "Two people at a bar" && asset.approval == "approved")
+        let crop = try #require(asset.placements.first?.crop)
+        // Without the custom area the square sits at x 85 (faces and saliency); with it, it moves right to hold it.
+        #expect(crop.x <= 256 && crop.x + crop.width >= 750, "the square holds both faces and the custom area: \(crop)")
+        #expect(asset.placements.first?.facesKept == 2)
+
+        let values = engine.fieldValues(plan, format: .contentstackCustom)
+        let field = try #require(values.fields["sync/couple"]?["square"])
+        #expect(field["id"] == .string("b1c2d3") && field["public_id"] == .string("sync/couple"))
+        let derived = try DeliveryURL(parsing: try #require(field["derived"]?.arrayValue?.first?["secure_url"]?.stringValue))
+        #expect(derived.publicId == "sync/couple" && derived.version == "1700000000")
+        #expect(Transformation.validate(try #require(derived.transformation)).isValid)
+        let original = try DeliveryURL(parsing: try #require(field["secure_url"]?.stringValue))
+        #expect(original.format == "jpg" && original.transformation == nil)
+        #expect(engine.fieldValues(plan, format: .url).fields["sync/couple"]?["square"] == .string(derived.absoluteString))
+    }
+
     @Test("cancelling a plan stops it with CancellationError")
     func cancellation() async throws {
         let manifest = CampaignManifest(
