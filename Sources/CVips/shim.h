@@ -21,6 +21,29 @@ static inline void cvips_error_clear(void) { vips_error_clear(); }
 static inline void cvips_free(void *p) { g_free(p); }
 static inline void cvips_unref(VipsImage *image) { g_object_unref(image); }
 
+// MARK: - Progress and cancellation (the per-image watchdog)
+
+/// Called on the thread that runs an evaluation, once per finished tile.
+typedef void (*CVipsEvalFn)(VipsImage *image, VipsProgress *progress, void *data);
+
+/// Makes evaluations of @image and of every image later built on it signal on @image.
+static inline void cvips_set_progress(VipsImage *image, int on) { vips_image_set_progress(image, on); }
+/// Asks the evaluation of @image to stop at its next tile; it then fails with "killed for image".
+static inline void cvips_set_kill(VipsImage *image, int kill) { vips_image_set_kill(image, kill); }
+/// Connects @fn to @image's "eval" signal; @release(data) runs when the handler goes.
+static inline unsigned long cvips_on_eval(VipsImage *image, CVipsEvalFn fn, void *data,
+                                          GClosureNotify release) {
+    return g_signal_connect_data(image, "eval", G_CALLBACK(fn), data, release, (GConnectFlags) 0);
+}
+static inline void cvips_disconnect(VipsImage *image, unsigned long handler) {
+    g_signal_handler_disconnect(image, handler);
+}
+static inline void cvips_ref(VipsImage *image) { g_object_ref(image); }
+/// The image being computed (not the one the signal was connected to).
+static inline VipsImage *cvips_progress_image(VipsProgress *p) { return p->im; }
+/// Seconds since this evaluation started.
+static inline double cvips_progress_seconds(VipsProgress *p) { return g_timer_elapsed(p->start, NULL); }
+
 // MARK: - Loading
 
 typedef struct {

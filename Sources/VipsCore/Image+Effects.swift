@@ -19,12 +19,12 @@ extension Image {
 
     /// Appends the bands of `other` (same size).
     public func joined(with other: Image) throws -> Image {
-        try apply("bandjoin") { cvips_bandjoin2(pointer, other.pointer, $0) }
+        try apply("bandjoin", with: [other]) { cvips_bandjoin2(pointer, other.pointer, $0) }
     }
 
     /// Pixel-wise product with `other`.
     public func multiplied(by other: Image) throws -> Image {
-        try apply("multiply") { cvips_multiply(pointer, other.pointer, $0) }
+        try apply("multiply", with: [other]) { cvips_multiply(pointer, other.pointer, $0) }
     }
 
     /// `value × a + b` for every pixel.
@@ -40,7 +40,7 @@ extension Image {
 
     /// Draws `overlay` over this image at (`x`, `y`) with ordinary alpha blending.
     public func composited(with overlay: Image, x: Int, y: Int) throws -> Image {
-        try apply("composite2") {
+        try apply("composite2", with: [overlay]) {
             cvips_composite2(pointer, overlay.pointer, $0, Int32(VIPS_BLEND_MODE_OVER.rawValue), Int32(x), Int32(y))
         }
     }

@@ -45,7 +45,7 @@ extension Image {
         }
         guard status == 0, let buffer else {
             if let buffer { cvips_free(buffer) }
-            throw VipsError.fromLibvips(.encodeFailed, context: "\(source): \(options.format.rawValue) encode")
+            throw failure(.encodeFailed, context: "\(source): \(options.format.rawValue) encode")
         }
         defer { cvips_free(buffer) }
         return Data(bytes: buffer, count: length)

@@ -51,18 +51,19 @@ public enum Extend: Int32, Sendable {
 extension Image {
     /// Loads and shrinks a file in one step, decoding at reduced size where the format allows
     /// (JPEG shrink-on-load, WebP and HEIF scaling, pyramid levels): the fast path.
-    /// Refuses files over `maxPixels` before decoding.
+    /// Refuses files over `maxPixels` before decoding; computations on the result are stopped
+    /// past `timeout` (see ``LoadOptions/timeout``).
     public static func thumbnail(
         path: String, width: Int, options: ThumbnailOptions = ThumbnailOptions(),
-        maxPixels: Int = LoadOptions.defaultMaxPixels
+        maxPixels: Int = LoadOptions.defaultMaxPixels, timeout: Duration? = LoadOptions.defaultTimeout
     ) throws -> Image {
         // Reads the header (and checks the pixel limit) before any decoding.
-        _ = try load(path: path, options: LoadOptions(maxPixels: maxPixels))
+        _ = try load(path: path, options: LoadOptions(maxPixels: maxPixels, timeout: nil))
         var out: UnsafeMutablePointer<VipsImage>? = nil
         guard cvips_thumbnail_file(path, &out, Int32(clamping: width), options.c) == 0, let out else {
             throw VipsError.fromLibvips(.decodeFailed, context: path)
         }
-        return Image(owning: out, source: path)
+        return Image(owning: out, source: path, timeout: timeout)
     }
 
     /// Shrinks an already-open image (no shrink-on-load: prefer the path variant).

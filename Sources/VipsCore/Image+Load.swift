@@ -26,9 +26,30 @@ public struct LoadOptions: Sendable, Equatable {
     /// VipsForeignLoadJpegFile, "nsgif" for GIF), or nil for every loader libvips has. The default leaves out ImageMagick, PDF, SVG and the scientific
     /// formats: large attack surfaces that no delivery image needs.
     public var allowedLoaders: Set<String>?
+    /// The longest libvips may spend on one computation of this image's pixels (decoding plus
+    /// the operations built on it, up to one encode, `pixels()` or `materialised()`); past it
+    /// the computation stops at its next tile and fails with ``VipsError/Code/timeout``,
+    /// naming the input and the limit. nil: no limit. The default is ``defaultTimeout``.
+    public var timeout: Duration?
 
     /// 100 megapixels.
     public static let defaultMaxPixels = 100_000_000
+    /// 60 seconds: a 100-megapixel JPEG decodes, shrinks and encodes in a few seconds on one
+    /// core, so only a pathological input (or a pipeline far heavier than a delivery variant)
+    /// gets near it.
+    public static let standardTimeout: Duration = .seconds(60)
+
+    private static let timeoutLock = NSLock()
+    nonisolated(unsafe) private static var processTimeout: Duration? = standardTimeout
+
+    /// The timeout of every `LoadOptions()` and `Image.thumbnail(path:…)` that does not name
+    /// one: ``standardTimeout`` until changed. The `variant` CLI sets it from `--timeout`, so
+    /// that the loads the engine makes deep inside analysis and planning honour the flag too.
+    public static var defaultTimeout: Duration? {
+        get { timeoutLock.withLock { processTimeout } }
+        set { timeoutLock.withLock { processTimeout = newValue } }
+    }
+
     /// JPEG, PNG, WebP, HEIF/AVIF, GIF, TIFF, JPEG XL and PPM.
     public static let defaultLoaders: Set<String> = [
         "jpeg", "png", "webp", "heif", "nsgif", "tiff", "jxl", "ppm",
@@ -38,12 +59,14 @@ public struct LoadOptions: Sendable, Equatable {
         maxPixels: Int = LoadOptions.defaultMaxPixels,
         sequential: Bool = false,
         strictness: DecodeStrictness = .failOnTruncation,
-        allowedLoaders: Set<String>? = LoadOptions.defaultLoaders
+        allowedLoaders: Set<String>? = LoadOptions.defaultLoaders,
+        timeout: Duration? = LoadOptions.defaultTimeout
     ) {
         self.maxPixels = maxPixels
         self.sequential = sequential
         self.strictness = strictness
         self.allowedLoaders = allowedLoaders
+        self.timeout = timeout
     }
 
     func checkLoader(_ found: UnsafePointer<CChar>?, input: String) throws {
@@ -74,8 +97,9 @@ extension Image {
     ///
     /// - Parameters:
     ///   - path: The file to read.
-    ///   - options: Pixel limit, access pattern and strictness.
-    /// - Returns: A lazy image; pixels are decoded by the first operation that needs them.
+    ///   - options: Pixel limit, access pattern, strictness and time limit.
+    /// - Returns: A lazy image; pixels are decoded by the first operation that needs them, and
+    ///   every computation on it (or on images built on it) is stopped past `options.timeout`.
     /// - Throws: ``VipsError`` with `fileNotFound`, `notAFile`, `emptyInput`, `unreadable`,
     ///   `unsupportedFormat`, `tooManyPixels` or `decodeFailed`.
     public static func load(path: String, options: LoadOptions = LoadOptions()) throws -> Image {
@@ -85,7 +109,7 @@ extension Image {
         guard let pointer = cvips_load_file(path, options.c) else {
             throw VipsError.fromLibvips(.decodeFailed, context: path, fallback: "cannot read the image header")
         }
-        let image = Image(owning: pointer, source: path)
+        let image = Image(owning: pointer, source: path, timeout: options.timeout)
         try image.checkPixelLimit(options.maxPixels)
         return image
     }
@@ -98,7 +122,7 @@ extension Image {
     /// - Parameters:
     ///   - data: The encoded image.
     ///   - name: How the input is named in errors.
-    ///   - options: Pixel limit, access pattern and strictness.
+    ///   - options: Pixel limit, access pattern, strictness and time limit.
     /// - Throws: ``VipsError`` with `emptyInput`, `unsupportedFormat`, `tooManyPixels` or
     ///   `decodeFailed`.
     public static func load(data: Data, name: String = "<bytes>", options: LoadOptions = LoadOptions()) throws -> Image {
@@ -111,7 +135,7 @@ extension Image {
         guard let pointer else {
             throw VipsError.fromLibvips(.decodeFailed, context: name, fallback: "cannot read the image header")
         }
-        let image = Image(owning: pointer, source: name)
+        let image = Image(owning: pointer, source: name, timeout: options.timeout)
         try image.checkPixelLimit(options.maxPixels)
         return image
     }
@@ -135,6 +159,12 @@ extension Image {
         cvips_unref(pointer)
         guard status == 0, let typed else { throw VipsError.fromLibvips(.operationFailed, context: name) }
         self.init(owning: typed, source: name)
+    }
+
+    /// Wraps a freshly loaded image, watched by a ``Watchdog`` when there is a time limit.
+    convenience init(owning pointer: UnsafeMutablePointer<VipsImage>, source: String, timeout: Duration?) {
+        let watchdogs = timeout.map { [Watchdog(image: pointer, limit: $0)] } ?? []
+        self.init(owning: pointer, source: source, watchdogs: watchdogs)
     }
 
     func checkPixelLimit(_ maxPixels: Int) throws {

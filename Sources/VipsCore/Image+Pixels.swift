@@ -31,7 +31,7 @@ extension Image {
         let eightBit = isEightBit ? self : try apply("cast") { cvips_cast(pointer, $0, Int32(VIPS_FORMAT_UCHAR.rawValue)) }
         var length = 0
         guard let memory = cvips_write_to_memory(eightBit.pointer, &length) else {
-            throw VipsError.fromLibvips(.decodeFailed, context: source, prefix: "cannot decode the image")
+            throw failure(.decodeFailed, context: source, prefix: "cannot decode the image")
         }
         defer { cvips_free(memory) }
         let bytes = [UInt8](UnsafeRawBufferPointer(start: memory, count: length))
@@ -42,8 +42,8 @@ extension Image {
     /// many qualities, say) do not decode it again.
     public func materialised() throws -> Image {
         guard let copy = cvips_copy_memory(pointer) else {
-            throw VipsError.fromLibvips(.decodeFailed, context: source)
+            throw failure(.decodeFailed, context: source)
         }
-        return Image(owning: copy, source: source)
+        return Image(owning: copy, source: source, watchdogs: watchdogs)
     }
 }

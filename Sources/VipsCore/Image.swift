@@ -17,10 +17,13 @@ public final class Image: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<VipsImage>
     /// Where the pixels came from, for error messages: a path, "<bytes>", or an operation.
     public let source: String
+    /// The time limits of the loaded images this one is built on (see ``LoadOptions/timeout``).
+    let watchdogs: [Watchdog]
 
-    init(owning pointer: UnsafeMutablePointer<VipsImage>, source: String) {
+    init(owning pointer: UnsafeMutablePointer<VipsImage>, source: String, watchdogs: [Watchdog] = []) {
         self.pointer = pointer
         self.source = source
+        self.watchdogs = watchdogs
     }
 
     deinit {
@@ -66,17 +69,32 @@ public final class Image: @unchecked Sendable {
         return name
     }
 
-    /// Runs a libvips operation that produces one image and wraps the result.
+    /// Runs a libvips operation that produces one image and wraps the result, which keeps the
+    /// time limits of this image and of `others` (the operation's other inputs).
     func apply(
-        _ operation: String,
+        _ operation: String, with others: [Image] = [],
         _ body: (UnsafeMutablePointer<UnsafeMutablePointer<VipsImage>?>) -> Int32
     ) throws -> Image {
         var out: UnsafeMutablePointer<VipsImage>? = nil
         let status = body(&out)
         guard status == 0, let result = out else {
             if let out { cvips_unref(out) }
-            throw VipsError.fromLibvips(.operationFailed, context: "\(source): \(operation)")
+            throw failure(.operationFailed, context: "\(source): \(operation)")
         }
-        return Image(owning: result, source: source)
+        var watchdogs = self.watchdogs
+        for other in others {
+            watchdogs += other.watchdogs.filter { w in !watchdogs.contains { $0 === w } }
+        }
+        return Image(owning: result, source: source, watchdogs: watchdogs)
+    }
+
+    /// The error for a failed libvips call on this image: libvips's message with `code`, or
+    /// `timeout` when a watchdog stopped the computation.
+    func failure(_ code: VipsError.Code, context: String, prefix: String? = nil) -> VipsError {
+        let error = VipsError.fromLibvips(code, context: context, prefix: prefix)
+        guard Watchdog.wasKilled(error) else { return error }
+        let limit = watchdogs.map(\.limit).min()
+            .map { "the time limit of \($0.secondsDescription)" } ?? "its time limit"
+        return VipsError(.timeout, "took longer than \(limit) and was stopped", context: source)
     }
 }

@@ -20,6 +20,8 @@ public struct VipsError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let operationFailed = Code(rawValue: "operation-failed")
         public static let encodeFailed = Code(rawValue: "encode-failed")
         public static let invalidArgument = Code(rawValue: "invalid-argument")
+        /// A computation ran past its time limit (``LoadOptions/timeout``) and was stopped.
+        public static let timeout = Code(rawValue: "timeout")
     }
 
     public let code: Code

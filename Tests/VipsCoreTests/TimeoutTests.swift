@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import VipsCore
+
+/// The per-image watchdog (LoadOptions.timeout): a real, slow pipeline is stopped with a typed
+/// error naming the input and the limit; the same pipeline with room to finish gives pixels.
+@Suite("Time limit per image")
+struct TimeoutTests {
+    /// A 2000×2000 PNG: big enough that a heavy blur takes a good fraction of a second.
+    static let png: Data = {
+        let pixels = Samples.gradient(width: 2000, height: 2000)
+        return try! Image(pixels: pixels).encoded(as: .png(PNGOptions(compression: 1)))
+    }()
+
+    /// Decode, blur with a wide kernel, encode: one computation, libvips's own tiles.
+    static func slowRender(timeout: Duration?) throws -> Data {
+        let image = try Image.load(data: png, name: "big.png", options: LoadOptions(timeout: timeout))
+        return try image.blurred(sigma: 25).encoded(as: .jpeg(JPEGOptions(quality: 80)))
+    }
+
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let start = Date()
+        try body()
+        return Date().timeIntervalSince(start)
+    }
+
+    @Test("a tiny limit stops a slow pipeline quickly with .timeout; a generous one lets it finish")
+    func slowPipeline() throws {
+        _ = Self.png
+        var output = Data()
+        let unhurried = try Self.seconds { output = try Self.slowRender(timeout: .seconds(600)) }
+        #expect(try Image.load(data: output).width == 2000)
+        // Without this the test could pass without the watchdog ever having to act.
+        #expect(unhurried > 0.3, "the slow pipeline took only \(unhurried) s: make it heavier")
+
+        var caught: VipsError?
+        let stopped = Self.seconds {
+            do {
+                _ = try Self.slowRender(timeout: .milliseconds(20))
+            } catch {
+                caught = error as? VipsError
+            }
+        }
+        let error = try #require(caught)
+        #expect(error.code == .timeout)
+        #expect(error.context == "big.png")
+        #expect(error.description
+            == "big.png: took longer than the time limit of 0.02 s and was stopped")
+        #expect(stopped < unhurried / 2, "stopped after \(stopped) s; the whole pipeline takes \(unhurried) s")
+        print("timeout: whole pipeline \(unhurried) s; with a 0.02 s limit stopped after \(stopped) s")
+    }
+
+    @Test("no limit at all (nil) and images derived through two-input operations keep working")
+    func noLimitAndDerived() throws {
+        let a = try Image.load(data: Self.png, name: "a.png", options: LoadOptions(timeout: nil))
+        let b = try Image.load(data: Self.png, name: "b.png", options: LoadOptions(timeout: .seconds(600)))
+        let joined = try a.resized(toWidth: 100, height: 100)
+            .joined(with: b.resized(toWidth: 100, height: 100))
+        #expect(try joined.pixels().bands == 6)
+    }
+
+    @Test("after a timeout, the same file loads and renders again")
+    func recovers() throws {
+        #expect(throws: VipsError.self) { try Self.slowRender(timeout: .milliseconds(5)) }
+        let image = try Image.load(data: Self.png, name: "again.png", options: LoadOptions(timeout: .seconds(600)))
+        #expect(try image.resized(toWidth: 64, height: 64).pixels().width == 64)
+    }
+
+    @Test("the default limit is 60 s and LoadOptions() reads the process-wide default")
+    func defaults() {
+        #expect(LoadOptions.standardTimeout == .seconds(60))
+        #expect(LoadOptions().timeout == LoadOptions.defaultTimeout)
+    }
+}
