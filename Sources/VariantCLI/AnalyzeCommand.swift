@@ -71,6 +71,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Longest side of the analysis decode (faces are searched at this size).")
     var decodeSize = AnalysisOptions().decodeLongestSide
 
+    @OptionGroup var timeout: TimeoutOption
+
     func validate() throws {
         guard decodeSize >= 32 else {
             throw ValidationError("Expected an integer of at least 32 for --decode-size but received \(decodeSize)")
@@ -78,6 +80,7 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     func run() throws {
+        timeout.install()
         var options = AnalysisOptions()
         options.detectFaces = !noFaces
         options.decodeLongestSide = decodeSize

@@ -68,6 +68,8 @@ struct CropCommand: ParsableCommand {
     @Flag(name: .customLong("no-faces"), help: "Skip face detection.")
     var noFaces = false
 
+    @OptionGroup var timeout: TimeoutOption
+
     // Tuning knobs for scripts/evaluate-crops.py; not part of the contract.
     @Option(help: .hidden) var faceScaleFactor: Double?
     @Option(help: .hidden) var faceStep: Double?
@@ -93,6 +95,7 @@ struct CropCommand: ParsableCommand {
     }
 
     func run() throws {
+        timeout.install()
         let ratios = aspects.isEmpty ? AspectRatio.campaignDefaults : aspects.compactMap { AspectRatio(parsing: $0) }
         var options = AnalysisOptions()
         options.detectFaces = !noFaces

@@ -31,11 +31,14 @@ struct Info: ParsableCommand {
     @Option(help: "Refuse images with more pixels than this, before decoding.")
     var maxPixels = LoadOptions.defaultMaxPixels
 
+    @OptionGroup var timeout: TimeoutOption
+
     func run() throws {
+        timeout.install()
         var failures = 0
         for path in images {
             do {
-                let info = try ImageInfo.read(path: path, verify: !headerOnly, limits: LoadOptions(maxPixels: maxPixels))
+                let info = try ImageInfo.read(path: path, verify: !headerOnly, limits: LoadOptions(maxPixels: maxPixels, timeout: timeout.limit))
                 if json {
                     try JSONOutput.print(info, pretty: images.count == 1)
                 } else {

@@ -65,6 +65,8 @@ struct Optimize: ParsableCommand {
     @Flag(help: "Try every quality 1-100 of every format (slow): the true optimum, to check the search.")
     var exhaustive = false
 
+    @OptionGroup var timeout: TimeoutOption
+
     func validate() throws {
         if let target, !(0...100).contains(target) {
             throw ValidationError("Expected a target between 0 and 100 for --target but received \(target)")
@@ -72,6 +74,7 @@ struct Optimize: ParsableCommand {
     }
 
     func run() throws {
+        timeout.install()
         let variant = try renderVariant(image: image, transformation: transformation)
         var options = OptimizeOptions(level: level, formats: formats.formats)
         if let target { options.target = target }

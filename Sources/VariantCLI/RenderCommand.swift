@@ -49,7 +49,10 @@ struct Render: ParsableCommand {
     @Option(help: "Refuse sources with more pixels than this, before decoding.")
     var maxPixels = LoadOptions.defaultMaxPixels
 
+    @OptionGroup var timeout: TimeoutOption
+
     func run() throws {
+        timeout.install()
         let parsed = Transformation.parse(transformation)
         guard let parsedTransformation = parsed.transformation, parsed.isValid else {
             for diagnostic in parsed.diagnostics {
@@ -73,7 +76,7 @@ struct Render: ParsableCommand {
         let resolver = try ContentResolver.forRendering(path: image, transformation: parsedTransformation, known: known)
         let request = RenderRequest(
             sourcePath: image, transformation: parsedTransformation, defaultFormat: extensionFormat,
-            resolver: resolver, limits: LoadOptions(maxPixels: maxPixels))
+            resolver: resolver, limits: LoadOptions(maxPixels: maxPixels, timeout: timeout.limit))
         let result: RenderResult
         do {
             result = try Renderer.render(request)

@@ -14,7 +14,7 @@ public struct RenderRequest: Sendable {
     public var defaultFormat: ImageFormat?
     /// Supplies faces, custom coordinates and `g_auto` windows; nil uses the documented fallbacks.
     public var resolver: (any GravityResolver)?
-    /// Pixel limit and strictness for loading the source.
+    /// Pixel limit, strictness and time limit for loading the source.
     public var limits: LoadOptions
 
     public init(sourcePath: String, transformation: Transformation, defaultFormat: ImageFormat? = nil,

@@ -94,7 +94,7 @@ public enum Renderer {
             image = try Image.thumbnail(
                 path: request.sourcePath, width: plan.loadSize.width,
                 options: ThumbnailOptions(height: plan.loadSize.height, size: .downOnly, strictness: request.limits.strictness),
-                maxPixels: request.limits.maxPixels)
+                maxPixels: request.limits.maxPixels, timeout: request.limits.timeout)
             shrink = Double(geometry.upright.width) / Double(image.width)
             steps = plan.rescaledSteps(loaded: Size(image.width, image.height))
         } else {

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import VipsCore
+
+/// `--timeout SECONDS`, shared by every command that decodes images: the time limit of each
+/// computation on an image (LoadOptions.timeout), 60 s unless given; 0 turns it off.
+struct TimeoutOption: ParsableArguments {
+    @Option(
+        name: .customLong("timeout"),
+        help: ArgumentHelp(
+            "Stop any image computation (decode and pipeline) that takes longer than this; 0: no limit.",
+            valueName: "SECONDS"))
+    var seconds: Double = LoadOptions.standardTimeout.secondsValue
+
+    func validate() throws {
+        guard seconds.isFinite, seconds >= 0, seconds <= 86_400 else {
+            throw ValidationError("Expected a number of seconds between 0 and 86400 for --timeout but received \(seconds)")
+        }
+    }
+
+    /// The limit, nil for none.
+    var limit: Duration? { seconds == 0 ? nil : .milliseconds(Int64((seconds * 1000).rounded())) }
+
+    /// Makes the limit the process-wide default, so the loads the engine makes itself (analysis,
+    /// planning, the optimiser's candidates) honour it as well as the ones the command makes.
+    func install() {
+        LoadOptions.defaultTimeout = limit
+    }
+}
+
+extension Duration {
+    fileprivate var secondsValue: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

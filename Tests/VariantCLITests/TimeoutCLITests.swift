@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import VipsCore
+
+/// `--timeout SECONDS` through the real `variant`: a render far slower than the limit stops with
+/// one line naming the file and the limit (exit 2, nothing written); bad values are usage errors.
+@Suite("Time limit per image (CLI)")
+struct TimeoutCLITests {
+    /// A 2000×2000 PNG in a fresh folder; e_blur:2000 on it (sigma 100) takes many seconds.
+    static func bigPNG() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("variant-timeout-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var data = [UInt8](repeating: 0, count: 2000 * 2000 * 3)
+        for i in data.indices { data[i] = UInt8(truncatingIfNeeded: (i / 3 % 2000) ^ (i / 6000)) }
+        let png = try Image(pixels: PixelBuffer(width: 2000, height: 2000, bands: 3, data: data))
+            .encoded(as: .png(PNGOptions(compression: 1)))
+        let url = dir.appendingPathComponent("big.png")
+        try png.write(to: url)
+        return url
+    }
+
+    @Test("a heavy render with --timeout 0.2 stops within seconds, names the file and the limit")
+    func stopsSlowRender() throws {
+        let png = try Self.bigPNG()
+        defer { try? FileManager.default.removeItem(at: png.deletingLastPathComponent()) }
+        let out = png.deletingLastPathComponent().appendingPathComponent("out.jpg")
+        let start = Date()
+        let result = try CLIRunner.run(["render", png.path, "e_blur:2000", "-o", out.path, "--timeout", "0.2"])
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(result.status == 2)
+        #expect(result.stderr == "variant: error: \(png.path): took longer than the time limit of 0.2 s and was stopped\n")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        #expect(elapsed < 10, "took \(elapsed) s")
+    }
+
+    @Test("--timeout must be a number of seconds from 0 to 86400", arguments: ["-1", "nan", "1e9", "soon"])
+    func badValues(value: String) throws {
+        let result = try CLIRunner.run(["info", "TestImages/does-not-matter.jpg", "--timeout", value],
+                                       currentDirectory: CLIRunner.packageRoot)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--timeout"), "\(result.stderr)")
+    }
+
+    @Test("--timeout 0 (no limit) and a generous limit both render", arguments: ["0", "600"])
+    func generous(value: String) throws {
+        let png = try Self.bigPNG()
+        defer { try? FileManager.default.removeItem(at: png.deletingLastPathComponent()) }
+        let out = png.deletingLastPathComponent().appendingPathComponent("out.webp")
+        let result = try CLIRunner.run(["render", png.path, "c_scale,w_300/e_blur:200", "-o", out.path, "--timeout", value])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: out.path))
+    }
+}
