@@ -4,6 +4,7 @@
 #   scripts/fuzz.sh TARGET SECONDS [libFuzzer options ...]
 #   scripts/fuzz.sh transformation 600
 #   scripts/fuzz.sh image-load 600 -jobs=1
+#   FUZZ_RUNS=10000000 scripts/fuzz.sh transformation 7200   # stop at 10 million executions
 #
 # TARGET: transformation | delivery-url | manifest | image-load.
 # Builds the nested package Fuzz/ (debug, -sanitize=fuzzer,address) into Fuzz/.build, starts from
@@ -14,6 +15,8 @@
 # CPU second for the pure-Swift parsers; debug (the default) gives better stack traces.
 # A finding: copy the artifact to Fuzz/regressions/TARGET/ (the test suites replay that folder),
 # fix it, and re-run.
+# FUZZ_RUNS=N stops after N executions (libFuzzer's -runs), or at SECONDS, whichever comes first;
+# the last line reports the executions and seconds libFuzzer itself counted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +35,10 @@ case "$target" in
 esac
 [[ "$seconds" =~ ^[0-9]+$ ]] || usage
 
+[ -z "${FUZZ_RUNS:-}" ] || [[ "$FUZZ_RUNS" =~ ^[0-9]+$ ]] || usage
+runs_limit=()
+[ -z "${FUZZ_RUNS:-}" ] || runs_limit=(-runs="$FUZZ_RUNS")
+
 nice_level=${FUZZ_NICE:-10}
 config=${FUZZ_CONFIG:-debug}
 echo "fuzz: building $product (Fuzz/.build, $config, fuzzer+address)" >&2
@@ -47,11 +54,13 @@ echo "fuzz: $target for ${seconds}s; log $log" >&2
 set +e
 nice -n "$nice_level" "$bin" "$work" "Fuzz/corpus/$target" "Fuzz/regressions/$target" \
   -max_total_time="$seconds" -max_len="$max_len" -rss_limit_mb=2048 -print_final_stats=1 \
-  -artifact_prefix="$artifacts/" "${extra[@]}" "$@" 2>&1 | tee "$log" | grep -E '^#[0-9]+ +(INITED|DONE|pulse)|ERROR|SUMMARY|Done|stat::' >&2
+  -artifact_prefix="$artifacts/" "${extra[@]}" "${runs_limit[@]}" "$@" 2>&1 | tee "$log" | grep -E '^#[0-9]+ +(INITED|DONE|pulse)|ERROR|SUMMARY|Done|stat::' >&2
 status=${PIPESTATUS[0]}
 set -e
 runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -Eo '[0-9]+$' || echo "?")
-echo "fuzz: $target: $runs executions in ${seconds}s, exit $status" >&2
+# "Done N runs in S second(s)": the time libFuzzer measured (less than SECONDS when -runs ended it).
+took=$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$log" | grep -Eo '[0-9]+ second' | grep -Eo '[0-9]+' || echo "$seconds")
+echo "fuzz: $target: $runs executions in ${took}s, exit $status" >&2
 if [ "$status" -ne 0 ]; then
   echo "fuzz: finding(s) in $artifacts/:" >&2
   ls -1 "$artifacts" >&2
