@@ -82,6 +82,28 @@ struct SSIMULACRA2Tests {
         #expect(meanHigh < 0.001, "mean error above 85: \(meanHigh)")
     }
 
+    /// The optimiser scores about a dozen encodes against one prepared reference: that must
+    /// give the pair scores exactly, with and without alpha.
+    @Test(
+        "A prepared reference scores every distorted image exactly as the pair call does",
+        arguments: ["reference/cells.png", "reference/logo-rgba.png", "reference/grey.png"])
+    func preparedReference(path: String) throws {
+        let pairs = Self.pairs.filter { $0.reference == path }
+        try #require(pairs.count >= 2)
+        let reference = try Self.pixels(path)
+        let prepared = try SSIMULACRA2.Reference(reference)
+        #expect(prepared.hasAlpha == (reference.bands == 2 || reference.bands == 4))
+        for pair in pairs.prefix(4) {
+            let distorted = try Self.pixels(pair.distorted)
+            let once = try SSIMULACRA2.score(reference: reference, distorted: distorted)
+            #expect(try prepared.score(distorted) == once, "\(pair.distorted)")
+        }
+        #expect(try prepared.score(reference) == 100)
+        let small = PixelBuffer(width: 8, height: 8, bands: 3, data: [UInt8](repeating: 0, count: 192))
+        let error = #expect(throws: SSIMULACRA2Error.self) { try prepared.score(small) }
+        #expect(error?.code == .sizeMismatch)
+    }
+
     @Test(
         "Identical images score 100",
         arguments: ["reference/cells.png", "reference/logo-rgba.png", "reference/grey.png"])

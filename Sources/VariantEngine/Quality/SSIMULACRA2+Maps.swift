@@ -27,47 +27,75 @@ extension SSIMULACRA2 {
     static let parallelThreshold = 128 * 128
     static let ssimC2: Float = 0.0009
 
-    /// Blurs `img1`, `img2`, `img1²`, `img2²` and `img1·img2` of one channel and accumulates
-    /// the SSIM and edge-difference maps without storing them.
+    /// The reference's half of one channel: blurs `img1` and `img1²` into `mu1` and `sigma11`
+    /// (full planes, kept for every distorted image scored against it).
+    static func referenceBlurs(
+        _ img1: UnsafeMutablePointer<Float>, width: Int, height: Int, blur: RecursiveGaussian,
+        scratch: Planes, mu1: UnsafeMutablePointer<Float>, sigma11: UnsafeMutablePointer<Float>
+    ) {
+        scratch.resize(width: width, height: height)
+        let parallel = width * height >= parallelThreshold
+        let hMu1 = scratch.plane(0)
+        let hS11 = scratch.plane(1)
+        let rowBands = parallel ? 8 : 1
+        concurrentForEach(rowBands, parallel: parallel) { band in
+            let p11 = UnsafeMutablePointer<Float>.allocate(capacity: width)
+            defer { p11.deallocate() }
+            for y in (band * height / rowBands)..<((band + 1) * height / rowBands) {
+                let offset = y * width
+                let a = img1 + offset
+                for x in 0..<width { p11[x] = a[x] * a[x] }
+                blur.horizontal(a, width: width, into: hMu1 + offset)
+                blur.horizontal(p11, width: width, into: hS11 + offset)
+            }
+        }
+        let inputs = [UnsafePointer(hMu1), UnsafePointer(hS11)]
+        let outputs = [mu1, sigma11]
+        forEachStrip(width: width, parallel: parallel) { strip, x0, count in
+            verticalStrip(inputs: inputs, x0: x0, count: count, width: width, height: height, blur: blur) {
+                n, rows in
+                for image in 0..<2 {
+                    (outputs[image] + n * width + x0).update(from: rows[image], count: count)
+                }
+            }
+        }
+    }
+
+    /// The distorted image's half of one channel: blurs `img2`, `img2²` and `img1·img2` and
+    /// accumulates the SSIM and edge-difference maps against the reference's `mu1` and
+    /// `sigma11` without storing them.
     ///
-    /// The horizontal pass writes the five row-blurred images to `scratch` (split by rows
-    /// across cores); the vertical pass then runs the five recurrences in lockstep down
+    /// The horizontal pass writes the three row-blurred images to `scratch` (split by rows
+    /// across cores); the vertical pass then runs the three recurrences in lockstep down
     /// column strips (split by strips across cores) and folds each finished row straight into
-    /// the map sums, so the five blurred images are never written.
+    /// the map sums, so the blurred images are never written.
     static func channelSums(
         _ img1: UnsafeMutablePointer<Float>, _ img2: UnsafeMutablePointer<Float>,
+        mu1: UnsafeMutablePointer<Float>, sigma11: UnsafeMutablePointer<Float>,
         width: Int, height: Int, blur: RecursiveGaussian, scratch: Planes
     ) -> ChannelSums {
         scratch.resize(width: width, height: height)
         let parallel = width * height >= parallelThreshold
-        let hMu1 = scratch.plane(0)
-        let hMu2 = scratch.plane(1)
-        let hS11 = scratch.plane(2)
-        let hS22 = scratch.plane(3)
-        let hS12 = scratch.plane(4)
+        let hMu2 = scratch.plane(0)
+        let hS22 = scratch.plane(1)
+        let hS12 = scratch.plane(2)
 
         // Horizontal pass.
         let rowBands = parallel ? 8 : 1
         concurrentForEach(rowBands, parallel: parallel) { band in
-            let products = UnsafeMutablePointer<Float>.allocate(capacity: 3 * width)
+            let products = UnsafeMutablePointer<Float>.allocate(capacity: 2 * width)
             defer { products.deallocate() }
-            let p11 = products
-            let p22 = products + width
-            let p12 = products + 2 * width
-            let first = band * height / rowBands
-            let last = (band + 1) * height / rowBands
-            for y in first..<last {
+            let p22 = products
+            let p12 = products + width
+            for y in (band * height / rowBands)..<((band + 1) * height / rowBands) {
                 let offset = y * width
                 let a = img1 + offset
                 let b = img2 + offset
                 for x in 0..<width {
-                    p11[x] = a[x] * a[x]
                     p22[x] = b[x] * b[x]
                     p12[x] = a[x] * b[x]
                 }
-                blur.horizontal(a, width: width, into: hMu1 + offset)
                 blur.horizontal(b, width: width, into: hMu2 + offset)
-                blur.horizontal(p11, width: width, into: hS11 + offset)
                 blur.horizontal(p22, width: width, into: hS22 + offset)
                 blur.horizontal(p12, width: width, into: hS12 + offset)
             }
@@ -75,26 +103,40 @@ extension SSIMULACRA2 {
 
         // Vertical pass and maps.
         let strips = parallel ? verticalStrips : 1
-        // Strip widths are multiples of 4 (whole SIMD steps) except the last.
-        let stripWidth = (width + 4 * strips - 1) / (4 * strips) * 4
         let results = UnsafeMutablePointer<ChannelSums>.allocate(capacity: strips)
         results.initialize(repeating: ChannelSums(), count: strips)
         defer { results.deallocate() }
-        let inputs: [UnsafePointer<Float>] = [
-            UnsafePointer(hMu1), UnsafePointer(hMu2), UnsafePointer(hS11), UnsafePointer(hS22),
-            UnsafePointer(hS12),
-        ]
-        concurrentForEach(strips, parallel: parallel && strips > 1) { strip in
-            let x0 = min(strip * stripWidth, width)
-            let count = min(stripWidth, width - x0)
-            guard count > 0 else { return }
-            results[strip] = verticalStrip(
-                inputs: inputs, img1: img1 + x0, img2: img2 + x0, x0: x0, count: count,
-                width: width, height: height, blur: blur)
+        let inputs = [UnsafePointer(hMu2), UnsafePointer(hS22), UnsafePointer(hS12)]
+        forEachStrip(width: width, parallel: parallel) { strip, x0, count in
+            var sums = ChannelSums()
+            verticalStrip(inputs: inputs, x0: x0, count: count, width: width, height: height, blur: blur) {
+                n, rows in
+                let offset = n * width + x0
+                accumulateMaps(
+                    img1: img1 + offset, img2: img2 + offset,
+                    mu1: mu1 + offset, mu2: rows[0], sigma11: sigma11 + offset, sigma22: rows[1],
+                    sigma12: rows[2], count: count, into: &sums)
+            }
+            results[strip] = sums
         }
         var total = ChannelSums()
         for strip in 0..<strips { total = total + results[strip] }
         return total
+    }
+
+    /// Runs `body(strip, x0, count)` over column strips, one per core when `parallel`.
+    /// Strip widths are multiples of 4 (whole SIMD steps) except the last.
+    private static func forEachStrip(
+        width: Int, parallel: Bool, _ body: (_ strip: Int, _ x0: Int, _ count: Int) -> Void
+    ) {
+        let strips = parallel ? verticalStrips : 1
+        let stripWidth = (width + 4 * strips - 1) / (4 * strips) * 4
+        concurrentForEach(strips, parallel: parallel && strips > 1) { strip in
+            let x0 = min(strip * stripWidth, width)
+            let count = min(stripWidth, width - x0)
+            guard count > 0 else { return }
+            body(strip, x0, count)
+        }
     }
 
     /// Runs `body(0..<count)` on the calling thread or spread over the cores.
@@ -110,13 +152,14 @@ extension SSIMULACRA2 {
         }
     }
 
-    /// The vertical recurrence (`FastGaussianVertical`) for the five images over columns
-    /// `x0 ..< x0 + count`, with the map sums of every output row.
+    /// The vertical recurrence (`FastGaussianVertical`) for `inputs` (row-blurred images) in
+    /// lockstep over columns `x0 ..< x0 + count`; `row(n, outputs)` receives output row `n`
+    /// of every image (`count` values each, valid until the next call).
     private static func verticalStrip(
-        inputs: [UnsafePointer<Float>], img1: UnsafePointer<Float>, img2: UnsafePointer<Float>,
-        x0: Int, count: Int, width: Int, height: Int, blur: RecursiveGaussian
-    ) -> ChannelSums {
-        let images = 5
+        inputs: [UnsafePointer<Float>], x0: Int, count: Int, width: Int, height: Int,
+        blur: RecursiveGaussian, row: (Int, UnsafePointer<UnsafeMutablePointer<Float>>) -> Void
+    ) {
+        let images = inputs.count
         // Per image: 3 filters x 2 rows of state, then one output row; one zero row.
         let rowsPerImage = 7
         let memory = UnsafeMutablePointer<Float>.allocate(capacity: (images * rowsPerImage + 1) * count)
@@ -126,9 +169,9 @@ extension SSIMULACRA2 {
         @inline(__always) func state(_ image: Int, _ row: Int) -> UnsafeMutablePointer<Float> {
             memory + (image * rowsPerImage + row) * count
         }
-        @inline(__always) func output(_ image: Int) -> UnsafeMutablePointer<Float> {
-            memory + (image * rowsPerImage + 6) * count
-        }
+        let outputs = UnsafeMutablePointer<UnsafeMutablePointer<Float>>.allocate(capacity: images)
+        defer { outputs.deallocate() }
+        for image in 0..<images { outputs[image] = state(image, 6) }
         let big = blur.radius
         let n2 = blur.n2
         let d1 = blur.d1
@@ -138,7 +181,6 @@ extension SSIMULACRA2 {
         let negD1x3 = SIMD4(repeating: -Double(d1[1]))
         let n2x5 = SIMD4(repeating: Double(n2[2]))
         let negD1x5 = SIMD4(repeating: -Double(d1[2]))
-        var sums = ChannelSums()
         var parity = 0
         var n = -big + 1
         while n < height {
@@ -156,7 +198,7 @@ extension SSIMULACRA2 {
                 let older3 = state(image, 2 + parity)
                 let prev5 = state(image, 5 - parity)
                 let older5 = state(image, 4 + parity)
-                let out = output(image)
+                let out = outputs[image]
                 var x = 0
                 while x &+ 4 <= count {
                     let sum = widen(load(up, x) + load(down, x))
@@ -179,15 +221,9 @@ extension SSIMULACRA2 {
                 }
             }
             parity ^= 1
-            if n >= 0 {
-                accumulateMaps(
-                    img1: img1 + n * width, img2: img2 + n * width,
-                    mu1: output(0), mu2: output(1), sigma11: output(2), sigma22: output(3),
-                    sigma12: output(4), count: count, into: &sums)
-            }
+            if n >= 0 { row(n, outputs) }
             n += 1
         }
-        return sums
     }
 
     /// One step of one filter for four columns: `y = n2 * sum - d1 * prev - older`, as
