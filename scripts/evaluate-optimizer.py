@@ -1,17 +1,24 @@
 #!/usr/bin/env python3
 """Checks the local f_auto/q_auto decisions against the exhaustive optimum.
 
-For every image and width, runs `variant optimize` twice: the search (what users get) and
-`--exhaustive` (every quality 1-100 of every allowed format, the smallest file meeting the
-target). Prints a Markdown table: bytes of the decision / bytes of the optimum, encodes per
-format, and whether the decision met the target.
+For every image and size (`c_limit,w_N,h_N`: the longest side at most N px), runs `variant optimize` twice: the search (what
+users get) and `--exhaustive` (every quality 1-100 of every allowed format, the smallest file
+meeting the target). Prints a Markdown table: bytes of the decision / bytes of the optimum,
+encodes per searched format (a format whose search was pruned is marked `p`: a file that still
+missed the target was already larger than another format's passing file), and whether the
+decision met the target, then the totals and the CPU time of both sides.
+
+`png` in --formats is only tried for variants the optimiser takes for graphics (palette and
+lossless PNG, and lossless WebP when webp is allowed), so the default list means "AVIF, WebP,
+JPEG, plus PNG for graphics".
 
 Usage: scripts/evaluate-optimizer.py [--variant BIN] [--widths 600,1200] [--level good]
-       [--formats avif,webp,jpeg] [--images a.jpg,b.jpg] [--json OUT]
+       [--formats avif,webp,jpeg,png] [--images a.jpg,b.jpg] [--json OUT]
 """
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -28,13 +35,20 @@ DEFAULT_IMAGES = [
 
 def run(variant, image, width, level, formats, exhaustive):
     cmd = [variant, "optimize", os.path.join(ROOT, "TestImages", image),
-           "--transformation", f"c_limit,w_{width}", "--level", level, "--formats", formats, "--json"]
+           "--transformation", f"c_limit,w_{width},h_{width}", "--level", level, "--formats", formats, "--json"]
     if exhaustive:
         cmd.append("--exhaustive")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(cmd, capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if out.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed: {out.stderr}")
-    return json.loads(out.stdout)
+    result = json.loads(out.stdout)
+    result["cpuSeconds"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return result
+
+
+LOSSLESS = {"png", "webp-lossless"}
 
 
 def main():
@@ -42,7 +56,7 @@ def main():
     ap.add_argument("--variant", default=os.path.join(ROOT, ".build/release/variant"))
     ap.add_argument("--widths", default="600,1200")
     ap.add_argument("--level", default="good")
-    ap.add_argument("--formats", default="avif,webp,jpeg")
+    ap.add_argument("--formats", default="avif,webp,jpeg,png")
     ap.add_argument("--images", default=",".join(DEFAULT_IMAGES))
     ap.add_argument("--json", help="also write the raw results here")
     args = ap.parse_args()
@@ -55,30 +69,37 @@ def main():
             best = run(args.variant, image, width, args.level, args.formats, True)
             raw.append({"image": image, "width": width, "search": search, "exhaustive": best})
             ratio = search["bytes"] / best["bytes"] if best["meetsTarget"] else float("nan")
-            per_format = {c["format"]: c["encodes"] for c in search["candidates"]}
-            rows.append((image, width, search, best, ratio, per_format))
+            searched = [c for c in search["candidates"] if c["format"] not in LOSSLESS]
+            rows.append((image, width, search, best, ratio, searched))
             print(f"{image} {width}: {search['format']} q{search['quality']} {search['bytes']} B "
                   f"vs optimum {best['format']} q{best['quality']} {best['bytes']} B = {ratio:.3f}; "
-                  f"encodes {per_format}", file=sys.stderr)
+                  f"encodes {[(c['format'], c['encodes'], c['pruned']) for c in searched]}; "
+                  f"cpu {search['cpuSeconds']:.1f} s vs {best['cpuSeconds']:.1f} s", file=sys.stderr, flush=True)
 
-    print(f"| image | width | decision | score | bytes | optimum | bytes | ratio | encodes per format |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for image, width, s, b, ratio, per_format in rows:
-        enc = ", ".join(f"{k} {v}" for k, v in per_format.items())
-        print(f"| {image} | {width} | {s['format']} q{s['quality']} | {s['ssimulacra2']:.1f} | {s['bytes']} | "
-              f"{b['format']} q{b['quality']} | {b['bytes']} | {ratio:.3f} | {enc} |")
+    print("| image | width | kind | decision | score | bytes | optimum | bytes | ratio | encodes per format |")
+    print("|---|---:|---|---|---:|---:|---|---:|---:|---|")
+    for image, width, s, b, ratio, searched in rows:
+        enc = ", ".join(f"{c['format']} {c['encodes']}{'p' if c['pruned'] else ''}" for c in searched)
+        q = lambda r: f" q{r['quality']}" if r["quality"] is not None else ""
+        print(f"| {image} | {width} | {s['contentKind']} | {s['format']}{q(s)} | {s['ssimulacra2']:.2f} | {s['bytes']} | "
+              f"{b['format']}{q(b)} | {b['bytes']} | {ratio:.3f} | {enc} |")
     ratios = [r[4] for r in rows if r[4] == r[4]]
-    encodes = [v for r in rows for v in r[5].values()]
+    encodes = [c["encodes"] for r in rows for c in r[5]]
+    pruned = sum(1 for r in rows for c in r[5] if c["pruned"])
     under = [r for r in rows if not r[2]["meetsTarget"] and r[3]["meetsTarget"]]
+    over = [r for r in rows if r[4] == r[4] and r[4] > 1.05]
     total_ours = sum(r[2]["bytes"] for r in rows)
     total_best = sum(r[3]["bytes"] for r in rows)
+    cpu_search = sum(r[2]["cpuSeconds"] for r in rows)
+    cpu_best = sum(r[3]["cpuSeconds"] for r in rows)
     print()
     print(f"variants: {len(rows)}; target {rows[0][2]['target'] if rows else '?'} ({args.level}); formats {args.formats}")
-    print(f"bytes / optimum: total {total_ours / total_best:.3f}, worst {max(ratios):.3f}, "
-          f"median {sorted(ratios)[len(ratios) // 2]:.3f}")
-    print(f"encodes per format: mean {sum(encodes) / len(encodes):.2f}, max {max(encodes)}")
+    print(f"bytes / optimum: total {total_ours / total_best:.4f}, worst {max(ratios):.4f}, "
+          f"median {sorted(ratios)[len(ratios) // 2]:.4f}; over 1.05: {len(over)}")
+    print(f"encodes per searched format: mean {sum(encodes) / len(encodes):.2f}, max {max(encodes)} "
+          f"({len(encodes)} format searches, {pruned} pruned)")
     print(f"decisions under the target (when the optimum meets it): {len(under)}")
-    print(f"elapsed: {time.time() - started:.0f} s")
+    print(f"CPU time: search {cpu_search:.0f} s, exhaustive {cpu_best:.0f} s; elapsed {time.time() - started:.0f} s")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(raw, f, indent=1)

@@ -20,6 +20,8 @@ struct QualitySearch {
     struct Outcome: Sendable {
         var best: Probe?
         var probes: [Probe]
+        /// The search stopped early because `prune` said no quality could pay off.
+        var pruned = false
     }
 
     /// The score target.
@@ -35,7 +37,15 @@ struct QualitySearch {
 
     private static func linearised(_ score: Double) -> Double { log(max(100.5 - score, 0.05)) }
 
-    func run(start: Int, probe: (Int) throws -> Probe) rethrows -> Outcome {
+    /// Searches from `start`.
+    ///
+    /// `byteBound` is the size of the best file found so far (by another format): this
+    /// search only matters below it. A probe that misses the target with a file at least that
+    /// large ends the search, marked pruned: files grow with quality, so every passing
+    /// quality of this format is larger still. And while the lowest passing file is over the
+    /// bound, the next probe goes no higher than the quality whose file is predicted to reach
+    /// the bound, where a miss prunes.
+    func run(start: Int, byteBound: Int? = nil, probe: (Int) throws -> Probe) rethrows -> Outcome {
         var probes: [Int: Probe] = [:]
         var order: [Probe] = []
         var failing: Probe? = nil  // the highest failing quality
@@ -48,8 +58,11 @@ struct QualitySearch {
             order.append(p)
             if p.score >= target {
                 if passing.map({ next < $0.quality }) ?? true { passing = p }
-            } else if failing.map({ next > $0.quality }) ?? true {
-                failing = p
+            } else {
+                if failing.map({ next > $0.quality }) ?? true { failing = p }
+                if let bound = byteBound, p.bytes >= bound {
+                    return Outcome(best: passing, probes: order, pruned: true)
+                }
             }
 
             // The two probes to interpolate between: the bracket once there is one.
@@ -77,6 +90,11 @@ struct QualitySearch {
             var q = Int(estimate.rounded(.up))
             if let lo = failing { q = max(q, lo.quality + 1) }
             if let hi = passing { q = min(q, hi.quality - 1) }
+            if let bound = byteBound, let hi = passing, hi.bytes > bound,
+                let reaching = Self.quality(reaching: bound, from: hi, order), reaching < q
+            {
+                q = max(reaching, (failing?.quality ?? range.lowerBound - 1) + 1)
+            }
             q = min(max(q, range.lowerBound), range.upperBound)
             if probes[q] != nil {
                 // Already measured: move into the unexplored part of the bracket.
@@ -91,5 +109,23 @@ struct QualitySearch {
             next = q
         }
         return Outcome(best: passing, probes: order)
+    }
+
+    /// File size per quality step when a single probe gives no measured growth.
+    static let byteGrowthGuess = 1.03
+
+    /// The lowest quality whose file is predicted to reach `bytes`: log(bytes) interpolated
+    /// linearly in quality between `from` and the nearest other probe of another size.
+    private static func quality(reaching bytes: Int, from hi: Probe, _ probes: [Probe]) -> Int? {
+        let others = probes.filter { $0.quality != hi.quality && $0.bytes != hi.bytes && $0.bytes > 0 }
+        let growth: Double
+        if let other = others.min(by: { abs($0.quality - hi.quality) < abs($1.quality - hi.quality) }) {
+            growth = (log(Double(hi.bytes)) - log(Double(other.bytes))) / Double(hi.quality - other.quality)
+        } else {
+            growth = log(byteGrowthGuess)
+        }
+        guard growth > 0, hi.bytes > 0, bytes > 0 else { return nil }
+        let estimate = Double(hi.quality) - (log(Double(hi.bytes)) - log(Double(bytes))) / growth
+        return estimate.isFinite ? Int(estimate.rounded(.up)) : nil
     }
 }

@@ -55,6 +55,31 @@ struct OptimizerTests {
         #expect((best.quality ?? 0) > (eco.quality ?? 0))
     }
 
+    @Test("a greyscale photograph is a photo (no lossless candidates); a flat illustration is a graphic")
+    func contentKind() throws {
+        // At most 256 grey levels used to make the Solvay group photo a "graphic".
+        let grey = try Self.variant("people-group-solvay-1927.jpg", "c_fill,w_320,h_240")
+        let photo = try Optimizer.optimize(grey, options: OptimizeOptions(target: 60, formats: [.jpeg, .webp]))
+        #expect(photo.contentKind == .photo)
+        #expect(!photo.candidates.contains { $0.format == "webp-lossless" })
+        let art = try Self.variant("graphic-illustration.png", "c_scale,w_320")
+        let graphic = try Optimizer.optimize(art, options: OptimizeOptions(target: 60, formats: [.jpeg]))
+        #expect(graphic.contentKind == .graphic)
+    }
+
+    @Test("formats that cannot beat the best file found are pruned, and the decision is the smallest passing one")
+    func pruning() throws {
+        let photo = try Self.variant("landscape-lake-boats.jpg", "c_fill,w_240,h_160")
+        let result = try Optimizer.optimize(photo, options: OptimizeOptions(target: 75, formats: [.jpeg, .webp, .avif]))
+        // AVIF is searched first whatever the order given.
+        #expect(result.candidates.first?.format == "avif")
+        let passing = result.candidates.filter { $0.meetsTarget && !$0.pruned }
+        #expect(result.bytes == passing.map(\.bytes).min())
+        for candidate in result.candidates where candidate.pruned {
+            #expect(candidate.bytes >= result.bytes || !candidate.meetsTarget, "\(candidate)")
+        }
+    }
+
     @Test("breakpoints grow by at least the step, stay within bounds and respect max images")
     func breakpoints() throws {
         let photo = try Image.load(path: Self.image("people-couple-bar.jpg")).toSRGB()

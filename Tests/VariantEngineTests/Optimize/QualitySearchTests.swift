@@ -43,6 +43,38 @@ struct QualitySearchTests {
         #expect(outcome.probes.contains { $0.quality == 100 })
     }
 
+    @Test("a miss whose file is already over the byte bound ends the search, marked pruned")
+    func prunesOverBound() {
+        // Target 75 first passes at quality 38 on this curve; another format already has a
+        // file the size of quality 30, so this one cannot win.
+        let bound = Self.curve(30, offset: 0).bytes
+        for start in [20, 50, 80] {
+            var probes = 0
+            let outcome = QualitySearch(target: 75).run(start: start, byteBound: bound) { q in
+                probes += 1
+                return Self.curve(q, offset: 0)
+            }
+            #expect(outcome.pruned, "start \(start)")
+            #expect(probes <= 3, "start \(start): \(outcome.probes)")
+            let last = outcome.probes.last!
+            #expect(last.score < 75 && last.bytes >= bound)
+        }
+    }
+
+    @Test("a byte bound above the optimum changes nothing but the work")
+    func boundAboveOptimum() {
+        let bound = Self.curve(45, offset: 0).bytes
+        for start in [20, 50, 80] {
+            let bounded = QualitySearch(target: 75).run(start: start, byteBound: bound) { Self.curve($0, offset: 0) }
+            #expect(!bounded.pruned)
+            let optimum = Self.curve(38, offset: 0)
+            #expect(optimum.score >= 75 && Self.curve(37, offset: 0).score < 75)
+            let best = bounded.best
+            #expect(best != nil && best!.score >= 75 && Double(best!.bytes) <= Double(optimum.bytes) * 1.021,
+                    "start \(start): \(bounded.probes)")
+        }
+    }
+
     @Test("the prior interpolates between measured anchors")
     func prior() {
         #expect(QualityPrior.start(.avif, target: 75) == 53)
