@@ -24,9 +24,18 @@ final class Watchdog: @unchecked Sendable {
 
     /// What the signal handler reads: owned by the handler and released when it is disconnected
     /// (after any emission in flight on another thread has finished).
-    private final class Limit: Sendable {
-        let seconds: Double
-        init(seconds: Double) { self.seconds = seconds }
+    ///
+    /// The handler runs on whichever thread drives the evaluation, often a libvips worker that
+    /// existed before this object. GLib's signal table (futex-based GMutex) orders the hand-off,
+    /// but ThreadSanitizer cannot see that and reported the read in `onEval` as racing with the
+    /// initialisation; the lock is an edge it does see, and costs one uncontended lock per tile.
+    private final class Limit: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0.0
+        init(seconds: Double) {
+            lock.withLock { value = seconds }
+        }
+        var seconds: Double { lock.withLock { value } }
     }
 
     /// The limit each computation has.
