@@ -25,6 +25,20 @@ struct FacesTests {
         #expect(analysis.faces.count == 1)
     }
 
+    @Test("a leaning head is found by the turned passes, and only by them",
+          arguments: [("people-face-closeup.jpg", SourceRect(x: 145, y: 0, width: 605, height: 517)),
+                      ("people-group-three-tattoos.jpg", SourceRect(x: 327, y: 63, width: 170, height: 184))])
+    func tiltedFace(name: String, annotated: SourceRect) throws {
+        let analysis = try ImageAnalysis.analyze(path: testImage(name))
+        let best = analysis.faces.map { $0.box.iou(annotated) }.max() ?? 0
+        #expect(best >= 0.4, "faces \(analysis.faces.map(\.box)) vs \(annotated)")
+
+        var upright = AnalysisOptions()
+        upright.faces.tiltAngles = []
+        let without = try ImageAnalysis.analyze(path: testImage(name), options: upright)
+        #expect((without.faces.map { $0.box.iou(annotated) }.max() ?? 0) < 0.4)
+    }
+
     @Test("no face in face-less textures", arguments: [1, 2, 3])
     func texture(seed: UInt64) throws {
         // Bark-like: brown, noisy, with vertical streaks.

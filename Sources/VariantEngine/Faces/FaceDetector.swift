@@ -31,6 +31,12 @@ public struct FaceDetectionOptions: Sendable, Equatable, Codable {
     /// In colour images, the cascades only run where at least this share of the window's middle
     /// is skin-coloured (0 turns the gate off); default 0.15. Most windows stop here.
     public var skinGate: Double = 0.15
+    /// Tilted faces: the frontal model also runs on copies of the image turned by these angles
+    /// (degrees), for windows of at least `tiltedMinShare` of the shorter side; empty turns it
+    /// off. Default ±15: a head leaning that much defeats the upright model (the close-up and
+    /// the leaning head in TestImages), and large windows are few, so the cost is small.
+    public var tiltAngles: [Double] = [-15, 15]
+    public var tiltedMinShare: Double = 0.25
 
     public init() {}
 }
@@ -100,12 +106,62 @@ final class FaceDetector: Sendable {
                 }
             }
         }
+        for angle in options.tiltAngles where angle != 0 {
+            candidates += tiltedFaces(angle: angle, gray: gray, width: raster.width, height: raster.height, scan: scan,
+                                      options: options)
+        }
         let merged = Self.merge(candidates)
         return merged.compactMap { face -> RasterFace? in
             var face = face
             face.confidence *= Self.verification(face, raster: raster, gray: gray, colourful: colourful)
             return face.confidence >= options.minConfidence ? face : nil
         }.sorted { $0.confidence > $1.confidence }
+    }
+
+    /// Frontal faces leaning by `angle` degrees: the grey image is turned by `-angle` onto a
+    /// canvas that holds all of it (edge pixels repeated beyond it), searched with large windows
+    /// only, and each face's centre turned back. The box keeps its size, upright.
+    func tiltedFaces(angle: Double, gray: [UInt8], width: Int, height: Int, scan: CascadeDetector.Scan,
+                     options: FaceDetectionOptions) -> [RasterFace] {
+        let shorter = min(width, height)
+        guard shorter >= 40 else { return [] }
+        let theta = -angle * .pi / 180
+        let c = cos(theta), s = sin(theta)
+        let turnedWidth = Int((Double(width) * abs(c) + Double(height) * abs(s)).rounded(.up))
+        let turnedHeight = Int((Double(width) * abs(s) + Double(height) * abs(c)).rounded(.up))
+        guard turnedWidth * turnedHeight <= 8_000_000 else { return [] }
+        let cx = Double(width) / 2, cy = Double(height) / 2
+        let tcx = Double(turnedWidth) / 2, tcy = Double(turnedHeight) / 2
+        var turned = [UInt8](repeating: 0, count: turnedWidth * turnedHeight)
+        gray.withUnsafeBufferPointer { src in
+            turned.withUnsafeMutableBufferPointer { dst in
+                for y in 0..<turnedHeight {
+                    let dy = Double(y) + 0.5 - tcy
+                    for x in 0..<turnedWidth {
+                        let dx = Double(x) + 0.5 - tcx
+                        // Inverse turn: where this output pixel comes from (nearest, clamped).
+                        let sx = min(max(Int(c * dx + s * dy + cx), 0), width - 1)
+                        let sy = min(max(Int(-s * dx + c * dy + cy), 0), height - 1)
+                        dst[y * turnedWidth + x] = src[sy * width + sx]
+                    }
+                }
+            }
+        }
+        var tiltedScan = scan
+        tiltedScan.skinGate = nil
+        tiltedScan.minSize = max(scan.minSize, Int(Double(shorter) * options.tiltedMinShare))
+        let integral = IntegralImage(gray: turned, width: turnedWidth, height: turnedHeight)
+        let groups = RectangleGrouping.group(frontal.detect(in: integral, scan: tiltedScan),
+                                             minNeighbours: options.frontalMinNeighbours)
+        return groups.compactMap { g -> RasterFace? in
+            let dx = g.x + g.size / 2 - tcx, dy = g.y + g.size / 2 - tcy
+            let x = c * dx + s * dy + cx, y = -s * dx + c * dy + cy
+            // The face's centre must be in the picture (not in the repeated edge).
+            guard x >= 0, y >= 0, x < Double(width), y < Double(height) else { return nil }
+            return RasterFace(x: x - g.size / 2, y: y - g.size / 2, size: g.size,
+                              confidence: Self.support(g.neighbours, over: options.frontalMinNeighbours, margin: g.margin),
+                              detector: "frontal")
+        }
     }
 
     /// Confidence from the number of agreeing windows beyond the minimum and the last stage margin.
