@@ -43,22 +43,34 @@ timed extra "$bin" plan "$out/extra.json" -o "$out/plan-extra.json" --cache "$ou
 tail -n1 "$out/cold.log" "$out/extra.log"
 
 if [ "${SINGLE_COMMANDS:-1}" = 1 ]; then
-  # The same decisions one command at a time: one `variant optimize` per variant of the plan.
-  python3 - "$out/plan.json" "$out/base.json" > "$out/single.sh" <<'PY'
+  # The same work one command at a time: per asset one `variant crop` (analysis and crops), then
+  # per variant of the plan one `variant optimize`
+  # (the optimiser's search) or, with --fixed-quality, one `variant render` of the explicit
+  # transformation (one decode, one encode: what the fixed mode does per variant).
+  python3 - "$out/plan.json" "$out/base.json" "$flags" > "$out/single.sh" <<'PY'
 import json, shlex, sys
-plan, manifest = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+plan, manifest, flags = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+fixed = "--fixed-quality" in flags.split()
 paths = {a["publicId"]: a["path"] for a in manifest["assets"]}
 for a in manifest["assets"]:
     for o in a.get("overrides", []):
         if "path" in o: paths[o["publicId"]] = o["path"]
 specs = {p["name"]: p for p in plan["placements"]}
 print("set -e")
+print('tmp=$(mktemp -d); trap \'rm -rf "$tmp"\' EXIT')
 for asset in plan["assets"]:
     if "source" not in asset: continue
     path = paths[asset["publicId"]]
+    # The analysis and the crops: one `variant crop` with every ratio the asset is placed at.
+    ratios = sorted({specs[p["placement"]]["aspectRatio"] for p in asset["placements"]})
+    print("\"$BIN\" crop %s %s --json > /dev/null" % (shlex.quote(path), " ".join("--aspect " + r for r in ratios)))
     for placement in asset["placements"]:
         spec = specs[placement["placement"]]
         for v in placement["variants"]:
+            if fixed:
+                print("\"$BIN\" render %s %s -o \"$tmp/v.%s\" > /dev/null 2>&1" % (
+                    shlex.quote(path), shlex.quote(v["transformation"]), v["format"]))
+                continue
             geometry = "/".join(v["transformation"].split("/")[:2])
             print("\"$BIN\" optimize %s --transformation %s --level %s --formats %s --json > /dev/null" % (
                 shlex.quote(path), shlex.quote(geometry), spec["quality"], ",".join(spec["formats"])))
@@ -82,5 +94,5 @@ print(f"cold run: {cold[0]:.1f} s wall ({cold[0]/n:.2f} s per asset), {cold[1]:.
 print(f"unchanged re-run: {warm[0]:.1f} s wall = {100*warm[0]/cold[0]:.1f} % of the cold run")
 print(f"re-run with one extra placement: {extra[0]:.1f} s wall = {100*extra[0]/cold[0]:.1f} % of the cold run (CPU {100*extra[1]/cold[1]:.1f} %)")
 if single:
-    print(f"single commands (one optimize per variant): {single[0]:.1f} s wall ({single[0]/n:.2f} s per asset), {single[1]:.1f} s CPU")
+    print(f"single commands (one optimize, or with --fixed-quality one render, per variant): {single[0]:.1f} s wall ({single[0]/n:.2f} s per asset), {single[1]:.1f} s CPU")
 PY
