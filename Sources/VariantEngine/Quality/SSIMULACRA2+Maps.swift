@@ -124,6 +124,62 @@ extension SSIMULACRA2 {
         return total
     }
 
+    /// Both halves of one channel for a single pair: blurs `img1`, `img2`, `img1²`, `img2²`
+    /// and `img1·img2` (the horizontal pass to `scratch`, five planes, split by rows across
+    /// cores), then runs the five vertical recurrences in lockstep down column strips and
+    /// folds each finished row straight into the map sums. The same arithmetic as
+    /// ``referenceBlurs`` followed by ``channelSums``, without keeping the reference's blurs.
+    static func pairChannelSums(
+        _ img1: UnsafeMutablePointer<Float>, _ img2: UnsafeMutablePointer<Float>,
+        width: Int, height: Int, blur: RecursiveGaussian, scratch: Planes
+    ) -> ChannelSums {
+        scratch.resize(width: width, height: height)
+        let parallel = width * height >= parallelThreshold
+        let planes = (0..<5).map { scratch.plane($0) }
+        let rowBands = parallel ? 8 : 1
+        concurrentForEach(rowBands, parallel: parallel) { band in
+            let products = UnsafeMutablePointer<Float>.allocate(capacity: 3 * width)
+            defer { products.deallocate() }
+            let p11 = products
+            let p22 = products + width
+            let p12 = products + 2 * width
+            for y in (band * height / rowBands)..<((band + 1) * height / rowBands) {
+                let offset = y * width
+                let a = img1 + offset
+                let b = img2 + offset
+                for x in 0..<width {
+                    p11[x] = a[x] * a[x]
+                    p22[x] = b[x] * b[x]
+                    p12[x] = a[x] * b[x]
+                }
+                blur.horizontal(a, width: width, into: planes[0] + offset)
+                blur.horizontal(b, width: width, into: planes[1] + offset)
+                blur.horizontal(p11, width: width, into: planes[2] + offset)
+                blur.horizontal(p22, width: width, into: planes[3] + offset)
+                blur.horizontal(p12, width: width, into: planes[4] + offset)
+            }
+        }
+        let strips = parallel ? verticalStrips : 1
+        let results = UnsafeMutablePointer<ChannelSums>.allocate(capacity: strips)
+        results.initialize(repeating: ChannelSums(), count: strips)
+        defer { results.deallocate() }
+        let inputs = planes.map { UnsafePointer($0) }
+        forEachStrip(width: width, parallel: parallel) { strip, x0, count in
+            var sums = ChannelSums()
+            verticalStrip(inputs: inputs, x0: x0, count: count, width: width, height: height, blur: blur) {
+                n, rows in
+                let offset = n * width + x0
+                accumulateMaps(
+                    img1: img1 + offset, img2: img2 + offset, mu1: rows[0], mu2: rows[1], sigma11: rows[2],
+                    sigma22: rows[3], sigma12: rows[4], count: count, into: &sums)
+            }
+            results[strip] = sums
+        }
+        var total = ChannelSums()
+        for strip in 0..<strips { total = total + results[strip] }
+        return total
+    }
+
     /// Runs `body(strip, x0, count)` over column strips, one per core when `parallel`.
     /// Strip widths are multiples of 4 (whole SIMD steps) except the last.
     private static func forEachStrip(

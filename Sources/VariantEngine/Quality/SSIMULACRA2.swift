@@ -74,7 +74,14 @@ public enum SSIMULACRA2 {
                 message: "Expected images of at least \(minimumSize)x\(minimumSize) pixels "
                     + "but received \(reference.width)x\(reference.height)")
         }
-        return Reference(validated: reference).score(validated: distorted)
+        // One pair: the five blurs of each channel run in lockstep and nothing is kept, which
+        // costs less memory traffic than preparing a ``Reference`` for a single use.
+        if reference.bands == 2 || reference.bands == 4 {
+            let dark = score(reference, distorted, background: 0.1)
+            let bright = score(reference, distorted, background: 0.9)
+            return min(dark, bright)
+        }
+        return score(reference, distorted, background: 0.5)
     }
 
     /// The reference refuses images under 8x8 pixels.
@@ -95,6 +102,51 @@ public enum SSIMULACRA2 {
                 message: "Expected \(pixels.width)x\(pixels.height)x\(pixels.bands) bytes for \(name) "
                     + "but received \(pixels.data.count)")
         }
+    }
+
+    /// One score with alpha (where present) blended over `background`.
+    private static func score(_ reference: PixelBuffer, _ distorted: PixelBuffer, background: Float)
+        -> Double
+    {
+        let width = reference.width
+        let height = reference.height
+        let linear1 = Planes(count: 3, width: width, height: height)
+        let linear2 = Planes(count: 3, width: width, height: height)
+        let xyb1 = Planes(count: 3, width: width, height: height)
+        let xyb2 = Planes(count: 3, width: width, height: height)
+        let scratch = Planes(count: 5, width: width, height: height)
+        let parallel = width * height >= parallelThreshold
+        concurrentForEach(2, parallel: parallel) { index in
+            if index == 0 {
+                linearRGB(reference, background: background, into: linear1)
+            } else {
+                linearRGB(distorted, background: background, into: linear2)
+            }
+        }
+
+        var scales: [ScaleSums] = []
+        for scale in 0..<scaleCount {
+            // The reference checks the size of the previous scale, so the last scale it
+            // scores may be under 8 pixels wide or high.
+            if linear1.width < minimumSize || linear1.height < minimumSize { break }
+            if scale > 0 {
+                concurrentForEach(2, parallel: parallel) { downsample($0 == 0 ? linear1 : linear2) }
+            }
+            concurrentForEach(2, parallel: parallel) { index in
+                if index == 0 {
+                    positiveXYB(from: linear1, into: xyb1)
+                } else {
+                    positiveXYB(from: linear2, into: xyb2)
+                }
+            }
+            let channels = (0..<3).map { channel in
+                pairChannelSums(
+                    xyb1.plane(channel), xyb2.plane(channel), width: xyb1.width, height: xyb1.height,
+                    blur: gaussian, scratch: scratch)
+            }
+            scales.append(ScaleSums(pixels: xyb1.width * xyb1.height, channels: channels))
+        }
+        return combine(scales)
     }
 
     /// The blur of every scale: sigma 1.5.
