@@ -14,6 +14,7 @@ JPEG, plus PNG for graphics".
 
 Usage: scripts/evaluate-optimizer.py [--variant BIN] [--widths 600,1200] [--level good]
        [--formats avif,webp,jpeg,png] [--images a.jpg,b.jpg] [--json OUT]
+       scripts/evaluate-optimizer.py --report a.json,b.json   (the table of earlier runs)
 """
 import argparse
 import json
@@ -58,23 +59,37 @@ def main():
     ap.add_argument("--level", default="good")
     ap.add_argument("--formats", default="avif,webp,jpeg,png")
     ap.add_argument("--images", default=",".join(DEFAULT_IMAGES))
-    ap.add_argument("--json", help="also write the raw results here")
+    ap.add_argument("--json", help="also write the raw results here (after every variant)")
+    ap.add_argument("--report", help="run nothing: print the table of earlier --json files (comma-separated)")
     args = ap.parse_args()
 
-    rows, raw = [], []
+    raw = []
     started = time.time()
-    for image in args.images.split(","):
-        for width in [int(w) for w in args.widths.split(",")]:
-            search = run(args.variant, image, width, args.level, args.formats, False)
-            best = run(args.variant, image, width, args.level, args.formats, True)
-            raw.append({"image": image, "width": width, "search": search, "exhaustive": best})
-            ratio = search["bytes"] / best["bytes"] if best["meetsTarget"] else float("nan")
-            searched = [c for c in search["candidates"] if c["format"] not in LOSSLESS]
-            rows.append((image, width, search, best, ratio, searched))
-            print(f"{image} {width}: {search['format']} q{search['quality']} {search['bytes']} B "
-                  f"vs optimum {best['format']} q{best['quality']} {best['bytes']} B = {ratio:.3f}; "
-                  f"encodes {[(c['format'], c['encodes'], c['pruned']) for c in searched]}; "
-                  f"cpu {search['cpuSeconds']:.1f} s vs {best['cpuSeconds']:.1f} s", file=sys.stderr, flush=True)
+    if args.report:
+        for path in args.report.split(","):
+            with open(path) as f:
+                raw.extend(json.load(f))
+    else:
+        for image in args.images.split(","):
+            for width in [int(w) for w in args.widths.split(",")]:
+                search = run(args.variant, image, width, args.level, args.formats, False)
+                best = run(args.variant, image, width, args.level, args.formats, True)
+                raw.append({"image": image, "width": width, "search": search, "exhaustive": best})
+                if args.json:
+                    with open(args.json, "w") as f:
+                        json.dump(raw, f, indent=1)
+                searched = [c for c in search["candidates"] if c["format"] not in LOSSLESS]
+                ratio = search["bytes"] / best["bytes"] if best["meetsTarget"] else float("nan")
+                print(f"{image} {width}: {search['format']} q{search['quality']} {search['bytes']} B "
+                      f"vs optimum {best['format']} q{best['quality']} {best['bytes']} B = {ratio:.3f}; "
+                      f"encodes {[(c['format'], c['encodes'], c['pruned']) for c in searched]}; "
+                      f"cpu {search['cpuSeconds']:.1f} s vs {best['cpuSeconds']:.1f} s", file=sys.stderr, flush=True)
+    rows = []
+    for entry in raw:
+        search, best = entry["search"], entry["exhaustive"]
+        ratio = search["bytes"] / best["bytes"] if best["meetsTarget"] else float("nan")
+        searched = [c for c in search["candidates"] if c["format"] not in LOSSLESS]
+        rows.append((entry["image"], entry["width"], search, best, ratio, searched))
 
     print("| image | width | kind | decision | score | bytes | optimum | bytes | ratio | encodes per format |")
     print("|---|---:|---|---|---:|---:|---|---:|---:|---|")
@@ -93,16 +108,17 @@ def main():
     cpu_search = sum(r[2]["cpuSeconds"] for r in rows)
     cpu_best = sum(r[3]["cpuSeconds"] for r in rows)
     print()
-    print(f"variants: {len(rows)}; target {rows[0][2]['target'] if rows else '?'} ({args.level}); formats {args.formats}")
+    print(f"variants: {len(rows)}; target {rows[0][2]['target'] if rows else '?'}")
     print(f"bytes / optimum: total {total_ours / total_best:.4f}, worst {max(ratios):.4f}, "
           f"median {sorted(ratios)[len(ratios) // 2]:.4f}; over 1.05: {len(over)}")
+    full = [c["encodes"] for r in rows for c in r[5] if not c["pruned"]]
     print(f"encodes per searched format: mean {sum(encodes) / len(encodes):.2f}, max {max(encodes)} "
-          f"({len(encodes)} format searches, {pruned} pruned)")
+          f"({len(encodes)} format searches, {pruned} pruned); "
+          f"searches not pruned: mean {sum(full) / max(1, len(full)):.2f} over {len(full)}")
+    below = [r for r in rows if r[2]["ssimulacra2"] < r[2]["target"]]
+    print(f"decisions scoring under the target: {len(below)}")
     print(f"decisions under the target (when the optimum meets it): {len(under)}")
     print(f"CPU time: search {cpu_search:.0f} s, exhaustive {cpu_best:.0f} s; elapsed {time.time() - started:.0f} s")
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(raw, f, indent=1)
 
 
 if __name__ == "__main__":
