@@ -104,9 +104,19 @@ enum GeometryRounding {
     }
 
     /// Half up without the 1-px minimum, for coordinates that may be 0.
+    ///
+    /// Values are held within ±``magnitudeLimit`` first: an expression such as
+    /// `x_09999999999999999999999999` (too long for `Int`, so it is evaluated as a Double) made
+    /// `Int(_:)` trap, found by the transformation fuzzer.
     static func offset(_ value: Double) -> Int {
-        Int((value + 0.5 + 1e-9).rounded(.down))
+        guard !value.isNaN else { return 0 }
+        let held = min(max(value, -magnitudeLimit), magnitudeLimit)
+        return Int((held + 0.5 + 1e-9).rounded(.down))
     }
+
+    /// No image has a side or an offset near 2³¹ pixels; sums and products of two values this
+    /// size still fit in `Int`.
+    static let magnitudeLimit = Double(Int32.max)
 
     /// R7: the top/left share of an odd slack is the smaller one.
     static func half(_ slack: Int) -> Int {
