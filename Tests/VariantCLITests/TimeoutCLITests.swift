@@ -35,10 +35,22 @@ struct TimeoutCLITests {
 
     @Test("--timeout must be a number of seconds from 0 to 86400", arguments: ["-1", "nan", "1e9", "soon"])
     func badValues(value: String) throws {
-        let result = try CLIRunner.run(["info", "TestImages/does-not-matter.jpg", "--timeout", value],
+        let result = try CLIRunner.run(["info", "TestImages/does-not-matter.jpg", "--timeout=\(value)"],
                                        currentDirectory: CLIRunner.packageRoot)
         #expect(result.status == 2)
         #expect(result.stderr.contains("--timeout"), "\(result.stderr)")
+    }
+
+    @Test("every command that decodes images takes --timeout",
+          arguments: ["render", "analyze", "crop", "optimize", "info", "plan"])
+    func offered(command: String) throws {
+        // `plan` is a group: its default subcommand `run` has the options.
+        let help = try CLIRunner.run(command == "plan" ? ["plan", "run", "--help"] : [command, "--help"])
+        #expect(help.stdout.contains("--timeout <SECONDS>"), "\(command): \(help.stdout)")
+        let operands = command == "render" ? ["x.jpg", "w_10", "-o", "y.jpg"] : ["x.jpg"]
+        let bad = try CLIRunner.run([command] + operands + ["--timeout=-1"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("for --timeout but received -1.0"), "\(command): \(bad.stderr)")
     }
 
     @Test("--timeout 0 (no limit) and a generous limit both render", arguments: ["0", "600"])
