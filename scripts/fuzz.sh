@@ -39,6 +39,10 @@ esac
 runs_limit=()
 [ -z "${FUZZ_RUNS:-}" ] || runs_limit=(-runs="$FUZZ_RUNS")
 
+# A Swift trap would start the Swift backtracer, which hangs for minutes under ASan and trips an
+# ASan report of its own; libFuzzer's own handler records the input and a stack.
+export SWIFT_BACKTRACE=enable=no
+
 nice_level=${FUZZ_NICE:-10}
 config=${FUZZ_CONFIG:-debug}
 echo "fuzz: building $product (Fuzz/.build, $config, fuzzer+address)" >&2
