@@ -87,6 +87,8 @@ struct PlanRun: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The day rights expiry is checked against (default today, UTC).", valueName: "YYYY-MM-DD"))
     var now: String?
 
+    @OptionGroup var timeout: TimeoutOption
+
     func validate() throws {
         if let emit, FieldValueFormat(rawValue: emit) == nil {
             let formats = FieldValueFormat.allCases.map(\.rawValue)
@@ -107,6 +109,7 @@ struct PlanRun: AsyncParsableCommand {
     }
 
     func run() async throws {
+        timeout.install()
         let manifestValue: CampaignManifest
         do {
             manifestValue = try CampaignManifest.load(path: manifest)
