@@ -85,7 +85,7 @@ def main():
                       f"encodes {[(c['format'], c['encodes'], c['pruned']) for c in searched]}; "
                       f"cpu {search['cpuSeconds']:.1f} s vs {best['cpuSeconds']:.1f} s", file=sys.stderr, flush=True)
     rows = []
-    for entry in raw:
+    for entry in sorted(raw, key=lambda e: (e["width"], e["image"])):
         search, best = entry["search"], entry["exhaustive"]
         ratio = search["bytes"] / best["bytes"] if best["meetsTarget"] else float("nan")
         searched = [c for c in search["candidates"] if c["format"] not in LOSSLESS]
