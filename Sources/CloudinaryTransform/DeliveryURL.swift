@@ -133,8 +133,10 @@ public struct DeliveryURL: Sendable, Hashable, CustomStringConvertible {
         return false
     }
 
+    /// Whether `host` is `cloud`'s private CDN host, by the parser's own rule (a prefix test
+    /// took `demo-resres.cloudinary.com` for one, and printed URLs that did not parse back).
     static func isPrivateCDNHost(_ host: String, cloud: String) -> Bool {
-        host.hasPrefix(cloud + "-res") && host.hasSuffix(".cloudinary.com")
+        privateCDNCloud(host) == cloud
     }
 }
 
