@@ -236,19 +236,33 @@ struct TransformationParser {
         length: Int, suggestion: String? = nil
     ) {
         if severity == .error { hasError = true }
+        // A span never reaches past the input: a missing part at the very end (`ar_16:`) is
+        // marked with one character, which there is none of.
+        let offset = min(max(offset, 0), bytes.count)
+        let length = min(max(length, 0), bytes.count - offset)
         diagnostics.append(
             PendingDiagnostic(
                 severity: severity, code: code, message: message, component: component, offset: offset,
                 length: length, suggestion: suggestion))
     }
 
+    /// Problems after this many get no "did you mean": each suggestion compares the word with
+    /// every known name, and a long hostile string of unknown names would otherwise pay that for
+    /// each of them. A person fixing a transformation reads the first few anyway.
+    static let suggestionLimit = 16
+
+    /// ``Suggest/closest(to:among:)`` while fewer than ``suggestionLimit`` problems are reported.
+    func suggest(_ word: String, among candidates: [String]) -> String? {
+        diagnostics.count < Self.suggestionLimit ? Suggest.closest(to: word, among: candidates) : nil
+    }
+
     mutating func reportUnknownKey(_ key: String, value: String, component: Int, offset: Int, length: Int) {
         var suggestion: String? = nil
         if let spec = ParameterTable.all.first(where: { $0.sdkOption == key || $0.name == key }) {
             suggestion = spec.key.text + "_" + value
-        } else if let best = Suggest.closest(to: key, among: ParameterTable.keyTexts) {
+        } else if let best = suggest(key, among: ParameterTable.keyTexts) {
             suggestion = best + "_" + value
-        } else if let name = Suggest.closest(to: key, among: ParameterTable.sdkOptions),
+        } else if let name = suggest(key, among: ParameterTable.sdkOptions),
             let spec = ParameterTable.all.first(where: { $0.sdkOption == name })
         {
             // A misspelt SDK option name (`widht`): suggest the URL key.

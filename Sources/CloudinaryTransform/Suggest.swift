@@ -26,7 +26,7 @@ public enum Suggest {
                         guard b.count < 64, abs(b.count - a.count) <= min(bestDistance, limit) else {
                             return nil
                         }
-                        let d = distance(a, b, rows: rows)
+                        let d = distance(a, b, rows: rows, limit: min(bestDistance, limit))
                         guard d > 0, d <= limit, d <= bestDistance else { return nil }
                         var prefix = 0
                         while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
@@ -55,9 +55,15 @@ public enum Suggest {
     }
 
     /// The distance with caller-provided scratch space for three rows of `b.count + 1` entries.
+    ///
+    /// With a `limit`, any distance above it may be reported as `limit + 1`: the table stops at
+    /// the first row whose every entry exceeds the limit (a row's minimum never decreases from
+    /// one row to the next, transpositions included), so a word that is nothing like a candidate
+    /// costs a few rows, not the whole table. Unknown keys and colours from untrusted content are
+    /// compared against every known name, so this is most of what a bad transformation costs.
     static func distance(
         _ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>,
-        rows: UnsafeMutableBufferPointer<Int>
+        rows: UnsafeMutableBufferPointer<Int>, limit: Int = .max
     ) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
@@ -68,6 +74,7 @@ public enum Suggest {
         for j in 0...b.count { rows[previous + j] = j }
         for i in 1...a.count {
             rows[current] = i
+            var rowMinimum = i
             for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
                 var value = min(
@@ -76,7 +83,9 @@ public enum Suggest {
                     value = min(value, rows[previous2 + j - 2] + 1)
                 }
                 rows[current + j] = value
+                rowMinimum = min(rowMinimum, value)
             }
+            if rowMinimum > limit { return limit + 1 }
             (previous2, previous, current) = (previous, current, previous2)
         }
         return rows[previous + b.count]

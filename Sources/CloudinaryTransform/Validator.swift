@@ -119,7 +119,7 @@ extension TransformationParser {
         var problem = Problem(
             code: .unknownValue, message: "unknown \(what) '\(string(word))' for \(key.text)", offset: offset,
             length: word.count)
-        if let best = Suggest.closest(to: string(word), among: set.words) {
+        if let best = suggest(string(word), among: set.words) {
             problem.suggestion =
                 key.text + "_" + string(slice(value, 0, offset)) + best
                 + string(slice(value, offset + word.count, value.count))
@@ -397,7 +397,7 @@ extension TransformationParser {
                     ? "pixels, a decimal (relative), auto, ow or an expression"
                     : "pixels, a decimal (relative), oh or an expression",
                 key, value, code: .invalidSize)
-            if key == .w, let best = Suggest.closest(to: string(value), among: ["auto", "ow"]) {
+            if key == .w, let best = suggest(string(value), among: ["auto", "ow"]) {
                 problem.suggestion = "w_" + best
             }
             return problem
@@ -454,9 +454,7 @@ extension TransformationParser {
         return nil
     }
 
-    private func format(_ v: Double) -> String {
-        v.magnitude < 1e15 && v == Double(Int(v)) ? String(Int(v)) : String(v)
-    }
+    private func format(_ v: Double) -> String { numberText(v) }
 
     /// `operand (op operand)*` where an operand is a number, a predefined variable or `$name`.
     private func checkExpression(_ key: ParameterKey, _ value: Bytes) -> Problem? {
@@ -501,7 +499,7 @@ extension TransformationParser {
             code: .invalidExpression,
             message: "expected \(expecting) in the expression for \(key) but received '\(string(token))'",
             offset: offset, length: token.count)
-        if let best = Suggest.closest(to: string(token), among: among) {
+        if let best = suggest(string(token), among: among) {
             problem.suggestion =
                 key + "_" + string(slice(value, 0, offset)) + best
                 + string(slice(value, offset + token.count, value.count))
@@ -582,7 +580,7 @@ extension TransformationParser {
         case .none:
             if firstIndex(of: underscore, in: value) != nil { return checkExpression(key, value) }
             var problem = expected("1 to 100, auto[:best|good|eco|low] or jpegmini[:0|1|2]", key, value)
-            if let best = Suggest.closest(to: string(head), among: ["auto", "jpegmini"]) {
+            if let best = suggest(string(head), among: ["auto", "jpegmini"]) {
                 problem.suggestion = "q_" + best + (tail.map { ":" + string($0) } ?? "")
             }
             return problem
@@ -609,7 +607,7 @@ extension TransformationParser {
         for c in value where !isHex(c) { allHex = false }
         if allHex, [3, 4, 6, 8].contains(value.count) {
             problem.suggestion = key.text + "_rgb:" + string(value)
-        } else if let best = Suggest.closest(to: string(value), among: Keywords.colorNames.words) {
+        } else if let best = suggest(string(value), among: Keywords.colorNames.words) {
             problem.suggestion = key.text + "_" + best
         }
         return problem
@@ -707,8 +705,7 @@ extension TransformationParser {
         var problem = Problem(
             code: .unknownValue, message: "unknown gravity '\(string(value))' for g", offset: 0,
             length: value.count)
-        if let best = Suggest.closest(
-            to: string(head), among: Vocabulary.compassGravities + Vocabulary.specialGravities)
+        if let best = suggest(string(head), among: Vocabulary.compassGravities + Vocabulary.specialGravities)
         {
             problem.suggestion = "g_" + best + string(slice(value, headEnd, value.count))
         }
@@ -999,4 +996,10 @@ extension TransformationParser {
             previousWasInlineCondition = false
         }
     }
+}
+
+/// A number for a message: whole numbers without a decimal point (`90`, not `90.0`), anything
+/// else, including whole numbers too large for `Int` (`3.1e+45`), as Swift prints a `Double`.
+func numberText(_ v: Double) -> String {
+    v.magnitude < 1e15 && v == v.rounded() ? String(Int(v)) : String(v)
 }

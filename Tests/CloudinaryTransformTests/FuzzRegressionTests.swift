@@ -24,7 +24,7 @@ struct FuzzRegressionTests {
         return all
     }
 
-    @Test("transformations: parse and validate agree, the canonical form is a fixed point, geometry never traps")
+    @Test("transformations: parse and validate agree, diagnostics point inside the input, the canonical form is a fixed point, geometry never traps")
     func transformations() throws {
         let inputs = try Self.inputs("transformation")
         #expect(inputs.count >= 50)
@@ -32,6 +32,9 @@ struct FuzzRegressionTests {
             let parsed = Transformation.parse(text)
             let validated = Transformation.validate(text)
             #expect(parsed.isValid == validated.isValid, "\(name)")
+            for d in parsed.diagnostics + validated.diagnostics {
+                #expect(d.offset >= 0 && d.length >= 0 && d.offset + d.length <= text.count, "\(name): \(d.code) at \(d.offset)+\(d.length)")
+            }
             guard parsed.isValid, let transformation = parsed.transformation else { continue }
             let canonical = transformation.canonicalDescription
             #expect(validated.canonical == nil || validated.canonical == canonical, "\(name)")

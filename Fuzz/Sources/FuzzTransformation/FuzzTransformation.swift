@@ -5,6 +5,7 @@ import FuzzSupport
 /// the geometry of whatever is valid. Crashes, traps (overflow, out-of-range index) and broken
 /// invariants are findings:
 /// - `parse` and `validate` agree on validity and on the canonical string;
+/// - every diagnostic's span lies inside the input;
 /// - the canonical form is a fixed point: canonical(parse(canonical)) == canonical.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTransformation(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
@@ -13,6 +14,10 @@ public func fuzzTransformation(_ start: UnsafeRawPointer?, _ count: Int) -> CInt
     let parsed = Transformation.parse(text)
     let validated = Transformation.validate(text)
     check(parsed.isValid == validated.isValid, "parse and validate disagree on validity", text)
+    let characters = text.count
+    for d in parsed.diagnostics + validated.diagnostics {
+        check(d.offset >= 0 && d.length >= 0 && d.offset + d.length <= characters, "a diagnostic points outside the input", text)
+    }
     guard parsed.isValid, let transformation = parsed.transformation else { return 0 }
 
     let canonical = transformation.canonicalDescription

@@ -292,7 +292,7 @@ struct GeometryResolution {
                     }
                     note(
                         .info, "rotated-bounding-box",
-                        "a_\(degrees == degrees.rounded() ? String(Int(degrees)) : String(degrees)) gives the rotated bounding box; crop and pad are bounding boxes of the rotated content",
+                        "a_\(numberText(degrees)) gives the rotated bounding box; crop and pad are bounding boxes of the rotated content",
                         spec.index)
                 }
                 state.apply(

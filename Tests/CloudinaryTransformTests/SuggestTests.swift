@@ -1,0 +1,58 @@
+@testable import CloudinaryTransform
+import Testing
+
+@Suite("Did-you-mean suggestions")
+struct SuggestTests {
+    @Test("the closest known name within the typo allowance, else none")
+    func closest() {
+        #expect(Suggest.closest(to: "fil", among: ["fit", "fill", "pad"]) == "fill")
+        #expect(Suggest.closest(to: "wd", among: ["d", "w"]) == "w")
+        #expect(Suggest.closest(to: "gravty", among: ["gravity", "grey"]) == "gravity")
+        #expect(Suggest.closest(to: "rde", among: ["red", "green"]) == "red")  // a transposition
+        #expect(Suggest.closest(to: "zzzzzzzz", among: ["red", "green", "blue"]) == nil)
+        #expect(Suggest.closest(to: "red", among: ["red"]) == nil)  // an exact match is no typo
+    }
+
+    @Test("a transformation full of unknown names gets suggestions for its first problems only")
+    func suggestionLimit() {
+        let text = Array(repeating: "wdth_100", count: 20).joined(separator: "/")
+        let diagnostics = Transformation.parse(text).diagnostics.filter { $0.code == .unknownParameter }
+        #expect(diagnostics.count == 20)
+        #expect(diagnostics.prefix(16).allSatisfy { $0.suggestion == "w_100" })
+        #expect(diagnostics.dropFirst(16).allSatisfy { $0.suggestion == nil })
+    }
+
+    /// The bounded table stops early; whatever it answers must agree with the whole table up to
+    /// the limit, on words that are near each other and words that are not.
+    @Test("the bounded distance agrees with the whole table up to its limit")
+    func boundedDistance() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcde_".utf8)
+        for _ in 0..<3000 {
+            let a = (0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            var b = a
+            for _ in 0..<Int.random(in: 0...6, using: &generator) {
+                switch Int.random(in: 0..<4, using: &generator) {
+                case 0 where !b.isEmpty: b.remove(at: Int.random(in: 0..<b.count, using: &generator))
+                case 1: b.insert(alphabet.randomElement(using: &generator)!, at: Int.random(in: 0...b.count, using: &generator))
+                case 2 where b.count > 1:
+                    let i = Int.random(in: 0..<(b.count - 1), using: &generator)
+                    b.swapAt(i, i + 1)
+                default: if !b.isEmpty { b[Int.random(in: 0..<b.count, using: &generator)] = alphabet.randomElement(using: &generator)! }
+                }
+            }
+            let whole = Suggest.distance(a, b)
+            for limit in 0...4 {
+                let bounded = a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (b.count + 1)) {
+                            Suggest.distance(a, b, rows: $0, limit: limit)
+                        }
+                    }
+                }
+                #expect(min(bounded, limit + 1) == min(whole, limit + 1), "\(a) \(b) limit \(limit)")
+                if whole <= limit { #expect(bounded == whole) }
+            }
+        }
+    }
+}
