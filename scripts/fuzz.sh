@@ -39,6 +39,10 @@ esac
 runs_limit=()
 [ -z "${FUZZ_RUNS:-}" ] || runs_limit=(-runs="$FUZZ_RUNS")
 
+# ASan records a stack for every allocation, a large share of what the parsers' targets spend on
+# their executions; a finding is replayed by running the binary on it, with ASan's defaults.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}malloc_context_size=${FUZZ_MALLOC_CONTEXT:-0}"
+
 # A Swift trap would start the Swift backtracer, which hangs for minutes under ASan and trips an
 # ASan report of its own; libFuzzer's own handler records the input and a stack.
 export SWIFT_BACKTRACE=enable=no
