@@ -24,4 +24,13 @@ enum Fixtures {
         }
         return path
     }()
+
+    /// A 1200×860 (1.03-megapixel) SSIMULACRA2 pair, decoded: a test photo shrunk and cropped to
+    /// the centre, and the same pixels after a JPEG quality 70 round trip.
+    static func ssimulacra2Pair() throws -> (reference: PixelBuffer, distorted: PixelBuffer) {
+        let photo = try Image.thumbnail(path: testImage("landscape-lake-boats.jpg"), width: 1200,
+                                        options: ThumbnailOptions(height: 860, crop: .centre)).toSRGB().materialised()
+        let jpeg = try photo.encoded(as: .jpeg(JPEGOptions(quality: 70)))
+        return (try photo.pixels(), try Image.load(data: jpeg).toSRGB().pixels())
+    }
 }
