@@ -22,22 +22,6 @@ final class Watchdog: @unchecked Sendable {
     // @unchecked: every stored property is immutable after init; the image pointer is only used
     // to disconnect the handler in deinit.
 
-    /// What the signal handler reads: owned by the handler and released when it is disconnected
-    /// (after any emission in flight on another thread has finished).
-    ///
-    /// The handler runs on whichever thread drives the evaluation, often a libvips worker that
-    /// existed before this object. GLib's signal table (futex-based GMutex) orders the hand-off,
-    /// but ThreadSanitizer cannot see that and reported the read in `onEval` as racing with the
-    /// initialisation; the lock is an edge it does see, and costs one uncontended lock per tile.
-    private final class Limit: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0.0
-        init(seconds: Double) {
-            lock.withLock { value = seconds }
-        }
-        var seconds: Double { lock.withLock { value } }
-    }
-
     /// The limit each computation has.
     let limit: Duration
     private let image: UnsafeMutablePointer<VipsImage>
@@ -49,8 +33,7 @@ final class Watchdog: @unchecked Sendable {
         self.image = image
         cvips_ref(image)
         cvips_set_progress(image, 1)
-        let data = Unmanaged.passRetained(Limit(seconds: limit.seconds)).toOpaque()
-        handler = UInt(cvips_on_eval(image, Watchdog.onEval, data, Watchdog.release))
+        handler = UInt(cvips_on_eval(image, Watchdog.onEval, Watchdog.word(limit.seconds), nil))
     }
 
     deinit {
@@ -58,17 +41,26 @@ final class Watchdog: @unchecked Sendable {
         cvips_unref(image)
     }
 
+    /// The handler runs on whichever thread drives the evaluation, often a libvips worker that
+    /// existed before this watchdog. GLib's signal table orders the hand-off with its futex-based
+    /// GMutex, which ThreadSanitizer does not see: a limit read from memory this thread wrote
+    /// (even a lock's own field) was reported as a race. So the limit travels in the handler's
+    /// data word itself, the bits of a `Double`, and the handler reads no shared memory at all.
     private static let onEval: CVipsEvalFn = { _, progress, data in
-        guard let progress, let data else { return }
-        let limit = Unmanaged<Limit>.fromOpaque(data).takeUnretainedValue()
-        if cvips_progress_seconds(progress) > limit.seconds, let computed = cvips_progress_image(progress) {
+        guard let progress else { return }
+        if cvips_progress_seconds(progress) > seconds(data), let computed = cvips_progress_image(progress) {
             cvips_set_kill(computed, 1)
         }
     }
 
-    private static let release: GClosureNotify = { data, _ in
-        guard let data else { return }
-        Unmanaged<Limit>.fromOpaque(data).release()
+    /// `seconds` as a pointer-sized word (nil for 0).
+    static func word(_ seconds: Double) -> UnsafeMutableRawPointer? {
+        UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: seconds.bitPattern))
+    }
+
+    /// The seconds a ``word(_:)`` holds.
+    static func seconds(_ word: UnsafeMutableRawPointer?) -> Double {
+        Double(bitPattern: UInt64(truncatingIfNeeded: UInt(bitPattern: word)))
     }
 
     /// Whether libvips's error text says an evaluation was killed (only a watchdog kills).
