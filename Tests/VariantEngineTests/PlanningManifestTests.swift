@@ -118,6 +118,58 @@ struct PlanningManifestTests {
         }
     }
 
+    /// Both once took the process down or would: Yams.load traps on a key that is a list, and
+    /// expands aliases without limit.
+    @Test("YAML that is hostile rather than wrong: a list as a key, an alias bomb")
+    func hostileYAML() throws {
+        let listKey = "campaign: demo\nplacements:\n- ? [a, b]\n  : 1\n"
+        do {
+            _ = try CampaignManifest.parse(Data(listKey.utf8), file: "key.yaml", yaml: true)
+            Issue.record("a list as a key was accepted")
+        } catch let error as ManifestError {
+            #expect(error.issues.first?.code == "syntax")
+            #expect(error.issues.first?.path == "placements[0]")
+            #expect(error.description.contains("a mapping key must be a plain value"))
+        }
+        // Nine levels of ten aliases each: 10^9 values once expanded, 300-odd bytes of text.
+        var bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...9 {
+            let previous = "*a\(level - 1)"
+            bomb += "a\(level): &a\(level) [\(Array(repeating: previous, count: 10).joined(separator: ", "))]\n"
+        }
+        do {
+            _ = try CampaignManifest.parse(Data(bomb.utf8), file: "bomb.yaml", yaml: true)
+            Issue.record("the alias bomb was accepted")
+        } catch let error as ManifestError {
+            #expect(error.description.contains("expands to more than 1000000 values"))
+        }
+    }
+
+    /// The manifest fuzzer's seeds and findings (Fuzz/corpus/manifest, Fuzz/regressions/manifest),
+    /// read as the fuzzer reads them: the first byte picks YAML (odd) or JSON, the rest is the
+    /// document. Each gives a manifest or a ManifestError; a trap ends the test run.
+    @Test("the manifest fuzzer's seeds and findings give a manifest or a ManifestError")
+    func fuzzRegressions() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        var count = 0
+        for folder in ["Fuzz/corpus/manifest", "Fuzz/regressions/manifest"] {
+            let url = root.appendingPathComponent(folder)
+            for name in try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() where !name.hasPrefix(".") {
+                let bytes = try Data(contentsOf: url.appendingPathComponent(name))
+                guard let first = bytes.first else { continue }
+                count += 1
+                do {
+                    _ = try CampaignManifest.parse(Data(bytes.dropFirst()), file: name, yaml: first & 1 == 1)
+                } catch is ManifestError {
+                } catch {
+                    Issue.record("\(folder)/\(name): \(error)")
+                }
+            }
+        }
+        #expect(count >= 3)
+    }
+
     @Test("breakpoints expand to geometric widths from min to max")
     func breakpoints() {
         #expect(BreakpointRange(minWidth: 320, maxWidth: 1280, count: 3).widths == [320, 640, 1280])

@@ -28,10 +28,10 @@ extension CampaignManifest {
         let tree: Any
         do {
             if yaml {
-                guard let loaded = try Yams.load(yaml: text) else {
+                guard let node = try Yams.compose(yaml: text) else {
                     throw ManifestError(file: file, issues: [.init(path: "", code: "syntax", message: "the document is empty")])
                 }
-                tree = loaded
+                tree = try YAMLTree.value(of: node, file: file)
             } else {
                 tree = try JSONSerialization.jsonObject(with: data)
             }
@@ -82,6 +82,46 @@ extension CampaignManifest {
 }
 
 /// Paths inside a manifest, as users read them: `placements[2].aspectRatio`.
+/// A YAML document as the same untyped tree `JSONSerialization` gives (string-keyed mappings,
+/// arrays, scalars), built from Yams's node tree instead of `Yams.load`, which traps on a
+/// mapping key that is not a scalar (`? [a, b]: c`, found by the manifest fuzzer) and expands
+/// aliases without limit (a "billion laughs" document is a few hundred bytes).
+enum YAMLTree {
+    /// More values than any real manifest holds (a campaign of 1,000 assets is about 20,000).
+    static let valueLimit = 1_000_000
+
+    static func value(of root: Node, file: String) throws -> Any {
+        var left = valueLimit
+        func problem(_ path: String, _ message: String) -> ManifestError {
+            ManifestError(file: file, issues: [.init(path: path, code: "syntax", message: message)])
+        }
+        func convert(_ node: Node, _ path: String) throws -> Any {
+            left -= 1
+            if left < 0 {
+                throw problem(path, "the document expands to more than \(valueLimit) values (aliases repeated inside aliases?)")
+            }
+            switch node {
+            case .scalar:
+                return node.any
+            case .sequence(let sequence):
+                return try sequence.enumerated().map { try convert($1, ManifestPath.join(path, $0)) }
+            case .mapping(let mapping):
+                var out: [String: Any] = [:]
+                for (key, value) in mapping {
+                    guard case .scalar(let scalar) = key else {
+                        throw problem(path, "a mapping key must be a plain value, not a list or a mapping")
+                    }
+                    out[scalar.string] = try convert(value, ManifestPath.join(path, scalar.string))
+                }
+                return out
+            case .alias:
+                throw problem(path, "an alias that was not resolved")
+            }
+        }
+        return try convert(root, "")
+    }
+}
+
 enum ManifestPath {
     static func text(_ keys: [CodingKey]) -> String {
         var result = ""
