@@ -426,9 +426,9 @@ extension TransformationParser {
             if low > 0, low < 0.001 {
                 what = "greater than 0"
             } else if high >= 1e6 {
-                what = "at least \(format(low))"
+                what = "at least \(numberText(low))"
             } else {
-                what = "\(format(low)) to \(format(high))"
+                what = "\(numberText(low)) to \(numberText(high))"
             }
             return Problem(
                 code: key == .w || key == .h ? .invalidSize : .outOfRange,
@@ -453,8 +453,6 @@ extension TransformationParser {
         }
         return nil
     }
-
-    private func format(_ v: Double) -> String { numberText(v) }
 
     /// `operand (op operand)*` where an operand is a number, a predefined variable or `$name`.
     private func checkExpression(_ key: ParameterKey, _ value: Bytes) -> Problem? {
@@ -658,7 +656,7 @@ extension TransformationParser {
                     return Problem(
                         code: .outOfRange,
                         message:
-                            "e_\(string(name)) takes \(format(range.lowerBound)) to \(format(range.upperBound)), received \(string(argument))",
+                            "e_\(string(name)) takes \(numberText(range.lowerBound)) to \(numberText(range.upperBound)), received \(string(argument))",
                         offset: first, length: argument.count)
                 }
             }

@@ -81,13 +81,12 @@ extension CampaignManifest {
     }
 }
 
-/// Paths inside a manifest, as users read them: `placements[2].aspectRatio`.
 /// A YAML document as the same untyped tree `JSONSerialization` gives (string-keyed mappings,
 /// arrays, scalars), built from Yams's node tree instead of `Yams.load`, which traps on a
 /// mapping key that is not a scalar (`? [a, b]: c`, found by the manifest fuzzer) and expands
 /// aliases without limit (a "billion laughs" document is a few hundred bytes).
 enum YAMLTree {
-    /// More values than any real manifest holds (a campaign of 1,000 assets is about 20,000).
+    /// Far more values than a real manifest holds; the limit only stops alias expansion.
     static let valueLimit = 1_000_000
 
     static func value(of root: Node, file: String) throws -> Any {
@@ -122,6 +121,7 @@ enum YAMLTree {
     }
 }
 
+/// Paths inside a manifest, as users read them: `placements[2].aspectRatio`.
 enum ManifestPath {
     static func text(_ keys: [CodingKey]) -> String {
         var result = ""
