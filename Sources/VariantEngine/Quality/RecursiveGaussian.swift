@@ -27,6 +27,46 @@ extension SSIMULACRA2 {
         let mulPrev2: [SIMD4<Float>]
         /// The same, widened, per filter, for the four-output steps.
         let lanes: [FourOutputs]
+        #if VARIANT_HARDWARE_FMA
+        /// The same in float lanes, for the hardware fused multiply-add.
+        let fusedLanes: [FusedFourOutputs]
+
+        /// ``FourOutputs`` with the hardware fused multiply-add: every lane in float, each
+        /// `MulAdd` one instruction (a zero coefficient leaves its lane unchanged).
+        struct FusedFourOutputs {
+            let input0: SIMD4<Float>
+            let input1: SIMD4<Float>
+            let input2: SIMD4<Float>
+            let input3: SIMD4<Float>
+            let previous2: SIMD4<Float>
+            let previous: SIMD4<Float>
+
+            init(mulIn m: SIMD4<Float>, mulPrev: SIMD4<Float>, mulPrev2: SIMD4<Float>) {
+                input0 = m
+                input1 = SIMD4(0, m[0], m[1], m[2])
+                input2 = SIMD4(0, 0, m[0], m[1])
+                input3 = SIMD4(0, 0, 0, m[0])
+                previous2 = mulPrev2
+                previous = mulPrev
+            }
+
+            @inline(__always)
+            func step(
+                _ s0: SIMD4<Float>, _ s1: SIMD4<Float>, _ s2: SIMD4<Float>, _ s3: SIMD4<Float>,
+                _ older: inout SIMD4<Float>, _ prev: inout SIMD4<Float>
+            ) -> SIMD4<Float> {
+                var o = s0 * input0
+                o = o.addingProduct(input1, s1)
+                o = o.addingProduct(input2, s2)
+                o = o.addingProduct(input3, s3)
+                o = o.addingProduct(previous2, older)
+                o = o.addingProduct(previous, prev)
+                older = SIMD4(repeating: o[2])
+                prev = SIMD4(repeating: o[3])
+                return o
+            }
+        }
+        #endif
 
         /// One filter's four-output step (lanes are outputs n ... n+3): input terms, then the
         /// two previous outputs, each multiply-add rounded to float once. Input lanes whose
@@ -123,6 +163,11 @@ extension SSIMULACRA2 {
             lanes = (0..<3).map {
                 FourOutputs(mulIn: mulIn[$0], mulPrev: mulPrev[$0], mulPrev2: mulPrev2[$0])
             }
+            #if VARIANT_HARDWARE_FMA
+            fusedLanes = (0..<3).map {
+                FusedFourOutputs(mulIn: mulIn[$0], mulPrev: mulPrev[$0], mulPrev2: mulPrev2[$0])
+            }
+            #endif
         }
 
         /// libjxl `Inv3x3Matrix` (row-major, through the adjugate, in double).
@@ -197,6 +242,44 @@ extension SSIMULACRA2 {
             }
 
             let unrolledEnd = width - big + 1 - 3
+            #if VARIANT_HARDWARE_FMA
+            if n < unrolledEnd {
+                var w1 = SIMD4(repeating: prev21)
+                var w3 = SIMD4(repeating: prev23)
+                var w5 = SIMD4(repeating: prev25)
+                var v1 = SIMD4(repeating: prev1)
+                var v3 = SIMD4(repeating: prev3)
+                var v5 = SIMD4(repeating: prev5)
+                let f1 = fusedLanes[0]
+                let f3 = fusedLanes[1]
+                let f5 = fusedLanes[2]
+                let raw = UnsafeRawPointer(input)
+                let rawOut = UnsafeMutableRawPointer(output)
+                let stride = MemoryLayout<Float>.stride
+                while n < unrolledEnd {
+                    let a = raw.loadUnaligned(
+                        fromByteOffset: (n &- big &- 1) &* stride, as: SIMD4<Float>.self)
+                    let b = raw.loadUnaligned(
+                        fromByteOffset: (n &+ big &- 1) &* stride, as: SIMD4<Float>.self)
+                    let sum = a + b
+                    let s0 = SIMD4(repeating: sum[0])
+                    let s1 = SIMD4(repeating: sum[1])
+                    let s2 = SIMD4(repeating: sum[2])
+                    let s3 = SIMD4(repeating: sum[3])
+                    let o1 = f1.step(s0, s1, s2, s3, &w1, &v1)
+                    let o3 = f3.step(s0, s1, s2, s3, &w3, &v3)
+                    let o5 = f5.step(s0, s1, s2, s3, &w5, &v5)
+                    rawOut.storeBytes(of: o1 + (o3 + o5), toByteOffset: n &* stride, as: SIMD4<Float>.self)
+                    n &+= 4
+                }
+                prev1 = v1[0]
+                prev3 = v3[0]
+                prev5 = v5[0]
+                prev21 = w1[0]
+                prev23 = w3[0]
+                prev25 = w5[0]
+            }
+            #else
             if n < unrolledEnd {
                 // Values stay in double registers but are rounded to float after every
                 // operation, so each `MulAdd` rounds once, as in the reference.
@@ -237,6 +320,7 @@ extension SSIMULACRA2 {
                 prev23 = Float(w3[0])
                 prev25 = Float(w5[0])
             }
+            #endif
 
             while n < width {
                 scalarStep(n)

@@ -231,12 +231,21 @@ extension SSIMULACRA2 {
         let big = blur.radius
         let n2 = blur.n2
         let d1 = blur.d1
+        #if VARIANT_HARDWARE_FMA
+        let n2x1 = SIMD8(repeating: n2[0])
+        let negD1x1 = SIMD8(repeating: -d1[0])
+        let n2x3 = SIMD8(repeating: n2[1])
+        let negD1x3 = SIMD8(repeating: -d1[1])
+        let n2x5 = SIMD8(repeating: n2[2])
+        let negD1x5 = SIMD8(repeating: -d1[2])
+        #else
         let n2x1 = SIMD4(repeating: Double(n2[0]))
         let negD1x1 = SIMD4(repeating: -Double(d1[0]))
         let n2x3 = SIMD4(repeating: Double(n2[1]))
         let negD1x3 = SIMD4(repeating: -Double(d1[1]))
         let n2x5 = SIMD4(repeating: Double(n2[2]))
         let negD1x5 = SIMD4(repeating: -Double(d1[2]))
+        #endif
         var parity = 0
         var n = -big + 1
         while n < height {
@@ -256,6 +265,16 @@ extension SSIMULACRA2 {
                 let older5 = state(image, 4 + parity)
                 let out = outputs[image]
                 var x = 0
+                #if VARIANT_HARDWARE_FMA
+                while x &+ 8 <= count {
+                    let sum = load8(up, x) + load8(down, x)
+                    let y1 = verticalFilter(sum, n2x1, negD1x1, prev1, older1, x)
+                    let y3 = verticalFilter(sum, n2x3, negD1x3, prev3, older3, x)
+                    let y5 = verticalFilter(sum, n2x5, negD1x5, prev5, older5, x)
+                    store8(y1 + (y3 + y5), out, x)
+                    x &+= 8
+                }
+                #else
                 while x &+ 4 <= count {
                     let sum = widen(load(up, x) + load(down, x))
                     let y1 = verticalFilter(sum, n2x1, negD1x1, prev1, older1, x)
@@ -264,6 +283,7 @@ extension SSIMULACRA2 {
                     store(y1 + (y3 + y5), out, x)
                     x &+= 4
                 }
+                #endif
                 while x < count {
                     let sum = up[x] + down[x]
                     let y1 = fused(n2[0], sum, fused(-d1[0], prev1[x], -older1[x]))
@@ -284,6 +304,33 @@ extension SSIMULACRA2 {
 
     /// One step of one filter for four columns: `y = n2 * sum - d1 * prev - older`, as
     /// `MulAdd(n2, sum, NegMulSub(d1, prev, older))`; `y` replaces `older`.
+    #if VARIANT_HARDWARE_FMA
+    @inline(__always)
+    private static func verticalFilter(
+        _ sum: SIMD8<Float>, _ n2: SIMD8<Float>, _ negD1: SIMD8<Float>,
+        _ prev: UnsafeMutablePointer<Float>, _ older: UnsafeMutablePointer<Float>, _ x: Int
+    ) -> SIMD8<Float> {
+        let feedback = (-load8(older, x)).addingProduct(negD1, load8(prev, x))
+        let y = feedback.addingProduct(n2, sum)
+        store8(y, older, x)
+        return y
+    }
+
+    @inline(__always)
+    static func load8(_ base: UnsafePointer<Float>, _ x: Int) -> SIMD8<Float> {
+        UnsafeRawPointer(base.advanced(by: x)).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    static func load8(_ base: UnsafeMutablePointer<Float>, _ x: Int) -> SIMD8<Float> {
+        UnsafeRawPointer(base.advanced(by: x)).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    static func store8(_ value: SIMD8<Float>, _ base: UnsafeMutablePointer<Float>, _ x: Int) {
+        UnsafeMutableRawPointer(base + x).storeBytes(of: value, as: SIMD8<Float>.self)
+    }
+    #else
     @inline(__always)
     private static func verticalFilter(
         _ sum: SIMD4<Double>, _ n2: SIMD4<Double>, _ negD1: SIMD4<Double>,
@@ -294,10 +341,11 @@ extension SSIMULACRA2 {
         store(y, older, x)
         return y
     }
+    #endif
 
     @inline(__always)
     static func magnitude(_ v: SIMD4<Float>) -> SIMD4<Float> {
-        v.replacing(with: -v, where: v .< SIMD4<Float>())
+        unsafeBitCast(unsafeBitCast(v, to: SIMD4<UInt32>.self) & 0x7FFF_FFFF, to: SIMD4<Float>.self)
     }
 
     @inline(__always)
@@ -334,7 +382,6 @@ extension SSIMULACRA2 {
         var lostV = SIMD4<Double>()
         var lost4V = SIMD4<Double>()
         let c2 = SIMD4<Float>(repeating: ssimC2)
-        let zero = SIMD4<Double>()
         var x = 0
         while x &+ 4 <= count {
             let m1 = load(mu1, x)
@@ -346,7 +393,7 @@ extension SSIMULACRA2 {
             let numS = 2 * (load(sigma12, x) - mu12) + c2
             let denS = (load(sigma11, x) - mu11) + (load(sigma22, x) - mu22) + c2
             var d = 1 - widen(numM * numS / denS)
-            d.replace(with: zero, where: d .< zero)
+            d = zeroingNegatives(d)
             ssimV += d
             var d2 = d * d
             ssim4V += d2 * d2
@@ -355,12 +402,12 @@ extension SSIMULACRA2 {
             let originalEdge = widen(magnitude(load(img1, x) - m1))
             let edge = (1 + distortedEdge) / (1 + originalEdge) - 1
             var up = edge
-            up.replace(with: zero, where: up .< zero)
+            up = zeroingNegatives(up)
             artifactV += up
             d2 = up * up
             artifact4V += d2 * d2
             var down = -edge
-            down.replace(with: zero, where: down .< zero)
+            down = zeroingNegatives(down)
             lostV += down
             d2 = down * down
             lost4V += d2 * d2

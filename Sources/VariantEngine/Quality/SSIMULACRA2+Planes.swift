@@ -18,7 +18,13 @@ extension SSIMULACRA2 {
             self.height = height
             planeCapacity = (width * height + 15) / 8 * 8 + 8
             storage = .allocate(capacity: count * planeCapacity)
-            storage.initialize(repeating: 0, count: count * planeCapacity)
+            // Every stage writes the pixels it later reads; only the padding past the last
+            // pixel, which the eight-wide loops read, is cleared here (clearing all of it was a
+            // pass over every plane for nothing).
+            let used = width * height
+            for index in 0..<count {
+                (storage + index * planeCapacity + used).initialize(repeating: 0, count: planeCapacity - used)
+            }
         }
 
         deinit { storage.deallocate() }
