@@ -141,21 +141,24 @@ struct CascadeDetector: Sendable {
                         let wc = weak[wi]
                         var idx = 0
                         repeat {
-                            let node = nodes[wc.nodeStart + idx]
+                            // Wrapping arithmetic: the indexes are in the tables by construction
+                            // and rectangle sums fit Int32; overflow checks here were a large
+                            // share of the detector's time.
+                            let node = nodes[wc.nodeStart &+ idx]
                             let f = node.feature
-                            let o = f * 12
-                            var value = weights[f * 3] * Float(sums[base + offsets[o + 3]] - sums[base + offsets[o + 1]]
-                                - sums[base + offsets[o + 2]] + sums[base + offsets[o]])
-                            value += weights[f * 3 + 1] * Float(sums[base + offsets[o + 7]] - sums[base + offsets[o + 5]]
-                                - sums[base + offsets[o + 6]] + sums[base + offsets[o + 4]])
-                            let w3 = weights[f * 3 + 2]
-                            if w3 != 0 {
-                                value += w3 * Float(sums[base + offsets[o + 11]] - sums[base + offsets[o + 9]]
-                                    - sums[base + offsets[o + 10]] + sums[base + offsets[o + 8]])
+                            let o = f &* 12
+                            let w = f &* 3
+                            @inline(__always) func box(_ k: Int) -> Float {
+                                Float(sums[base &+ offsets[o &+ k &+ 3]] &- sums[base &+ offsets[o &+ k &+ 1]]
+                                    &- sums[base &+ offsets[o &+ k &+ 2]] &+ sums[base &+ offsets[o &+ k]])
                             }
+                            var value = weights[w] * box(0)
+                            value += weights[w &+ 1] * box(4)
+                            let w3 = weights[w &+ 2]
+                            if w3 != 0 { value += w3 * box(8) }
                             idx = value < node.threshold * deviation ? node.left : node.right
                         } while idx > 0
-                        stageSum += leaves[wc.leafStart - idx]
+                        stageSum += leaves[wc.leafStart &- idx]
                     }
                     if stageSum < stage.threshold { return (s, margin) }
                     margin = stageSum - stage.threshold
