@@ -13,6 +13,18 @@ struct CascadeDetector: Sendable {
 
     let model: CascadeModel
 
+    /// A Haar tree node at one scale: its feature's up to three rectangles as corner offsets
+    /// into the integral image (a, b, c: top-left, top-right, bottom-left, bottom-right), their
+    /// weights (`wc` 0 when there are two), the node's threshold and its children.
+    struct ScaledNode {
+        var a0: Int32, a1: Int32, a2: Int32, a3: Int32
+        var b0: Int32, b1: Int32, b2: Int32, b3: Int32
+        var c0: Int32, c1: Int32, c2: Int32, c3: Int32
+        var wa: Float, wb: Float, wc: Float
+        var threshold: Float
+        var left: Int32, right: Int32
+    }
+
     /// Options for ``detect(in:minSize:maxSize:scaleFactor:)``.
     struct Scan: Sendable {
         /// Ratio between successive window sizes; default 1.12.
@@ -103,6 +115,18 @@ struct CascadeDetector: Sendable {
             // first (largest) rectangle so that flat windows still give zero (as OpenCV 1 did).
             weights[f * 3] = Float(-weightedRest / area0)
         }
+        // Each node with its feature resolved for this scale, in one struct: the loop then reads
+        // one place per node besides the integral image (the separate node, offset and weight
+        // tables cost a load chain each).
+        let scaledNodes = model.nodes.map { node -> ScaledNode in
+            let o = node.feature * 12, w = node.feature * 3
+            @inline(__always) func at(_ k: Int) -> Int32 { Int32(offsets[o + k]) }
+            return ScaledNode(
+                a0: at(0), a1: at(1), a2: at(2), a3: at(3), b0: at(4), b1: at(5), b2: at(6), b3: at(7),
+                c0: at(8), c1: at(9), c2: at(10), c3: at(11),
+                wa: weights[w], wb: weights[w + 1], wc: weights[w + 2], threshold: node.threshold,
+                left: Int32(node.left), right: Int32(node.right))
+        }
 
         let step = max(1, Int((Double(winW) * scan.stepFraction).rounded()))
         // The gate looks at the middle of the window: x 20–80 %, y 25–85 %.
@@ -116,10 +140,8 @@ struct CascadeDetector: Sendable {
         var hits: [Hit] = []
         model.stages.withUnsafeBufferPointer { stages in
         model.weakClassifiers.withUnsafeBufferPointer { weak in
-        model.nodes.withUnsafeBufferPointer { nodes in
+        scaledNodes.withUnsafeBufferPointer { nodes in
         model.leaves.withUnsafeBufferPointer { leaves in
-        offsets.withUnsafeBufferPointer { offsets in
-        weights.withUnsafeBufferPointer { weights in
         image.sums.withUnsafeBufferPointer { sums in
         image.squares.withUnsafeBufferPointer { squares in
         gateCounts.withUnsafeBufferPointer { gate in
@@ -145,18 +167,14 @@ struct CascadeDetector: Sendable {
                             // and rectangle sums fit Int32; overflow checks here were a large
                             // share of the detector's time.
                             let node = nodes[wc.nodeStart &+ idx]
-                            let f = node.feature
-                            let o = f &* 12
-                            let w = f &* 3
-                            @inline(__always) func box(_ k: Int) -> Float {
-                                Float(sums[base &+ offsets[o &+ k &+ 3]] &- sums[base &+ offsets[o &+ k &+ 1]]
-                                    &- sums[base &+ offsets[o &+ k &+ 2]] &+ sums[base &+ offsets[o &+ k]])
+                            @inline(__always) func box(_ p0: Int32, _ p1: Int32, _ p2: Int32, _ p3: Int32) -> Float {
+                                Float(sums[base &+ Int(p3)] &- sums[base &+ Int(p1)] &- sums[base &+ Int(p2)]
+                                    &+ sums[base &+ Int(p0)])
                             }
-                            var value = weights[w] * box(0)
-                            value += weights[w &+ 1] * box(4)
-                            let w3 = weights[w &+ 2]
-                            if w3 != 0 { value += w3 * box(8) }
-                            idx = value < node.threshold * deviation ? node.left : node.right
+                            var value = node.wa * box(node.a0, node.a1, node.a2, node.a3)
+                            value += node.wb * box(node.b0, node.b1, node.b2, node.b3)
+                            if node.wc != 0 { value += node.wc * box(node.c0, node.c1, node.c2, node.c3) }
+                            idx = Int(value < node.threshold * deviation ? node.left : node.right)
                         } while idx > 0
                         stageSum += leaves[wc.leafStart &- idx]
                     }
@@ -196,7 +214,7 @@ struct CascadeDetector: Sendable {
                     if result.depth == all { hits.append(Hit(x: x, y: y, size: winW, margin: result.margin)) }
                 }
             }
-        }}}}}}}}}
+        }}}}}}}
         return hits
     }
 
