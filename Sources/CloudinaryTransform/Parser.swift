@@ -273,13 +273,18 @@ struct TransformationParser {
             length: max(length, 1), suggestion: suggestion)
     }
 
-    /// Converts byte offsets to character offsets (only needed for non-ASCII input).
+    /// Converts byte offsets to character offsets: needed for non-ASCII input, and for "\r\n",
+    /// the one pair of ASCII bytes that is a single character.
     mutating func finish(input: String) -> ParseResult {
         var isASCII = true
         if !diagnostics.isEmpty {
-            for b in bytes where b >= 0x80 {
-                isASCII = false
-                break
+            var previous: UInt8 = 0
+            for b in bytes {
+                if b >= 0x80 || (previous == UInt8(ascii: "\r") && b == UInt8(ascii: "\n")) {
+                    isASCII = false
+                    break
+                }
+                previous = b
             }
         }
         var out: [Diagnostic] = []
