@@ -25,10 +25,8 @@ extension SSIMULACRA2 {
         let mulIn: [SIMD4<Float>]
         let mulPrev: [SIMD4<Float>]
         let mulPrev2: [SIMD4<Float>]
-        /// The same, widened, per filter, for the four-output steps.
-        let lanes: [FourOutputs]
         #if VARIANT_HARDWARE_FMA
-        /// The same in float lanes, for the hardware fused multiply-add.
+        /// The same in float lanes, per filter, for the four-output steps.
         let fusedLanes: [FusedFourOutputs]
 
         /// ``FourOutputs`` with the hardware fused multiply-add: every lane in float, each
@@ -66,7 +64,9 @@ extension SSIMULACRA2 {
                 return o
             }
         }
-        #endif
+        #else
+        /// The same, widened, per filter, for the four-output steps.
+        let lanes: [FourOutputs]
 
         /// One filter's four-output step (lanes are outputs n ... n+3): input terms, then the
         /// two previous outputs, each multiply-add rounded to float once. Input lanes whose
@@ -106,6 +106,7 @@ extension SSIMULACRA2 {
                 return o
             }
         }
+        #endif
 
         init(sigma: Double) {
             let radius = Double(roundf(Float(3.2795 * sigma + 0.2546)))
@@ -160,12 +161,13 @@ extension SSIMULACRA2 {
             self.mulIn = mulIn
             self.mulPrev = mulPrev
             self.mulPrev2 = mulPrev2
-            lanes = (0..<3).map {
-                FourOutputs(mulIn: mulIn[$0], mulPrev: mulPrev[$0], mulPrev2: mulPrev2[$0])
-            }
             #if VARIANT_HARDWARE_FMA
             fusedLanes = (0..<3).map {
                 FusedFourOutputs(mulIn: mulIn[$0], mulPrev: mulPrev[$0], mulPrev2: mulPrev2[$0])
+            }
+            #else
+            lanes = (0..<3).map {
+                FourOutputs(mulIn: mulIn[$0], mulPrev: mulPrev[$0], mulPrev2: mulPrev2[$0])
             }
             #endif
         }

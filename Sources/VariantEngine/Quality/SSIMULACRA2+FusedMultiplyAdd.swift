@@ -13,9 +13,6 @@
 /// for rare double-rounding ties, far below what a score can show.
 extension SSIMULACRA2 {
     #if VARIANT_HARDWARE_FMA
-    /// Whether the fused multiply-adds are the hardware instruction (a build setting).
-    public static let hardwareFusedMultiplyAdd = true
-
     /// `a * b + c` rounded once.
     @inline(__always)
     static func fused(_ a: Float, _ b: Float, _ c: Float) -> Float { c.addingProduct(a, b) }
@@ -32,9 +29,6 @@ extension SSIMULACRA2 {
         c.addingProduct(a, b)
     }
     #else
-    /// Whether the fused multiply-adds are the hardware instruction (a build setting).
-    public static let hardwareFusedMultiplyAdd = false
-
     /// `a * b + c` rounded once.
     @inline(__always)
     static func fused(_ a: Float, _ b: Float, _ c: Float) -> Float {
@@ -45,12 +39,6 @@ extension SSIMULACRA2 {
     @inline(__always)
     static func fused(_ a: SIMD4<Float>, _ b: SIMD4<Float>, _ c: SIMD4<Float>) -> SIMD4<Float> {
         narrow(widen(a) * widen(b) + widen(c))
-    }
-
-    /// `a * b + c` rounded once, with `a` already widened (a constant).
-    @inline(__always)
-    static func fused(_ a: SIMD4<Double>, _ b: SIMD4<Float>, _ c: SIMD4<Float>) -> SIMD4<Float> {
-        narrow(a * widen(b) + widen(c))
     }
 
     /// `a * b + c` rounded once, lane by lane.

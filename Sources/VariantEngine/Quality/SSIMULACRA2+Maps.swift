@@ -302,8 +302,9 @@ extension SSIMULACRA2 {
         }
     }
 
-    /// One step of one filter for four columns: `y = n2 * sum - d1 * prev - older`, as
-    /// `MulAdd(n2, sum, NegMulSub(d1, prev, older))`; `y` replaces `older`.
+    /// One step of one filter for four columns (eight with the hardware FMA):
+    /// `y = n2 * sum - d1 * prev - older`, as `MulAdd(n2, sum, NegMulSub(d1, prev, older))`;
+    /// `y` replaces `older`.
     #if VARIANT_HARDWARE_FMA
     @inline(__always)
     private static func verticalFilter(
