@@ -77,6 +77,8 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Codable, Exp
     public static let emptyComponent: DiagnosticCode = "empty-component"
     /// An empty parameter (`,,`, or a `,` at either end of a component).
     public static let emptyParameter: DiagnosticCode = "empty-parameter"
+    /// A `!` that opens a text value (after `_` or `:`) with no closing `!` after it.
+    public static let unterminatedText: DiagnosticCode = "unterminated-text"
     /// A parameter with no `_value`, or an empty value.
     public static let missingValue: DiagnosticCode = "missing-value"
     /// A key that is not in the parameter table.

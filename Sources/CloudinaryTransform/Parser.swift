@@ -83,13 +83,25 @@ struct TransformationParser {
         var componentIndex = 0
         var componentStart = 0
         var i = 0
+        var reportedUnterminated = false
         // Components split on `/`, except inside a `!quoted!` string.
         while i <= n {
             if i < n {
                 let c = bytes[i]
-                if c == UInt8(ascii: "!"), let close = quoteEnd(openingAt: i) {
-                    i = close + 1
-                    continue
+                if c == UInt8(ascii: "!"), opensQuote(at: i) {
+                    if let close = quoteEnd(openingAt: i) {
+                        i = close + 1
+                        continue
+                    }
+                    // With no closing `!`, the text would run to whatever `!` a later edit or
+                    // the canonical order puts after it, so its extent is not decidable: refuse.
+                    if !reportedUnterminated {
+                        reportedUnterminated = true
+                        report(
+                            .error, .unterminatedText,
+                            "'!' opens a text value that has no closing '!' (text values are written '!text!')",
+                            component: componentIndex, offset: i, length: 1)
+                    }
                 }
                 if c != UInt8(ascii: "/") {
                     i += 1
@@ -118,10 +130,15 @@ struct TransformationParser {
     /// A `!` right after `_`, `:` or at the start of a value opens a quoted string that ends at the
     /// next `!`; separators inside it do not split.
     @inline(__always)
-    func quoteEnd(openingAt i: Int) -> Int? {
-        guard i > 0 else { return nil }
+    func opensQuote(at i: Int) -> Bool {
+        guard i > 0 else { return false }
         let previous = bytes[i - 1]
-        guard previous == UInt8(ascii: "_") || previous == UInt8(ascii: ":") else { return nil }
+        return previous == UInt8(ascii: "_") || previous == UInt8(ascii: ":")
+    }
+
+    @inline(__always)
+    func quoteEnd(openingAt i: Int) -> Int? {
+        guard opensQuote(at: i) else { return nil }
         var j = i + 1
         while j < bytes.count {
             if bytes[j] == UInt8(ascii: "!") { return j }
