@@ -62,7 +62,8 @@ struct Render: ParsableCommand {
         }
         let extensionFormat = ImageFormat(name: (output as NSString).pathExtension)
         if (output as NSString).pathExtension.isEmpty == false, extensionFormat == nil {
-            throw CLIError.usage("\(output): unknown output extension (use .jpg, .webp, .avif or .png, or f_ in the transformation)")
+            throw CLIError.usage(
+                "\(output): unknown output extension '.\((output as NSString).pathExtension)': name the file .jpg, .webp, .avif or .png, or leave the extension off and let f_ in the transformation choose")
         }
         let known: KnownRegions
         do {
