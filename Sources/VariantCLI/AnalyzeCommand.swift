@@ -68,7 +68,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(name: .customLong("no-faces"), help: "Skip face detection.")
     var noFaces = false
 
-    @Option(help: "Longest side of the analysis decode (faces are searched at this size).")
+    @Option(help: "Longest side of the analysis decode (faces are searched at this size, 800 at most).")
     var decodeSize = AnalysisOptions().decodeLongestSide
 
     @OptionGroup var timeout: TimeoutOption

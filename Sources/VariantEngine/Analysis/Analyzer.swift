@@ -3,10 +3,11 @@ import VipsCore
 
 /// Options for ``ImageAnalysis/analyze(path:options:)``; defaults measured on TestImages.
 public struct AnalysisOptions: Sendable, Equatable {
-    /// Longest side of the one decode (shrink-on-load); faces are searched at this size, so the
-    /// smallest face found in the source is `faces.minFaceSize × source side / decodeLongestSide`.
-    /// Default 1024.
-    public var decodeLongestSide: Int = 1024
+    /// Longest side of the one decode (shrink-on-load). Faces are searched at this size or at
+    /// `faceSearchLongestSide`, whichever is smaller; the saliency map is made from it. Default
+    /// 800, the face search's size: a larger decode was only scaled down again (1024 gave the
+    /// same crops and faces on TestImages and cost 0.07 s more CPU on a 12 MP JPEG, BENCHMARKS.md).
+    public var decodeLongestSide: Int = 800
     /// Longest side of the image the face search runs on (a reduced copy of the decode); the
     /// smallest face found is 20 px there, so 20 px in sources up to 800 px and 2.5 % of the
     /// longest side above (100 px in a 4000 px photo). Default 800: the search costs grow with
