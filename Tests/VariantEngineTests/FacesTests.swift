@@ -25,6 +25,19 @@ struct FacesTests {
         #expect(analysis.faces.count == 1)
     }
 
+    /// The faces of a group (29 of them, several with equal confidence) come out of concurrent
+    /// scales and a dictionary of clusters; the plan stores them in order, so the order must not
+    /// depend on either.
+    @Test("the same image gives the same faces in the same order, every time")
+    func deterministicOrder() throws {
+        let first = try ImageAnalysis.analyze(path: testImage("people-group-solvay-1927.jpg")).faces
+        #expect(first.count > 10)
+        for _ in 0..<3 {
+            let again = try ImageAnalysis.analyze(path: testImage("people-group-solvay-1927.jpg")).faces
+            #expect(again == first)
+        }
+    }
+
     @Test("a leaning head is found by the turned passes, and only by them",
           arguments: [("people-face-closeup.jpg", SourceRect(x: 145, y: 0, width: 605, height: 517)),
                       ("people-group-three-tattoos.jpg", SourceRect(x: 327, y: 63, width: 170, height: 184))])

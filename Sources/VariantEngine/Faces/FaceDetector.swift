@@ -115,7 +115,7 @@ final class FaceDetector: Sendable {
             var face = face
             face.confidence *= Self.verification(face, raster: raster, gray: gray, colourful: colourful)
             return face.confidence >= options.minConfidence ? face : nil
-        }.sorted { $0.confidence > $1.confidence }
+        }.sorted(by: Self.strongerFirst)
     }
 
     /// Frontal faces leaning by `angle` degrees: the grey image is turned by `-angle` onto a
@@ -170,11 +170,16 @@ final class FaceDetector: Sendable {
         return min(1, 0.45 + 0.55 * (1 - exp(-extra / 6)) + 0.05 * Double(max(0, min(margin, 1))))
     }
 
+    /// Higher confidence first; equal ones by position, so the order never depends on scheduling.
+    static func strongerFirst(_ a: RasterFace, _ b: RasterFace) -> Bool {
+        a.confidence != b.confidence ? a.confidence > b.confidence : (a.y, a.x, a.size) < (b.y, b.x, b.size)
+    }
+
     /// Overlapping faces from different models become one, the stronger box kept and the
     /// confidence raised by the agreement.
     static func merge(_ faces: [RasterFace]) -> [RasterFace] {
         var kept: [RasterFace] = []
-        for face in faces.sorted(by: { $0.confidence > $1.confidence }) {
+        for face in faces.sorted(by: strongerFirst) {
             if let i = kept.firstIndex(where: { overlap($0, face) > 0.3 || contains($0, face) || contains(face, $0) }) {
                 kept[i].confidence = min(1, kept[i].confidence + 0.25 * face.confidence)
             } else {

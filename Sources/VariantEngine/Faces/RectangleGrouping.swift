@@ -64,6 +64,10 @@ enum RectangleGrouping {
                     && inner.x + inner.size <= outer.x + outer.size + d && inner.y + inner.size <= outer.y + outer.size + d
                     && (outer.neighbours > max(3, inner.neighbours) || inner.neighbours < 3)
             }
-        }.sorted { $0.neighbours > $1.neighbours }
+        }.sorted { a, b in
+            // The clusters come out of a dictionary, whose order changes from run to run: ties
+            // are broken by position so that the same image gives the same faces in the same order.
+            a.neighbours != b.neighbours ? a.neighbours > b.neighbours : (a.y, a.x, a.size) < (b.y, b.x, b.size)
+        }
     }
 }
