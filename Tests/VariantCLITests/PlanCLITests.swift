@@ -73,7 +73,13 @@ struct PlanCLITests {
         #expect(result.stderr.contains("\(manifest): placements[4].aspectRatio: expected W:H"), "\(result.stderr)")
         #expect(result.stdout.isEmpty)
         #expect(try CLIRunner.run(["plan", manifest, "--shard", "3/2"]).status == 2)
-        #expect(try CLIRunner.run(["plan", dir.appendingPathComponent("missing.json").path]).status == 2)
+        let missingPath = dir.appendingPathComponent("missing.json").path
+        let missing = try CLIRunner.run(["plan", missingPath])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("\(missingPath): no such file"), "\(missing.stderr)")
+        let directory = try CLIRunner.run(["plan", dir.path])
+        #expect(directory.status == 2)
+        #expect(directory.stderr.contains("is a directory"), "\(directory.stderr)")
     }
 
     @Test("--shard plans merged with `variant plan merge` equal the single run, byte for byte")

@@ -12,6 +12,13 @@ extension CampaignManifest {
     /// - Throws: ``ManifestError`` listing every problem (file, path inside it, message);
     ///   `EngineError(.io)` when the file cannot be read.
     public static func load(path: String) throws -> CampaignManifest {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw EngineError(.io, "no such file (the manifest)", input: path)
+        }
+        guard !isDirectory.boolValue else {
+            throw EngineError(.io, "is a directory, not a manifest file", input: path)
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw EngineError(.io, "cannot read the manifest", input: path)
         }
