@@ -84,6 +84,7 @@ struct CropCommand: ParsableCommand {
     @Option(help: .hidden) var faceSearchSize: Int?
     @Option(help: .hidden) var faceProfileScaleFactor: Double?
     @Option(help: .hidden) var faceProfileStep: Double?
+    @Option(help: .hidden) var faceProfileFrontalDepth: Int?
 
     func validate() throws {
         for text in aspects where AspectRatio(parsing: text) == nil {
@@ -112,6 +113,7 @@ struct CropCommand: ParsableCommand {
         if let faceSearchSize { options.faceSearchLongestSide = faceSearchSize }
         if let faceProfileScaleFactor { options.faces.profileScaleFactor = faceProfileScaleFactor }
         if let faceProfileStep { options.faces.profileStepFraction = faceProfileStep }
+        if let faceProfileFrontalDepth { options.faces.profileFrontalDepth = faceProfileFrontalDepth }
         let analysis = try AnalysisRunner.analyze(image, options: options)
         let plans = SmartCropper(options: SmartCropOptions(zoom: zoom)).crops(analysis, aspectRatios: ratios)
         let f = analysis.focalPoint

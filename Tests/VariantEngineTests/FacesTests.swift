@@ -38,6 +38,31 @@ struct FacesTests {
         }
     }
 
+    /// Two faces in the bar crowd are found only by the profile models (the man in profile top
+    /// right, the woman half in shadow); the profile passes now run only where the frontal model
+    /// got through two stages, and must still find them, and the same faces as without the gate.
+    @Test("profile faces survive the frontal-depth gate on the profile passes")
+    func profileGate() throws {
+        let path = testImage("people-group-bar-crowd.jpg")
+        let gated = try ImageAnalysis.analyze(path: path)
+        #expect(AnalysisOptions().faces.profileFrontalDepth == 2)
+        for annotated in [SourceRect(x: 120, y: 243, width: 42, height: 57), SourceRect(x: 703, y: 180, width: 42, height: 50)] {
+            #expect((gated.faces.map { $0.box.iou(annotated) }.max() ?? 0) >= 0.4, "\(gated.faces.map(\.box))")
+        }
+        var options = AnalysisOptions()
+        options.faces.profileFrontalDepth = 0
+        let everywhere = try ImageAnalysis.analyze(path: path, options: options)
+        // The same faces; a merged box may move by a pixel (the confidences that order the merge
+        // differ slightly when fewer profile windows agree).
+        #expect(gated.faces.count == everywhere.faces.count)
+        for face in gated.faces {
+            #expect((everywhere.faces.map { $0.box.iou(face.box) }.max() ?? 0) >= 0.9, "\(face.box)")
+        }
+        var frontalOnly = AnalysisOptions()
+        frontalOnly.faces.profiles = false
+        #expect(try ImageAnalysis.analyze(path: path, options: frontalOnly).faces.count < gated.faces.count)
+    }
+
     @Test("a leaning head is found by the turned passes, and only by them",
           arguments: [("people-face-closeup.jpg", SourceRect(x: 145, y: 0, width: 605, height: 517)),
                       ("people-group-three-tattoos.jpg", SourceRect(x: 327, y: 63, width: 170, height: 184))])

@@ -41,6 +41,16 @@ struct CascadeDetector: Sendable {
         var refineDepth: Int = 2
         /// Optional cheap pre-check: windows whose middle holds too little skin are skipped.
         var skinGate: SkinGate? = nil
+        /// Optional: only windows where an earlier scan on the same grid (same sizes and steps)
+        /// got through at least `minimum` stages of its cascade are evaluated.
+        var priorDepth: PriorDepth? = nil
+    }
+
+    /// How many stages of a cascade each window passed, per window size (the scan's order),
+    /// row-major over the window positions of that size.
+    struct PriorDepth: Sendable {
+        var depths: [[UInt8]]
+        var minimum: Int
     }
 
     /// Counts of skin pixels as an integral image (same layout as ``IntegralImage``), and the
@@ -53,6 +63,12 @@ struct CascadeDetector: Sendable {
 
     /// Every passing window, all scales. Scales run in parallel on the available cores.
     func detect(in image: IntegralImage, scan: Scan) -> [Hit] {
+        detect(in: image, scan: scan, recordingDepths: false).hits
+    }
+
+    /// Every passing window and, when `recordingDepths`, how far every window got (for
+    /// ``Scan/priorDepth`` of a later scan on the same grid).
+    func detect(in image: IntegralImage, scan: Scan, recordingDepths: Bool) -> (hits: [Hit], depths: [[UInt8]]) {
         var sizes: [Double] = []
         var scale = max(1, Double(scan.minSize) / Double(model.windowWidth))
         let limit = min(Double(min(image.width, image.height)), Double(scan.maxSize))
@@ -60,26 +76,27 @@ struct CascadeDetector: Sendable {
             sizes.append(scale)
             scale *= scan.scaleFactor
         }
-        let collector = HitCollector()
+        let collector = HitCollector(scales: sizes.count)
         let scales = sizes
         DispatchQueue.concurrentPerform(iterations: scales.count) { k in
             // Largest scales first is the cheap end; interleave so both cores get similar work.
-            let hits = detect(in: image, scale: scales[k], scan: scan)
-            collector.append(hits)
+            var depths: [UInt8]? = recordingDepths ? [] : nil
+            let hits = detect(in: image, scale: scales[k], index: k, scan: scan, depths: &depths)
+            collector.append(hits, depths: depths, at: k)
         }
-        return collector.hits
+        return (collector.hits, collector.depths)
     }
 
-    private func detect(in image: IntegralImage, scale: Double, scan: Scan) -> [Hit] {
+    private func detect(in image: IntegralImage, scale: Double, index: Int, scan: Scan, depths: inout [UInt8]?) -> [Hit] {
         switch model.kind {
-        case .haar: return detectHaar(in: image, scale: scale, scan: scan)
+        case .haar: return detectHaar(in: image, scale: scale, index: index, scan: scan, depths: &depths)
         case .lbp: return detectLBP(in: image, scale: scale, scan: scan)
         }
     }
 
     // MARK: Haar
 
-    private func detectHaar(in image: IntegralImage, scale: Double, scan: Scan) -> [Hit] {
+    private func detectHaar(in image: IntegralImage, scale: Double, index: Int, scan: Scan, depths recorded: inout [UInt8]?) -> [Hit] {
         let stride = image.stride
         let winW = Int((Double(model.windowWidth) * scale).rounded())
         let winH = Int((Double(model.windowHeight) * scale).rounded())
@@ -188,13 +205,26 @@ struct CascadeDetector: Sendable {
             // neighbourhood, background rarely passes the first stages).
             let columns = (image.width - winW) / step + 1, rows = (image.height - winH) / step + 1
             guard columns > 0, rows > 0 else { return }
+            let prior: [UInt8]? = scan.priorDepth.flatMap { index < $0.depths.count ? $0.depths[index] : nil }
+                .flatMap { $0.count == columns * rows ? $0 : nil }
+            let priorMinimum = scan.priorDepth?.minimum ?? 0
+            if recorded != nil { recorded = [UInt8](repeating: 0, count: columns * rows) }
+            @inline(__always) func skipped(_ i: Int, _ j: Int) -> Bool {
+                guard let prior else { return false }
+                return Int(prior[j * columns + i]) < priorMinimum
+            }
+            @inline(__always) func record(_ i: Int, _ j: Int, _ depth: Int) {
+                if recorded != nil { recorded![j * columns + i] = UInt8(Swift.min(depth, 255)) }
+            }
             let coarseColumns = (columns + 1) / 2, coarseRows = (rows + 1) / 2
             var depth = [Int](repeating: 0, count: coarseColumns * coarseRows)
             let all = stages.count
             for cj in 0..<coarseRows {
                 for ci in 0..<coarseColumns {
                     let x = 2 * ci * step, y = 2 * cj * step
+                    if skipped(2 * ci, 2 * cj) { continue }
                     let result = evaluate(y * stride + x)
+                    record(2 * ci, 2 * cj, result.depth)
                     depth[cj * coarseColumns + ci] = result.depth
                     if result.depth == all { hits.append(Hit(x: x, y: y, size: winW, margin: result.margin)) }
                 }
@@ -208,9 +238,10 @@ struct CascadeDetector: Sendable {
                             near = Swift.max(near, depth[cj * coarseColumns + ci])
                         }
                     }
-                    guard near >= refine else { continue }
+                    guard near >= refine, !skipped(i, j) else { continue }
                     let x = i * step, y = j * step
                     let result = evaluate(y * stride + x)
+                    record(i, j, result.depth)
                     if result.depth == all { hits.append(Hit(x: x, y: y, size: winW, margin: result.margin)) }
                 }
             }
@@ -295,11 +326,21 @@ struct CascadeDetector: Sendable {
 private final class HitCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var storage: [CascadeDetector.Hit] = []
+    private var depthStorage: [[UInt8]]
 
-    func append(_ hits: [CascadeDetector.Hit]) {
+    init(scales: Int) { depthStorage = Array(repeating: [], count: scales) }
+
+    func append(_ hits: [CascadeDetector.Hit], depths: [UInt8]?, at index: Int) {
         lock.lock()
         storage.append(contentsOf: hits)
+        if let depths { depthStorage[index] = depths }
         lock.unlock()
+    }
+
+    var depths: [[UInt8]] {
+        lock.lock()
+        defer { lock.unlock() }
+        return depthStorage
     }
 
     var hits: [CascadeDetector.Hit] {

@@ -22,6 +22,11 @@ public struct FaceDetectionOptions: Sendable, Equatable, Codable {
     /// (1.25 and 0.1 halve the time and lose a face or two in groups); defaults 1.12 and 0.08.
     public var profileScaleFactor: Double = 1.12
     public var profileStepFraction: Double = 0.08
+    /// The profile models run only on windows where the frontal model got through at least this
+    /// many of its stages (0 runs them everywhere; it applies when the profile grid is the
+    /// frontal one). Default 2: on TestImages the same faces and crops as without the gate (3
+    /// too; 4 loses a face) and 0.79 times the CPU time of `variant crop` on a 12 MP photo.
+    public var profileFrontalDepth: Int = 2
     /// Faces whose confidence ends below this are dropped; default 0.3.
     public var minConfidence: Double = 0.3
     /// Coarse to fine: positions between the coarse grid are tried only next to a window that
@@ -87,7 +92,10 @@ final class FaceDetector: Sendable {
         }
 
         var candidates: [RasterFace] = []
-        let frontalGroups = RectangleGrouping.group(frontal.detect(in: integral, scan: scan), minNeighbours: options.frontalMinNeighbours)
+        let sameGrid = options.profileScaleFactor == options.scaleFactor && options.profileStepFraction == options.stepFraction
+        let gateProfiles = options.profiles && sameGrid && options.profileFrontalDepth > 0
+        let frontalScan = frontal.detect(in: integral, scan: scan, recordingDepths: gateProfiles)
+        let frontalGroups = RectangleGrouping.group(frontalScan.hits, minNeighbours: options.frontalMinNeighbours)
         for g in frontalGroups {
             candidates.append(RasterFace(x: g.x, y: g.y, size: g.size,
                                          confidence: Self.support(g.neighbours, over: options.frontalMinNeighbours, margin: g.margin),
@@ -97,6 +105,9 @@ final class FaceDetector: Sendable {
             var profileScan = scan
             profileScan.scaleFactor = options.profileScaleFactor
             profileScan.stepFraction = options.profileStepFraction
+            if gateProfiles {
+                profileScan.priorDepth = CascadeDetector.PriorDepth(depths: frontalScan.depths, minimum: options.profileFrontalDepth)
+            }
             for detector in [profileLeft, profileRight] {
                 let groups = RectangleGrouping.group(detector.detect(in: integral, scan: profileScan), minNeighbours: options.profileMinNeighbours)
                 for g in groups {
