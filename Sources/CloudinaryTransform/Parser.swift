@@ -83,7 +83,6 @@ struct TransformationParser {
         var componentIndex = 0
         var componentStart = 0
         var i = 0
-        var reportedUnterminated = false
         // Components split on `/`, except inside a `!quoted!` string.
         while i <= n {
             if i < n {
@@ -95,13 +94,11 @@ struct TransformationParser {
                     }
                     // With no closing `!`, the text would run to whatever `!` a later edit or
                     // the canonical order puts after it, so its extent is not decidable: refuse.
-                    if !reportedUnterminated {
-                        reportedUnterminated = true
-                        report(
-                            .error, .unterminatedText,
-                            "'!' opens a text value that has no closing '!' (text values are written '!text!')",
-                            component: componentIndex, offset: i, length: 1)
-                    }
+                    // There is at most one such `!`: any later `!` would have closed it.
+                    report(
+                        .error, .unterminatedText,
+                        "'!' opens a text value that has no closing '!' (text values are written '!text!')",
+                        component: componentIndex, offset: i, length: 1)
                 }
                 if c != UInt8(ascii: "/") {
                     i += 1

@@ -25,7 +25,7 @@ public struct FaceDetectionOptions: Sendable, Equatable, Codable {
     /// The profile models run only on windows where the frontal model got through at least this
     /// many of its stages (0 runs them everywhere; it applies when the profile grid is the
     /// frontal one). Default 2: on TestImages the same faces and crops as without the gate (3
-    /// too; 4 loses a face) and 0.79 times the CPU time of `variant crop` on a 12 MP photo.
+    /// too; 4 loses a face) and 0.77 times the CPU time of `variant crop` on a 12 MP photo.
     public var profileFrontalDepth: Int = 2
     /// Faces whose confidence ends below this are dropped; default 0.3.
     public var minConfidence: Double = 0.3
