@@ -4,14 +4,79 @@ import VipsCore
 @testable import VariantEngine
 
 struct FacesTests {
-    @Test("the bundled cascades parse", arguments: ["haarcascade_frontalface_alt2", "haarcascade_profileface"])
-    func models(name: String) throws {
+    /// The counts are the files' own (stages, `<_>` under weakClassifiers, internal nodes,
+    /// leaf values, features, rectangles), as the string-based parser before the byte scanner read them.
+    @Test("the bundled cascades parse, every element of them", arguments: [
+        ("haarcascade_frontalface_alt2", [20, 1047, 2094, 3141, 2094, 4535]),
+        ("haarcascade_profileface", [26, 2609, 2609, 5218, 2609, 5633]),
+    ])
+    func models(name: String, counts: [Int]) throws {
         let url = try #require(Bundle.module.url(forResource: name, withExtension: "xml", subdirectory: "Resources"))
         let model = try CascadeModel(xml: Data(contentsOf: url))
         #expect(model.kind == .haar)
         #expect(model.windowWidth == 20)
-        #expect(model.stages.count >= 20)
         #expect(model.stages.allSatisfy { $0.weakCount > 0 })
+        let rectangles: Int = model.haarFeatures.map(\.count).reduce(0, +)
+        let found: [Int] = [model.stages.count, model.weakClassifiers.count, model.nodes.count, model.leaves.count,
+                            model.haarFeatures.count, rectangles]
+        #expect(found == counts)
+        // The first stage of the frontal model, as written in the file.
+        if name == "haarcascade_frontalface_alt2" {
+            #expect(model.stages[0].threshold == Float(3.5069230198860168e-01))
+            #expect(model.nodes[0].threshold == Float(4.3272329494357109e-03))
+            #expect(model.leaves[0] == Float(3.8381900638341904e-02))
+            let weights: [Float] = model.haarFeatures[0].map(\.weight)
+            #expect(weights == [-1, 2])
+        }
+    }
+
+    @Test("a damaged cascade file is an error, not a crash", arguments: [
+        "",
+        "<opencv_storage><cascade><featureType>HAAR</featureType></cascade></opencv_storage>",
+        "<opencv_storage><cascade><featureType>SURF</featureType><width>20</width></cascade></opencv_storage>",
+        """
+        <opencv_storage><cascade><featureType>HAAR</featureType><height>20</height><width>20</width>
+        <stages><_><stageThreshold>0.5</stageThreshold><weakClassifiers><_>
+        <internalNodes>0 -1 7 x</internalNodes><leafValues>1 2</leafValues></_></weakClassifiers></_></stages>
+        </cascade></opencv_storage>
+        """,
+        """
+        <opencv_storage><cascade><featureType>HAAR</featureType><height>20</height><width>20</width>
+        <stages><_><stageThreshold>0.5</stageThreshold><weakClassifiers><_>
+        <internalNodes>0 -1 7 0.25</internalNodes><leafValues>1 2</leafValues></_></weakClassifiers></_></stages>
+        <features><_><rects><_>0 0 4 4 -1.</_><_>0 0 2 4 2.</_></rects></_></features></cascade></opencv_storage>
+        """,
+        """
+        <opencv_storage><cascade><featureType>HAAR</featureType><height>20</height><width>20</width>
+        <stages><_><stageThreshold>0.5</stageThreshold><weakClassifiers><_>
+        <internalNodes>0 -1 nan 0.25</internalNodes><leafValues>1 2</leafValues></_></weakClassifiers></_></stages>
+        """,
+    ])
+    func damagedModel(text: String) {
+        #expect(throws: CascadeModelError.self) { try CascadeModel(xml: Data(text.utf8)) }
+    }
+
+    @Test("a minimal cascade parses to what it says")
+    func minimalModel() throws {
+        let model = try CascadeModel(xml: Data("""
+            <?xml version="1.0"?>
+            <!-- a comment with <tags> in it -->
+            <opencv_storage><cascade type_id="opencv-cascade-classifier"><featureType>HAAR</featureType>
+            <height>24</height><width>20</width>
+            <stages><_><stageThreshold>-1.5e-01</stageThreshold><weakClassifiers><_>
+            <internalNodes>0 -1 0 2.5e-1</internalNodes><leafValues>-0.75 1.</leafValues></_></weakClassifiers></_></stages>
+            <features><_><rects><_>0 0 4 4 -1.</_><_>0 0 2 4 2.</_></rects></_></features></cascade></opencv_storage>
+            """.utf8))
+        #expect(model.windowWidth == 20)
+        #expect(model.windowHeight == 24)
+        #expect(model.stages.count == 1)
+        #expect(model.stages.first?.threshold == Float(-0.15))
+        #expect(model.nodes.count == 1)
+        #expect(model.nodes.first?.threshold == Float(0.25))
+        #expect(model.nodes.first?.right == -1)
+        #expect(model.leaves == [Float(-0.75), Float(1)])
+        let widths: [Int] = model.haarFeatures.first?.map(\.width) ?? []
+        #expect(widths == [4, 2])
     }
 
     @Test("the detector finds the face in known portraits", arguments: [

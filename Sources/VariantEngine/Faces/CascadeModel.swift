@@ -64,9 +64,40 @@ enum CascadeModelError: Error, CustomStringConvertible {
 }
 
 extension CascadeModel {
-    /// Parses the XML with a small scanner: the files are large (up to 1 MB) and regular, and a
-    /// full XML parser costs more start-up time than the detection itself.
+    /// The elements the parser looks at; every other name is `.other`.
+    private enum Tag: UInt8 {
+        case other, cascade, featureType, width, height, stages, item, stageThreshold, weakClassifiers
+        case internalNodes, leafValues, features, rects, rect
+
+        static let names: [(name: [UInt8], tag: Tag)] = ([
+            ("cascade", .cascade), ("featureType", .featureType), ("width", .width), ("height", .height),
+            ("stages", .stages), ("_", .item), ("stageThreshold", .stageThreshold), ("weakClassifiers", .weakClassifiers),
+            ("internalNodes", .internalNodes), ("leafValues", .leafValues), ("features", .features), ("rects", .rects),
+            ("rect", .rect),
+        ] as [(String, Tag)]).map { (Array($0.0.utf8), $0.1) }
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) {
+            let length = to - from
+            for entry in Self.names where entry.name.count == length {
+                if entry.name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress! + from, length) == 0 }) {
+                    self = entry.tag
+                    return
+                }
+            }
+            self = .other
+        }
+    }
+
+    /// Parses the XML with a small scanner over its bytes: the files are large (up to 1 MB) and
+    /// regular, and every process that looks for faces loads two of them, so names are matched
+    /// as bytes and numbers read in place (no string per element; this made loading both models
+    /// several times cheaper than the string-based scanner before it).
     init(xml data: Data) throws {
+        let bytes = [UInt8](data) + [0]  // a terminator, so a number at the very end still stops
+        self = try bytes.withUnsafeBufferPointer { try CascadeModel(bytes: UnsafeBufferPointer(rebasing: $0.dropLast())) }
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) throws {
         var kind = FeatureKind.haar
         var windowWidth = 0, windowHeight = 0
         var stages: [Stage] = []
@@ -77,29 +108,52 @@ extension CascadeModel {
         var haar: [[HaarRect]] = []
         var lbp: [(x: Int, y: Int, width: Int, height: Int)] = []
         var pendingNodes: [Double] = []
+        var values: [Double] = []
 
-        var path: [String] = []
-        let bytes = [UInt8](data)
+        // The open elements: their tag and where their name is (to match the closing tag).
+        var path: [(tag: Tag, start: Int, end: Int)] = []
+        var insideCascade = 0
         let count = bytes.count
+        guard let base = bytes.baseAddress else { throw CascadeModelError.malformed("empty file") }
         var index = 0
         var textStart = 0
         let lt = UInt8(ascii: "<"), gt = UInt8(ascii: ">"), slash = UInt8(ascii: "/")
 
-        func content(_ from: Int, _ to: Int) -> Substring {
-            Substring(String(decoding: bytes[from..<to], as: UTF8.self))
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+        /// The numbers between two offsets (whitespace separated), into `out`.
+        func numbers(_ from: Int, _ to: Int, into out: inout [Double]) throws {
+            out.removeAll(keepingCapacity: true)
+            var p = from
+            while true {
+                while p < to, isSpace(bytes[p]) { p += 1 }
+                if p >= to { return }
+                var end: UnsafeMutablePointer<CChar>?
+                let start = UnsafeMutableRawPointer(mutating: base + p).assumingMemoryBound(to: CChar.self)
+                let value = strtod(start, &end)
+                let consumed = end.map { UnsafeRawPointer($0) - UnsafeRawPointer(start) } ?? 0
+                guard consumed > 0, p + consumed <= to else { throw CascadeModelError.malformed("a number near byte \(p)") }
+                out.append(value)
+                p += consumed
+            }
         }
-        func numbers(_ s: Substring) -> [Double] {
-            s.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }).compactMap { Double($0) }
+        func text(_ from: Int, _ to: Int) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        func trimmed(_ s: Substring) -> String { s.trimmingCharacters(in: .whitespacesAndNewlines) }
-        func ends(_ suffix: [String]) -> Bool {
+        func ends(_ suffix: Tag...) -> Bool {
             guard path.count >= suffix.count else { return false }
-            for (k, name) in suffix.enumerated() where path[path.count - suffix.count + k] != name { return false }
+            let offset = path.count - suffix.count
+            for k in 0..<suffix.count where path[offset + k].tag != suffix[k] { return false }
             return true
+        }
+        func find(_ byte: UInt8, from: Int) -> Int? {
+            guard from < count else { return nil }
+            guard let found = memchr(base + from, Int32(byte), count - from) else { return nil }
+            return UnsafeRawPointer(found) - UnsafeRawPointer(base)
         }
 
         while index < count {
-            guard let open = bytes[index...].firstIndex(of: lt) else { break }
+            guard let open = find(lt, from: index) else { break }
             let textEnd = open
             // Comments.
             if open + 3 < count, bytes[open + 1] == UInt8(ascii: "!"), bytes[open + 2] == UInt8(ascii: "-") {
@@ -109,68 +163,78 @@ extension CascadeModel {
                 textStart = index
                 continue
             }
-            guard let close = bytes[(open + 1)...].firstIndex(of: gt) else { break }
+            guard let close = find(gt, from: open + 1) else { break }
             index = close + 1
             defer { textStart = index }
             let first = bytes[open + 1]
             if first == UInt8(ascii: "?") || first == UInt8(ascii: "!") { continue }
             if first == slash {
-                let name = String(decoding: bytes[(open + 2)..<close], as: UTF8.self)
-                guard path.last == name else { continue }
-                if path.contains("cascade") {
-                    if ends(["cascade", "featureType"]) {
-                        let value = trimmed(content(textStart, textEnd))
+                guard let last = path.last, last.end - last.start == close - open - 2,
+                      memcmp(base + last.start, base + open + 2, close - open - 2) == 0 else { continue }
+                if insideCascade > 0 {
+                    if ends(.cascade, .featureType) {
+                        let value = text(textStart, textEnd)
                         guard let k = FeatureKind(rawValue: value) else {
                             throw CascadeModelError.malformed("feature type \(value)")
                         }
                         kind = k
-                    } else if ends(["cascade", "width"]) {
-                        windowWidth = Int(trimmed(content(textStart, textEnd))) ?? 0
-                    } else if ends(["cascade", "height"]) {
-                        windowHeight = Int(trimmed(content(textStart, textEnd))) ?? 0
-                    } else if ends(["stages", "_", "stageThreshold"]) {
-                        stages[stages.count - 1].threshold = Float(numbers(content(textStart, textEnd)).first ?? 0)
-                    } else if ends(["weakClassifiers", "_", "internalNodes"]) {
-                        pendingNodes = numbers(content(textStart, textEnd))
-                    } else if ends(["weakClassifiers", "_", "leafValues"]) {
-                        let values = numbers(content(textStart, textEnd))
+                    } else if ends(.cascade, .width) {
+                        windowWidth = Int(text(textStart, textEnd)) ?? 0
+                    } else if ends(.cascade, .height) {
+                        windowHeight = Int(text(textStart, textEnd)) ?? 0
+                    } else if ends(.stages, .item, .stageThreshold) {
+                        try numbers(textStart, textEnd, into: &values)
+                        stages[stages.count - 1].threshold = Float(values.first ?? 0)
+                    } else if ends(.weakClassifiers, .item, .internalNodes) {
+                        try numbers(textStart, textEnd, into: &pendingNodes)
+                    } else if ends(.weakClassifiers, .item, .leafValues) {
+                        try numbers(textStart, textEnd, into: &values)
                         let step = kind == .lbp ? 11 : 4
-                        guard pendingNodes.count % step == 0, !pendingNodes.isEmpty else {
+                        guard pendingNodes.count % step == 0, !pendingNodes.isEmpty, !stages.isEmpty else {
                             throw CascadeModelError.malformed("internal nodes of weak classifier \(weak.count)")
                         }
                         let nodeCount = pendingNodes.count / step
                         weak.append(WeakClassifier(nodeStart: nodes.count, nodeCount: nodeCount, leafStart: leaves.count))
                         for n in 0..<nodeCount {
-                            let v = Array(pendingNodes[(n * step)..<(n * step + step)])
+                            let v = pendingNodes[(n * step)..<(n * step + step)]
+                            let at = v.startIndex
+                            guard let left = Int(exactly: v[at]), let right = Int(exactly: v[at + 1]),
+                                  let feature = Int(exactly: v[at + 2]) else {
+                                throw CascadeModelError.malformed("node \(nodes.count)")
+                            }
                             if kind == .lbp {
-                                nodes.append(Node(left: Int(v[0]), right: Int(v[1]), feature: Int(v[2]), threshold: 0))
-                                subsets.append(contentsOf: v[3..<11].map { Int32(truncatingIfNeeded: Int64($0)) })
+                                nodes.append(Node(left: left, right: right, feature: feature, threshold: 0))
+                                subsets.append(contentsOf: v[(at + 3)...].map { Int32(truncatingIfNeeded: Int64($0)) })
                             } else {
-                                nodes.append(Node(left: Int(v[0]), right: Int(v[1]), feature: Int(v[2]), threshold: Float(v[3])))
+                                nodes.append(Node(left: left, right: right, feature: feature, threshold: Float(v[at + 3])))
                             }
                         }
                         leaves.append(contentsOf: values.map { Float($0) })
                         stages[stages.count - 1].weakCount += 1
-                    } else if ends(["features", "_", "rects", "_"]) {
-                        let v = numbers(content(textStart, textEnd))
-                        guard v.count >= 5 else { throw CascadeModelError.malformed("feature rectangle") }
-                        haar[haar.count - 1].append(HaarRect(x: Int(v[0]), y: Int(v[1]), width: Int(v[2]), height: Int(v[3]), weight: Float(v[4])))
-                    } else if ends(["features", "_", "rect"]) {
-                        let v = numbers(content(textStart, textEnd))
-                        guard v.count >= 4 else { throw CascadeModelError.malformed("LBP rectangle") }
-                        lbp.append((Int(v[0]), Int(v[1]), Int(v[2]), Int(v[3])))
+                    } else if ends(.features, .item, .rects, .item) {
+                        try numbers(textStart, textEnd, into: &values)
+                        guard values.count >= 5, !haar.isEmpty else { throw CascadeModelError.malformed("feature rectangle") }
+                        haar[haar.count - 1].append(HaarRect(x: Int(values[0]), y: Int(values[1]), width: Int(values[2]),
+                                                             height: Int(values[3]), weight: Float(values[4])))
+                    } else if ends(.features, .item, .rect) {
+                        try numbers(textStart, textEnd, into: &values)
+                        guard values.count >= 4 else { throw CascadeModelError.malformed("LBP rectangle") }
+                        lbp.append((Int(values[0]), Int(values[1]), Int(values[2]), Int(values[3])))
                     }
                 }
+                if last.tag == .cascade { insideCascade -= 1 }
                 path.removeLast()
                 continue
             }
             if bytes[close - 1] == slash { continue }
             var nameEnd = open + 1
-            while nameEnd < close, bytes[nameEnd] != UInt8(ascii: " "), bytes[nameEnd] != UInt8(ascii: "\n") { nameEnd += 1 }
-            path.append(String(decoding: bytes[(open + 1)..<nameEnd], as: UTF8.self))
-            if ends(["cascade", "stages", "_"]) {
+            while nameEnd < close, !isSpace(bytes[nameEnd]) { nameEnd += 1 }
+            let tag = Tag(bytes, open + 1, nameEnd)
+            path.append((tag, open + 1, nameEnd))
+            if tag == .cascade { insideCascade += 1 }
+            if ends(.cascade, .stages, .item) {
                 stages.append(Stage(threshold: 0, weakStart: weak.count, weakCount: 0))
-            } else if ends(["cascade", "features", "_"]) {
+            } else if ends(.cascade, .features, .item) {
                 haar.append([])
             }
         }
