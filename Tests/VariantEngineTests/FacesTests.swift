@@ -30,6 +30,35 @@ struct FacesTests {
         }
     }
 
+    /// Stumps (profile) and two-node trees (frontal) are evaluated without branching on the
+    /// nodes; the general walk down each tree must find exactly the same windows.
+    @Test("the flat tree evaluation finds the windows the general walk finds", arguments: [
+        ("haarcascade_frontalface_alt2", CascadeDetector.TreeShape.pairs),
+        ("haarcascade_profileface", CascadeDetector.TreeShape.stumps),
+    ])
+    func flatTrees(name: String, shape: CascadeDetector.TreeShape) throws {
+        let url = try #require(Bundle.module.url(forResource: name, withExtension: "xml", subdirectory: "Resources"))
+        let model = try CascadeModel(xml: Data(contentsOf: url))
+        let flat = CascadeDetector(model: model), general = CascadeDetector(model: model, flat: false)
+        #expect(flat.shape == shape)
+        #expect(general.shape == .general)
+        let image = try Image.load(path: testImage("people-group-bar-crowd.jpg"))
+        let pixels = try image.toSRGB().pixels()
+        let raster = Raster(pixels)
+        let integral = IntegralImage(gray: raster.gray(), width: raster.width, height: raster.height)
+        var scan = CascadeDetector.Scan()
+        scan.refineDepth = 0
+        let a = flat.detect(in: integral, scan: scan, recordingDepths: true)
+        let b = general.detect(in: integral, scan: scan, recordingDepths: true)
+        func key(_ h: CascadeDetector.Hit) -> [Int] { [h.size, h.y, h.x, Int(h.margin.bitPattern)] }
+        #expect(a.hits.count >= 10)
+        // Compared outside #expect: its message would print every window.
+        let sameHits = a.hits.map(key).sorted { $0.lexicographicallyPrecedes($1) } == b.hits.map(key).sorted { $0.lexicographicallyPrecedes($1) }
+        let sameDepths = a.depths == b.depths
+        #expect(sameHits, "hits: \(a.hits.count) flat, \(b.hits.count) general")
+        #expect(sameDepths, "how far the windows got differs")
+    }
+
     @Test("a damaged cascade file is an error, not a crash", arguments: [
         "",
         "<opencv_storage><cascade><featureType>HAAR</featureType></cascade></opencv_storage>",

@@ -13,6 +13,64 @@ struct CascadeDetector: Sendable {
 
     let model: CascadeModel
 
+    /// How the Haar trees are shaped, when all of them are alike: the common shapes are
+    /// evaluated without a branch per node (which way a node goes is a coin toss to the branch
+    /// predictor, and a wrong guess cost more than evaluating the other node too).
+    enum TreeShape: Sendable {
+        /// Every weak classifier one node, the i-th at node i (OpenCV's profile cascade).
+        case stumps
+        /// Every weak classifier two nodes, the i-th at nodes 2i and 2i + 1, the second reached
+        /// from the first (the frontal alt2 cascade).
+        case pairs
+        /// Anything else: the general walk down the tree.
+        case general
+    }
+
+    let shape: TreeShape
+    /// For `stumps` and `pairs`: the leaf value of weak classifier i for every outcome of its
+    /// node comparisons (`value < threshold`), at `i * 4 + (first ? 2 : 0) + (second ? 1 : 0)`.
+    let outcomes: [Float]
+
+    /// - Parameter flat: Whether the flat shapes may be used (false forces the general walk;
+    ///   the tests compare the two).
+    init(model: CascadeModel, flat: Bool = true) {
+        self.model = model
+        (shape, outcomes) = flat ? Self.flatten(model) : (.general, [])
+    }
+
+    /// The tree shape of `model` and the leaf table for the flat shapes.
+    static func flatten(_ model: CascadeModel) -> (TreeShape, [Float]) {
+        guard model.kind == .haar, !model.weakClassifiers.isEmpty else { return (.general, []) }
+        let width: Int
+        if model.weakClassifiers.enumerated().allSatisfy({ $0.element.nodeCount == 1 && $0.element.nodeStart == $0.offset }) {
+            width = 1
+        } else if model.weakClassifiers.enumerated().allSatisfy({ $0.element.nodeCount == 2 && $0.element.nodeStart == 2 * $0.offset }) {
+            width = 2
+        } else {
+            return (.general, [])
+        }
+        var outcomes = [Float](repeating: 0, count: model.weakClassifiers.count * 4)
+        for (i, wc) in model.weakClassifiers.enumerated() {
+            for first in [false, true] {
+                for second in [false, true] {
+                    let root = model.nodes[wc.nodeStart]
+                    var next = first ? root.left : root.right
+                    if next > 0 {
+                        // Only the second node can follow, and only leaves after it.
+                        guard width == 2, next == 1 else { return (.general, []) }
+                        let node = model.nodes[wc.nodeStart + 1]
+                        next = second ? node.left : node.right
+                        guard next <= 0 else { return (.general, []) }
+                    }
+                    let leaf = wc.leafStart - next
+                    guard leaf >= 0, leaf < model.leaves.count else { return (.general, []) }
+                    outcomes[i * 4 + (first ? 2 : 0) + (second ? 1 : 0)] = model.leaves[leaf]
+                }
+            }
+        }
+        return (width == 1 ? .stumps : .pairs, outcomes)
+    }
+
     /// A Haar tree node at one scale: its feature's up to three rectangles as corner offsets
     /// into the integral image (a, b, c: top-left, top-right, bottom-left, bottom-right), their
     /// weights (`wc` 0 when there are two), the node's threshold and its children.
@@ -159,6 +217,7 @@ struct CascadeDetector: Sendable {
         model.weakClassifiers.withUnsafeBufferPointer { weak in
         scaledNodes.withUnsafeBufferPointer { nodes in
         model.leaves.withUnsafeBufferPointer { leaves in
+        outcomes.withUnsafeBufferPointer { outcomes in
         image.sums.withUnsafeBufferPointer { sums in
         image.squares.withUnsafeBufferPointer { squares in
         gateCounts.withUnsafeBufferPointer { gate in
@@ -172,28 +231,45 @@ struct CascadeDetector: Sendable {
                 let variance = sq / normArea - mean * mean
                 if variance < minVariance { return (0, 0) }
                 let deviation = Float(variance.squareRoot())
+                @inline(__always) func box(_ p0: Int32, _ p1: Int32, _ p2: Int32, _ p3: Int32) -> Float {
+                    Float(sums[base &+ Int(p3)] &- sums[base &+ Int(p1)] &- sums[base &+ Int(p2)] &+ sums[base &+ Int(p0)])
+                }
+                /// Whether the node's feature is under its threshold (the left branch).
+                @inline(__always) func goesLeft(_ node: ScaledNode) -> Bool {
+                    var value = node.wa * box(node.a0, node.a1, node.a2, node.a3)
+                    value += node.wb * box(node.b0, node.b1, node.b2, node.b3)
+                    // Two-rectangle features have a zero third weight and an empty rectangle.
+                    value += node.wc * box(node.c0, node.c1, node.c2, node.c3)
+                    return value < node.threshold * deviation
+                }
                 var margin: Float = 0
                 for s in 0..<stages.count {
                     let stage = stages[s]
                     var stageSum: Float = 0
-                    for wi in stage.weakStart..<(stage.weakStart + stage.weakCount) {
-                        let wc = weak[wi]
-                        var idx = 0
-                        repeat {
-                            // Wrapping arithmetic: the indexes are in the tables by construction
-                            // and rectangle sums fit Int32; overflow checks here were a large
-                            // share of the detector's time.
-                            let node = nodes[wc.nodeStart &+ idx]
-                            @inline(__always) func box(_ p0: Int32, _ p1: Int32, _ p2: Int32, _ p3: Int32) -> Float {
-                                Float(sums[base &+ Int(p3)] &- sums[base &+ Int(p1)] &- sums[base &+ Int(p2)]
-                                    &+ sums[base &+ Int(p0)])
-                            }
-                            var value = node.wa * box(node.a0, node.a1, node.a2, node.a3)
-                            value += node.wb * box(node.b0, node.b1, node.b2, node.b3)
-                            if node.wc != 0 { value += node.wc * box(node.c0, node.c1, node.c2, node.c3) }
-                            idx = Int(value < node.threshold * deviation ? node.left : node.right)
-                        } while idx > 0
-                        stageSum += leaves[wc.leafStart &- idx]
+                    let end = stage.weakStart &+ stage.weakCount
+                    switch shape {
+                    case .stumps:
+                        for wi in stage.weakStart..<end {
+                            stageSum += outcomes[wi &* 4 &+ (goesLeft(nodes[wi]) ? 2 : 0)]
+                        }
+                    case .pairs:
+                        for wi in stage.weakStart..<end {
+                            let first = goesLeft(nodes[2 &* wi]), second = goesLeft(nodes[2 &* wi &+ 1])
+                            stageSum += outcomes[wi &* 4 &+ (first ? 2 : 0) &+ (second ? 1 : 0)]
+                        }
+                    case .general:
+                        for wi in stage.weakStart..<end {
+                            let wc = weak[wi]
+                            var idx = 0
+                            repeat {
+                                // Wrapping arithmetic: the indexes are in the tables by construction
+                                // and rectangle sums fit Int32; overflow checks here were a large
+                                // share of the detector's time.
+                                let node = nodes[wc.nodeStart &+ idx]
+                                idx = Int(goesLeft(node) ? node.left : node.right)
+                            } while idx > 0
+                            stageSum += leaves[wc.leafStart &- idx]
+                        }
                     }
                     if stageSum < stage.threshold { return (s, margin) }
                     margin = stageSum - stage.threshold
@@ -245,7 +321,7 @@ struct CascadeDetector: Sendable {
                     if result.depth == all { hits.append(Hit(x: x, y: y, size: winW, margin: result.margin)) }
                 }
             }
-        }}}}}}}
+        }}}}}}}}
         return hits
     }
 
