@@ -85,6 +85,7 @@ struct CropCommand: ParsableCommand {
     @Option(help: .hidden) var faceProfileScaleFactor: Double?
     @Option(help: .hidden) var faceProfileStep: Double?
     @Option(help: .hidden) var faceProfileFrontalDepth: Int?
+    @Option(help: .hidden) var faceProfileMinShare: Double?
 
     func validate() throws {
         for text in aspects where AspectRatio(parsing: text) == nil {
@@ -114,6 +115,7 @@ struct CropCommand: ParsableCommand {
         if let faceProfileScaleFactor { options.faces.profileScaleFactor = faceProfileScaleFactor }
         if let faceProfileStep { options.faces.profileStepFraction = faceProfileStep }
         if let faceProfileFrontalDepth { options.faces.profileFrontalDepth = faceProfileFrontalDepth }
+        if let faceProfileMinShare { options.faces.profileMinShare = faceProfileMinShare }
         let analysis = try AnalysisRunner.analyze(image, options: options)
         let plans = SmartCropper(options: SmartCropOptions(zoom: zoom)).crops(analysis, aspectRatios: ratios)
         let f = analysis.focalPoint

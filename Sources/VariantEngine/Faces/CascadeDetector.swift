@@ -94,6 +94,8 @@ struct CascadeDetector: Sendable {
         /// Smallest and largest window side in image pixels.
         var minSize: Int = 20
         var maxSize: Int = .max
+        /// Window sizes below this are on the grid (so ``priorDepth`` lines up) but not evaluated.
+        var minEvaluatedSize: Int = 0
         /// Fine positions are tried only next to a coarse window that passed this many stages;
         /// 0 tries every position; default 2.
         var refineDepth: Int = 2
@@ -158,7 +160,7 @@ struct CascadeDetector: Sendable {
         let stride = image.stride
         let winW = Int((Double(model.windowWidth) * scale).rounded())
         let winH = Int((Double(model.windowHeight) * scale).rounded())
-        guard winW <= image.width, winH <= image.height else { return [] }
+        guard winW <= image.width, winH <= image.height, winW >= scan.minEvaluatedSize else { return [] }
         // The variance window, as OpenCV: the window less one pixel on every side.
         let nx = Int(scale.rounded()), ny = nx
         let nw = min(winW - nx, Int((Double(model.windowWidth - 2) * scale).rounded()))

@@ -27,6 +27,12 @@ public struct FaceDetectionOptions: Sendable, Equatable, Codable {
     /// frontal one). Default 2: on TestImages the same faces and crops as without the gate (3
     /// too; 4 loses a face) and 0.77 times the CPU time of `variant crop` on a 12 MP photo.
     public var profileFrontalDepth: Int = 2
+    /// Profile windows smaller than this share of the searched image's longer side are not
+    /// evaluated (the frontal search still starts at `minFaceSize`); default 0.035, 28 px at the
+    /// default 800 px search size. The smallest windows are the most numerous: skipping them for
+    /// the profile models took about a quarter off the profile passes, and on TestImages every
+    /// face and crop is the same for shares up to 0.039 (31 px); 0.044 (35 px) loses a face.
+    public var profileMinShare: Double = 0.035
     /// Faces whose confidence ends below this are dropped; default 0.3.
     public var minConfidence: Double = 0.3
     /// Coarse to fine: positions between the coarse grid are tried only next to a window that
@@ -105,6 +111,7 @@ final class FaceDetector: Sendable {
             var profileScan = scan
             profileScan.scaleFactor = options.profileScaleFactor
             profileScan.stepFraction = options.profileStepFraction
+            profileScan.minEvaluatedSize = Int((options.profileMinShare * Double(max(raster.width, raster.height))).rounded())
             if gateProfiles {
                 profileScan.priorDepth = CascadeDetector.PriorDepth(depths: frontalScan.depths, minimum: options.profileFrontalDepth)
             }
