@@ -90,7 +90,14 @@ public enum Renderer {
         var image: Image
         var shrink = 1.0
 
-        if let plan = ShrinkOnLoad.plan(steps: steps, upright: geometry.upright) {
+        // A crop merges with the scale after it only when its component has no effects (they
+        // apply between the two).
+        let components = request.transformation.components
+        let mergeable: (Int?) -> Bool = { index in
+            guard let index, components.indices.contains(index) else { return false }
+            return ComponentEffects(components[index]).effects.isEmpty
+        }
+        if let plan = ShrinkOnLoad.plan(steps: steps, upright: geometry.upright, mergeable: mergeable) {
             image = try Image.thumbnail(
                 path: request.sourcePath, width: plan.loadSize.width,
                 options: ThumbnailOptions(height: plan.loadSize.height, size: .downOnly, strictness: request.limits.strictness),

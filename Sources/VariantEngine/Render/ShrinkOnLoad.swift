@@ -4,7 +4,8 @@ import CloudinaryTransform
 /// for the smaller image.
 ///
 /// It applies when the first real step (after EXIF orientation) is a resize that shrinks the
-/// window on both axes. The source is then loaded already reduced by the smaller of the two
+/// window on both axes, or an explicit crop whose whole output the next step scales down (the
+/// planner's `c_crop,…/c_scale,w_…`: the two become one scaled window). The source is then loaded already reduced by the smaller of the two
 /// factors (so each axis is still reduced, never enlarged, by the exact resize that follows), and
 /// the window is scaled into the reduced image's pixels.
 struct ShrinkOnLoad {
@@ -14,10 +15,17 @@ struct ShrinkOnLoad {
     var steps: [GeometryStep]
     var firstResize: Int
 
-    static func plan(steps: [GeometryStep], upright: Size) -> ShrinkOnLoad? {
+    /// - Parameter mergeable: Whether a component's crop may be merged with the scale after it
+    ///   (false when the component has effects, which apply between the two).
+    static func plan(steps: [GeometryStep], upright: Size, mergeable: (Int?) -> Bool = { _ in true }) -> ShrinkOnLoad? {
+        var steps = steps
         var index = 0
         if index < steps.count, steps[index].kind == .orientation { index += 1 }
         guard index < steps.count, steps[index].kind == .resize else { return nil }
+        if index + 1 < steps.count, mergeable(steps[index].component),
+           let merged = cropThenScale(steps[index], steps[index + 1]) {
+            steps.replaceSubrange(index...(index + 1), with: [merged])
+        }
         let step = steps[index]
         let sx = Double(step.resize.width) / Double(step.window.width)
         let sy = Double(step.resize.height) / Double(step.window.height)
@@ -27,6 +35,19 @@ struct ShrinkOnLoad {
         let width = max(1, Int((Double(upright.width) * factor).rounded(.up)))
         let height = max(1, Int((Double(upright.height) * factor).rounded(.up)))
         return ShrinkOnLoad(loadSize: Size(width, height), upright: upright, steps: steps, firstResize: index)
+    }
+
+    /// One step for a pure crop (nothing scaled, padded, turned or flipped) followed by a resize
+    /// of its whole output: the crop's window, scaled and placed as the second step says.
+    static func cropThenScale(_ crop: GeometryStep, _ next: GeometryStep) -> GeometryStep? {
+        guard crop.kind == .resize, crop.resize == crop.window.size, crop.canvas == crop.resize, crop.padding == .zero,
+              crop.output == crop.canvas, crop.flip == nil, crop.rotation == 0, crop.windowResolved,
+              next.kind == .resize, next.input == crop.output, next.window == Rect(size: next.input)
+        else { return nil }
+        var merged = next
+        merged.input = crop.input
+        merged.window = crop.window
+        return merged
     }
 
     /// The steps for a source loaded (upright) at `loaded`: orientation dropped, first window scaled.

@@ -52,7 +52,9 @@ struct RenderTests {
     /// absolute difference and a difference hash.
     @Test("pixels match the vips command line's rendering of the same crop",
           arguments: ["c_fill,w_400,h_225", "c_fill,g_south_east,w_120,h_400", "c_scale,w_250", "c_crop,w_200,h_150,x_10,y_20",
-                      "c_fill,w_0.5,h_0.25", "ar_16:9,c_fill,w_640", "c_lfill,w_200,h_200"])
+                      "c_fill,w_0.5,h_0.25", "ar_16:9,c_fill,w_640", "c_lfill,w_200,h_200",
+                      // The planner's explicit crop then scale (one scaled window, loaded shrunk).
+                      "c_crop,w_600,h_400,x_50,y_30/c_scale,w_200"])
     func matchesVipsCLI(text: String) throws {
         for source in ["people-group-bar-crowd.jpg", "people-pool-exif-orientation-6.jpg", "product-coffee-adobergb.jpg"] {
             let path = Self.image(source)
@@ -156,6 +158,32 @@ struct RenderTests {
         let none = try Renderer.render(RenderRequest(sourcePath: Self.image("people-group-bar-crowd.jpg"),
                                                      transformation: try Transformation(parsing: "c_crop,w_100,h_100")))
         #expect(none.shrinkOnLoad == 1)
+    }
+
+    /// What the planner writes for every variant: an explicit crop, then a scale of all of it.
+    @Test("an explicit crop scaled down by the next component is loaded shrunk, unless effects come between")
+    func shrinkOnLoadCropThenScale() throws {
+        func render(_ text: String) throws -> RenderResult {
+            try Renderer.render(RenderRequest(sourcePath: Self.image("animal-bird-trunk-large.jpg"),
+                                              transformation: try Transformation(parsing: text), defaultFormat: .png))
+        }
+        let chain = try render("c_crop,h_3391,w_4521,x_549,y_0/c_scale,w_768")
+        #expect(chain.shrinkOnLoad > 5)
+        #expect(chain.width == 768 && chain.height == 576)
+        #expect(chain.crop == [549, 0, 4521, 3391])
+        // The same pixels, give or take the sub-pixel shifts of a smaller load, as the full decode
+        // cut and scaled by the vips command line.
+        let reference = try Self.vipsReference(path: Self.image("animal-bird-trunk-large.jpg"), crop: [549, 0, 4521, 3391],
+                                               width: 768, height: 576)
+        let difference = Self.meanAbsoluteDifference(Self.cells(try Image.load(data: chain.data).pixels(), size: 4),
+                                                     Self.cells(try Image.load(path: reference).pixels(), size: 4))
+        #expect(difference < 3.0, "mean difference \(difference)")
+        // An effect on the crop's component applies between the two: no merge, a full load.
+        #expect(try render("c_crop,h_3391,w_4521,x_549,y_0,e_grayscale/c_scale,w_768").shrinkOnLoad == 1)
+        // A scale that hardly reduces is not worth a second resample.
+        #expect(try render("c_crop,h_1000,w_1000,x_0,y_0/c_scale,w_950").shrinkOnLoad == 1)
+        // A scale of part of the crop's output (a second crop) is not merged either.
+        #expect(try render("c_crop,h_3391,w_4521,x_549,y_0/c_crop,w_400,h_300").shrinkOnLoad == 1)
     }
 
     // MARK: - Helpers
