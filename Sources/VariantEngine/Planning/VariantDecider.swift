@@ -52,9 +52,11 @@ protocol VariantDeciding: Sendable {
 func cloudinaryFormat(_ format: String) -> String { format == "jpeg" ? "jpg" : format }
 
 extension VariantDeciding {
-    func renderPixels(_ request: VariantDecisionRequest) throws -> RenderedPixels {
+    /// The variant's pixels; `materialise: false` leaves the pipeline lazy, to be read once.
+    func renderPixels(_ request: VariantDecisionRequest, materialise: Bool = true) throws -> RenderedPixels {
         try Renderer.renderPixels(RenderRequest(sourcePath: request.sourcePath,
-                                                transformation: try Transformation(parsing: request.geometry)))
+                                                transformation: try Transformation(parsing: request.geometry)),
+                                  materialise: materialise)
     }
 }
 
@@ -89,7 +91,10 @@ struct FixedQualityDecider: VariantDeciding {
     var identity: String { "fixed" }
 
     func decide(_ request: VariantDecisionRequest) throws -> VariantDecision {
-        let pixels = try renderPixels(request)
+        // One encode reads the pixels once, so they stream from the decoder to the encoder as in
+        // `variant render` (copying them to memory first cost a tenth of a re-run: libvips zeroes
+        // every buffer it allocates, and the copy allocates the whole image).
+        let pixels = try renderPixels(request, materialise: false)
         // AVIF only when nothing else is allowed: its encoder costs ten times the others', and this
         // mode exists to be fast.
         let usable = request.formats.filter { $0 != .jpeg || !pixels.image.hasAlpha }
