@@ -59,6 +59,16 @@ static inline VipsImage *cvips_load_file(const char *path, CVipsLoadOptions o) {
         NULL);
 }
 
+/// A JPEG decoded at 1/shrink of its size in the DCT (shrink 1, 2, 4 or 8).
+static inline VipsImage *cvips_jpegload_shrink(const char *path, int shrink, CVipsLoadOptions o) {
+    VipsImage *out = NULL;
+    if (vips_jpegload(path, &out, "shrink", shrink,
+                      "access", o.sequential ? VIPS_ACCESS_SEQUENTIAL : VIPS_ACCESS_RANDOM,
+                      "fail_on", (VipsFailOn) o.fail_on, NULL))
+        return NULL;
+    return out;
+}
+
 /// Loads from a copy of the bytes owned by libvips: the caller's buffer may be freed at once.
 static inline VipsImage *cvips_load_bytes(const void *data, size_t length, CVipsLoadOptions o) {
     VipsBlob *blob = vips_blob_copy(data, length);

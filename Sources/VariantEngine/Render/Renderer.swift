@@ -97,7 +97,18 @@ public enum Renderer {
             guard let index, components.indices.contains(index) else { return false }
             return ComponentEffects(components[index]).effects.isEmpty
         }
-        if let plan = ShrinkOnLoad.plan(steps: steps, upright: geometry.upright, mergeable: mergeable) {
+        if let plan = ShrinkOnLoad.plan(steps: steps, upright: geometry.upright, mergeable: mergeable), plan.mergedCrop {
+            // An explicit crop then a scale: decode the JPEG smaller in the DCT, then the crop and
+            // one resize (a thumbnail to the load size would also resize all of the image, the
+            // part outside the crop included). Other formats, or a reduction under 4, decode whole.
+            if let jpegShrink = plan.jpegShrink, header.orientation <= 1, header.format == "jpeg" {
+                image = try Image.load(jpegPath: request.sourcePath, shrink: jpegShrink, options: request.limits)
+                shrink = Double(geometry.upright.width) / Double(image.width)
+                steps = plan.rescaledSteps(loaded: Size(image.width, image.height))
+            } else {
+                image = header
+            }
+        } else if let plan = ShrinkOnLoad.plan(steps: steps, upright: geometry.upright) {
             image = try Image.thumbnail(
                 path: request.sourcePath, width: plan.loadSize.width,
                 options: ThumbnailOptions(height: plan.loadSize.height, size: .downOnly, strictness: request.limits.strictness),

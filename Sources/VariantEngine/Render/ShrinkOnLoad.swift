@@ -14,17 +14,30 @@ struct ShrinkOnLoad {
     var upright: Size
     var steps: [GeometryStep]
     var firstResize: Int
+    /// The first resize's scale (the larger of its two axes).
+    var factor: Double = 1
+    /// Whether that resize is an explicit crop merged with the scale after it.
+    var mergedCrop = false
+
+    /// For a merged crop: the JPEG DCT shrink (2, 4 or 8) that leaves at least half of the
+    /// reduction to the resize, as libvips's thumbnail does; nil when under 2.
+    var jpegShrink: Int? {
+        let reduction = 1 / factor
+        return reduction >= 16 ? 8 : reduction >= 8 ? 4 : reduction >= 4 ? 2 : nil
+    }
 
     /// - Parameter mergeable: Whether a component's crop may be merged with the scale after it
     ///   (false when the component has effects, which apply between the two).
-    static func plan(steps: [GeometryStep], upright: Size, mergeable: (Int?) -> Bool = { _ in true }) -> ShrinkOnLoad? {
+    static func plan(steps: [GeometryStep], upright: Size, mergeable: (Int?) -> Bool = { _ in false }) -> ShrinkOnLoad? {
         var steps = steps
         var index = 0
         if index < steps.count, steps[index].kind == .orientation { index += 1 }
         guard index < steps.count, steps[index].kind == .resize else { return nil }
+        var mergedCrop = false
         if index + 1 < steps.count, mergeable(steps[index].component),
            let merged = cropThenScale(steps[index], steps[index + 1]) {
             steps.replaceSubrange(index...(index + 1), with: [merged])
+            mergedCrop = true
         }
         let step = steps[index]
         let sx = Double(step.resize.width) / Double(step.window.width)
@@ -34,7 +47,8 @@ struct ShrinkOnLoad {
         guard factor < 0.9 else { return nil }
         let width = max(1, Int((Double(upright.width) * factor).rounded(.up)))
         let height = max(1, Int((Double(upright.height) * factor).rounded(.up)))
-        return ShrinkOnLoad(loadSize: Size(width, height), upright: upright, steps: steps, firstResize: index)
+        return ShrinkOnLoad(loadSize: Size(width, height), upright: upright, steps: steps, firstResize: index,
+                            factor: factor, mergedCrop: mergedCrop)
     }
 
     /// One step for a pure crop (nothing scaled, padded, turned or flipped) followed by a resize

@@ -161,14 +161,17 @@ struct RenderTests {
     }
 
     /// What the planner writes for every variant: an explicit crop, then a scale of all of it.
-    @Test("an explicit crop scaled down by the next component is loaded shrunk, unless effects come between")
+    @Test("an explicit crop scaled down by the next component is decoded smaller, unless effects come between")
     func shrinkOnLoadCropThenScale() throws {
-        func render(_ text: String) throws -> RenderResult {
-            try Renderer.render(RenderRequest(sourcePath: Self.image("animal-bird-trunk-large.jpg"),
+        func render(_ text: String, _ name: String = "animal-bird-trunk-large.jpg") throws -> RenderResult {
+            try Renderer.render(RenderRequest(sourcePath: Self.image(name),
                                               transformation: try Transformation(parsing: text), defaultFormat: .png))
         }
+        // 4521 px to 768: a reduction of 5.9, so the JPEG is decoded at half size in the DCT (the
+        // rest left to the resize, as libvips's thumbnail leaves it).
         let chain = try render("c_crop,h_3391,w_4521,x_549,y_0/c_scale,w_768")
-        #expect(chain.shrinkOnLoad > 5)
+        #expect(chain.shrinkOnLoad == 2)
+        #expect(try render("c_crop,h_3391,w_4521,x_549,y_0/c_scale,w_250").shrinkOnLoad > 7.9)  // 6028 / 754
         #expect(chain.width == 768 && chain.height == 576)
         #expect(chain.crop == [549, 0, 4521, 3391])
         // The same pixels, give or take the sub-pixel shifts of a smaller load, as the full decode
@@ -182,6 +185,11 @@ struct RenderTests {
         #expect(try render("c_crop,h_3391,w_4521,x_549,y_0,e_grayscale/c_scale,w_768").shrinkOnLoad == 1)
         // A scale that hardly reduces is not worth a second resample.
         #expect(try render("c_crop,h_1000,w_1000,x_0,y_0/c_scale,w_950").shrinkOnLoad == 1)
+        // A reduction under 4 gains nothing from the DCT: the whole decode, as before.
+        #expect(try render("c_crop,h_3391,w_4521,x_549,y_0/c_scale,w_1366").shrinkOnLoad == 1)
+        // No shrink in the decoder of a PNG, nor for a JPEG that EXIF turns.
+        #expect(try render("c_crop,h_1600,w_2560,x_0,y_0/c_scale,w_400", "graphic-illustration.png").shrinkOnLoad == 1)
+        #expect(try render("c_crop,h_800,w_600,x_0,y_0/c_scale,w_120", "people-pool-exif-orientation-6.jpg").shrinkOnLoad == 1)
         // A scale of part of the crop's output (a second crop) is not merged either.
         #expect(try render("c_crop,h_3391,w_4521,x_549,y_0/c_crop,w_400,h_300").shrinkOnLoad == 1)
     }
