@@ -116,7 +116,7 @@ extension Image {
 
     /// Opens a JPEG file to be decoded at 1/`shrink` of its size (2, 4 or 8), in the DCT: far
     /// cheaper than decoding it whole when the result is scaled down anyway. The size is the
-    /// source's divided by `shrink`, rounded up; EXIF orientation is not applied.
+    /// source's divided by `shrink`, rounded down; EXIF orientation is not applied.
     /// - Throws: As ``load(path:options:)``; `unsupportedFormat` when the file is not a JPEG.
     public static func load(jpegPath path: String, shrink: Int, options: LoadOptions = LoadOptions()) throws -> Image {
         try Vips.initialise()

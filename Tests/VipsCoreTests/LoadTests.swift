@@ -31,6 +31,24 @@ struct LoadTests {
         #expect(back == source)
     }
 
+    @Test("a JPEG decoded smaller in the DCT has its size divided, rounded down; anything else is refused")
+    func jpegShrink() throws {
+        let jpeg = try Samples.temporaryFile("shrink.jpg", Samples.encoded(.jpeg, width: 101, height: 50))
+        for (shrink, width, height) in [(1, 101, 50), (2, 50, 25), (4, 25, 12), (8, 12, 6)] {
+            let image = try Image.load(jpegPath: jpeg, shrink: shrink)
+            #expect(image.width == width && image.height == height, "shrink \(shrink)")
+            #expect(try image.pixels().width == width)
+        }
+        let odd = #expect(throws: VipsError.self) { try Image.load(jpegPath: jpeg, shrink: 3) }
+        #expect(odd?.code == .invalidArgument)
+        let png = try Samples.temporaryFile("shrink.png", Samples.encoded(.png, width: 20, height: 20))
+        let notJPEG = #expect(throws: VipsError.self) { try Image.load(jpegPath: png, shrink: 2) }
+        #expect(notJPEG?.code == .unsupportedFormat)
+        #expect(notJPEG?.description.contains("shrink.png") == true)
+        let missing = #expect(throws: VipsError.self) { try Image.load(jpegPath: "/nonexistent/x.jpg", shrink: 2) }
+        #expect(missing?.code == .fileNotFound)
+    }
+
     @Test("header-only load does not decode, and refuses images over the pixel limit")
     func pixelLimit() throws {
         let bomb = Samples.pngBomb(width: 20_000, height: 20_000)
