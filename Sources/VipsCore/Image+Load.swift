@@ -106,7 +106,12 @@ extension Image {
         try Vips.initialise()
         try checkReadableFile(path)
         try options.checkLoader(cvips_find_load_file(path), input: path)
-        guard let pointer = cvips_load_file(path, options.c) else {
+        return try opened(cvips_load_file(path, options.c), path: path, options: options)
+    }
+
+    /// The image a loader opened (nil: its error), with the time limit and the pixel limit.
+    private static func opened(_ pointer: UnsafeMutablePointer<VipsImage>?, path: String, options: LoadOptions) throws -> Image {
+        guard let pointer else {
             throw VipsError.fromLibvips(.decodeFailed, context: path, fallback: "cannot read the image header")
         }
         let image = Image(owning: pointer, source: path, timeout: options.timeout)
@@ -127,12 +132,7 @@ extension Image {
         guard [1, 2, 4, 8].contains(shrink) else {
             throw VipsError(.invalidArgument, "a JPEG shrinks by 1, 2, 4 or 8 on load, not \(shrink)", context: path)
         }
-        guard let pointer = cvips_jpegload_shrink(path, Int32(shrink), options.c) else {
-            throw VipsError.fromLibvips(.decodeFailed, context: path, fallback: "cannot read the image header")
-        }
-        let image = Image(owning: pointer, source: path, timeout: options.timeout)
-        try image.checkPixelLimit(options.maxPixels)
-        return image
+        return try opened(cvips_jpegload_shrink(path, Int32(shrink), options.c), path: path, options: options)
     }
 
     /// Opens an image from encoded bytes (JPEG, PNG, WebP, AVIF ...), reading only its header.

@@ -90,14 +90,20 @@ public enum Renderer {
         var image: Image
         var shrink = 1.0
 
+        var effectsByComponent: [Int: ComponentEffects] = [:]
+        var notRendered: [String] = []
+        for (index, component) in request.transformation.components.enumerated() {
+            let effects = ComponentEffects(component)
+            effectsByComponent[index] = effects
+            notRendered += effects.notRendered
+        }
+
         // A crop merges with the scale after it only when its component has no effects (they
         // apply between the two).
-        let components = request.transformation.components
-        let mergeable: (Int?) -> Bool = { index in
-            guard let index, components.indices.contains(index) else { return false }
-            return ComponentEffects(components[index]).effects.isEmpty
+        let plan = ShrinkOnLoad.plan(steps: steps, upright: geometry.upright) { index in
+            index.flatMap { effectsByComponent[$0]?.effects.isEmpty } ?? false
         }
-        if let plan = ShrinkOnLoad.plan(steps: steps, upright: geometry.upright, mergeable: mergeable), plan.mergedCrop {
+        if let plan, plan.mergedCrop {
             // An explicit crop then a scale: decode the JPEG smaller in the DCT, then the crop and
             // one resize (a thumbnail to the load size would also resize all of the image, the
             // part outside the crop included). Other formats, or a reduction under 4, decode whole.
@@ -108,7 +114,7 @@ public enum Renderer {
             } else {
                 image = header
             }
-        } else if let plan = ShrinkOnLoad.plan(steps: steps, upright: geometry.upright) {
+        } else if let plan {
             image = try Image.thumbnail(
                 path: request.sourcePath, width: plan.loadSize.width,
                 options: ThumbnailOptions(height: plan.loadSize.height, size: .downOnly, strictness: request.limits.strictness),
@@ -119,14 +125,6 @@ public enum Renderer {
             image = header
         }
         image = try image.toSRGB()
-
-        var effectsByComponent: [Int: ComponentEffects] = [:]
-        var notRendered: [String] = []
-        for (index, component) in request.transformation.components.enumerated() {
-            let effects = ComponentEffects(component)
-            effectsByComponent[index] = effects
-            notRendered += effects.notRendered
-        }
 
         var lastComponent: Int? = nil
         for step in steps {

@@ -5,9 +5,10 @@ import CloudinaryTransform
 ///
 /// It applies when the first real step (after EXIF orientation) is a resize that shrinks the
 /// window on both axes, or an explicit crop whose whole output the next step scales down (the
-/// planner's `c_crop,…/c_scale,w_…`: the two become one scaled window). The source is then loaded already reduced by the smaller of the two
-/// factors (so each axis is still reduced, never enlarged, by the exact resize that follows), and
-/// the window is scaled into the reduced image's pixels.
+/// planner's `c_crop,…/c_scale,w_…`: the two become one scaled window). The source is then
+/// loaded already reduced by the smaller of the two factors (so each axis is still reduced, never
+/// enlarged, by the exact resize that follows), and the window is scaled into the reduced
+/// image's pixels.
 struct ShrinkOnLoad {
     /// The upright size to load the source at.
     var loadSize: Size
