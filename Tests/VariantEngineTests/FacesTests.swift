@@ -59,6 +59,48 @@ struct FacesTests {
         #expect(sameDepths, "how far the windows got differs")
     }
 
+    /// Eight windows at a time over the dealt tables must give what one at a time gives, to
+    /// the bit: every hit and its margin, every window's depth, with and without the skin gate,
+    /// and for a scan gated by an earlier scan's depths (as the profile models are).
+    @Test("the eight-lane evaluation finds the windows the one-window evaluation finds", arguments: [
+        ("haarcascade_frontalface_alt2", false), ("haarcascade_frontalface_alt2", true), ("haarcascade_profileface", true),
+    ])
+    func lanes(name: String, gated: Bool) throws {
+        let url = try #require(Bundle.module.url(forResource: name, withExtension: "xml", subdirectory: "Resources"))
+        let detector = CascadeDetector(model: try CascadeModel(xml: Data(contentsOf: url)))
+        let frontalURL = try #require(Bundle.module.url(forResource: "haarcascade_frontalface_alt2", withExtension: "xml", subdirectory: "Resources"))
+        let frontal = CascadeDetector(model: try CascadeModel(xml: Data(contentsOf: frontalURL)))
+        let raster = Raster(try Image.load(path: testImage("people-group-bar-crowd.jpg")).toSRGB().pixels())
+        let integral = IntegralImage(gray: raster.gray(), width: raster.width, height: raster.height)
+        var scan = CascadeDetector.Scan()
+        scan.refineDepth = 0
+        if gated { scan.skinGate = FaceDetector.skinGate(raster, stride: integral.stride, minShare: 0.15) }
+        if name == "haarcascade_profileface" {
+            scan.priorDepth = CascadeDetector.PriorDepth(depths: frontal.detect(in: integral, scan: scan, recordingDepths: true).depths,
+                                                         minimum: 2)
+        }
+        var laneScan = scan
+        laneScan.lanes = CascadeDetector.LaneTables(integral, gate: scan.skinGate, steps: 2...5)
+        let one = detector.detect(in: integral, scan: scan, recordingDepths: true)
+        let eight = detector.detect(in: integral, scan: laneScan, recordingDepths: true)
+        func key(_ h: CascadeDetector.Hit) -> [Int] { [h.size, h.y, h.x, Int(h.margin.bitPattern)] }
+        #expect(one.hits.count >= 10)
+        let sameHits = one.hits.map(key).sorted { $0.lexicographicallyPrecedes($1) } == eight.hits.map(key).sorted { $0.lexicographicallyPrecedes($1) }
+        #expect(sameHits, "hits: \(one.hits.count) one at a time, \(eight.hits.count) eight at a time")
+        // Compared outside #expect: its message would print every window.
+        let sameDepths = one.depths == eight.depths
+        #expect(sameDepths, "how far the windows got differs")
+        // The lanes did run: some scales have windows that got past the first stages.
+        #expect(one.depths.prefix(4).allSatisfy { $0.contains { $0 > 2 } })
+        // Tables dealt for another image are not used.
+        var foreign = scan
+        foreign.lanes = CascadeDetector.LaneTables(IntegralImage(gray: [UInt8](repeating: 7, count: 40 * 30), width: 40, height: 30),
+                                                   gate: scan.skinGate, steps: 2...5)
+        let foreignDepths = detector.detect(in: integral, scan: foreign, recordingDepths: true).depths
+        let sameForeign = foreignDepths == one.depths
+        #expect(sameForeign, "tables of another image changed the result")
+    }
+
     @Test("a damaged cascade file is an error, not a crash", arguments: [
         "",
         "<opencv_storage><cascade><featureType>HAAR</featureType></cascade></opencv_storage>",

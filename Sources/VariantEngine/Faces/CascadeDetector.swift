@@ -30,12 +30,19 @@ struct CascadeDetector: Sendable {
     /// For `stumps` and `pairs`: the leaf value of weak classifier i for every outcome of its
     /// node comparisons (`value < threshold`), at `i * 4 + (first ? 2 : 0) + (second ? 1 : 0)`.
     let outcomes: [Float]
+    /// Haar only: the features' first three rectangles, three places per feature in one array
+    /// (with how many of them are real), so that scaling them reads no nested arrays.
+    let flatRects: [CascadeModel.HaarRect]
+    let rectCounts: [UInt8]
 
     /// - Parameter flat: Whether the flat shapes may be used (false forces the general walk;
     ///   the tests compare the two).
     init(model: CascadeModel, flat: Bool = true) {
         self.model = model
         (shape, outcomes) = flat ? Self.flatten(model) : (.general, [])
+        let none = CascadeModel.HaarRect(x: 0, y: 0, width: 0, height: 0, weight: 0)
+        flatRects = model.haarFeatures.flatMap { rects in (0..<3).map { $0 < rects.count ? rects[$0] : none } }
+        rectCounts = model.haarFeatures.map { UInt8(min(3, $0.count)) }
     }
 
     /// The tree shape of `model` and the leaf table for the flat shapes.
@@ -75,12 +82,12 @@ struct CascadeDetector: Sendable {
     /// into the integral image (a, b, c: top-left, top-right, bottom-left, bottom-right), their
     /// weights (`wc` 0 when there are two), the node's threshold and its children.
     struct ScaledNode {
-        var a0: Int32, a1: Int32, a2: Int32, a3: Int32
-        var b0: Int32, b1: Int32, b2: Int32, b3: Int32
-        var c0: Int32, c1: Int32, c2: Int32, c3: Int32
-        var wa: Float, wb: Float, wc: Float
-        var threshold: Float
-        var left: Int32, right: Int32
+        var a0: Int32 = 0, a1: Int32 = 0, a2: Int32 = 0, a3: Int32 = 0
+        var b0: Int32 = 0, b1: Int32 = 0, b2: Int32 = 0, b3: Int32 = 0
+        var c0: Int32 = 0, c1: Int32 = 0, c2: Int32 = 0, c3: Int32 = 0
+        var wa: Float = 0, wb: Float = 0, wc: Float = 0
+        var threshold: Float = 0
+        var left: Int32 = 0, right: Int32 = 0
     }
 
     /// Options for ``detect(in:minSize:maxSize:scaleFactor:)``.
@@ -104,6 +111,9 @@ struct CascadeDetector: Sendable {
         /// Optional: only windows where an earlier scan on the same grid (same sizes and steps)
         /// got through at least `minimum` stages of its cascade are evaluated.
         var priorDepth: PriorDepth? = nil
+        /// Optional: the image's tables dealt for eight windows at a time, built from the same
+        /// integral image and skin gate (ignored otherwise, and with coarse-to-fine).
+        var lanes: LaneTables? = nil
     }
 
     /// How many stages of a cascade each window passed, per window size (the scan's order),
@@ -156,175 +166,433 @@ struct CascadeDetector: Sendable {
 
     // MARK: Haar
 
+    /// Where the integral tables keep the entry of pixel corner (x, y): row by row (`step` 1),
+    /// or with the columns dealt into `step` planes (``LaneTables``), column x in plane x % step
+    /// at x / step, so that windows `step` pixels apart are neighbours in memory.
+    struct TableLayout: Sendable {
+        /// Entries per row of one plane.
+        var rowStride: Int
+        var step: Int = 1
+        /// Entries per plane.
+        var planeSize: Int = 0
+
+        @inline(__always) func offset(_ x: Int, _ y: Int) -> Int {
+            (x % step) &* planeSize &+ y &* rowStride &+ x / step
+        }
+    }
+
+    /// The node table of one scale: every feature rectangle rounded to the scale and resolved
+    /// into offsets of `layout`.
+    private func scaledNodes(scale: Double, winW: Int, winH: Int, normArea: Double, layout: TableLayout) -> [ScaledNode] {
+        // Where each column of the window starts in the layout (a division per corner otherwise).
+        let columnOffsets = (0...winW).map { layout.offset($0, 0) }
+        // Each feature resolved for this scale (thresholds and children left to the nodes).
+        var features = [ScaledNode](repeating: ScaledNode(), count: model.haarFeatures.count)
+        columnOffsets.withUnsafeBufferPointer { columns in
+        flatRects.withUnsafeBufferPointer { rects in
+        rectCounts.withUnsafeBufferPointer { counts in
+        features.withUnsafeMutableBufferPointer { features in
+            for f in 0..<features.count {
+                var offsets: (Int32, Int32, Int32, Int32)
+                var weights: (Float, Float, Float) = (0, 0, 0)
+                var area0 = 1.0, weightedRest = 0.0
+                var feature = ScaledNode()
+                for k in 0..<Int(counts[f]) {
+                    let r = rects[f &* 3 &+ k]
+                    // Rounded, then kept inside the window (rounding can push an edge one pixel out).
+                    let x = min(winW - 1, Int((Double(r.x) * scale).rounded())), y = min(winH - 1, Int((Double(r.y) * scale).rounded()))
+                    let w = max(1, min(winW - x, Int((Double(r.width) * scale).rounded())))
+                    let h = max(1, min(winH - y, Int((Double(r.height) * scale).rounded())))
+                    let top = y * layout.rowStride, bottom = (y + h) * layout.rowStride
+                    offsets = (Int32(columns[x] + top), Int32(columns[x + w] + top), Int32(columns[x] + bottom), Int32(columns[x + w] + bottom))
+                    let weight = Double(r.weight) / normArea
+                    switch k {
+                    case 0: (feature.a0, feature.a1, feature.a2, feature.a3) = offsets; weights.0 = Float(weight)
+                    case 1: (feature.b0, feature.b1, feature.b2, feature.b3) = offsets; weights.1 = Float(weight)
+                    default: (feature.c0, feature.c1, feature.c2, feature.c3) = offsets; weights.2 = Float(weight)
+                    }
+                    if k == 0 { area0 = Double(w * h) } else { weightedRest += weight * Double(w * h) }
+                }
+                // Rounding the scaled rectangles breaks the zero sum of the weights: correct the
+                // first (largest) rectangle so that flat windows still give zero (as OpenCV 1 did).
+                weights.0 = Float(-weightedRest / area0)
+                (feature.wa, feature.wb, feature.wc) = weights
+                features[f] = feature
+            }
+        }}}}
+        // Each node with its feature resolved for this scale, in one struct: the loop then reads
+        // one place per node besides the integral image (the separate node, offset and weight
+        // tables cost a load chain each).
+        return model.nodes.map { node -> ScaledNode in
+            var scaled = features[node.feature]
+            scaled.threshold = node.threshold
+            scaled.left = Int32(node.left)
+            scaled.right = Int32(node.right)
+            return scaled
+        }
+    }
+
     private func detectHaar(in image: IntegralImage, scale: Double, index: Int, scan: Scan, depths recorded: inout [UInt8]?) -> [Hit] {
-        let stride = image.stride
         let winW = Int((Double(model.windowWidth) * scale).rounded())
         let winH = Int((Double(model.windowHeight) * scale).rounded())
         guard winW <= image.width, winH <= image.height, winW >= scan.minEvaluatedSize else { return [] }
+        let step = max(1, Int((Double(winW) * scan.stepFraction).rounded()))
+        let columns = (image.width - winW) / step + 1, rows = (image.height - winH) / step + 1
+        guard columns > 0, rows > 0 else { return [] }
+        // Eight windows at a time when the tables are dealt for this step (every position is
+        // evaluated then, so not with coarse-to-fine); one at a time otherwise.
+        let lanes = scan.refineDepth == 0 && shape != .general
+            ? scan.lanes?.tables(step: step, image: image, gated: scan.skinGate != nil) : nil
+        let layout = lanes?.layout ?? TableLayout(rowStride: image.stride)
         // The variance window, as OpenCV: the window less one pixel on every side.
         let nx = Int(scale.rounded()), ny = nx
         let nw = min(winW - nx, Int((Double(model.windowWidth - 2) * scale).rounded()))
         let nh = min(winH - ny, Int((Double(model.windowHeight - 2) * scale).rounded()))
         let normArea = Double(nw * nh)
-        let n0 = ny * stride + nx, n1 = n0 + nw, n2 = n0 + nh * stride, n3 = n2 + nw
-
-        // Up to three rectangles per feature: 4 offsets each, a weight each.
-        let featureCount = model.haarFeatures.count
-        var offsets = [Int](repeating: 0, count: featureCount * 12)
-        var weights = [Float](repeating: 0, count: featureCount * 3)
-        for (f, rects) in model.haarFeatures.enumerated() {
-            var area0 = 1.0, weightedRest = 0.0
-            for (k, r) in rects.prefix(3).enumerated() {
-                // Rounded, then kept inside the window (rounding can push an edge one pixel out).
-                let x = min(winW - 1, Int((Double(r.x) * scale).rounded())), y = min(winH - 1, Int((Double(r.y) * scale).rounded()))
-                let w = max(1, min(winW - x, Int((Double(r.width) * scale).rounded())))
-                let h = max(1, min(winH - y, Int((Double(r.height) * scale).rounded())))
-                let o = f * 12 + k * 4
-                offsets[o] = y * stride + x
-                offsets[o + 1] = y * stride + x + w
-                offsets[o + 2] = (y + h) * stride + x
-                offsets[o + 3] = (y + h) * stride + x + w
-                let weight = Double(r.weight) / normArea
-                weights[f * 3 + k] = Float(weight)
-                if k == 0 { area0 = Double(w * h) } else { weightedRest += weight * Double(w * h) }
-            }
-            // Rounding the scaled rectangles breaks the zero sum of the weights: correct the
-            // first (largest) rectangle so that flat windows still give zero (as OpenCV 1 did).
-            weights[f * 3] = Float(-weightedRest / area0)
-        }
-        // Each node with its feature resolved for this scale, in one struct: the loop then reads
-        // one place per node besides the integral image (the separate node, offset and weight
-        // tables cost a load chain each).
-        let scaledNodes = model.nodes.map { node -> ScaledNode in
-            let o = node.feature * 12, w = node.feature * 3
-            @inline(__always) func at(_ k: Int) -> Int32 { Int32(offsets[o + k]) }
-            return ScaledNode(
-                a0: at(0), a1: at(1), a2: at(2), a3: at(3), b0: at(4), b1: at(5), b2: at(6), b3: at(7),
-                c0: at(8), c1: at(9), c2: at(10), c3: at(11),
-                wa: weights[w], wb: weights[w + 1], wc: weights[w + 2], threshold: node.threshold,
-                left: Int32(node.left), right: Int32(node.right))
-        }
-
-        let step = max(1, Int((Double(winW) * scan.stepFraction).rounded()))
         // The gate looks at the middle of the window: x 20–80 %, y 25–85 %.
         let gx = Int(Double(winW) * 0.2), gy = Int(Double(winH) * 0.25)
         let gw = max(1, Int(Double(winW) * 0.6)), gh = max(1, Int(Double(winH) * 0.6))
-        let g0 = gy * stride + gx, g1 = g0 + gw, g2 = g0 + gh * stride, g3 = g2 + gw
-        let gateCounts = scan.skinGate?.counts ?? []
-        let gateMinimum = Int32((scan.skinGate?.minShare ?? 0) * Double(gw * gh))
-        let gated = scan.skinGate != nil
-        let minVariance = scan.minStandardDeviation * scan.minStandardDeviation
+        let scaledNodes = scaledNodes(scale: scale, winW: winW, winH: winH, normArea: normArea, layout: layout)
+        let sumTable = lanes?.sums ?? image.sums, squareTable = lanes?.squares ?? image.squares
+        let gateTable = lanes?.gate ?? scan.skinGate?.counts ?? []
+        let prior: [UInt8]? = scan.priorDepth.flatMap { index < $0.depths.count ? $0.depths[index] : nil }
+            .flatMap { $0.count == columns * rows ? $0 : nil }
+        let priorMinimum = scan.priorDepth?.minimum ?? 0
         var hits: [Hit] = []
         model.stages.withUnsafeBufferPointer { stages in
         model.weakClassifiers.withUnsafeBufferPointer { weak in
         scaledNodes.withUnsafeBufferPointer { nodes in
         model.leaves.withUnsafeBufferPointer { leaves in
         outcomes.withUnsafeBufferPointer { outcomes in
-        image.sums.withUnsafeBufferPointer { sums in
-        image.squares.withUnsafeBufferPointer { squares in
-        gateCounts.withUnsafeBufferPointer { gate in
-            // Returns how many stages the window at `base` passed (all of them: a hit) and the
-            // margin of the last stage.
-            func evaluate(_ base: Int) -> (depth: Int, margin: Float) {
-                if gated && gate[base + g3] - gate[base + g1] - gate[base + g2] + gate[base + g0] < gateMinimum { return (0, 0) }
-                let sum = Double(sums[base + n3] - sums[base + n1] - sums[base + n2] + sums[base + n0])
-                let sq = squares[base + n3] - squares[base + n1] - squares[base + n2] + squares[base + n0]
-                let mean = sum / normArea
-                let variance = sq / normArea - mean * mean
-                if variance < minVariance { return (0, 0) }
-                let deviation = Float(variance.squareRoot())
-                @inline(__always) func box(_ p0: Int32, _ p1: Int32, _ p2: Int32, _ p3: Int32) -> Float {
-                    Float(sums[base &+ Int(p3)] &- sums[base &+ Int(p1)] &- sums[base &+ Int(p2)] &+ sums[base &+ Int(p0)])
-                }
-                /// Whether the node's feature is under its threshold (the left branch).
-                @inline(__always) func goesLeft(_ node: ScaledNode) -> Bool {
-                    var value = node.wa * box(node.a0, node.a1, node.a2, node.a3)
-                    value += node.wb * box(node.b0, node.b1, node.b2, node.b3)
-                    // Two-rectangle features have a zero third weight and an empty rectangle.
-                    value += node.wc * box(node.c0, node.c1, node.c2, node.c3)
-                    return value < node.threshold * deviation
-                }
-                var margin: Float = 0
-                for s in 0..<stages.count {
-                    let stage = stages[s]
-                    var stageSum: Float = 0
-                    let end = stage.weakStart &+ stage.weakCount
-                    switch shape {
-                    case .stumps:
-                        for wi in stage.weakStart..<end {
-                            stageSum += outcomes[wi &* 4 &+ (goesLeft(nodes[wi]) ? 2 : 0)]
-                        }
-                    case .pairs:
-                        for wi in stage.weakStart..<end {
-                            let first = goesLeft(nodes[2 &* wi]), second = goesLeft(nodes[2 &* wi &+ 1])
-                            stageSum += outcomes[wi &* 4 &+ (first ? 2 : 0) &+ (second ? 1 : 0)]
-                        }
-                    case .general:
-                        for wi in stage.weakStart..<end {
-                            let wc = weak[wi]
-                            var idx = 0
-                            repeat {
-                                // Wrapping arithmetic: the indexes are in the tables by construction
-                                // and rectangle sums fit Int32; overflow checks here were a large
-                                // share of the detector's time.
-                                let node = nodes[wc.nodeStart &+ idx]
-                                idx = Int(goesLeft(node) ? node.left : node.right)
-                            } while idx > 0
-                            stageSum += leaves[wc.leafStart &- idx]
-                        }
-                    }
-                    if stageSum < stage.threshold { return (s, margin) }
-                    margin = stageSum - stage.threshold
-                }
-                return (stages.count, margin)
-            }
-            // Coarse to fine: every other grid position first; the positions between them only
-            // next to a coarse window that got through `refineDepth` stages (faces light up a
-            // neighbourhood, background rarely passes the first stages).
-            let columns = (image.width - winW) / step + 1, rows = (image.height - winH) / step + 1
-            guard columns > 0, rows > 0 else { return }
-            let prior: [UInt8]? = scan.priorDepth.flatMap { index < $0.depths.count ? $0.depths[index] : nil }
-                .flatMap { $0.count == columns * rows ? $0 : nil }
-            let priorMinimum = scan.priorDepth?.minimum ?? 0
-            if recorded != nil { recorded = [UInt8](repeating: 0, count: columns * rows) }
-            @inline(__always) func skipped(_ i: Int, _ j: Int) -> Bool {
-                guard let prior else { return false }
-                return Int(prior[j * columns + i]) < priorMinimum
-            }
-            @inline(__always) func record(_ i: Int, _ j: Int, _ depth: Int) {
-                if recorded != nil { recorded![j * columns + i] = UInt8(Swift.min(depth, 255)) }
-            }
-            let coarseColumns = (columns + 1) / 2, coarseRows = (rows + 1) / 2
-            var depth = [Int](repeating: 0, count: coarseColumns * coarseRows)
-            let all = stages.count
-            for cj in 0..<coarseRows {
-                for ci in 0..<coarseColumns {
-                    let x = 2 * ci * step, y = 2 * cj * step
-                    if skipped(2 * ci, 2 * cj) { continue }
-                    let result = evaluate(y * stride + x)
-                    record(2 * ci, 2 * cj, result.depth)
-                    depth[cj * coarseColumns + ci] = result.depth
-                    if result.depth == all { hits.append(Hit(x: x, y: y, size: winW, margin: result.margin)) }
-                }
-            }
-            let refine = scan.refineDepth
-            for j in 0..<rows {
-                for i in 0..<columns where i % 2 == 1 || j % 2 == 1 {
-                    var near = 0
-                    for cj in Swift.max(0, (j - 1) / 2)...Swift.min(coarseRows - 1, (j + 1) / 2) {
-                        for ci in Swift.max(0, (i - 1) / 2)...Swift.min(coarseColumns - 1, (i + 1) / 2) {
-                            near = Swift.max(near, depth[cj * coarseColumns + ci])
-                        }
-                    }
-                    guard near >= refine, !skipped(i, j) else { continue }
-                    let x = i * step, y = j * step
-                    let result = evaluate(y * stride + x)
-                    record(i, j, result.depth)
-                    if result.depth == all { hits.append(Hit(x: x, y: y, size: winW, margin: result.margin)) }
-                }
+        sumTable.withUnsafeBufferPointer { sums in
+        squareTable.withUnsafeBufferPointer { squares in
+        gateTable.withUnsafeBufferPointer { gate in
+            let kernel = HaarKernel(
+                sums: sums.baseAddress!, squares: squares.baseAddress!,
+                gate: scan.skinGate == nil ? nil : gate.baseAddress,
+                stages: stages, weak: weak, nodes: nodes, leaves: leaves, outcomes: outcomes, shape: shape,
+                variance: Corners(layout, x: nx, y: ny, width: nw, height: nh), normArea: normArea,
+                minVariance: scan.minStandardDeviation * scan.minStandardDeviation,
+                skin: Corners(layout, x: gx, y: gy, width: gw, height: gh),
+                gateMinimum: Int32((scan.skinGate?.minShare ?? 0) * Double(gw * gh)))
+            if lanes != nil {
+                hits = scanLanes(kernel, layout: layout, step: step, columns: columns, rows: rows, size: winW,
+                                 prior: prior, priorMinimum: priorMinimum, depths: &recorded)
+            } else {
+                hits = scanWindows(kernel, layout: layout, step: step, columns: columns, rows: rows, size: winW,
+                                   refine: scan.refineDepth, prior: prior, priorMinimum: priorMinimum, depths: &recorded)
             }
         }}}}}}}}
         return hits
+    }
+
+    /// One window at a time. Coarse to fine: every other grid position first; the positions
+    /// between them only next to a coarse window that got through `refine` stages (faces light
+    /// up a neighbourhood, background rarely passes the first stages).
+    private func scanWindows(_ kernel: HaarKernel, layout: TableLayout, step: Int, columns: Int, rows: Int, size: Int,
+                             refine: Int, prior: [UInt8]?, priorMinimum: Int, depths recorded: inout [UInt8]?) -> [Hit] {
+        var hits: [Hit] = []
+        @inline(__always) func skipped(_ i: Int, _ j: Int) -> Bool {
+            guard let prior else { return false }
+            return Int(prior[j * columns + i]) < priorMinimum
+        }
+        @inline(__always) func record(_ i: Int, _ j: Int, _ depth: Int) {
+            if recorded != nil { recorded![j * columns + i] = UInt8(Swift.min(depth, 255)) }
+        }
+        if recorded != nil { recorded = [UInt8](repeating: 0, count: columns * rows) }
+        let coarseColumns = (columns + 1) / 2, coarseRows = (rows + 1) / 2
+        var depth = [Int](repeating: 0, count: coarseColumns * coarseRows)
+        let all = kernel.stages.count
+        for cj in 0..<coarseRows {
+            for ci in 0..<coarseColumns {
+                let x = 2 * ci * step, y = 2 * cj * step
+                if skipped(2 * ci, 2 * cj) { continue }
+                let result = kernel.evaluate(layout.offset(x, y))
+                record(2 * ci, 2 * cj, result.depth)
+                depth[cj * coarseColumns + ci] = result.depth
+                if result.depth == all { hits.append(Hit(x: x, y: y, size: size, margin: result.margin)) }
+            }
+        }
+        for j in 0..<rows {
+            for i in 0..<columns where i % 2 == 1 || j % 2 == 1 {
+                var near = 0
+                for cj in Swift.max(0, (j - 1) / 2)...Swift.min(coarseRows - 1, (j + 1) / 2) {
+                    for ci in Swift.max(0, (i - 1) / 2)...Swift.min(coarseColumns - 1, (i + 1) / 2) {
+                        near = Swift.max(near, depth[cj * coarseColumns + ci])
+                    }
+                }
+                guard near >= refine, !skipped(i, j) else { continue }
+                let x = i * step, y = j * step
+                let result = kernel.evaluate(layout.offset(x, y))
+                record(i, j, result.depth)
+                if result.depth == all { hits.append(Hit(x: x, y: y, size: size, margin: result.margin)) }
+            }
+        }
+        return hits
+    }
+
+    /// Eight neighbouring windows at a time (the tables dealt for `step`), every position; the
+    /// hits come out in the order of ``scanWindows`` (coarse grid first), the depths alike.
+    private func scanLanes(_ kernel: HaarKernel, layout: TableLayout, step: Int, columns: Int, rows: Int, size: Int,
+                           prior: [UInt8]?, priorMinimum: Int, depths recorded: inout [UInt8]?) -> [Hit] {
+        var depths = [UInt8](repeating: 0, count: columns * rows)
+        var margins = [Float](repeating: 0, count: columns * rows)
+        let lane = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+        for j in 0..<rows {
+            var i0 = 0
+            while i0 < columns {
+                let count = Swift.min(8, columns - i0)
+                var active = lane .< Int32(count)
+                if let prior {
+                    for k in 0..<count where Int(prior[j * columns + i0 + k]) < priorMinimum { active[k] = false }
+                }
+                if any(active) {
+                    let result = kernel.evaluate8(layout.offset(i0 * step, j * step), active: active)
+                    for k in 0..<count {
+                        depths[j * columns + i0 + k] = UInt8(truncatingIfNeeded: Swift.min(result.depth[k], 255))
+                        margins[j * columns + i0 + k] = result.margin[k]
+                    }
+                }
+                i0 += 8
+            }
+        }
+        var hits: [Hit] = []
+        let all = kernel.stages.count
+        for coarse in [true, false] {
+            for j in 0..<rows {
+                for i in 0..<columns where (i % 2 == 0 && j % 2 == 0) == coarse && Int(depths[j * columns + i]) == all {
+                    hits.append(Hit(x: i * step, y: j * step, size: size, margin: margins[j * columns + i]))
+                }
+            }
+        }
+        if recorded != nil { recorded = depths }
+        return hits
+    }
+
+    /// The four corners of a rectangle of the window, as offsets in a table layout.
+    struct Corners {
+        var p0: Int, p1: Int, p2: Int, p3: Int
+        init(_ layout: TableLayout, x: Int, y: Int, width: Int, height: Int) {
+            p0 = layout.offset(x, y)
+            p1 = layout.offset(x + width, y)
+            p2 = layout.offset(x, y + height)
+            p3 = layout.offset(x + width, y + height)
+        }
+    }
+
+    /// Everything the evaluation of a window reads, for one scale and one table layout; a window
+    /// is named by the offset of its top-left corner.
+    private struct HaarKernel {
+        let sums: UnsafePointer<Int32>
+        let squares: UnsafePointer<Double>
+        /// Skin counts, when the scan is gated.
+        let gate: UnsafePointer<Int32>?
+        let stages: UnsafeBufferPointer<CascadeModel.Stage>
+        let weak: UnsafeBufferPointer<CascadeModel.WeakClassifier>
+        let nodes: UnsafeBufferPointer<ScaledNode>
+        let leaves: UnsafeBufferPointer<Float>
+        let outcomes: UnsafeBufferPointer<Float>
+        let shape: TreeShape
+        let variance: Corners
+        let normArea: Double
+        let minVariance: Double
+        let skin: Corners
+        let gateMinimum: Int32
+
+        /// How many stages the window at `base` passed (all of them: a hit) and the margin of
+        /// the last stage passed.
+        @inline(__always) func evaluate(_ base: Int) -> (depth: Int, margin: Float) {
+            if let gate,
+               gate[base &+ skin.p3] &- gate[base &+ skin.p1] &- gate[base &+ skin.p2] &+ gate[base &+ skin.p0] < gateMinimum {
+                return (0, 0)
+            }
+            let sum = Double(sums[base &+ variance.p3] &- sums[base &+ variance.p1] &- sums[base &+ variance.p2] &+ sums[base &+ variance.p0])
+            let sq = squares[base &+ variance.p3] - squares[base &+ variance.p1] - squares[base &+ variance.p2] + squares[base &+ variance.p0]
+            let mean = sum / normArea
+            let variance = sq / normArea - mean * mean
+            if variance < minVariance { return (0, 0) }
+            return continueStages(from: 0, base, deviation: Float(variance.squareRoot()), margin: 0)
+        }
+
+        /// The stages from `first` on, for one window.
+        @inline(__always) func continueStages(from first: Int, _ base: Int, deviation: Float, margin: Float) -> (depth: Int, margin: Float) {
+            @inline(__always) func box(_ p0: Int32, _ p1: Int32, _ p2: Int32, _ p3: Int32) -> Float {
+                Float(sums[base &+ Int(p3)] &- sums[base &+ Int(p1)] &- sums[base &+ Int(p2)] &+ sums[base &+ Int(p0)])
+            }
+            /// Whether the node's feature is under its threshold (the left branch).
+            @inline(__always) func goesLeft(_ node: ScaledNode) -> Bool {
+                var value = node.wa * box(node.a0, node.a1, node.a2, node.a3)
+                value += node.wb * box(node.b0, node.b1, node.b2, node.b3)
+                // Two-rectangle features have a zero third weight and an empty rectangle.
+                value += node.wc * box(node.c0, node.c1, node.c2, node.c3)
+                return value < node.threshold * deviation
+            }
+            var margin = margin
+            for s in first..<stages.count {
+                let stage = stages[s]
+                var stageSum: Float = 0
+                let end = stage.weakStart &+ stage.weakCount
+                switch shape {
+                case .stumps:
+                    for wi in stage.weakStart..<end {
+                        stageSum += outcomes[wi &* 4 &+ (goesLeft(nodes[wi]) ? 2 : 0)]
+                    }
+                case .pairs:
+                    for wi in stage.weakStart..<end {
+                        let first = goesLeft(nodes[2 &* wi]), second = goesLeft(nodes[2 &* wi &+ 1])
+                        stageSum += outcomes[wi &* 4 &+ (first ? 2 : 0) &+ (second ? 1 : 0)]
+                    }
+                case .general:
+                    for wi in stage.weakStart..<end {
+                        let wc = weak[wi]
+                        var idx = 0
+                        repeat {
+                            // Wrapping arithmetic: the indexes are in the tables by construction
+                            // and rectangle sums fit Int32; overflow checks here were a large
+                            // share of the detector's time.
+                            let node = nodes[wc.nodeStart &+ idx]
+                            idx = Int(goesLeft(node) ? node.left : node.right)
+                        } while idx > 0
+                        stageSum += leaves[wc.leafStart &- idx]
+                    }
+                }
+                if stageSum < stage.threshold { return (s, margin) }
+                margin = stageSum - stage.threshold
+            }
+            return (stages.count, margin)
+        }
+
+        /// The eight windows at `base`, `base + 1` ... (one step apart in a dealt layout), those
+        /// in `active`; the others get depth 0. The same arithmetic in the same order as
+        /// ``evaluate(_:)``, so the same depths and margins to the bit. Stumps and pairs only.
+        @inline(__always) func evaluate8(_ base: Int, active: SIMDMask<SIMD8<Int32>>) -> (depth: SIMD8<Int32>, margin: SIMD8<Float>) {
+            @inline(__always) func load(_ table: UnsafePointer<Int32>, _ offset: Int) -> SIMD8<Int32> {
+                UnsafeRawPointer(table + (base &+ offset)).loadUnaligned(as: SIMD8<Int32>.self)
+            }
+            @inline(__always) func load(_ table: UnsafePointer<Double>, _ offset: Int) -> SIMD8<Double> {
+                UnsafeRawPointer(table + (base &+ offset)).loadUnaligned(as: SIMD8<Double>.self)
+            }
+            var alive = active
+            if let gate {
+                let count = load(gate, skin.p3) &- load(gate, skin.p1) &- load(gate, skin.p2) &+ load(gate, skin.p0)
+                alive = alive .& (count .>= gateMinimum)
+                if !any(alive) { return (.zero, .zero) }
+            }
+            let sum = SIMD8<Double>(load(sums, variance.p3) &- load(sums, variance.p1) &- load(sums, variance.p2) &+ load(sums, variance.p0))
+            let sq = load(squares, variance.p3) - load(squares, variance.p1) - load(squares, variance.p2) + load(squares, variance.p0)
+            let mean = sum / normArea
+            let variances = sq / normArea - mean * mean
+            let flat = SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int64>.zero.replacing(with: 1, where: variances .< minVariance))
+            alive = alive .& (flat .== 0)
+            if !any(alive) { return (.zero, .zero) }
+            let deviation = SIMD8<Float>(variances.squareRoot())
+
+            @inline(__always) func box(_ p0: Int32, _ p1: Int32, _ p2: Int32, _ p3: Int32) -> SIMD8<Float> {
+                SIMD8<Float>(load(sums, Int(p3)) &- load(sums, Int(p1)) &- load(sums, Int(p2)) &+ load(sums, Int(p0)))
+            }
+            @inline(__always) func goesLeft(_ node: ScaledNode) -> SIMDMask<SIMD8<Int32>> {
+                var value = node.wa * box(node.a0, node.a1, node.a2, node.a3)
+                value += node.wb * box(node.b0, node.b1, node.b2, node.b3)
+                value += node.wc * box(node.c0, node.c1, node.c2, node.c3)
+                return value .< node.threshold * deviation
+            }
+            var depth = SIMD8<Int32>.zero
+            var margin = SIMD8<Float>.zero
+            for s in 0..<stages.count {
+                let stage = stages[s]
+                var stageSum = SIMD8<Float>.zero
+                let end = stage.weakStart &+ stage.weakCount
+                if shape == .stumps {
+                    for wi in stage.weakStart..<end {
+                        let o = wi &* 4
+                        stageSum += SIMD8(repeating: outcomes[o]).replacing(with: outcomes[o &+ 2], where: goesLeft(nodes[wi]))
+                    }
+                } else {
+                    for wi in stage.weakStart..<end {
+                        let first = goesLeft(nodes[2 &* wi]), second = goesLeft(nodes[2 &* wi &+ 1])
+                        let o = wi &* 4
+                        let right = SIMD8(repeating: outcomes[o]).replacing(with: outcomes[o &+ 1], where: second)
+                        let left = SIMD8(repeating: outcomes[o &+ 2]).replacing(with: outcomes[o &+ 3], where: second)
+                        stageSum += right.replacing(with: left, where: first)
+                    }
+                }
+                let failed = stageSum .< stage.threshold
+                depth.replace(with: Int32(s), where: alive .& failed)
+                alive = alive .& .!failed
+                margin.replace(with: stageSum - stage.threshold, where: alive)
+                let survivors = SIMD8<Int32>.zero.replacing(with: 1, where: alive).wrappedSum()
+                if survivors == 0 { return (depth, margin) }
+                // Few windows left: the vector would mostly compute dead lanes; finish them one
+                // at a time.
+                if survivors <= 1 {
+                    for k in 0..<8 where alive[k] {
+                        let rest = continueStages(from: s &+ 1, base &+ k, deviation: deviation[k], margin: margin[k])
+                        depth[k] = Int32(rest.depth)
+                        margin[k] = rest.margin
+                    }
+                    return (depth, margin)
+                }
+            }
+            depth.replace(with: Int32(stages.count), where: alive)
+            return (depth, margin)
+        }
+    }
+
+    /// The search tables of one image (sums, squares, skin counts) dealt into planes for the
+    /// window steps of the small scales, where most windows are: built once per image and
+    /// shared by every cascade run over it (``Scan/lanes``).
+    struct LaneTables: Sendable {
+        struct Dealt: Sendable {
+            var layout: TableLayout
+            var sums: [Int32]
+            var squares: [Double]
+            var gate: [Int32]
+        }
+        let width: Int, height: Int
+        let gated: Bool
+        private let dealt: [Int: Dealt]
+
+        /// - Parameters:
+        ///   - gate: The skin gate the scans will use (its counts are dealt too), or nil.
+        ///   - steps: The window steps to deal the tables for.
+        init(_ image: IntegralImage, gate: SkinGate?, steps: some Sequence<Int>) {
+            width = image.width
+            height = image.height
+            gated = gate != nil
+            let rows = image.height + 1, stride = image.stride
+            func deal<T: Numeric>(_ table: [T], _ layout: TableLayout) -> [T] {
+                // Eight entries of slack: the lanes past the last window read beyond a row's end.
+                var out = [T](repeating: 0, count: layout.step * layout.planeSize + 8)
+                table.withUnsafeBufferPointer { src in
+                    out.withUnsafeMutableBufferPointer { dst in
+                        for plane in 0..<layout.step {
+                            for y in 0..<rows {
+                                var to = layout.offset(plane, y)
+                                for x in Swift.stride(from: y * stride + plane, to: (y + 1) * stride, by: layout.step) {
+                                    dst[to] = src[x]
+                                    to += 1
+                                }
+                            }
+                        }
+                    }
+                }
+                return out
+            }
+            var dealt: [Int: Dealt] = [:]
+            for step in Set(steps) where step > 1 {
+                let planeStride = (stride + step - 1) / step
+                let layout = TableLayout(rowStride: planeStride, step: step, planeSize: planeStride * rows)
+                dealt[step] = Dealt(layout: layout, sums: deal(image.sums, layout), squares: deal(image.squares, layout),
+                                    gate: gate.map { deal($0.counts, layout) } ?? [])
+            }
+            self.dealt = dealt
+        }
+
+        /// The tables for `step`, when they were dealt for it from `image` with the same gating.
+        func tables(step: Int, image: IntegralImage, gated: Bool) -> Dealt? {
+            guard image.width == width, image.height == height, gated == self.gated else { return nil }
+            return dealt[step]
+        }
     }
 
     // MARK: LBP

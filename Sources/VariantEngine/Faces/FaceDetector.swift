@@ -96,6 +96,9 @@ final class FaceDetector: Sendable {
         if colourful && options.skinGate > 0 {
             scan.skinGate = Self.skinGate(raster, stride: integral.stride, minShare: options.skinGate)
         }
+        // Steps 2 to 5 are the windows from 20 to about 70 px at the default step fraction:
+        // most of the windows searched. Larger windows are few; they run one at a time.
+        scan.lanes = CascadeDetector.LaneTables(integral, gate: scan.skinGate, steps: 2...5)
 
         var candidates: [RasterFace] = []
         let sameGrid = options.profileScaleFactor == options.scaleFactor && options.profileStepFraction == options.stepFraction
@@ -167,6 +170,7 @@ final class FaceDetector: Sendable {
         }
         var tiltedScan = scan
         tiltedScan.skinGate = nil
+        tiltedScan.lanes = nil
         tiltedScan.minSize = max(scan.minSize, Int(Double(shorter) * options.tiltedMinShare))
         let integral = IntegralImage(gray: turned, width: turnedWidth, height: turnedHeight)
         let groups = RectangleGrouping.group(frontal.detect(in: integral, scan: tiltedScan),
