@@ -32,6 +32,7 @@ extension Image {
         case .avif(let o):
             try Self.check(o.quality, in: 1...100, "AVIF quality")
             try Self.check(o.effort, in: 0...9, "AVIF effort")
+            Vips.openModules(["heif"])
             status = cvips_avifsave(pointer, &buffer, &length, CVipsAvifOptions(
                 quality: Int32(o.quality), effort: Int32(o.effort), lossless: o.lossless ? 1 : 0,
                 subsample_mode: o.chromaSubsampling.rawValue, strip: o.stripMetadata ? 1 : 0))

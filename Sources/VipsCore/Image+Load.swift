@@ -105,7 +105,7 @@ extension Image {
     public static func load(path: String, options: LoadOptions = LoadOptions()) throws -> Image {
         try Vips.initialise()
         try checkReadableFile(path)
-        try options.checkLoader(cvips_find_load_file(path), input: path)
+        try options.checkLoader(Vips.findLoader { cvips_find_load_file(path) }, input: path)
         return try opened(cvips_load_file(path, options.c), path: path, options: options)
     }
 
@@ -150,7 +150,7 @@ extension Image {
         try Vips.initialise()
         guard !data.isEmpty else { throw VipsError(.emptyInput, "the input is empty (0 bytes)", context: name) }
         let pointer: UnsafeMutablePointer<VipsImage>? = try data.withUnsafeBytes { raw in
-            try options.checkLoader(cvips_find_load_bytes(raw.baseAddress, raw.count), input: name)
+            try options.checkLoader(Vips.findLoader { cvips_find_load_bytes(raw.baseAddress, raw.count) }, input: name)
             return cvips_load_bytes(raw.baseAddress, raw.count, options.c)
         }
         guard let pointer else {

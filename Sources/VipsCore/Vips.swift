@@ -7,11 +7,80 @@ public enum Vips {
         // libvips prints decoder warnings ("error in tile 0 x 8") through GLib; they repeat what
         // the error we raise already says. VIPS_WARNING set before vips_init silences them.
         if getenv("VARIANT_SHOW_VIPS_WARNINGS") == nil { setenv("VIPS_WARNING", "0", 1) }
-        if cvips_init("variant") != 0 {
+        // libvips opens every plugin module in its module directory when it starts. Pointing
+        // VIPSHOME (read once, at start) at a place without modules keeps them out; they are
+        // opened when first needed instead (``openModules(_:)``).
+        let modules = getenv("VIPSHOME") == nil ? Modules.directory() : nil
+        if let modules { setenv("VIPSHOME", modules.path, 1) }
+        let failed = cvips_init("variant") != 0
+        if modules != nil { unsetenv("VIPSHOME") }
+        if failed {
             return .failure(VipsError.fromLibvips(.initialisationFailed, context: "vips_init"))
         }
+        unopened = modules?.files ?? [:]
         return .success(())
     }()
+
+    /// The plugin modules of the libvips this process runs: HEIF (AVIF), JPEG XL, ImageMagick,
+    /// PDF and OpenSlide in Debian's build. Linking their libraries costs about 0.03 s of CPU
+    /// time at every start, a fifth of a small `variant crop`, and most runs need none of them.
+    struct Modules: Sendable {
+        /// The module directory next to the libvips library file.
+        let path: String
+        /// Module name ("heif", "magick" ...) to file.
+        let files: [String: String]
+
+        static func directory() -> Modules? {
+            guard let file = cvips_library_file() else { return nil }
+            let library = URL(fileURLWithPath: String(cString: file)).deletingLastPathComponent()
+            let path = library.appendingPathComponent("vips-modules-\(cvips_version(0)).\(cvips_version(1))").path
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return nil }
+            var files: [String: String] = [:]
+            for name in names where name.hasPrefix("vips-") && name.hasSuffix(".so") {
+                files[String(name.dropFirst(5).dropLast(3))] = path + "/" + name
+            }
+            // No modules: nothing to save, and nothing to get wrong.
+            return files.isEmpty ? nil : Modules(path: path, files: files)
+        }
+    }
+
+    /// The modules of the default formats: AVIF/HEIF and JPEG XL.
+    static let formatModules: Set<String> = ["heif", "jxl"]
+
+    private static let moduleLock = NSLock()
+    nonisolated(unsafe) private static var unopened: [String: String] = [:]
+
+    /// Opens the named libvips modules not opened yet (all of them when `names` is nil), once.
+    /// - Returns: Whether any module was opened.
+    @discardableResult
+    static func openModules(_ names: Set<String>? = nil) -> Bool {
+        try? initialise()
+        return moduleLock.withLock {
+            let chosen = unopened.filter { names?.contains($0.key) ?? true }
+            for (name, file) in chosen.sorted(by: { $0.key < $1.key }) {
+                unopened[name] = nil
+                _ = cvips_module_open(file)
+            }
+            return !chosen.isEmpty
+        }
+    }
+
+    /// The loader `find` names. When none does, the modules of the default formats are opened
+    /// and it looks again, then every module: a file gets the answer it would get with every
+    /// module opened at start.
+    static func findLoader(_ find: () -> UnsafePointer<CChar>?) -> UnsafePointer<CChar>? {
+        if let found = find() { return found }
+        for names in [formatModules, nil] where openModules(names) {
+            cvips_error_clear()
+            if let found = find() { return found }
+        }
+        return nil
+    }
+
+    /// The names of the libvips modules not opened yet, for tests.
+    static var unopenedModules: Set<String> {
+        moduleLock.withLock { Set(unopened.keys) }
+    }
 
     /// Initialises libvips if it has not been initialised yet.
     /// - Throws: ``VipsError`` with code `initialisationFailed` when libvips cannot start.
