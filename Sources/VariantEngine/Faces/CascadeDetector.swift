@@ -193,7 +193,6 @@ struct CascadeDetector: Sendable {
         rectCounts.withUnsafeBufferPointer { counts in
         features.withUnsafeMutableBufferPointer { features in
             for f in 0..<features.count {
-                var offsets: (Int32, Int32, Int32, Int32)
                 var weights: (Float, Float, Float) = (0, 0, 0)
                 var area0 = 1.0, weightedRest = 0.0
                 var feature = ScaledNode()
@@ -204,7 +203,7 @@ struct CascadeDetector: Sendable {
                     let w = max(1, min(winW - x, Int((Double(r.width) * scale).rounded())))
                     let h = max(1, min(winH - y, Int((Double(r.height) * scale).rounded())))
                     let top = y * layout.rowStride, bottom = (y + h) * layout.rowStride
-                    offsets = (Int32(columns[x] + top), Int32(columns[x + w] + top), Int32(columns[x] + bottom), Int32(columns[x + w] + bottom))
+                    let offsets = (Int32(columns[x] + top), Int32(columns[x + w] + top), Int32(columns[x] + bottom), Int32(columns[x + w] + bottom))
                     let weight = Double(r.weight) / normArea
                     switch k {
                     case 0: (feature.a0, feature.a1, feature.a2, feature.a3) = offsets; weights.0 = Float(weight)
