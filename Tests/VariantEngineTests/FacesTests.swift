@@ -101,6 +101,40 @@ struct FacesTests {
         #expect(sameForeign, "tables of another image changed the result")
     }
 
+    /// The dealt tables keep squares modulo 2^32, exact for windows up to 256 px. With a fine
+    /// step (0.01 of the window), steps 2–5 are windows of 150–549 px; on a bright, busy image
+    /// the larger ones' sums of squares pass 2^32 and must run one at a time.
+    @Test("windows too large for the narrow tables run one at a time")
+    func lanesTooLarge() throws {
+        let url = try #require(Bundle.module.url(forResource: "haarcascade_frontalface_alt2", withExtension: "xml", subdirectory: "Resources"))
+        let detector = CascadeDetector(model: try CascadeModel(xml: Data(contentsOf: url)))
+        #expect(CascadeDetector.LaneTables.holds(varianceArea: 256 * 256, gateArea: 150 * 150))
+        #expect(!CascadeDetector.LaneTables.holds(varianceArea: 258 * 258, gateArea: 150 * 150))
+        #expect(!CascadeDetector.LaneTables.holds(varianceArea: 100 * 100, gateArea: 256 * 256))
+        // Grey levels 190–255 in blocks of 8 px (contrast at every scale), the same every run.
+        let side = 640
+        var state: UInt32 = 12345
+        var blocks = [UInt8](repeating: 0, count: (side / 8) * (side / 8))
+        for i in blocks.indices {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            blocks[i] = 190 + UInt8(truncatingIfNeeded: state >> 24) % 66
+        }
+        let gray = (0..<side * side).map { blocks[($0 / side / 8) * (side / 8) + ($0 % side) / 8] }
+        let integral = IntegralImage(gray: gray, width: side, height: side)
+        var scan = CascadeDetector.Scan()
+        scan.refineDepth = 0
+        scan.stepFraction = 0.01
+        scan.minSize = 150
+        var laneScan = scan
+        laneScan.lanes = CascadeDetector.LaneTables(integral, gate: nil, steps: 2...5)
+        let one = detector.detect(in: integral, scan: scan, recordingDepths: true)
+        let eight = detector.detect(in: integral, scan: laneScan, recordingDepths: true)
+        // Some large windows get past the flatness check and the first stage.
+        #expect(one.depths.suffix(6).contains { $0.contains { $0 > 0 } })
+        let sameDepths = one.depths == eight.depths
+        #expect(sameDepths, "how far the windows got differs")
+    }
+
     @Test("a damaged cascade file is an error, not a crash", arguments: [
         "",
         "<opencv_storage><cascade><featureType>HAAR</featureType></cascade></opencv_storage>",

@@ -238,11 +238,6 @@ struct CascadeDetector: Sendable {
         let step = max(1, Int((Double(winW) * scan.stepFraction).rounded()))
         let columns = (image.width - winW) / step + 1, rows = (image.height - winH) / step + 1
         guard columns > 0, rows > 0 else { return [] }
-        // Eight windows at a time when the tables are dealt for this step (every position is
-        // evaluated then, so not with coarse-to-fine); one at a time otherwise.
-        let lanes = scan.refineDepth == 0 && shape != .general
-            ? scan.lanes?.tables(step: step, image: image, gated: scan.skinGate != nil) : nil
-        let layout = lanes?.layout ?? TableLayout(rowStride: image.stride)
         // The variance window, as OpenCV: the window less one pixel on every side.
         let nx = Int(scale.rounded()), ny = nx
         let nw = min(winW - nx, Int((Double(model.windowWidth - 2) * scale).rounded()))
@@ -251,9 +246,15 @@ struct CascadeDetector: Sendable {
         // The gate looks at the middle of the window: x 20–80 %, y 25–85 %.
         let gx = Int(Double(winW) * 0.2), gy = Int(Double(winH) * 0.25)
         let gw = max(1, Int(Double(winW) * 0.6)), gh = max(1, Int(Double(winH) * 0.6))
+        // Eight windows at a time when the tables are dealt for this step and their narrow sums
+        // hold this window's (every position is evaluated then, so not with coarse-to-fine);
+        // one at a time otherwise.
+        let lanes = scan.refineDepth == 0 && shape != .general && LaneTables.holds(varianceArea: nw * nh, gateArea: gw * gh)
+            ? scan.lanes?.tables(step: step, image: image, gated: scan.skinGate != nil) : nil
+        let layout = lanes?.layout ?? TableLayout(rowStride: image.stride)
         let scaledNodes = scaledNodes(scale: scale, winW: winW, winH: winH, normArea: normArea, layout: layout)
-        let sumTable = lanes?.sums ?? image.sums, squareTable = lanes?.squares ?? image.squares
-        let gateTable = lanes?.gate ?? scan.skinGate?.counts ?? []
+        let sumTable = lanes?.sums ?? image.sums
+        let narrowSquares = lanes?.squares ?? [], narrowGate = lanes?.gate ?? []
         let prior: [UInt8]? = scan.priorDepth.flatMap { index < $0.depths.count ? $0.depths[index] : nil }
             .flatMap { $0.count == columns * rows ? $0 : nil }
         let priorMinimum = scan.priorDepth?.minimum ?? 0
@@ -264,11 +265,14 @@ struct CascadeDetector: Sendable {
         model.leaves.withUnsafeBufferPointer { leaves in
         outcomes.withUnsafeBufferPointer { outcomes in
         sumTable.withUnsafeBufferPointer { sums in
-        squareTable.withUnsafeBufferPointer { squares in
-        gateTable.withUnsafeBufferPointer { gate in
+        image.squares.withUnsafeBufferPointer { squares in
+        (scan.skinGate?.counts ?? []).withUnsafeBufferPointer { gate in
+        narrowSquares.withUnsafeBufferPointer { narrowSquares in
+        narrowGate.withUnsafeBufferPointer { narrowGate in
+            let gated = scan.skinGate != nil
             let kernel = HaarKernel(
-                sums: sums.baseAddress!, squares: squares.baseAddress!,
-                gate: scan.skinGate == nil ? nil : gate.baseAddress,
+                sums: sums.baseAddress!, squares: squares.baseAddress!, gate: gated ? gate.baseAddress : nil,
+                narrowSquares: narrowSquares.baseAddress, narrowGate: gated ? narrowGate.baseAddress : nil,
                 stages: stages, weak: weak, nodes: nodes, leaves: leaves, outcomes: outcomes, shape: shape,
                 variance: Corners(layout, x: nx, y: ny, width: nw, height: nh), normArea: normArea,
                 minVariance: scan.minStandardDeviation * scan.minStandardDeviation,
@@ -281,7 +285,7 @@ struct CascadeDetector: Sendable {
                 hits = scanWindows(kernel, layout: layout, step: step, columns: columns, rows: rows, size: winW,
                                    refine: scan.refineDepth, prior: prior, priorMinimum: priorMinimum, depths: &recorded)
             }
-        }}}}}}}}
+        }}}}}}}}}}
         return hits
     }
 
@@ -383,9 +387,13 @@ struct CascadeDetector: Sendable {
     /// is named by the offset of its top-left corner.
     private struct HaarKernel {
         let sums: UnsafePointer<Int32>
+        /// The image's own squares and skin counts (the latter when the scan is gated), for
+        /// ``evaluate(_:)``.
         let squares: UnsafePointer<Double>
-        /// Skin counts, when the scan is gated.
         let gate: UnsafePointer<Int32>?
+        /// The dealt tables' squares and skin counts, for ``evaluate8(_:active:)``.
+        let narrowSquares: UnsafePointer<UInt32>?
+        let narrowGate: UnsafePointer<UInt16>?
         let stages: UnsafeBufferPointer<CascadeModel.Stage>
         let weak: UnsafeBufferPointer<CascadeModel.WeakClassifier>
         let nodes: UnsafeBufferPointer<ScaledNode>
@@ -468,17 +476,23 @@ struct CascadeDetector: Sendable {
             @inline(__always) func load(_ table: UnsafePointer<Int32>, _ offset: Int) -> SIMD8<Int32> {
                 UnsafeRawPointer(table + (base &+ offset)).loadUnaligned(as: SIMD8<Int32>.self)
             }
-            @inline(__always) func load(_ table: UnsafePointer<Double>, _ offset: Int) -> SIMD8<Double> {
-                UnsafeRawPointer(table + (base &+ offset)).loadUnaligned(as: SIMD8<Double>.self)
+            @inline(__always) func load(_ table: UnsafePointer<UInt32>, _ offset: Int) -> SIMD8<UInt32> {
+                UnsafeRawPointer(table + (base &+ offset)).loadUnaligned(as: SIMD8<UInt32>.self)
+            }
+            @inline(__always) func load(_ table: UnsafePointer<UInt16>, _ offset: Int) -> SIMD8<UInt16> {
+                UnsafeRawPointer(table + (base &+ offset)).loadUnaligned(as: SIMD8<UInt16>.self)
             }
             var alive = active
-            if let gate {
-                let count = load(gate, skin.p3) &- load(gate, skin.p1) &- load(gate, skin.p2) &+ load(gate, skin.p0)
+            // Wrapping differences of the narrow tables are exact: the true counts and sums of
+            // squares fit (LaneTables.holds).
+            if let gate = narrowGate {
+                let count = SIMD8<Int32>(truncatingIfNeeded: load(gate, skin.p3) &- load(gate, skin.p1) &- load(gate, skin.p2) &+ load(gate, skin.p0))
                 alive = alive .& (count .>= gateMinimum)
                 if !any(alive) { return (.zero, .zero) }
             }
+            let squares = narrowSquares.unsafelyUnwrapped
             let sum = SIMD8<Double>(load(sums, variance.p3) &- load(sums, variance.p1) &- load(sums, variance.p2) &+ load(sums, variance.p0))
-            let sq = load(squares, variance.p3) - load(squares, variance.p1) - load(squares, variance.p2) + load(squares, variance.p0)
+            let sq = SIMD8<Double>(load(squares, variance.p3) &- load(squares, variance.p1) &- load(squares, variance.p2) &+ load(squares, variance.p0))
             let mean = sum / normArea
             let variances = sq / normArea - mean * mean
             let flat = SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int64>.zero.replacing(with: 1, where: variances .< minVariance))
@@ -541,11 +555,20 @@ struct CascadeDetector: Sendable {
     /// window steps of the small scales, where most windows are: built once per image and
     /// shared by every cascade run over it (``Scan/lanes``).
     struct LaneTables: Sendable {
+        /// Sums as they are; squares and skin counts kept modulo 2^32 and 2^16, which is exact
+        /// for the rectangles of windows up to about 258 px (``holds(varianceArea:gateArea:)``) and
+        /// saves 6 of 16 bytes per entry.
         struct Dealt: Sendable {
             var layout: TableLayout
             var sums: [Int32]
-            var squares: [Double]
-            var gate: [Int32]
+            var squares: [UInt32]
+            var gate: [UInt16]
+        }
+
+        /// Whether the narrow tables hold a window's sums: 255² per pixel of the variance
+        /// rectangle under 2^32, one per pixel of the gate's under 2^16.
+        static func holds(varianceArea: Int, gateArea: Int) -> Bool {
+            varianceArea <= Int(UInt32.max) / (255 * 255) && gateArea <= Int(UInt16.max)
         }
         let width: Int, height: Int
         let gated: Bool
@@ -559,16 +582,16 @@ struct CascadeDetector: Sendable {
             height = image.height
             gated = gate != nil
             let rows = image.height + 1, stride = image.stride
-            func deal<T: Numeric>(_ table: [T], _ layout: TableLayout) -> [T] {
+            func deal<T: Numeric, U: Numeric>(_ table: [T], _ layout: TableLayout, _ narrow: (T) -> U) -> [U] {
                 // Eight entries of slack: the lanes past the last window read beyond a row's end.
-                var out = [T](repeating: 0, count: layout.step * layout.planeSize + 8)
+                var out = [U](repeating: 0, count: layout.step * layout.planeSize + 8)
                 table.withUnsafeBufferPointer { src in
                     out.withUnsafeMutableBufferPointer { dst in
                         for plane in 0..<layout.step {
                             for y in 0..<rows {
                                 var to = layout.offset(plane, y)
                                 for x in Swift.stride(from: y * stride + plane, to: (y + 1) * stride, by: layout.step) {
-                                    dst[to] = src[x]
+                                    dst[to] = narrow(src[x])
                                     to += 1
                                 }
                             }
@@ -581,8 +604,10 @@ struct CascadeDetector: Sendable {
             for step in Set(steps) where step > 1 {
                 let planeStride = (stride + step - 1) / step
                 let layout = TableLayout(rowStride: planeStride, step: step, planeSize: planeStride * rows)
-                dealt[step] = Dealt(layout: layout, sums: deal(image.sums, layout), squares: deal(image.squares, layout),
-                                    gate: gate.map { deal($0.counts, layout) } ?? [])
+                // The squares are whole numbers under 2^53 in the Double table.
+                dealt[step] = Dealt(layout: layout, sums: deal(image.sums, layout) { $0 },
+                                    squares: deal(image.squares, layout) { UInt32(truncatingIfNeeded: Int64($0)) },
+                                    gate: gate.map { deal($0.counts, layout) { UInt16(truncatingIfNeeded: $0) } } ?? [])
             }
             self.dealt = dealt
         }
