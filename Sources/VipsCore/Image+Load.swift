@@ -109,7 +109,8 @@ extension Image {
         return try opened(cvips_load_file(path, options.c), path: path, options: options)
     }
 
-    /// The image a loader opened (nil: its error), with the time limit and the pixel limit.
+    /// The image a loader opened (nil: its error), with the time limit and the pixel limit;
+    /// `path` names the input in errors.
     private static func opened(_ pointer: UnsafeMutablePointer<VipsImage>?, path: String, options: LoadOptions) throws -> Image {
         guard let pointer else {
             throw VipsError.fromLibvips(.decodeFailed, context: path, fallback: "cannot read the image header")
@@ -153,12 +154,7 @@ extension Image {
             try options.checkLoader(Vips.findLoader { cvips_find_load_bytes(raw.baseAddress, raw.count) }, input: name)
             return cvips_load_bytes(raw.baseAddress, raw.count, options.c)
         }
-        guard let pointer else {
-            throw VipsError.fromLibvips(.decodeFailed, context: name, fallback: "cannot read the image header")
-        }
-        let image = Image(owning: pointer, source: name, timeout: options.timeout)
-        try image.checkPixelLimit(options.maxPixels)
-        return image
+        return try opened(pointer, path: name, options: options)
     }
 
     /// Creates an image from 8-bit interleaved pixels (copied).

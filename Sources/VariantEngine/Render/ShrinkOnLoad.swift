@@ -21,7 +21,7 @@ struct ShrinkOnLoad {
     var mergedCrop = false
 
     /// For a merged crop: the JPEG DCT shrink (2, 4 or 8) that leaves at least half of the
-    /// reduction to the resize, as libvips's thumbnail does; nil when under 2.
+    /// reduction to the resize, as libvips's thumbnail does; nil for a reduction under 4.
     var jpegShrink: Int? {
         let reduction = 1 / factor
         return reduction >= 16 ? 8 : reduction >= 8 ? 4 : reduction >= 4 ? 2 : nil
