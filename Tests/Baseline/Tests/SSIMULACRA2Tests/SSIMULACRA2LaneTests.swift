@@ -1,0 +1,1 @@
+../../../VariantEngineTests/SSIMULACRA2LaneTests.swift
