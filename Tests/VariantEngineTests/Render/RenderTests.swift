@@ -107,6 +107,48 @@ struct RenderTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["cut.jpg"])
     }
 
+    @Test("AtomicFile replaces what a link points at, keeps permissions, writes into a pipe and refuses a directory")
+    func atomicFileTargets() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomic-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bytes = Data("new contents".utf8)
+        // Through a link: the target gets the bytes with its own permissions, the link stays a link.
+        let target = dir.appendingPathComponent("target.jpg").path
+        try Data("old".utf8).write(to: URL(fileURLWithPath: target))
+        #expect(chmod(target, 0o640) == 0)
+        let link = dir.appendingPathComponent("link.jpg").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "target.jpg")
+        try AtomicFile.write(bytes, to: link)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "target.jpg")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: target)) == bytes)
+        let mode = try FileManager.default.attributesOfItem(atPath: target)[.posixPermissions] as? NSNumber
+        #expect(mode?.intValue == 0o640)
+        // A link to a file not there yet: the file is made where it points.
+        let dangling = dir.appendingPathComponent("dangling.jpg").path
+        try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: "made.jpg")
+        try AtomicFile.write(bytes, to: dangling)
+        #expect(try Data(contentsOf: dir.appendingPathComponent("made.jpg")) == bytes)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dangling) == "made.jpg")
+        // A pipe is written into, not replaced by a file (a reader is open, so the write cannot block).
+        let fifo = dir.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        defer { close(reader) }
+        try AtomicFile.write(bytes, to: fifo)
+        var received = [UInt8](repeating: 0, count: 64)
+        #expect(read(reader, &received, received.count) == bytes.count)
+        #expect(Data(received.prefix(bytes.count)) == bytes)
+        var status = stat()
+        #expect(stat(fifo, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO)
+        // A directory is refused and left alone; nothing else is left behind.
+        let error = #expect(throws: EngineError.self) { try AtomicFile.write(bytes, to: dir.path) }
+        #expect(error?.message == "is a directory")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+                == ["dangling.jpg", "fifo", "link.jpg", "made.jpg", "target.jpg"])
+    }
+
     @Test("f_ and q_ choose the encoder; JPEG output of an image with alpha is flattened")
     func delivery() throws {
         let logo = Self.image("logo-alpha.png")
