@@ -103,6 +103,46 @@ struct PlanningCacheTests {
         #expect(again.warnings.isEmpty && again.statistics.decisionsComputed == 0)
     }
 
+    @Test("a --cache path that is not a cache's place is refused, and the file there is left alone")
+    func refusedPlaces() async throws {
+        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
+        // A manifest given as the cache by mistake: not SQLite, not named like a database.
+        let notes = folder.appendingPathComponent("notes.json")
+        let text = Data(#"{"keep": "me"}"#.utf8)
+        try text.write(to: notes)
+        let subfolder = folder.appendingPathComponent("sub.sqlite")
+        try FileManager.default.createDirectory(at: subfolder, withIntermediateDirectories: false)
+        let cases: [(URL, String)] = [
+            (notes, "is not a SQLite file"),
+            (subfolder, "is a directory"),
+            (folder.appendingPathComponent("missing/cache.sqlite"), "the directory \(folder.path)/missing does not exist"),
+        ]
+        for (path, reason) in cases {
+            do {
+                _ = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: path))
+                Issue.record("\(path.path) was accepted as the cache")
+            } catch let error as EngineError {
+                #expect(error.input == path.path)
+                #expect(error.message.contains(reason), "\(error.message)")
+            }
+        }
+        #expect(try Data(contentsOf: notes) == text)
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(!left.contains { $0.hasSuffix(".bad") }, "\(left)")
+        // A second damaged cache is set aside beside the first, which is kept.
+        let cache = folder.appendingPathComponent("cache.sqlite")
+        for round in 1...2 {
+            try Data(repeating: 0x5A, count: 1000).write(to: cache)
+            let outcome = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
+            #expect(outcome.warnings.first?.contains(round == 1 ? "cache.sqlite.bad " : "cache.sqlite.bad.2 ") == true,
+                    "\(outcome.warnings)")
+        }
+        #expect(FileManager.default.fileExists(atPath: cache.path + ".bad"))
+        #expect(FileManager.default.fileExists(atPath: cache.path + ".bad.2"))
+    }
+
     @Test("an entry that does not decode is recomputed")
     func badEntry() async throws {
         let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])

@@ -33,22 +33,80 @@ final class PlanCache: Sendable {
     init(path: String) throws {
         self.path = path
         var warnings: [String] = []
+        let existed = try Self.checkPlace(path)
         do {
             queue = try Self.open(path: path)
         } catch let problem as CacheProblem {
-            warnings.append("the cache \(path) \(problem.reason); it was moved to \(path).bad and rebuilt")
-            try? FileManager.default.removeItem(atPath: path + ".bad")
+            guard existed else {
+                throw EngineError(.io, "cannot create the cache: \(problem.reason)", input: path)
+            }
+            // Never over an earlier file set aside: that one may be the only copy of something.
+            var aside = path + ".bad", n = 2
+            while FileManager.default.fileExists(atPath: aside) {
+                aside = "\(path).bad.\(n)"
+                n += 1
+            }
+            warnings.append("the cache \(path) \(problem.reason); it was moved to \(aside) and rebuilt")
             do {
-                try FileManager.default.moveItem(atPath: path, toPath: path + ".bad")
+                try FileManager.default.moveItem(atPath: path, toPath: aside)
                 for suffix in ["-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
                 queue = try Self.open(path: path)
             } catch {
-                throw EngineError(.io, "cannot rebuild the cache: \(error)", input: path)
+                throw EngineError(.io, "cannot rebuild the cache: \(Self.reason(error))", input: path)
             }
         } catch {
-            throw EngineError(.io, "cannot open the cache: \(error)", input: path)
+            throw EngineError(.io, "cannot open the cache: \(Self.reason(error))", input: path)
         }
         self.warnings = warnings
+    }
+
+    /// Refuses a place the cache must not take: a directory, a device or pipe, a file that is
+    /// not SQLite and not named like a cache (a manifest given to --cache by mistake would
+    /// otherwise be moved aside as a corrupt cache), a missing or read-only folder.
+    /// - Returns: Whether a file is there already.
+    static func checkPlace(_ path: String) throws -> Bool {
+        var status = stat()
+        if stat(path, &status) == 0 {
+            switch status.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR: throw EngineError(.io, "is a directory, not a cache file", input: path)
+            default: throw EngineError(.io, "is not a regular file, so it cannot hold the cache", input: path)
+            }
+            guard mayBeCache(path) else {
+                throw EngineError(.io, "is not a SQLite file: it is left alone, not replaced by the cache "
+                                    + "(give --cache a new path, or plan with --no-cache)", input: path)
+            }
+            return true
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw EngineError(.io, "cannot create the cache: the directory \(directory) does not exist", input: path)
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            throw EngineError(.io, "cannot create the cache: the directory \(directory) is not writable "
+                                + "(give --cache another path, or plan with --no-cache)", input: path)
+        }
+        return false
+    }
+
+    /// Whether the file may be this cache, damaged or not, and so may be set aside and rebuilt:
+    /// it is empty, starts with SQLite's header, or is named like a database.
+    static func mayBeCache(_ path: String) -> Bool {
+        if ["sqlite", "sqlite3", "db"].contains((path as NSString).pathExtension.lowercased()) { return true }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 16)) ?? Data()
+        return head.isEmpty || head == Data("SQLite format 3\u{0}".utf8)
+    }
+
+    /// An error as one line: SQLite's message, or the system's reason for a file operation.
+    static func reason(_ error: Error) -> String {
+        if let problem = error as? CacheProblem { return problem.reason }
+        if let database = error as? DatabaseError { return database.message ?? database.description }
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let underlying, underlying.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(underlying.code))) }
+        return (error as NSError).localizedDescription
     }
 
     struct CacheProblem: Error {
