@@ -13,7 +13,7 @@ struct PlanCommand: AsyncParsableCommand {
             the plans of --shard runs into the plan a single run gives. The plan's JSON schema is
             in Sources/VariantEngine/Planning/PLAN-SCHEMA.md. Exit status 1 when a policy fails
             (any error-level violation, or an asset that cannot be planned).
-            """,
+            """.reflowed,
         subcommands: [PlanRun.self, PlanMerge.self],
         defaultSubcommand: PlanRun.self
     )
@@ -29,7 +29,8 @@ struct PlanRun: AsyncParsableCommand {
             the manifest), keyed by the content hash, the engine version and the options, so a
             re-run computes only what changed. Delivery URLs are signed when
             CLOUDINARY_API_SECRET is set. A progress bar is drawn on stderr when it is a terminal.
-            Ctrl-C stops without writing a plan.
+            Ctrl-C stops without writing a plan. Every output path (-o, --report, --emit-output,
+            --cache) is checked before planning starts; missing folders of the outputs are made.
 
             --emit writes the values to store in Contentstack entry fields, per asset and
             placement: contentstack-all (the Cloudinary app's "All Fields" asset object, with our
@@ -45,8 +46,9 @@ struct PlanRun: AsyncParsableCommand {
               variant plan campaign.json -o plan.json --report report.html
               variant plan campaign.yaml --json --no-cache > plan.json
               variant plan campaign.json --shard 2/4 -o plan-2.json
-              variant plan campaign.json --emit contentstack-custom --emit-output fields.json --now 2026-05-01
-            """
+              variant plan campaign.json --emit contentstack-custom --emit-output fields.json \\
+                --now 2026-05-01
+            """.reflowed
     )
 
     @Argument(help: "The campaign manifest (JSON or YAML).")
@@ -129,6 +131,9 @@ struct PlanRun: AsyncParsableCommand {
         if !noCache { options.cachePath = cache ?? URL(fileURLWithPath: directory).appendingPathComponent(".variant-cache.sqlite").path }
         let destination = output ?? (json ? nil : "plan.json")
         // (With --emit and no --emit-output, stdout holds the field values; the plan goes to the file.)
+        // Every output's place is checked before the work, so a typo costs nothing and no
+        // output is written while another cannot be.
+        for path in [destination, report, emitOutput].compactMap({ $0 }) { try checkOutputPath(path) }
 
         let bar = ProgressBar.onTerminal()
         let started = Date()
@@ -198,7 +203,7 @@ struct PlanMerge: ParsableCommand {
 
             Example:
               variant plan merge plan-1.json plan-2.json plan-3.json -o plan.json
-            """
+            """.reflowed
     )
 
     @Argument(help: "The shard plans.")
@@ -216,6 +221,7 @@ struct PlanMerge: ParsableCommand {
     }
 
     func run() throws {
+        if let output { try checkOutputPath(output) }
         let merged: Plan
         do {
             merged = try Sharding.merge(plans.map { try PlanJSON.read(path: $0) })
@@ -229,11 +235,29 @@ struct PlanMerge: ParsableCommand {
     }
 }
 
-/// Writes atomically, creating the folder first.
+/// Refuses an output path that cannot be written, before any work: one that names a directory,
+/// or whose folder cannot be made (a file stands in its way, or the nearest existing folder is
+/// read-only). Missing folders are made when the output is written.
+private func checkOutputPath(_ path: String) throws {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        throw CLIError.io("\(path): is a directory")
+    }
+    var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+    while !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
+        folder.deleteLastPathComponent()
+    }
+    guard isDirectory.boolValue else { throw CLIError.io("\(path): \(folder.path) is not a directory") }
+    guard FileManager.default.isWritableFile(atPath: folder.path) else {
+        throw CLIError.io("\(path): the folder \(folder.path) is not writable")
+    }
+}
+
+/// Writes atomically, making missing folders first.
 private func write(_ data: Data, to path: String) throws {
-    let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
     do {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
         try AtomicFile.write(data, to: path)
     } catch let error as EngineError {
         throw CLIError.io(error.description)

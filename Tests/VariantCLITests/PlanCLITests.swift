@@ -32,7 +32,7 @@ struct PlanCLITests {
     func passing() throws {
         let dir = try Self.campaign()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let plan = dir.appendingPathComponent("out/plan.json")
+        let plan = dir.appendingPathComponent("out/plan.json")  // (the folder is made)
         let result = try CLIRunner.run(["plan", dir.appendingPathComponent("campaign.json").path, "-o", plan.path,
                                         "--fixed-quality", "--jobs", "2"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -80,6 +80,32 @@ struct PlanCLITests {
         let directory = try CLIRunner.run(["plan", dir.path])
         #expect(directory.status == 2)
         #expect(directory.stderr.contains("is a directory"), "\(directory.stderr)")
+    }
+
+    @Test("every output's place is checked before planning: nothing is written, no file moved")
+    func outputPlaces() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let manifest = dir.appendingPathComponent("campaign.json").path
+        let plan = dir.appendingPathComponent("plan.json").path
+        let notes = dir.appendingPathComponent("notes.txt")
+        try Data("keep me".utf8).write(to: notes)
+        let cases: [([String], String)] = [
+            (["-o", notes.appendingPathComponent("plan.json").path], "\(notes.path) is not a directory"),
+            (["-o", plan, "--report", dir.path], "\(dir.path): is a directory"),
+            (["-o", plan, "--emit", "url", "--emit-output", notes.appendingPathComponent("a/b.json").path], "is not a directory"),
+            (["-o", plan, "--cache", notes.path], "is not a SQLite file"),
+        ]
+        for (arguments, message) in cases {
+            let result = try CLIRunner.run(["plan", manifest, "--fixed-quality"] + arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+            #expect(!result.stderr.contains("planned"), "refused before planning: \(result.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["campaign.json", "notes.txt"])
+        #expect(try Data(contentsOf: notes) == Data("keep me".utf8))
+        let merge = try CLIRunner.run(["plan", "merge", plan, "-o", notes.appendingPathComponent("merged.json").path])
+        #expect(merge.status == 2 && merge.stderr.contains("is not a directory"), "\(merge.stderr)")
     }
 
     @Test("--shard plans merged with `variant plan merge` equal the single run, byte for byte")
