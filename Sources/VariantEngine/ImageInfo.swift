@@ -20,7 +20,8 @@ public struct ImageInfo: Sendable, Codable, Equatable {
     public var pages: Int
 
     /// Reads the header of `path` and, when `verify` is true, decodes the image at reduced size
-    /// so that truncated or corrupt files are reported instead of described.
+    /// so that truncated or corrupt files are reported instead of described, down to damage the
+    /// decoder only warns about (``Image/verifyDecodes(path:maxPixels:)``).
     ///
     /// ```swift
     /// let info = try ImageInfo.read(path: "TestImages/portrait.jpg")
@@ -31,12 +32,7 @@ public struct ImageInfo: Sendable, Codable, Equatable {
         let image = try Image.load(path: path, options: limits)
         let swapsSides = image.orientation >= 5
         let pageHeight = image.pageCount > 1 ? image.pageHeight : image.height
-        if verify {
-            // Decoding at a small size reads every byte of the compressed data (JPEG shrink-on-load
-            // still walks the whole entropy stream) at a fraction of the cost of a full decode.
-            _ = try Image.thumbnail(path: path, width: 64, options: ThumbnailOptions(height: 64), maxPixels: limits.maxPixels)
-                .pixels()
-        }
+        if verify { try Image.verifyDecodes(path: path, maxPixels: limits.maxPixels) }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
         return ImageInfo(
             width: swapsSides ? pageHeight : image.width,

@@ -104,6 +104,7 @@ extension Image {
     ///   `unsupportedFormat`, `tooManyPixels` or `decodeFailed`.
     public static func load(path: String, options: LoadOptions = LoadOptions()) throws -> Image {
         try Vips.initialise()
+        clearDecoderMessages()
         try checkReadableFile(path)
         try options.checkLoader(Vips.findLoader { cvips_find_load_file(path) }, input: path)
         return try opened(cvips_load_file(path, options.c), path: path, options: options)
@@ -126,6 +127,7 @@ extension Image {
     /// - Throws: As ``load(path:options:)``; `unsupportedFormat` when the file is not a JPEG.
     public static func load(jpegPath path: String, shrink: Int, options: LoadOptions = LoadOptions()) throws -> Image {
         try Vips.initialise()
+        clearDecoderMessages()
         try checkReadableFile(path)
         guard let loader = cvips_find_load_file(path).map({ String(cString: $0) }), loader.hasPrefix("VipsForeignLoadJpeg") else {
             throw VipsError(.unsupportedFormat, "not a JPEG file", context: path)
@@ -149,6 +151,7 @@ extension Image {
     ///   `decodeFailed`.
     public static func load(data: Data, name: String = "<bytes>", options: LoadOptions = LoadOptions()) throws -> Image {
         try Vips.initialise()
+        clearDecoderMessages()
         guard !data.isEmpty else { throw VipsError(.emptyInput, "the input is empty (0 bytes)", context: name) }
         let pointer: UnsafeMutablePointer<VipsImage>? = try data.withUnsafeBytes { raw in
             try options.checkLoader(Vips.findLoader { cvips_find_load_bytes(raw.baseAddress, raw.count) }, input: name)
@@ -201,7 +204,38 @@ extension Image {
         return mp >= 10 ? String(Int(mp.rounded())) : String(format: "%.1f", mp)
     }
 
-    static func checkReadableFile(_ path: String) throws {
+    /// Decodes the whole file at reduced size (64 px: JPEG shrink-on-load still walks the whole
+    /// entropy stream, at a fraction of a full decode's cost), so that a truncated or damaged
+    /// file is found. Damage the decoder only warns about counts too: a JPEG whose entropy data
+    /// is damaged decodes (grey where the damage is) with "Corrupt JPEG data", and at reduced
+    /// size libvips reports that as a message, not a failure, even when asked to fail on warnings.
+    /// That buffer is the process's: a failure on another thread during the decode would be
+    /// counted here too (`variant info` checks its files one at a time).
+    /// - Throws: ``VipsError`` with `decodeFailed` and the decoder's words, or as
+    ///   ``thumbnail(path:width:options:maxPixels:timeout:)``.
+    public static func verifyDecodes(path: String, maxPixels: Int = LoadOptions.defaultMaxPixels) throws {
+        let image = try thumbnail(path: path, width: 64, options: ThumbnailOptions(height: 64, strictness: .failOnWarning),
+                                  maxPixels: maxPixels)
+        _ = try image.pixels()
+        // Only the JPEG loader's words: others (an oversized EXIF block, say) are about metadata,
+        // and the other loaders fail on damage themselves.
+        let damage = (VipsError.takeLibvipsMessages() ?? "").components(separatedBy: "; ").filter { $0.hasPrefix("VipsJpeg:") }
+        if !damage.isEmpty {
+            throw VipsError(.decodeFailed, "the image data is damaged: \(damage.joined(separator: "; "))", context: path)
+        }
+    }
+
+    /// Drops what libvips's message buffer still holds from earlier inputs: a decoder warning
+    /// of a file that was read anyway (a lenient JPEG decode) stays there, and the next failure
+    /// would otherwise report it as part of its own reason, under another file's name.
+    static func clearDecoderMessages() {
+        cvips_error_clear()
+    }
+
+    /// Checks that `path` is an existing, readable, non-empty file (not a directory), with the
+    /// reason named otherwise: what every file input is checked with before it is opened.
+    /// - Throws: ``VipsError`` with `fileNotFound`, `notAFile`, `unreadable` or `emptyInput`.
+    public static func checkReadableFile(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw VipsError(.fileNotFound, "no such file", context: path)

@@ -43,15 +43,17 @@ public struct VipsError: Error, Sendable, CustomStringConvertible, Equatable {
 
     /// Builds an error from libvips's error buffer, which this reads and clears.
     static func fromLibvips(_ code: Code, context: String?, fallback: String = "libvips failed", prefix: String? = nil) -> VipsError {
-        var text = fallback
-        if let raw = cvips_error_copy() {
-            let copied = String(cString: raw)
-            cvips_free(raw)
-            let lines = copied.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty }
-            if !lines.isEmpty { text = lines.joined(separator: "; ") }
-        }
+        var text = takeLibvipsMessages() ?? fallback
         if let prefix { text = "\(prefix): \(text)" }
         return VipsError(code, text, context: context)
+    }
+
+    /// What libvips's message buffer holds, as one line, emptying it; nil when it is empty.
+    static func takeLibvipsMessages() -> String? {
+        guard let raw = cvips_error_copy() else { return nil }
+        let copied = String(cString: raw)
+        cvips_free(raw)
+        let lines = copied.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return lines.isEmpty ? nil : lines.joined(separator: "; ")
     }
 }

@@ -267,6 +267,11 @@ enum TextOverlayComponents {
 /// SHA-256 of a file's bytes, streamed.
 enum ContentHash {
     static func file(_ path: String) throws -> String {
+        do {
+            try Image.checkReadableFile(path)
+        } catch let error as VipsError {
+            throw EngineError(.io, error.message, input: path)
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw EngineError(.io, "cannot read the file", input: path)
         }
