@@ -15,7 +15,7 @@ struct Compare: ParsableCommand {
 
             Example:
               variant compare original.png encoded.avif --json
-            """
+            """.reflowed
     )
 
     @Argument(help: "The reference image.")
@@ -27,11 +27,27 @@ struct Compare: ParsableCommand {
     @Flag(help: "Print JSON only on stdout.")
     var json = false
 
+    @Option(help: "Refuse images with more pixels than this: the measure holds about 80 bytes a pixel.")
+    var maxPixels = OptimizeOptions.defaultMaxPixels
+
     struct Output: Encodable { var ssimulacra2: Double }
 
+    func validate() throws {
+        if maxPixels < 1 { throw ValidationError("expected a positive number for --max-pixels but received \(maxPixels)") }
+    }
+
     func run() throws {
-        let a = try Image.load(path: reference).upright().toSRGB().pixels()
-        let b = try Image.load(path: distorted).upright().toSRGB().pixels()
+        let images = try [reference, distorted].map { path in
+            let image = try Image.load(path: path, options: LoadOptions(maxPixels: maxPixels)).upright()
+            do {
+                try Optimizer.checkScorable(width: image.width, height: image.height, maxPixels: maxPixels, input: path)
+            } catch let error as EngineError {
+                throw CLIError.usage(error.description)
+            }
+            return image
+        }
+        let a = try images[0].toSRGB().pixels()
+        let b = try images[1].toSRGB().pixels()
         let score: Double
         do {
             score = try SSIMULACRA2.score(reference: a, distorted: b)

@@ -8,6 +8,9 @@ import VipsCore
 struct FormatList: ExpressibleByArgument {
     var formats: [ImageFormat]
 
+    /// As it is written on the command line (the help shows the default this way).
+    var defaultValueDescription: String { formats.map(\.rawValue).joined(separator: ",") }
+
     init?(argument: String) {
         var result: [ImageFormat] = []
         for name in argument.split(separator: ",") {
@@ -38,7 +41,7 @@ struct Optimize: ParsableCommand {
             Examples:
               variant optimize hero.jpg --transformation c_fill,g_auto,w_1200,h_675 --json
               variant optimize logo.png --level best --formats webp,png -o logo-best.webp
-            """
+            """.reflowed
     )
 
     @Argument(help: "The source image file.")
@@ -65,12 +68,16 @@ struct Optimize: ParsableCommand {
     @Flag(help: "Try every quality 1-100 of every format (slow): the true optimum, to check the search.")
     var exhaustive = false
 
+    @Option(help: "Refuse variants with more pixels than this: the measure holds about 80 bytes a pixel.")
+    var maxPixels = OptimizeOptions.defaultMaxPixels
+
     @OptionGroup var timeout: TimeoutOption
 
     func validate() throws {
         if let target, !(0...100).contains(target) {
             throw ValidationError("Expected a target between 0 and 100 for --target but received \(target)")
         }
+        if maxPixels < 1 { throw ValidationError("expected a positive number for --max-pixels but received \(maxPixels)") }
     }
 
     func run() throws {
@@ -79,8 +86,21 @@ struct Optimize: ParsableCommand {
         var options = OptimizeOptions(level: level, formats: formats.formats)
         if let target { options.target = target }
         options.exhaustive = exhaustive
-        let result = try Optimizer.optimize(variant, options: options)
+        options.maxPixels = maxPixels
+        let result: OptimizeResult
+        do {
+            result = try Optimizer.optimize(variant, options: options)
+        } catch let error as SSIMULACRA2Error {
+            throw CLIError.usage("\(image): \(error.message)")
+        } catch let error as EngineError {
+            throw CLIError.usage(error.description)
+        }
         if let output {
+            let named = ImageFormat(name: (output as NSString).pathExtension)
+            if let named, named.rawValue != result.format {
+                Diagnostics.warning("\(output): \(result.format) was chosen, written despite the .\((output as NSString).pathExtension) extension "
+                                    + "(--formats \(named.rawValue) allows only that format)")
+            }
             try AtomicFile.write(result.data, to: output)
         }
         if json {

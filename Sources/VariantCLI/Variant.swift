@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VariantEngine
 import VipsCore
 
 struct Variant: AsyncParsableCommand {
@@ -10,7 +11,7 @@ struct Variant: AsyncParsableCommand {
             Every command that prints results takes --json and then prints JSON only on stdout;
             diagnostics go to stderr. Exit status: 0 success, 1 the input was checked and found
             invalid (or a policy failed), 2 usage or I/O error.
-            """,
+            """.reflowed,
         subcommands: [Info.self, Render.self, GeometryCommand.self, Compare.self, Optimize.self, BreakpointsCommand.self, ValidateCommand.self, URLCommand.self, PlanCommand.self, AnalyzeCommand.self, CropCommand.self]
     )
 }
@@ -39,6 +40,14 @@ enum Main {
         } catch let error as CLIError {
             if !error.message.isEmpty { Diagnostics.error(error.message) }
             return error.status
+        } catch let error as EngineError {
+            // Commands name the input themselves; this is the net under them, so nothing
+            // reaches the user as a Swift value.
+            Diagnostics.error(error.description)
+            return error.code == .invalidTransformation ? ExitStatus.invalid : ExitStatus.ioError
+        } catch let error as SSIMULACRA2Error {
+            Diagnostics.error(error.message)
+            return ExitStatus.ioError
         } catch {
             let code = Variant.exitCode(for: error)
             let message = Variant.fullMessage(for: error)

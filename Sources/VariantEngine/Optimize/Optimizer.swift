@@ -28,6 +28,13 @@ public struct OptimizeOptions: Sendable {
     /// Encode every lossy format at this quality instead of searching (`f_auto` with `q_N`):
     /// only the format is chosen, by size.
     public var fixedQuality: Int?
+    /// Variants with more pixels than this are refused: the search holds the reference's and
+    /// each candidate's colour planes and blurs, about 80 bytes a pixel (a 12-megapixel
+    /// variant peaked at 930 MB in `variant compare`). Default ``defaultMaxPixels``.
+    public var maxPixels = OptimizeOptions.defaultMaxPixels
+
+    /// 25 megapixels (about 2 GB at the peak): far above any delivery variant.
+    public static let defaultMaxPixels = 25_000_000
 
     /// Formats tried by default, most efficient first.
     public static let defaultFormats: [ImageFormat] = [.avif, .webp, .jpeg, .png]
@@ -166,10 +173,25 @@ public struct OptimizeResult: Sendable, Codable {
 public enum Optimizer {
     /// Chooses format and quality for `image` (8-bit sRGB, as delivered).
     /// - Throws: `VipsError` when encoding fails, `EngineError` when no format is allowed.
+    /// Refuses an image too large to score: SSIMULACRA2 holds about 80 bytes a pixel (the
+    /// colour planes, their blurs and the maps of both images), so an 81-megapixel image from a
+    /// 78 KB PNG took 6 GB. `variant compare` and `variant optimize` check with this first.
+    /// - Throws: `EngineError(.invalidArgument)` naming the input, its size and the limit.
+    public static func checkScorable(width: Int, height: Int, maxPixels: Int, input: String?) throws {
+        let pixels = width * height
+        guard pixels > maxPixels else { return }
+        func megapixels(_ n: Int) -> String { String(format: "%.1f", Double(n) / 1_000_000) }
+        throw EngineError(.invalidArgument,
+                          "\(width)×\(height) is \(megapixels(pixels)) megapixels, over the \(megapixels(maxPixels)) the quality "
+                            + "measure works on (about 80 bytes a pixel); scale it down first or raise --max-pixels",
+                          input: input)
+    }
+
     public static func optimize(_ image: Image, options: OptimizeOptions) throws -> OptimizeResult {
         guard !options.formats.isEmpty else {
             throw EngineError(.invalidArgument, "no output format is allowed", input: image.source)
         }
+        try checkScorable(width: image.width, height: image.height, maxPixels: options.maxPixels, input: image.source)
         var working = try image.toSRGB().materialised()
         let pixels = try working.pixels()
         let needsAlpha = working.hasAlpha && Self.hasTransparency(pixels)
