@@ -56,7 +56,7 @@ struct AnalyzeCommand: ParsableCommand {
               variant analyze hero.jpg
               variant analyze --json TestImages/people-couple-bar.jpg
               variant analyze --json --no-faces logo.png
-            """
+            """.reflowed
     )
 
     @Argument(help: "The image file.")

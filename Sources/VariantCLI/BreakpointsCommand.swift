@@ -17,7 +17,7 @@ struct BreakpointsCommand: ParsableCommand {
 
             Example:
               variant breakpoints hero.jpg --max-width 1600 --format webp --json
-            """
+            """.reflowed
     )
 
     @Argument(help: "The source image file.")

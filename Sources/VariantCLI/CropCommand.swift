@@ -50,7 +50,7 @@ struct CropCommand: ParsableCommand {
               variant crop hero.jpg
               variant crop hero.jpg --aspect 16:9 --aspect 4:5 --json
               variant crop hero.jpg --aspect 1:1 --zoom 1.5
-            """
+            """.reflowed
     )
 
     @Argument(help: "The image file.")

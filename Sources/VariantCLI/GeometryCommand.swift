@@ -38,7 +38,7 @@ struct GeometryCommand: ParsableCommand {
               variant geometry --source 4000x3000 --orientation 6 \\
                 c_crop,g_custom/c_scale,w_400 --custom 10,20,800,600
               variant geometry --source 1280x853 c_fill,h_100,w_100/dpr_2.0
-            """
+            """.reflowed
     )
 
     @Option(help: ArgumentHelp("Source size as stored, before EXIF orientation.", valueName: "WxH"))

@@ -16,7 +16,7 @@ struct Info: ParsableCommand {
             Examples:
               variant info hero.jpg
               variant info --json TestImages/*.jpg
-            """
+            """.reflowed
     )
 
     @Argument(help: "Image files to describe.")

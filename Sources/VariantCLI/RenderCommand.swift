@@ -23,9 +23,11 @@ struct Render: ParsableCommand {
 
             Examples:
               variant render hero.jpg c_fill,g_auto,w_800,h_450 -o hero-800.jpg
-              variant render logo.png c_pad,b_white,w_400,h_400/f_webp,q_80 -o logo.webp --json
-              variant render team.jpg c_thumb,g_face,w_200,h_200/r_max -o avatar.png --faces "410,120,160,170"
-            """
+              variant render logo.png c_pad,b_white,w_400,h_400/f_webp,q_80 -o logo.webp \\
+                --json
+              variant render team.jpg c_thumb,g_face,w_200,h_200/r_max -o avatar.png \\
+                --faces "410,120,160,170"
+            """.reflowed
     )
 
     @Argument(help: "The source image file.")

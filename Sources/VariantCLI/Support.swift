@@ -39,3 +39,24 @@ enum JSONOutput {
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
 }
+
+extension String {
+    /// Help text with each paragraph on one line, for the argument parser to wrap at the
+    /// terminal's width: source lines are broken at about 95 columns and the parser wraps at 80,
+    /// so hard breaks left a short line after most long ones. Lines that start with a space
+    /// (examples, JSON) or with "- " (list items) keep their own lines.
+    var reflowed: String {
+        var lines: [String] = []
+        var joinable = false
+        for line in split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            let prose = !line.isEmpty && !line.hasPrefix(" ")
+            if prose && joinable && !line.hasPrefix("- ") {
+                lines[lines.count - 1] += " " + line
+            } else {
+                lines.append(line)
+            }
+            joinable = prose
+        }
+        return lines.joined(separator: "\n")
+    }
+}

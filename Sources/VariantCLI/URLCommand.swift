@@ -43,8 +43,9 @@ struct URLParseCommand: ParsableCommand {
             "Split a delivery URL into cloud name, resource type, type, signature, transformation, version, public id and format.",
         discussion: """
             With --json, one object on stdout (null where a part is absent):
-              {"cloudName", "resourceType", "type", "signature", "transformation", "version",
-               "publicId", "format", "urlSuffix", "form", "scheme", "host", "query", "signedPayload"}
+              {"cloudName", "resourceType", "type", "signature", "transformation",
+               "version", "publicId", "format", "urlSuffix", "form", "scheme", "host",
+               "query", "signedPayload"}
             "form" is standard, seo (/images/, /files/), shortened (/iu/) or root; "publicId" is as
             written in the URL (percent-encoded). With an API secret (--api-secret or
             \(SecretEnvironment.secretVariable)), "signatureValid" says whether the signature matches;
@@ -54,9 +55,10 @@ struct URLParseCommand: ParsableCommand {
             that does not match or an invalid transformation, 2 usage error.
 
             Examples:
-              variant url parse https://res.cloudinary.com/demo/image/upload/c_fill,w_300/v1/folder/dog.jpg --json
+              variant url parse --json \\
+                https://res.cloudinary.com/demo/image/upload/c_fill,w_300/v1/folder/dog.jpg
               CLOUDINARY_API_SECRET=… variant url parse "$SIGNED_URL" --verify
-            """
+            """.reflowed
     )
 
     @Argument(help: "The delivery URL.")
@@ -180,9 +182,11 @@ struct URLBuildCommand: ParsableCommand {
 
             Examples:
               variant url build sample --cloud-name demo --transformation c_fill,w_300,h_200 --format jpg
-              CLOUDINARY_API_SECRET=… variant url build folder/dog --cloud-name demo --sign --long-signature
-              variant url build https://example.com/a.jpg --cloud-name demo --type fetch --format webp
-            """
+              CLOUDINARY_API_SECRET=… variant url build folder/dog --cloud-name demo \\
+                --sign --long-signature
+              variant url build https://example.com/a.jpg --cloud-name demo --type fetch \\
+                --format webp
+            """.reflowed
     )
 
     @Argument(help: "The public id (or a remote URL with --type fetch).")

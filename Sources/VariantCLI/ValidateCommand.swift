@@ -30,7 +30,7 @@ struct ValidateCommand: ParsableCommand {
 
             Parameters (from the parameter table):
             \(ParameterTable.helpText)
-            """
+            """.reflowed
     )
 
     @Argument(help: "Transformations to check (default: one per line on stdin).")

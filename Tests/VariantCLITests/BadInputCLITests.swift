@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import VipsCore
+
+/// Inputs that are wrong in ways the hostile-image table does not cover: damage a decoder only
+/// warns about, images too large for the quality measure, help text as the user reads it.
+@Suite("Bad input through the CLI")
+struct BadInputCLITests {
+    static let testImages = CLIRunner.packageRoot.appendingPathComponent("TestImages")
+
+    /// people-couple-bar.jpg with 5000 bytes of its entropy data overwritten: it still decodes
+    /// (grey where the damage is), with libjpeg's "Corrupt JPEG data" warning.
+    static func damagedJPEG(in dir: URL) throws -> URL {
+        var bytes = try Data(contentsOf: testImages.appendingPathComponent("people-couple-bar.jpg"))
+        bytes.replaceSubrange(60_000..<65_000, with: Data(repeating: 0xAA, count: 5000))
+        let url = dir.appendingPathComponent("damaged.jpg")
+        try bytes.write(to: url)
+        return url
+    }
+
+    @Test("variant info reports damaged data; the warning does not leak into the next file's error")
+    func damagedData() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let damaged = try Self.damagedJPEG(in: dir)
+        let whole = try Data(contentsOf: Self.testImages.appendingPathComponent("people-astronaut.jpg"))
+        let truncated = dir.appendingPathComponent("truncated.jpg")
+        try whole.prefix(whole.count / 2).write(to: truncated)
+
+        let alone = try CLIRunner.run(["info", damaged.path])
+        #expect(alone.status == 2)
+        #expect(alone.stderr.contains("damaged.jpg: the image data is damaged: VipsJpeg: Corrupt JPEG data"), "\(alone.stderr)")
+        #expect(alone.stdout.isEmpty)
+        // --header-only does not decode, so it describes the file.
+        #expect(try CLIRunner.run(["info", "--header-only", damaged.path]).status == 0)
+
+        let both = try CLIRunner.run(["info", damaged.path, truncated.path])
+        #expect(both.status == 2)
+        let lines = both.stderr.split(separator: "\n").map(String.init)
+        let truncatedLine = try #require(lines.first { $0.contains("truncated.jpg") }, "\(both.stderr)")
+        #expect(truncatedLine.contains("Premature end of input file"))
+        #expect(!truncatedLine.contains("Corrupt JPEG data"), "\(truncatedLine)")
+    }
+
+    @Test("compare and optimize refuse images too large to measure, naming the file; a tiny one is named too")
+    func metricLimits() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = Self.testImages.appendingPathComponent("people-astronaut.jpg").path  // 512×512
+        let compare = try CLIRunner.run(["compare", image, image, "--max-pixels", "200000"])
+        #expect(compare.status == 2)
+        #expect(compare.stderr.contains("people-astronaut.jpg"), "\(compare.stderr)")
+        #expect(compare.stderr.contains("over the limit of 0.2 megapixels"), "\(compare.stderr)")
+        #expect(try CLIRunner.run(["compare", image, image, "--max-pixels", "300000"]).status == 0)
+
+        let optimize = try CLIRunner.run(["optimize", image, "--max-pixels", "200000", "--formats", "jpeg"])
+        #expect(optimize.status == 2)
+        #expect(optimize.stderr.contains("people-astronaut.jpg: 512×512 is 0.3 megapixels, over the 0.2"), "\(optimize.stderr)")
+        #expect(optimize.stderr.contains("--max-pixels"), "\(optimize.stderr)")
+
+        let tiny = dir.appendingPathComponent("tiny.png")
+        let pixels = PixelBuffer(width: 4, height: 4, bands: 3, data: [UInt8](repeating: 90, count: 48))
+        try Image(pixels: pixels).encoded(as: EncodeOptions.defaults(for: .png, quality: nil)).write(to: tiny)
+        let small = try CLIRunner.run(["optimize", tiny.path, "--formats", "jpeg"])
+        #expect(small.status == 2)
+        #expect(small.stderr.contains("tiny.png: Expected images of at least 8x8 pixels"), "\(small.stderr)")
+        #expect(!small.stderr.contains("imageTooSmall"), "\(small.stderr)")
+    }
+
+    /// The argument parser wraps help at 80 columns; a paragraph broken by hand at another width
+    /// leaves a short line in the middle of it (a long line, a short one, then more of the same
+    /// paragraph).
+    @Test("every command's help flows its paragraphs", arguments: [
+        "info", "render", "geometry", "compare", "optimize", "breakpoints", "validate", "url", "url build",
+        "url parse", "plan", "plan merge", "analyze", "crop",
+    ])
+    func helpFlows(_ command: String) throws {
+        let result = try CLIRunner.run(command.split(separator: " ").map(String.init) + ["--help"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.count > 5)
+        for i in 0..<max(0, lines.count - 2) {
+            let ragged = lines[i].count >= 70 && !lines[i + 1].isEmpty && lines[i + 1].count < 40
+                && !lines[i + 2].isEmpty && !lines[i + 2].hasPrefix(" ") && !lines[i + 1].hasPrefix(" ")
+            #expect(!ragged, "\(command): \(lines[i + 1]) | \(lines[i + 2])")
+        }
+    }
+}
