@@ -59,6 +59,10 @@ struct PlanningManifestTests {
                 path: "placements[0].widths", code: "type-mismatch", fragment: "expected"),
         BadCase(name: "missing name", edit: #"{"aspectRatio": "16:9", "widths": [100]}"#,
                 path: "placements[0].name", code: "missing-key", fragment: "'name' is missing"),
+        BadCase(name: "fractional width", edit: #"{"name": "a", "aspectRatio": "16:9", "widths": [100, 200.5]}"#,
+                path: "placements[0].widths[1]", code: "type-mismatch", fragment: "expected a whole number for widths but received 200.5"),
+        BadCase(name: "fractional budget", edit: #"{"name": "a", "aspectRatio": "16:9", "widths": [100], "byteBudget": 1500.25}"#,
+                path: "placements[0].byteBudget", code: "type-mismatch", fragment: "expected a whole number"),
     ]
 
     @Test("bad manifests are refused with the file, the path inside it and the problem", arguments: badCases)

@@ -195,7 +195,32 @@ enum ManifestShapeChecker {
                 }
             }
         }
+        wholeNumbers(root, key: nil, path: "", into: &issues)
         return issues
+    }
+
+    /// The keys whose values are whole numbers (pixels, bytes, counts; `widths` is a list of them).
+    static let wholeNumberKeys: Set<String> = [
+        "maxBytes", "widths", "byteBudget", "minSourceWidth", "minSourceHeight", "minWidth", "maxWidth", "count",
+    ]
+
+    /// A fraction where a whole number belongs (`"widths": [200.5]`): the typed pass would only
+    /// say the data is not valid, without the place.
+    static func wholeNumbers(_ value: Any, key: String?, path: String, into issues: inout [ManifestError.Issue]) {
+        switch value {
+        case let object as [String: Any]:
+            for name in object.keys.sorted() {
+                wholeNumbers(object[name]!, key: name, path: ManifestPath.join(path, name), into: &issues)
+            }
+        case let list as [Any]:
+            for (i, item) in list.enumerated() { wholeNumbers(item, key: key, path: ManifestPath.join(path, i), into: &issues) }
+        default:
+            guard let key, wholeNumberKeys.contains(key), !(value is Bool), !(value is String),
+                  let number = (value as? NSNumber)?.doubleValue ?? (value as? Double),
+                  number.rounded() != number || !number.isFinite else { return }
+            issues.append(.init(path: path, code: "type-mismatch",
+                                message: ManifestError.expected("a whole number", for: key, received: "\(number)")))
+        }
     }
 
     static func keys(_ object: [String: Any], known: [String], path: String, into issues: inout [ManifestError.Issue]) {
