@@ -47,7 +47,7 @@ struct PlanningShardTests {
         #expect(try PlanJSON.encode(merged) == PlanJSON.encode(single))
     }
 
-    @Test("merge refuses a missing shard, a duplicate shard, and plans of different manifests")
+    @Test("merge refuses a missing shard, a duplicate shard, shards decided differently, and plans of different manifests")
     func mergeRefuses() async throws {
         let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg", "animal-cat-closeup.jpg"])
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -59,8 +59,19 @@ struct PlanningShardTests {
         }
         let one = try await shard(1, 2, manifest)
         let two = try await shard(2, 2, manifest)
-        #expect(throws: EngineError.self) { try Sharding.merge([one]) }
-        #expect(throws: EngineError.self) { try Sharding.merge([one, one]) }
+        let alone = #expect(throws: EngineError.self) { try Sharding.merge([one]) }
+        #expect(alone?.message == "shard(s) 2/2 missing")
+        let twice = #expect(throws: EngineError.self) { try Sharding.merge([one, one]) }
+        #expect(twice?.message == "shard(s) 1/2 given more than once")
+        // Variants decided another way (as an optimising run would) do not join fixed-quality ones.
+        // (Both assets hash to shard 1 of 2, so the first asset stands for another shard.)
+        var optimised = one
+        #expect(optimised.assets.count == 2 && two.assets.isEmpty)
+        for p in optimised.assets[0].placements.indices {
+            for v in optimised.assets[0].placements[p].variants.indices { optimised.assets[0].placements[p].variants[v].decidedBy = "optimizer" }
+        }
+        let mixed = #expect(throws: EngineError.self) { try Sharding.merge([optimised, two]) }
+        #expect(mixed?.message.contains("decided differently") == true, "\(String(describing: mixed))")
         var other = manifest
         other.campaign = "other"
         let otherTwo = try await shard(2, 2, other)

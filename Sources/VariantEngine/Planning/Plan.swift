@@ -305,6 +305,24 @@ public enum PlanJSON {
 
     /// Reads a plan written by ``encode(_:)``.
     /// - Throws: `EngineError(.io)` for unreadable files, `EngineError(.invalidArgument)` for other JSON.
+    /// A decoding error as one line: where in the document, and what.
+    static func describe(_ error: DecodingError) -> String {
+        func place(_ path: [CodingKey]) -> String {
+            let text = path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.isEmpty ? "the top" : String(text.drop { $0 == "." })
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(place(context.codingPath + [key])) is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "\(place(context.codingPath)) has the wrong type"
+        case .dataCorrupted(let context):
+            let reason = (context.underlyingError as NSError?).flatMap { $0.userInfo[NSDebugDescriptionErrorKey] as? String }
+            let what = reason ?? context.debugDescription
+            return context.codingPath.isEmpty ? what : "\(place(context.codingPath)): \(what)"
+        @unknown default: return "\(error)"
+        }
+    }
+
     public static func read(path: String) throws -> Plan {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw EngineError(.io, "cannot read the plan", input: path)
@@ -318,8 +336,10 @@ public enum PlanJSON {
             return plan
         } catch let error as EngineError {
             throw error
+        } catch let error as DecodingError {
+            throw EngineError(.invalidArgument, "not a plan: \(Self.describe(error))", input: path)
         } catch {
-            throw EngineError(.invalidArgument, "not a plan: \(error)", input: path)
+            throw EngineError(.invalidArgument, "not a plan: \(error.localizedDescription)", input: path)
         }
     }
 }

@@ -44,12 +44,22 @@ public enum Sharding {
                 throw EngineError(.invalidArgument, "the plans are shards of different splits (\(shards.map(\.description).joined(separator: ", ")))")
             }
             let indices = shards.map(\.index)
+            let repeated = Set(indices.filter { index in indices.filter { $0 == index }.count > 1 }).sorted()
+            guard repeated.isEmpty else {
+                throw EngineError(.invalidArgument, "shard(s) \(repeated.map { "\($0)/\(count)" }.joined(separator: ", ")) given more than once")
+            }
             let missing = (1...count).filter { !indices.contains($0) }
             guard missing.isEmpty else {
                 throw EngineError(.invalidArgument, "shard(s) \(missing.map { "\($0)/\(count)" }.joined(separator: ", ")) missing")
             }
-            guard Set(indices).count == indices.count else {
-                throw EngineError(.invalidArgument, "a shard is given more than once")
+            // The plan does not record the options it was made with, but how each variant was
+            // decided shows the one that matters most: shards of a --fixed-quality run and of an
+            // optimising run would join into a plan no single run gives.
+            let modes = plans.map { Set($0.assets.flatMap { $0.placements.flatMap { $0.variants.map(\.decidedBy) } }) }
+            let all = modes.reduce(Set<String>()) { $0.union($1) }
+            guard all.count <= 1 else {
+                throw EngineError(.invalidArgument, "the shards were decided differently (\(all.sorted().joined(separator: " and "))): "
+                                    + "plan every shard with the same options")
             }
         } else if plans.count > 1 {
             throw EngineError(.invalidArgument, "only shard plans (made with --shard) can be merged")
