@@ -55,6 +55,23 @@ struct BreakpointsCommand: ParsableCommand {
         var srcset: String
     }
 
+    /// Each option named in its own message, before the image is decoded.
+    func validate() throws {
+        try requirePositive(minWidth, for: "--min-width")
+        try requirePositive(maxWidth, for: "--max-width")
+        try requirePositive(bytesStep, for: "--bytes-step")
+        try requirePositive(maxImages, for: "--max-images")
+        if minWidth > maxWidth {
+            throw ValidationError("--min-width \(minWidth) is wider than --max-width \(maxWidth)")
+        }
+        if !(1...100).contains(quality) {
+            throw ValidationError("expected a quality from 1 to 100 for --quality but received \(quality)")
+        }
+        if !url.contains("{w}") {
+            throw ValidationError("--url needs {w} where the width goes, or every srcset entry is the same URL")
+        }
+    }
+
     func run() throws {
         guard let f = ImageFormat(name: format) else {
             throw CLIError.usage("Expected jpeg, webp, avif or png for --format but received \(format)")

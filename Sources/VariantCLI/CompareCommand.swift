@@ -33,7 +33,7 @@ struct Compare: ParsableCommand {
     struct Output: Encodable { var ssimulacra2: Double }
 
     func validate() throws {
-        if maxPixels < 1 { throw ValidationError("expected a positive number for --max-pixels but received \(maxPixels)") }
+        try requirePositive(maxPixels, for: "--max-pixels")
     }
 
     func run() throws {

@@ -33,6 +33,10 @@ struct Info: ParsableCommand {
 
     @OptionGroup var timeout: TimeoutOption
 
+    func validate() throws {
+        try requirePositive(maxPixels, for: "--max-pixels")
+    }
+
     func run() throws {
         timeout.install()
         var failures = 0

@@ -77,7 +77,7 @@ struct Optimize: ParsableCommand {
         if let target, !(0...100).contains(target) {
             throw ValidationError("Expected a target between 0 and 100 for --target but received \(target)")
         }
-        if maxPixels < 1 { throw ValidationError("expected a positive number for --max-pixels but received \(maxPixels)") }
+        try requirePositive(maxPixels, for: "--max-pixels")
     }
 
     func run() throws {

@@ -103,7 +103,7 @@ struct PlanRun: AsyncParsableCommand {
         if let now, PolicyDate.parse(now) == nil {
             throw ValidationError("expected a date YYYY-MM-DD for --now but received \"\(now)\"")
         }
-        if let jobs, jobs < 1 { throw ValidationError("expected a positive number for --jobs but received \(jobs)") }
+        if let jobs { try requirePositive(jobs, for: "--jobs") }
         if let shard, PlanShard(parsing: shard) == nil {
             throw ValidationError("expected I/N with 1 <= I <= N for --shard but received \"\(shard)\"")
         }

@@ -53,6 +53,10 @@ struct Render: ParsableCommand {
 
     @OptionGroup var timeout: TimeoutOption
 
+    func validate() throws {
+        try requirePositive(maxPixels, for: "--max-pixels")
+    }
+
     func run() throws {
         timeout.install()
         let parsed = Transformation.parse(transformation)

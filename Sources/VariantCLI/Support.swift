@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Exit statuses of the CLI contract.
@@ -59,4 +60,9 @@ extension String {
         }
         return lines.joined(separator: "\n")
     }
+}
+
+/// The usage error for a count, size or limit given as zero or less.
+func requirePositive(_ value: Int, for option: String) throws {
+    if value < 1 { throw ValidationError("expected a positive number for \(option) but received \(value)") }
 }

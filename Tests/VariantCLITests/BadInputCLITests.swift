@@ -67,6 +67,26 @@ struct BadInputCLITests {
         #expect(!small.stderr.contains("imageTooSmall"), "\(small.stderr)")
     }
 
+    @Test("options out of range are usage errors that name the option, found before any decode", arguments: [
+        (["breakpoints", "IMAGE", "--min-width", "0"], "for --min-width but received 0"),
+        (["breakpoints", "IMAGE", "--bytes-step", "0"], "for --bytes-step but received 0"),
+        (["breakpoints", "IMAGE", "--min-width", "900", "--max-width", "100"], "--min-width 900 is wider than --max-width 100"),
+        (["breakpoints", "IMAGE", "--url", "https://x/a.jpg"], "--url needs {w}"),
+        (["info", "IMAGE", "--max-pixels=-5"], "for --max-pixels but received -5"),
+        (["render", "IMAGE", "c_scale,w_10", "-o", "/tmp/never-written.jpg", "--max-pixels=0"], "for --max-pixels but received 0"),
+    ])
+    func optionRanges(_ arguments: [String], _ message: String) throws {
+        // A file that is not an image: a decode would fail with another message.
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = dir.appendingPathComponent("not-an-image.jpg")
+        try Data("text".utf8).write(to: image)
+        let result = try CLIRunner.run(arguments.map { $0 == "IMAGE" ? image.path : $0 })
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/never-written.jpg"))
+    }
+
     /// The argument parser wraps help at 80 columns; a paragraph broken by hand at another width
     /// leaves a short line in the middle of it (a long line, a short one, then more of the same
     /// paragraph).
