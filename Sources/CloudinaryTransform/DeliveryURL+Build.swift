@@ -60,9 +60,15 @@ extension DeliveryURL {
     /// ```
     ///
     /// - Throws: ``DeliveryURLError`` for an SEO suffix with `.` or `/`, a suffix or root path on a
-    ///   form that has none, an empty cloud name or public id, or signing with an empty secret.
+    ///   form that has none, an empty or malformed cloud name, an empty public id, or signing with
+    ///   an empty secret.
     public static func build(publicId source: String, options: Options) throws -> DeliveryURL {
         guard !options.cloudName.isEmpty else { throw DeliveryURLError(.missingCloudName, "no cloud name") }
+        // A cloud name is one path segment of letters, digits, '-' and '_': anything else (a
+        // space, '/', '..') would make another URL than the one meant.
+        guard options.cloudName.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }) else {
+            throw DeliveryURLError(.invalidCloudName, "the cloud name \"\(options.cloudName)\" may hold only letters, digits, '-' and '_'")
+        }
         guard !source.isEmpty else { throw DeliveryURLError(.missingPublicId, "no public id") }
         var transformation = options.transformation.flatMap { $0.isEmpty ? nil : $0 }
         var format = options.format.flatMap { $0.isEmpty ? nil : $0 }

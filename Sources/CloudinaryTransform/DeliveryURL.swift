@@ -158,6 +158,7 @@ public struct DeliveryURLError: Error, Sendable, Hashable, CustomStringConvertib
         public static let unsupportedForm: Code = "unsupported-form"
         public static let missingSecret: Code = "missing-api-secret"
         public static let missingCloudName: Code = "missing-cloud-name"
+        public static let invalidCloudName: Code = "invalid-cloud-name"
     }
 
     public init(_ code: Code, _ message: String) {

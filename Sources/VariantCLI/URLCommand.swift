@@ -259,6 +259,9 @@ struct URLBuildCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        if !["image", "video", "raw"].contains(resourceType) {
+            throw ValidationError("expected image, video or raw for --resource-type but received \"\(resourceType)\"")
+        }
         guard let algorithm = URLSignature.Algorithm(rawValue: signatureAlgorithm) else {
             throw ValidationError(
                 "Expected sha1 or sha256 for --signature-algorithm but received '\(signatureAlgorithm)'")

@@ -186,6 +186,13 @@ struct DeliveryURLTests {
         options = DeliveryURL.Options(cloudName: "demo")
         options.signing = .init(apiSecret: "")
         #expect(throws: DeliveryURLError.self) { try DeliveryURL.build(publicId: "x", options: options) }
+        for cloud in ["de mo", "demo/..", "../x", "d%20emo", "démo"] {
+            let error = #expect(throws: DeliveryURLError.self) {
+                try DeliveryURL.build(publicId: "x", options: DeliveryURL.Options(cloudName: cloud))
+            }
+            #expect(error?.code == .invalidCloudName, "\(cloud)")
+        }
+        #expect(throws: Never.self) { try DeliveryURL.build(publicId: "x", options: DeliveryURL.Options(cloudName: "my-cloud_2")) }
         #expect(throws: DeliveryURLError.self) { try DeliveryURL(parsing: "not a url") }
         #expect(throws: DeliveryURLError.self) { try DeliveryURL(parsing: "https://res.cloudinary.com/") }
     }

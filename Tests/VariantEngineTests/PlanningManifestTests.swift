@@ -120,6 +120,14 @@ struct PlanningManifestTests {
             #expect(error.issues.first?.code == "syntax")
             #expect(error.description.hasPrefix("broken.yaml: not valid YAML"))
         }
+        // The parser quotes the offending line: 200 KB of brackets on one line is cut short.
+        let deep = "campaign: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        do {
+            _ = try CampaignManifest.parse(Data(deep.utf8), file: "deep.yaml", yaml: true)
+            Issue.record("accepted")
+        } catch let error as ManifestError {
+            #expect(error.description.count < 500, "\(error.description.count) characters")
+        }
     }
 
     /// Both once took the process down or would: Yams.load traps on a key that is a list, and

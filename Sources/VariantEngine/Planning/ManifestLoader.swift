@@ -64,7 +64,12 @@ extension CampaignManifest {
     }
 
     static func describe(_ error: Error) -> String {
-        if let yaml = error as? YamlError { return String(describing: yaml).replacingOccurrences(of: "\n", with: " ") }
+        if let yaml = error as? YamlError {
+            // The parser quotes the offending line, which can be the whole document (200 KB of
+            // nested brackets): keep the start, which says where and what.
+            let text = String(describing: yaml).replacingOccurrences(of: "\n", with: " ")
+            return text.count > 300 ? text.prefix(300) + " …" : text
+        }
         let ns = error as NSError
         return (ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? ns.localizedDescription
     }
