@@ -26,22 +26,22 @@ struct BreakpointsCommand: ParsableCommand {
     @Option(help: "The transformation applied before sizing (e.g. a crop).")
     var transformation: String?
 
-    @Option(help: "Narrowest width (default 50).")
+    @Option(parsing: .unconditional, help: "Narrowest width (default 50).")
     var minWidth = 50
 
-    @Option(help: "Widest width (default 1000).")
+    @Option(parsing: .unconditional, help: "Widest width (default 1000).")
     var maxWidth = 1000
 
-    @Option(help: "Minimum growth in bytes between two breakpoints (default 20000).")
+    @Option(parsing: .unconditional, help: "Minimum growth in bytes between two breakpoints (default 20000).")
     var bytesStep = 20000
 
-    @Option(help: "At most this many breakpoints (default 20).")
+    @Option(parsing: .unconditional, help: "At most this many breakpoints (default 20).")
     var maxImages = 20
 
     @Option(help: "Format measured: jpeg, webp, avif or png (default jpeg).")
     var format = "jpeg"
 
-    @Option(help: "Encoder quality measured (default 80).")
+    @Option(parsing: .unconditional, help: "Encoder quality measured (default 80).")
     var quality = 80
 
     @Option(help: "URL template for the srcset, with {w} for the width.")

@@ -27,7 +27,7 @@ struct Compare: ParsableCommand {
     @Flag(help: "Print JSON only on stdout.")
     var json = false
 
-    @Option(help: "Refuse images with more pixels than this: the measure holds about 80 bytes a pixel.")
+    @Option(parsing: .unconditional, help: "Refuse images with more pixels than this: the measure holds about 80 bytes a pixel.")
     var maxPixels = OptimizeOptions.defaultMaxPixels
 
     struct Output: Encodable { var ssimulacra2: Double }

@@ -59,7 +59,7 @@ struct CropCommand: ParsableCommand {
     @Option(name: .customLong("aspect"), help: ArgumentHelp("Aspect ratio W:H; repeat for several.", valueName: "W:H"))
     var aspects: [String] = []
 
-    @Option(help: "Zoom in: 1 keeps the largest window, 2 a window half as wide and high.")
+    @Option(parsing: .unconditional, help: "Zoom in: 1 keeps the largest window, 2 a window half as wide and high.")
     var zoom: Double = 1
 
     @Flag(help: "Print JSON only on stdout.")

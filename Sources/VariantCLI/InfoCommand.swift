@@ -28,7 +28,7 @@ struct Info: ParsableCommand {
     @Flag(help: "Read the header only; do not decode to check the file is whole.")
     var headerOnly = false
 
-    @Option(help: "Refuse images with more pixels than this, before decoding.")
+    @Option(parsing: .unconditional, help: "Refuse images with more pixels than this, before decoding.")
     var maxPixels = LoadOptions.defaultMaxPixels
 
     @OptionGroup var timeout: TimeoutOption

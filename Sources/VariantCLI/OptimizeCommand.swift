@@ -53,7 +53,7 @@ struct Optimize: ParsableCommand {
     @Option(help: "Quality level: best, good, eco or low.")
     var level: QualityLevel = .good
 
-    @Option(help: "A SSIMULACRA2 target instead of a level (e.g. 80).")
+    @Option(parsing: .unconditional, help: "A SSIMULACRA2 target instead of a level (e.g. 80).")
     var target: Double?
 
     @Option(help: "Allowed formats, comma-separated, from avif, webp, jpeg, png.")
@@ -68,7 +68,7 @@ struct Optimize: ParsableCommand {
     @Flag(help: "Try every quality 1-100 of every format (slow): the true optimum, to check the search.")
     var exhaustive = false
 
-    @Option(help: "Refuse variants with more pixels than this: the measure holds about 80 bytes a pixel.")
+    @Option(parsing: .unconditional, help: "Refuse variants with more pixels than this: the measure holds about 80 bytes a pixel.")
     var maxPixels = OptimizeOptions.defaultMaxPixels
 
     @OptionGroup var timeout: TimeoutOption

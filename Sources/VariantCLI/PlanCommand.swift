@@ -60,7 +60,7 @@ struct PlanRun: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write the HTML contact sheet here.", valueName: "HTML"))
     var report: String?
 
-    @Option(help: "Assets planned at once (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Assets planned at once (default: the number of cores).")
     var jobs: Int?
 
     @Flag(help: "Neither read nor write the cache.")

@@ -48,7 +48,7 @@ struct Render: ParsableCommand {
     @Option(help: "Custom coordinates for g_custom, \"x,y,w,h;...\" in source pixels.")
     var custom: String?
 
-    @Option(help: "Refuse sources with more pixels than this, before decoding.")
+    @Option(parsing: .unconditional, help: "Refuse sources with more pixels than this, before decoding.")
     var maxPixels = LoadOptions.defaultMaxPixels
 
     @OptionGroup var timeout: TimeoutOption

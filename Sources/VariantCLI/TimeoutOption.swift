@@ -6,7 +6,7 @@ import VipsCore
 /// computation on an image (LoadOptions.timeout), 60 s unless given; 0 turns it off.
 struct TimeoutOption: ParsableArguments {
     @Option(
-        name: .customLong("timeout"),
+        name: .customLong("timeout"), parsing: .unconditional,
         help: ArgumentHelp(
             "Stop any image computation (decode and pipeline) that takes longer than this; 0: no limit.",
             valueName: "SECONDS"))

@@ -74,6 +74,10 @@ struct BadInputCLITests {
         (["breakpoints", "IMAGE", "--url", "https://x/a.jpg"], "--url needs {w}"),
         (["info", "IMAGE", "--max-pixels=-5"], "for --max-pixels but received -5"),
         (["render", "IMAGE", "c_scale,w_10", "-o", "/tmp/never-written.jpg", "--max-pixels=0"], "for --max-pixels but received 0"),
+        // A negative value as its own word is the option's value, not taken for another option.
+        (["plan", "IMAGE", "--jobs", "-1"], "for --jobs but received -1"),
+        (["crop", "IMAGE", "--aspect", "1:1", "--timeout", "-1"], "for --timeout but received -1.0"),
+        (["info", "IMAGE", "--max-pixels", "-5"], "for --max-pixels but received -5"),
     ])
     func optionRanges(_ arguments: [String], _ message: String) throws {
         // A file that is not an image: a decode would fail with another message.
