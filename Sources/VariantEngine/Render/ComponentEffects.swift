@@ -35,6 +35,11 @@ struct ComponentEffects: Sendable {
             case "e":
                 let parts = raw.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
                 let strength = parts.count > 1 ? Double(parts[1]) : nil
+                // A strength that is not a number is not rendered (not quietly the default).
+                if parts.count > 1, strength == nil || !strength!.isFinite, ["blur", "sharpen"].contains(parts[0]) {
+                    notRendered.append("e_\(raw)")
+                    continue
+                }
                 switch parts[0] {
                 case "grayscale", "greyscale": effects.append(.grayscale)
                 case "blur": effects.append(.blur(strength ?? 100))
@@ -176,8 +181,15 @@ struct ComponentEffects: Sendable {
         let w = image.width, h = image.height
         let b = min(width, min(w, h) / 2)
         guard b > 0 else { return image }
+        let background = colour.bands(withAlpha: image.hasAlpha)
+        if 2 * b >= min(w, h) {
+            // The border covers the whole image (bo_999999px used to ask libvips for an empty
+            // area and fail): only the colour is left.
+            let pixel = (0..<image.bands).map { UInt8(clamping: Int(background[min($0, background.count - 1)].rounded())) }
+            let data = [UInt8]((0..<(w * h)).lazy.flatMap { _ in pixel })
+            return try Image(pixels: PixelBuffer(width: w, height: h, bands: image.bands, data: data))
+        }
         let inner = try image.extractArea(left: b, top: b, width: w - 2 * b, height: h - 2 * b)
-        return try inner.embed(x: b, y: b, width: w, height: h, extend: .background,
-                               background: colour.bands(withAlpha: image.hasAlpha))
+        return try inner.embed(x: b, y: b, width: w, height: h, extend: .background, background: background)
     }
 }

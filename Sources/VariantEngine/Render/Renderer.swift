@@ -86,6 +86,7 @@ public enum Renderer {
     static func renderPixels(_ request: RenderRequest, materialise: Bool) throws -> RenderedPixels {
         let header = try Image.load(path: request.sourcePath, options: request.limits)
         let geometry = try resolveGeometry(request, source: Size(header.width, header.height), orientation: header.orientation)
+        try checkSizes(geometry, request)
         var steps = geometry.steps
         var image: Image
         var shrink = 1.0
@@ -153,6 +154,23 @@ public enum Renderer {
                                         resolver: request.resolver)
         } catch let error as GeometryError {
             throw EngineError(.invalidTransformation, error.description, input: request.transformation.description)
+        }
+    }
+
+    /// Refuses a transformation whose result, or any image on the way to it, would be larger than
+    /// the source limit (`w_99999999` failed deep in libvips with "affine: output coordinates
+    /// out of range"): the same bound as a decoded source, so a small file cannot ask for a
+    /// huge output either.
+    static func checkSizes(_ geometry: ResolvedGeometry, _ request: RenderRequest) throws {
+        let limit = request.limits.maxPixels
+        for step in geometry.steps {
+            for size in [step.resize, step.canvas, step.output] where size.width * size.height > limit {
+                func megapixels(_ n: Int) -> String { String(format: "%.0f", Double(n) / 1_000_000) }
+                throw EngineError(.invalidTransformation,
+                                  "makes a \(size.width)×\(size.height) image (\(megapixels(size.width * size.height)) megapixels), "
+                                    + "over the limit of \(megapixels(limit)) megapixels",
+                                  input: request.transformation.description)
+            }
         }
     }
 

@@ -190,6 +190,31 @@ struct RenderTests {
             defaultFormat: .jpeg))
         #expect(result.notRendered.contains("e_cartoonify"))
         #expect(result.notRendered.contains { $0.hasPrefix("l_text") })
+        // A strength that is not a number is reported too, not rendered as the default strength.
+        let blur = try Renderer.render(RenderRequest(sourcePath: Self.image("people-astronaut.jpg"),
+                                                     transformation: try Transformation(parsing: "c_scale,w_100/e_blur:abc"),
+                                                     defaultFormat: .jpeg))
+        #expect(blur.notRendered == ["e_blur:abc"])
+    }
+
+    @Test("a transformation asking for a huge image is refused; a border wider than the image leaves only its colour")
+    func extremes() throws {
+        let source = Self.image("people-couple-bar.jpg")
+        let huge = #expect(throws: EngineError.self) {
+            try Renderer.render(RenderRequest(sourcePath: source, transformation: try Transformation(parsing: "w_99999999")))
+        }
+        #expect(huge?.message.contains("makes a 99999999×74999999 image") == true, "\(String(describing: huge))")
+        #expect(huge?.code == .invalidTransformation)
+        for border in ["bo_999999px_solid_red", "bo_75px_solid_red"] {  // (75 px is half of the 150 px height)
+            let framed = try Renderer.render(RenderRequest(sourcePath: source,
+                                                           transformation: try Transformation(parsing: "c_scale,w_200/\(border)"),
+                                                           defaultFormat: .png))
+            let pixels = try Image.load(data: framed.data).pixels()
+            #expect(pixels.width == 200 && pixels.height == 150)
+            #expect(stride(from: 0, to: pixels.data.count, by: pixels.bands).allSatisfy {
+                pixels.data[$0] == 255 && pixels.data[$0 + 1] == 0 && pixels.data[$0 + 2] == 0
+            }, "\(border)")
+        }
     }
 
     @Test("shrink-on-load is used when the first step reduces the image")
