@@ -101,6 +101,20 @@ static inline VipsImage *cvips_new_from_memory_copy(const void *data, size_t len
 static inline int cvips_copy_interpretation(VipsImage *in, VipsImage **out, int interpretation) {
     return vips_copy(in, out, "interpretation", (VipsInterpretation) interpretation, NULL);
 }
+// A copy without the metadata the savers write: EXIF (the block, and the exif-ifd* fields and
+// the EXIF thumbnail the savers rebuild it from), ICC, XMP, IPTC.
+static inline int cvips_copy_without_metadata(VipsImage *in, VipsImage **out) {
+    if (vips_copy(in, out, NULL)) return -1;
+    gchar **fields = vips_image_get_fields(*out);
+    for (int i = 0; fields[i]; i++) {
+        const char *name = fields[i];
+        if (vips_isprefix("exif-", name) || !strcmp(name, "jpeg-thumbnail-data") || !strcmp(name, VIPS_META_ICC_NAME) ||
+            !strcmp(name, VIPS_META_XMP_NAME) || !strcmp(name, VIPS_META_IPTC_NAME))
+            vips_image_remove(*out, name);
+    }
+    g_strfreev(fields);
+    return 0;
+}
 
 // MARK: - Header
 

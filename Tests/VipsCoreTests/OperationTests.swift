@@ -4,6 +4,43 @@ import VipsCore
 
 @Suite("Geometry, colour and encoders")
 struct OperationTests {
+    /// The chunks of a WebP file (RIFF): four-character name to size.
+    static func webpChunks(_ data: Data) -> [String: Int] {
+        let bytes = [UInt8](data)
+        var chunks: [String: Int] = [:]
+        var i = 12
+        while i + 8 <= bytes.count {
+            let size = Int(bytes[i + 4]) | Int(bytes[i + 5]) << 8 | Int(bytes[i + 6]) << 16 | Int(bytes[i + 7]) << 24
+            chunks[String(decoding: bytes[i..<i + 4], as: UTF8.self)] = size
+            i += 8 + size + (size & 1)
+        }
+        return chunks
+    }
+
+    @Test("every encoder strips the metadata when asked, WebP included (libvips 8.14's saver ignores strip)")
+    func metadataStripped() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        // A camera JPEG with 23 KB of EXIF and an ICC profile.
+        let image = try Image.thumbnail(path: root.appendingPathComponent("TestImages/people-pool-exif-orientation-6.jpg").path, width: 150)
+        var keep = WebPOptions()
+        keep.stripMetadata = false
+        let kept = try image.encoded(as: .webp(keep))
+        #expect(Self.webpChunks(kept)["EXIF", default: 0] > 20_000 && Self.webpChunks(kept)["ICCP"] != nil, "\(Self.webpChunks(kept))")
+        // The saver still writes a minimal EXIF block (resolution, about 200 bytes) it makes itself.
+        let stripped = try image.encoded(as: .webp(WebPOptions()))
+        let chunks = Self.webpChunks(stripped)
+        #expect(chunks["ICCP"] == nil && chunks["XMP "] == nil && chunks["EXIF", default: 0] < 300, "\(chunks)")
+        #expect(stripped.count < kept.count - 20_000)
+        // The pixels are the same.
+        #expect(try Image.load(data: stripped).pixels() == Image.load(data: kept).pixels())
+        for format in [ImageFormat.jpeg, .png, .avif] {
+            let data = try image.encoded(as: EncodeOptions.defaults(for: format))
+            let loaded = try Image.load(data: data)
+            #expect(!loaded.hasICCProfile, "\(format)")
+            #expect(!data.windowsContain(Array("Exif".utf8)), "\(format)")
+        }
+    }
+
     let image: Image
 
     init() throws {
