@@ -125,10 +125,20 @@ public struct DeliveryURL: Sendable, Hashable, CustomStringConvertible {
     /// ```
     public func verifySignature(apiSecret: String) -> Bool {
         guard let signature else { return false }
-        let payload = signedPayload
-        for kind in URLSignature.Kind.allCases
-        where URLSignature.sign(payload, apiSecret: apiSecret, kind: kind).segment == signature {
-            return true
+        // `…/v123/dog` is version 123 of `dog` or the public id `v123/dog` (an SDK signs the
+        // latter with the `v123/` in the payload): either reading may be the signed one.
+        var payloads = [signedPayload]
+        if let version {
+            var unversioned = self
+            unversioned.version = nil
+            unversioned.publicId = "v\(version)/\(publicId)"
+            payloads.append(unversioned.signedPayload)
+        }
+        for payload in payloads {
+            for kind in URLSignature.Kind.allCases
+            where URLSignature.sign(payload, apiSecret: apiSecret, kind: kind).segment == signature {
+                return true
+            }
         }
         return false
     }

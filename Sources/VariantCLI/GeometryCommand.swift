@@ -99,7 +99,7 @@ struct GeometryCommand: ParsableCommand {
         }
         if json {
             for note in geometry.notes where note.severity == .warning {
-                Diagnostics.warning(note.description)
+                Diagnostics.write("variant: \(note.description)")  // (the note names its severity)
             }
             try JSONOutput.print(GeometryJSON(geometry))
         } else {

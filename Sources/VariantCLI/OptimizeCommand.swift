@@ -99,7 +99,7 @@ struct Optimize: ParsableCommand {
             let named = ImageFormat(name: (output as NSString).pathExtension)
             if let named, named.rawValue != result.format {
                 Diagnostics.warning("\(output): \(result.format) was chosen, written despite the .\((output as NSString).pathExtension) extension "
-                                    + "(--formats \(named.rawValue) allows only that format)")
+                                    + "(--formats \(named.rawValue) would allow only that format)")
             }
             try AtomicFile.write(result.data, to: output)
         }

@@ -73,7 +73,7 @@ struct PlanRun: AsyncParsableCommand {
                                valueName: "I/N"))
     var shard: String?
 
-    @Flag(help: "Fixed quality per level in the first allowed format (one encode per variant, no perceptual search).")
+    @Flag(help: "Fixed quality per level in the first allowed format other than AVIF, AVIF only when it is the only one (one encode per variant, no perceptual search).")
     var fixedQuality = false
 
     @Flag(help: "Print the plan as JSON on stdout.")

@@ -144,6 +144,22 @@ struct DeliveryURLTests {
         }
     }
 
+    /// The SDK signs public id `v123/dog` as `v123/dog` (s--k9QAFtTB-- for secret "abc", printed by
+    /// cloudinary 1.46.3); the URL reads as version 123 of `dog` too: both readings verify.
+    @Test func publicIdThatLooksLikeAVersionVerifies() throws {
+        var options = DeliveryURL.Options(cloudName: "demo")
+        options.signing = .init(apiSecret: "abc")
+        let built = try DeliveryURL.build(publicId: "v123/dog", options: options)
+        #expect(built.absoluteString == "https://res.cloudinary.com/demo/image/upload/s--k9QAFtTB--/v123/dog")
+        let parsed = try DeliveryURL(parsing: built.absoluteString)
+        #expect(parsed.verifySignature(apiSecret: "abc"))
+        #expect(!parsed.verifySignature(apiSecret: "abd"))
+        // Version 123 of `dog`, signed as such, still verifies.
+        options.version = "123"
+        let versioned = try DeliveryURL(parsing: try DeliveryURL.build(publicId: "dog", options: options).absoluteString)
+        #expect(versioned.verifySignature(apiSecret: "abc"))
+    }
+
     @Test func signatureWithDashesParses() throws {
         let url = try DeliveryURL(
             parsing: "https://res.cloudinary.com/demo/image/upload/s----SjmNDA--/w_100/sample.jpg")
