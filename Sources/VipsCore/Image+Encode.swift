@@ -2,6 +2,11 @@ import CVips
 import Foundation
 
 extension Image {
+    /// The same pixels without EXIF, ICC, XMP and IPTC metadata.
+    func withoutMetadata() throws -> Image {
+        try apply("copy") { cvips_copy_without_metadata(pointer, $0) }
+    }
+
     /// Encodes the image to bytes.
     ///
     /// JPEG cannot carry alpha: flatten first (the engine decides the background). Convert to
@@ -11,11 +16,6 @@ extension Image {
     /// - Returns: The encoded file.
     /// - Throws: ``VipsError`` `invalidArgument` for out-of-range settings, `encodeFailed` when
     ///   libvips fails (including decode failures of a lazy source).
-    /// The same pixels without EXIF, ICC, XMP and IPTC metadata.
-    func withoutMetadata() throws -> Image {
-        try apply("copy") { cvips_copy_without_metadata(pointer, $0) }
-    }
-
     public func encoded(as options: EncodeOptions) throws -> Data {
         var buffer: UnsafeMutableRawPointer? = nil
         var length = 0
