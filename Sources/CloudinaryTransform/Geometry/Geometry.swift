@@ -72,6 +72,9 @@ struct GeometryChainState {
     var content: RealRect?
     var steps: [GeometryStep] = []
     var resolved = true
+    /// Components that do not apply to the base image: skipped by an `if_` condition, or part of
+    /// an overlay or underlay.
+    var skipped: [Int] = []
 
     var bounds: RealRect { RealRect(Rect(size: size)) }
 
@@ -203,12 +206,16 @@ struct GeometryResolution {
                         index)
                 }
                 inLayer = !spec.isLayerApply
+                state.skipped.append(index)
                 continue
             }
             guard
                 conditions.admits(
                     spec, parameters: parameters, evaluate: { evaluateCondition($0, index: index) })
-            else { continue }
+            else {
+                state.skipped.append(index)
+                continue
+            }
             if let name = spec.namedTransformation {
                 note(
                     .warning, "named-transformation",
@@ -393,6 +400,6 @@ struct GeometryResolution {
         }
         return ResolvedGeometry(
             source: source, orientation: orientation, upright: upright, dpr: dpr, steps: state.steps,
-            output: state.size, crop: crop, pad: pad, notes: notes)
+            output: state.size, crop: crop, pad: pad, notes: notes, skippedComponents: state.skipped)
     }
 }

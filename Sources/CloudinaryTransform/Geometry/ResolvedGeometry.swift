@@ -165,6 +165,10 @@ public struct ResolvedGeometry: Hashable, Sendable, Codable {
     public var pad: Insets?
     /// Fallbacks taken, readings chosen and parameters not computed locally.
     public var notes: [GeometryNote]
+    /// Indices of the components that do not act on the base image: skipped by an `if_`
+    /// condition (or the condition components themselves), or inside an overlay or underlay. A
+    /// renderer applies none of their effects.
+    public var skippedComponents: [Int] = []
 
     /// True when every window is known (`crop` is then non-nil).
     public var isResolved: Bool { crop != nil }

@@ -67,7 +67,9 @@ struct ComponentEffects: Sendable {
                     notRendered.append("fl_\(flag)")
                 }
             default:
-                if !Self.geometryKeys.contains(parameter.key) { notRendered.append("\(parameter.key)_\(raw)") }
+                // `if_` conditions and `$variables` are evaluated with the geometry.
+                let evaluated = Self.geometryKeys.contains(parameter.key) || parameter.key == "if" || parameter.key.hasPrefix("$")
+                if !evaluated { notRendered.append("\(parameter.key)_\(raw)") }
             }
         }
     }

@@ -95,7 +95,8 @@ public enum Renderer {
         var notRendered: [String] = []
         for (index, component) in request.transformation.components.enumerated() {
             let effects = ComponentEffects(component)
-            effectsByComponent[index] = effects
+            // A component an `if_` skipped, or one inside a layer, does nothing to this image.
+            if !geometry.skippedComponents.contains(index) { effectsByComponent[index] = effects }
             notRendered += effects.notRendered
         }
 

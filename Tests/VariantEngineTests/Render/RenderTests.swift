@@ -197,6 +197,33 @@ struct RenderTests {
         #expect(blur.notRendered == ["e_blur:abc"])
     }
 
+    @Test("effects of a component an if_ skips, or of a layer, leave the image alone; conditions are not 'not rendered'")
+    func skippedComponents() throws {
+        let source = Self.image("animal-cat-closeup.jpg")  // 451×300, a brown cat
+        func render(_ text: String) throws -> (pixels: PixelBuffer, notRendered: [String]) {
+            let result = try Renderer.render(RenderRequest(sourcePath: source, transformation: try Transformation(parsing: text),
+                                                           defaultFormat: .png))
+            return (try Image.load(data: result.data).pixels(), result.notRendered)
+        }
+        func grey(_ p: PixelBuffer) -> Bool {
+            for i in stride(from: 0, to: p.data.count, by: p.bands) {
+                let r = p.data[i], g = p.data[i + 1], b = p.data[i + 2]
+                if r != g || g != b { return false }
+            }
+            return true
+        }
+        let skipped = try render("if_w_gt_1000,e_grayscale")
+        #expect(!grey(skipped.pixels))
+        #expect(skipped.notRendered.isEmpty, "\(skipped.notRendered)")
+        #expect(grey(try render("if_w_lt_1000,e_grayscale").pixels))
+        let branch = try render("if_w_gt_1000/e_grayscale/if_else/c_scale,w_100/if_end")
+        #expect(branch.pixels.width == 100 && !grey(branch.pixels))
+        let layer = try render("l_logo,e_grayscale/fl_layer_apply")
+        #expect(!grey(layer.pixels))
+        #expect(layer.notRendered.contains("l_logo"))
+        #expect(try render("$w_300/c_scale,w_$w").notRendered.isEmpty)
+    }
+
     @Test("a transformation asking for a huge image is refused; a border wider than the image leaves only its colour")
     func extremes() throws {
         let source = Self.image("people-couple-bar.jpg")
