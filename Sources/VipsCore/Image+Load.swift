@@ -104,7 +104,6 @@ extension Image {
     ///   `unsupportedFormat`, `tooManyPixels` or `decodeFailed`.
     public static func load(path: String, options: LoadOptions = LoadOptions()) throws -> Image {
         try Vips.initialise()
-        clearDecoderMessages()
         try checkReadableFile(path)
         try options.checkLoader(Vips.findLoader { cvips_find_load_file(path) }, input: path)
         return try opened(cvips_load_file(path, options.c), path: path, options: options)
@@ -127,7 +126,6 @@ extension Image {
     /// - Throws: As ``load(path:options:)``; `unsupportedFormat` when the file is not a JPEG.
     public static func load(jpegPath path: String, shrink: Int, options: LoadOptions = LoadOptions()) throws -> Image {
         try Vips.initialise()
-        clearDecoderMessages()
         try checkReadableFile(path)
         guard let loader = cvips_find_load_file(path).map({ String(cString: $0) }), loader.hasPrefix("VipsForeignLoadJpeg") else {
             throw VipsError(.unsupportedFormat, "not a JPEG file", context: path)
@@ -151,7 +149,6 @@ extension Image {
     ///   `decodeFailed`.
     public static func load(data: Data, name: String = "<bytes>", options: LoadOptions = LoadOptions()) throws -> Image {
         try Vips.initialise()
-        clearDecoderMessages()
         guard !data.isEmpty else { throw VipsError(.emptyInput, "the input is empty (0 bytes)", context: name) }
         let pointer: UnsafeMutablePointer<VipsImage>? = try data.withUnsafeBytes { raw in
             try options.checkLoader(Vips.findLoader { cvips_find_load_bytes(raw.baseAddress, raw.count) }, input: name)
@@ -214,6 +211,7 @@ extension Image {
     /// - Throws: ``VipsError`` with `decodeFailed` and the decoder's words, or as
     ///   ``thumbnail(path:width:options:maxPixels:timeout:)``.
     public static func verifyDecodes(path: String, maxPixels: Int = LoadOptions.defaultMaxPixels) throws {
+        clearDecoderMessages()
         let image = try thumbnail(path: path, width: 64, options: ThumbnailOptions(height: 64, strictness: .failOnWarning),
                                   maxPixels: maxPixels)
         _ = try image.pixels()
@@ -227,7 +225,10 @@ extension Image {
 
     /// Drops what libvips's message buffer still holds from earlier inputs: a decoder warning
     /// of a file that was read anyway (a lenient JPEG decode) stays there, and the next failure
-    /// would otherwise report it as part of its own reason, under another file's name.
+    /// would otherwise report it as part of its own reason, under another file's name. Only
+    /// ``verifyDecodes(path:maxPixels:)`` does this (and it empties the buffer after its decode
+    /// too): the buffer is the process's, and emptying it on every load would race with another
+    /// thread's failure between libvips writing its reason and the error reading it.
     static func clearDecoderMessages() {
         cvips_error_clear()
     }

@@ -84,8 +84,10 @@ public enum Vips {
     /// module opened at start.
     static func findLoader(_ find: () -> UnsafePointer<CChar>?) -> UnsafePointer<CChar>? {
         if let found = find() { return found }
-        for names in [formatModules, nil] where openModules(names) {
-            cvips_error_clear()
+        for names in [formatModules, nil] {
+            if openModules(names) { cvips_error_clear() }
+            // Looked for again even when another thread opened these modules first (ours then
+            // opens none): skipping the retry refused a BMP as unknown in a parallel test run.
             if let found = find() { return found }
         }
         return nil
