@@ -37,17 +37,10 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
-        let images = try [reference, distorted].map { path in
-            let image = try Image.load(path: path, options: LoadOptions(maxPixels: maxPixels)).upright()
-            do {
-                try Optimizer.checkScorable(width: image.width, height: image.height, maxPixels: maxPixels, input: path)
-            } catch let error as EngineError {
-                throw CLIError.usage(error.description)
-            }
-            return image
-        }
-        let a = try images[0].toSRGB().pixels()
-        let b = try images[1].toSRGB().pixels()
+        // The load refuses an image over the limit from its header, before any decode.
+        let limits = LoadOptions(maxPixels: maxPixels)
+        let a = try Image.load(path: reference, options: limits).upright().toSRGB().pixels()
+        let b = try Image.load(path: distorted, options: limits).upright().toSRGB().pixels()
         let score: Double
         do {
             score = try SSIMULACRA2.score(reference: a, distorted: b)

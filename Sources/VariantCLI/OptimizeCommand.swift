@@ -92,8 +92,6 @@ struct Optimize: ParsableCommand {
             result = try Optimizer.optimize(variant, options: options)
         } catch let error as SSIMULACRA2Error {
             throw CLIError.usage("\(image): \(error.message)")
-        } catch let error as EngineError {
-            throw CLIError.usage(error.description)
         }
         if let output {
             let named = ImageFormat(name: (output as NSString).pathExtension)

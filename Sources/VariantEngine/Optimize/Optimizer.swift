@@ -175,9 +175,9 @@ public enum Optimizer {
     /// - Throws: `VipsError` when encoding fails, `EngineError` when no format is allowed.
     /// Refuses an image too large to score: SSIMULACRA2 holds about 80 bytes a pixel (the
     /// colour planes, their blurs and the maps of both images), so an 81-megapixel image from a
-    /// 78 KB PNG took 6 GB. `variant compare` and `variant optimize` check with this first.
+    /// 78 KB PNG took 6 GB. (`variant compare` gets the same bound from its load limit.)
     /// - Throws: `EngineError(.invalidArgument)` naming the input, its size and the limit.
-    public static func checkScorable(width: Int, height: Int, maxPixels: Int, input: String?) throws {
+    static func checkScorable(width: Int, height: Int, maxPixels: Int, input: String?) throws {
         let pixels = width * height
         guard pixels > maxPixels else { return }
         func megapixels(_ n: Int) -> String { String(format: "%.1f", Double(n) / 1_000_000) }

@@ -308,8 +308,8 @@ public enum PlanJSON {
     /// A decoding error as one line: where in the document, and what.
     static func describe(_ error: DecodingError) -> String {
         func place(_ path: [CodingKey]) -> String {
-            let text = path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return text.isEmpty ? "the top" : String(text.drop { $0 == "." })
+            let text = ManifestPath.text(path)
+            return text.isEmpty ? "the top" : text
         }
         switch error {
         case .keyNotFound(let key, let context): return "\(place(context.codingPath + [key])) is missing"

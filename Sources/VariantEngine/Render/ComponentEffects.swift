@@ -36,7 +36,7 @@ struct ComponentEffects: Sendable {
                 let parts = raw.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
                 let strength = parts.count > 1 ? Double(parts[1]) : nil
                 // A strength that is not a number is not rendered (not quietly the default).
-                if parts.count > 1, strength == nil || !strength!.isFinite, ["blur", "sharpen"].contains(parts[0]) {
+                if parts.count > 1, !(strength?.isFinite ?? false), ["blur", "sharpen"].contains(parts[0]) {
                     notRendered.append("e_\(raw)")
                     continue
                 }
