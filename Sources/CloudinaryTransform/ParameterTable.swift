@@ -273,13 +273,16 @@ public enum ParameterTable {
     }
 
     /// One line per parameter, for `--help`: `  w     width (both): int px | … e.g. w_400`.
-    public static var helpText: String {
+    /// Each entry is wrapped to `width` columns itself, its continuation lines indented under
+    /// the description: help printers wrap long lines back to the first column, which loses the
+    /// table's shape.
+    public static func helpText(width: Int = 79) -> String {
         var lines: [String] = []
         for spec in all {
             let key = spec.key.text.padding(toLength: 4)
             var line = "  \(key) \(spec.name) [\(spec.appliesTo.rawValue)]: \(spec.syntax)"
             if let example = spec.examples.first { line += "  e.g. \(example)" }
-            lines.append(line)
+            lines += line.wrapped(width: width, indent: 7)
         }
         lines.append("  $<name> variable: number | !string! | expression  e.g. $w_300")
         return lines.joined(separator: "\n")
@@ -289,5 +292,41 @@ public enum ParameterTable {
 extension String {
     fileprivate func padding(toLength length: Int) -> String {
         count >= length ? self : self + String(repeating: " ", count: length - count)
+    }
+
+    /// Lines of at most `width` characters, broken at spaces (or after a `|` inside a word too
+    /// long for a line); lines after the first start with `indent` spaces.
+    fileprivate func wrapped(width: Int, indent: Int) -> [String] {
+        // Each piece with whether a space separates it from the one before.
+        var pieces: [(text: Substring, spaced: Bool)] = []
+        for word in split(separator: " ", omittingEmptySubsequences: false) {
+            var rest = word[...], spaced = true
+            while rest.count > width - indent, let bar = rest.prefix(width - indent).lastIndex(of: "|") {
+                pieces.append((rest[...bar], spaced))
+                rest = rest[rest.index(after: bar)...]
+                spaced = false
+            }
+            pieces.append((rest, spaced))
+        }
+        var lines: [String] = []
+        var line = ""
+        var broken = false  // at the start of a continuation line
+        for (index, piece) in pieces.enumerated() {
+            if broken && piece.text.isEmpty { continue }  // the spaces a break replaced
+            let separator = index == 0 || broken || !piece.spaced ? "" : " "
+            if line.count > indent, line.count + separator.count + piece.text.count > width {
+                while line.hasSuffix(" ") { line.removeLast() }
+                lines.append(line)
+                line = String(repeating: " ", count: indent)
+                broken = true
+                if piece.text.isEmpty { continue }
+                line += piece.text
+            } else {
+                line += separator + piece.text
+            }
+            broken = false
+        }
+        lines.append(line)
+        return lines
     }
 }

@@ -11,7 +11,8 @@ struct Info: ParsableCommand {
             file is reported as an error, not described (--header-only skips that check).
 
             With --json, one JSON object per file, one per line when there are several:
-              {"width", "height", "format", "bands", "hasAlpha", "orientation", "hasIccProfile", "bytes", "pages"}
+              {"width", "height", "format", "bands", "hasAlpha", "orientation",
+               "hasIccProfile", "bytes", "pages"}
 
             Examples:
               variant info hero.jpg

@@ -181,7 +181,8 @@ struct URLBuildCommand: ParsableCommand {
             "version", "publicId", "format", "urlSuffix", …} (the parts of the built URL).
 
             Examples:
-              variant url build sample --cloud-name demo --transformation c_fill,w_300,h_200 --format jpg
+              variant url build sample --cloud-name demo \\
+                --transformation c_fill,w_300,h_200 --format jpg
               CLOUDINARY_API_SECRET=… variant url build folder/dog --cloud-name demo \\
                 --sign --long-signature
               variant url build https://example.com/a.jpg --cloud-name demo --type fetch \\

@@ -15,8 +15,9 @@ struct ValidateCommand: ParsableCommand {
             With no argument, one transformation per line is read from stdin (blank lines skipped).
 
             With --json, one object per input (one per line when there are several):
-              {"input", "valid", "canonical", "diagnostics": [{"severity", "code", "message",
-               "component", "offset", "length", "suggestion"}]}
+              {"input", "valid", "canonical",
+               "diagnostics": [{"severity", "code", "message", "component", "offset",
+                                "length", "suggestion"}]}
             "canonical" is null when the input is invalid; "component", "offset" and "length" count
             components from 0 and characters of the input.
 
@@ -29,7 +30,7 @@ struct ValidateCommand: ParsableCommand {
               cut -f3 entries.tsv | variant validate --json > report.jsonl
 
             Parameters (from the parameter table):
-            \(ParameterTable.helpText)
+            \(ParameterTable.helpText())
             """.reflowed
     )
 

@@ -116,7 +116,7 @@ struct ValidationRuleTests {
     }
 
     @Test func helpListsEveryParameter() {
-        for key in ParameterKey.allCases { #expect(ParameterTable.helpText.contains("  \(key.text) ")) }
+        for key in ParameterKey.allCases { #expect(ParameterTable.helpText().contains("  \(key.text) ")) }
     }
 }
 

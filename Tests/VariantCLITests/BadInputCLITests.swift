@@ -109,4 +109,21 @@ struct BadInputCLITests {
             #expect(!ragged, "\(command): \(lines[i + 1]) | \(lines[i + 2])")
         }
     }
+
+    /// Indented lines (examples, JSON shapes, the parameter table) must fit as written: the parser
+    /// wraps a longer one back to the first column, which breaks a command someone copies. A line
+    /// was wrapped when the next line's first word would not have fitted after it.
+    @Test("no example or table line in any help is wrapped", arguments: [
+        "info", "render", "geometry", "compare", "optimize", "breakpoints", "validate", "url", "url build",
+        "url parse", "plan", "plan merge", "analyze", "crop",
+    ])
+    func helpKeepsIndentedLines(_ command: String) throws {
+        let result = try CLIRunner.run(command.split(separator: " ").map(String.init) + ["--help"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for (line, next) in zip(lines, lines.dropFirst()) where line.hasPrefix("  ") && !next.isEmpty && !next.hasPrefix(" ") {
+            let firstWord = next.prefix { $0 != " " }
+            #expect(line.count + 1 + firstWord.count <= 80, "\(command): \(line) | \(next)")
+        }
+    }
 }
