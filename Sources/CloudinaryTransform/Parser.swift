@@ -24,6 +24,9 @@ struct ComponentFacts {
     var cropMode: (offset: Int, length: Int)? = nil
     var gravityIsAuto = false
     var gravity: (offset: Int, length: Int)? = nil
+    /// `g_liquid` (content-aware rescaling), which only `c_scale` takes.
+    var gravityIsLiquid = false
+    var cropModeIsScale = false
     var layerApply = false
     var isConditionOnly = false
     var conditionKind: ConditionKind = .none

@@ -200,6 +200,7 @@ extension TransformationParser {
             }
             facts.cropModeAcceptsAutoGravity = Keywords.autoGravityCropModes.contains(value)
             facts.cropModeRequiresAutoGravity = equals(value, "fill_pad") || equals(value, "auto_pad")
+            facts.cropModeIsScale = equals(value, "scale")
             facts.cropMode = (valueOffset - 2, value.count + 2)
             return nil
         case .gravity:
@@ -670,6 +671,7 @@ extension TransformationParser {
         facts.gravity = (valueOffset - 2, value.count + 2)
         let headEnd = firstIndex(of: colon, in: value) ?? value.count
         let head = slice(value, 0, headEnd)
+        facts.gravityIsLiquid = equals(head, "liquid")
         if equals(head, "auto") {
             facts.gravityIsAuto = true
             if headEnd == value.count { return nil }
@@ -902,6 +904,13 @@ extension TransformationParser {
                     .error, .gravityNotSupported, "g_auto cannot position a layer (fl_layer_apply)",
                     component: index, offset: gravity.offset, length: gravity.length)
             }
+        }
+        // "Liquid rescaling ... can be used only in conjunction with c_scale" (no c_ means scale).
+        if facts.gravityIsLiquid, !facts.cropModeIsScale, let crop = facts.cropMode, let gravity = facts.gravity {
+            report(
+                .error, .gravityNotSupported,
+                "g_liquid works only with c_scale, not with \(text(crop.offset, crop.length))",
+                component: index, offset: gravity.offset, length: gravity.length)
         }
         if facts.cropModeRequiresAutoGravity, !facts.gravityIsAuto, let crop = facts.cropMode {
             report(
