@@ -125,6 +125,9 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Codable, Exp
     public static let formatQualityTogether: DiagnosticCode = "format-quality-together"
     /// A value that is legal but has no effect or is probably a mistake.
     public static let suspiciousValue: DiagnosticCode = "suspicious-value"
+    /// `c_thumb` with no gravity: the docs say it "must always be accompanied by the gravity
+    /// parameter"; without one it crops the centre, like `c_fill`.
+    public static let gravityMissing: DiagnosticCode = "gravity-missing"
     /// `fl_layer_apply` with no layer (`l_`/`u_`) opened before it.
     public static let layerApplyWithoutLayer: DiagnosticCode = "layer-apply-without-layer"
 }

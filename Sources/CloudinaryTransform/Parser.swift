@@ -27,6 +27,7 @@ struct ComponentFacts {
     /// `g_liquid` (content-aware rescaling), which only `c_scale` takes.
     var gravityIsLiquid = false
     var cropModeIsScale = false
+    var cropModeIsThumb = false
     var layerApply = false
     var isConditionOnly = false
     var conditionKind: ConditionKind = .none

@@ -201,6 +201,7 @@ extension TransformationParser {
             facts.cropModeAcceptsAutoGravity = Keywords.autoGravityCropModes.contains(value)
             facts.cropModeRequiresAutoGravity = equals(value, "fill_pad") || equals(value, "auto_pad")
             facts.cropModeIsScale = equals(value, "scale")
+            facts.cropModeIsThumb = equals(value, "thumb")
             facts.cropMode = (valueOffset - 2, value.count + 2)
             return nil
         case .gravity:
@@ -911,6 +912,12 @@ extension TransformationParser {
                 .error, .gravityNotSupported,
                 "g_liquid works only with c_scale, not with \(text(crop.offset, crop.length))",
                 component: index, offset: gravity.offset, length: gravity.length)
+        }
+        if facts.cropModeIsThumb, facts.gravity == nil, let crop = facts.cropMode {
+            report(
+                .warning, .gravityMissing,
+                "c_thumb needs a gravity (g_face, g_auto, …); without one it crops the centre like c_fill",
+                component: index, offset: crop.offset, length: crop.length, suggestion: "g_auto")
         }
         if facts.cropModeRequiresAutoGravity, !facts.gravityIsAuto, let crop = facts.cropMode {
             report(

@@ -97,6 +97,23 @@ struct ValidationRuleTests {
         #expect(result.diagnostics[0].severity == .warning)
     }
 
+    @Test func thumbWithoutGravityWarns() {
+        let bare = Transformation.parse("c_thumb,h_200,w_300")
+        #expect(bare.isValid)
+        #expect(bare.diagnostics.map(\.code) == [.gravityMissing])
+        #expect(bare.diagnostics.first?.severity == .warning)
+        #expect(bare.diagnostics.first?.offset == 0)
+        for withGravity in ["c_thumb,g_face,h_200,w_300", "c_thumb,g_north,w_200", "c_thumb,g_auto,w_100,z_1.5"] {
+            #expect(Transformation.parse(withGravity).diagnostics.isEmpty, "\(withGravity)")
+        }
+    }
+
+    @Test func liquidOnlyWithScale() {
+        #expect(Transformation.parse("c_scale,g_liquid,w_500").diagnostics.isEmpty)
+        #expect(!Transformation.parse("c_fill,g_liquid,w_500,h_300").isValid)
+        #expect(!Transformation.parse("c_pad,g_liquid,w_500,h_300").isValid)
+    }
+
     @Test func inlineConditionsAndBlocks() {
         #expect(Transformation.parse("if_w_gt_400/c_scale,w_400/if_else/c_scale,w_200/if_end").isValid)
         #expect(Transformation.parse("if_w_gt_400,c_scale,w_400/if_else,c_scale,w_200").isValid)
