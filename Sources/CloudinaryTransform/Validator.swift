@@ -404,7 +404,17 @@ extension TransformationParser {
             }
             return problem
         }
-        return checkNumeric(key, spec, value, facts: &facts, valueOffset: valueOffset, trackUnits: true)
+        if let problem = checkNumeric(key, spec, value, facts: &facts, valueOffset: valueOffset, trackUnits: true) {
+            return problem
+        }
+        // Legal to write, but nothing can be that size: geometry and rendering refuse it.
+        if kind != .none, Double(string(value)) == 0 {
+            return Problem(
+                code: .suspiciousValue,
+                message: "\(key.text)_\(string(value)) asks for a \(key == .w ? "width" : "height") of zero; a size is positive pixels or a decimal share of the input",
+                severity: .warning)
+        }
+        return nil
     }
 
     /// A number within the table's range, a variable, or an arithmetic expression.

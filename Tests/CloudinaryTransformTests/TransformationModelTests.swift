@@ -108,6 +108,15 @@ struct ValidationRuleTests {
         }
     }
 
+    @Test func zeroSizeWarns() {
+        for input in ["w_0", "c_fill,h_0,w_100", "c_scale,w_0.0"] {
+            let result = Transformation.parse(input)
+            #expect(result.isValid, "\(input)")
+            #expect(result.diagnostics.map(\.code) == [.suspiciousValue], "\(input)")
+        }
+        #expect(Transformation.parse("c_scale,w_0.5,x_0").diagnostics.isEmpty)
+    }
+
     @Test func liquidOnlyWithScale() {
         #expect(Transformation.parse("c_scale,g_liquid,w_500").diagnostics.isEmpty)
         #expect(!Transformation.parse("c_fill,g_liquid,w_500,h_300").isValid)
