@@ -128,10 +128,17 @@ enum FocalPointEstimator {
             return FocalPoint(x: Int((sx / sw).rounded()), y: Int((sy / sw).rounded()),
                               weight: (confidence * 1000).rounded() / 1000, origin: .face)
         }
-        // Centroid of the strongest part of the map (values above the 90th percentile).
-        let sorted = saliency.values.sorted()
-        let threshold = sorted[min(sorted.count - 1, Int(Double(sorted.count) * 0.9))]
-        let peak = sorted.last ?? 0
+        // Centroid of the strongest part of the map (values above the 90th percentile), the
+        // percentile read from a histogram of the 8-bit map rather than a sorted copy of it.
+        var histogram = [Int](repeating: 0, count: 256)
+        for v in saliency.values { histogram[Int(v)] += 1 }
+        let rank = min(saliency.values.count - 1, Int(Double(saliency.values.count) * 0.9))
+        var threshold: UInt8 = 0, below = 0
+        for (value, count) in histogram.enumerated() {
+            below += count
+            if below > rank { threshold = UInt8(value); break }
+        }
+        let peak = UInt8(histogram.lastIndex { $0 > 0 } ?? 0)
         var sx = 0.0, sy = 0.0, sw = 0.0
         for y in 0..<saliency.height {
             for x in 0..<saliency.width {
