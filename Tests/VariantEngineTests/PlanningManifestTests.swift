@@ -107,6 +107,66 @@ struct PlanningManifestTests {
             #expect(byPath["assets[2].overrides[0]"]?.contains { $0.message.contains("both 'publicId' and 'path'") } == true)
             #expect(byPath["assets[2].overrides[1].text.gravity"] != nil)
         }
+        // An override's plan entry (id@locale) taken by another asset's public id.
+        let clash = """
+            campaign: c
+            cloudName: demo
+            placements: [{name: p, aspectRatio: "1:1", widths: [100]}]
+            assets:
+              - {publicId: a, path: a.jpg, overrides: [{locale: de-DE, text: {text: Hallo}}]}
+              - {publicId: a@de-DE, path: b.jpg}
+            """
+        do {
+            _ = try CampaignManifest.parse(Data(clash.utf8), file: "c.yaml", yaml: true)
+            Issue.record("accepted")
+        } catch let error as ManifestError {
+            #expect(error.issues.map(\.path) == ["assets[1].publicId"] && error.issues.first?.code == "duplicate", "\(error)")
+        }
+    }
+
+    /// What the parsers let through or lose: the JSON parser keeps one of two equal keys (an
+    /// asset "approved" then "rejected" was planned as approved), a Latin-1 byte became U+FFFD
+    /// in a public id, a number beyond Int64 refused the document without a place.
+    @Test("ambiguous or undecodable documents are refused with a place")
+    func ambiguousDocuments() throws {
+        func issues(_ text: [UInt8], yaml: Bool = false) -> [ManifestError.Issue] {
+            do {
+                _ = try CampaignManifest.parse(Data(text), file: yaml ? "m.yaml" : "m.json", yaml: yaml)
+                return []
+            } catch let error as ManifestError {
+                return error.issues
+            } catch {
+                return [.init(path: "", code: "other", message: "\(error)")]
+            }
+        }
+        let asset = #"{"publicId": "a/b", "path": "x.jpg", "approval": "approved", "approval": "rejected"}"#
+        let twice = issues(Array(#"{"campaign": "c", "cloudName": "demo", "placements": [{"name": "p", "aspectRatio": "1:1", "widths": [100]}], "assets": [ASSET]}"#
+            .replacingOccurrences(of: "ASSET", with: asset).utf8))
+        #expect(twice.map(\.path) == ["assets[0].approval"] && twice.first?.code == "duplicate", "\(twice)")
+        let huge = issues(Array(#"{"campaign": "c", "cloudName": "demo", "placements": [{"name": "p", "aspectRatio": "1:1", "widths": [99999999999999999999]}], "assets": []}"#.utf8))
+        #expect(huge.map(\.path) == ["placements[0].widths[0]"], "\(huge)")
+        let latin1 = issues(Array("campaign: caf".utf8) + [0xE9] + Array("\ncloudName: demo\n".utf8), yaml: true)
+        #expect(latin1.first?.message == "not UTF-8 text (byte 13 is not valid UTF-8)", "\(latin1)")
+        let yamlTwice = issues(Array("campaign: a\ncloudName: demo\ncampaign: b\n".utf8), yaml: true)
+        #expect(yamlTwice.first?.code == "duplicate" && yamlTwice.first?.message.contains("'campaign'") == true, "\(yamlTwice)")
+        // A byte-order mark is not a problem in either format.
+        let valid = "campaign: c\ncloudName: demo\nplacements: [{name: p, aspectRatio: \"1:1\", widths: [100]}]\n"
+            + "assets: [{publicId: a/b, path: x.jpg}]\n"
+        #expect(issues([0xEF, 0xBB, 0xBF] + Array(valid.utf8), yaml: true).isEmpty)
+    }
+
+    @Test("every problem of a manifest is reported at once, the shape's and the values'")
+    func allAtOnce() throws {
+        let text = #"{"campaign": "c", "cloudName": "demo", "placements": [{"name": "p", "aspectRatio": "x", "widths": [0]}], "assets": [{"publicId": "a/../b", "path": "x.jpg", "approval": "nope", "foo": 1}], "resourceType": "video"}"#
+        do {
+            _ = try CampaignManifest.parse(Data(text.utf8), file: "m.json", yaml: false)
+            Issue.record("accepted")
+        } catch let error as ManifestError {
+            #expect(Set(error.issues.map(\.path)) == ["assets[0].foo", "placements[0].aspectRatio", "placements[0].widths[0]",
+                                                       "assets[0].approval", "assets[0].publicId", "resourceType"], "\(error)")
+        }
+        #expect(PolicyDate.parse("2026-02-30") == nil && PolicyDate.parse("2025-02-29") == nil)
+        #expect(PolicyDate.parse("2024-02-29") == "2024-02-29" && PolicyDate.parse("2026-04-30") == "2026-04-30")
     }
 
     @Test("syntax errors name the file and the format")

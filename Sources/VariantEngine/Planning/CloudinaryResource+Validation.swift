@@ -116,9 +116,19 @@ public enum PolicyDate {
         let parts = day.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let month = Int(parts[1]), let date = Int(parts[2]), (1...12).contains(month), (1...31).contains(date)
+              let year = Int(parts[0]), let month = Int(parts[1]), let date = Int(parts[2]), (1...12).contains(month),
+              (1...daysIn(month: month, year: year)).contains(date)
         else { return nil }
         return day
+    }
+
+    /// Days of a month of the Gregorian calendar (February 29 in leap years).
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// Today in UTC, "YYYY-MM-DD".

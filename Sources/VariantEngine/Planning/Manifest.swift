@@ -47,6 +47,8 @@ public struct CampaignManifest: Sendable, Codable, Equatable {
 
     /// The keys a manifest may use at its top level (unknown keys are reported, with a suggestion).
     static let knownKeys = ["campaign", "cloudName", "resourceType", "deliveryType", "policy", "placements", "assets"]
+    /// The delivery types of stored assets, which the plan's URLs can name.
+    static let deliveryTypes = ["upload", "private", "authenticated"]
 }
 
 /// Brand and delivery policy for the whole campaign.

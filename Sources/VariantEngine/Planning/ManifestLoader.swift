@@ -29,7 +29,18 @@ extension CampaignManifest {
     /// Parses and validates manifest bytes; `file` only names the source in errors.
     /// - Throws: ``ManifestError``.
     public static func parse(_ data: Data, file: String, yaml: Bool) throws -> CampaignManifest {
-        let text = String(decoding: data, as: UTF8.self)
+        // Both formats are UTF-8 text; a Latin-1 byte would otherwise become U+FFFD inside a
+        // public id and a URL.
+        if let offset = firstInvalidUTF8(data) {
+            throw ManifestError(file: file, issues: [.init(path: "", code: "syntax",
+                                                           message: "not UTF-8 text (byte \(offset) is not valid UTF-8)")])
+        }
+        var text = String(decoding: data, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }  // a byte-order mark, which YAML refuses
+        if !yaml {
+            let ambiguous = JSONKeyScanner.scan(data)
+            if !ambiguous.isEmpty { throw ManifestError(file: file, issues: ambiguous) }
+        }
         // The untyped tree first: unknown keys and enumerated values get precise messages there,
         // which the Codable pass alone cannot give.
         let tree: Any
@@ -44,23 +55,45 @@ extension CampaignManifest {
             }
         } catch let error as ManifestError {
             throw error
+        } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
+            // The parser's own message quotes the whole mapping, flattened onto one line.
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            throw ManifestError(file: file, issues: [.init(
+                path: "", code: "duplicate",
+                message: "\(keys) given more than once in the mapping at line \(context.mark.line), column \(context.mark.column); give each key once")])
         } catch {
             throw ManifestError(file: file, issues: [.init(path: "", code: "syntax",
                                                            message: "not valid \(yaml ? "YAML" : "JSON"): \(Self.describe(error))")])
         }
+        // Every problem at once: the shape's, then the typed decode's or the validator's (a
+        // problem the shape check already named at a path is not repeated).
         var issues = ManifestShapeChecker.check(tree)
-        if !issues.isEmpty { throw ManifestError(file: file, issues: issues) }
-
-        let manifest: CampaignManifest
+        if issues.contains(where: { $0.path.isEmpty }) { throw ManifestError(file: file, issues: issues) }
         do {
-            manifest = yaml ? try YAMLDecoder().decode(CampaignManifest.self, from: text)
+            let manifest = yaml ? try YAMLDecoder().decode(CampaignManifest.self, from: text)
                 : try JSONDecoder().decode(CampaignManifest.self, from: data)
+            issues += ManifestValidator.validate(manifest).filter { issue in !issues.contains { $0.path == issue.path } }
+            if !issues.isEmpty { throw ManifestError(file: file, issues: issues) }
+            return manifest
         } catch let error as DecodingError {
-            throw ManifestError(file: file, issues: [Self.issue(from: error)])
+            let decoding = Self.issue(from: error)
+            if !issues.contains(where: { $0.path == decoding.path }) { issues.append(decoding) }
+            throw ManifestError(file: file, issues: issues)
         }
-        issues = ManifestValidator.validate(manifest)
-        if !issues.isEmpty { throw ManifestError(file: file, issues: issues) }
-        return manifest
+    }
+
+    /// The offset of the first byte that is not part of valid UTF-8, or nil.
+    static func firstInvalidUTF8(_ data: Data) -> Int? {
+        var decoder = UTF8()
+        var iterator = data.makeIterator()
+        var offset = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
     }
 
     static func describe(_ error: Error) -> String {

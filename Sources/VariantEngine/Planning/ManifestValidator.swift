@@ -100,8 +100,20 @@ enum ManifestValidator {
             }
         }
 
+        // The plan is of image variants of stored assets: a video or raw resource type, or a
+        // delivery type such as fetch, would give URLs of another asset or none at all.
+        if let type = manifest.resourceType, type != "image" {
+            fail("resourceType", ManifestError.expected("image (the engine plans images)", for: "resourceType", received: "\"\(type)\""))
+        }
+        if let type = manifest.deliveryType, !CampaignManifest.deliveryTypes.contains(type) {
+            fail("deliveryType", ManifestError.expected("one of \(CampaignManifest.deliveryTypes.joined(separator: ", "))",
+                                                        for: "deliveryType", received: "\"\(type)\""))
+        }
+
         if manifest.assets.isEmpty { fail("assets", "at least one asset is required") }
         var publicIds: [String: Int] = [:]
+        // What each plan entry is called: a public id, or public id@locale/region for an override.
+        var entryIds: [String: String] = [:]
         let knownPlacements = manifest.placements.map(\.name)
         for (i, asset) in manifest.assets.enumerated() {
             let path = ManifestPath.join("assets", i)
@@ -111,6 +123,10 @@ enum ManifestValidator {
                 fail(ManifestPath.join(path, "publicId"), "duplicate", "public id '\(asset.publicId)' is already used by assets[\(first)]")
             } else {
                 publicIds[asset.publicId] = i
+                if let other = entryIds[asset.publicId] {
+                    fail(ManifestPath.join(path, "publicId"), "duplicate", "'\(asset.publicId)' is already the plan entry of \(other)")
+                }
+                entryIds[asset.publicId] = path
             }
             if asset.path.isEmpty { fail(ManifestPath.join(path, "path"), "a local path is required") }
             if let resource = asset.cloudinary {
@@ -132,6 +148,11 @@ enum ManifestValidator {
                     fail(overridePath, "duplicate", "'\(override.key)' is already overridden at overrides[\(first)]")
                 } else {
                     overrideKeys[override.key] = j
+                    let entry = asset.publicId + "@" + override.key
+                    if let other = entryIds[entry] {
+                        fail(overridePath, "duplicate", "its plan entry '\(entry)' is also that of \(other); rename one of them")
+                    }
+                    entryIds[entry] = overridePath
                 }
                 if (override.publicId == nil) != (override.path == nil) {
                     fail(overridePath, "missing-key", "swapping the asset needs both 'publicId' and 'path'")
@@ -177,6 +198,10 @@ enum ManifestValidator {
         if id.isEmpty { return "a public id is required" }
         if id.hasPrefix("/") || id.hasSuffix("/") || id.contains("//") {
             return ManifestError.expected("a public id without empty folder names", for: "publicId", received: "\"\(id)\"")
+        }
+        if id.split(separator: "/").contains(where: { $0 == "." || $0 == ".." }) {
+            // A client normalises "a/../b" to "b": the URL would name another asset.
+            return ManifestError.expected("a public id without . or .. folder names", for: "publicId", received: "\"\(id)\"")
         }
         if id.contains(where: { $0.isWhitespace || "?#&\\%<>+".contains($0) }) {
             return ManifestError.expected("a public id without spaces or ? # & \\ % < > +", for: "publicId", received: "\"\(id)\"")

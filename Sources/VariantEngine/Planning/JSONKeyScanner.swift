@@ -1,0 +1,121 @@
+import Foundation
+
+/// What `JSONSerialization` does not say about a JSON manifest: a key given twice in one object
+/// (the parser keeps one of them silently, so `"approval": "approved", "approval": "rejected"`
+/// read as approved) and numbers too large for any field (the parser refuses the whole document
+/// without saying where). Each problem comes with its path inside the document.
+///
+/// Syntax errors are not its business: on anything it cannot follow it stops, and the parser
+/// that runs next reports them.
+struct JSONKeyScanner {
+    private let bytes: [UInt8]
+    private var index = 0
+    private(set) var issues: [ManifestError.Issue] = []
+    /// Objects and arrays deeper than this are not followed (the parser refuses them anyway).
+    private static let depthLimit = 512
+
+    private init(_ data: Data) { bytes = [UInt8](data) }
+
+    /// Duplicate keys and out-of-range numbers, in document order.
+    static func scan(_ data: Data) -> [ManifestError.Issue] {
+        var scanner = JSONKeyScanner(data)
+        if scanner.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { scanner.index = 3 }
+        _ = scanner.value(path: "", depth: 0)
+        return scanner.issues
+    }
+
+    private struct Stop: Error {}
+
+    private mutating func skipSpace() {
+        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+    }
+
+    private mutating func expect(_ byte: UInt8) throws {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == byte else { throw Stop() }
+        index += 1
+    }
+
+    @discardableResult
+    private mutating func value(path: String, depth: Int) -> Bool {
+        (try? parseValue(path: path, depth: depth)) != nil
+    }
+
+    private mutating func parseValue(path: String, depth: Int) throws {
+        skipSpace()
+        guard index < bytes.count, depth < Self.depthLimit else { throw Stop() }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            index += 1
+            var seen = Set<String>()
+            skipSpace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
+            while true {
+                skipSpace()
+                let key = try string()
+                let keyPath = ManifestPath.join(path, key)
+                if !seen.insert(key).inserted {
+                    issues.append(.init(path: keyPath, code: "duplicate",
+                                        message: "the key '\(key)' is given more than once in the same object; give it once"))
+                }
+                try expect(UInt8(ascii: ":"))
+                try parseValue(path: keyPath, depth: depth + 1)
+                skipSpace()
+                guard index < bytes.count else { throw Stop() }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                try expect(UInt8(ascii: "}"))
+                return
+            }
+        case UInt8(ascii: "["):
+            index += 1
+            skipSpace()
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            var i = 0
+            while true {
+                try parseValue(path: ManifestPath.join(path, i), depth: depth + 1)
+                i += 1
+                skipSpace()
+                guard index < bytes.count else { throw Stop() }
+                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                try expect(UInt8(ascii: "]"))
+                return
+            }
+        case UInt8(ascii: "\""):
+            _ = try string()
+        default:
+            let start = index
+            while index < bytes.count, !",]} \t\r\n".utf8.contains(bytes[index]) { index += 1 }
+            let token = String(decoding: bytes[start..<index], as: UTF8.self)
+            guard let first = token.utf8.first, first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
+            else { return }  // true, false, null (or a syntax error for the parser)
+            // Every number in a manifest is a size, a count or a byte budget: anything beyond
+            // Int64 is a mistake, and the parser would refuse the file without a place.
+            if let number = Double(token), !number.isFinite || abs(number) >= 9.2e18 {
+                issues.append(.init(path: path, code: "invalid-value",
+                                    message: "the number \(token.count > 40 ? token.prefix(40) + "…" : token) is too large for any field"))
+            }
+        }
+    }
+
+    /// A string literal's text (escapes decoded).
+    private mutating func string() throws -> String {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Stop() }
+        let start = index
+        index += 1
+        var escaped = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            if escaped { escaped = false; continue }
+            if byte == UInt8(ascii: "\\") { escaped = true; continue }
+            if byte == UInt8(ascii: "\"") {
+                let literal = bytes[start..<index]
+                if !literal.contains(UInt8(ascii: "\\")) { return String(decoding: literal.dropFirst().dropLast(), as: UTF8.self) }
+                guard let text = try? JSONSerialization.jsonObject(with: Data(literal), options: .fragmentsAllowed) as? String
+                else { throw Stop() }
+                return text
+            }
+        }
+        throw Stop()
+    }
+}
