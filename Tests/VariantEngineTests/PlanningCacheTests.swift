@@ -156,4 +156,39 @@ struct PlanningCacheTests {
         let outcome = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: URL(fileURLWithPath: path)))
         #expect(outcome.statistics.analysesComputed == 1)
     }
+
+    /// Rows that still decode but say what no analysis of the image can say: a height of 0 once
+    /// trapped every run (the cache kept it), a larger size gave a plan of the wrong image.
+    @Test("an entry that decodes to nonsense is recomputed", arguments: [
+        "zero height", "the wrong size", "a face outside the image", "a short saliency map", "a decision of 0 bytes",
+    ])
+    func nonsenseEntry(_ damage: String) async throws {
+        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("cache.sqlite").path
+        let options = PlanningFixture.options(cache: URL(fileURLWithPath: path))
+        let manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
+        let first = try await PlanningFixture.plan(manifest, in: folder, options: options)
+        let cache = try PlanCache(path: path)
+        let analysisKey = try #require(try cache.keysForTesting(.analyses).first)
+        var analysis = try #require(cache.value(ImageAnalysis.self, .analyses, key: analysisKey))
+        let decisionKey = try #require(try cache.keysForTesting(.decisions).first)
+        var decision = try #require(cache.value(VariantDecision.self, .decisions, key: decisionKey))
+        switch damage {
+        case "zero height": analysis.height = 0
+        case "the wrong size": (analysis.width, analysis.height) = (5000, 5000)
+        case "a face outside the image": analysis.faces = [DetectedFace(box: SourceRect(x: 90_000, y: 5, width: 40, height: 40), confidence: 1, detector: "frontal")]
+        case "a short saliency map": analysis.saliency.values.removeLast()
+        default: decision.bytes = 0
+        }
+        cache.store(analysis, .analyses, key: analysisKey)
+        cache.store(decision, .decisions, key: decisionKey)
+        let again = try await PlanningFixture.plan(manifest, in: folder, options: options)
+        if damage.hasPrefix("a decision") {
+            #expect(again.statistics.decisionsComputed == 1)
+        } else {
+            #expect(again.statistics.analysesComputed == 1)
+        }
+        #expect(try PlanJSON.encode(again.plan) == PlanJSON.encode(first.plan))
+    }
 }

@@ -35,6 +35,22 @@ public struct ImageAnalysis: Sendable, Codable, Equatable {
 
     /// The whole image as a rectangle.
     public var bounds: SourceRect { SourceRect(x: 0, y: 0, width: width, height: height) }
+
+    /// Whether the parts agree with each other (sizes positive, the map as large as it says,
+    /// boxes and the focal point inside the image): always true of an analysis this engine made,
+    /// checked on one read back from a cache.
+    var isConsistent: Bool {
+        guard width >= 1, height >= 1, width <= 1 << 20, height <= 1 << 20,
+              saliency.width >= 1, saliency.height >= 1, saliency.width <= 1 << 16, saliency.height <= 1 << 16,
+              saliency.values.count == saliency.width * saliency.height else { return false }
+        func inside(_ r: SourceRect) -> Bool {
+            r.width >= 1 && r.height >= 1 && r.x >= 0 && r.y >= 0 && r.maxX <= width && r.maxY <= height
+        }
+        return faces.allSatisfy { inside($0.box) && (0...1).contains($0.confidence) }
+            && (opaqueBounds.map(inside) ?? true)
+            && (0...width).contains(focalPoint.x) && (0...height).contains(focalPoint.y)
+            && focalPoint.weight.isFinite
+    }
 }
 
 /// A face found by the detector.

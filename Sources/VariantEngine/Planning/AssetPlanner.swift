@@ -67,7 +67,11 @@ struct AssetPlanner: Sendable {
         do {
             contentHash = try ContentHash.file(job.resolvedPath)
             let key = PlanCache.key([contentHash, "analysis", String(describing: options.analysis)])
-            if let cached = cache?.value(ImageAnalysis.self, .analyses, key: key) {
+            if let cached = cache?.value(ImageAnalysis.self, .analyses, key: key, usable: { cached in
+                // The header says what the file is: an entry that disagrees is not this image's.
+                guard cached.isConsistent, let header = try? ImageInfo.read(path: job.resolvedPath, verify: false) else { return false }
+                return header.width == cached.width && header.height == cached.height
+            }) {
                 analysis = cached
                 statistics.analysesCached += 1
             } else {
@@ -148,7 +152,7 @@ struct AssetPlanner: Sendable {
                 let key = PlanCache.key([contentHash, "decision", decider.identity, request.geometry,
                                          formats.map(\.rawValue).joined(separator: ","), level.rawValue])
                 let decision: VariantDecision
-                if let cached = cache?.value(VariantDecision.self, .decisions, key: key) {
+                if let cached = cache?.value(VariantDecision.self, .decisions, key: key, usable: \.isConsistent) {
                     decision = cached
                     statistics.decisionsCached += 1
                 } else {

@@ -11,9 +11,9 @@ import GRDB
 ///
 /// A file that is not SQLite, not this cache (another application's database), of another
 /// schema, or that fails SQLite's integrity check is moved aside to `<path>.bad` and rebuilt;
-/// ``warnings`` says so. An entry that does not decode is recomputed and overwritten. Rows of
-/// other engine versions are dropped on open. Nothing read from the cache is trusted beyond
-/// decoding: keys include every input, so a stale entry can only be a missing one.
+/// ``warnings`` says so. An entry that does not decode, or decodes to values its image rules out,
+/// is recomputed and overwritten. Rows of other engine versions are dropped on open. Keys include
+/// every input, so a stale entry can only be a missing one.
 final class PlanCache: Sendable {
     /// `PRAGMA application_id`: "VPLN".
     static let applicationID: Int32 = 0x5650_4C4E
@@ -184,10 +184,12 @@ final class PlanCache: Sendable {
         }
     }
 
-    /// A decoded entry, or nil when absent or undecodable (then it is recomputed and replaced).
-    func value<T: Decodable>(_ type: T.Type, _ table: Table, key: String) -> T? {
-        guard let data = data(table, key: key) else { return nil }
-        return try? JSONDecoder().decode(T.self, from: data)
+    /// A decoded entry, or nil when absent, undecodable or not `usable` (then it is recomputed
+    /// and replaced): a row edited into nonsense that still decodes (a height of 0, a face
+    /// outside the image) must not reach the arithmetic that trusts it.
+    func value<T: Decodable>(_ type: T.Type, _ table: Table, key: String, usable: (T) -> Bool = { _ in true }) -> T? {
+        guard let data = data(table, key: key), let value = try? JSONDecoder().decode(T.self, from: data) else { return nil }
+        return usable(value) ? value : nil
     }
 
     func store<T: Encodable>(_ value: T, _ table: Table, key: String) {
@@ -198,6 +200,11 @@ final class PlanCache: Sendable {
     /// Replaces every value of `table` (tests damage entries with it).
     func overwriteAllForTesting(_ table: Table, with data: Data) throws {
         try queue.write { db in try db.execute(sql: "UPDATE \(table.rawValue) SET value = ?", arguments: [data]) }
+    }
+
+    /// The keys of `table` (tests read and damage single entries with them).
+    func keysForTesting(_ table: Table) throws -> [String] {
+        try queue.read { db in try String.fetchAll(db, sql: "SELECT key FROM \(table.rawValue) ORDER BY key") }
     }
 
     /// Row counts per table (for tests and `--verbose` statistics).

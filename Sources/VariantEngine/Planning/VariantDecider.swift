@@ -41,6 +41,14 @@ struct VariantDecision: Sendable, Codable, Equatable {
     var decidedBy: String
 }
 
+extension VariantDecision {
+    /// Whether the values could come from an encode (a cache entry edited into nonsense cannot).
+    var isConsistent: Bool {
+        width >= 1 && height >= 1 && bytes >= 1 && ["avif", "webp", "jpeg", "png"].contains(format)
+            && (quality.map { (1...100).contains($0) } ?? true) && (ssimulacra2.map { $0.isFinite } ?? true)
+    }
+}
+
 /// The seam between the planner and whatever decides format and quality. Every input that
 /// changes the answer goes into `identity` or the request, since both make the cache key.
 protocol VariantDeciding: Sendable {
