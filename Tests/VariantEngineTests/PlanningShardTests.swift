@@ -47,7 +47,7 @@ struct PlanningShardTests {
         #expect(try PlanJSON.encode(merged) == PlanJSON.encode(single))
     }
 
-    @Test("merge refuses a missing shard, a duplicate shard, shards decided differently, and plans of different manifests")
+    @Test("merge refuses a missing shard, a duplicate shard, shards planned with other options, a broken shard field, and plans of different manifests")
     func mergeRefuses() async throws {
         let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg", "animal-cat-closeup.jpg"])
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -63,15 +63,27 @@ struct PlanningShardTests {
         #expect(alone?.message == "shard(s) 2/2 missing")
         let twice = #expect(throws: EngineError.self) { try Sharding.merge([one, one]) }
         #expect(twice?.message == "shard(s) 1/2 given more than once")
-        // Variants decided another way (as an optimising run would) do not join fixed-quality ones.
-        // (Both assets hash to shard 1 of 2, so the first asset stands for another shard.)
-        var optimised = one
-        #expect(optimised.assets.count == 2 && two.assets.isEmpty)
-        for p in optimised.assets[0].placements.indices {
-            for v in optimised.assets[0].placements[p].variants.indices { optimised.assets[0].placements[p].variants[v].decidedBy = "optimizer" }
-        }
-        let mixed = #expect(throws: EngineError.self) { try Sharding.merge([optimised, two]) }
-        #expect(mixed?.message.contains("decided differently") == true, "\(String(describing: mixed))")
+        // Shards planned with other options (signed URLs, another --now) do not join.
+        var signedOptions = PlanningFixture.options()
+        signedOptions.shard = PlanShard(index: 2, count: 2)
+        signedOptions.apiSecret = "secret"
+        let signedTwo = try await PlanningFixture.plan(manifest, in: folder, options: signedOptions).plan
+        #expect(signedTwo.settings?.signed == true && one.settings?.signed == false)
+        let mixed = #expect(throws: EngineError.self) { try Sharding.merge([one, signedTwo]) }
+        #expect(mixed?.message.contains("planned with different options") == true, "\(String(describing: mixed))")
+        var dated = two
+        dated.settings?.asOf = "2026-01-01"
+        #expect(throws: EngineError.self) { try Sharding.merge([one, dated]) }
+        // A shard field edited to nonsense, or a split too large to list, gives a message, not a trap.
+        var zero = one
+        zero.shard = PlanShard(index: 1, count: 0)
+        let broken = #expect(throws: EngineError.self) { try Sharding.merge([zero, two]) }
+        #expect(broken?.message.contains("shard 1/0") == true)
+        var huge = one
+        huge.shard = PlanShard(index: 1, count: 100_000_000)
+        let many = #expect(throws: EngineError.self) { try Sharding.merge([huge]) }
+        #expect(many?.message == "shard(s) 2/100000000, 3/100000000, 4/100000000, 5/100000000, 6/100000000, 7/100000000, "
+                + "8/100000000, 9/100000000, 10/100000000, 11/100000000 and 99999989 more missing")
         var other = manifest
         other.campaign = "other"
         let otherTwo = try await shard(2, 2, other)

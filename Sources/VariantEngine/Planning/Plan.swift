@@ -41,9 +41,29 @@ public struct Plan: Sendable, Codable, Equatable {
     public var placements: [PlannedPlacementSpec]
     public var assets: [PlannedAsset]
     public var summary: PlanSummary
+    /// The run's options that change the answer, so shards made differently never merge.
+    public var settings: PlanSettings?
 
     /// Whether no error-level violation and no failed asset was found: `variant plan` exits 1 otherwise.
     public var passed: Bool { summary.passed }
+}
+
+/// The options of a run that change its plan beyond the manifest: shards made with different
+/// ones would join into a plan no single run gives.
+public struct PlanSettings: Sendable, Codable, Equatable {
+    /// "optimize" or "fixedQuality" (`--fixed-quality`).
+    public var decisions: String
+    /// Whether the delivery URLs are signed (a secret was given).
+    public var signed: Bool
+    /// The day rights are checked as of (`PlanOptions.asOf`: the command line's `--now`, else the
+    /// manifest's `policy.asOf`, else the day of the run); nil when the library was given none.
+    public var asOf: String?
+
+    public init(decisions: String, signed: Bool, asOf: String?) {
+        self.decisions = decisions
+        self.signed = signed
+        self.asOf = asOf
+    }
 }
 
 /// `--shard I/N`: this plan holds the assets whose public id hashes to shard I of N (1-based).

@@ -89,7 +89,9 @@ enum Planner {
         planned.sort { $0.id < $1.id }
         let plan = Plan(schemaVersion: Plan.currentSchemaVersion, engineVersion: variantEngineVersion,
                         campaign: manifest.campaign, cloudName: manifest.cloudName, manifestHash: try manifestHash(manifest),
-                        shard: options.shard, placements: specs, assets: planned, summary: PlanSummary(assets: planned))
+                        shard: options.shard, placements: specs, assets: planned, summary: PlanSummary(assets: planned),
+                        settings: PlanSettings(decisions: options.decisions.rawValue, signed: options.apiSecret != nil,
+                                               asOf: options.asOf))
         return PlanOutcome(plan: plan, statistics: statistics, warnings: warnings)
     }
 
