@@ -134,6 +134,13 @@ struct PlanRun: AsyncParsableCommand {
         // Every output's place is checked before the work, so a typo costs nothing and no
         // output is written while another cannot be.
         for path in [destination, report, emitOutput].compactMap({ $0 }) { try checkOutputPath(path) }
+        try checkDistinct(outputs: [("-o", destination), ("--report", report), ("--emit-output", emitOutput),
+                                    ("--cache", options.cachePath)],
+                          inputs: [("the manifest", manifest)] + manifestValue.assets.flatMap { asset in
+                              ([asset.path] + (asset.overrides ?? []).compactMap(\.path)).map {
+                                  ("an image of the manifest", $0.hasPrefix("/") ? $0 : directory + "/" + $0)
+                              }
+                          })
 
         let bar = ProgressBar.onTerminal()
         let started = Date()
@@ -243,13 +250,34 @@ private func checkOutputPath(_ path: String) throws {
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
         throw CLIError.io("\(path): is a directory")
     }
-    var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+    // Standardised first: removing the last component of ".../missing/.." adds another "..",
+    // so walking up that path never reached a folder that exists (the command spun forever).
+    var folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
     while !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
+        guard folder.path != "/" else { throw CLIError.io("\(path): no folder of it exists") }
         folder.deleteLastPathComponent()
     }
     guard isDirectory.boolValue else { throw CLIError.io("\(path): \(folder.path) is not a directory") }
     guard FileManager.default.isWritableFile(atPath: folder.path) else {
         throw CLIError.io("\(path): the folder \(folder.path) is not writable")
+    }
+}
+
+/// Refuses outputs that would overwrite an input or each other (`-o campaign.json` replaced the
+/// manifest with the plan; `-o p.json --report p.json` kept only the report).
+private func checkDistinct(outputs: [(option: String, path: String?)], inputs: [(what: String, path: String)]) throws {
+    func place(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
+    }
+    var taken: [String: String] = [:]
+    for input in inputs { taken[place(input.path)] = "\(input.what) (\(input.path))" }
+    for output in outputs {
+        guard let path = output.path else { continue }
+        if let other = taken[place(path)] {
+            throw CLIError(message: "\(output.option) \(path): the same file as \(other); give another path", status: ExitStatus.ioError)
+        }
+        taken[place(path)] = output.option
     }
 }
 

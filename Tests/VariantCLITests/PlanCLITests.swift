@@ -95,6 +95,11 @@ struct PlanCLITests {
             (["-o", plan, "--report", dir.path], "\(dir.path): is a directory"),
             (["-o", plan, "--emit", "url", "--emit-output", notes.appendingPathComponent("a/b.json").path], "is not a directory"),
             (["-o", plan, "--cache", notes.path], "is not a SQLite file"),
+            // Outputs over an input or over each other (-o campaign.json replaced the manifest).
+            (["-o", manifest], "-o \(manifest): the same file as the manifest"),
+            (["-o", Self.testImages.appendingPathComponent("people-astronaut.jpg").path], "the same file as an image of the manifest"),
+            (["-o", plan, "--report", dir.appendingPathComponent("sub/../plan.json").path], "the same file as -o"),
+            (["-o", plan, "--emit", "url", "--emit-output", plan], "--emit-output \(plan): the same file as -o"),
         ]
         for (arguments, message) in cases {
             let result = try CLIRunner.run(["plan", manifest, "--fixed-quality"] + arguments)
