@@ -231,7 +231,7 @@ struct PlanMerge: ParsableCommand {
         if let output { try checkOutputPath(output) }
         let merged: Plan
         do {
-            merged = try Sharding.merge(plans.map { try PlanJSON.read(path: $0) })
+            merged = try Sharding.merge(plans.map { try PlanJSON.read(path: $0) }, names: plans)
         } catch let error as EngineError {
             throw CLIError(message: error.description, status: error.code == .io ? ExitStatus.ioError : ExitStatus.invalid)
         }

@@ -101,6 +101,22 @@ struct PlanningPolicyTests {
         #expect(plan.summary.errors == errorCount)
     }
 
+    @Test("a crop too small for its ratio is a warning; ratios beyond 25:1 are refused in the manifest")
+    func inexactRatio() throws {
+        let spec = PlannedPlacementSpec(name: "wide", aspectRatio: "16:9", widths: [200], formats: ["webp"], quality: "good",
+                                        byteBudget: nil, upscale: .allow, minSourceWidth: nil, minSourceHeight: nil)
+        let tiny = PolicyChecker.ratio(crop: SourceRect(x: 0, y: 0, width: 3, height: 2), spec: spec)
+        #expect(tiny.map(\.code) == ["ratio-inexact"] && tiny.first?.severity == .warning)
+        #expect(tiny.first?.message == "the 16:9 crop of this source is 3×2 px, 1.50:1 rather than 1.78:1: the source is too small for the ratio")
+        #expect(PolicyChecker.ratio(crop: SourceRect(x: 0, y: 0, width: 1920, height: 1080), spec: spec).isEmpty)
+        #expect(PolicyChecker.ratio(crop: SourceRect(x: 0, y: 0, width: 512, height: 288), spec: spec).isEmpty)
+        for (ratio, refused) in [("25:1", false), ("1:25", false), ("26:1", true), ("100000:1", true), ("1:1000", true)] {
+            var manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
+            manifest.placements[0].aspectRatio = ratio
+            #expect(ManifestValidator.validate(manifest).contains { $0.path == "placements[0].aspectRatio" } == refused, "\(ratio)")
+        }
+    }
+
     @Test("one unreadable asset is reported in the plan and the others are planned")
     func failingAsset() async throws {
         let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])

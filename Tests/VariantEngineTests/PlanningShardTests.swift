@@ -63,6 +63,8 @@ struct PlanningShardTests {
         #expect(alone?.message == "shard(s) 2/2 missing")
         let twice = #expect(throws: EngineError.self) { try Sharding.merge([one, one]) }
         #expect(twice?.message == "shard(s) 1/2 given more than once")
+        let named = #expect(throws: EngineError.self) { try Sharding.merge([one, two, one], names: ["a.json", "b.json", "c.json"]) }
+        #expect(named?.message == "shard(s) 1/2 (a.json, c.json) given more than once")
         // Shards planned with other options (signed URLs, another --now) do not join.
         var signedOptions = PlanningFixture.options()
         signedOptions.shard = PlanShard(index: 2, count: 2)

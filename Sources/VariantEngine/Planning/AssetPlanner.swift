@@ -142,6 +142,7 @@ struct AssetPlanner: Sendable {
             placement.violations += PolicyChecker.sourceSize(width: analysis.width, height: analysis.height, spec: spec)
             placement.violations += PolicyChecker.subjectFit(analysis: faceAnalysis, crop: crop, spec: spec, policy: policy)
             placement.violations += PolicyChecker.upscaling(crop: crop.rect, spec: spec, policy: policy)
+            placement.violations += PolicyChecker.ratio(crop: crop.rect, spec: spec)
 
             let formats = spec.formats.compactMap { ImageFormat(name: $0) }
             let level = QualityLevel(rawValue: spec.quality) ?? .good

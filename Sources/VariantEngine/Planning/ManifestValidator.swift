@@ -49,7 +49,13 @@ enum ManifestValidator {
             } else {
                 placementNames[placement.name] = i
             }
-            if AspectRatio(parsing: placement.aspectRatio) == nil {
+            if let ratio = AspectRatio(parsing: placement.aspectRatio) {
+                // The widest web banners are about 20:1 (970×50); 100000:1 planned 1 px high crops.
+                if !(1.0 / 25...25).contains(ratio.value) {
+                    fail(ManifestPath.join(path, "aspectRatio"),
+                         ManifestError.expected("a ratio from 1:25 to 25:1", for: "aspectRatio", received: "\"\(placement.aspectRatio)\""))
+                }
+            } else {
                 fail(ManifestPath.join(path, "aspectRatio"),
                      ManifestError.expected("W:H (e.g. 16:9)", for: "aspectRatio", received: "\"\(placement.aspectRatio)\""))
             }

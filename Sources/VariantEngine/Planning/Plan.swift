@@ -344,6 +344,11 @@ public enum PlanJSON {
     }
 
     public static func read(path: String) throws -> Plan {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw EngineError(.io, "no such file (a plan)", input: path)
+        }
+        guard !isDirectory.boolValue else { throw EngineError(.io, "is a directory, not a plan", input: path) }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw EngineError(.io, "cannot read the plan", input: path)
         }

@@ -133,7 +133,12 @@ final class PlanCache: Sendable {
                         throw CacheProblem(reason: "is another application's database")
                     }
                     let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? ""
-                    guard check == "ok" else { throw CacheProblem(reason: "is corrupt (\(check))") }
+                    guard check == "ok" else {
+                        // SQLite lists every damaged page, one per line: the first says what kind.
+                        let lines = check.split(separator: "\n")
+                        let more = lines.count > 1 ? "; \(lines.count - 1) more" : ""
+                        throw CacheProblem(reason: "is corrupt (\(lines.first.map { $0.prefix(200) } ?? "")\(more))")
+                    }
                     let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
                     guard version == schemaVersion, Set(Table.allCases.map(\.rawValue)).isSubset(of: Set(tables)) else {
                         throw CacheProblem(reason: "has another schema (\(version))")

@@ -35,6 +35,17 @@ enum PolicyChecker {
         }
     }
 
+    /// A crop too small to have the placement's ratio: in a few pixels, rounding decides the
+    /// shape (a 16:9 window of a 3 px wide source is 3×2), and every width is that shape.
+    static func ratio(crop: SourceRect, spec: PlannedPlacementSpec) -> [Violation] {
+        guard let ratio = AspectRatio(parsing: spec.aspectRatio), crop.width > 0, crop.height > 0 else { return [] }
+        let actual = Double(crop.width) / Double(crop.height)
+        guard abs(actual / ratio.value - 1) > 0.02 else { return [] }
+        return [Violation(code: "ratio-inexact", severity: .warning,
+                          message: "the \(spec.aspectRatio) crop of this source is \(crop.width)×\(crop.height) px, "
+                            + String(format: "%.2f:1 rather than %.2f:1", actual, ratio.value) + ": the source is too small for the ratio")]
+    }
+
     /// Predicted bytes against the placement's (or the policy's) budget.
     static func budget(variants: [PlannedVariant], spec: PlannedPlacementSpec) -> [Violation] {
         guard let budget = spec.byteBudget else { return [] }

@@ -27,14 +27,16 @@ public enum Sharding {
     /// Joins shard plans into the whole plan.
     /// - Throws: `EngineError(.invalidArgument)` when the plans are of different manifests or
     ///   engine versions, when a shard is missing or given twice, or an asset appears twice.
-    public static func merge(_ plans: [Plan]) throws -> Plan {
+    /// - Parameter names: What to call each plan in messages (its file), in the same order.
+    public static func merge(_ plans: [Plan], names: [String]? = nil) throws -> Plan {
         guard let first = plans.first else { throw EngineError(.invalidArgument, "no plan to merge") }
-        for plan in plans.dropFirst() {
+        func name(_ i: Int) -> String { names.flatMap { i < $0.count ? $0[i] : nil } ?? "plan \(i + 1)" }
+        for (i, plan) in plans.enumerated().dropFirst() {
             guard plan.manifestHash == first.manifestHash else {
-                throw EngineError(.invalidArgument, "the plans are of different manifests (\(first.manifestHash.prefix(12)) and \(plan.manifestHash.prefix(12)))")
+                throw EngineError(.invalidArgument, "the plans are of different manifests (\(name(0)): \(first.manifestHash.prefix(12)), \(name(i)): \(plan.manifestHash.prefix(12)))")
             }
             guard plan.engineVersion == first.engineVersion else {
-                throw EngineError(.invalidArgument, "the plans come from engine versions \(first.engineVersion) and \(plan.engineVersion)")
+                throw EngineError(.invalidArgument, "the plans come from engine versions \(first.engineVersion) (\(name(0))) and \(plan.engineVersion) (\(name(i)))")
             }
         }
         let shards = plans.compactMap(\.shard)
@@ -47,11 +49,14 @@ public enum Sharding {
             guard shards.allSatisfy({ $0.count == count }) else {
                 throw EngineError(.invalidArgument, "the plans are shards of different splits (\(shards.map(\.description).joined(separator: ", ")))")
             }
-            var given: [Int: Int] = [:]
-            for shard in shards { given[shard.index, default: 0] += 1 }
-            let repeated = given.filter { $0.value > 1 }.keys.sorted()
+            var given: [Int: [Int]] = [:]
+            for (i, shard) in shards.enumerated() { given[shard.index, default: []].append(i) }
+            let repeated = given.filter { $0.value.count > 1 }.sorted { $0.key < $1.key }
             guard repeated.isEmpty else {
-                throw EngineError(.invalidArgument, "shard(s) \(repeated.map { "\($0)/\(count)" }.joined(separator: ", ")) given more than once")
+                let described = repeated.map { index, plans in
+                    "\(index)/\(count)" + (names == nil ? "" : " (\(plans.map(name).joined(separator: ", ")))")
+                }
+                throw EngineError(.invalidArgument, "shard(s) \(described.joined(separator: ", ")) given more than once")
             }
             if given.count < count {
                 // Name the first few: a split of a million shards must not list them all.
