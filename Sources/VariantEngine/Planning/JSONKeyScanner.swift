@@ -2,8 +2,9 @@ import Foundation
 
 /// What `JSONSerialization` does not say about a JSON manifest: a key given twice in one object
 /// (the parser keeps one of them silently, so `"approval": "approved", "approval": "rejected"`
-/// read as approved) and numbers too large for any field (the parser refuses the whole document
-/// without saying where). Each problem comes with its path inside the document.
+/// read as approved), numbers too large for any field (the parser refuses the whole document
+/// without saying where) and trailing commas (which it accepts). Each problem comes with its
+/// path inside the document.
 ///
 /// Syntax errors are not its business: on anything it cannot follow it stops, and the parser
 /// that runs next reports them.
@@ -62,7 +63,11 @@ struct JSONKeyScanner {
                 try parseValue(path: keyPath, depth: depth + 1)
                 skipSpace()
                 guard index < bytes.count else { throw Stop() }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    try trailingComma(before: UInt8(ascii: "}"), path: path)
+                    continue
+                }
                 try expect(UInt8(ascii: "}"))
                 return
             }
@@ -76,7 +81,11 @@ struct JSONKeyScanner {
                 i += 1
                 skipSpace()
                 guard index < bytes.count else { throw Stop() }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    try trailingComma(before: UInt8(ascii: "]"), path: path)
+                    continue
+                }
                 try expect(UInt8(ascii: "]"))
                 return
             }
@@ -95,6 +104,16 @@ struct JSONKeyScanner {
                                     message: "the number \(token.count > 40 ? token.prefix(40) + "…" : token) is too large for any field"))
             }
         }
+    }
+
+    /// A comma right before the closing bracket: JSON has none, though the parser lets it pass
+    /// (the file would then fail in every stricter tool that reads it).
+    private mutating func trailingComma(before closing: UInt8, path: String) throws {
+        skipSpace()
+        guard index < bytes.count, bytes[index] == closing else { return }
+        issues.append(.init(path: path, code: "syntax",
+                            message: "a comma before '\(Character(UnicodeScalar(closing)))': JSON allows none there"))
+        throw Stop()
     }
 
     /// A string literal's text (escapes decoded).

@@ -31,9 +31,13 @@ public struct ManifestError: Error, Sendable, CustomStringConvertible, Equatable
         self.issues = issues
     }
 
-    /// One line per issue, each prefixed with the file.
+    /// One line per issue, each prefixed with the file (control characters quoted from the
+    /// manifest, such as a newline inside a public id, are escaped so each stays one line).
     public var description: String {
-        issues.map { "\(file): \($0)" }.joined(separator: "\n")
+        issues.map { issue in
+            "\(file): \(issue)".unicodeScalars.map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }
+                .joined()
+        }.joined(separator: "\n")
     }
 
     /// The one message shape for a bad value: `expected <what> for <name> but received <value>`.
