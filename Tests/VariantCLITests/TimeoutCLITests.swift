@@ -33,6 +33,21 @@ struct TimeoutCLITests {
         #expect(elapsed < 10, "took \(elapsed) s")
     }
 
+    @Test("a plan whose asset runs past --timeout reports asset-timed-out for it, not asset-unreadable")
+    func planTimeout() throws {
+        let png = try Self.bigPNG()
+        let dir = png.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let manifest = dir.appendingPathComponent("m.json")
+        try Data(#"{"campaign": "t", "cloudName": "demo", "placements": [{"name": "p", "aspectRatio": "1:1", "widths": [100]}], "assets": [{"publicId": "t/big", "path": "big.png", "approval": "approved"}]}"#.utf8)
+            .write(to: manifest)
+        let result = try CLIRunner.run(["plan", manifest.path, "--no-cache", "--fixed-quality", "--json", "--timeout", "0.001"])
+        #expect(result.status == 1, "\(result.stderr)")
+        let plan = try result.json()
+        let asset = try #require((plan["assets"] as? [[String: Any]])?.first)
+        #expect((asset["error"] as? [String: Any])?["code"] as? String == "asset-timed-out", "\(asset)")
+    }
+
     @Test("--timeout must be a number of seconds from 0 to 86400", arguments: ["-1", "nan", "1e9", "soon"])
     func badValues(value: String) throws {
         let result = try CLIRunner.run(["info", "TestImages/does-not-matter.jpg", "--timeout=\(value)"],

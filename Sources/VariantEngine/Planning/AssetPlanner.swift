@@ -81,8 +81,10 @@ struct AssetPlanner: Sendable {
             }
         } catch {
             let message = Self.describe(error, job: job)
-            asset.error = PlanFailure(code: "asset-unreadable", message: message)
-            asset.violations.append(Violation(code: "asset-unreadable", severity: .error, message: message))
+            // A file that took too long is not a bad file: a larger --timeout may plan it.
+            let code = (error as? VipsError)?.code == .timeout ? "asset-timed-out" : "asset-unreadable"
+            asset.error = PlanFailure(code: code, message: message)
+            asset.violations.append(Violation(code: code, severity: .error, message: message))
             return (asset, statistics)
         }
 

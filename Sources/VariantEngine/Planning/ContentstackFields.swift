@@ -59,7 +59,8 @@ public struct ContentstackFields: Sendable, Codable, Equatable {
     public struct SkippedField: Sendable, Codable, Equatable {
         public var asset: String
         public var placement: String?
-        /// The codes of the error-level violations, or `asset-unreadable` / `no-variants`.
+        /// The codes of the error-level violations, or the asset's error code (`asset-unreadable`,
+        /// `asset-timed-out`) / `no-variants`.
         public var reasons: [String]
     }
 
@@ -68,8 +69,8 @@ public struct ContentstackFields: Sendable, Codable, Equatable {
         var fields: [String: [String: JSONValue]] = [:]
         var skipped: [SkippedField] = []
         for asset in plan.assets {
-            if asset.error != nil {
-                skipped.append(SkippedField(asset: asset.id, placement: nil, reasons: ["asset-unreadable"]))
+            if let error = asset.error {
+                skipped.append(SkippedField(asset: asset.id, placement: nil, reasons: [error.code]))
                 continue
             }
             let assetErrors = codes(asset.violations)
