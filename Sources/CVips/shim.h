@@ -4,10 +4,6 @@
 #ifndef CVIPS_SHIM_H
 #define CVIPS_SHIM_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE  // dladdr
-#endif
-#include <dlfcn.h>
 #include <vips/vips.h>
 #include <gmodule.h>
 
@@ -21,11 +17,6 @@ static inline void cvips_concurrency_set(int n) { vips_concurrency_set(n); }
 static inline const char *cvips_version_string(void) { return vips_version_string(); }
 /// vips_version(0) major, (1) minor, (2) micro.
 static inline int cvips_version(int part) { return vips_version(part); }
-/// The file of the libvips library this process runs (where its modules are found), or NULL.
-static inline const char *cvips_library_file(void) {
-    Dl_info info;
-    return dladdr((const void *)&vips_init, &info) != 0 ? info.dli_fname : NULL;
-}
 /// Opens one libvips plugin module (its init registers its operations), as vips_init does for
 /// every module it finds; 0 on success. The module stays loaded for the life of the process.
 static inline int cvips_module_open(const char *path) { return g_module_open(path, G_MODULE_BIND_LAZY) ? 0 : -1; }
