@@ -159,6 +159,26 @@ struct PlanningManifestTests {
         #expect(issues([0xEF, 0xBB, 0xBF] + Array(valid.utf8), yaml: true).isEmpty)
     }
 
+    @Test("YAML merge keys share placement settings; what is written beside them wins")
+    func yamlMergeKeys() throws {
+        let text = """
+            campaign: c
+            cloudName: demo
+            placements:
+              - {<<: &web {formats: [webp, jpeg], quality: eco, widths: [320, 640]}, name: wide, aspectRatio: "16:9"}
+              - <<: [*web, {byteBudget: 1000}]
+                name: square
+                aspectRatio: "1:1"
+                quality: good
+            assets: [{publicId: a/b, path: x.jpg}]
+            """
+        let manifest = try CampaignManifest.parse(Data(text.utf8), file: "m.yaml", yaml: true)
+        #expect(manifest.placements[0].formats == ["webp", "jpeg"] && manifest.placements[0].quality == "eco")
+        #expect(manifest.placements[0].widths == [320, 640])
+        #expect(manifest.placements[1].quality == "good" && manifest.placements[1].byteBudget == 1000)
+        #expect(manifest.placements[1].widths == [320, 640])
+    }
+
     @Test("every problem of a manifest is reported at once, the shape's and the values'")
     func allAtOnce() throws {
         let text = #"{"campaign": "c", "cloudName": "demo", "placements": [{"name": "p", "aspectRatio": "x", "widths": [0]}], "assets": [{"publicId": "a/../b", "path": "x.jpg", "approval": "nope", "foo": 1}], "resourceType": "video"}"#

@@ -151,13 +151,27 @@ enum YAMLTree {
                 return try sequence.enumerated().map { try convert($1, ManifestPath.join(path, $0)) }
             case .mapping(let mapping):
                 var out: [String: Any] = [:]
+                var merged: [String: Any] = [:]
                 for (key, value) in mapping {
                     guard case .scalar(let scalar) = key else {
                         throw problem(path, "a mapping key must be a plain value, not a list or a mapping")
                     }
+                    // A merge key (`<<: *defaults`, or a list of them): the aliased mappings'
+                    // entries, under the ones written here (YAML 1.1, which manifests use to
+                    // share placement settings).
+                    if key.tag.rawValue == Tag.Name.merge.rawValue {
+                        let sources = value.sequence.map(Array.init) ?? [value]
+                        for source in sources.reversed() {
+                            guard let entries = try convert(source, path) as? [String: Any] else {
+                                throw problem(path, "a merge key (<<) takes a mapping or a list of mappings")
+                            }
+                            merged.merge(entries) { _, later in later }
+                        }
+                        continue
+                    }
                     out[scalar.string] = try convert(value, ManifestPath.join(path, scalar.string))
                 }
-                return out
+                return out.merging(merged) { own, _ in own }
             case .alias:
                 throw problem(path, "an alias that was not resolved")
             }
