@@ -91,13 +91,16 @@ struct BadInputCLITests {
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never-written.jpg"))
     }
 
+    /// Every command and subcommand with its own help.
+    static let commands = [
+        "info", "render", "geometry", "compare", "optimize", "breakpoints", "validate", "url", "url build",
+        "url parse", "plan", "plan merge", "analyze", "crop",
+    ]
+
     /// The argument parser wraps help at 80 columns; a paragraph broken by hand at another width
     /// leaves a short line in the middle of it (a long line, a short one, then more of the same
     /// paragraph).
-    @Test("every command's help flows its paragraphs", arguments: [
-        "info", "render", "geometry", "compare", "optimize", "breakpoints", "validate", "url", "url build",
-        "url parse", "plan", "plan merge", "analyze", "crop",
-    ])
+    @Test("every command's help flows its paragraphs", arguments: commands)
     func helpFlows(_ command: String) throws {
         let result = try CLIRunner.run(command.split(separator: " ").map(String.init) + ["--help"])
         #expect(result.status == 0)
@@ -113,10 +116,7 @@ struct BadInputCLITests {
     /// Indented lines (examples, JSON shapes, the parameter table) must fit as written: the parser
     /// wraps a longer one back to the first column, which breaks a command someone copies. A line
     /// was wrapped when the next line's first word would not have fitted after it.
-    @Test("no example or table line in any help is wrapped", arguments: [
-        "info", "render", "geometry", "compare", "optimize", "breakpoints", "validate", "url", "url build",
-        "url parse", "plan", "plan merge", "analyze", "crop",
-    ])
+    @Test("no example or table line in any help is wrapped", arguments: commands)
     func helpKeepsIndentedLines(_ command: String) throws {
         let result = try CLIRunner.run(command.split(separator: " ").map(String.init) + ["--help"])
         #expect(result.status == 0)
