@@ -189,6 +189,9 @@ struct PlanningManifestTests {
             #expect(Set(error.issues.map(\.path)) == ["assets[0].foo", "placements[0].aspectRatio", "placements[0].widths[0]",
                                                        "assets[0].approval", "assets[0].publicId", "resourceType"], "\(error)")
         }
+        var nowhere = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
+        nowhere.assets[0].placements = []
+        #expect(ManifestValidator.validate(nowhere).map(\.path) == ["assets[0].placements"])
         #expect(PolicyDate.parse("2026-02-30") == nil && PolicyDate.parse("2025-02-29") == nil)
         #expect(PolicyDate.parse("2024-02-29") == "2024-02-29" && PolicyDate.parse("2026-04-30") == "2026-04-30")
     }

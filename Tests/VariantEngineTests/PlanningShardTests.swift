@@ -91,6 +91,13 @@ struct PlanningShardTests {
         let otherTwo = try await shard(2, 2, other)
         #expect(throws: EngineError.self) { try Sharding.merge([one, otherTwo]) }
         #expect(throws: Never.self) { try Sharding.merge([two, one]) }
+        // A whole plan is not a shard: alone or beside shards, it is refused.
+        var whole = one
+        whole.shard = nil
+        let notShard = #expect(throws: EngineError.self) { try Sharding.merge([whole]) }
+        #expect(notShard?.message == "only shard plans (made with --shard) can be merged")
+        let mixedKinds = #expect(throws: EngineError.self) { try Sharding.merge([whole, two]) }
+        #expect(mixedKinds?.message.hasSuffix("1 of these are whole plans") == true)
         #expect(PlanShard(parsing: "2/3") == PlanShard(index: 2, count: 3))
         #expect(PlanShard(parsing: "0/3") == nil && PlanShard(parsing: "4/3") == nil && PlanShard(parsing: "x") == nil)
     }

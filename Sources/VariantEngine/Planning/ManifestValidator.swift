@@ -140,6 +140,10 @@ enum ManifestValidator {
                                                              path: ManifestPath.join(path, "cloudinary"))
             }
             approval(asset.approval, path: ManifestPath.join(path, "approval"), fail: { fail($0, $1, $2) })
+            if asset.placements?.isEmpty == true {
+                fail(ManifestPath.join(path, "placements"),
+                     "an empty list places the asset nowhere; name its placements, or leave the key out for all of them")
+            }
             for (k, name) in (asset.placements ?? []).enumerated() where !knownPlacements.contains(name) {
                 var message = "no placement is named '\(name)'"
                 if let s = Suggest.closest(to: name, among: knownPlacements) { message += "; did you mean '\(s)'?" }

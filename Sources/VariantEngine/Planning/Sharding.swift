@@ -71,8 +71,10 @@ public enum Sharding {
                 throw EngineError(.invalidArgument, "the shards were planned with different options (\(settings.sorted().joined(separator: "; "))): "
                                     + "plan every shard with the same options")
             }
-        } else if plans.count > 1 {
-            throw EngineError(.invalidArgument, "only shard plans (made with --shard) can be merged")
+        } else {
+            // One whole plan "merged" is itself, which hides that a shard plan was meant.
+            throw EngineError(.invalidArgument, "only shard plans (made with --shard) can be merged"
+                                + (shards.isEmpty ? "" : "; \(plans.count - shards.count) of these are whole plans"))
         }
         var assets: [PlannedAsset] = []
         var seen = Set<String>()
