@@ -171,8 +171,6 @@ public struct OptimizeResult: Sendable, Codable {
 /// print(decision.format, decision.quality ?? 0, decision.bytes, decision.ssimulacra2)
 /// ```
 public enum Optimizer {
-    /// Chooses format and quality for `image` (8-bit sRGB, as delivered).
-    /// - Throws: `VipsError` when encoding fails, `EngineError` when no format is allowed.
     /// Refuses an image too large to score: SSIMULACRA2 holds about 80 bytes a pixel (the
     /// colour planes, their blurs and the maps of both images), so an 81-megapixel image from a
     /// 78 KB PNG took 6 GB. (`variant compare` gets the same bound from its load limit.)
@@ -187,6 +185,9 @@ public enum Optimizer {
                           input: input)
     }
 
+    /// Chooses format and quality for `image` (8-bit sRGB, as delivered).
+    /// - Throws: `VipsError` when encoding fails, `EngineError` when no format is allowed or the
+    ///   image is too large to score (``OptimizeOptions/maxPixels``).
     public static func optimize(_ image: Image, options: OptimizeOptions) throws -> OptimizeResult {
         guard !options.formats.isEmpty else {
             throw EngineError(.invalidArgument, "no output format is allowed", input: image.source)

@@ -17,18 +17,20 @@ struct JSONKeyScanner {
 
     private init(_ data: Data) { bytes = [UInt8](data) }
 
-    /// Duplicate keys and out-of-range numbers, in document order.
+    /// Duplicate keys, out-of-range numbers and trailing commas, in document order.
     static func scan(_ data: Data) -> [ManifestError.Issue] {
         var scanner = JSONKeyScanner(data)
         if scanner.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { scanner.index = 3 }
-        _ = scanner.value(path: "", depth: 0)
+        try? scanner.parseValue(path: "", depth: 0)
         return scanner.issues
     }
 
     private struct Stop: Error {}
 
     private mutating func skipSpace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+            index += 1
+        }
     }
 
     private mutating func expect(_ byte: UInt8) throws {
@@ -37,9 +39,19 @@ struct JSONKeyScanner {
         index += 1
     }
 
-    @discardableResult
-    private mutating func value(path: String, depth: Int) -> Bool {
-        (try? parseValue(path: path, depth: depth)) != nil
+    /// The elements of an object or an array, from its opening bracket (at `index`) through
+    /// `closing`: `element` reads the i-th, then a comma or the end follows.
+    private mutating func elements(closing: UInt8, path: String, _ element: (inout JSONKeyScanner, Int) throws -> Void) throws {
+        index += 1
+        skipSpace()
+        if index < bytes.count, bytes[index] == closing { index += 1; return }
+        for i in 0... {
+            try element(&self, i)
+            skipSpace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ",") else { return try expect(closing) }
+            index += 1
+            try trailingComma(before: closing, path: path)
+        }
     }
 
     private mutating func parseValue(path: String, depth: Int) throws {
@@ -47,47 +59,21 @@ struct JSONKeyScanner {
         guard index < bytes.count, depth < Self.depthLimit else { throw Stop() }
         switch bytes[index] {
         case UInt8(ascii: "{"):
-            index += 1
             var seen = Set<String>()
-            skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
-            while true {
-                skipSpace()
-                let key = try string()
+            try elements(closing: UInt8(ascii: "}"), path: path) { scanner, _ in
+                scanner.skipSpace()
+                let key = try scanner.string()
                 let keyPath = ManifestPath.join(path, key)
                 if !seen.insert(key).inserted {
-                    issues.append(.init(path: keyPath, code: "duplicate",
-                                        message: "the key '\(key)' is given more than once in the same object; give it once"))
+                    scanner.issues.append(.init(path: keyPath, code: "duplicate",
+                                                message: "the key '\(key)' is given more than once in the same object; give it once"))
                 }
-                try expect(UInt8(ascii: ":"))
-                try parseValue(path: keyPath, depth: depth + 1)
-                skipSpace()
-                guard index < bytes.count else { throw Stop() }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    try trailingComma(before: UInt8(ascii: "}"), path: path)
-                    continue
-                }
-                try expect(UInt8(ascii: "}"))
-                return
+                try scanner.expect(UInt8(ascii: ":"))
+                try scanner.parseValue(path: keyPath, depth: depth + 1)
             }
         case UInt8(ascii: "["):
-            index += 1
-            skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
-            var i = 0
-            while true {
-                try parseValue(path: ManifestPath.join(path, i), depth: depth + 1)
-                i += 1
-                skipSpace()
-                guard index < bytes.count else { throw Stop() }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    try trailingComma(before: UInt8(ascii: "]"), path: path)
-                    continue
-                }
-                try expect(UInt8(ascii: "]"))
-                return
+            try elements(closing: UInt8(ascii: "]"), path: path) { scanner, i in
+                try scanner.parseValue(path: ManifestPath.join(path, i), depth: depth + 1)
             }
         case UInt8(ascii: "\""):
             _ = try string()

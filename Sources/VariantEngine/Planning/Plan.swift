@@ -51,15 +51,15 @@ public struct Plan: Sendable, Codable, Equatable {
 /// The options of a run that change its plan beyond the manifest: shards made with different
 /// ones would join into a plan no single run gives.
 public struct PlanSettings: Sendable, Codable, Equatable {
-    /// "optimize" or "fixedQuality" (`--fixed-quality`).
-    public var decisions: String
+    /// How formats and qualities were decided (`fixedQuality` with `--fixed-quality`).
+    public var decisions: DecisionMode
     /// Whether the delivery URLs are signed (a secret was given).
     public var signed: Bool
     /// The day rights are checked as of (`PlanOptions.asOf`: the command line's `--now`, else the
     /// manifest's `policy.asOf`, else the day of the run); nil when the library was given none.
     public var asOf: String?
 
-    public init(decisions: String, signed: Bool, asOf: String?) {
+    public init(decisions: DecisionMode, signed: Bool, asOf: String?) {
         self.decisions = decisions
         self.signed = signed
         self.asOf = asOf
@@ -323,8 +323,6 @@ public enum PlanJSON {
         return data
     }
 
-    /// Reads a plan written by ``encode(_:)``.
-    /// - Throws: `EngineError(.io)` for unreadable files, `EngineError(.invalidArgument)` for other JSON.
     /// A decoding error as one line: where in the document, and what.
     static func describe(_ error: DecodingError) -> String {
         func place(_ path: [CodingKey]) -> String {
@@ -343,6 +341,9 @@ public enum PlanJSON {
         }
     }
 
+    /// Reads a plan written by ``encode(_:)``.
+    /// - Throws: `EngineError(.io)` for a missing, directory or unreadable file,
+    ///   `EngineError(.invalidArgument)` for other JSON.
     public static func read(path: String) throws -> Plan {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

@@ -90,7 +90,7 @@ enum Planner {
         let plan = Plan(schemaVersion: Plan.currentSchemaVersion, engineVersion: variantEngineVersion,
                         campaign: manifest.campaign, cloudName: manifest.cloudName, manifestHash: try manifestHash(manifest),
                         shard: options.shard, placements: specs, assets: planned, summary: PlanSummary(assets: planned),
-                        settings: PlanSettings(decisions: options.decisions.rawValue, signed: options.apiSecret != nil,
+                        settings: PlanSettings(decisions: options.decisions, signed: options.apiSecret != nil,
                                                asOf: options.asOf))
         return PlanOutcome(plan: plan, statistics: statistics, warnings: warnings)
     }
