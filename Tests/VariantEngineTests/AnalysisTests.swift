@@ -9,6 +9,23 @@ let testImages = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
 func testImage(_ name: String) -> String { testImages.appendingPathComponent(name).path }
 
 struct AnalysisTests {
+    @Test("selection finds what sorting puts at each index: duplicates, runs, one value")
+    func selectionMatchesSort() {
+        var generator = SystemRandomNumberGenerator()
+        let cases: [[Float]] = [
+            [3], [2, 1], [1, 1, 1, 1], [5, 4, 3, 2, 1], Array(0..<100).map(Float.init),
+            (0..<257).map { _ in Float(Int.random(in: 0..<8, using: &generator)) },
+            (0..<1000).map { _ in Float.random(in: -1...1, using: &generator) },
+        ]
+        for values in cases {
+            let sorted = values.sorted()
+            for k in Set([0, values.count / 2, values.count - 1, Int(Double(values.count - 1) * 0.99)]) {
+                var copy = values
+                #expect(Plane.select(k, in: &copy) == sorted[k], "k \(k) of \(values.count)")
+            }
+        }
+    }
+
     @Test("a transparent logo reports alpha, its opaque box and class graphic")
     func transparentLogo() throws {
         let analysis = try ImageAnalysis.analyze(path: testImage("logo-alpha.png"))

@@ -88,9 +88,39 @@ struct Plane: Sendable {
             sample.append(values[i])
             i += step
         }
-        sample.sort()
         let index = min(sample.count - 1, max(0, Int(Double(sample.count - 1) * fraction)))
-        return sample[index]
+        return Self.select(index, in: &sample)
+    }
+
+    /// The value a sort would put at `k`, found by partitioning around a median of three
+    /// (Hoare's selection: linear on average, where sorting the sample was a twentieth of an
+    /// analysis without faces). Leaves `values` partly reordered.
+    static func select(_ k: Int, in values: inout [Float]) -> Float {
+        precondition(values.indices.contains(k), "selection index out of range")
+        return values.withUnsafeMutableBufferPointer { v -> Float in
+            var low = 0, high = v.count - 1
+            while low < high {
+                let mid = low + (high - low) / 2
+                // Median of the first, middle and last values as the pivot.
+                if v[mid] < v[low] { v.swapAt(mid, low) }
+                if v[high] < v[low] { v.swapAt(high, low) }
+                if v[high] < v[mid] { v.swapAt(high, mid) }
+                let pivot = v[mid]
+                var i = low, j = high
+                while i <= j {
+                    while v[i] < pivot { i += 1 }
+                    while pivot < v[j] { j -= 1 }
+                    if i <= j {
+                        v.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                // Now v[low...j] <= pivot <= v[i...high], and v[j+1..<i] == pivot.
+                if k <= j { high = j } else if k >= i { low = i } else { return v[k] }
+            }
+            return v[k]
+        }
     }
 
     /// Divides by the `fraction` percentile and clips to 0...1 (so a few outliers do not flatten
