@@ -14,7 +14,7 @@ struct ValidateCommand: ParsableCommand {
 
             With no argument, one transformation per line is read from stdin (blank lines skipped).
 
-            With --json, one object per input (one per line when there are several):
+            With --json, one object per input (one per line, JSON Lines, when there are several or they come from stdin):
               {"input", "valid", "canonical",
                "diagnostics": [{"severity", "code", "message", "component", "offset",
                                 "length", "suggestion"}]}
@@ -53,14 +53,15 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let inputs = transformations.isEmpty ? try Self.readStandardInput() : transformations
+        let fromStandardInput = transformations.isEmpty
+        let inputs = fromStandardInput ? try Self.readStandardInput() : transformations
         let context = ValidationContext(resourceType: resourceType.flatMap(MediaKind.init))
         var invalid = 0
         for input in inputs {
             let result = Transformation.validate(input, context: context)
             if !result.isValid { invalid += 1 }
             if json {
-                try JSONOutput.print(ValidationJSON(input: input, result: result), pretty: inputs.count == 1)
+                try JSONOutput.print(ValidationJSON(input: input, result: result), pretty: inputs.count == 1 && !fromStandardInput)
             } else {
                 print(Self.describe(input: input, result: result))
             }
@@ -69,12 +70,26 @@ struct ValidateCommand: ParsableCommand {
     }
 
     static func readStandardInput() throws -> [String] {
-        let data = FileHandle.standardInput.readDataToEndOfFile()
+        // read(2) directly: Foundation's `readDataToEndOfFile()` traps when stdin is a directory
+        // or a closed descriptor, and its throwing sibling's error says only "error 256".
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+            if n > 0 {
+                data.append(contentsOf: buffer[0..<n])
+            } else if n == 0 {
+                break
+            } else if errno != EINTR {
+                throw CLIError.io("stdin: cannot read: \(String(cString: strerror(errno)))")
+            }
+        }
         guard let text = String(data: data, encoding: .utf8) else {
             throw CLIError.io("stdin is not UTF-8 text")
         }
-        return text.split(separator: "\n", omittingEmptySubsequences: true)
-            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        // Any line ending: "\r\n" is one Character in Swift, so splitting on "\n" kept Windows
+        // files as one line.
+        return text.split(whereSeparator: \.isNewline).map(String.init)
             .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
     }
 

@@ -48,6 +48,27 @@ import Testing
         #expect(warning?["suggestion"] is NSNull)
     }
 
+    @Test("Windows line endings on stdin separate inputs; one input from stdin is still JSON Lines")
+    func stdinCRLF() throws {
+        let result = try CLIRunner.run(["validate", "--json"], stdin: "w_100\r\nc_fill,w_200\r\n")
+        #expect(result.status == 0, "\(result.stdout)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first.map { $0.hasPrefix("{\"") && $0.hasSuffix("}") } == true)
+        let single = try CLIRunner.run(["validate", "--json"], stdin: "w_100\n")
+        #expect(single.stdout.split(separator: "\n").count == 1, "\(single.stdout)")
+    }
+
+    @Test("stdin that is a directory is an I/O error, not a trap")
+    func stdinDirectory() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try CLIRunner.run(["-c", "exec \"$0\" validate < \"$1\"", CLIRunner.executable.path, dir.path],
+                                       shell: true)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("stdin: cannot read: Is a directory"), "\(result.stderr)")
+    }
+
     @Test func humanOutputHasACaretUnderTheOffendingText() throws {
         let result = try CLIRunner.run(["validate", "w_300,c_fil"])
         #expect(result.status == 1)
