@@ -10,8 +10,9 @@ struct BreakpointsCommand: ParsableCommand {
         discussion: """
             Cloudinary's responsive_breakpoints, computed locally: widths between --min-width and
             --max-width (never above the source's width) at which the file grows by at least
-            --bytes-step bytes, at most --max-images of them, each with its measured size, and a
-            ready srcset.
+            --bytes-step bytes over the previous one, measured by real encodes, at most --max-images
+            of them, each with its size, and a ready srcset. The narrowest and widest widths are
+            always listed; when the cap leaves fewer widths, steps are larger.
 
             JSON: {"breakpoints": [{"width", "bytes"}], "srcset"}
 
@@ -26,22 +27,22 @@ struct BreakpointsCommand: ParsableCommand {
     @Option(help: "The transformation applied before sizing (e.g. a crop).")
     var transformation: String?
 
-    @Option(parsing: .unconditional, help: "Narrowest width (default 50).")
+    @Option(parsing: .unconditional, help: "Narrowest width.")
     var minWidth = 50
 
-    @Option(parsing: .unconditional, help: "Widest width (default 1000).")
+    @Option(parsing: .unconditional, help: "Widest width (never above the source's).")
     var maxWidth = 1000
 
-    @Option(parsing: .unconditional, help: "Minimum growth in bytes between two breakpoints (default 20000).")
+    @Option(parsing: .unconditional, help: "Minimum growth in bytes between two breakpoints.")
     var bytesStep = 20000
 
-    @Option(parsing: .unconditional, help: "At most this many breakpoints (default 20).")
+    @Option(parsing: .unconditional, help: "At most this many breakpoints, 3 to 200 (as Cloudinary accepts).")
     var maxImages = 20
 
-    @Option(help: "Format measured: jpeg, webp, avif or png (default jpeg).")
+    @Option(help: "Format measured: jpeg, webp, avif or png.")
     var format = "jpeg"
 
-    @Option(parsing: .unconditional, help: "Encoder quality measured (default 80).")
+    @Option(parsing: .unconditional, help: "Encoder quality measured.")
     var quality = 80
 
     @Option(help: "URL template for the srcset, with {w} for the width.")
@@ -49,6 +50,8 @@ struct BreakpointsCommand: ParsableCommand {
 
     @Flag(help: "Print JSON only on stdout.")
     var json = false
+
+    @OptionGroup var timeout: TimeoutOption
 
     struct Output: Encodable {
         var breakpoints: [Breakpoint]
@@ -60,7 +63,9 @@ struct BreakpointsCommand: ParsableCommand {
         try requirePositive(minWidth, for: "--min-width")
         try requirePositive(maxWidth, for: "--max-width")
         try requirePositive(bytesStep, for: "--bytes-step")
-        try requirePositive(maxImages, for: "--max-images")
+        if !BreakpointOptions.maxImagesRange.contains(maxImages) {
+            throw ValidationError("Expected 3 to 200 for --max-images (Cloudinary's range) but received \(maxImages)")
+        }
         if minWidth > maxWidth {
             throw ValidationError("--min-width \(minWidth) is wider than --max-width \(maxWidth)")
         }
@@ -73,6 +78,7 @@ struct BreakpointsCommand: ParsableCommand {
     }
 
     func run() throws {
+        timeout.install()
         guard let f = ImageFormat(name: format) else {
             throw CLIError.usage("Expected jpeg, webp, avif or png for --format but received \(format)")
         }

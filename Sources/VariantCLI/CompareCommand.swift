@@ -30,6 +30,8 @@ struct Compare: ParsableCommand {
     @Option(parsing: .unconditional, help: "Refuse images with more pixels than this: the measure holds about 80 bytes a pixel.")
     var maxPixels = OptimizeOptions.defaultMaxPixels
 
+    @OptionGroup var timeout: TimeoutOption
+
     struct Output: Encodable { var ssimulacra2: Double }
 
     func validate() throws {
@@ -37,6 +39,7 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
+        timeout.install()
         // The load refuses an image over the limit from its header, before any decode.
         let limits = LoadOptions(maxPixels: maxPixels)
         let a = try Image.load(path: reference, options: limits).upright().toSRGB().pixels()

@@ -70,6 +70,7 @@ struct BadInputCLITests {
     @Test("options out of range are usage errors that name the option, found before any decode", arguments: [
         (["breakpoints", "IMAGE", "--min-width", "0"], "for --min-width but received 0"),
         (["breakpoints", "IMAGE", "--bytes-step", "0"], "for --bytes-step but received 0"),
+        (["breakpoints", "IMAGE", "--max-images", "1"], "Expected 3 to 200 for --max-images (Cloudinary's range) but received 1"),
         (["breakpoints", "IMAGE", "--min-width", "900", "--max-width", "100"], "--min-width 900 is wider than --max-width 100"),
         (["breakpoints", "IMAGE", "--url", "https://x/a.jpg"], "--url needs {w}"),
         (["info", "IMAGE", "--max-pixels=-5"], "for --max-pixels but received -5"),

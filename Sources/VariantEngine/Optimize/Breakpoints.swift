@@ -9,8 +9,9 @@ public struct BreakpointOptions: Sendable, Codable, Equatable {
     public var maxWidth: Int = 1000
     /// The file must grow by at least this many bytes between two breakpoints; default 20000.
     public var bytesStep: Int = 20000
-    /// At most this many breakpoints; default 20.
+    /// At most this many breakpoints, 3 to 200 as Cloudinary accepts; default 20.
     public var maxImages: Int = 20
+    public static let maxImagesRange = 3...200
     /// The format and quality the widths are measured in.
     public var format: ImageFormat = .jpeg
     public var quality: Int = 80
@@ -33,7 +34,9 @@ public struct Breakpoint: Sendable, Codable, Equatable {
 }
 
 /// Responsive breakpoints: the widths between `minWidth` and `maxWidth` at which the file grows by
-/// at least `bytesStep`, at most `maxImages` of them, each with its measured size.
+/// at least `bytesStep` over the previous one (measured), at most `maxImages` of them, each with
+/// its measured size. The narrowest and widest widths are always included; only the widest may
+/// be less than a step above the narrowest (when the whole range grows by less).
 ///
 /// File size is measured at a geometric ladder of widths, interpolated, and the breakpoints are
 /// placed where the interpolated size crosses each step; every chosen width is then encoded for
@@ -46,8 +49,9 @@ public struct Breakpoint: Sendable, Codable, Equatable {
 /// ```
 public enum Breakpoints {
     public static func compute(_ image: Image, options: BreakpointOptions) throws -> [Breakpoint] {
-        guard options.minWidth >= 1, options.maxWidth >= options.minWidth, options.bytesStep > 0, options.maxImages >= 1 else {
-            throw EngineError(.invalidArgument, "Expected 1 ≤ min width ≤ max width, bytes step > 0 and max images ≥ 1")
+        guard options.minWidth >= 1, options.maxWidth >= options.minWidth, options.bytesStep > 0,
+              BreakpointOptions.maxImagesRange.contains(options.maxImages) else {
+            throw EngineError(.invalidArgument, "Expected 1 ≤ min width ≤ max width, bytes step > 0 and max images in 3...200")
         }
         let source = try image.toSRGB().materialised()
         let maxWidth = min(options.maxWidth, source.width)
@@ -99,8 +103,19 @@ public enum Breakpoints {
             if chosen.count <= options.maxImages { break }
             step *= Double(chosen.count) / Double(options.maxImages) * 1.01
         }
-        if options.maxImages == 1 { chosen = [maxWidth] }
-        return try chosen.map { Breakpoint(width: $0, bytes: try bytes(at: $0)) }
+        // The widths above come from interpolated sizes; their real encodes can fall short of a
+        // step or even shrink (a wider JPEG can be smaller). Keep only widths that grow by a
+        // whole step over the last kept one, measured, then the widest, dropping kept widths
+        // within a step of it: the narrowest and the widest are always there.
+        var kept = [chosen[0]]
+        for w in chosen.dropFirst().dropLast() where try bytes(at: w) >= bytes(at: kept.last!) + options.bytesStep {
+            kept.append(w)
+        }
+        if let widest = chosen.last, widest != kept.last {
+            while kept.count > 1, try bytes(at: widest) < bytes(at: kept.last!) + options.bytesStep { kept.removeLast() }
+            kept.append(widest)
+        }
+        return try kept.map { Breakpoint(width: $0, bytes: try bytes(at: $0)) }
     }
 
     /// A `srcset` attribute value: "URL 320w, URL 640w, …".
