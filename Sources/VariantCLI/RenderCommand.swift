@@ -97,6 +97,9 @@ struct Render: ParsableCommand {
         for parameter in result.notRendered {
             Diagnostics.warning("\(parameter) is not rendered locally")
         }
+        // The geometry's warnings ("w_auto ... is ignored here") and notes: on stderr too, not
+        // only in the JSON, so a plain run does not hide them.
+        for note in result.notes { Diagnostics.write("variant: \(note)") }
         do {
             try AtomicFile.write(result.data, to: output)
         } catch let error as EngineError {

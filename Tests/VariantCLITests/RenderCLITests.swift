@@ -37,4 +37,30 @@ struct RenderCLITests {
         #expect(written.format == "webp")
         #expect(written.width == 100)
     }
+
+    @Test("f_auto,q_auto on a variant under 8x8 px: the smallest format at the level's quality, with a note")
+    func tinyAutoVariant() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("tiny").path
+        let result = try CLIRunner.run(["render", Self.photo, "c_scale,w_5/f_auto,q_auto", "-o", out, "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try result.json()
+        #expect(json["width"] as? Int == 5)
+        let notes = json["notes"] as? [String] ?? []
+        #expect(notes.contains { $0.contains("under the 8x8") }, "\(notes)")
+        #expect(result.stderr.contains("under the 8x8"), "\(result.stderr)")
+        let written = try Image.load(path: out)
+        #expect(written.width == 5 && written.format == json["format"] as? String)
+    }
+
+    @Test("the geometry's warnings reach stderr in a plain run, not only the JSON")
+    func warningsOnStderr() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("v.jpg").path
+        let result = try CLIRunner.run(["render", Self.photo, "c_fill,w_100,h_100,g_ocr_text", "-o", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("variant: warning:"), "\(result.stderr)")
+    }
 }

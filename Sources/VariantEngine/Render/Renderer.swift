@@ -67,6 +67,10 @@ public enum Renderer {
         if !formats.contains(where: \.supportsAlpha), image.hasAlpha {
             image = try image.flattened(background: backgroundForFlatten(request.transformation))
         }
+        if image.width < SSIMULACRA2.minimumSize || image.height < SSIMULACRA2.minimumSize {
+            return try renderUnmeasured(image, rendered: rendered, formats: formats, delivery: delivery,
+                                        background: backgroundForFlatten(request.transformation))
+        }
         let decision = try Optimizer.optimize(image, options: options)
         return RenderResult(
             width: image.width, height: image.height, format: decision.format, quality: decision.quality,
@@ -74,6 +78,29 @@ public enum Renderer {
             notRendered: rendered.notRendered + delivery.notRendered,
             notes: rendered.geometry.notes.map(\.description), data: decision.data,
             ssimulacra2: decision.ssimulacra2, encodes: decision.encodes)
+    }
+
+    /// A variant under SSIMULACRA2's 8×8 cannot be measured: each allowed format at the fixed
+    /// quality (`q_N`, or the `q_auto` level's), the smallest kept, and a note that says so.
+    static func renderUnmeasured(_ image: Image, rendered: RenderedPixels, formats: [ImageFormat],
+                                 delivery: DeliverySettings, background: [Double]) throws -> RenderResult {
+        var best: (options: EncodeOptions, data: Data)?
+        for format in formats {
+            var fixed = delivery
+            fixed.format = .fixed(format)
+            let options = encodeOptions(fixed, default: nil, sourceFormat: nil, hasAlpha: image.hasAlpha)
+            let flat = !format.supportsAlpha && image.hasAlpha ? try image.flattened(background: background) : image
+            let data = try flat.encoded(as: options)
+            if best.map({ data.count < $0.data.count }) ?? true { best = (options, data) }
+        }
+        guard let best else { throw EngineError(.invalidArgument, "no output format to encode the variant in") }
+        let note = "note: the variant is \(image.width)x\(image.height), under the \(SSIMULACRA2.minimumSize)x\(SSIMULACRA2.minimumSize) "
+            + "SSIMULACRA2 measures: quality is the fixed one for the level and the format the smallest file, unmeasured"
+        return RenderResult(
+            width: image.width, height: image.height, format: best.options.format.rawValue, quality: best.options.quality,
+            bytes: best.data.count, crop: rendered.geometry.crop?.array, shrinkOnLoad: rendered.shrinkOnLoad,
+            notRendered: rendered.notRendered + delivery.notRendered,
+            notes: rendered.geometry.notes.map(\.description) + [note], data: best.data, encodes: formats.count)
     }
 
     /// Renders the pixels only (no encoding): the variant as it will be delivered, in 8-bit sRGB,
