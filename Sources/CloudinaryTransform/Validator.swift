@@ -438,7 +438,8 @@ extension TransformationParser {
             if low > 0, low < 0.001 {
                 what = "greater than 0"
             } else if high >= 1e6 {
-                what = "at least \(numberText(low))"
+                // An open-ended range in practice: name the side the value broke.
+                what = number > high ? "at most \(numberText(high))" : "at least \(numberText(low))"
             } else {
                 what = "\(numberText(low)) to \(numberText(high))"
             }

@@ -171,6 +171,19 @@ import Testing
     @Test func invalidSourcesAndOrientations() {
         #expect(throws: GeometryError.self) { try resolveGeometry("w_100", Size(0, 10)) }
         #expect(throws: GeometryError.self) { try resolveGeometry("w_100", Self.camera, orientation: 9) }
+        #expect(throws: GeometryError.self) { try resolveGeometry("w_100", Size(99_999_999_999, 10)) }
+    }
+
+    /// Sizes are held under 2³¹ so nothing traps; a chain that reaches the limit was cut short,
+    /// and reporting the held value as the output (exit 0) was a wrong answer.
+    @Test func sizesBeyondTheLimitAreErrors() {
+        let doubling = Array(repeating: "c_scale,w_2.0", count: 40).joined(separator: "/")
+        #expect {
+            try resolveGeometry(doubling, Size(100, 100))
+        } throws: { error in
+            (error as? GeometryError)?.code == "size-overflow" && (error as? GeometryError)?.component == 24
+        }
+        #expect(throws: Never.self) { try resolveGeometry(Array(repeating: "c_scale,w_2.0", count: 20).joined(separator: "/"), Size(100, 100)) }
     }
 
     /// The parser's model and the plain splitter give the same geometry.

@@ -50,4 +50,14 @@ struct InvalidTransformationTests {
             #expect(!validated.isValid)
         }
     }
+
+    /// A width past the table's open-ended upper bound said "must be at least 0".
+    @Test func anOversizedWidthSaysWhichBound() {
+        let result = Transformation.validate("w_1073741823")
+        let message = result.diagnostics.first { $0.severity == .error }?.message ?? ""
+        #expect(message.contains("at most"), "\(message)")
+        #expect(!message.contains("at least"), "\(message)")
+        let negative = Transformation.validate("w_-5").diagnostics.first { $0.severity == .error }?.message ?? ""
+        #expect(negative.contains("non-negative"), "\(negative)")
+    }
 }

@@ -117,6 +117,11 @@ struct GeometryResolution {
                 code: "invalid-source",
                 message: "Expected a source size of at least 1x1 but received \(source)")
         }
+        guard Double(max(source.width, source.height)) < GeometryRounding.magnitudeLimit else {
+            throw GeometryError(
+                code: "invalid-source",
+                message: "Expected a source side under 2147483647 pixels but received \(source)")
+        }
         guard (1...8).contains(orientation) else {
             throw GeometryError(
                 code: "invalid-orientation",
@@ -231,6 +236,13 @@ struct GeometryResolution {
             if case .pixels = spec.width { usesAbsoluteSize = true }
             if case .pixels = spec.height { usesAbsoluteSize = true }
             try applyComponent(spec)
+            // Sizes are held under 2³¹ so the arithmetic cannot trap; one that reached the limit
+            // was cut short, and the true size is no image anyone can deliver.
+            if Double(max(state.size.width, state.size.height)) >= GeometryRounding.magnitudeLimit {
+                throw GeometryError(
+                    code: "size-overflow",
+                    message: "component \(index) makes the image larger than 2147483647 pixels on a side", component: index)
+            }
         }
         if dpr != 1 && !usesAbsoluteSize {
             note(.info, "dpr-no-size", "dpr multiplies only absolute w/h, and no component has one", nil)
