@@ -12,6 +12,8 @@ struct Variant: AsyncParsableCommand {
             diagnostics go to stderr. Exit status: 0 success, 1 the input was checked and found
             invalid (or a policy failed), 2 usage or I/O error.
             """.reflowed,
+        // The engine's version is also part of every cache key; libvips's is the one linked.
+        version: "variant \(variantEngineVersion) (libvips \(Vips.version))",
         subcommands: [Info.self, Render.self, GeometryCommand.self, Compare.self, Optimize.self, BreakpointsCommand.self, ValidateCommand.self, URLCommand.self, PlanCommand.self, AnalyzeCommand.self, CropCommand.self]
     )
 }

@@ -67,4 +67,12 @@ struct ModulesCLITests {
         #expect(result.stderr.contains("formats only ImageMagick reads"), "\(result.stderr)")
         #expect(result.stderr.contains(path))
     }
+
+    @Test("--version names the engine and the libvips linked, without opening any module")
+    func version() throws {
+        let (result, modules) = try Self.modulesOpened(["--version"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.wholeMatch(of: /variant \d+\.\d+\.\d+ \(libvips \d+\.\d+\.\d+\)\n/) != nil, "\(result.stdout)")
+        #expect(modules.isEmpty, "\(modules)")
+    }
 }
