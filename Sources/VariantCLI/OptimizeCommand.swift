@@ -82,6 +82,10 @@ struct Optimize: ParsableCommand {
 
     func run() throws {
         timeout.install()
+        // Before the search: a bad output path found after it wasted all of it.
+        if let output {
+            _ = try checkImageOutput(output, formatHint: "leave the extension off (the chosen format is written either way)")
+        }
         let variant = try renderVariant(image: image, transformation: transformation)
         var options = OptimizeOptions(level: level, formats: formats.formats)
         if let target { options.target = target }

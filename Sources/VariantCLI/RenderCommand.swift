@@ -66,11 +66,7 @@ struct Render: ParsableCommand {
             }
             throw CLIError(message: "invalid transformation: \(transformation)", status: ExitStatus.invalid)
         }
-        let extensionFormat = ImageFormat(name: (output as NSString).pathExtension)
-        if (output as NSString).pathExtension.isEmpty == false, extensionFormat == nil {
-            throw CLIError.usage(
-                "\(output): unknown output extension '.\((output as NSString).pathExtension)': name the file .jpg, .webp, .avif or .png, or leave the extension off and let f_ in the transformation choose")
-        }
+        let extensionFormat = try checkImageOutput(output, formatHint: "leave the extension off and let f_ in the transformation choose")
         let known: KnownRegions
         do {
             known = try KnownRegions(

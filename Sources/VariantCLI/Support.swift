@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VipsCore
 
 /// Exit statuses of the CLI contract.
 enum ExitStatus {
@@ -65,4 +66,28 @@ extension String {
 /// The usage error for a count, size or limit given as zero or less.
 func requirePositive(_ value: Int, for option: String) throws {
     if value < 1 { throw ValidationError("expected a positive number for \(option) but received \(value)") }
+}
+
+/// Checks an image output path (`render -o`, `optimize -o`) before any work: a path, not a
+/// directory, in a folder that exists and can be written, with an extension that names a format
+/// or none. Returns the format the extension names.
+func checkImageOutput(_ path: String, formatHint: String) throws -> ImageFormat? {
+    guard !path.isEmpty else { throw CLIError.usage("-o: expected a file path but received an empty one") }
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        throw CLIError.io("\(path): is a directory")
+    }
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw CLIError.io("\(path): the folder \(folder) does not exist")
+    }
+    guard FileManager.default.isWritableFile(atPath: folder) else {
+        throw CLIError.io("\(path): the folder \(folder) is not writable")
+    }
+    let ext = (path as NSString).pathExtension
+    let format = ImageFormat(name: ext)
+    if !ext.isEmpty, format == nil {
+        throw CLIError.usage("\(path): unknown output extension '.\(ext)': name the file .jpg, .webp, .avif or .png, or \(formatHint)")
+    }
+    return format
 }

@@ -167,8 +167,10 @@ struct HostileImageTests {
         #expect(limited.stderr == "variant: error: \(input): 10000×10000 is 100 megapixels, over the limit of 50 megapixels\n")
         #expect(time < Self.timeLimit)
         let photo = folder.appendingPathComponent("png-named.jpg").path
-        let (render, _) = try Self.run(["render", photo, "c_scale,w_100", "-o", "/dev/null/x.jpg", "--max-pixels", "100000"])
+        let out = folder.appendingPathComponent("limited-\(UUID().uuidString).jpg").path
+        let (render, _) = try Self.run(["render", photo, "c_scale,w_100", "-o", out, "--max-pixels", "100000"])
         #expect(render.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: out))
         #expect(render.stderr.hasPrefix("variant: error: \(photo): 320×320 is "))
         #expect(render.stderr.contains("over the limit"))
     }

@@ -63,4 +63,23 @@ struct RenderCLITests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("variant: warning:"), "\(result.stderr)")
     }
+
+    @Test("render and optimize check -o before any work: empty, unknown extension, missing folder")
+    func outputCheckedFirst() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let gif = dir.appendingPathComponent("x.gif").path
+        let optimizeGif = try CLIRunner.run(["optimize", Self.photo, "--transformation", "c_scale,w_100", "-o", gif])
+        #expect(optimizeGif.status == 2)
+        #expect(optimizeGif.stderr.contains("unknown output extension '.gif'"), "\(optimizeGif.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: gif))
+        let missing = dir.appendingPathComponent("nodir/x.avif").path
+        let optimizeMissing = try CLIRunner.run(["optimize", Self.photo, "-o", missing, "--json"])
+        #expect(optimizeMissing.status == 2)
+        #expect(optimizeMissing.stderr.contains("nodir does not exist"), "\(optimizeMissing.stderr)")
+        #expect(optimizeMissing.stdout.isEmpty)
+        let empty = try CLIRunner.run(["render", Self.photo, "c_scale,w_100", "-o", ""])
+        #expect(empty.status == 2)
+        #expect(empty.stderr.contains("expected a file path"), "\(empty.stderr)")
+    }
 }
