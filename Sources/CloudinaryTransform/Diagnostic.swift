@@ -25,7 +25,9 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var message: String
     /// Index of the component (`/`-separated, from 0), or `nil` for the whole string.
     public var component: Int?
-    /// Offset of the offending text in the input, in characters.
+    /// Offset of the offending text in the input, in `Character`s (extended grapheme clusters,
+    /// so the caret lines up under what a terminal shows; Python's code points or JavaScript's
+    /// UTF-16 units differ only when the input has combining marks or characters beyond ASCII).
     public var offset: Int
     /// Length of the offending text, in characters.
     public var length: Int

@@ -19,7 +19,8 @@ struct ValidateCommand: ParsableCommand {
                "diagnostics": [{"severity", "code", "message", "component", "offset",
                                 "length", "suggestion"}]}
             "canonical" is null when the input is invalid; "component", "offset" and "length" count
-            components from 0 and characters of the input.
+            components from 0 and characters of the input, as a reader sees them (grapheme clusters: an e
+            followed by a combining accent is one character; ASCII input counts bytes).
 
             Exit status: 0 all valid (warnings allowed), 1 any input invalid, 2 usage or I/O error.
 
