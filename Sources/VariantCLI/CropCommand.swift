@@ -45,6 +45,9 @@ struct CropCommand: ParsableCommand {
                "crops": [{"aspectRatio", "x", "y", "width", "height",
                           "transformation", "score", "facesKept", "facesCut"}]}
             score: the share of the image's saliency the crop keeps (0...1).
+            facesKept / facesCut: faces with at least 90 % of their box in the crop, and
+            faces with 10 to 90 % of it (a slice); the search keeps boxes whole when they fit,
+            so a kept face short of 100 % lost only the loose edge of its box.
 
             Examples:
               variant crop hero.jpg
