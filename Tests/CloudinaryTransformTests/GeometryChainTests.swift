@@ -174,6 +174,19 @@ import Testing
         #expect(throws: GeometryError.self) { try resolveGeometry("w_100", Size(99_999_999_999, 10)) }
     }
 
+    /// A given face box that misses the image was ignored with only "nothing known to centre on".
+    @Test func givenBoxesOutsideTheImageAreNamed() throws {
+        let g = try resolveGeometry("c_thumb,g_face,w_200,h_200", Size(800, 600), faces: [Rect(x: 5000, y: 5000, width: 100, height: 100)])
+        let outside = g.notes.filter { $0.code == "region-outside" }
+        #expect(outside.count == 1)
+        #expect(outside.first?.message.contains("5000,5000,100,100") == true)
+        #expect(outside.first?.severity == .warning)
+        // Inside (or partly inside): no such note. Orientation 6 swaps the sides: 600x800 upright.
+        let inside = try resolveGeometry("c_thumb,g_face,w_200,h_200", Size(800, 600), faces: [Rect(x: 500, y: 700, width: 80, height: 80)],
+                                         orientation: 6)
+        #expect(!inside.notes.contains { $0.code == "region-outside" })
+    }
+
     /// Sizes are held under 2³¹ so nothing traps; a chain that reaches the limit was cut short,
     /// and reporting the held value as the output (exit 0) was a wrong answer.
     @Test func sizesBeyondTheLimitAreErrors() {

@@ -190,6 +190,18 @@ struct GeometryResolution {
     }
 
     mutating func run(_ components: [[GeometryParameter]]) throws {
+        // Boxes the caller gave (not detected ones: asking a detector would run it) that miss the
+        // upright image entirely are a mistake in the input, not a face a crop removed later.
+        if let known = resolver as? KnownRegions {
+            let bounds = Rect(x: 0, y: 0, width: upright.width, height: upright.height)
+            for (kind, boxes) in [("face", known.knownFaces), ("custom", known.knownCustom)] {
+                for box in boxes where box.intersection(bounds) == nil {
+                    note(.warning, "region-outside",
+                         "the \(kind) box \(box.x),\(box.y),\(box.width),\(box.height) lies outside the \(upright.width)x\(upright.height) image (upright source pixels); it is ignored",
+                         nil)
+                }
+            }
+        }
         if orientation != 1 {
             let (flip, rotation) = GeometryResolution.orientationOperations(orientation)
             let step = GeometryStep(
