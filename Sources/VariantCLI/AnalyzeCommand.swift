@@ -71,6 +71,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Longest side of the analysis decode (faces are searched at this size, 800 at most).")
     var decodeSize = AnalysisOptions().decodeLongestSide
 
+    @OptionGroup var maxPixels: MaxPixelsOption
+
     @OptionGroup var timeout: TimeoutOption
 
     func validate() throws {
@@ -83,6 +85,7 @@ struct AnalyzeCommand: ParsableCommand {
         timeout.install()
         var options = AnalysisOptions()
         options.detectFaces = !noFaces
+        options.maxPixels = maxPixels.value
         options.decodeLongestSide = decodeSize
         let analysis = try AnalysisRunner.analyze(image, options: options)
         if json {

@@ -71,6 +71,8 @@ struct CropCommand: ParsableCommand {
     @Flag(name: .customLong("no-faces"), help: "Skip face detection.")
     var noFaces = false
 
+    @OptionGroup var maxPixels: MaxPixelsOption
+
     @OptionGroup var timeout: TimeoutOption
 
     // Tuning knobs for scripts/evaluate-crops.py; not part of the contract.
@@ -104,6 +106,7 @@ struct CropCommand: ParsableCommand {
         let ratios = aspects.isEmpty ? AspectRatio.campaignDefaults : aspects.compactMap { AspectRatio(parsing: $0) }
         var options = AnalysisOptions()
         options.detectFaces = !noFaces
+        options.maxPixels = maxPixels.value
         if let faceScaleFactor { options.faces.scaleFactor = faceScaleFactor }
         if let faceStep { options.faces.stepFraction = faceStep }
         if let faceMinNeighbours { options.faces.frontalMinNeighbours = faceMinNeighbours }

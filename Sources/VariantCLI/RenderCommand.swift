@@ -48,14 +48,9 @@ struct Render: ParsableCommand {
     @Option(help: "Custom coordinates for g_custom, \"x,y,w,h;...\" in source pixels.")
     var custom: String?
 
-    @Option(parsing: .unconditional, help: "Refuse sources with more pixels than this, before decoding.")
-    var maxPixels = LoadOptions.defaultMaxPixels
+    @OptionGroup var maxPixels: MaxPixelsOption
 
     @OptionGroup var timeout: TimeoutOption
-
-    func validate() throws {
-        try requirePositive(maxPixels, for: "--max-pixels")
-    }
 
     func run() throws {
         timeout.install()
@@ -76,10 +71,11 @@ struct Render: ParsableCommand {
             throw CLIError.usage("--faces/--custom: \(error.message)")
         }
         // g_auto and the face gravities read the engine's analysis (one reduced decode).
-        let resolver = try ContentResolver.forRendering(path: image, transformation: parsedTransformation, known: known)
+        let resolver = try ContentResolver.forRendering(path: image, transformation: parsedTransformation, known: known,
+                                                                maxPixels: maxPixels.value)
         let request = RenderRequest(
             sourcePath: image, transformation: parsedTransformation, defaultFormat: extensionFormat,
-            resolver: resolver, limits: LoadOptions(maxPixels: maxPixels, timeout: timeout.limit))
+            resolver: resolver, limits: LoadOptions(maxPixels: maxPixels.value, timeout: timeout.limit))
         let result: RenderResult
         do {
             result = try Renderer.render(request)

@@ -33,3 +33,15 @@ extension Duration {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }
+
+/// `--max-pixels N`, shared by the commands that decode a source for analysis or rendering:
+/// a source with more pixels is refused from its header, before any decode.
+struct MaxPixelsOption: ParsableArguments {
+    @Option(name: .customLong("max-pixels"), parsing: .unconditional,
+            help: "Refuse sources with more pixels than this, before decoding.")
+    var value = LoadOptions.defaultMaxPixels
+
+    func validate() throws {
+        try requirePositive(value, for: "--max-pixels")
+    }
+}

@@ -53,6 +53,14 @@ struct BadInputCLITests {
         #expect(compare.stderr.contains("over the limit of 0.2 megapixels"), "\(compare.stderr)")
         #expect(try CLIRunner.run(["compare", image, image, "--max-pixels", "300000"]).status == 0)
 
+        // analyze and crop take the same limit (they had none to set).
+        for command in ["analyze", "crop"] {
+            let limited = try CLIRunner.run([command, image, "--max-pixels", "200000", "--json"])
+            #expect(limited.status == 2)
+            #expect(limited.stderr.contains("people-astronaut.jpg: 512×512 is"), "\(limited.stderr)")
+            #expect(limited.stdout.isEmpty)
+        }
+
         let optimize = try CLIRunner.run(["optimize", image, "--max-pixels", "200000", "--formats", "jpeg"])
         #expect(optimize.status == 2)
         #expect(optimize.stderr.contains("people-astronaut.jpg: 512×512 is 0.3 megapixels, over the 0.2"), "\(optimize.stderr)")

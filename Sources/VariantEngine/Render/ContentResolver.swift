@@ -1,4 +1,5 @@
 import CloudinaryTransform
+import VipsCore
 
 /// Builds the gravity resolver a render needs: faces and `g_auto` windows come from the
 /// engine's own analysis (one reduced decode), unless the caller already knows the faces
@@ -19,13 +20,17 @@ public enum ContentResolver {
     ///
     /// - Parameters:
     ///   - known: Faces and custom coordinates the caller knows; known faces win over detected ones.
+    ///   - maxPixels: The analysis refuses sources with more pixels (the render's own limit).
     /// - Returns: `known` alone when no content-aware gravity is used, else known boxes plus the
     ///   analysis's faces and smart-crop windows.
-    public static func forRendering(path: String, transformation: Transformation, known: KnownRegions = KnownRegions())
+    public static func forRendering(path: String, transformation: Transformation, known: KnownRegions = KnownRegions(),
+                                    maxPixels: Int = LoadOptions.defaultMaxPixels)
         throws -> any GravityResolver
     {
         guard needsAnalysis(transformation) else { return known }
-        let analysed = AnalysisGravityResolver(try ImageAnalysis.analyze(path: path))
+        var options = AnalysisOptions()
+        options.maxPixels = maxPixels
+        let analysed = AnalysisGravityResolver(try ImageAnalysis.analyze(path: path, options: options))
         return KnownRegions(
             faces: known.knownFaces.isEmpty ? analysed.faces() : known.knownFaces,
             custom: known.knownCustom,
