@@ -59,7 +59,8 @@ struct CropCommand: ParsableCommand {
     @Argument(help: "The image file.")
     var image: String
 
-    @Option(name: .customLong("aspect"), help: ArgumentHelp("Aspect ratio W:H; repeat for several.", valueName: "W:H"))
+    @Option(name: .customLong("aspect"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Aspect ratio W:H or a decimal (1.5 is 3:2); repeat for several.", valueName: "W:H"))
     var aspects: [String] = []
 
     @Option(parsing: .unconditional, help: "Zoom in: 1 keeps the largest window, 2 a window half as wide and high.")
@@ -94,7 +95,7 @@ struct CropCommand: ParsableCommand {
 
     func validate() throws {
         for text in aspects where AspectRatio(parsing: text) == nil {
-            throw ValidationError("Expected a ratio like 16:9 for --aspect but received \(text)")
+            throw ValidationError("Expected a ratio like 16:9 or 1.5 for --aspect but received \(text)")
         }
         guard zoom.isFinite, zoom >= 1, zoom <= 100 else {
             throw ValidationError("Expected a number between 1 and 100 for --zoom but received \(zoom)")

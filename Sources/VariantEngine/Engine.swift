@@ -70,7 +70,7 @@ public struct Engine: Sendable {
     public func crops(_ path: String, aspectRatios: [String]) async throws -> [CropPlan] {
         let ratios = try aspectRatios.map { text in
             guard let ratio = AspectRatio(parsing: text) else {
-                throw EngineError(.invalidArgument, "expected W:H for aspectRatio but received \"\(text)\"")
+                throw EngineError(.invalidArgument, "expected W:H or a decimal (e.g. 16:9, 1.5) for aspectRatio but received \"\(text)\"")
             }
             return ratio
         }

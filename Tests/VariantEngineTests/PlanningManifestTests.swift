@@ -40,7 +40,7 @@ struct PlanningManifestTests {
 
     static let badCases: [BadCase] = [
         BadCase(name: "bad ratio", edit: #"{"name": "a", "aspectRatio": "16-9", "widths": [100]}"#,
-                path: "placements[0].aspectRatio", code: "invalid-value", fragment: "expected W:H (e.g. 16:9) for aspectRatio but received \"16-9\""),
+                path: "placements[0].aspectRatio", code: "invalid-value", fragment: "expected W:H or a decimal (e.g. 16:9, 1.5) for aspectRatio but received \"16-9\""),
         BadCase(name: "unknown key with suggestion", edit: #"{"name": "a", "aspectRatio": "16:9", "widhts": [100]}"#,
                 path: "placements[0].widhts", code: "unknown-key", fragment: "did you mean 'widths'?"),
         BadCase(name: "no widths", edit: #"{"name": "a", "aspectRatio": "16:9"}"#,

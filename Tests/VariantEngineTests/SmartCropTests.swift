@@ -121,6 +121,19 @@ struct AspectRatioTests {
         #expect(ratio?.width == w && ratio?.height == h)
     }
 
+    @Test("decimals as ar_ takes them, ratios in lowest terms; other text is refused")
+    func ratioParsing() {
+        let good: [(String, Int, Int)] = [("16:9", 16, 9), ("32:18", 16, 9), ("4x5", 4, 5), ("9/16", 9, 16), ("1.5", 3, 2),
+                                          ("1.78:1", 89, 50), ("0.5", 1, 2), ("2.35:1", 47, 20), ("1:1.5", 2, 3)]
+        for (text, w, h) in good {
+            let ratio = AspectRatio(parsing: text)
+            #expect(ratio?.width == w && ratio?.height == h, "\(text) → \(String(describing: ratio))")
+        }
+        for text in ["", "16", "16:", ":9", "16-9", "-1:2", "0:5", "1.:2", ".5", "1.23456", "16:9:1", "١٦:٩", "abc", "1e3"] {
+            #expect(AspectRatio(parsing: text) == nil, "\(text)")
+        }
+    }
+
     @Test("rejects bad ratios", arguments: ["16", "0:9", "a:b", "16:9:1", "-1:2", ""])
     func reject(text: String) {
         #expect(AspectRatio(parsing: text) == nil)

@@ -2,7 +2,7 @@
 /// what is wrong.
 ///
 /// ```
-/// campaign.yaml: placements[2].aspectRatio: expected W:H (e.g. 16:9) for aspectRatio but received "16-9"
+/// campaign.yaml: placements[2].aspectRatio: expected W:H or a decimal (e.g. 16:9, 1.5) for aspectRatio but received "16-9"
 /// ```
 public struct ManifestError: Error, Sendable, CustomStringConvertible, Equatable {
     /// One problem in the manifest.

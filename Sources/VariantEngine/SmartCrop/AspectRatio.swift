@@ -9,11 +9,36 @@ public struct AspectRatio: Sendable, Hashable, Codable, CustomStringConvertible 
         self.height = height
     }
 
-    /// Parses "16:9", "16x9" or "16/9".
+    /// Parses "16:9", "16x9" or "16/9", and decimals as `ar_` takes them: "1.5" is 3:2,
+    /// "1.78:1" is 89:50 (up to four decimal places, reduced to lowest terms). A lone whole
+    /// number ("16") is refused.
     public init?(parsing text: String) {
-        let parts = text.split(whereSeparator: { $0 == ":" || $0 == "x" || $0 == "/" })
-        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]) else { return nil }
-        self.init(width: w, height: h)
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).count == 2
+            ? text.split(separator: ":", omittingEmptySubsequences: false)
+            : text.split(whereSeparator: { $0 == "x" || $0 == "/" })
+        // A lone number needs its decimal point: "16" is more likely a cut-off 16:9 than 16:1.
+        if parts.count == 1, !parts[0].contains(".") { return nil }
+        let numbers = parts.count == 1 ? [parts[0], "1"] : parts
+        guard numbers.count == 2, let a = Self.scaled(numbers[0]), let b = Self.scaled(numbers[1]) else { return nil }
+        // Both sides over the same power of ten, then lowest terms.
+        let digits = max(a.decimals, b.decimals)
+        var w = a.units, h = b.units
+        for _ in a.decimals..<digits { w *= 10 }
+        for _ in b.decimals..<digits { h *= 10 }
+        var (x, y) = (w, h)
+        while y != 0 { (x, y) = (y, x % y) }
+        guard x > 0 else { return nil }
+        self.init(width: w / x, height: h / x)
+    }
+
+    /// "1.25" as (125, 2): the digits without the point and how many followed it (at most 4).
+    private static func scaled(_ text: Substring) -> (units: Int, decimals: Int)? {
+        let pieces = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(pieces.count), pieces.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              !pieces[0].isEmpty, pieces[0].count <= 6 else { return nil }
+        let fraction = pieces.count == 2 ? pieces[1] : ""
+        guard fraction.count <= 4, pieces.count == 1 || !fraction.isEmpty, let units = Int(pieces[0] + fraction) else { return nil }
+        return (units, fraction.count)
     }
 
     public var value: Double { Double(width) / Double(height) }
