@@ -28,6 +28,14 @@ enum SecretEnvironment {
         return cloudinaryURL()?.cloud
     }
 
+    /// Why `CLOUDINARY_URL` gave nothing, when it is set but not `cloudinary://key:secret@cloud`
+    /// (the value itself is not repeated: it holds the secret).
+    static func malformedURL() -> String? {
+        guard let text = ProcessInfo.processInfo.environment["CLOUDINARY_URL"], !text.isEmpty else { return nil }
+        if !text.isEmpty, let url = cloudinaryURL(), url.cloud?.isEmpty == false { return nil }
+        return "CLOUDINARY_URL is set but is not of the form cloudinary://<key>:<secret>@<cloud>"
+    }
+
     static func cloudinaryURL() -> (secret: String?, cloud: String?)? {
         guard let text = ProcessInfo.processInfo.environment["CLOUDINARY_URL"],
             let url = URLComponents(string: text), url.scheme == "cloudinary"
@@ -279,6 +287,9 @@ struct URLBuildCommand: ParsableCommand {
 
     func run() throws {
         guard let cloud = cloudName ?? SecretEnvironment.cloudName() else {
+            if let problem = SecretEnvironment.malformedURL() {
+                throw CLIError.usage("--cloud-name is required: \(problem)")
+            }
             throw CLIError.usage("--cloud-name is required (or set CLOUDINARY_CLOUD_NAME or CLOUDINARY_URL)")
         }
         var options = DeliveryURL.Options(cloudName: cloud)
@@ -299,7 +310,8 @@ struct URLBuildCommand: ParsableCommand {
         if sign {
             guard let secret = apiSecret ?? SecretEnvironment.apiSecret() else {
                 throw CLIError.usage(
-                    "--sign needs --api-secret, \(SecretEnvironment.secretVariable) or CLOUDINARY_URL")
+                    "--sign needs --api-secret, \(SecretEnvironment.secretVariable) or CLOUDINARY_URL"
+                        + (SecretEnvironment.malformedURL().map { " (\($0))" } ?? ""))
             }
             options.signing = .init(
                 apiSecret: secret, algorithm: URLSignature.Algorithm(rawValue: signatureAlgorithm) ?? .sha1,

@@ -87,6 +87,13 @@ import Testing
             ["url", "build", "sample", "--cloud-name", "demo", "--sign"],
             environment: ["CLOUDINARY_API_SECRET": "", "CLOUDINARY_URL": ""])
         #expect(noSecret.status == 2)
+        // A malformed CLOUDINARY_URL is named (without echoing it: it would hold the secret).
+        let garbage = try CLIRunner.run(
+            ["url", "build", "sample", "--sign"],
+            environment: ["CLOUDINARY_API_SECRET": "", "CLOUDINARY_CLOUD_NAME": "", "CLOUDINARY_URL": "garbage-s3cret"])
+        #expect(garbage.status == 2)
+        #expect(garbage.stderr.contains("CLOUDINARY_URL is set but is not of the form"), "\(garbage.stderr)")
+        #expect(!garbage.stderr.contains("s3cret"))
     }
 
     @Test func parseValidatesTheTransformationForItsResourceType() throws {
