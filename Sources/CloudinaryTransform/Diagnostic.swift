@@ -55,11 +55,26 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The description followed by the input and a caret line under the offending text.
-    public func rendered(input: String) -> String {
-        var caret = String(repeating: " ", count: 2 + offset)
+    ///
+    /// Inputs longer than `width` characters are shown as the `width` characters around the
+    /// offending text, cut ends marked with "…", so a long string with many problems does not
+    /// print itself once per problem.
+    public func rendered(input: String, width: Int = 100) -> String {
+        let characters = Array(input)
+        var start = 0, end = characters.count
+        if characters.count > width {
+            let context = max(0, (width - min(length, width)) / 2)
+            start = max(0, min(offset - context, characters.count - width))
+            end = min(characters.count, start + width)
+        }
+        let head = start > 0 ? "…" : "", tail = end < characters.count ? "…" : ""
+        let shown = head + String(characters[start..<end]) + tail
+        let caretStart = max(0, offset - start) + head.count
+        let caretLength = max(1, min(length, end - max(offset, start)))
+        var caret = String(repeating: " ", count: 2 + caretStart)
         caret += "^"
-        if length > 1 { caret += String(repeating: "~", count: length - 1) }
-        return "\(description)\n  \(input)\n\(caret)"
+        if caretLength > 1 { caret += String(repeating: "~", count: caretLength - 1) }
+        return "\(description)\n  \(shown)\n\(caret)"
     }
 }
 

@@ -85,9 +85,7 @@ struct GeometryCommand: ParsableCommand {
         do {
             parsed = try Transformation(parsing: transformation)
         } catch let error as TransformationError {
-            for diagnostic in error.diagnostics {
-                Diagnostics.write(diagnostic.rendered(input: transformation))
-            }
+            for line in renderedDiagnostics(error.diagnostics, input: transformation) { Diagnostics.write(line) }
             throw CLIError.invalidInput
         }
         let geometry: ResolvedGeometry

@@ -123,11 +123,7 @@ func renderVariant(image: String, transformation: String?) throws -> Image {
     guard let text = transformation else {
         return try Image.load(path: image).upright().toSRGB()
     }
-    let parsed = Transformation.parse(text)
-    guard let t = parsed.transformation else {
-        for d in parsed.diagnostics { Diagnostics.write("variant: \(d.severity): \(d.message)") }
-        throw CLIError(message: "invalid transformation: \(text)", status: ExitStatus.invalid)
-    }
+    let t = try parseTransformationArgument(text)
     do {
         return try Renderer.renderPixels(RenderRequest(sourcePath: image, transformation: t)).image
     } catch let error as EngineError {

@@ -54,13 +54,7 @@ struct Render: ParsableCommand {
 
     func run() throws {
         timeout.install()
-        let parsed = Transformation.parse(transformation)
-        guard let parsedTransformation = parsed.transformation, parsed.isValid else {
-            for diagnostic in parsed.diagnostics {
-                Diagnostics.write("variant: \(diagnostic.severity): \(diagnostic.message)")
-            }
-            throw CLIError(message: "invalid transformation: \(transformation)", status: ExitStatus.invalid)
-        }
+        let parsedTransformation = try parseTransformationArgument(transformation)
         let extensionFormat = try checkImageOutput(output, formatHint: "leave the extension off and let f_ in the transformation choose")
         let known: KnownRegions
         do {

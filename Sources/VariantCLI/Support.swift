@@ -1,4 +1,5 @@
 import ArgumentParser
+import CloudinaryTransform
 import Foundation
 import VipsCore
 
@@ -90,4 +91,34 @@ func checkImageOutput(_ path: String, formatHint: String) throws -> ImageFormat?
         throw CLIError.usage("\(path): unknown output extension '.\(ext)': name the file .jpg, .webp, .avif or .png, or \(formatHint)")
     }
     return format
+}
+
+/// How many diagnostics of one input are printed for a person; `--json` lists them all. A
+/// 120,000-character string of repeated parameters made `validate` print 3.6 GB.
+let printedDiagnosticLimit = 20
+
+/// Each diagnostic with the input and a caret line (windowed around the problem), at most
+/// ``printedDiagnosticLimit`` of them, then one line saying how many more there are.
+func renderedDiagnostics(_ diagnostics: [Diagnostic], input: String) -> [String] {
+    var lines = diagnostics.prefix(printedDiagnosticLimit).map { $0.rendered(input: input) }
+    if diagnostics.count > printedDiagnosticLimit {
+        lines.append("… and \(diagnostics.count - printedDiagnosticLimit) more diagnostics (--json lists every one)")
+    }
+    return lines
+}
+
+/// `text` itself when short, else its start and its length: for echoing inputs in messages.
+func abbreviated(_ text: String, limit: Int = 200) -> String {
+    text.count <= limit ? text : "\(text.prefix(limit))… (\(text.count) characters)"
+}
+
+/// The parsed transformation, or its diagnostics on stderr (capped, with carets) and an
+/// "invalid transformation" error with exit status 1.
+func parseTransformationArgument(_ text: String) throws -> Transformation {
+    let parsed = Transformation.parse(text)
+    guard let transformation = parsed.transformation, parsed.isValid else {
+        for line in renderedDiagnostics(parsed.diagnostics, input: text) { Diagnostics.write("variant: " + line) }
+        throw CLIError(message: "invalid transformation: \(abbreviated(text))", status: ExitStatus.invalid)
+    }
+    return transformation
 }

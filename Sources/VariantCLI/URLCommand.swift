@@ -321,9 +321,7 @@ struct URLBuildCommand: ParsableCommand {
             let media: MediaKind? = resourceType == "image" ? .image : resourceType == "video" ? .video : nil
             let result = Transformation.validate(
                 transformation, context: ValidationContext(resourceType: media))
-            for diagnostic in result.diagnostics {
-                Diagnostics.write(diagnostic.rendered(input: transformation))
-            }
+            for line in renderedDiagnostics(result.diagnostics, input: transformation) { Diagnostics.write(line) }
             if !result.isValid { throw CLIError.invalidInput }
         }
         let url: DeliveryURL

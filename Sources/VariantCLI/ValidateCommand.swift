@@ -102,12 +102,10 @@ struct ValidateCommand: ParsableCommand {
             lines.append(
                 canonical == input ? "valid: \(input)" : "valid: \(input)\n  canonical: \(canonical)")
         } else {
-            lines.append("invalid: \(input)")
+            lines.append("invalid: \(abbreviated(input))")
         }
-        for diagnostic in result.diagnostics {
-            lines.append(
-                diagnostic.rendered(input: input).split(separator: "\n").map { "  " + $0 }.joined(
-                    separator: "\n"))
+        for rendered in renderedDiagnostics(result.diagnostics, input: input) {
+            lines.append(rendered.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         }
         return lines.joined(separator: "\n")
     }

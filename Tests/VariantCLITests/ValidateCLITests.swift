@@ -69,6 +69,26 @@ import Testing
         #expect(result.stderr.contains("stdin: cannot read: Is a directory"), "\(result.stderr)")
     }
 
+    @Test("a long string with thousands of problems prints a bounded report (it printed 3.6 GB)")
+    func longInputsPrintBoundedReports() throws {
+        let long = String(repeating: "w_100,", count: 20_000) + "zz_1"
+        for arguments in [["validate", long], ["geometry", "--source", "100x100", long],
+                          ["render", CLIRunner.packageRoot.appendingPathComponent("TestImages/people-astronaut.jpg").path, long, "-o", "/tmp/never-written.jpg"]] {
+            let result = try CLIRunner.run(arguments)
+            #expect(result.status == 1, "\(arguments[0])")
+            let printed = result.stdout.utf8.count + result.stderr.utf8.count
+            #expect(printed < 20_000, "\(arguments[0]) printed \(printed) bytes")
+            #expect((result.stdout + result.stderr).contains("more diagnostics (--json lists every one)"), "\(arguments[0])")
+        }
+        // The caret still sits under the problem in the window shown.
+        let result = try CLIRunner.run(["validate", String(repeating: "c_fill,w_300/", count: 100) + "w_300,c_fil"])
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let shown = try #require(lines.first { $0.hasPrefix("    …") })
+        let caret = try #require(lines.first { $0.contains("^") })
+        let column = caret.distance(from: caret.startIndex, to: caret.firstIndex(of: "^")!)
+        #expect(Array(shown)[column...].starts(with: "fil"), "\(shown)\n\(caret)")
+    }
+
     @Test func humanOutputHasACaretUnderTheOffendingText() throws {
         let result = try CLIRunner.run(["validate", "w_300,c_fil"])
         #expect(result.status == 1)
