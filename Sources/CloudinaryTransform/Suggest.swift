@@ -11,6 +11,11 @@ public enum Suggest {
     /// Suggest.closest(to: "wd", among: ["d", "w"])                 // "w"
     /// ```
     public static func closest(to word: String, among candidates: [String]) -> String? {
+        // Names are case-sensitive and lower case: `W` is `w`, not the nearest one-letter name.
+        let lower = word.lowercased()
+        if lower != word, candidates.contains(lower) { return lower }
+        // Blanks and punctuation resemble nothing (' ' was "did you mean a_?").
+        guard word.contains(where: { $0.isLetter || $0.isNumber }) else { return nil }
         var word = word
         return word.withUTF8 { a -> String? in
             guard !a.isEmpty, a.count < 64 else { return nil }

@@ -6,6 +6,11 @@ struct SuggestTests {
     @Test("the closest known name within the typo allowance, else none")
     func closest() {
         #expect(Suggest.closest(to: "fil", among: ["fit", "fill", "pad"]) == "fill")
+        // Upper case is the lower-case name, not the nearest one; blanks suggest nothing.
+        #expect(Suggest.closest(to: "W", among: ["a", "c", "w"]) == "w")
+        #expect(Suggest.closest(to: "FILL", among: ["fit", "fill", "pad"]) == "fill")
+        #expect(Suggest.closest(to: " ", among: ["a", "c", "w"]) == nil)
+        #expect(Suggest.closest(to: ",", among: ["a", "c", "w"]) == nil)
         #expect(Suggest.closest(to: "wd", among: ["d", "w"]) == "w")
         #expect(Suggest.closest(to: "gravty", among: ["gravity", "grey"]) == "gravity")
         #expect(Suggest.closest(to: "rde", among: ["red", "green"]) == "red")  // a transposition
