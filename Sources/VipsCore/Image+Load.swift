@@ -247,8 +247,16 @@ extension Image {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw VipsError(.unreadable, "permission denied", context: path)
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? -1
-        if size == 0 {
+        // stat(2) follows symbolic links, to what will be read. Devices, pipes and sockets have
+        // no size to check and no end to trust (/dev/zero was reported as "empty").
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw VipsError(.unreadable, String(cString: strerror(errno)), context: path)
+        }
+        if status.st_mode & S_IFMT != S_IFREG {
+            throw VipsError(.notAFile, "is not a regular file (a device, pipe or socket); save the image to a file first", context: path)
+        }
+        if status.st_size == 0 {
             throw VipsError(.emptyInput, "the file is empty (0 bytes)", context: path)
         }
     }

@@ -82,6 +82,16 @@ struct LoadTests {
         #expect(missing?.code == .fileNotFound)
         let directory = #expect(throws: VipsError.self) { try Image.load(path: NSTemporaryDirectory()) }
         #expect(directory?.code == .notAFile)
+        // Devices and pipes: refused by type, not read ("/dev/zero: the file is empty").
+        let device = #expect(throws: VipsError.self) { try Image.load(path: "/dev/zero") }
+        #expect(device?.code == .notAFile)
+        #expect(device?.description.contains("not a regular file") == true)
+        // A symbolic link is followed to what it names.
+        let target = try Samples.temporaryFile("linked.jpg", jpeg)
+        let link = target + "-link.jpg"
+        try? FileManager.default.removeItem(atPath: link)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        #expect(try Image.load(path: link).width == 256)
 
         for (name, whole) in [("cut.jpg", jpeg), ("cut.png", png)] {
             let path = try Samples.temporaryFile(name, whole.prefix(whole.count / 2))
