@@ -73,6 +73,19 @@ struct PlanningShardTests {
         #expect(signedTwo.settings?.signed == true && one.settings?.signed == false)
         let mixed = #expect(throws: EngineError.self) { try Sharding.merge([one, signedTwo]) }
         #expect(mixed?.message.contains("planned with different options") == true, "\(String(describing: mixed))")
+        // Signed with another secret: the fingerprints differ, and the secret is not in the plan.
+        var otherSecretOptions = signedOptions
+        otherSecretOptions.shard = PlanShard(index: 1, count: 2)
+        otherSecretOptions.apiSecret = "another secret"
+        let otherSecretOne = try await PlanningFixture.plan(manifest, in: folder, options: otherSecretOptions).plan
+        let secrets = #expect(throws: EngineError.self) { try Sharding.merge([otherSecretOne, signedTwo]) }
+        #expect(secrets?.message.contains("signed with secret") == true, "\(String(describing: secrets))")
+        #expect(signedTwo.settings?.secretFingerprint?.count == 12)
+        let written = String(decoding: try JSONEncoder().encode(signedTwo), as: UTF8.self)
+        #expect(!written.contains("secret\""), "the secret itself must not be written")
+        otherSecretOptions.apiSecret = "secret"
+        let sameSecretOne = try await PlanningFixture.plan(manifest, in: folder, options: otherSecretOptions).plan
+        #expect(throws: Never.self) { try Sharding.merge([sameSecretOne, signedTwo]) }
         var dated = two
         dated.settings?.asOf = "2026-01-01"
         #expect(throws: EngineError.self) { try Sharding.merge([one, dated]) }

@@ -1,3 +1,4 @@
+import CloudinaryTransform
 import Foundation
 
 /// The plan for a campaign: for every asset × placement × width, the exact crop, the explicit
@@ -55,14 +56,24 @@ public struct PlanSettings: Sendable, Codable, Equatable {
     public var decisions: DecisionMode
     /// Whether the delivery URLs are signed (a secret was given).
     public var signed: Bool
+    /// Which secret signed them, as 12 hex digits of a salted SHA-256 of it (nothing a reader
+    /// can sign with): shards signed with different secrets must not merge. nil when unsigned,
+    /// and in plans written before it was recorded.
+    public var secretFingerprint: String?
     /// The day rights are checked as of (`PlanOptions.asOf`: the command line's `--now`, else the
     /// manifest's `policy.asOf`, else the day of the run); nil when the library was given none.
     public var asOf: String?
 
-    public init(decisions: DecisionMode, signed: Bool, asOf: String?) {
+    public init(decisions: DecisionMode, signed: Bool, asOf: String?, secretFingerprint: String? = nil) {
         self.decisions = decisions
         self.signed = signed
         self.asOf = asOf
+        self.secretFingerprint = secretFingerprint
+    }
+
+    /// The fingerprint recorded for `secret`.
+    public static func fingerprint(ofSecret secret: String) -> String {
+        String(SHA256.hash("variant plan secret fingerprint v1\u{0}" + secret).hex.prefix(12))
     }
 }
 

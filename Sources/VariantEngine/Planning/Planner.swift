@@ -91,7 +91,8 @@ enum Planner {
                         campaign: manifest.campaign, cloudName: manifest.cloudName, manifestHash: try manifestHash(manifest),
                         shard: options.shard, placements: specs, assets: planned, summary: PlanSummary(assets: planned),
                         settings: PlanSettings(decisions: options.decisions, signed: options.apiSecret != nil,
-                                               asOf: options.asOf))
+                                               asOf: options.asOf,
+                                               secretFingerprint: options.apiSecret.map(PlanSettings.fingerprint(ofSecret:))))
         return PlanOutcome(plan: plan, statistics: statistics, warnings: warnings)
     }
 

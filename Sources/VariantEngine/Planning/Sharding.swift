@@ -64,9 +64,13 @@ public enum Sharding {
                 let more = count - given.count > named.count ? " and \(count - given.count - named.count) more" : ""
                 throw EngineError(.invalidArgument, "shard(s) \(named.joined(separator: ", "))\(more) missing")
             }
-            // Shards of a --fixed-quality run and of an optimising one, signed and unsigned, or
-            // checked as of different days would join into a plan no single run gives.
-            let settings = Set(plans.map { $0.settings.map { "\($0.decisions), \($0.signed ? "signed" : "unsigned"), as of \($0.asOf ?? "the manifest")" } ?? "unrecorded" })
+            // Shards of a --fixed-quality run and of an optimising one, signed and unsigned (or
+            // with different secrets), or checked as of different days would join into a plan no
+            // single run gives.
+            let settings = Set(plans.map { $0.settings.map { settings in
+                let signing = settings.signed ? "signed" + (settings.secretFingerprint.map { " with secret \($0)" } ?? "") : "unsigned"
+                return "\(settings.decisions), \(signing), as of \(settings.asOf ?? "the manifest")"
+            } ?? "unrecorded" })
             guard settings.count == 1 else {
                 throw EngineError(.invalidArgument, "the shards were planned with different options (\(settings.sorted().joined(separator: "; "))): "
                                     + "plan every shard with the same options")
