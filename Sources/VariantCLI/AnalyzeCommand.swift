@@ -83,6 +83,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         timeout.install()
+        maxPixels.install()
         var options = AnalysisOptions()
         options.detectFaces = !noFaces
         options.maxPixels = maxPixels.value

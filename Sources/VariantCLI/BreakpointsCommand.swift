@@ -51,6 +51,8 @@ struct BreakpointsCommand: ParsableCommand {
     @Flag(help: "Print JSON only on stdout.")
     var json = false
 
+    @OptionGroup var maxPixels: MaxPixelsOption
+
     @OptionGroup var timeout: TimeoutOption
 
     struct Output: Encodable {
@@ -79,6 +81,7 @@ struct BreakpointsCommand: ParsableCommand {
 
     func run() throws {
         timeout.install()
+        maxPixels.install()
         guard let f = ImageFormat(name: format) else {
             throw CLIError.usage("Expected jpeg, webp, avif or png for --format but received \(format)")
         }

@@ -104,6 +104,7 @@ struct CropCommand: ParsableCommand {
 
     func run() throws {
         timeout.install()
+        maxPixels.install()
         let ratios = aspects.isEmpty ? AspectRatio.campaignDefaults : aspects.compactMap { AspectRatio(parsing: $0) }
         var options = AnalysisOptions()
         options.detectFaces = !noFaces

@@ -30,7 +30,7 @@ struct Info: ParsableCommand {
     var headerOnly = false
 
     @Option(parsing: .unconditional, help: "Refuse images with more pixels than this, before decoding.")
-    var maxPixels = LoadOptions.defaultMaxPixels
+    var maxPixels = LoadOptions.standardMaxPixels
 
     @OptionGroup var timeout: TimeoutOption
 

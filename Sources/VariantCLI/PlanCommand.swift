@@ -89,6 +89,8 @@ struct PlanRun: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The day rights expiry is checked against (default today, UTC).", valueName: "YYYY-MM-DD"))
     var now: String?
 
+    @OptionGroup var maxPixels: MaxPixelsOption
+
     @OptionGroup var timeout: TimeoutOption
 
     func validate() throws {
@@ -112,6 +114,7 @@ struct PlanRun: AsyncParsableCommand {
 
     func run() async throws {
         timeout.install()
+        maxPixels.install()
         let manifestValue: CampaignManifest
         do {
             manifestValue = try CampaignManifest.load(path: manifest)

@@ -54,6 +54,7 @@ struct Render: ParsableCommand {
 
     func run() throws {
         timeout.install()
+        maxPixels.install()
         let parsedTransformation = try parseTransformationArgument(transformation)
         let extensionFormat = try checkImageOutput(output, formatHint: "leave the extension off and let f_ in the transformation choose")
         let known: KnownRegions

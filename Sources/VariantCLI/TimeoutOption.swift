@@ -39,9 +39,14 @@ extension Duration {
 struct MaxPixelsOption: ParsableArguments {
     @Option(name: .customLong("max-pixels"), parsing: .unconditional,
             help: "Refuse sources with more pixels than this, before decoding.")
-    var value = LoadOptions.defaultMaxPixels
+    var value = LoadOptions.standardMaxPixels
 
     func validate() throws {
         try requirePositive(value, for: "--max-pixels")
+    }
+
+    /// Makes the limit the process-wide default, for the loads the engine makes itself.
+    func install() {
+        LoadOptions.defaultMaxPixels = value
     }
 }

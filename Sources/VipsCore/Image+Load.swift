@@ -33,7 +33,16 @@ public struct LoadOptions: Sendable, Equatable {
     public var timeout: Duration?
 
     /// 100 megapixels.
-    public static let defaultMaxPixels = 100_000_000
+    public static let standardMaxPixels = 100_000_000
+    nonisolated(unsafe) private static var processMaxPixels = standardMaxPixels
+
+    /// The pixel limit of every `LoadOptions()` (and analysis) that does not name one:
+    /// ``standardMaxPixels`` until changed. The `variant` CLI sets it from `--max-pixels`, so
+    /// the loads the engine makes inside planning honour the flag too.
+    public static var defaultMaxPixels: Int {
+        get { timeoutLock.withLock { processMaxPixels } }
+        set { timeoutLock.withLock { processMaxPixels = newValue } }
+    }
     /// 60 seconds: a 100-megapixel JPEG decodes, shrinks and encodes in a few seconds on one
     /// core, so only a pathological input (or a pipeline far heavier than a delivery variant)
     /// gets near it.

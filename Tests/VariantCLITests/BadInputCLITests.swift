@@ -53,8 +53,8 @@ struct BadInputCLITests {
         #expect(compare.stderr.contains("over the limit of 0.2 megapixels"), "\(compare.stderr)")
         #expect(try CLIRunner.run(["compare", image, image, "--max-pixels", "300000"]).status == 0)
 
-        // analyze and crop take the same limit (they had none to set).
-        for command in ["analyze", "crop"] {
+        // analyze, crop and breakpoints take the same limit (they had none to set).
+        for command in ["analyze", "crop", "breakpoints"] {
             let limited = try CLIRunner.run([command, image, "--max-pixels", "200000", "--json"])
             #expect(limited.status == 2)
             #expect(limited.stderr.contains("people-astronaut.jpg: 512×512 is"), "\(limited.stderr)")
