@@ -50,8 +50,8 @@ struct Optimize: ParsableCommand {
     @Option(help: "The transformation whose result is optimised (default: the image as it is).")
     var transformation: String?
 
-    @Option(help: "Quality level: best, good, eco or low.")
-    var level: QualityLevel = .good
+    @Option(help: "Quality level: best, good, eco or low (default: good).")
+    var level: QualityLevel?
 
     @Option(parsing: .unconditional, help: "A SSIMULACRA2 target instead of a level (e.g. 80).")
     var target: Double?
@@ -74,6 +74,9 @@ struct Optimize: ParsableCommand {
     @OptionGroup var timeout: TimeoutOption
 
     func validate() throws {
+        if let level, target != nil {
+            throw ValidationError("--level \(level.rawValue) and --target both set the score to reach: give one")
+        }
         if let target, !(0...100).contains(target) {
             throw ValidationError("Expected a target between 0 and 100 for --target but received \(target)")
         }
@@ -87,7 +90,7 @@ struct Optimize: ParsableCommand {
             _ = try checkImageOutput(output, formatHint: "leave the extension off (the chosen format is written either way)")
         }
         let variant = try renderVariant(image: image, transformation: transformation)
-        var options = OptimizeOptions(level: level, formats: formats.formats)
+        var options = OptimizeOptions(level: level ?? .good, formats: formats.formats)
         if let target { options.target = target }
         options.exhaustive = exhaustive
         options.maxPixels = maxPixels
