@@ -50,12 +50,15 @@ struct AnalyzeCommand: ParsableCommand {
                "faces": [{"x", "y", "width", "height", "confidence", "detector"}],
                "contentClass", "dominantColors": [{"hex", "share"}],
                "opaqueBounds", "decodedLongestSide"}
-            origin: face, feature or center. contentClass: photo, graphic or text.
+            origin: face, feature or center. detector: frontal or profile, or given for the
+            boxes of --faces (known faces, used instead of the search). contentClass: photo,
+            graphic or text.
 
             Examples:
               variant analyze hero.jpg
               variant analyze --json TestImages/people-couple-bar.jpg
               variant analyze --json --no-faces logo.png
+              variant analyze --json hero.jpg --faces 410,120,160,170
             """.reflowed
     )
 
@@ -71,11 +74,14 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Longest side of the analysis decode (faces are searched at this size, 800 at most).")
     var decodeSize = AnalysisOptions().decodeLongestSide
 
+    @OptionGroup var knownFaces: KnownFacesOption
+
     @OptionGroup var maxPixels: MaxPixelsOption
 
     @OptionGroup var timeout: TimeoutOption
 
     func validate() throws {
+        if noFaces, knownFaces.text != nil { throw ValidationError("--faces and --no-faces exclude each other") }
         guard decodeSize >= 32 else {
             throw ValidationError("Expected an integer of at least 32 for --decode-size but received \(decodeSize)")
         }
@@ -88,7 +94,8 @@ struct AnalyzeCommand: ParsableCommand {
         options.detectFaces = !noFaces
         options.maxPixels = maxPixels.value
         options.decodeLongestSide = decodeSize
-        let analysis = try AnalysisRunner.analyze(image, options: options)
+        let analysis = try AnalysisRunner.analyze(image, options: options, knownFaces: try knownFaces.boxes())
+        knownFaces.warnOutside(width: analysis.width, height: analysis.height)
         if json {
             try JSONOutput.print(AnalyzeOutput(analysis))
             return
@@ -106,9 +113,9 @@ struct AnalyzeCommand: ParsableCommand {
 
 /// Runs the analysis and turns every failure into a one-line error that names the file.
 enum AnalysisRunner {
-    static func analyze(_ path: String, options: AnalysisOptions) throws -> ImageAnalysis {
+    static func analyze(_ path: String, options: AnalysisOptions, knownFaces: [SourceRect]? = nil) throws -> ImageAnalysis {
         do {
-            return try ImageAnalysis.analyze(path: path, options: options)
+            return try ImageAnalysis.analyze(path: path, options: options, knownFaces: knownFaces)
         } catch let error as VipsError {
             throw error
         } catch {

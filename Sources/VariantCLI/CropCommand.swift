@@ -53,6 +53,7 @@ struct CropCommand: ParsableCommand {
               variant crop hero.jpg
               variant crop hero.jpg --aspect 16:9 --aspect 4:5 --json
               variant crop hero.jpg --aspect 1:1 --zoom 1.5
+              variant crop hero.jpg --faces 410,120,160,170    # known faces: no face search
             """.reflowed
     )
 
@@ -71,6 +72,8 @@ struct CropCommand: ParsableCommand {
 
     @Flag(name: .customLong("no-faces"), help: "Skip face detection.")
     var noFaces = false
+
+    @OptionGroup var knownFaces: KnownFacesOption
 
     @OptionGroup var maxPixels: MaxPixelsOption
 
@@ -94,6 +97,7 @@ struct CropCommand: ParsableCommand {
     @Option(help: .hidden) var faceProfileMinShare: Double?
 
     func validate() throws {
+        if noFaces, knownFaces.text != nil { throw ValidationError("--faces and --no-faces exclude each other") }
         for text in aspects where AspectRatio(parsing: text) == nil {
             throw ValidationError("Expected a ratio like 16:9 or 1.5 for --aspect but received \(text)")
         }
@@ -124,7 +128,8 @@ struct CropCommand: ParsableCommand {
         if let faceProfileStep { options.faces.profileStepFraction = faceProfileStep }
         if let faceProfileFrontalDepth { options.faces.profileFrontalDepth = faceProfileFrontalDepth }
         if let faceProfileMinShare { options.faces.profileMinShare = faceProfileMinShare }
-        let analysis = try AnalysisRunner.analyze(image, options: options)
+        let analysis = try AnalysisRunner.analyze(image, options: options, knownFaces: try knownFaces.boxes())
+        knownFaces.warnOutside(width: analysis.width, height: analysis.height)
         let plans = SmartCropper(options: SmartCropOptions(zoom: zoom)).crops(analysis, aspectRatios: ratios)
         let f = analysis.focalPoint
         if json {

@@ -1,5 +1,7 @@
 import ArgumentParser
+import CloudinaryTransform
 import Foundation
+import VariantEngine
 import VipsCore
 
 /// `--timeout SECONDS`, shared by every command that decodes images: the time limit of each
@@ -48,5 +50,35 @@ struct MaxPixelsOption: ParsableArguments {
     /// Makes the limit the process-wide default, for the loads the engine makes itself.
     func install() {
         LoadOptions.defaultMaxPixels = value
+    }
+}
+
+/// `--faces x,y,w,h;...` for `crop` and `analyze`: faces the caller already knows (Cloudinary's
+/// stored faces, say), used instead of the face search, which is then skipped.
+struct KnownFacesOption: ParsableArguments {
+    @Option(name: .customLong("faces"), parsing: .unconditional,
+            help: ArgumentHelp("Known face boxes, \"x,y,w,h;...\" in source pixels after EXIF orientation (Cloudinary's stored faces, say): used instead of the face search.",
+                               valueName: "x,y,w,h;..."))
+    var text: String?
+
+    func validate() throws {
+        _ = try boxes()
+    }
+
+    /// The boxes, or nil when the option was not given.
+    func boxes() throws -> [SourceRect]? {
+        guard let text else { return nil }
+        do {
+            return try KnownRegions.parseBoxes(text).map { SourceRect(x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
+        } catch let error as GeometryError {
+            throw ValidationError("--faces: \(error.message)")
+        }
+    }
+
+    /// Warns about given boxes that miss the analysed image (the analysis dropped them).
+    func warnOutside(width: Int, height: Int) {
+        for box in (try? boxes()) ?? [] where box.intersection(SourceRect(x: 0, y: 0, width: width, height: height)) == nil {
+            Diagnostics.warning("--faces: the box \(box.x),\(box.y),\(box.width),\(box.height) lies outside the \(width)x\(height) image; it is ignored")
+        }
     }
 }

@@ -48,12 +48,15 @@ public struct Engine: Sendable {
     /// let analysis = try await Engine().analyze("hero.jpg")
     /// print(analysis.focalPoint.x, analysis.focalPoint.y, analysis.faces.count)
     /// ```
-    /// - Parameter path: An image file libvips can read.
+    /// - Parameters:
+    ///   - path: An image file libvips can read.
+    ///   - knownFaces: Faces already known (the asset's stored faces), in source pixels after EXIF
+    ///     orientation: used instead of the face search, which is skipped. nil: search.
     /// - Returns: The analysis, in source pixels after EXIF orientation.
     /// - Throws: `VipsError` when the file cannot be read; `CancellationError` when cancelled.
-    public func analyze(_ path: String) async throws -> ImageAnalysis {
+    public func analyze(_ path: String, knownFaces: [SourceRect]? = nil) async throws -> ImageAnalysis {
         let options = analysisOptions
-        return try await Self.offload { try ImageAnalysis.analyze(path: path, options: options) }
+        return try await Self.offload { try ImageAnalysis.analyze(path: path, options: options, knownFaces: knownFaces) }
     }
 
     /// Smart crops for aspect ratios, from one analysis.
@@ -64,17 +67,18 @@ public struct Engine: Sendable {
     /// ```
     /// - Parameters:
     ///   - path: The image.
-    ///   - aspectRatios: "W:H" strings.
+    ///   - aspectRatios: "W:H" strings (or decimals, "1.5").
+    ///   - knownFaces: Faces already known, used instead of the face search (see ``analyze(_:knownFaces:)``).
     /// - Returns: One crop per ratio, in the order given.
     /// - Throws: `EngineError(.invalidArgument)` for a ratio that does not parse; `VipsError` for the file.
-    public func crops(_ path: String, aspectRatios: [String]) async throws -> [CropPlan] {
+    public func crops(_ path: String, aspectRatios: [String], knownFaces: [SourceRect]? = nil) async throws -> [CropPlan] {
         let ratios = try aspectRatios.map { text in
             guard let ratio = AspectRatio(parsing: text) else {
                 throw EngineError(.invalidArgument, "expected W:H or a decimal (e.g. 16:9, 1.5) for aspectRatio but received \"\(text)\"")
             }
             return ratio
         }
-        let analysis = try await analyze(path)
+        let analysis = try await analyze(path, knownFaces: knownFaces)
         return SmartCropper(options: smartCropOptions).crops(analysis, aspectRatios: ratios)
     }
 

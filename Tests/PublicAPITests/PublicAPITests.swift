@@ -23,6 +23,12 @@ struct PublicAPITests {
         #expect(crops.map(\.aspectRatio) == ["16:9", "1:1"])
         #expect(crops[0].transformation.hasPrefix("c_crop,"))
         await #expect(throws: EngineError.self) { try await engine.crops(Self.couple, aspectRatios: ["wide"]) }
+        // The asset's stored faces instead of the search: the analysis reports exactly them.
+        let stored = [SourceRect(x: 600, y: 100, width: 120, height: 140)]
+        let given = try await engine.analyze(Self.couple, knownFaces: stored)
+        #expect(given.faces.map(\.box) == stored && given.faces.allSatisfy { $0.detector == "given" })
+        let square = try await engine.crops(Self.couple, aspectRatios: ["1:1"], knownFaces: stored)
+        #expect(square[0].facesKept == 1)
 
         let decision = try await engine.optimize(Self.couple, transformation: crops[1].transformation + "/c_scale,w_200",
                                                  level: .good, formats: [.webp, .jpeg])

@@ -25,6 +25,35 @@ struct CropCLITests {
         }
     }
 
+    @Test("--faces: known faces replace the search; crops keep them, the focal point follows them")
+    func knownFaces() throws {
+        let lake = Self.images.appendingPathComponent("landscape-lake-boats.jpg").path  // 2560×1600, no faces
+        let plain = try CLIRunner.run(["crop", lake, "--aspect", "9:16", "--json"])
+        let plainCrop = try #require((try plain.json()["crops"] as? [[String: Any]])?.first)
+        #expect((plainCrop["x"] as? Int ?? 0) > 240, "the saliency alone crops elsewhere: \(plainCrop)")
+        let given = try CLIRunner.run(["crop", lake, "--aspect", "9:16", "--faces", "40,500,200,200", "--json"])
+        #expect(given.status == 0, "\(given.stderr)")
+        let json = try given.json()
+        let faces = try #require(json["faces"] as? [[String: Any]])
+        #expect(faces.count == 1)
+        #expect(faces.first.map { [$0["x"], $0["y"], $0["width"], $0["height"]].map { $0 as? Int } } == [40, 500, 200, 200])
+        #expect(faces.first?["confidence"] as? Double == 1)
+        let crop = try #require((json["crops"] as? [[String: Any]])?.first)
+        let x = try #require(crop["x"] as? Int), w = try #require(crop["width"] as? Int)
+        #expect(x <= 40 && x + w >= 240, "\(crop)")
+        #expect(crop["facesKept"] as? Int == 1)
+        let focal = try #require(json["focalPoint"] as? [String: Any])
+        #expect(focal["origin"] as? String == "face" && focal["x"] as? Int == 140)
+        // A box off the image is named and ignored; --faces with --no-faces is a usage error.
+        let outside = try CLIRunner.run(["crop", lake, "--faces", "9000,9000,10,10", "--json"])
+        #expect(outside.status == 0)
+        #expect(outside.stderr.contains("lies outside the 2560x1600 image"), "\(outside.stderr)")
+        #expect((try outside.json()["faces"] as? [Any])?.isEmpty == true)
+        let both = try CLIRunner.run(["analyze", lake, "--faces", "40,500,200,200", "--no-faces"])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("--faces and --no-faces exclude each other"), "\(both.stderr)")
+    }
+
     @Test("without --aspect: the six campaign ratios")
     func defaults() throws {
         let result = try CLIRunner.run(["crop", Self.images.appendingPathComponent("people-astronaut.jpg").path, "--json"])

@@ -37,10 +37,14 @@ extension ImageAnalysis {
     /// - Parameters:
     ///   - path: An image file libvips can read.
     ///   - options: Decode size, face detection and saliency settings.
+    ///   - knownFaces: Faces already known (Cloudinary's stored faces, say), in source pixels
+    ///     after EXIF orientation: used instead of the face search, which is then skipped
+    ///     (boxes are clipped to the image; one outside it is dropped). nil: search.
     /// - Returns: The analysis, in source pixels after EXIF orientation.
     /// - Throws: `VipsError` naming the file when it cannot be read or decoded;
     ///   `CascadeModelError` if the bundled face models are missing.
-    public static func analyze(path: String, options: AnalysisOptions = AnalysisOptions()) throws -> ImageAnalysis {
+    public static func analyze(path: String, options: AnalysisOptions = AnalysisOptions(),
+                               knownFaces: [SourceRect]? = nil) throws -> ImageAnalysis {
         let header = try Image.load(path: path, options: LoadOptions(maxPixels: options.maxPixels))
         let pageHeight = header.pageCount > 1 ? header.pageHeight : header.height
         let swapsSides = header.orientation >= 5
@@ -51,19 +55,29 @@ extension ImageAnalysis {
             path: path, width: side, options: ThumbnailOptions(height: side, size: .downOnly), maxPixels: options.maxPixels)
         let pixels = try decoded.toSRGB().pixels()
         return try analyze(pixels: pixels, sourceWidth: width, sourceHeight: height, format: header.format ?? "unknown",
-                           options: options)
+                           options: options, knownFaces: knownFaces)
     }
 
     /// Analyses pixels already decoded (upright, 8-bit sRGB, any size up to the source's), for
     /// a source of `sourceWidth` × `sourceHeight`.
     public static func analyze(pixels: PixelBuffer, sourceWidth: Int, sourceHeight: Int, format: String,
-                               options: AnalysisOptions = AnalysisOptions()) throws -> ImageAnalysis {
+                               options: AnalysisOptions = AnalysisOptions(), knownFaces: [SourceRect]? = nil) throws -> ImageAnalysis {
         let raster = Raster(pixels)
         let toSourceX = Double(sourceWidth) / Double(raster.width)
         let toSourceY = Double(sourceHeight) / Double(raster.height)
+        let bounds = SourceRect(x: 0, y: 0, width: sourceWidth, height: sourceHeight)
 
         var rasterFaces: [RasterFace] = []
-        if options.detectFaces {
+        var faces: [DetectedFace] = []
+        if let knownFaces {
+            faces = knownFaces.compactMap { $0.intersection(bounds) }.map { DetectedFace(box: $0, confidence: 1, detector: "given") }
+            // In the raster, as a square on the box's centre: the saliency weighs faces as squares.
+            rasterFaces = faces.map { f in
+                let side = max(Double(f.box.width) / toSourceX, Double(f.box.height) / toSourceY)
+                return RasterFace(x: f.box.centerX / toSourceX - side / 2, y: f.box.centerY / toSourceY - side / 2, size: side,
+                                  confidence: 1, detector: "given")
+            }
+        } else if options.detectFaces {
             let detector = try FaceDetector.bundled.get()
             // Search a smaller copy of large decodes: the cost grows with the number of windows.
             let search = raster.downsampled(toLongestSide: options.faceSearchLongestSide)
@@ -72,13 +86,14 @@ extension ImageAnalysis {
                                           options: options.faces)
                 .map { RasterFace(x: $0.x * toRaster, y: $0.y * toRaster, size: $0.size * toRaster, confidence: $0.confidence, detector: $0.detector) }
         }
-        let bounds = SourceRect(x: 0, y: 0, width: sourceWidth, height: sourceHeight)
-        let faces = rasterFaces.map { f in
-            DetectedFace(
-                box: SourceRect(x: Int((f.x * toSourceX).rounded()), y: Int((f.y * toSourceY).rounded()),
-                                width: Int((f.size * toSourceX).rounded()), height: Int((f.size * toSourceY).rounded()))
-                    .intersection(bounds) ?? bounds,
-                confidence: (f.confidence * 1000).rounded() / 1000, detector: f.detector)
+        if knownFaces == nil {
+            faces = rasterFaces.map { f in
+                DetectedFace(
+                    box: SourceRect(x: Int((f.x * toSourceX).rounded()), y: Int((f.y * toSourceY).rounded()),
+                                    width: Int((f.size * toSourceX).rounded()), height: Int((f.size * toSourceY).rounded()))
+                        .intersection(bounds) ?? bounds,
+                    confidence: (f.confidence * 1000).rounded() / 1000, detector: f.detector)
+            }
         }
 
         let small = raster.downsampled(toLongestSide: options.saliencyLongestSide)

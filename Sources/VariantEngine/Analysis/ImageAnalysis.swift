@@ -59,7 +59,7 @@ public struct DetectedFace: Sendable, Codable, Equatable {
     public var box: SourceRect
     /// 0...1: how sure the detector is (agreement of detectors, neighbours, skin share).
     public var confidence: Double
-    /// Which model found it: "frontal" or "profile".
+    /// Which model found it: "frontal" or "profile"; "given" for faces the caller supplied.
     public var detector: String
 
     public init(box: SourceRect, confidence: Double, detector: String) {
