@@ -32,7 +32,7 @@ enum SecretEnvironment {
     /// (the value itself is not repeated: it holds the secret).
     static func malformedURL() -> String? {
         guard let text = ProcessInfo.processInfo.environment["CLOUDINARY_URL"], !text.isEmpty else { return nil }
-        if !text.isEmpty, let url = cloudinaryURL(), url.cloud?.isEmpty == false { return nil }
+        if let url = cloudinaryURL(), url.cloud?.isEmpty == false { return nil }
         return "CLOUDINARY_URL is set but is not of the form cloudinary://<key>:<secret>@<cloud>"
     }
 

@@ -85,8 +85,6 @@ extension ImageAnalysis {
             rasterFaces = detector.detect(in: search, gray: search.gray(), sourceScale: max(toSourceX, toSourceY) * toRaster,
                                           options: options.faces)
                 .map { RasterFace(x: $0.x * toRaster, y: $0.y * toRaster, size: $0.size * toRaster, confidence: $0.confidence, detector: $0.detector) }
-        }
-        if knownFaces == nil {
             faces = rasterFaces.map { f in
                 DetectedFace(
                     box: SourceRect(x: Int((f.x * toSourceX).rounded()), y: Int((f.y * toSourceY).rounded()),

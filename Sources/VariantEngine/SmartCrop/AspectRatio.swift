@@ -13,9 +13,8 @@ public struct AspectRatio: Sendable, Hashable, Codable, CustomStringConvertible 
     /// "1.78:1" is 89:50 (up to four decimal places, reduced to lowest terms). A lone whole
     /// number ("16") is refused.
     public init?(parsing text: String) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false).count == 2
-            ? text.split(separator: ":", omittingEmptySubsequences: false)
-            : text.split(whereSeparator: { $0 == "x" || $0 == "/" })
+        let colon = text.split(separator: ":", omittingEmptySubsequences: false)
+        let parts = colon.count == 2 ? colon : text.split(whereSeparator: { $0 == "x" || $0 == "/" })
         // A lone number needs its decimal point: "16" is more likely a cut-off 16:9 than 16:1.
         if parts.count == 1, !parts[0].contains(".") { return nil }
         let numbers = parts.count == 1 ? [parts[0], "1"] : parts
