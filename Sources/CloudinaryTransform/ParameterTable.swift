@@ -255,6 +255,12 @@ public enum ParameterTable {
         "make_transparent": 0...100, "shadow": 0...100, "redeye": 0...100, "adv_redeye": 0...100,
     ]
 
+    /// Words an effect of ``effectRanges`` takes in place of its first number
+    /// (`e_improve:outdoor:50`, `e_tint:equalize:80:red`, `e_cartoonify:bw`).
+    public static let effectWords: [String: [String]] = [
+        "improve": ["indoor", "outdoor"], "tint": ["equalize"], "cartoonify": ["bw"],
+    ]
+
     /// The SDK option names, for suggestions (`widht` → `w`).
     static let sdkOptions: [String] = all.map(\.sdkOption)
 

@@ -661,17 +661,27 @@ extension TransformationParser {
                     code: .invalidValue, message: "empty argument after e_\(string(name)):", offset: first,
                     length: 0)
             }
-            if NumberScanner.classify(argument) != .none,
-                let range = ParameterTable.effectRanges[string(name)]
-            {
-                let v = NumberScanner.value(argument)
-                if !range.contains(v) {
-                    return Problem(
-                        code: .outOfRange,
-                        message:
-                            "e_\(string(name)) takes \(numberText(range.lowerBound)) to \(numberText(range.upperBound)), received \(string(argument))",
-                        offset: first, length: argument.count)
-                }
+            guard let range = ParameterTable.effectRanges[string(name)] else { return nil }
+            if NumberScanner.classify(argument) == .none {
+                // A variable or an expression on one (`$strength`, `$s_mul_2`) is checked by
+                // Cloudinary once it has a value; a few effects take a word instead of the number.
+                let words = ParameterTable.effectWords[string(name), default: []]
+                if argument.first == dollar || words.contains(string(argument)) { return nil }
+                return Problem(
+                    code: .invalidValue,
+                    message: "e_\(string(name)) takes a number \(numberText(range.lowerBound)) to \(numberText(range.upperBound))"
+                        + words.map { " or '\($0)'" }.joined() + ", received '\(string(argument))'",
+                    offset: first, length: argument.count,
+                    suggestion: words.isEmpty ? nil : suggest(string(argument), among: words).map {
+                        "e_\(string(name)):" + $0 + string(slice(value, end, value.count))
+                    })
+            }
+            if !range.contains(NumberScanner.value(argument)) {
+                return Problem(
+                    code: .outOfRange,
+                    message:
+                        "e_\(string(name)) takes \(numberText(range.lowerBound)) to \(numberText(range.upperBound)), received \(string(argument))",
+                    offset: first, length: argument.count)
             }
         }
         return nil

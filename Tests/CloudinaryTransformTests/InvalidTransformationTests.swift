@@ -60,4 +60,20 @@ struct InvalidTransformationTests {
         let negative = Transformation.validate("w_-5").diagnostics.first { $0.severity == .error }?.message ?? ""
         #expect(negative.contains("non-negative"), "\(negative)")
     }
+
+    /// `e_blur:abc` was accepted (only numbers were range-checked); the words some effects take
+    /// instead of the number, and variables, still pass.
+    @Test func anEffectsNumberMustBeANumberOrItsWord() {
+        let blur = Transformation.validate("e_blur:abc").diagnostics.first { $0.severity == .error }
+        #expect(blur?.code == .invalidValue)
+        #expect(blur?.message == "e_blur takes a number 1 to 2000, received 'abc'")
+        #expect(blur?.offset == 7 && blur?.length == 3)
+        let improve = Transformation.validate("e_improve:outdor:50").diagnostics.first { $0.severity == .error }
+        #expect(improve?.message == "e_improve takes a number 0 to 100 or 'indoor' or 'outdoor', received 'outdor'")
+        #expect(improve?.suggestion == "e_improve:outdoor:50")
+        for valid in ["e_improve:outdoor:50", "e_improve:indoor", "e_tint:equalize:80:red", "e_cartoonify:bw",
+                      "e_cartoonify:40:bw", "e_blur:$strength", "e_blur:300", "e_outline:outer:15:200", "e_art:zorro"] {
+            #expect(Transformation.validate(valid).isValid, "\(valid)")
+        }
+    }
 }
