@@ -59,7 +59,7 @@ struct Optimize: ParsableCommand {
     @Option(help: "Allowed formats, comma-separated, from avif, webp, jpeg, png.")
     var formats = FormatList(argument: "avif,webp,jpeg,png")!
 
-    @Option(name: [.short, .customLong("output")], help: "Write the chosen file here.")
+    @Option(name: [.short, .customLong("output")], help: "Write the chosen file here; - for stdout.")
     var output: String?
 
     @Flag(help: "Print JSON only on stdout.")
@@ -87,7 +87,8 @@ struct Optimize: ParsableCommand {
         timeout.install()
         // Before the search: a bad output path found after it wasted all of it.
         if let output {
-            _ = try checkImageOutput(output, formatHint: "leave the extension off (the chosen format is written either way)")
+            _ = try checkImageOutput(output, formatHint: "leave the extension off (the chosen format is written either way)",
+                                     json: json)
         }
         let variant = try renderVariant(image: image, transformation: transformation)
         var options = OptimizeOptions(level: level ?? .good, formats: formats.formats)
@@ -106,16 +107,18 @@ struct Optimize: ParsableCommand {
                 Diagnostics.warning("\(output): \(result.format) was chosen, written despite the .\((output as NSString).pathExtension) extension "
                                     + "(--formats \(named.rawValue) would allow only that format)")
             }
-            try AtomicFile.write(result.data, to: output)
+            try writeImageOutput(result.data, to: output)
         }
         if json {
             try JSONOutput.print(result)
         } else {
             let q = result.quality.map { " q\($0)" } ?? " lossless"
-            print("\(result.format)\(q): \(result.bytes) bytes, SSIMULACRA2 \(String(format: "%.1f", result.ssimulacra2)) (target \(result.target)), \(result.encodes) encodes")
+            printSummary("\(result.format)\(q): \(result.bytes) bytes, SSIMULACRA2 \(String(format: "%.1f", result.ssimulacra2)) (target \(result.target)), \(result.encodes) encodes",
+                         output: output)
             for c in result.candidates {
                 let cq = c.quality.map { "q\($0)" } ?? "lossless"
-                print("  \(c.format) \(cq): \(c.bytes) bytes, \(String(format: "%.1f", c.ssimulacra2))\(c.meetsTarget ? "" : " (misses the target)"), \(c.encodes) encodes")
+                printSummary("  \(c.format) \(cq): \(c.bytes) bytes, \(String(format: "%.1f", c.ssimulacra2))\(c.meetsTarget ? "" : " (misses the target)"), \(c.encodes) encodes",
+                             output: output)
             }
         }
     }

@@ -15,8 +15,9 @@ struct Render: ParsableCommand {
             Parameters that are valid but not rendered locally (text layers, most effects) are
             listed on stderr and in the JSON's "notRendered"; they are never silently dropped.
 
-            Output format: f_ in the transformation, else the extension of OUT. The file is written
-            atomically: on any error nothing is left at OUT.
+            Output format: f_ in the transformation, else the extension of OUT, else the source's.
+            The file is written atomically: on any error nothing is left at OUT. -o - writes the
+            image to stdout for a pipe (the summary line then goes to stderr; not with --json).
 
             JSON: {"width", "height", "format", "quality", "bytes", "crop", "shrinkOnLoad",
             "notRendered", "notes"}
@@ -36,7 +37,7 @@ struct Render: ParsableCommand {
     @Argument(help: "The transformation, e.g. c_fill,g_auto,w_800,h_450/f_auto,q_auto.")
     var transformation: String
 
-    @Option(name: [.short, .customLong("output")], help: "Where to write the variant.")
+    @Option(name: [.short, .customLong("output")], help: "Where to write the variant; - for stdout.")
     var output: String
 
     @Flag(help: "Print JSON only on stdout.")
@@ -56,7 +57,8 @@ struct Render: ParsableCommand {
         timeout.install()
         maxPixels.install()
         let parsedTransformation = try parseTransformationArgument(transformation)
-        let extensionFormat = try checkImageOutput(output, formatHint: "leave the extension off and let f_ in the transformation choose")
+        let extensionFormat = try checkImageOutput(output, formatHint: "leave the extension off and let f_ in the transformation choose",
+                                                   json: json)
         let known: KnownRegions
         do {
             known = try KnownRegions(
@@ -87,16 +89,13 @@ struct Render: ParsableCommand {
         // The geometry's warnings ("w_auto ... is ignored here") and notes: on stderr too, not
         // only in the JSON, so a plain run does not hide them.
         for note in result.notes { Diagnostics.write("variant: \(note)") }
-        do {
-            try AtomicFile.write(result.data, to: output)
-        } catch let error as EngineError {
-            throw CLIError.io(error.description)
-        }
+        try writeImageOutput(result.data, to: output)
         if json {
             try JSONOutput.print(result)
         } else {
             let quality = result.quality.map { " q\($0)" } ?? ""
-            print("\(output): \(result.width)×\(result.height) \(result.format)\(quality), \(result.bytes) bytes")
+            let name = output == standardOutputPath ? "stdout" : output
+            printSummary("\(name): \(result.width)×\(result.height) \(result.format)\(quality), \(result.bytes) bytes", output: output)
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CloudinaryTransform
 import Foundation
+import VariantEngine
 import VipsCore
 
 /// Exit statuses of the CLI contract.
@@ -69,10 +70,23 @@ func requirePositive(_ value: Int, for option: String) throws {
     if value < 1 { throw ValidationError("expected a positive number for \(option) but received \(value)") }
 }
 
+/// `-o -`: the image's bytes go to standard output, for a pipe.
+let standardOutputPath = "-"
+
 /// Checks an image output path (`render -o`, `optimize -o`) before any work: a path, not a
 /// directory, in a folder that exists and can be written, with an extension that names a format
-/// or none. Returns the format the extension names.
-func checkImageOutput(_ path: String, formatHint: String) throws -> ImageFormat? {
+/// or none. Returns the format the extension names. `-` is standard output, refused when it is a
+/// terminal (image bytes would garble it) or when `--json` would print there too.
+func checkImageOutput(_ path: String, formatHint: String, json: Bool) throws -> ImageFormat? {
+    if path == standardOutputPath {
+        if json {
+            throw CLIError.usage("-o - writes the image to stdout, where --json prints: give a file path, or drop --json")
+        }
+        if isatty(STDOUT_FILENO) != 0 {
+            throw CLIError.usage("-o - writes image bytes to stdout, which is a terminal: redirect it (-o - > out.webp) or pipe it")
+        }
+        return nil
+    }
     guard !path.isEmpty else { throw CLIError.usage("-o: expected a file path but received an empty one") }
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -91,6 +105,27 @@ func checkImageOutput(_ path: String, formatHint: String) throws -> ImageFormat?
         throw CLIError.usage("\(path): unknown output extension '.\(ext)': name the file .jpg, .webp, .avif or .png, or \(formatHint)")
     }
     return format
+}
+
+/// Writes an image to `path` atomically (nothing is left there on failure), or to standard
+/// output for `-`.
+func writeImageOutput(_ data: Data, to path: String) throws {
+    do {
+        if path == standardOutputPath {
+            try FileHandle.standardOutput.write(contentsOf: data)
+        } else {
+            try AtomicFile.write(data, to: path)
+        }
+    } catch let error as EngineError {
+        throw CLIError.io(error.description)
+    } catch {
+        throw CLIError.io("\(path == standardOutputPath ? "stdout" : path): cannot write: \(error.localizedDescription)")
+    }
+}
+
+/// A summary line for a person: on stdout, or on stderr when stdout carries the image (`-o -`).
+func printSummary(_ line: String, output: String?) {
+    if output == standardOutputPath { Diagnostics.write(line) } else { print(line) }
 }
 
 /// How many diagnostics of one input are printed for a person; `--json` lists them all. A

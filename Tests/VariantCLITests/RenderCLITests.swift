@@ -82,4 +82,28 @@ struct RenderCLITests {
         #expect(empty.status == 2)
         #expect(empty.stderr.contains("expected a file path"), "\(empty.stderr)")
     }
+
+    @Test("-o - writes the image to stdout for a pipe, the summary to stderr; not with --json, and no file named '-'")
+    func standardOutput() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try CLIRunner.run(["render", Self.photo, "c_scale,w_100/f_webp", "-o", "-"], currentDirectory: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        let piped = try Image.load(data: result.stdoutData)
+        #expect(piped.format == "webp")
+        #expect(piped.width == 100)
+        #expect(result.stderr.contains("stdout: 100×"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path))
+
+        let optimized = try CLIRunner.run(["optimize", Self.photo, "--transformation", "c_scale,w_80", "--formats", "jpeg", "-o", "-"],
+                                          currentDirectory: dir)
+        #expect(optimized.status == 0, "\(optimized.stderr)")
+        #expect(try Image.load(data: optimized.stdoutData).format == "jpeg")
+        #expect(optimized.stderr.contains("jpeg q"), "\(optimized.stderr)")
+
+        let json = try CLIRunner.run(["render", Self.photo, "c_scale,w_100", "-o", "-", "--json"], currentDirectory: dir)
+        #expect(json.status == 2)
+        #expect(json.stdoutData.isEmpty)
+        #expect(json.stderr.contains("where --json prints"), "\(json.stderr)")
+    }
 }
