@@ -664,9 +664,14 @@ extension TransformationParser {
             guard let range = ParameterTable.effectRanges[string(name)] else { return nil }
             if NumberScanner.classify(argument) == .none {
                 // A variable or an expression on one (`$strength`, `$s_mul_2`) is checked by
-                // Cloudinary once it has a value; a few effects take a word instead of the number.
+                // Cloudinary once it has a value; named arguments (`e_contrast:level_-70;type_linear`)
+                // are not checked here; a few effects take a word instead of the number.
                 let words = ParameterTable.effectWords[string(name), default: []]
-                if argument.first == dollar || words.contains(string(argument)) { return nil }
+                if argument.first == dollar || argument.contains(underscore) || argument.contains(UInt8(ascii: ";"))
+                    || words.contains(string(argument))
+                {
+                    return nil
+                }
                 return Problem(
                     code: .invalidValue,
                     message: "e_\(string(name)) takes a number \(numberText(range.lowerBound)) to \(numberText(range.upperBound))"

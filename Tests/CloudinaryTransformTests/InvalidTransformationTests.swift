@@ -72,7 +72,8 @@ struct InvalidTransformationTests {
         #expect(improve?.message == "e_improve takes a number 0 to 100 or 'indoor' or 'outdoor', received 'outdor'")
         #expect(improve?.suggestion == "e_improve:outdoor:50")
         for valid in ["e_improve:outdoor:50", "e_improve:indoor", "e_tint:equalize:80:red", "e_cartoonify:bw",
-                      "e_cartoonify:40:bw", "e_blur:$strength", "e_blur:300", "e_outline:outer:15:200", "e_art:zorro"] {
+                      "e_cartoonify:40:bw", "e_blur:$strength", "e_blur:300", "e_outline:outer:15:200", "e_art:zorro",
+                      "e_contrast:level_-70", "e_contrast:level_150;type_linear"] {
             #expect(Transformation.validate(valid).isValid, "\(valid)")
         }
     }
