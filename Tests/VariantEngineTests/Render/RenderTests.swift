@@ -190,11 +190,13 @@ struct RenderTests {
             defaultFormat: .jpeg))
         #expect(result.notRendered.contains("e_cartoonify"))
         #expect(result.notRendered.contains { $0.hasPrefix("l_text") })
-        // A strength that is not a number is reported too, not rendered as the default strength.
+        // A strength that is not a number (a variable: valid, but unknown here) is reported too,
+        // not rendered as the default strength; text that is no number is refused by the parser.
         let blur = try Renderer.render(RenderRequest(sourcePath: Self.image("people-astronaut.jpg"),
-                                                     transformation: try Transformation(parsing: "c_scale,w_100/e_blur:abc"),
+                                                     transformation: try Transformation(parsing: "c_scale,w_100/e_blur:$strength"),
                                                      defaultFormat: .jpeg))
-        #expect(blur.notRendered == ["e_blur:abc"])
+        #expect(blur.notRendered == ["e_blur:$strength"])
+        #expect(throws: (any Error).self) { try Transformation(parsing: "c_scale,w_100/e_blur:abc") }
     }
 
     @Test("effects of a component an if_ skips, or of a layer, leave the image alone; conditions are not 'not rendered'")
