@@ -28,7 +28,7 @@ struct PlanRun: AsyncParsableCommand {
             Analyses and decisions are cached in SQLite (default: .variant-cache.sqlite next to
             the manifest), keyed by the content hash, the engine version and the options, so a
             re-run computes only what changed. Delivery URLs are signed when
-            CLOUDINARY_API_SECRET is set. A progress bar is drawn on stderr when it is a terminal.
+            CLOUDINARY_API_SECRET (or the secret of CLOUDINARY_URL) is set. A progress bar is drawn on stderr when it is a terminal.
             Ctrl-C stops without writing a plan. Every output path (-o, --report, --emit-output,
             --cache) is checked before planning starts; missing folders of the outputs are made.
 
@@ -129,7 +129,9 @@ struct PlanRun: AsyncParsableCommand {
         if let jobs { options.jobs = jobs }
         options.shard = shard.flatMap(PlanShard.init(parsing:))
         options.decisions = fixedQuality ? .fixedQuality : .optimize
-        options.apiSecret = ProcessInfo.processInfo.environment["CLOUDINARY_API_SECRET"]
+        // As `variant url` reads it: CLOUDINARY_API_SECRET (an empty one is none), else CLOUDINARY_URL.
+        if let problem = SecretEnvironment.malformedURL() { Diagnostics.warning("\(problem): the URLs are not signed from it") }
+        options.apiSecret = SecretEnvironment.apiSecret()
         options.asOf = now.flatMap(PolicyDate.parse) ?? manifestValue.policy?.asOf ?? PolicyDate.today()
         if !noCache { options.cachePath = cache ?? URL(fileURLWithPath: directory).appendingPathComponent(".variant-cache.sqlite").path }
         let destination = output ?? (json ? nil : "plan.json")
@@ -170,27 +172,24 @@ struct PlanRun: AsyncParsableCommand {
 
         let plan = outcome.plan
         let data = try PlanJSON.encode(plan)
-        if let destination { try write(data, to: destination) }
+        // Every output is made before any is written, and all are written or none (a report that
+        // could not be written left the plan behind).
+        var files: [(path: String, data: Data)] = []
+        if let destination { files.append((destination, data)) }
         if let report {
             let html = try await engine.report(plan, baseDirectory: directory, cachePath: options.cachePath)
-            try write(Data(html.utf8), to: report)
+            files.append((report, Data(html.utf8)))
         }
-        if json { FileHandle.standardOutput.write(data) }
+        var fields: Data?
         if let emit, let format = FieldValueFormat(rawValue: emit) {
-            let fields = try ContentstackFields.encode(engine.fieldValues(plan, format: format))
-            if let emitOutput { try write(fields, to: emitOutput) } else { FileHandle.standardOutput.write(fields) }
+            fields = try ContentstackFields.encode(engine.fieldValues(plan, format: format))
+            if let emitOutput, let fields { files.append((emitOutput, fields)) }
         }
+        try writeAll(files)
+        if json { FileHandle.standardOutput.write(data) }
+        if let fields, emitOutput == nil { FileHandle.standardOutput.write(fields) }
 
-        for asset in plan.assets {
-            for violation in asset.violations where violation.severity == .error {
-                Diagnostics.error("\(asset.id): \(violation.code): \(violation.message)")
-            }
-            for placement in asset.placements {
-                for violation in placement.violations where violation.severity == .error {
-                    Diagnostics.error("\(asset.id) \(placement.placement): \(violation.code): \(violation.message)")
-                }
-            }
-        }
+        printErrors(of: plan)
         let s = outcome.statistics
         let seconds = Date().timeIntervalSince(started)
         Diagnostics.write(
@@ -231,7 +230,10 @@ struct PlanMerge: ParsableCommand {
     }
 
     func run() throws {
-        if let output { try checkOutputPath(output) }
+        if let output {
+            try checkOutputPath(output)
+            try checkDistinct(outputs: [("-o", output)], inputs: plans.map { ("a shard plan", $0) })
+        }
         let merged: Plan
         do {
             merged = try Sharding.merge(plans.map { try PlanJSON.read(path: $0) }, names: plans)
@@ -239,8 +241,13 @@ struct PlanMerge: ParsableCommand {
             throw CLIError(message: error.description, status: error.code == .io ? ExitStatus.ioError : ExitStatus.invalid)
         }
         let data = try PlanJSON.encode(merged)
-        if let output { try write(data, to: output) }
+        if let output { try writeAll([(output, data)]) }
         if json { FileHandle.standardOutput.write(data) }
+        printErrors(of: merged)
+        let summary = merged.summary
+        Diagnostics.write("variant: merged \(plans.count) shards, \(summary.assets) assets, \(summary.variants) variants: "
+                            + "\(summary.errors) errors, \(summary.warnings) warnings, \(summary.failedAssets) failed"
+                            + (output.map { " -> \($0)" } ?? ""))
         if !merged.passed { throw CLIError.invalidInput }
     }
 }
@@ -266,34 +273,56 @@ private func checkOutputPath(_ path: String) throws {
     }
 }
 
-/// Refuses outputs that would overwrite an input or each other (`-o campaign.json` replaced the
-/// manifest with the plan; `-o p.json --report p.json` kept only the report).
-private func checkDistinct(outputs: [(option: String, path: String?)], inputs: [(what: String, path: String)]) throws {
-    func place(_ path: String) -> String {
-        let url = URL(fileURLWithPath: path).standardizedFileURL
-        return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
-    }
-    var taken: [String: String] = [:]
-    for input in inputs { taken[place(input.path)] = "\(input.what) (\(input.path))" }
-    for output in outputs {
-        guard let path = output.path else { continue }
-        if let other = taken[place(path)] {
-            throw CLIError(message: "\(output.option) \(path): the same file as \(other); give another path", status: ExitStatus.ioError)
+/// Every error-level violation of a plan on stderr, one line each (what makes the exit status 1).
+private func printErrors(of plan: Plan) {
+    for asset in plan.assets {
+        for violation in asset.violations where violation.severity == .error {
+            Diagnostics.error("\(asset.id): \(violation.code): \(violation.message)")
         }
-        taken[place(path)] = output.option
+        for placement in asset.placements {
+            for violation in placement.violations where violation.severity == .error {
+                Diagnostics.error("\(asset.id) \(placement.placement): \(violation.code): \(violation.message)")
+            }
+        }
     }
 }
 
-/// Writes atomically, making missing folders first.
-private func write(_ data: Data, to path: String) throws {
+/// Refuses outputs that would overwrite an input or each other (`-o campaign.json` replaced the
+/// manifest with the plan; `-o p.json --report p.json` kept only the report). Paths are compared
+/// where a write would land, every link followed: a link to the manifest or to an image is the
+/// manifest or the image.
+private func checkDistinct(outputs: [(option: String, path: String?)], inputs: [(what: String, path: String)]) throws {
+    var taken: [String: String] = [:]
+    for input in inputs { taken[AtomicFile.destination(of: input.path)] = "\(input.what) (\(input.path))" }
+    for output in outputs {
+        guard let path = output.path else { continue }
+        let place = AtomicFile.destination(of: path)
+        if let other = taken[place] {
+            throw CLIError(message: "\(output.option) \(path): the same file as \(other); give another path", status: ExitStatus.ioError)
+        }
+        taken[place] = output.option
+    }
+}
+
+/// Writes every output or none: each is staged in a temporary file beside it (missing folders
+/// made first), devices are written to, and only then are the files renamed into place.
+func writeAll(_ outputs: [(path: String, data: Data)]) throws {
+    var staged: [AtomicFile.Staged] = []
+    defer { for s in staged { s.discard() } }  // whatever was not committed
     do {
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
-                                                withIntermediateDirectories: true)
-        try AtomicFile.write(data, to: path)
+        for output in outputs {
+            let folder = URL(fileURLWithPath: output.path).deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw CLIError.io("\(output.path): cannot make the folder \(folder.path): \(error.localizedDescription)")
+            }
+            staged.append(try AtomicFile.stage(output.data, to: output.path))
+        }
+        for s in staged where s.writesThrough { try s.commit() }
+        for s in staged where !s.writesThrough { try s.commit() }
     } catch let error as EngineError {
         throw CLIError.io(error.description)
-    } catch {
-        throw CLIError.io("\(path): \(error.localizedDescription)")
     }
 }
 

@@ -33,7 +33,7 @@ public struct ImageInfo: Sendable, Codable, Equatable {
         let swapsSides = image.orientation >= 5
         let pageHeight = image.pageCount > 1 ? image.pageHeight : image.height
         if verify { try Image.verifyDecodes(path: path, maxPixels: limits.maxPixels) }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        let size = fileSize(path)
         return ImageInfo(
             width: swapsSides ? pageHeight : image.width,
             height: swapsSides ? image.width : pageHeight,
@@ -45,4 +45,11 @@ public struct ImageInfo: Sendable, Codable, Equatable {
             bytes: size,
             pages: image.pageCount)
     }
+}
+
+/// The size in bytes of the file at `path`, through any symbolic links (Foundation's file
+/// attributes give a link's own length: 8 bytes for a link to an 87 kB JPEG); 0 when unreadable.
+func fileSize(_ path: String) -> Int {
+    var status = stat()
+    return stat(path, &status) == 0 ? Int(status.st_size) : 0
 }

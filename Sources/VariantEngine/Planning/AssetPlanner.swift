@@ -88,7 +88,7 @@ struct AssetPlanner: Sendable {
             return (asset, statistics)
         }
 
-        let bytes = (try? FileManager.default.attributesOfItem(atPath: job.resolvedPath)[.size] as? NSNumber)?.intValue ?? 0
+        let bytes = fileSize(job.resolvedPath)
         asset.source = PlannedSource(contentHash: contentHash, width: analysis.width, height: analysis.height,
                                      format: analysis.format, hasAlpha: analysis.hasAlpha,
                                      contentClass: analysis.contentClass.rawValue, bytes: bytes)

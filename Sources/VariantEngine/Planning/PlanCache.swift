@@ -13,7 +13,8 @@ import GRDB
 /// schema, or that fails SQLite's integrity check is moved aside to `<path>.bad` and rebuilt;
 /// ``warnings`` says so. An entry that does not decode, or decodes to values its image rules out,
 /// is recomputed and overwritten. Rows of other engine versions are dropped on open. Keys include
-/// every input, so a stale entry can only be a missing one.
+/// every input, so a stale entry can only be a missing one. A cache the user may not write (the
+/// file or its folder) is opened read-only: used, never moved aside, nothing stored.
 final class PlanCache: Sendable {
     /// `PRAGMA application_id`: "VPLN".
     static let applicationID: Int32 = 0x5650_4C4E
@@ -24,6 +25,8 @@ final class PlanCache: Sendable {
     }
 
     let path: String
+    /// Opened read-only (the user may not write the file or its folder): nothing is stored.
+    let readOnly: Bool
     private let queue: DatabaseQueue
     /// What went wrong with the file as found (rebuilt, entries dropped).
     let warnings: [String]
@@ -34,6 +37,21 @@ final class PlanCache: Sendable {
         self.path = path
         var warnings: [String] = []
         let existed = try Self.checkPlace(path)
+        // A cache this user may read but not write (shared by a team, on a read-only mount) is
+        // used as it is: moving it aside as "corrupt" would lose it for everyone.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if existed && (access(path, W_OK) != 0 || access(folder, W_OK) != 0) {
+            do {
+                queue = try Self.open(path: path, readOnly: true)
+            } catch {
+                throw EngineError(.io, "the cache is read-only and cannot be used (\(Self.reason(error))): "
+                                    + "give --cache another path, or plan with --no-cache", input: path)
+            }
+            readOnly = true
+            self.warnings = ["the cache \(path) is read-only: its entries are used, new ones are not stored"]
+            return
+        }
+        readOnly = false
         do {
             queue = try Self.open(path: path)
         } catch let problem as CacheProblem {
@@ -113,16 +131,38 @@ final class PlanCache: Sendable {
         var reason: String
     }
 
-    private static func open(path: String) throws -> DatabaseQueue {
+    private static func open(path: String, readOnly: Bool = false) throws -> DatabaseQueue {
         let exists = FileManager.default.fileExists(atPath: path)
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "variant-plan-cache"
+        configuration.readonly = readOnly
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
         } catch {
             throw CacheProblem(reason: "cannot be opened as SQLite (\(error))")
+        }
+        if readOnly {
+            // The same checks, without the writes: rows of other engine versions stay (their keys,
+            // which start with the engine version, never match).
+            do {
+                try queue.read { db in
+                    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                    guard try Int32.fetchOne(db, sql: "PRAGMA application_id") == applicationID else {
+                        throw CacheProblem(reason: "is not this tool's cache")
+                    }
+                    guard try String.fetchOne(db, sql: "PRAGMA quick_check") == "ok" else { throw CacheProblem(reason: "is corrupt") }
+                    let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                    guard version == schemaVersion, Set(Table.allCases.map(\.rawValue)).isSubset(of: Set(tables)) else {
+                        throw CacheProblem(reason: "has another schema (\(version))")
+                    }
+                }
+            } catch {
+                try? queue.close()
+                throw error
+            }
+            return queue
         }
         do {
             try queue.writeWithoutTransaction { db in
@@ -182,6 +222,7 @@ final class PlanCache: Sendable {
     }
 
     func store(_ table: Table, key: String, data: Data) {
+        if readOnly { return }
         // A cache that cannot be written costs time, not correctness: the plan is still right.
         try? queue.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO \(table.rawValue) (key, engineVersion, value) VALUES (?, ?, ?)",

@@ -26,7 +26,8 @@ public enum Sharding {
 
     /// Joins shard plans into the whole plan.
     /// - Throws: `EngineError(.invalidArgument)` when the plans are of different manifests or
-    ///   engine versions, when a shard is missing or given twice, or an asset appears twice.
+    ///   engine versions, when a shard is missing or given twice, when a plan's assets do not add
+    ///   up to its summary (a file cut short or edited), or an asset appears twice.
     /// - Parameter names: What to call each plan in messages (its file), in the same order.
     public static func merge(_ plans: [Plan], names: [String]? = nil) throws -> Plan {
         guard let first = plans.first else { throw EngineError(.invalidArgument, "no plan to merge") }
@@ -79,6 +80,13 @@ public enum Sharding {
             // One whole plan "merged" is itself, which hides that a shard plan was meant.
             throw EngineError(.invalidArgument, "only shard plans (made with --shard) can be merged"
                                 + (shards.isEmpty ? "" : "; \(plans.count - shards.count) of these are whole plans"))
+        }
+        // A shard file cut short or edited by hand no longer adds up to its own summary: an
+        // asset left out would silently be missing from the merged plan.
+        for (i, plan) in plans.enumerated() where plan.summary != PlanSummary(assets: plan.assets) {
+            throw EngineError(.invalidArgument, "\(name(i)): its summary counts \(plan.summary.assets) assets but it holds \(plan.assets.count)"
+                                + (plan.summary.assets == plan.assets.count ? " whose totals differ" : "")
+                                + ": the file is incomplete or was edited; plan that shard again")
         }
         var assets: [PlannedAsset] = []
         var seen = Set<String>()

@@ -11,6 +11,44 @@ public enum AtomicFile {
     /// - Throws: `EngineError(.io)` naming the file when the directory is missing or not
     ///   writable, the path is a directory, or the write fails.
     public static func write(_ data: Data, to path: String) throws {
+        try stage(data, to: path).commit()
+    }
+
+    /// A write made ready but not yet visible: the bytes sit in a temporary file beside the
+    /// destination until ``commit()`` renames it into place, or ``discard()`` removes it. Several
+    /// outputs staged first and committed together leave none behind when one of them fails.
+    /// (A device or a pipe has no temporary file: ``commit()`` writes to it.)
+    public struct Staged: Sendable {
+        /// The path as given.
+        public let path: String
+        /// Whether ``commit()`` writes to a device or a pipe rather than renaming a file.
+        public let writesThrough: Bool
+        let temporary: URL?
+        let destination: URL?
+        let data: Data?
+
+        /// Makes the write visible.
+        public func commit() throws {
+            if let data { return try AtomicFile.writeThrough(data, to: path) }
+            guard let temporary, let destination else { return }
+            // rename(2) replaces the destination in one step on the same file system.
+            guard rename(temporary.path, destination.path) == 0 else {
+                let reason = String(cString: strerror(errno))
+                discard()
+                throw EngineError(.io, "cannot write: \(reason)", input: path)
+            }
+        }
+
+        /// Removes the temporary file (nothing happens to the destination).
+        public func discard() {
+            if let temporary { try? FileManager.default.removeItem(at: temporary) }
+        }
+    }
+
+    /// Writes `data` into a temporary file beside `path`'s destination (after every link), with
+    /// the permissions of the file it will replace.
+    /// - Throws: `EngineError(.io)` naming the file, as ``write(_:to:)``.
+    public static func stage(_ data: Data, to path: String) throws -> Staged {
         var status = stat()
         var mode: mode_t?
         let url: URL
@@ -18,7 +56,7 @@ public enum AtomicFile {
             switch status.st_mode & S_IFMT {
             case S_IFREG: mode = status.st_mode & 0o7777
             case S_IFDIR: throw EngineError(.io, "is a directory", input: path)
-            default: return try writeThrough(data, to: path)
+            default: return Staged(path: path, writesThrough: true, temporary: nil, destination: nil, data: data)
             }
             url = URL(fileURLWithPath: resolved(path) ?? path)
         } else {
@@ -35,10 +73,6 @@ public enum AtomicFile {
             if let mode, chmod(temporary.path, mode) != 0 {
                 throw EngineError(.io, "cannot keep the file's permissions: \(String(cString: strerror(errno)))", input: path)
             }
-            // rename(2) replaces the destination in one step on the same file system.
-            guard rename(temporary.path, url.path) == 0 else {
-                throw EngineError(.io, "cannot write: \(String(cString: strerror(errno)))", input: path)
-            }
         } catch let error as EngineError {
             try? FileManager.default.removeItem(at: temporary)
             throw error
@@ -46,6 +80,25 @@ public enum AtomicFile {
             try? FileManager.default.removeItem(at: temporary)
             throw EngineError(.io, "cannot write: \(error.localizedDescription)", input: path)
         }
+        return Staged(path: path, writesThrough: false, temporary: temporary, destination: url, data: nil)
+    }
+
+    /// Where a write to `path` lands: the file at the end of its links, in its folder with every
+    /// link and `..` resolved as the file system does. Two paths with the same destination name
+    /// one file (for refusing an output that would overwrite an input).
+    public static func destination(of path: String) -> String {
+        if let existing = resolved(path) { return existing }
+        // The longest existing folder on the way, resolved by the file system; the folders after
+        // it are made by the writer, so their `..` are read as written.
+        var parts = URL(fileURLWithPath: (try? followingLinks(path)) ?? path).path.split(separator: "/").map(String.init)
+        let name = parts.popLast() ?? ""
+        var existing = parts.count
+        while existing > 0, resolved("/" + parts[..<existing].joined(separator: "/")) == nil { existing -= 1 }
+        var components = (resolved("/" + parts[..<existing].joined(separator: "/")) ?? "/").split(separator: "/").map(String.init)
+        for part in parts[existing...] where part != "." {
+            if part == ".." { _ = components.popLast() } else { components.append(part) }
+        }
+        return "/" + (components + [name]).joined(separator: "/")
     }
 
     /// The existing file `path` leads to, every link followed.
@@ -68,7 +121,7 @@ public enum AtomicFile {
     }
 
     /// Writes to a device or a pipe as it is: no temporary file can be renamed over one.
-    private static func writeThrough(_ data: Data, to path: String) throws {
+    static func writeThrough(_ data: Data, to path: String) throws {
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw EngineError(.io, "cannot open for writing: \(String(cString: strerror(errno)))", input: path)
         }

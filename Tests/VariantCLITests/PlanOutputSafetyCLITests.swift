@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+
+/// `variant plan` never destroys what it reads and never leaves part of its output: links to an
+/// input are the input, all outputs are written or none, a shared read-only cache is used and
+/// left alone; and `plan merge` says what failed and notices a shard cut short.
+@Suite("variant plan: inputs and outputs kept safe")
+struct PlanOutputSafetyCLITests {
+    static let testImages = CLIRunner.packageRoot.appendingPathComponent("TestImages")
+
+    /// A folder with two small images (copies) and a manifest naming them relatively.
+    static func campaign() throws -> URL {
+        let dir = try CLIRunner.temporaryDirectory()
+        for (image, name) in [("people-astronaut.jpg", "a.jpg"), ("animal-cat-closeup.jpg", "b.jpg")] {
+            try FileManager.default.copyItem(at: testImages.appendingPathComponent(image), to: dir.appendingPathComponent(name))
+        }
+        let manifest = """
+            {"campaign": "safety", "cloudName": "demo",
+             "placements": [{"name": "square", "aspectRatio": "1:1", "widths": [120], "formats": ["webp"]}],
+             "assets": [{"publicId": "s/a", "path": "a.jpg", "approval": "approved"},
+                        {"publicId": "s/b", "path": "b.jpg", "approval": "approved"}]}
+            """
+        try Data(manifest.utf8).write(to: dir.appendingPathComponent("m.json"))
+        return dir
+    }
+
+    static func digest(_ url: URL) throws -> Data { try Data(contentsOf: url) }
+
+    @Test("an output that is a link to the manifest, an image or another output is refused, and nothing changes")
+    func linkedOutputs() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fm = FileManager.default
+        try fm.createSymbolicLink(atPath: dir.appendingPathComponent("alias.jpg").path, withDestinationPath: "a.jpg")
+        try fm.createSymbolicLink(atPath: dir.appendingPathComponent("mlink.json").path, withDestinationPath: "m.json")
+        try fm.createSymbolicLink(atPath: dir.appendingPathComponent("plink.html").path, withDestinationPath: "p.json")
+        // A link in a folder reached through `..`: lexically another file, physically the image.
+        try fm.createDirectory(at: dir.appendingPathComponent("sub/deeper"), withIntermediateDirectories: true)
+        try fm.createSymbolicLink(atPath: dir.appendingPathComponent("sub/b-link.jpg").path, withDestinationPath: "../b.jpg")
+        let image = try Self.digest(dir.appendingPathComponent("a.jpg"))
+        let other = try Self.digest(dir.appendingPathComponent("b.jpg"))
+        let manifest = try Self.digest(dir.appendingPathComponent("m.json"))
+        let cases: [([String], String)] = [
+            (["-o", "p.json", "--report", "alias.jpg"], "--report alias.jpg: the same file as an image of the manifest"),
+            (["-o", "mlink.json"], "-o mlink.json: the same file as the manifest"),
+            (["-o", "p.json", "--report", "plink.html"], "--report plink.html: the same file as -o"),
+            (["-o", "sub/deeper/../b-link.jpg"], "the same file as an image of the manifest"),
+        ]
+        for (arguments, message) in cases {
+            let result = try CLIRunner.run(["plan", "m.json", "--fixed-quality", "--no-cache"] + arguments, currentDirectory: dir)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+        #expect(try Self.digest(dir.appendingPathComponent("a.jpg")) == image)
+        #expect(try Self.digest(dir.appendingPathComponent("b.jpg")) == other)
+        #expect(try Self.digest(dir.appendingPathComponent("m.json")) == manifest)
+        #expect(!fm.fileExists(atPath: dir.appendingPathComponent("p.json").path))
+    }
+
+    @Test("an output that fails after the plan is made leaves none of the others behind")
+    func allOrNothing() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try CLIRunner.run(["plan", "m.json", "--fixed-quality", "--no-cache", "-o", "p.json", "--report", "/dev/full"],
+                                       currentDirectory: dir)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("/dev/full: cannot write"), "\(result.stderr)")
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        #expect(left == ["a.jpg", "b.jpg", "m.json"], "no plan and no partial file: \(left)")
+    }
+
+    @Test("an image named through a link reports the image's size, not the link's")
+    func linkedImageBytes() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("alias.jpg").path, withDestinationPath: "a.jpg")
+        let manifest = try String(contentsOf: dir.appendingPathComponent("m.json"), encoding: .utf8)
+            .replacingOccurrences(of: "\"a.jpg\"", with: "\"alias.jpg\"")
+        try Data(manifest.utf8).write(to: dir.appendingPathComponent("m.json"))
+        let result = try CLIRunner.run(["plan", "m.json", "--fixed-quality", "--no-cache", "--json"], currentDirectory: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        let assets = try #require(try result.json()["assets"] as? [[String: Any]])
+        let source = try #require(assets.first { $0["publicId"] as? String == "s/a" }?["source"] as? [String: Any])
+        let size = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("a.jpg").path)[.size] as? Int
+        #expect(source["bytes"] as? Int == size)
+        let info = try CLIRunner.run(["info", dir.appendingPathComponent("alias.jpg").path, "--json"])
+        #expect(try info.json()["bytes"] as? Int == size)
+    }
+
+    @Test("an empty CLOUDINARY_API_SECRET signs nothing and the plan says so; CLOUDINARY_URL's secret signs")
+    func secrets() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func settings(_ environment: [String: String]) throws -> (signed: Bool?, fingerprint: Any?, url: String) {
+            let result = try CLIRunner.run(["plan", "m.json", "--fixed-quality", "--no-cache", "--json"], environment: environment,
+                                           currentDirectory: dir)
+            let json = try result.json()
+            let settings = json["settings"] as? [String: Any]
+            let assets = json["assets"] as? [[String: Any]]
+            let placements = assets?.first?["placements"] as? [[String: Any]]
+            let variant = (placements?.first?["variants"] as? [[String: Any]])?.first
+            return (settings?["signed"] as? Bool, settings?["secretFingerprint"], variant?["url"] as? String ?? "")
+        }
+        let empty = try settings(["CLOUDINARY_API_SECRET": "", "CLOUDINARY_URL": ""])
+        #expect(empty.signed == false)
+        #expect(empty.fingerprint == nil)
+        #expect(!empty.url.contains("/s--"), "\(empty.url)")
+        let fromURL = try settings(["CLOUDINARY_API_SECRET": "", "CLOUDINARY_URL": "cloudinary://key:secret@demo"])
+        #expect(fromURL.signed == true)
+        #expect(fromURL.url.contains("/s--"), "\(fromURL.url)")
+    }
+
+    @Test("merge names the errors and the totals, refuses a shard cut short and an output over a shard")
+    func merge() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // b.jpg made unreadable: the merged plan fails policy.
+        try Data().write(to: dir.appendingPathComponent("b.jpg"))
+        for shard in 1...2 {
+            let result = try CLIRunner.run(["plan", "m.json", "--fixed-quality", "--no-cache", "--shard", "\(shard)/2",
+                                            "-o", "shard-\(shard).json"], currentDirectory: dir)
+            #expect(result.status <= 1, "\(result.stderr)")
+        }
+        let merged = try CLIRunner.run(["plan", "merge", "shard-1.json", "shard-2.json", "-o", "plan.json"], currentDirectory: dir)
+        #expect(merged.status == 1)
+        #expect(merged.stderr.contains("s/b: asset-unreadable"), "\(merged.stderr)")
+        #expect(merged.stderr.contains("merged 2 shards, 2 assets"), "\(merged.stderr)")
+
+        let over = try CLIRunner.run(["plan", "merge", "shard-1.json", "shard-2.json", "-o", "shard-1.json"], currentDirectory: dir)
+        #expect(over.status == 2)
+        #expect(over.stderr.contains("the same file as a shard plan"), "\(over.stderr)")
+
+        // Whichever shard holds assets loses one: its summary no longer adds up.
+        for shard in 1...2 {
+            let url = dir.appendingPathComponent("shard-\(shard).json")
+            var plan = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+            guard var assets = plan["assets"] as? [Any], !assets.isEmpty else { continue }
+            assets.removeFirst()
+            plan["assets"] = assets
+            try JSONSerialization.data(withJSONObject: plan).write(to: url)
+            break
+        }
+        let cut = try CLIRunner.run(["plan", "merge", "shard-1.json", "shard-2.json", "-o", "cut.json"], currentDirectory: dir)
+        #expect(cut.status == 1)
+        #expect(cut.stderr.contains("the file is incomplete or was edited"), "\(cut.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("cut.json").path))
+    }
+
+    static let canRunAsNobody: Bool = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser")
+
+    /// As another user, since root may write any file: a cache shared read-only is used, not
+    /// moved aside as corrupt (it was), and nothing is stored in it.
+    @Test("a read-only cache is read and left as it is", .enabled(if: canRunAsNobody, "needs root and runuser to act as another user"))
+    func readOnlyCache() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let first = try CLIRunner.run(["plan", "m.json", "--fixed-quality", "-o", "out/a.json"], currentDirectory: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        let cache = dir.appendingPathComponent(".variant-cache.sqlite")
+        let before = try Data(contentsOf: cache)
+        for path in [dir.path, out.path] { chmod(path, 0o777) }
+        chmod(cache.path, 0o444)
+        let result = try CLIRunner.run(["-c", "/usr/sbin/runuser -u nobody -- '\(CLIRunner.executable.path)' plan m.json --fixed-quality -o out/b.json"],
+                                       currentDirectory: dir, shell: true)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("is read-only: its entries are used"), "\(result.stderr)")
+        #expect(result.stderr.contains("analyses 0 computed / 2 cached"), "\(result.stderr)")
+        #expect(try Data(contentsOf: cache) == before)
+        #expect(!FileManager.default.fileExists(atPath: cache.path + ".bad"))
+    }
+}
