@@ -207,7 +207,8 @@ extension Image {
 
     private static func megapixels(_ w: Int, _ h: Int) -> String {
         let mp = Double(w) * Double(h) / 1_000_000
-        return mp >= 10 ? String(Int(mp.rounded())) : String(format: "%.1f", mp)
+        // Small limits keep their digits: a limit of 1000 pixels is not "0.0 megapixels".
+        return mp >= 10 ? String(Int(mp.rounded())) : mp >= 0.1 ? String(format: "%.1f", mp) : String(format: "%.2g", mp)
     }
 
     /// Decodes the whole file at reduced size (64 px: JPEG shrink-on-load still walks the whole

@@ -61,6 +61,9 @@ struct LoadTests {
         let lenient = try Image.load(data: bomb, options: LoadOptions(maxPixels: 500_000_000))
         #expect(lenient.width == 20_000)
         #expect(throws: VipsError.self) { try lenient.thumbnail(width: 10).pixels() }
+        // A small limit keeps its digits (it said "over the limit of 0.0 megapixels").
+        let small = #expect(throws: VipsError.self) { try Image.load(data: bomb, options: LoadOptions(maxPixels: 1000)) }
+        #expect(small?.description.contains("over the limit of 0.001 megapixels") == true, "\(small?.description ?? "")")
     }
 
     @Test("missing, directory, empty, random and truncated files give typed errors naming the file")
