@@ -107,7 +107,7 @@ struct PlanningPolicyTests {
                                         byteBudget: nil, upscale: .allow, minSourceWidth: nil, minSourceHeight: nil)
         let tiny = PolicyChecker.ratio(crop: SourceRect(x: 0, y: 0, width: 3, height: 2), spec: spec)
         #expect(tiny.map(\.code) == ["ratio-inexact"] && tiny.first?.severity == .warning)
-        #expect(tiny.first?.message == "the 16:9 crop of this source is 3×2 px, 1.50:1 rather than 1.78:1: the source is too small for the ratio")
+        #expect(tiny.first?.message == "the 16:9 crop of this source is 3×2 px, 15.6 % narrower than 16:9: the source is too small for the ratio")
         #expect(PolicyChecker.ratio(crop: SourceRect(x: 0, y: 0, width: 1920, height: 1080), spec: spec).isEmpty)
         #expect(PolicyChecker.ratio(crop: SourceRect(x: 0, y: 0, width: 512, height: 288), spec: spec).isEmpty)
         for (ratio, refused) in [("25:1", false), ("1:25", false), ("26:1", true), ("100000:1", true), ("1:1000", true)] {

@@ -25,8 +25,8 @@ enum ContactSheet {
             <style>\(style)</style></head><body>
             <header><h1>\(escape(plan.campaign))</h1>
             <p class="summary">cloud <b>\(escape(plan.cloudName))</b> · \(plan.summary.assets) assets · \(plan.summary.variants) variants ·
-            predicted \(kilobytes(plan.summary.predictedBytes)) · <span class="\(plan.summary.errors > 0 ? "bad" : "good")">\(plan.summary.errors) errors</span> ·
-            \(plan.summary.warnings) warnings · \(plan.summary.failedAssets) failed · engine \(escape(plan.engineVersion))\(plan.shard.map { " · shard \($0)" } ?? "")</p>
+            predicted \(kilobytes(plan.summary.predictedBytes)) · <span class="\(plan.summary.errors > 0 ? "bad" : "good")">\(counted(plan.summary.errors, "error"))</span> ·
+            \(counted(plan.summary.warnings, "warning")) · \(plan.summary.failedAssets) failed · engine \(escape(plan.engineVersion))\(plan.shard.map { " · shard \($0)" } ?? "")</p>
             <p class="legend">\(plan.placements.enumerated().map { i, p in
                 "<span style=\"border-color:\(colour(i))\">\(escape(p.name)) \(escape(p.aspectRatio))</span>"
             }.joined(separator: " "))</p></header>
@@ -158,7 +158,13 @@ enum ContactSheet {
 
     static func colour(_ index: Int) -> String { colours[index % colours.count] }
 
-    static func kilobytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }
+    /// Bytes for people: MB from a tenth of one, kB below (a small plan said "0.0 MB").
+    static func kilobytes(_ bytes: Int) -> String {
+        bytes >= 100_000 ? String(format: "%.1f MB", Double(bytes) / 1_000_000) : String(format: "%.1f kB", Double(bytes) / 1_000)
+    }
+
+    /// "1 error", "2 errors".
+    static func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
     static func escape(_ text: String) -> String {
         var out = ""

@@ -43,7 +43,9 @@ enum PolicyChecker {
         guard abs(actual / ratio.value - 1) > 0.02 else { return [] }
         return [Violation(code: "ratio-inexact", severity: .warning,
                           message: "the \(spec.aspectRatio) crop of this source is \(crop.width)×\(crop.height) px, "
-                            + String(format: "%.2f:1 rather than %.2f:1", actual, ratio.value) + ": the source is too small for the ratio")]
+                            + String(format: "%.1f %% %@ than %@", abs(actual / ratio.value - 1) * 100,
+                                     actual < ratio.value ? "narrower" : "wider", spec.aspectRatio)
+                            + ": the source is too small for the ratio")]
     }
 
     /// Predicted bytes against the placement's (or the policy's) budget.

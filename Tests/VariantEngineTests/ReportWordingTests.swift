@@ -1,0 +1,15 @@
+@testable import VariantEngine
+import Testing
+
+/// The report's summary line reads as a person would write it.
+@Suite("Report wording")
+struct ReportWordingTests {
+    @Test("byte totals in kB under a tenth of a MB, counts with the right plural")
+    func summaryWords() {
+        #expect(ContactSheet.kilobytes(12_345) == "12.3 kB")  // a one-variant plan said "0.0 MB"
+        #expect(ContactSheet.kilobytes(2_500_000) == "2.5 MB")
+        #expect(ContactSheet.counted(1, "error") == "1 error")
+        #expect(ContactSheet.counted(0, "error") == "0 errors")
+        #expect(ContactSheet.counted(2, "warning") == "2 warnings")
+    }
+}
