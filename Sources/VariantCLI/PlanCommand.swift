@@ -146,6 +146,16 @@ struct PlanRun: AsyncParsableCommand {
                                   ("an image of the manifest", $0.hasPrefix("/") ? $0 : directory + "/" + $0)
                               }
                           })
+        // The cache is an output too: its missing folders are made like the others'.
+        if let cachePath = cache {
+            try checkOutputPath(cachePath)
+            let folder = URL(fileURLWithPath: cachePath).deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw CLIError.io("--cache \(cachePath): cannot make the folder \(folder.path): \(error.localizedDescription)")
+            }
+        }
 
         let bar = ProgressBar.onTerminal()
         let started = Date()
@@ -208,7 +218,9 @@ struct PlanMerge: ParsableCommand {
         abstract: "Join shard plans into the plan a single run gives.",
         discussion: """
             Every shard 1...N of one manifest must be given once. The merged plan is byte for
-            byte the plan of `variant plan MANIFEST` without --shard (assets sorted by id).
+            byte the plan of `variant plan MANIFEST` without --shard (assets sorted by id); give
+            -o PLAN, --json, or both. Exit status 1 when the merged plan fails policy (its errors
+            are listed on stderr), or when the shards do not belong together.
 
             Example:
               variant plan merge plan-1.json plan-2.json plan-3.json -o plan.json

@@ -146,6 +146,16 @@ struct PlanOutputSafetyCLITests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("cut.json").path))
     }
 
+    @Test("--cache in a folder that does not exist yet: the folder is made, as for the other outputs")
+    func cacheFolderMade() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = try CLIRunner.run(["plan", "m.json", "--fixed-quality", "--cache", "caches/new/plan.sqlite", "-o", "p.json"],
+                                       currentDirectory: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("caches/new/plan.sqlite").path))
+    }
+
     static let canRunAsNobody: Bool = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser")
 
     /// As another user, since root may write any file: a cache shared read-only is used, not
