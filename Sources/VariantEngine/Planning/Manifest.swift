@@ -283,11 +283,13 @@ public struct CampaignAsset: Sendable, Codable, Equatable {
 
 /// A locale's or region's version of an asset: another image, a text overlay, or both.
 public struct AssetOverride: Sendable, Codable, Equatable {
-    /// BCP 47 locale ("de-DE"); give a locale, a region, or both.
+    /// BCP 47 locale ("de-DE"); give a locale, a region, or both. Locale and region are part of
+    /// the plan entry's id, so both are 1 to 35 letters, digits, '-' and '_'.
     public var locale: String?
     /// Market or region ("EU", "APAC").
     public var region: String?
-    /// Swap the asset: another public id ...
+    /// Swap the asset: another public id (one already used by an asset or another override only
+    /// with the same file: one public id is one picture) ...
     public var publicId: String?
     /// ... and its local file (relative to the manifest).
     public var path: String?

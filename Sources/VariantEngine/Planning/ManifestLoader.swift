@@ -65,21 +65,37 @@ extension CampaignManifest {
             throw ManifestError(file: file, issues: [.init(path: "", code: "syntax",
                                                            message: "not valid \(yaml ? "YAML" : "JSON"): \(Self.describe(error))")])
         }
-        // Every problem at once: the shape's, then the typed decode's or the validator's (a
-        // problem the shape check already named at a path is not repeated).
+        // Every problem at once: the shape's (unknown keys), then every value of the wrong type
+        // (replaced by a stand-in, so that the rest still decodes), then the validator's for what
+        // did decode. A problem already named at a path is not repeated, and the validator's
+        // problems at a stand-in, inside it or at what holds it are dropped: they would be about
+        // the stand-in, not about the manifest.
         var issues = ManifestShapeChecker.check(tree)
         if issues.contains(where: { $0.path.isEmpty }) { throw ManifestError(file: file, issues: issues) }
+        var types = ManifestTypeChecker(yaml: yaml)
+        let checked = types.check(tree, as: ManifestTypeChecker.manifest, name: "manifest", path: "") ?? [String: Any]()
+        issues += types.issues.filter { issue in !issues.contains { $0.path == issue.path } }
+        // Both formats are decoded from the checked tree, by one decoder: a YAML manifest is read
+        // by the same rules as the JSON document it stands for.
+        let manifest: CampaignManifest
         do {
-            let manifest = yaml ? try YAMLDecoder().decode(CampaignManifest.self, from: text)
-                : try JSONDecoder().decode(CampaignManifest.self, from: data)
-            issues += ManifestValidator.validate(manifest).filter { issue in !issues.contains { $0.path == issue.path } }
-            if !issues.isEmpty { throw ManifestError(file: file, issues: issues) }
-            return manifest
+            manifest = try JSONDecoder().decode(CampaignManifest.self, from: JSONSerialization.data(withJSONObject: checked))
         } catch let error as DecodingError {
-            let decoding = Self.issue(from: error)
-            if !issues.contains(where: { $0.path == decoding.path }) { issues.append(decoding) }
+            // Only reached if the type table and the model disagree; a problem without a place
+            // is then a consequence of one already named.
+            let decoding = Self.issue(from: error, tree: tree)
+            if !issues.contains(where: { $0.path == decoding.path }) && !(decoding.path.isEmpty && !issues.isEmpty) {
+                issues.append(decoding)
+            }
             throw ManifestError(file: file, issues: issues)
+        } catch {
+            throw ManifestError(file: file, issues: issues + [.init(path: "", code: "syntax", message: Self.describe(error))])
         }
+        issues += ManifestValidator.validate(manifest).filter { issue in
+            !issues.contains { $0.path == issue.path } && !types.replaced.contains { ManifestPath.touches(issue.path, $0) }
+        }
+        if !issues.isEmpty { throw ManifestError(file: file, issues: issues) }
+        return manifest
     }
 
     /// The offset of the first byte that is not part of valid UTF-8, or nil.
@@ -107,14 +123,16 @@ extension CampaignManifest {
         return (ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? ns.localizedDescription
     }
 
-    static func issue(from error: DecodingError) -> ManifestError.Issue {
+    /// `tree` is the document the decoder read: a type mismatch names the type found there.
+    static func issue(from error: DecodingError, tree: Any? = nil) -> ManifestError.Issue {
         switch error {
         case .keyNotFound(let key, let context):
             return .init(path: ManifestPath.text(context.codingPath + [key]), code: "missing-key",
                          message: "required key '\(key.stringValue)' is missing")
         case .typeMismatch(let type, let context):
+            let found = tree.flatMap { ManifestPath.value(at: context.codingPath, in: $0) }
             return .init(path: ManifestPath.text(context.codingPath), code: "type-mismatch",
-                         message: "expected \(ManifestPath.typeName(type)) but received another type")
+                         message: "expected \(ManifestPath.typeName(type)) but received \(found.map { ManifestValueKind($0).description } ?? "another type")")
         case .valueNotFound(let type, let context):
             return .init(path: ManifestPath.text(context.codingPath), code: "type-mismatch",
                          message: "expected \(ManifestPath.typeName(type)) but received null")
@@ -130,12 +148,16 @@ extension CampaignManifest {
 /// arrays, scalars), built from Yams's node tree instead of `Yams.load`, which traps on a
 /// mapping key that is not a scalar (`? [a, b]: c`, found by the manifest fuzzer) and expands
 /// aliases without limit (a "billion laughs" document is a few hundred bytes).
+///
+/// Scalars become the JSON values they stand for (see ``scalar(_:_:)``): the manifest is then
+/// decoded from this tree, so YAML and JSON manifests are read by the same rules.
 enum YAMLTree {
     /// Far more values than a real manifest holds; the limit only stops alias expansion.
     static let valueLimit = 1_000_000
 
     static func value(of root: Node, file: String) throws -> Any {
         var left = valueLimit
+        var numbers: [ManifestError.Issue] = []
         func problem(_ path: String, _ message: String) -> ManifestError {
             ManifestError(file: file, issues: [.init(path: path, code: "syntax", message: message)])
         }
@@ -145,8 +167,15 @@ enum YAMLTree {
                 throw problem(path, "the document expands to more than \(valueLimit) values (aliases repeated inside aliases?)")
             }
             switch node {
-            case .scalar:
-                return node.any
+            case .scalar(let scalar):
+                let value = Self.scalar(node, scalar)
+                // What the JSON scanner refuses in a JSON manifest (JSON has no .inf or .nan).
+                if let number = value as? Double, !number.isFinite || abs(number) >= 9.2e18 {
+                    let token = scalar.string.count > 40 ? String(scalar.string.prefix(40)) + "…" : scalar.string
+                    numbers.append(.init(path: path, code: "invalid-value", message: number.isNaN
+                        ? "the value \(token) is not a number any field takes" : "the number \(token) is too large for any field"))
+                }
+                return value
             case .sequence(let sequence):
                 return try sequence.enumerated().map { try convert($1, ManifestPath.join(path, $0)) }
             case .mapping(let mapping):
@@ -176,7 +205,32 @@ enum YAMLTree {
                 throw problem(path, "an alias that was not resolved")
             }
         }
-        return try convert(root, "")
+        let tree = try convert(root, "")
+        if !numbers.isEmpty { throw ManifestError(file: file, issues: numbers) }
+        return tree
+    }
+
+    /// The JSON value a scalar stands for, by YAML's own rules: a plain `~`, `null` or nothing
+    /// is null; `true`, `false`, `yes`, `no`, `on`, `off` true or false; `200`, `2e2`, `0x10`,
+    /// `1.5` numbers; anything quoted (or tagged `!!str`) a string. Two YAML 1.1 forms JSON cannot
+    /// write stay strings, as the manifest means them: base 60 (`16:9` is a ratio, not 969) and
+    /// timestamps (`asOf: 2026-05-01`).
+    static func scalar(_ node: Node, _ scalar: Node.Scalar) -> Any {
+        let text = scalar.string
+        switch node.tag.rawValue {
+        case Tag.Name.null.rawValue:
+            return NSNull()
+        case Tag.Name.bool.rawValue:
+            return Bool.construct(from: scalar) ?? text
+        case Tag.Name.int.rawValue where !text.contains(":"):
+            // Beyond Int: a Double, which the caller refuses as too large.
+            if let value = Int.construct(from: scalar) { return value }
+            return Double.construct(from: scalar) ?? text
+        case Tag.Name.float.rawValue where !text.contains(":"):
+            return Double.construct(from: scalar) ?? text
+        default:
+            return text
+        }
     }
 }
 
@@ -205,10 +259,32 @@ enum ManifestPath {
 
     static func join(_ base: String, _ key: String) -> String { base.isEmpty ? key : base + "." + key }
     static func join(_ base: String, _ index: Int) -> String { base + "[\(index)]" }
+
+    /// Whether a problem at `path` may be about the value at `other`: it is that value, inside it,
+    /// or the mapping or list that holds it (`placements[0].breakpoints` for
+    /// `placements[0].breakpoints.minWidth`, whose range check reads it).
+    static func touches(_ path: String, _ other: String) -> Bool {
+        let holder = other.lastIndex { $0 == "." || $0 == "[" }.map { String(other[..<$0]) }
+        return path == other || path == holder
+            || path.hasPrefix(other) && [".", "["].contains(path.dropFirst(other.count).first)
+    }
+
+    /// The value of an untyped document at a decoder's coding path, if there is one.
+    static func value(at keys: [CodingKey], in tree: Any) -> Any? {
+        var value: Any? = tree
+        for key in keys {
+            if let index = key.intValue, let list = value as? [Any] {
+                value = list.indices.contains(index) ? list[index] : nil
+            } else {
+                value = (value as? [String: Any])?[key.stringValue]
+            }
+        }
+        return value
+    }
 }
 
-/// Checks the untyped document: known keys at every level (with a "did you mean") and the
-/// enumerated values, before the typed decode.
+/// Checks the untyped document's keys: known keys at every level (with a "did you mean"),
+/// before the types (``ManifestTypeChecker``) and the typed decode.
 enum ManifestShapeChecker {
     static func check(_ tree: Any) -> [ManifestError.Issue] {
         var issues: [ManifestError.Issue] = []
@@ -221,8 +297,6 @@ enum ManifestShapeChecker {
             if let cloudinaryKeys = policy["cloudinaryKeys"] as? [String: Any] {
                 keys(cloudinaryKeys, known: CloudinaryPolicyKeys.knownKeys, path: "policy.cloudinaryKeys", into: &issues)
             }
-            enumerated(policy["subjectFit"], allowed: ViolationSeverity.allCases.map(\.rawValue), name: "subjectFit",
-                       path: "policy.subjectFit", into: &issues)
         }
         for (i, item) in (root["placements"] as? [Any] ?? []).enumerated() {
             guard let placement = item as? [String: Any] else { continue }
@@ -231,8 +305,6 @@ enum ManifestShapeChecker {
             if let range = placement["breakpoints"] as? [String: Any] {
                 keys(range, known: BreakpointRange.knownKeys, path: ManifestPath.join(path, "breakpoints"), into: &issues)
             }
-            enumerated(placement["upscale"], allowed: UpscalePolicy.allCases.map(\.rawValue), name: "upscale",
-                       path: ManifestPath.join(path, "upscale"), into: &issues)
         }
         for (i, item) in (root["assets"] as? [Any] ?? []).enumerated() {
             guard let asset = item as? [String: Any] else { continue }
@@ -247,32 +319,7 @@ enum ManifestShapeChecker {
                 }
             }
         }
-        wholeNumbers(root, key: nil, path: "", into: &issues)
         return issues
-    }
-
-    /// The keys whose values are whole numbers (pixels, bytes, counts; `widths` is a list of them).
-    static let wholeNumberKeys: Set<String> = [
-        "maxBytes", "widths", "byteBudget", "minSourceWidth", "minSourceHeight", "minWidth", "maxWidth", "count",
-    ]
-
-    /// A fraction where a whole number belongs (`"widths": [200.5]`): the typed pass would only
-    /// say the data is not valid, without the place.
-    static func wholeNumbers(_ value: Any, key: String?, path: String, into issues: inout [ManifestError.Issue]) {
-        switch value {
-        case let object as [String: Any]:
-            for name in object.keys.sorted() {
-                wholeNumbers(object[name]!, key: name, path: ManifestPath.join(path, name), into: &issues)
-            }
-        case let list as [Any]:
-            for (i, item) in list.enumerated() { wholeNumbers(item, key: key, path: ManifestPath.join(path, i), into: &issues) }
-        default:
-            guard let key, wholeNumberKeys.contains(key), !(value is Bool), !(value is String),
-                  let number = (value as? NSNumber)?.doubleValue ?? (value as? Double),
-                  number.rounded() != number || !number.isFinite else { return }
-            issues.append(.init(path: path, code: "type-mismatch",
-                                message: ManifestError.expected("a whole number", for: key, received: "\(number)")))
-        }
     }
 
     static func keys(_ object: [String: Any], known: [String], path: String, into issues: inout [ManifestError.Issue]) {
@@ -282,16 +329,232 @@ enum ManifestShapeChecker {
             issues.append(.init(path: ManifestPath.join(path, key), code: "unknown-key", message: message))
         }
     }
+}
 
-    static func enumerated(_ value: Any?, allowed: [String], name: String, path: String,
-                           into issues: inout [ManifestError.Issue]) {
-        guard let value, !(value is NSNull) else { return }
-        if let text = value as? String, allowed.contains(text) { return }
-        var message = ManifestError.expected("one of \(allowed.joined(separator: ", "))", for: name,
-                                             received: "\"\(value)\"")
-        if let text = value as? String, let suggestion = Suggest.closest(to: text, among: allowed) {
-            message += "; did you mean '\(suggestion)'?"
+/// The kind of a value of the untyped document, named as messages name it ("a number").
+enum ManifestValueKind: Equatable {
+    case null, bool, number, string, list, mapping
+
+    init(_ value: Any) {
+        switch value {
+        case is NSNull: self = .null
+        case is String: self = .string
+        case is [Any]: self = .list
+        case is [String: Any]: self = .mapping
+        // JSONSerialization gives NSNumber for true and false as well as for numbers (and on
+        // Linux `1 is Bool` holds for an NSNumber); YAMLTree gives Swift values.
+        case let number as NSNumber where type(of: value) is NSNumber.Type:
+            self = String(cString: number.objCType) == "c" ? .bool : .number
+        default: self = type(of: value) == Bool.self ? .bool : .number
         }
-        issues.append(.init(path: path, code: "invalid-value", message: message))
     }
+
+    /// The words of `JSONValue.kindDescription`, which the resource checks use.
+    var description: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "true or false"
+        case .number: return "a number"
+        case .string: return "a string"
+        case .list: return "a list"
+        case .mapping: return "a mapping"
+        }
+    }
+}
+
+/// The type of a manifest value as the Codable model (Manifest.swift) reads it.
+indirect enum ManifestType: Sendable {
+    case string
+    /// A string from a fixed list (the model's enums: `upscale`, `subjectFit`).
+    case choice([String])
+    /// An integer: a number without a fraction (`200`, `200.0` and `2e2` alike).
+    case wholeNumber
+    case number
+    case bool
+    case list(ManifestType)
+    case mapping([ManifestField])
+    /// Any value, kept as it is: the Cloudinary resource, which its own validator checks.
+    case json
+
+    /// What a message says is expected.
+    var expected: String {
+        switch self {
+        case .string, .choice: return "a string"
+        case .wholeNumber: return "a whole number"
+        case .number: return "a number"
+        case .bool: return "true or false"
+        case .list(.string): return "a list of strings"
+        case .list(.wholeNumber): return "a list of whole numbers"
+        case .list(.mapping): return "a list of mappings"
+        case .list: return "a list"
+        case .mapping: return "a mapping"
+        case .json: return "a value"
+        }
+    }
+}
+
+/// One key of a manifest mapping.
+struct ManifestField: Sendable {
+    enum Need: Sendable {
+        case optional
+        case required
+        /// An asset's `publicId`: required unless its Cloudinary resource names it (`public_id`).
+        case unlessResourceId
+    }
+
+    var key: String
+    var type: ManifestType
+    var need: Need
+
+    init(_ key: String, _ type: ManifestType, _ need: Need = .optional) {
+        self.key = key
+        self.type = type
+        self.need = need
+    }
+}
+
+/// Checks every value of the untyped document against the model's types before the typed
+/// decode, which stops at its first problem and cannot say what it found instead: every value
+/// of the wrong type is reported with its path and replaced by a stand-in of the right type
+/// (present where it was present, so that checks of what holds it, such as "give either
+/// 'widths' or 'breakpoints'", are not misled), and the rest still decodes and gets its value
+/// checks. Enumerated values (`upscale`, `subjectFit`) and fractions where a whole number belongs
+/// are reported here too, with the value found.
+struct ManifestTypeChecker {
+    /// For the hint that quoting makes a string of what YAML reads as a number or true/false.
+    let yaml: Bool
+    private(set) var issues: [ManifestError.Issue] = []
+    /// The paths whose values were replaced: the validator's problems there are about stand-ins.
+    private(set) var replaced: [String] = []
+
+    init(yaml: Bool) {
+        self.yaml = yaml
+    }
+
+    /// `value` as the typed decode is to read it, or nil when it has the wrong type.
+    mutating func check(_ value: Any, as type: ManifestType, name: String, path: String) -> Any? {
+        let kind = ManifestValueKind(value)
+        switch type {
+        case .json:
+            return value
+        case .string where kind == .string, .bool where kind == .bool, .number where kind == .number:
+            return value
+        case .choice(let allowed) where kind == .string:
+            let text = value as? String ?? ""
+            if allowed.contains(text) { return value }
+            var message = ManifestError.expected("one of \(allowed.joined(separator: ", "))", for: name, received: "\"\(text)\"")
+            if let suggestion = Suggest.closest(to: text, among: allowed) { message += "; did you mean '\(suggestion)'?" }
+            return reject(path, code: "invalid-value", message)
+        case .wholeNumber where kind == .number:
+            if let whole = value as? Int, Swift.type(of: value) == Int.self { return whole }
+            if let number = value as? NSNumber, !["d", "f"].contains(String(cString: number.objCType)) { return number.intValue }
+            let number = (value as? NSNumber)?.doubleValue ?? value as? Double ?? 0
+            guard number.rounded() == number else {
+                return reject(path, code: "type-mismatch", ManifestError.expected("a whole number", for: name, received: "\(number)"))
+            }
+            guard let whole = Int(exactly: number) else {
+                return reject(path, code: "invalid-value", "the number \(value) is too large for any field")
+            }
+            return whole
+        case .list(let element) where kind == .list:
+            return (value as? [Any] ?? []).enumerated().map { index, item in
+                // A stand-in keeps the later items at their indices, which the validator's paths name.
+                check(item, as: element, name: name, path: ManifestPath.join(path, index)) ?? Self.standIn(for: element)
+            }
+        case .mapping(let fields) where kind == .mapping:
+            return check(value as? [String: Any] ?? [:], fields: fields, path: path)
+        default:
+            break
+        }
+        var message = "expected \(type.expected) but received \(kind.description)"
+        // A string or a choice: what YAML read as something else is a string once quoted.
+        if yaml, type.expected == ManifestType.string.expected, kind == .number || kind == .bool {
+            message += "; quote it: YAML reads an unquoted \(kind == .number ? "1.5 or 200 as a number" : "yes, no, on or off as true or false")"
+        }
+        return reject(path, code: "type-mismatch", message)
+    }
+
+    private mutating func check(_ object: [String: Any], fields: [ManifestField], path: String) -> [String: Any] {
+        var checked: [String: Any] = [:]
+        for field in fields {
+            let fieldPath = ManifestPath.join(path, field.key)
+            let required = switch field.need {
+            case .optional: false
+            case .required: true
+            case .unlessResourceId: !((object["cloudinary"] as? [String: Any])?["public_id"] is String)
+            }
+            // Null is an optional key left out, as the decoder reads it; a required key's null
+            // is a type mismatch.
+            guard let value = object[field.key], !(value is NSNull && !required) else {
+                if required {
+                    issues.append(.init(path: fieldPath, code: "missing-key", message: "required key '\(field.key)' is missing"))
+                    replaced.append(fieldPath)
+                    checked[field.key] = Self.standIn(for: field.type)
+                }
+                continue
+            }
+            // A publicId the resource can stand in for is left out instead: a stand-in would
+            // differ from the resource's public_id.
+            checked[field.key] = check(value, as: field.type, name: field.key, path: fieldPath)
+                ?? (field.need == .unlessResourceId && !required ? nil : Self.standIn(for: field.type))
+        }
+        return checked
+    }
+
+    private mutating func reject(_ path: String, code: String, _ message: String) -> Any? {
+        issues.append(.init(path: path, code: code, message: message))
+        replaced.append(path)
+        return nil
+    }
+
+    /// A value of the type, in place of one of the wrong type.
+    static func standIn(for type: ManifestType) -> Any {
+        switch type {
+        case .string: return ""
+        case .choice(let allowed): return allowed.first ?? ""
+        case .wholeNumber: return 0
+        case .number: return 0.0
+        case .bool: return false
+        case .list: return [Any]()
+        case .mapping(let fields):
+            var object: [String: Any] = [:]
+            for field in fields where field.need != .optional { object[field.key] = standIn(for: field.type) }
+            return object
+        case .json: return NSNull()
+        }
+    }
+
+    // The model's keys and their types; the keys are each type's `knownKeys` (a test holds them equal).
+
+    static let text = ManifestType.mapping([
+        .init("text", .string, .required), .init("font", .string), .init("relativeSize", .number), .init("color", .string),
+        .init("gravity", .string),
+    ])
+    static let override = ManifestType.mapping([
+        .init("locale", .string), .init("region", .string), .init("publicId", .string), .init("path", .string),
+        .init("approval", .string), .init("text", text),
+    ])
+    static let asset = ManifestType.mapping([
+        .init("publicId", .string, .unlessResourceId), .init("path", .string, .required), .init("approval", .string),
+        .init("tags", .list(.string)), .init("alt", .string), .init("placements", .list(.string)),
+        .init("overrides", .list(override)), .init("cloudinary", .json),
+    ])
+    static let breakpoints = ManifestType.mapping(BreakpointRange.knownKeys.map { .init($0, .wholeNumber, .required) })
+    static let placement = ManifestType.mapping([
+        .init("name", .string, .required), .init("aspectRatio", .string, .required), .init("widths", .list(.wholeNumber)),
+        .init("breakpoints", breakpoints), .init("formats", .list(.string)), .init("quality", .string),
+        .init("byteBudget", .wholeNumber), .init("minSourceWidth", .wholeNumber), .init("minSourceHeight", .wholeNumber),
+        .init("upscale", .choice(UpscalePolicy.allCases.map(\.rawValue))),
+    ])
+    static let cloudinaryKeys = ManifestType.mapping(CloudinaryPolicyKeys.knownKeys.map { .init($0, .string) })
+    static let policy = ManifestType.mapping([
+        .init("requireApproved", .bool), .init("neverUpscale", .bool), .init("maxBytes", .wholeNumber),
+        .init("subjectFit", .choice(ViolationSeverity.allCases.map(\.rawValue))), .init("asOf", .string),
+        .init("regions", .list(.string)), .init("blockedTags", .list(.string)), .init("cloudinaryKeys", cloudinaryKeys),
+    ])
+    static let manifest = ManifestType.mapping([
+        .init("campaign", .string, .required), .init("cloudName", .string, .required), .init("resourceType", .string),
+        .init("deliveryType", .string), .init("policy", policy), .init("placements", .list(placement), .required),
+        .init("assets", .list(asset), .required),
+    ])
 }

@@ -118,6 +118,13 @@ enum ManifestValidator {
 
         if manifest.assets.isEmpty { fail("assets", "at least one asset is required") }
         var publicIds: [String: Int] = [:]
+        // Which file each public id is delivered from: a swapping override may reuse a public id
+        // (another asset's, or its own asset's) only with the same file, or two plan entries would
+        // deliver different pictures under one Cloudinary id.
+        var files: [String: (place: String, path: String)] = [:]
+        for (i, asset) in manifest.assets.enumerated() where publicIdProblem(asset.publicId) == nil && files[asset.publicId] == nil {
+            files[asset.publicId] = (ManifestPath.join("assets", i), asset.path)
+        }
         // What each plan entry is called: a public id, or public id@locale/region for an override.
         var entryIds: [String: String] = [:]
         let knownPlacements = manifest.placements.map(\.name)
@@ -152,6 +159,15 @@ enum ManifestValidator {
             var overrideKeys: [String: Int] = [:]
             for (j, override) in (asset.overrides ?? []).enumerated() {
                 let overridePath = ManifestPath.join(ManifestPath.join(path, "overrides"), j)
+                for (key, value) in [("locale", override.locale), ("region", override.region)] {
+                    // Part of the plan entry's id (`publicId@de-DE/EU`): a '/' or '@' in one would
+                    // make ids ambiguous, markup or spaces would travel into the plan's ids.
+                    if let value, !isLocaleOrRegion(value) {
+                        fail(ManifestPath.join(overridePath, key),
+                             ManifestError.expected("1 to 35 letters, digits, - and _ (e.g. de-DE, en_GB, EU)", for: key,
+                                                    received: "\"\(value)\""))
+                    }
+                }
                 if override.locale == nil && override.region == nil {
                     fail(overridePath, "missing-key", "an override needs a 'locale', a 'region' or both")
                 } else if let first = overrideKeys[override.key] {
@@ -169,6 +185,14 @@ enum ManifestValidator {
                 }
                 if let id = override.publicId, let problem = publicIdProblem(id) {
                     fail(ManifestPath.join(overridePath, "publicId"), problem)
+                } else if let id = override.publicId, let file = override.path, !file.isEmpty {
+                    if let other = files[id], !sameFile(other.path, file) {
+                        fail(ManifestPath.join(overridePath, "publicId"), "duplicate",
+                             "public id '\(id)' is already used by \(other.place) with the file '\(other.path)', not '\(file)'; "
+                                + "one public id delivers one picture: give this override its own public id")
+                    } else if files[id] == nil {
+                        files[id] = (overridePath, file)
+                    }
                 }
                 if override.publicId == nil && override.text == nil {
                     fail(overridePath, "missing-key", "an override swaps the asset ('publicId' and 'path') or adds 'text'")
@@ -202,6 +226,21 @@ enum ManifestValidator {
 
     static func isName(_ text: String) -> Bool {
         !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+    }
+
+    /// A locale ("de-DE", "en_GB") or a region ("EU", "APAC"): ASCII letters, digits, '-' (BCP 47)
+    /// and '_' (POSIX locales), at most 35 characters (the room RFC 5646 section 4.4.1 asks for).
+    static func isLocaleOrRegion(_ text: String) -> Bool {
+        text.count <= 35 && isName(text)
+    }
+
+    /// Whether two manifest paths name the same file as written: "./a.jpg" and "a.jpg" do; the
+    /// manifest's folder is not known here, so "../x/a.jpg" and "a.jpg" are compared as written.
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        func parts(_ path: String) -> [Substring] {
+            (path.hasPrefix("/") ? ["/"] : []) + path.split(separator: "/").filter { $0 != "." }
+        }
+        return parts(a) == parts(b)
     }
 
     static func publicIdProblem(_ id: String) -> String? {
