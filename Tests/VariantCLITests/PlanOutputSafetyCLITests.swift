@@ -156,6 +156,17 @@ struct PlanOutputSafetyCLITests {
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("caches/new/plan.sqlite").path))
     }
 
+    @Test("a missing image named relatively says where it was looked for")
+    func missingImageSaysWhere() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("b.jpg"))
+        let result = try CLIRunner.run(["plan", "m.json", "--fixed-quality", "--no-cache", "--json"], currentDirectory: dir)
+        #expect(result.status == 1)
+        let resolved = URL(fileURLWithPath: dir.path).resolvingSymlinksInPath().appendingPathComponent("b.jpg").path
+        #expect(result.stderr.contains("b.jpg: no such file (looked for ") && result.stderr.contains("/b.jpg)"), "\(result.stderr) \(resolved)")
+    }
+
     static let canRunAsNobody: Bool = getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser")
 
     /// As another user, since root may write any file: a cache shared read-only is used, not

@@ -109,8 +109,8 @@ struct PlanningShardTests {
         whole.shard = nil
         let notShard = #expect(throws: EngineError.self) { try Sharding.merge([whole]) }
         #expect(notShard?.message == "only shard plans (made with --shard) can be merged")
-        let mixedKinds = #expect(throws: EngineError.self) { try Sharding.merge([whole, two]) }
-        #expect(mixedKinds?.message.hasSuffix("1 of these are whole plans") == true)
+        let mixedKinds = #expect(throws: EngineError.self) { try Sharding.merge([whole, two], names: ["all.json", "two.json"]) }
+        #expect(mixedKinds?.message.hasSuffix("; whole plans: all.json") == true, "\(mixedKinds?.message ?? "")")
         #expect(PlanShard(parsing: "2/3") == PlanShard(index: 2, count: 3))
         #expect(PlanShard(parsing: "0/3") == nil && PlanShard(parsing: "4/3") == nil && PlanShard(parsing: "x") == nil)
     }

@@ -236,7 +236,13 @@ struct AssetPlanner: Sendable {
     /// paths, so plans made on different machines (shards) are equal.
     static func describe(_ error: Error, job: AssetJob) -> String {
         let text = (error as? EngineError).map { "\(job.path): \($0.message)" } ?? String(describing: error)
-        return text.replacingOccurrences(of: job.resolvedPath, with: job.path)
+        let named = text.replacingOccurrences(of: job.resolvedPath, with: job.path)
+        // A relative path missing: say where it was looked for (next to the manifest as given,
+        // which for a linked manifest is the link's folder).
+        if job.path != job.resolvedPath, !FileManager.default.fileExists(atPath: job.resolvedPath) {
+            return named + " (looked for \(job.resolvedPath))"
+        }
+        return named
     }
 }
 

@@ -180,9 +180,9 @@ final class PlanCache: Sendable {
                         throw CacheProblem(reason: "is corrupt (\(lines.first.map { $0.prefix(200) } ?? "")\(more))")
                     }
                     let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                    guard version == schemaVersion, Set(Table.allCases.map(\.rawValue)).isSubset(of: Set(tables)) else {
-                        throw CacheProblem(reason: "has another schema (\(version))")
-                    }
+                    guard version == schemaVersion else { throw CacheProblem(reason: "has another schema (\(version))") }
+                    let missing = Table.allCases.map(\.rawValue).filter { !tables.contains($0) }
+                    guard missing.isEmpty else { throw CacheProblem(reason: "lacks its table(s) \(missing.joined(separator: ", "))") }
                 } else {
                     try db.execute(sql: "PRAGMA application_id = \(applicationID)")
                     try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")

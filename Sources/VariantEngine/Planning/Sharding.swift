@@ -78,8 +78,10 @@ public enum Sharding {
             }
         } else {
             // One whole plan "merged" is itself, which hides that a shard plan was meant.
+            let whole = plans.indices.filter { plans[$0].shard == nil }.map(name)
             throw EngineError(.invalidArgument, "only shard plans (made with --shard) can be merged"
-                                + (shards.isEmpty ? "" : "; \(plans.count - shards.count) of these are whole plans"))
+                                + (shards.isEmpty ? "" : "; whole plans: \(whole.prefix(10).joined(separator: ", "))"
+                                    + (whole.count > 10 ? " and \(whole.count - 10) more" : "")))
         }
         // A shard file cut short or edited by hand no longer adds up to its own summary: an
         // asset left out would silently be missing from the merged plan.
