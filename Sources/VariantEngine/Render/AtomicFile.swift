@@ -78,7 +78,7 @@ public enum AtomicFile {
             throw error
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw EngineError(.io, "cannot write: \(error.localizedDescription)", input: path)
+            throw EngineError(.io, "cannot write: \(systemReason(error))", input: path)
         }
         return Staged(path: path, writesThrough: false, temporary: temporary, destination: url, data: nil)
     }
@@ -129,9 +129,25 @@ public enum AtomicFile {
         do {
             try handle.write(contentsOf: data)
         } catch {
-            let reason = ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)
-                .map { String(cString: strerror(Int32($0.code))) } ?? error.localizedDescription
-            throw EngineError(.io, "cannot write: \(reason)", input: path)
+            throw EngineError(.io, "cannot write: \(systemReason(error))", input: path)
         }
+    }
+
+    /// The system's words for a failed file operation ("No such file or directory"), rather than
+    /// Foundation's paraphrase ("The file doesn't exist.").
+    static func systemReason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        let errnos: [CocoaError.Code: Int32] = [
+            .fileNoSuchFile: ENOENT, .fileWriteNoPermission: EACCES, .fileWriteOutOfSpace: ENOSPC,
+            .fileWriteVolumeReadOnly: EROFS, .fileWriteFileExists: EEXIST,
+        ]
+        if ns.domain == NSCocoaErrorDomain, let code = errnos[CocoaError.Code(rawValue: ns.code)] {
+            return String(cString: strerror(code))
+        }
+        return ns.localizedDescription
     }
 }

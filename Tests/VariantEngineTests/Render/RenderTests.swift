@@ -1,7 +1,7 @@
 import CloudinaryTransform
 import Foundation
 import Testing
-import VariantEngine
+@testable import VariantEngine
 import VipsCore
 
 /// Renders real test images and checks the result two ways: its size is exactly what the pure
@@ -94,6 +94,9 @@ struct RenderTests {
         #expect(throws: EngineError.self) {
             try AtomicFile.write(Data([1, 2, 3]), to: "/nonexistent-dir/out.jpg")
         }
+        // The system's words, not Foundation's ("The file doesn't exist." for a write into /proc).
+        #expect(AtomicFile.systemReason(CocoaError(.fileNoSuchFile)) == "No such file or directory")
+        #expect(AtomicFile.systemReason(CocoaError(.fileWriteOutOfSpace)) == "No space left on device")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("render-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
