@@ -257,4 +257,13 @@ struct ManifestValidationExtraTests {
         #expect(keys(ManifestTypeChecker.override) == AssetOverride.knownKeys)
         #expect(keys(ManifestTypeChecker.text) == TextOverlay.knownKeys)
     }
+
+    @Test("a JSON syntax error says the line and column; a bare value says a manifest is an object")
+    func syntaxPlace() {
+        let broken = "{\"campaign\": \"c\",\n \"cloudName\": \"demo\",\n \"placements\": [ x ]\n}\n"
+        let message = Self.issues(broken).first?.message ?? ""
+        #expect(message.contains("(line 3, column 18)"), "\(message)")
+        let bare = Self.issues("null").first?.message ?? ""
+        #expect(bare.contains("a manifest is one JSON object"), "\(bare)")
+    }
 }

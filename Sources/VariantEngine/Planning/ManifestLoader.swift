@@ -62,8 +62,9 @@ extension CampaignManifest {
                 path: "", code: "duplicate",
                 message: "\(keys) given more than once in the mapping at line \(context.mark.line), column \(context.mark.column); give each key once")])
         } catch {
-            throw ManifestError(file: file, issues: [.init(path: "", code: "syntax",
-                                                           message: "not valid \(yaml ? "YAML" : "JSON"): \(Self.describe(error))")])
+            var message = "not valid \(yaml ? "YAML" : "JSON"): \(Self.describe(error))"
+            if !yaml { message = Self.locatingCharacter(in: message, of: data) }
+            throw ManifestError(file: file, issues: [.init(path: "", code: "syntax", message: message)])
         }
         // Every problem at once: the shape's (unknown keys), then every value of the wrong type
         // (replaced by a stand-in, so that the rest still decodes), then the validator's for what
@@ -110,6 +111,23 @@ extension CampaignManifest {
             case .error: return offset
             }
         }
+    }
+
+    /// Foundation's JSON errors place the problem by character ("Invalid value around character
+    /// 57."); people look for lines: the line and column are added. Its other wordings are made
+    /// plainer ("JSON text did not start with array or object and option to allow fragments not
+    /// set." for a document that is `null` or a number).
+    static func locatingCharacter(in message: String, of data: Data) -> String {
+        if message.contains("did not start with array or object") {
+            return "not valid JSON: a manifest is one JSON object ({\"campaign\": …}), not a bare value"
+        }
+        guard let range = message.range(of: #"character (\d+)"#, options: .regularExpression),
+              let offset = Int(message[range].dropFirst("character ".count)), offset <= data.count else { return message }
+        var line = 1, column = 1
+        for byte in data.prefix(offset) {
+            if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return message.replacingCharacters(in: range, with: "character \(offset) (line \(line), column \(column))")
     }
 
     static func describe(_ error: Error) -> String {
