@@ -237,10 +237,10 @@ struct AssetPlanner: Sendable {
     static func describe(_ error: Error, job: AssetJob) -> String {
         let text = (error as? EngineError).map { "\(job.path): \($0.message)" } ?? String(describing: error)
         let named = text.replacingOccurrences(of: job.resolvedPath, with: job.path)
-        // A relative path missing: say where it was looked for (next to the manifest as given,
-        // which for a linked manifest is the link's folder).
+        // A relative path missing: say where it was looked for (the plan holds no absolute
+        // paths: shards planned on different machines must merge into the same bytes).
         if job.path != job.resolvedPath, !FileManager.default.fileExists(atPath: job.resolvedPath) {
-            return named + " (looked for \(job.resolvedPath))"
+            return named + " (relative paths are read from the manifest's folder, as the manifest was named)"
         }
         return named
     }
