@@ -266,4 +266,11 @@ struct ManifestValidationExtraTests {
         let bare = Self.issues("null").first?.message ?? ""
         #expect(bare.contains("a manifest is one JSON object"), "\(bare)")
     }
+
+    @Test("stored face boxes beyond 2^31 are refused (near 2^62 they stopped the planner with an overflow)")
+    func hugeStoredFaces() {
+        let text = #"{"campaign": "c", "cloudName": "demo", "placements": [{"name": "sq", "aspectRatio": "1:1", "widths": [200], "formats": ["webp"]}], "assets": [{"publicId": "x/a", "path": "a.jpg", "cloudinary": {"public_id": "x/a", "coordinates": {"faces": [[4611686018427387904, 0, 4611686018427387904, 10]]}}}]}"#
+        let issues = Self.issues(text)
+        #expect(issues.contains { $0.path == "assets[0].cloudinary.coordinates.faces[0]" && $0.message.contains("under 2^31") }, "\(issues)")
+    }
 }

@@ -13,9 +13,14 @@ public struct SourceRect: Sendable, Codable, Equatable, Hashable, CustomStringCo
         self.height = height
     }
 
-    public var maxX: Int { x + width }
-    public var maxY: Int { y + height }
-    public var area: Int { max(0, width) * max(0, height) }
+    // The arithmetic saturates instead of trapping: rectangles can come from outside (stored
+    // faces, known faces), and a box near Int.max stopped the process.
+    public var maxX: Int { Self.sum(x, width) }
+    public var maxY: Int { Self.sum(y, height) }
+    public var area: Int {
+        let (product, overflow) = max(0, width).multipliedReportingOverflow(by: max(0, height))
+        return overflow ? .max : product
+    }
     public var centerX: Double { Double(x) + Double(width) / 2 }
     public var centerY: Double { Double(y) + Double(height) / 2 }
     public var description: String { "\(width)×\(height)+\(x)+\(y)" }
@@ -25,13 +30,26 @@ public struct SourceRect: Sendable, Codable, Equatable, Hashable, CustomStringCo
         let left = max(x, other.x), top = max(y, other.y)
         let right = min(maxX, other.maxX), bottom = min(maxY, other.maxY)
         guard right > left, bottom > top else { return nil }
-        return SourceRect(x: left, y: top, width: right - left, height: bottom - top)
+        return SourceRect(x: left, y: top, width: Self.difference(right, left), height: Self.difference(bottom, top))
     }
 
     /// The smallest rectangle holding both.
     public func union(_ other: SourceRect) -> SourceRect {
         let left = min(x, other.x), top = min(y, other.y)
-        return SourceRect(x: left, y: top, width: max(maxX, other.maxX) - left, height: max(maxY, other.maxY) - top)
+        return SourceRect(x: left, y: top, width: Self.difference(max(maxX, other.maxX), left),
+                          height: Self.difference(max(maxY, other.maxY), top))
+    }
+
+    /// `a + b`, or the nearest bound when it overflows.
+    static func sum(_ a: Int, _ b: Int) -> Int {
+        let (value, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : value
+    }
+
+    /// `a - b`, or the nearest bound when it overflows.
+    static func difference(_ a: Int, _ b: Int) -> Int {
+        let (value, overflow) = a.subtractingReportingOverflow(b)
+        return overflow ? (b < 0 ? .max : .min) : value
     }
 
     /// Intersection over union, 0...1.
@@ -48,8 +66,13 @@ public struct SourceRect: Sendable, Codable, Equatable, Hashable, CustomStringCo
 
     /// Grown by `fraction` of its size on every side, then clipped to `bounds`.
     public func expanded(by fraction: Double, within bounds: SourceRect) -> SourceRect {
-        let dx = Int((Double(width) * fraction).rounded()), dy = Int((Double(height) * fraction).rounded())
-        let grown = SourceRect(x: x - dx, y: y - dy, width: width + 2 * dx, height: height + 2 * dy)
+        func pixels(_ value: Double) -> Int {
+            guard value.isFinite else { return 0 }
+            return Int(max(-1e15, min(1e15, value.rounded())))
+        }
+        let dx = pixels(Double(width) * fraction), dy = pixels(Double(height) * fraction)
+        let grown = SourceRect(x: Self.difference(x, dx), y: Self.difference(y, dy),
+                               width: Self.sum(width, Self.sum(dx, dx)), height: Self.sum(height, Self.sum(dy, dy)))
         return grown.intersection(bounds) ?? self
     }
 }

@@ -82,6 +82,9 @@ enum CloudinaryResourceValidator {
         return issues
     }
 
+    /// The largest coordinate or size a stored box may have.
+    static let maxCoordinate = Int(Int32.max)
+
     static func checkBoxes(_ value: JSONValue, at key: String, fail: (String, String, String) -> Void) {
         guard let list = value.arrayValue else {
             fail(key, "type-mismatch", "expected a list of [x, y, w, h] lists but received \(value.kindDescription)")
@@ -89,10 +92,12 @@ enum CloudinaryResourceValidator {
         }
         for (i, box) in list.enumerated() {
             let numbers = box.arrayValue?.compactMap(\.intValue) ?? []
+            // Pixels of an image, so under 2^31 (a libvips image is smaller): values near 2^63
+            // overflowed the rectangle arithmetic and stopped the process.
             if box.arrayValue?.count != 4 || numbers.count != 4 || numbers[0] < 0 || numbers[1] < 0 || numbers[2] <= 0
-                || numbers[3] <= 0 {
+                || numbers[3] <= 0 || numbers.contains(where: { $0 > maxCoordinate }) {
                 fail(ManifestPath.join(key, i), "invalid-value",
-                     ManifestError.expected("[x, y, w, h] (whole pixels, x and y >= 0, w and h > 0)", for: key,
+                     ManifestError.expected("[x, y, w, h] (whole pixels, x and y >= 0, w and h > 0, each under 2^31)", for: key,
                                             received: describe(box)))
             }
         }

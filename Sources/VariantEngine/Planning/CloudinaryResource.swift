@@ -168,18 +168,22 @@ extension CloudinaryResource {
         let storedWidth = swaps ? uprightHeight : uprightWidth
         let storedHeight = swaps ? uprightWidth : uprightHeight
         let bounds = SourceRect(x: 0, y: 0, width: uprightWidth, height: uprightHeight)
+        let storedBounds = SourceRect(x: 0, y: 0, width: storedWidth, height: storedHeight)
         func clip(_ boxes: [SourceRect]) -> [SourceRect] { boxes.compactMap { $0.intersection(bounds) } }
+        // Clipped to the stored image before the turn: the turn's arithmetic then stays in range
+        // (a stored box near 2^62 overflowed it).
+        func turned(_ boxes: [SourceRect]) -> [SourceRect] {
+            boxes.compactMap { $0.intersection(storedBounds) }
+                .map { Self.upright($0, storedWidth: storedWidth, storedHeight: storedHeight, orientation: orientation) }
+        }
 
         guard let width, let height else {
             // No size to check against: trust the coordinates as stored pixels.
-            return CloudinaryRegions(
-                faces: faceCoordinates.map { clip($0.map { Self.upright($0, storedWidth: storedWidth, storedHeight: storedHeight, orientation: orientation) }) },
-                custom: clip(customCoordinates.map { Self.upright($0, storedWidth: storedWidth, storedHeight: storedHeight, orientation: orientation) }),
-                frame: "stored", mismatch: nil)
+            return CloudinaryRegions(faces: faceCoordinates.map { clip(turned($0)) }, custom: clip(turned(customCoordinates)),
+                                     frame: "stored", mismatch: nil)
         }
         if width == storedWidth && height == storedHeight {
-            let map = { Self.upright($0, storedWidth: storedWidth, storedHeight: storedHeight, orientation: orientation) }
-            return CloudinaryRegions(faces: faceCoordinates.map { clip($0.map(map)) }, custom: clip(customCoordinates.map(map)),
+            return CloudinaryRegions(faces: faceCoordinates.map { clip(turned($0)) }, custom: clip(turned(customCoordinates)),
                                      frame: "stored", mismatch: nil)
         }
         if width == uprightWidth && height == uprightHeight {
