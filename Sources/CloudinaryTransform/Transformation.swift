@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Cloudinary transformation: components separated by `/`, each an ordered list of
 /// `key_value` parameters separated by `,`.
 ///
@@ -259,4 +261,10 @@ public struct TransformationError: Error, Sendable, Hashable, CustomStringConver
     public var description: String {
         diagnostics.filter { $0.severity == .error }.map(\.description).joined(separator: "\n")
     }
+}
+
+/// `localizedDescription` (what loggers print) says what happened, not "The operation could
+/// not be completed".
+extension TransformationError: LocalizedError {
+    public var errorDescription: String? { description }
 }

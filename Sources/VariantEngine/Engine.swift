@@ -78,6 +78,10 @@ public struct Engine: Sendable {
             }
             return ratio
         }
+        let zoom = smartCropOptions.zoom
+        guard zoom.isFinite, zoom >= 1 else {
+            throw EngineError(.invalidArgument, "expected a zoom of 1 or more for smartCropOptions.zoom but received \(zoom)")
+        }
         let analysis = try await analyze(path, knownFaces: knownFaces)
         return SmartCropper(options: smartCropOptions).crops(analysis, aspectRatios: ratios)
     }
@@ -97,12 +101,24 @@ public struct Engine: Sendable {
     /// - Returns: The decision, with the encoded bytes in `data`.
     /// - Throws: `TransformationError` for an invalid transformation, `VipsError`, `EngineError`.
     public func optimize(_ path: String, transformation: String, level: QualityLevel = .good,
-                         formats: [ImageFormat] = OptimizeOptions.defaultFormats) async throws -> OptimizeResult {
+                         formats: [ImageFormat] = OptimizeOptions.defaultFormats,
+                         resolver: (any GravityResolver)? = nil) async throws -> OptimizeResult {
         let parsed = try Transformation(parsing: transformation)
+        let resolver = try await contentResolver(path, parsed, given: resolver)
         return try await Self.offload {
-            let pixels = try Renderer.renderPixels(RenderRequest(sourcePath: path, transformation: parsed))
+            let pixels = try Renderer.renderPixels(RenderRequest(sourcePath: path, transformation: parsed, resolver: resolver))
             return try Optimizer.optimize(pixels.image, options: OptimizeOptions(level: level, formats: formats))
         }
+    }
+
+    /// The resolver a render of `transformation` needs: `given`, else for `g_auto` and the face
+    /// gravities this engine's analysis (as `variant render` does; without one they fell back to
+    /// the centre and north), else none.
+    func contentResolver(_ path: String, _ transformation: Transformation,
+                         given: (any GravityResolver)?) async throws -> (any GravityResolver)? {
+        if let given { return given }
+        guard ContentResolver.needsAnalysis(transformation) else { return nil }
+        return AnalysisGravityResolver(try await analyze(path), options: smartCropOptions)
     }
 
     /// Renders a variant locally.
@@ -115,12 +131,17 @@ public struct Engine: Sendable {
     ///   - path: The source image.
     ///   - transformation: Any transformation the renderer executes (`f_`/`q_` decide the encoding).
     ///   - defaultFormat: The format when the transformation has no `f_`; nil keeps the source's.
+    ///   - resolver: Faces, custom coordinates and `g_auto` windows (``gravityResolver(_:cloudinary:)``
+    ///     with an asset's stored faces, say); nil analyses the image when the transformation has
+    ///     `g_auto` or a face gravity.
     /// - Returns: The encoded variant and what was decided to make it.
     /// - Throws: `TransformationError`, `VipsError`, `EngineError`.
-    public func render(_ path: String, transformation: String, defaultFormat: ImageFormat? = nil) async throws -> RenderResult {
+    public func render(_ path: String, transformation: String, defaultFormat: ImageFormat? = nil,
+                       resolver: (any GravityResolver)? = nil) async throws -> RenderResult {
         let parsed = try Transformation(parsing: transformation)
+        let resolver = try await contentResolver(path, parsed, given: resolver)
         return try await Self.offload {
-            try Renderer.render(RenderRequest(sourcePath: path, transformation: parsed, defaultFormat: defaultFormat))
+            try Renderer.render(RenderRequest(sourcePath: path, transformation: parsed, defaultFormat: defaultFormat, resolver: resolver))
         }
     }
 
@@ -141,9 +162,19 @@ public struct Engine: Sendable {
     ///   - options: Jobs, cache, shard, decision mode, URL signing.
     ///   - progress: Called after each asset, from any task.
     /// - Returns: The plan, the counts of computed and cached results, and warnings.
-    /// - Throws: `CancellationError` when cancelled; `EngineError(.io)` when the cache cannot be opened.
+    /// - Throws: ``ManifestError`` for a manifest that breaks the rules a loaded one is checked
+    ///   against (one built in code, say); `EngineError(.invalidArgument)` for an `asOf` that is
+    ///   not YYYY-MM-DD; `CancellationError` when cancelled; `EngineError(.io)` when the cache
+    ///   cannot be opened.
     public func plan(_ manifest: CampaignManifest, baseDirectory: String, options: PlanOptions = PlanOptions(),
                      progress: (@Sendable (PlanProgress) -> Void)? = nil) async throws -> PlanOutcome {
+        // A manifest built in code has not been through the loader: a ratio that does not parse
+        // stopped the process.
+        let issues = ManifestValidator.validate(manifest)
+        if !issues.isEmpty { throw ManifestError(file: "manifest", issues: issues) }
+        if let asOf = options.asOf, PolicyDate.parse(asOf) == nil {
+            throw EngineError(.invalidArgument, "expected a date YYYY-MM-DD for asOf but received \"\(asOf)\"")
+        }
         var options = options
         options.analysis = analysisOptions
         options.smartCrop = smartCropOptions

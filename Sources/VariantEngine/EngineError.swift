@@ -1,3 +1,5 @@
+import Foundation
+
 /// An error from the engine: a code, a one-line message and the input it concerns.
 public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
     /// Extensible error codes.
@@ -31,4 +33,14 @@ public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
         if let input { return "\(input): \(message)" }
         return message
     }
+}
+
+/// `localizedDescription` (what loggers print) says what happened, not "The operation could
+/// not be completed".
+extension EngineError: LocalizedError {
+    public var errorDescription: String? { description }
+}
+
+extension ManifestError: LocalizedError {
+    public var errorDescription: String? { description }
 }

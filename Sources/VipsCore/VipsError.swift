@@ -57,3 +57,9 @@ public struct VipsError: Error, Sendable, CustomStringConvertible, Equatable {
         return lines.isEmpty ? nil : lines.joined(separator: "; ")
     }
 }
+
+/// `localizedDescription` (what loggers print) says what happened, not "The operation could
+/// not be completed".
+extension VipsError: LocalizedError {
+    public var errorDescription: String? { description }
+}

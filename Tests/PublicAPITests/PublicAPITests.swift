@@ -142,4 +142,51 @@ struct PublicAPITests {
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
     }
+
+    /// Found by using the library as a sync tool would (a QA pass on the public API).
+    @Test("render resolves g_auto and faces as the CLI does; bad input is an error, never a trap")
+    func libraryFindings() async throws {
+        let engine = Engine()
+        // g_auto rendered as g_center (no resolver was made); the CLI's render analysed.
+        let rendered = try await engine.render(Self.couple, transformation: "c_fill,g_auto,w_400,h_400/f_jpg,q_80")
+        let centred = try await engine.render(Self.couple, transformation: "c_fill,g_center,w_400,h_400/f_jpg,q_80")
+        let crop = try #require(rendered.crop)
+        let square = try await engine.crops(Self.couple, aspectRatios: ["1:1"])[0]
+        #expect(crop == [square.rect.x, square.rect.y, square.rect.width, square.rect.height], "\(crop) \(square)")
+        #expect(rendered.crop != centred.crop)
+
+        // A manifest built in code is checked like a loaded one (a ratio that does not parse trapped).
+        let manifest = CampaignManifest(
+            campaign: "code", cloudName: "demo",
+            placements: [Placement(name: "card", aspectRatio: "wide", widths: [200], formats: ["webp"])],
+            assets: [CampaignAsset(publicId: "code/a", path: Self.astronaut, approval: "approved")])
+        await #expect(throws: ManifestError.self) { try await engine.plan(manifest, baseDirectory: "/") }
+        var dated = PlanOptions()
+        dated.asOf = "tomorrow"
+        let good = CampaignManifest(
+            campaign: "code", cloudName: "demo",
+            placements: [Placement(name: "card", aspectRatio: "1:1", widths: [100], formats: ["webp"])],
+            assets: [CampaignAsset(publicId: "code/a", path: Self.astronaut, approval: "approved")])
+        await #expect(throws: EngineError.self) { try await engine.plan(good, baseDirectory: "/", options: dated) }
+
+        // Faces near Int.max (hostile stored coordinates) overflowed the rectangle arithmetic.
+        let huge = [SourceRect(x: Int.max - 5, y: 0, width: Int.max, height: 10)]
+        #expect(try await engine.crops(Self.couple, aspectRatios: ["1:1"], knownFaces: huge).count == 1)
+        let resource = try CloudinaryResource(json: Data(#"{"public_id": "x", "width": 800, "height": 600, "coordinates": {"faces": [[9223372036854775000, 0, 1000, 10]]}}"#.utf8))
+        _ = try await engine.gravityResolver(Self.couple, cloudinary: resource)
+
+        // A face search whose windows never grow ran until memory ran out.
+        var options = AnalysisOptions()
+        options.faces.scaleFactor = 1.0
+        let refused = await #expect(throws: EngineError.self) { try await Engine(analysisOptions: options).analyze(Self.couple) }
+        #expect(refused?.code == .invalidArgument)
+
+        // VipsError is reachable with `import VariantEngine` alone, and logs say what happened.
+        do {
+            _ = try await engine.analyze("/nonexistent/photo.jpg")
+            Issue.record("a missing file was analysed")
+        } catch let error as VipsError {
+            #expect(error.localizedDescription.contains("/nonexistent/photo.jpg"), "\(error.localizedDescription)")
+        }
+    }
 }

@@ -27,6 +27,30 @@ public struct AnalysisOptions: Sendable, Equatable {
     public init() {}
 }
 
+extension AnalysisOptions {
+    /// Refuses settings that have no meaning: a face search whose window sizes never grow (a
+    /// scale factor of 1 or less ran until memory ran out), a step of nothing, sizes under a pixel.
+    /// - Throws: `EngineError(.invalidArgument)` naming the setting.
+    public func check() throws {
+        func refuse(_ name: String, _ expected: String, _ value: Any) throws -> Never {
+            throw EngineError(.invalidArgument, "expected \(expected) for \(name) but received \(value)")
+        }
+        for (name, side) in [("decodeLongestSide", decodeLongestSide), ("faceSearchLongestSide", faceSearchLongestSide),
+                             ("saliencyLongestSide", saliencyLongestSide), ("faces.minFaceSize", faces.minFaceSize)] where side < 1 {
+            try refuse(name, "a positive number of pixels", side)
+        }
+        for (name, factor) in [("faces.scaleFactor", faces.scaleFactor), ("faces.profileScaleFactor", faces.profileScaleFactor)]
+        where !(factor.isFinite && factor > 1 && factor <= 4) {
+            try refuse(name, "a factor over 1 and at most 4", factor)
+        }
+        for (name, step) in [("faces.stepFraction", faces.stepFraction), ("faces.profileStepFraction", faces.profileStepFraction)]
+        where !(step.isFinite && step > 0 && step <= 1) {
+            try refuse(name, "a fraction of the window over 0 and at most 1", step)
+        }
+        if dominantColorCount < 0 { try refuse("dominantColorCount", "0 or more", dominantColorCount) }
+    }
+}
+
 extension ImageAnalysis {
     /// Decodes `path` once at reduced size (upright, sRGB) and analyses it.
     ///
@@ -42,9 +66,11 @@ extension ImageAnalysis {
     ///     (boxes are clipped to the image; one outside it is dropped). nil: search.
     /// - Returns: The analysis, in source pixels after EXIF orientation.
     /// - Throws: `VipsError` naming the file when it cannot be read or decoded;
-    ///   `CascadeModelError` if the bundled face models are missing.
+    ///   `EngineError(.invalidArgument)` for options that have no meaning (``AnalysisOptions/check()``);
+    ///   an error naming the model if the bundled face models are missing (a broken install).
     public static func analyze(path: String, options: AnalysisOptions = AnalysisOptions(),
                                knownFaces: [SourceRect]? = nil) throws -> ImageAnalysis {
+        try options.check()
         let header = try Image.load(path: path, options: LoadOptions(maxPixels: options.maxPixels))
         let pageHeight = header.pageCount > 1 ? header.pageHeight : header.height
         let swapsSides = header.orientation >= 5
@@ -62,6 +88,7 @@ extension ImageAnalysis {
     /// a source of `sourceWidth` × `sourceHeight`.
     public static func analyze(pixels: PixelBuffer, sourceWidth: Int, sourceHeight: Int, format: String,
                                options: AnalysisOptions = AnalysisOptions(), knownFaces: [SourceRect]? = nil) throws -> ImageAnalysis {
+        try options.check()
         let raster = Raster(pixels)
         let toSourceX = Double(sourceWidth) / Double(raster.width)
         let toSourceY = Double(sourceHeight) / Double(raster.height)
