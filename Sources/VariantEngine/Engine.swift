@@ -256,11 +256,41 @@ public struct Engine: Sendable {
     /// Runs blocking pixel work on a global queue, so the caller's executor is not held, and
     /// checks cancellation before it starts.
     static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await offload { _ in try work() }
+    }
+
+    /// The same, for work that checks `flag` between its steps: the task's cancellation sets it
+    /// (work on a dispatch queue cannot ask the task itself).
+    static func offload<T: Sendable>(_ work: @escaping @Sendable (CancellationFlag) throws -> T) async throws -> T {
         try Task.checkCancellation()
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(with: Result { try work() })
+        let flag = CancellationFlag()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global(qos: .userInitiated).async {
+                    continuation.resume(with: Result { try work(flag) })
+                }
             }
+        } onCancel: {
+            flag.cancel()
         }
+    }
+}
+
+/// Set when a task is cancelled, read by work running outside it.
+final class CancellationFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        lock.unlock()
+    }
+
+    /// Throws `CancellationError` once cancelled.
+    func check() throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if cancelled { throw CancellationError() }
     }
 }

@@ -53,7 +53,9 @@ struct AssetPlanner: Sendable {
     var decider: any VariantDeciding
     var cache: PlanCache?
 
-    func plan(_ job: AssetJob) async throws -> (PlannedAsset, PlanStatistics) {
+    /// Synchronous pixel work: the planner runs it on a dispatch queue (``Engine/offload(_:)``),
+    /// not on Swift's cooperative threads, and `cancellation` says when the task was cancelled.
+    func plan(_ job: AssetJob, cancellation: CancellationFlag = CancellationFlag()) throws -> (PlannedAsset, PlanStatistics) {
         var statistics = PlanStatistics()
         let policy = manifest.effectivePolicy
         var asset = PlannedAsset(
@@ -132,7 +134,7 @@ struct AssetPlanner: Sendable {
 
         let cropper = SmartCropper(options: options.smartCrop)
         for spec in job.placements {
-            try Task.checkCancellation()
+            try cancellation.check()
             let ratio = AspectRatio(parsing: spec.aspectRatio)!  // validated with the manifest
             var crop = cropper.crop(cropAnalysis, aspectRatio: ratio)
             if !focusAreas.isEmpty { crop = Self.countFaces(crop, faces: faceAnalysis.faces) }
@@ -149,7 +151,7 @@ struct AssetPlanner: Sendable {
             let formats = spec.formats.compactMap { ImageFormat(name: $0) }
             let level = QualityLevel(rawValue: spec.quality) ?? .good
             for width in spec.widths {
-                try Task.checkCancellation()
+                try cancellation.check()
                 let request = VariantDecisionRequest(sourcePath: job.resolvedPath, crop: crop.rect, width: width,
                                                      formats: formats, level: level)
                 let key = PlanCache.key([contentHash, "decision", decider.identity, request.geometry,

@@ -75,7 +75,9 @@ enum Planner {
                 guard next < jobs.count else { return }
                 let job = jobs[next]
                 next += 1
-                group.addTask { try await planner.plan(job) }
+                // Off the cooperative pool: an asset's decodes and encodes take seconds, and
+                // holding its threads that long starved the caller's other async work.
+                group.addTask { try await Engine.offload { flag in try planner.plan(job, cancellation: flag) } }
             }
             for _ in 0..<min(max(1, options.jobs), jobs.count) { startNext() }
             while let (asset, counts) = try await group.next() {
