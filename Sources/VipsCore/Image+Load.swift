@@ -247,6 +247,8 @@ extension Image {
     /// reason named otherwise: what every file input is checked with before it is opened.
     /// - Throws: ``VipsError`` with `fileNotFound`, `notAFile`, `unreadable` or `emptyInput`.
     public static func checkReadableFile(_ path: String) throws {
+        // (An empty path read ": no such file", naming nothing.)
+        if path.isEmpty { throw VipsError(.fileNotFound, "the image path is empty", context: nil) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw VipsError(.fileNotFound, "no such file", context: path)

@@ -83,6 +83,8 @@ struct LoadTests {
         }
         let missing = #expect(throws: VipsError.self) { try Image.load(path: "/nonexistent/x.jpg") }
         #expect(missing?.code == .fileNotFound)
+        let empty = #expect(throws: VipsError.self) { try Image.load(path: "") }
+        #expect(empty?.description == "the image path is empty")
         let directory = #expect(throws: VipsError.self) { try Image.load(path: NSTemporaryDirectory()) }
         #expect(directory?.code == .notAFile)
         // Devices and pipes: refused by type, not read ("/dev/zero: the file is empty").
