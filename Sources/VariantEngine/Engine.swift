@@ -166,7 +166,8 @@ public struct Engine: Sendable {
     ///   - manifest: A validated manifest (``CampaignManifest/load(path:)``).
     ///   - baseDirectory: What the manifest's relative paths are relative to (its folder).
     ///   - options: Jobs, cache, shard, decision mode, URL signing.
-    ///   - progress: Called after each asset, from any task.
+    ///   - progress: Called once with 0 completed before the first asset, then after each asset,
+    ///     from any task.
     /// - Returns: The plan, the counts of computed and cached results, and warnings.
     /// - Throws: ``ManifestError`` for a manifest that breaks the rules a loaded one is checked
     ///   against (one built in code, say); `EngineError(.invalidArgument)` for an `asOf` that is

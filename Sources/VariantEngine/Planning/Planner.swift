@@ -30,10 +30,17 @@ public struct PlanProgress: Sendable {
     /// Assets finished (planned or failed).
     public var completed: Int
     public var total: Int
-    /// The asset just finished.
+    /// The asset just finished ("" in the first call, before any).
     public var assetID: String
     /// Whether it failed.
     public var failed: Bool
+
+    public init(completed: Int, total: Int, assetID: String, failed: Bool) {
+        self.completed = completed
+        self.total = total
+        self.assetID = assetID
+        self.failed = failed
+    }
 }
 
 /// A plan and what it took to make it.
@@ -67,6 +74,8 @@ enum Planner {
         jobs = largestFirst(jobs)
 
         let total = jobs.count
+        // The first call says how many are coming, before an asset's seconds of work.
+        progress?(PlanProgress(completed: 0, total: total, assetID: "", failed: false))
         var planned: [PlannedAsset] = []
         var statistics = PlanStatistics()
         try await withThrowingTaskGroup(of: (PlannedAsset, PlanStatistics).self) { group in
