@@ -130,8 +130,16 @@ func renderVariant(image: String, transformation: String?) throws -> Image {
         return try Image.load(path: image).upright().toSRGB()
     }
     let t = try parseTransformationArgument(text)
+    let delivery = ContentResolver.deliveryParameters(t)
+    guard delivery.isEmpty else {
+        throw CLIError.usage("--transformation: optimize decides format and quality itself: give the geometry without "
+                             + delivery.joined(separator: ", ") + " (--formats and --level choose among them; render keeps them)")
+    }
     do {
-        return try Renderer.renderPixels(RenderRequest(sourcePath: image, transformation: t)).image
+        // g_auto and the face gravities through the engine's analysis, as render does (they
+        // fell back to the centre and north here).
+        let resolver = try ContentResolver.forRendering(path: image, transformation: t)
+        return try Renderer.renderPixels(RenderRequest(sourcePath: image, transformation: t, resolver: resolver)).image
     } catch let error as EngineError {
         throw CLIError(message: error.description, status: error.code == .invalidTransformation ? ExitStatus.invalid : ExitStatus.ioError)
     }

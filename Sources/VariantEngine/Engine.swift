@@ -105,11 +105,17 @@ public struct Engine: Sendable {
     ///   - level: The `q_auto` level; default good.
     ///   - formats: The formats allowed; default avif, webp, jpeg, png.
     /// - Returns: The decision, with the encoded bytes in `data`.
-    /// - Throws: `TransformationError` for an invalid transformation, `VipsError`, `EngineError`.
+    /// - Throws: `TransformationError` for an invalid transformation, `EngineError(.invalidArgument)`
+    ///   for one with `f_` or `q_` (the choice is optimize's), `VipsError`, `EngineError`.
     public func optimize(_ path: String, transformation: String, level: QualityLevel = .good,
                          formats: [ImageFormat] = OptimizeOptions.defaultFormats,
                          resolver: (any GravityResolver)? = nil) async throws -> OptimizeResult {
         let parsed = try Transformation(parsing: transformation)
+        let delivery = ContentResolver.deliveryParameters(parsed)
+        guard delivery.isEmpty else {
+            throw EngineError(.invalidArgument, "optimize decides format and quality itself: give the geometry without "
+                                + delivery.joined(separator: ", ") + " (or render it as it is)")
+        }
         let resolver = try await contentResolver(path, parsed, given: resolver)
         return try await Self.offload {
             let pixels = try Renderer.renderPixels(RenderRequest(sourcePath: path, transformation: parsed, resolver: resolver))

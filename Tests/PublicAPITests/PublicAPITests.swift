@@ -157,6 +157,13 @@ struct PublicAPITests {
         #expect(crop == [square.rect.x, square.rect.y, square.rect.width, square.rect.height], "\(crop) \(square)")
         #expect(rendered.crop != centred.crop)
 
+        // optimize decides f_ and q_ itself: a transformation carrying them is refused (they were
+        // silently replaced), and its g_auto is resolved like render's.
+        let carried = await #expect(throws: EngineError.self) {
+            try await engine.optimize(Self.couple, transformation: "c_scale,w_200/f_png,q_10", formats: [.webp])
+        }
+        #expect(carried?.message.contains("f_png, q_10") == true, "\(carried?.message ?? "")")
+
         // A manifest built in code is checked like a loaded one (a ratio that does not parse trapped).
         let manifest = CampaignManifest(
             campaign: "code", cloudName: "demo",

@@ -106,4 +106,22 @@ struct RenderCLITests {
         #expect(json.stdoutData.isEmpty)
         #expect(json.stderr.contains("where --json prints"), "\(json.stderr)")
     }
+
+    @Test("optimize --transformation takes the geometry: f_ and q_ are refused, g_auto is resolved as render does")
+    func optimizeTransformation() throws {
+        let carried = try CLIRunner.run(["optimize", Self.photo, "--transformation", "c_scale,w_200/f_png,q_10", "--formats", "webp"])
+        #expect(carried.status == 2)
+        #expect(carried.stderr.contains("give the geometry without f_png, q_10"), "\(carried.stderr)")
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // The chosen file is the g_auto window render cuts, not the centre.
+        let auto = dir.appendingPathComponent("auto.webp").path, centre = dir.appendingPathComponent("centre.webp").path
+        let couple = CLIRunner.packageRoot.appendingPathComponent("TestImages/people-couple-bar.jpg").path
+        for (gravity, out) in [("auto", auto), ("center", centre)] {
+            let result = try CLIRunner.run(["optimize", couple, "--transformation", "c_fill,g_\(gravity),w_300,h_300",
+                                            "--formats", "webp", "-o", out])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: auto)) != Data(contentsOf: URL(fileURLWithPath: centre)))
+    }
 }

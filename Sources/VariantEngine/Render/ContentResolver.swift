@@ -16,6 +16,14 @@ public enum ContentResolver {
         }
     }
 
+    /// The `f_` and `q_` parameters of `transformation` as written: what the optimiser decides
+    /// itself, so a transformation given to it must not carry them (they were silently replaced).
+    public static func deliveryParameters(_ transformation: Transformation) -> [String] {
+        transformation.components.flatMap { component in
+            component.parameters.filter { $0.key == "f" || $0.key == "q" }.map { "\($0.key)_\($0.rawValue)" }
+        }
+    }
+
     /// The resolver for rendering `path` with `transformation`.
     ///
     /// - Parameters:
