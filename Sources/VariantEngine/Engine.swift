@@ -177,7 +177,7 @@ public struct Engine: Sendable {
     /// - Returns: The plan, the counts of computed and cached results, and warnings.
     /// - Throws: ``ManifestError`` for a manifest that breaks the rules a loaded one is checked
     ///   against (one built in code, say); `EngineError(.invalidArgument)` for an `asOf` that is
-    ///   not YYYY-MM-DD; `CancellationError` when cancelled; `EngineError(.io)` when the cache
+    ///   not YYYY-MM-DD or `jobs` under 1; `CancellationError` when cancelled; `EngineError(.io)` when the cache
     ///   cannot be opened.
     public func plan(_ manifest: CampaignManifest, baseDirectory: String, options: PlanOptions = PlanOptions(),
                      progress: (@Sendable (PlanProgress) -> Void)? = nil) async throws -> PlanOutcome {
@@ -185,6 +185,9 @@ public struct Engine: Sendable {
         // stopped the process.
         let issues = ManifestValidator.validate(manifest)
         if !issues.isEmpty { throw ManifestError(file: "manifest", issues: issues) }
+        if options.jobs < 1 {
+            throw EngineError(.invalidArgument, "expected 1 or more for jobs but received \(options.jobs)")
+        }
         if let asOf = options.asOf, PolicyDate.parse(asOf) == nil {
             throw EngineError(.invalidArgument, "expected a date YYYY-MM-DD for asOf but received \"\(asOf)\"")
         }

@@ -177,6 +177,9 @@ struct PublicAPITests {
             placements: [Placement(name: "card", aspectRatio: "1:1", widths: [100], formats: ["webp"])],
             assets: [CampaignAsset(publicId: "code/a", path: Self.astronaut, approval: "approved")])
         await #expect(throws: EngineError.self) { try await engine.plan(good, baseDirectory: "/", options: dated) }
+        var none = PlanOptions()
+        none.jobs = 0
+        await #expect(throws: EngineError.self) { try await engine.plan(good, baseDirectory: "/", options: none) }
 
         // Faces near Int.max (hostile stored coordinates) overflowed the rectangle arithmetic.
         let huge = [SourceRect(x: Int.max - 5, y: 0, width: Int.max, height: 10)]
