@@ -122,9 +122,7 @@ final class PlanCache: Sendable {
     static func reason(_ error: Error) -> String {
         if let problem = error as? CacheProblem { return problem.reason }
         if let database = error as? DatabaseError { return database.message ?? database.description }
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        if let underlying, underlying.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(underlying.code))) }
-        return (error as NSError).localizedDescription
+        return AtomicFile.systemReason(error)
     }
 
     struct CacheProblem: Error {
@@ -147,17 +145,7 @@ final class PlanCache: Sendable {
             // The same checks, without the writes: rows of other engine versions stay (their keys,
             // which start with the engine version, never match).
             do {
-                try queue.read { db in
-                    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-                    guard try Int32.fetchOne(db, sql: "PRAGMA application_id") == applicationID else {
-                        throw CacheProblem(reason: "is not this tool's cache")
-                    }
-                    guard try String.fetchOne(db, sql: "PRAGMA quick_check") == "ok" else { throw CacheProblem(reason: "is corrupt") }
-                    let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                    guard version == schemaVersion, Set(Table.allCases.map(\.rawValue)).isSubset(of: Set(tables)) else {
-                        throw CacheProblem(reason: "has another schema (\(version))")
-                    }
-                }
+                try queue.read { db in try verify(db, tables: try tableNames(db)) }
             } catch {
                 try? queue.close()
                 throw error
@@ -166,23 +154,9 @@ final class PlanCache: Sendable {
         }
         do {
             try queue.writeWithoutTransaction { db in
-                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                let tables = try tableNames(db)
                 if exists && !tables.isEmpty {
-                    let application = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-                    guard application == applicationID else {
-                        throw CacheProblem(reason: "is another application's database")
-                    }
-                    let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? ""
-                    guard check == "ok" else {
-                        // SQLite lists every damaged page, one per line: the first says what kind.
-                        let lines = check.split(separator: "\n")
-                        let more = lines.count > 1 ? "; \(lines.count - 1) more" : ""
-                        throw CacheProblem(reason: "is corrupt (\(lines.first.map { $0.prefix(200) } ?? "")\(more))")
-                    }
-                    let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                    guard version == schemaVersion else { throw CacheProblem(reason: "has another schema (\(version))") }
-                    let missing = Table.allCases.map(\.rawValue).filter { !tables.contains($0) }
-                    guard missing.isEmpty else { throw CacheProblem(reason: "lacks its table(s) \(missing.joined(separator: ", "))") }
+                    try verify(db, tables: tables)
                 } else {
                     try db.execute(sql: "PRAGMA application_id = \(applicationID)")
                     try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
@@ -208,6 +182,29 @@ final class PlanCache: Sendable {
             throw CacheProblem(reason: "is not a readable cache (\(error.message ?? error.description))")
         }
         return queue
+    }
+
+    private static func tableNames(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+
+    /// Whether the database is this cache, whole and of this schema (read-only: nothing is written).
+    private static func verify(_ db: Database, tables: [String]) throws {
+        let application = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        guard application == applicationID else {
+            throw CacheProblem(reason: "is another application's database")
+        }
+        let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? ""
+        guard check == "ok" else {
+            // SQLite lists every damaged page, one per line: the first says what kind.
+            let lines = check.split(separator: "\n")
+            let more = lines.count > 1 ? "; \(lines.count - 1) more" : ""
+            throw CacheProblem(reason: "is corrupt (\(lines.first.map { $0.prefix(200) } ?? "")\(more))")
+        }
+        let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+        guard version == schemaVersion else { throw CacheProblem(reason: "has another schema (\(version))") }
+        let missing = Table.allCases.map(\.rawValue).filter { !tables.contains($0) }
+        guard missing.isEmpty else { throw CacheProblem(reason: "lacks its table(s) \(missing.joined(separator: ", "))") }
     }
 
     /// The key of an entry: SHA-256 over its parts, engine version first.
