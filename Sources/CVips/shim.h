@@ -50,6 +50,26 @@ static inline VipsImage *cvips_progress_image(VipsProgress *p) { return p->im; }
 /// Seconds since this evaluation started.
 static inline double cvips_progress_seconds(VipsProgress *p) { return g_timer_elapsed(p->start, NULL); }
 
+/// What a watchdog shares with the threads that run evaluations: its limit in seconds, and
+/// whether it has stopped one since the last look. Only touched with atomics, which
+/// ThreadSanitizer sees (the GLib signal lock that orders the hand-off it does not).
+typedef struct { double limit; int fired; } CVipsWatch;
+static inline CVipsWatch *cvips_watch_new(double limit) {
+    CVipsWatch *watch = g_new0(CVipsWatch, 1);
+    __atomic_store(&watch->limit, &limit, __ATOMIC_RELEASE);
+    return watch;
+}
+static inline double cvips_watch_limit(CVipsWatch *watch) {
+    double limit;
+    __atomic_load(&watch->limit, &limit, __ATOMIC_ACQUIRE);
+    return limit;
+}
+static inline void cvips_watch_fire(CVipsWatch *watch) { __atomic_store_n(&watch->fired, 1, __ATOMIC_RELEASE); }
+/// Whether the watchdog stopped an evaluation since the last call (and forgets it).
+static inline int cvips_watch_take(CVipsWatch *watch) { return __atomic_exchange_n(&watch->fired, 0, __ATOMIC_ACQ_REL); }
+/// The handler's release function: frees the shared state when the handler is disconnected.
+static inline void cvips_watch_free(gpointer watch, GClosure *closure) { (void) closure; g_free(watch); }
+
 // MARK: - Loading
 
 typedef struct {

@@ -92,7 +92,10 @@ public final class Image: @unchecked Sendable {
     /// `timeout` when a watchdog stopped the computation.
     func failure(_ code: VipsError.Code, context: String, prefix: String? = nil) -> VipsError {
         let error = VipsError.fromLibvips(code, context: context, prefix: prefix)
-        guard Watchdog.wasKilled(error) else { return error }
+        // Every watchdog is asked (each forgets what it said), so none carries a stale firing
+        // into a later, unrelated failure.
+        let fired = watchdogs.map { $0.tookFiring() }.contains(true)
+        guard fired || Watchdog.wasKilled(error) else { return error }
         let limit = watchdogs.map(\.limit).min()
             .map { "the time limit of \($0.secondsDescription)" } ?? "its time limit"
         return VipsError(.timeout, "took longer than \(limit) and was stopped", context: source)

@@ -26,6 +26,8 @@ final class Watchdog: @unchecked Sendable {
     let limit: Duration
     private let image: UnsafeMutablePointer<VipsImage>
     private let handler: UInt
+    /// Shared with the handler; freed by GLib when the handler is disconnected (in deinit).
+    private let watch: UnsafeMutablePointer<CVipsWatch>
 
     /// Watches evaluations of `image` and of the images built on it.
     init(image: UnsafeMutablePointer<VipsImage>, limit: Duration) {
@@ -33,8 +35,15 @@ final class Watchdog: @unchecked Sendable {
         self.image = image
         cvips_ref(image)
         cvips_set_progress(image, 1)
-        handler = UInt(cvips_on_eval(image, Watchdog.onEval, Watchdog.word(limit.seconds), nil))
+        watch = cvips_watch_new(limit.seconds)
+        handler = UInt(cvips_on_eval(image, Watchdog.onEval, UnsafeMutableRawPointer(watch), cvips_watch_free))
     }
+
+    /// Whether this watchdog stopped an evaluation since the last call. A stopped computation
+    /// usually fails with libvips's "killed for image", but a loader may fail first with its own
+    /// words, and libvips's message buffer is one for the whole process, so another thread can
+    /// take the message: the flag, not the text, says a time limit was hit.
+    func tookFiring() -> Bool { cvips_watch_take(watch) != 0 }
 
     deinit {
         cvips_disconnect(image, CUnsignedLong(handler))
@@ -44,23 +53,15 @@ final class Watchdog: @unchecked Sendable {
     /// The handler runs on whichever thread drives the evaluation, often a libvips worker that
     /// existed before this watchdog. GLib's signal table orders the hand-off with its futex-based
     /// GMutex, which ThreadSanitizer does not see: a limit read from memory this thread wrote
-    /// (even a lock's own field) was reported as a race. So the limit travels in the handler's
-    /// data word itself, the bits of a `Double`, and the handler reads no shared memory at all.
+    /// with plain stores (even a lock's own field) was reported as a race. So the shared state
+    /// (``CVipsWatch``) is only read and written with atomics.
     private static let onEval: CVipsEvalFn = { _, progress, data in
-        guard let progress else { return }
-        if cvips_progress_seconds(progress) > seconds(data), let computed = cvips_progress_image(progress) {
+        guard let progress, let data else { return }
+        let watch = data.assumingMemoryBound(to: CVipsWatch.self)
+        if cvips_progress_seconds(progress) > cvips_watch_limit(watch), let computed = cvips_progress_image(progress) {
+            cvips_watch_fire(watch)
             cvips_set_kill(computed, 1)
         }
-    }
-
-    /// `seconds` as a pointer-sized word (nil for 0).
-    static func word(_ seconds: Double) -> UnsafeMutableRawPointer? {
-        UnsafeMutableRawPointer(bitPattern: UInt(truncatingIfNeeded: seconds.bitPattern))
-    }
-
-    /// The seconds a ``word(_:)`` holds.
-    static func seconds(_ word: UnsafeMutableRawPointer?) -> Double {
-        Double(bitPattern: UInt64(truncatingIfNeeded: UInt(bitPattern: word)))
     }
 
     /// Whether libvips's error text says an evaluation was killed (only a watchdog kills).

@@ -62,6 +62,32 @@ struct TimeoutTests {
         #expect(try joined.pixels().bands == 6)
     }
 
+    /// libvips keeps one message buffer for the whole process: while another thread fails (and
+    /// takes the buffer's text), a stopped computation may find its "killed" message gone or
+    /// someone else's in its place. The watchdog's own flag still says it was a timeout.
+    @Test("a stopped computation is a timeout even when other threads' failures take libvips's messages")
+    func timeoutAmongFailures() throws {
+        _ = Self.png
+        final class Flag: @unchecked Sendable {
+            private let lock = NSLock()
+            private var value = false
+            var isSet: Bool { lock.withLock { value } }
+            func set() { lock.withLock { value = true } }
+        }
+        let stop = Flag(), stopped = DispatchSemaphore(value: 0)
+        let noise = Thread {
+            while !stop.isSet { _ = try? Image.load(data: Data("not an image".utf8), name: "noise.bin") }
+            stopped.signal()
+        }
+        noise.start()
+        defer { stop.set(); stopped.wait() }
+        for _ in 0..<8 {
+            let error = #expect(throws: VipsError.self) { try Self.slowRender(timeout: .milliseconds(20)) }
+            #expect(error?.code == .timeout, "\(String(describing: error))")
+            #expect(error?.context == "big.png")
+        }
+    }
+
     @Test("after a timeout, the same file loads and renders again")
     func recovers() throws {
         #expect(throws: VipsError.self) { try Self.slowRender(timeout: .milliseconds(5)) }
