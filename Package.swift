@@ -34,8 +34,12 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ],
             exclude: ["Planning/PLAN-SCHEMA.md"],
-            resources: [.copy("Resources")]
+            resources: [.copy("Resources")],
+            plugins: ["EngineFingerprint"]
         ),
+        // Build-time only: the digest of the engine's sources that keys its caches.
+        .executableTarget(name: "EngineFingerprintTool"),
+        .plugin(name: "EngineFingerprint", capability: .buildTool(), dependencies: ["EngineFingerprintTool"]),
         .executableTarget(
             name: "VariantCLI",
             dependencies: [

@@ -13,7 +13,7 @@ struct Variant: AsyncParsableCommand {
             invalid (or a policy failed), 2 usage or I/O error.
             """.reflowed,
         // The engine's version is also part of every cache key; libvips's is the one linked.
-        version: "variant \(variantEngineVersion) (libvips \(Vips.version))",
+        version: "variant \(variantEngineBuild) (libvips \(Vips.version))",
         subcommands: [Info.self, Render.self, GeometryCommand.self, Compare.self, Optimize.self, BreakpointsCommand.self, ValidateCommand.self, URLCommand.self, PlanCommand.self, AnalyzeCommand.self, CropCommand.self]
     )
 }

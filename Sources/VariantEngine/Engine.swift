@@ -40,8 +40,9 @@ public struct Engine: Sendable {
     /// Smart-crop settings used by ``crops(_:aspectRatios:)``.
     public var smartCropOptions: SmartCropOptions
 
-    /// The engine's version: part of every cache key and of every plan.
-    public static var version: String { variantEngineVersion }
+    /// The engine's version and build ("0.1.0+" and a digest of its sources): part of every
+    /// cache key and of every plan.
+    public static var version: String { variantEngineBuild }
 
     public init(analysisOptions: AnalysisOptions = AnalysisOptions(), smartCropOptions: SmartCropOptions = SmartCropOptions()) {
         self.analysisOptions = analysisOptions

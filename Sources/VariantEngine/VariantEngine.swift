@@ -4,5 +4,9 @@ import CloudinaryTransform
 // imports VariantEngine gets them without depending on a module that is not a product.
 @_exported import VipsCore
 
-/// The engine's version, part of every cache key: bump it when a decision changes.
+/// The engine's release version.
 public let variantEngineVersion = "0.1.0"
+
+/// The release version and a digest of the sources it was built from ("0.1.0+6c1f…"): what plans
+/// record and shards must agree on. Two builds that could decide differently never share it.
+public let variantEngineBuild = "\(variantEngineVersion)+\(engineSourceDigest)"

@@ -72,7 +72,7 @@ struct ModulesCLITests {
     func version() throws {
         let (result, modules) = try Self.modulesOpened(["--version"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.wholeMatch(of: /variant \d+\.\d+\.\d+ \(libvips \d+\.\d+\.\d+\)\n/) != nil, "\(result.stdout)")
+        #expect(result.stdout.wholeMatch(of: /variant \d+\.\d+\.\d+\+[0-9a-f]{16} \(libvips \d+\.\d+\.\d+\)\n/) != nil, "\(result.stdout)")
         #expect(modules.isEmpty, "\(modules)")
     }
 }

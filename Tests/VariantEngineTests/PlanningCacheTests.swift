@@ -191,4 +191,43 @@ struct PlanningCacheTests {
         }
         #expect(try PlanJSON.encode(again.plan) == PlanJSON.encode(first.plan))
     }
+
+    /// A cache outlives the build that wrote it: after an upgrade (another engine build, another
+    /// libvips) its analyses and decisions may no longer be what this build would compute, so
+    /// they are neither read nor kept.
+    @Test("entries written by another engine build or another libvips are deleted on open and never match a key")
+    func anotherBuild() async throws {
+        #expect(variantEngineBuild.wholeMatch(of: /0\.1\.0\+[0-9a-f]{16}/) != nil, "\(variantEngineBuild)")
+        #expect(PlanCache.identity == "\(variantEngineBuild) libvips \(Vips.version)")
+        let parts = ["0123abcd", "analysis", "options"]
+        for other in ["0.1.0+0000000000000000 libvips \(Vips.version)", "\(variantEngineBuild) libvips 8.13.0"] {
+            #expect(PlanCache.key(parts, identity: other) != PlanCache.key(parts))
+        }
+
+        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("cache.sqlite").path
+        let options = PlanningFixture.options(cache: URL(fileURLWithPath: path))
+        let manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
+        let first = try await PlanningFixture.plan(manifest, in: folder, options: options)
+        #expect(first.plan.engineVersion == variantEngineBuild)
+        let cache = try PlanCache(path: path)
+        let analysis = try #require(try cache.keysForTesting(.analyses).first)
+        let stored = try #require(cache.data(.analyses, key: analysis))
+        let decisions = cache.count(.decisions)
+        // An older build's rows: one under this build's key (as if a build had changed the
+        // analysis without changing the key), one under its own.
+        let older = "0.1.0+0000000000000000 libvips \(Vips.version)"
+        try cache.insertForTesting(.analyses, key: analysis, identity: older, data: stored)
+        try cache.insertForTesting(.analyses, key: PlanCache.key(parts, identity: older), identity: older, data: stored)
+        try cache.insertForTesting(.decisions, key: "stale", identity: "0.0.9 libvips 8.12.2", data: Data("{}".utf8))
+        #expect(cache.count(.analyses) == 2 && cache.count(.decisions) == decisions + 1)
+
+        let again = try await PlanningFixture.plan(manifest, in: folder, options: options)
+        #expect(again.statistics.analysesComputed == 1, "the other build's analysis must not be read")
+        #expect(again.statistics.decisionsComputed == 0, "this build's decisions are still good")
+        let reopened = try PlanCache(path: path)
+        #expect(reopened.count(.analyses) == 1 && reopened.count(.decisions) == decisions)
+        #expect(try PlanJSON.encode(again.plan) == PlanJSON.encode(first.plan))
+    }
 }

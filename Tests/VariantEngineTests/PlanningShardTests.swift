@@ -89,6 +89,11 @@ struct PlanningShardTests {
         var dated = two
         dated.settings?.asOf = "2026-01-01"
         #expect(throws: EngineError.self) { try Sharding.merge([one, dated]) }
+        // Shards of two builds of the engine may have decided differently.
+        var otherBuild = two
+        otherBuild.engineVersion = "0.1.0+0000000000000000"
+        let builds = #expect(throws: EngineError.self) { try Sharding.merge([one, otherBuild], names: ["a.json", "b.json"]) }
+        #expect(builds?.message == "the plans come from engine versions \(variantEngineBuild) (a.json) and 0.1.0+0000000000000000 (b.json)")
         // A shard field edited to nonsense, or a split too large to list, gives a message, not a trap.
         var zero = one
         zero.shard = PlanShard(index: 1, count: 0)

@@ -146,7 +146,7 @@ extension ImageAnalysis {
             opaqueBounds: opaqueBounds, faces: faces, focalPoint: focal,
             contentClass: ContentClassifier.classify(evidence),
             dominantColors: DominantColorExtractor.colors(raster: small, count: options.dominantColorCount),
-            saliency: saliency, decodedLongestSide: max(raster.width, raster.height), engineVersion: variantEngineVersion)
+            saliency: saliency, decodedLongestSide: max(raster.width, raster.height), engineVersion: variantEngineBuild)
     }
 }
 

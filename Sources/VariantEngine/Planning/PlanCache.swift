@@ -142,8 +142,8 @@ final class PlanCache: Sendable {
             throw CacheProblem(reason: "cannot be opened as SQLite (\(error))")
         }
         if readOnly {
-            // The same checks, without the writes: rows of other engine versions stay (their keys,
-            // which start with the engine version, never match).
+            // The same checks, without the writes: rows of other engine builds stay (their keys,
+            // which start with the engine's identity, never match).
             do {
                 try queue.read { db in try verify(db, tables: try tableNames(db)) }
             } catch {
@@ -171,7 +171,7 @@ final class PlanCache: Sendable {
                 }
                 for table in Table.allCases {
                     try db.execute(sql: "DELETE FROM \(table.rawValue) WHERE engineVersion != ?",
-                                   arguments: [variantEngineVersion])
+                                   arguments: [identity])
                 }
             }
         } catch let problem as CacheProblem {
@@ -207,9 +207,14 @@ final class PlanCache: Sendable {
         guard missing.isEmpty else { throw CacheProblem(reason: "lacks its table(s) \(missing.joined(separator: ", "))") }
     }
 
-    /// The key of an entry: SHA-256 over its parts, engine version first.
-    static func key(_ parts: [String]) -> String {
-        SHA256.hash(([variantEngineVersion] + parts).joined(separator: "\u{1F}")).hex
+    /// Whose entries these are: the engine build (its sources' digest) and the libvips it runs on
+    /// (decoders and encoders move pixels and bytes). Entries of any other are deleted when the
+    /// cache is opened for writing, and never match a key.
+    static var identity: String { "\(variantEngineBuild) libvips \(Vips.version)" }
+
+    /// The key of an entry: SHA-256 over its parts, the engine's identity first.
+    static func key(_ parts: [String], identity: String = identity) -> String {
+        SHA256.hash(([identity] + parts).joined(separator: "\u{1F}")).hex
     }
 
     func data(_ table: Table, key: String) -> Data? {
@@ -223,7 +228,7 @@ final class PlanCache: Sendable {
         // A cache that cannot be written costs time, not correctness: the plan is still right.
         try? queue.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO \(table.rawValue) (key, engineVersion, value) VALUES (?, ?, ?)",
-                           arguments: [key, variantEngineVersion, data])
+                           arguments: [key, Self.identity, data])
         }
     }
 
@@ -243,6 +248,14 @@ final class PlanCache: Sendable {
     /// Replaces every value of `table` (tests damage entries with it).
     func overwriteAllForTesting(_ table: Table, with data: Data) throws {
         try queue.write { db in try db.execute(sql: "UPDATE \(table.rawValue) SET value = ?", arguments: [data]) }
+    }
+
+    /// Writes a row as another engine build would have (tests of what an upgrade does to a cache).
+    func insertForTesting(_ table: Table, key: String, identity: String, data: Data) throws {
+        try queue.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO \(table.rawValue) (key, engineVersion, value) VALUES (?, ?, ?)",
+                           arguments: [key, identity, data])
+        }
     }
 
     /// The keys of `table` (tests read and damage single entries with them).

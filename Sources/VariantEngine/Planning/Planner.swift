@@ -100,7 +100,7 @@ enum Planner {
         planned.sort { $0.id < $1.id }
         // An empty secret signs nothing (the URLs skip it), so the settings must not say signed.
         let secret = options.apiSecret.flatMap { $0.isEmpty ? nil : $0 }
-        let plan = Plan(schemaVersion: Plan.currentSchemaVersion, engineVersion: variantEngineVersion,
+        let plan = Plan(schemaVersion: Plan.currentSchemaVersion, engineVersion: variantEngineBuild,
                         campaign: manifest.campaign, cloudName: manifest.cloudName, manifestHash: try manifestHash(manifest),
                         shard: options.shard, placements: specs, assets: planned, summary: PlanSummary(assets: planned),
                         settings: PlanSettings(decisions: options.decisions, signed: secret != nil,
