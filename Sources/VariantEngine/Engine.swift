@@ -5,12 +5,16 @@ import VipsCore
 /// The engine as a library: what the sync tool imports. Every entry point is `async` and runs its
 /// pixel work on a dispatch queue, off Swift's cooperative threads. Cancellation: `Task.cancel()`
 /// stops a plan between variants (within about a variant's time); a single analyse, render or
-/// optimise is checked before it starts and then runs to its end (`LoadOptions.defaultTimeout`
-/// bounds it). Nothing is written by the engine itself except the cache.
+/// optimise is checked before it starts (and while it waits its turn) and then runs to its end
+/// (`LoadOptions.defaultTimeout` bounds it). Nothing is written by the engine itself except the cache.
 ///
-/// Cost: the optimiser holds about 80 bytes a variant pixel while it measures (a 20-megapixel
-/// variant about 2 GB), so bound how many run at once; `plan` runs `PlanOptions.jobs` assets
-/// at a time (its `.fixedQuality` decisions encode once and measure nothing).
+/// Concurrency and memory: single operations (analyse, crops, optimise, render, report, gravity
+/// resolvers) do their pixel work at most ``concurrentOperations`` at a time in the process (the
+/// active processor count unless changed with ``limitConcurrentOperations(to:)``); the others
+/// wait their turn, so starting fifty at once is safe. The optimiser holds about 80 bytes a
+/// variant pixel while it measures (a 20-megapixel variant about 2 GB): that times the limit is
+/// the peak to plan for. `plan` runs `PlanOptions.jobs` assets at a time, outside this limit
+/// (its `.fixedQuality` decisions encode once and measure nothing).
 ///
 /// `Engine` is a value: copy it freely across tasks. It holds only options.
 ///
@@ -40,6 +44,27 @@ public struct Engine: Sendable {
     /// Smart-crop settings used by ``crops(_:aspectRatios:)``.
     public var smartCropOptions: SmartCropOptions
 
+    /// How many single operations do their pixel work at once in this process (see the type's
+    /// documentation); the active processor count unless changed.
+    public static var concurrentOperations: Int { limiter.currentLimit }
+
+    /// Sets ``concurrentOperations`` for the whole process: lower it to bound memory (each
+    /// optimisation of a large variant holds gigabytes), raise it to overlap operations that
+    /// wait on storage. Operations already waiting start as soon as the new limit allows.
+    ///
+    /// ```swift
+    /// try Engine.limitConcurrentOperations(to: 2)   // at most two decodes and searches at a time
+    /// ```
+    /// - Throws: `EngineError(.invalidArgument)` for a count under 1.
+    public static func limitConcurrentOperations(to count: Int) throws {
+        guard count >= 1 else {
+            throw EngineError(.invalidArgument, "expected 1 or more concurrent operations but received \(count)")
+        }
+        limiter.setLimit(count)
+    }
+
+    static let limiter = OperationLimiter(limit: max(1, ProcessInfo.processInfo.activeProcessorCount))
+
     /// The engine's version and build ("0.1.0+" and a digest of its sources): part of every
     /// cache key and of every plan.
     public static var version: String { variantEngineBuild }
@@ -63,7 +88,7 @@ public struct Engine: Sendable {
     /// - Throws: `VipsError` when the file cannot be read; `CancellationError` when cancelled.
     public func analyze(_ path: String, knownFaces: [SourceRect]? = nil) async throws -> ImageAnalysis {
         let options = analysisOptions
-        return try await Self.offload { try ImageAnalysis.analyze(path: path, options: options, knownFaces: knownFaces) }
+        return try await Self.offloadInTurn { try ImageAnalysis.analyze(path: path, options: options, knownFaces: knownFaces) }
     }
 
     /// Smart crops for aspect ratios, from one analysis.
@@ -118,7 +143,7 @@ public struct Engine: Sendable {
                                 + delivery.joined(separator: ", ") + " (or render it as it is)")
         }
         let resolver = try await contentResolver(path, parsed, given: resolver)
-        return try await Self.offload {
+        return try await Self.offloadInTurn {
             let pixels = try Renderer.renderPixels(RenderRequest(sourcePath: path, transformation: parsed, resolver: resolver))
             return try Optimizer.optimize(pixels.image, options: OptimizeOptions(level: level, formats: formats))
         }
@@ -153,7 +178,7 @@ public struct Engine: Sendable {
                        resolver: (any GravityResolver)? = nil) async throws -> RenderResult {
         let parsed = try Transformation(parsing: transformation)
         let resolver = try await contentResolver(path, parsed, given: resolver)
-        return try await Self.offload {
+        return try await Self.offloadInTurn {
             try Renderer.render(RenderRequest(sourcePath: path, transformation: parsed, defaultFormat: defaultFormat, resolver: resolver))
         }
     }
@@ -253,7 +278,7 @@ public struct Engine: Sendable {
     ///   the local file (it is another image); `VipsError` for the file.
     public func gravityResolver(_ path: String, cloudinary: CloudinaryResource) async throws -> AnalysisGravityResolver {
         var analysis = try await analyze(path)
-        let orientation = try await Self.offload { try ImageInfo.read(path: path, verify: false).orientation }
+        let orientation = try await Self.offloadInTurn { try ImageInfo.read(path: path, verify: false).orientation }
         let regions = cloudinary.regions(uprightWidth: analysis.width, uprightHeight: analysis.height, orientation: orientation)
         if let mismatch = regions.mismatch { throw EngineError(.invalidArgument, mismatch, input: path) }
         analysis.faces = StoredFaces.merge(detected: analysis.faces, stored: regions.faces).faces
@@ -267,7 +292,12 @@ public struct Engine: Sendable {
     /// try AtomicFile.write(Data(html.utf8), to: "report.html")
     /// ```
     public func report(_ plan: Plan, baseDirectory: String, cachePath: String? = nil) async throws -> String {
-        try await Self.offload { try ContactSheet.html(plan, baseDirectory: baseDirectory, cachePath: cachePath) }
+        try await Self.offloadInTurn { try ContactSheet.html(plan, baseDirectory: baseDirectory, cachePath: cachePath) }
+    }
+
+    /// ``offload(_:)`` in one of the ``limiter``'s turns: what every single operation runs in.
+    static func offloadInTurn<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await limiter.run { try await offload(work) }
     }
 
     /// Runs blocking pixel work on a global queue, so the caller's executor is not held, and

@@ -145,6 +145,22 @@ struct PublicAPITests {
         await #expect(throws: CancellationError.self) { try await task.value }
     }
 
+    /// A sync tool that starts an operation per asset at once: they take turns
+    /// (Engine.concurrentOperations), all finish, and give what one alone gives.
+    @Test("twenty renders started at once all finish, each as a render alone")
+    func manyAtOnce() async throws {
+        #expect(Engine.concurrentOperations >= 1)
+        let engine = Engine()
+        let alone = try await engine.render(Self.astronaut, transformation: "c_fill,w_96,h_96/f_png").data
+        let results = try await withThrowingTaskGroup(of: Data.self) { group in
+            for _ in 0..<20 {
+                group.addTask { try await engine.render(Self.astronaut, transformation: "c_fill,w_96,h_96/f_png").data }
+            }
+            return try await group.reduce(into: [Data]()) { $0.append($1) }
+        }
+        #expect(results.count == 20 && results.allSatisfy { $0 == alone })
+    }
+
     /// Found by using the library as a sync tool would (a QA pass on the public API).
     @Test("render resolves g_auto and faces as the CLI does; bad input is an error, never a trap")
     func libraryFindings() async throws {
