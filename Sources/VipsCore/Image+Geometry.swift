@@ -55,7 +55,8 @@ extension Image {
     /// past `timeout` (see ``LoadOptions/timeout``).
     public static func thumbnail(
         path: String, width: Int, options: ThumbnailOptions = ThumbnailOptions(),
-        maxPixels: Int = LoadOptions.defaultMaxPixels, timeout: Duration? = LoadOptions.defaultTimeout
+        maxPixels: Int = LoadOptions.defaultMaxPixels, timeout: Duration? = LoadOptions.defaultTimeout,
+        cancellation: VipsCancellation? = nil
     ) throws -> Image {
         // Reads the header (and checks the pixel limit) before any decoding.
         _ = try load(path: path, options: LoadOptions(maxPixels: maxPixels, timeout: nil))
@@ -63,7 +64,7 @@ extension Image {
         guard cvips_thumbnail_file(path, &out, Int32(clamping: width), options.c) == 0, let out else {
             throw VipsError.fromLibvips(.decodeFailed, context: path)
         }
-        return Image(owning: out, source: path, timeout: timeout)
+        return Image(owning: out, source: path, timeout: timeout, cancellation: cancellation)
     }
 
     /// Shrinks an already-open image (no shrink-on-load: prefer the path variant).

@@ -31,6 +31,9 @@ public struct LoadOptions: Sendable, Equatable {
     /// the computation stops at its next tile and fails with ``VipsError/Code/timeout``,
     /// naming the input and the limit. nil: no limit. The default is ``defaultTimeout``.
     public var timeout: Duration?
+    /// Cancels every computation of the image once cancelled (see ``VipsCancellation``); nil:
+    /// none. Not part of the process-wide defaults: each caller passes its own.
+    public var cancellation: VipsCancellation?
 
     /// 100 megapixels.
     public static let standardMaxPixels = 100_000_000
@@ -69,13 +72,15 @@ public struct LoadOptions: Sendable, Equatable {
         sequential: Bool = false,
         strictness: DecodeStrictness = .failOnTruncation,
         allowedLoaders: Set<String>? = LoadOptions.defaultLoaders,
-        timeout: Duration? = LoadOptions.defaultTimeout
+        timeout: Duration? = LoadOptions.defaultTimeout,
+        cancellation: VipsCancellation? = nil
     ) {
         self.maxPixels = maxPixels
         self.sequential = sequential
         self.strictness = strictness
         self.allowedLoaders = allowedLoaders
         self.timeout = timeout
+        self.cancellation = cancellation
     }
 
     func checkLoader(_ found: UnsafePointer<CChar>?, input: String) throws {
@@ -124,7 +129,7 @@ extension Image {
         guard let pointer else {
             throw VipsError.fromLibvips(.decodeFailed, context: path, fallback: "cannot read the image header")
         }
-        let image = Image(owning: pointer, source: path, timeout: options.timeout)
+        let image = Image(owning: pointer, source: path, timeout: options.timeout, cancellation: options.cancellation)
         try image.checkPixelLimit(options.maxPixels)
         return image
     }
@@ -187,9 +192,12 @@ extension Image {
         self.init(owning: typed, source: name)
     }
 
-    /// Wraps a freshly loaded image, watched by a ``Watchdog`` when there is a time limit.
-    convenience init(owning pointer: UnsafeMutablePointer<VipsImage>, source: String, timeout: Duration?) {
-        let watchdogs = timeout.map { [Watchdog(image: pointer, limit: $0)] } ?? []
+    /// Wraps a freshly loaded image, watched by a ``Watchdog`` when there is a time limit or a
+    /// cancellation.
+    convenience init(owning pointer: UnsafeMutablePointer<VipsImage>, source: String, timeout: Duration?,
+                     cancellation: VipsCancellation? = nil) {
+        let watched = timeout != nil || cancellation != nil
+        let watchdogs = watched ? [Watchdog(image: pointer, limit: timeout, cancellation: cancellation)] : []
         self.init(owning: pointer, source: source, watchdogs: watchdogs)
     }
 

@@ -39,11 +39,18 @@ extension Image {
     }
 
     /// Decodes the whole image into memory once, so that several later operations (encoding at
-    /// many qualities, say) do not decode it again.
+    /// many qualities, say) do not decode it again. The copy keeps the time limit and the
+    /// cancellation: each of its computations is watched as the original's are.
     public func materialised() throws -> Image {
         guard let copy = cvips_copy_memory(pointer) else {
             throw failure(.decodeFailed, context: source)
         }
-        return Image(owning: copy, source: source, watchdogs: watchdogs)
+        // The copy's computations signal on the copy, not on the image it came from: it gets
+        // watchdogs of its own (one per distinct watch), and does not keep the original alive.
+        var fresh: [Watchdog] = []
+        for w in watchdogs where !fresh.contains(where: { $0.limit == w.limit && $0.cancellation === w.cancellation }) {
+            fresh.append(w.watching(copy))
+        }
+        return Image(owning: copy, source: source, watchdogs: fresh)
     }
 }

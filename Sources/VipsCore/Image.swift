@@ -88,15 +88,28 @@ public final class Image: @unchecked Sendable {
         return Image(owning: result, source: source, watchdogs: watchdogs)
     }
 
+    /// Throws ``VipsError/Code/cancelled`` when the cancellation this image was loaded with
+    /// (``LoadOptions/cancellation``) has been cancelled: for work between libvips calls, which
+    /// no tile boundary interrupts.
+    public func checkCancellation() throws {
+        if watchdogs.contains(where: { $0.cancellation?.isCancelled == true }) {
+            throw VipsError(.cancelled, "was cancelled", context: source)
+        }
+    }
+
     /// The error for a failed libvips call on this image: libvips's message with `code`, or
     /// `timeout` when a watchdog stopped the computation.
     func failure(_ code: VipsError.Code, context: String, prefix: String? = nil) -> VipsError {
         let error = VipsError.fromLibvips(code, context: context, prefix: prefix)
         // Every watchdog is asked (each forgets what it said), so none carries a stale firing
         // into a later, unrelated failure.
-        let fired = watchdogs.map { $0.tookFiring() }.contains(true)
-        guard fired || Watchdog.wasKilled(error) else { return error }
-        let limit = watchdogs.map(\.limit).min()
+        let firings = watchdogs.compactMap { $0.tookFiring() }
+        if firings.contains(.cancellation) || (firings.isEmpty && watchdogs.contains { $0.cancellation?.isCancelled == true }
+                                                  && Watchdog.wasKilled(error)) {
+            return VipsError(.cancelled, "was cancelled", context: source)
+        }
+        guard !firings.isEmpty || Watchdog.wasKilled(error) else { return error }
+        let limit = watchdogs.compactMap(\.limit).min()
             .map { "the time limit of \($0.secondsDescription)" } ?? "its time limit"
         return VipsError(.timeout, "took longer than \(limit) and was stopped", context: source)
     }

@@ -22,6 +22,8 @@ public struct VipsError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let invalidArgument = Code(rawValue: "invalid-argument")
         /// A computation ran past its time limit (``LoadOptions/timeout``) and was stopped.
         public static let timeout = Code(rawValue: "timeout")
+        /// A computation was stopped because its ``VipsCancellation`` was cancelled.
+        public static let cancelled = Code(rawValue: "cancelled")
     }
 
     public let code: Code

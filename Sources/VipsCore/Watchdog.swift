@@ -22,28 +22,46 @@ final class Watchdog: @unchecked Sendable {
     // @unchecked: every stored property is immutable after init; the image pointer is only used
     // to disconnect the handler in deinit.
 
-    /// The limit each computation has.
-    let limit: Duration
+    /// The limit each computation has (nil: none, only the cancellation).
+    let limit: Duration?
+    /// Stops every computation once cancelled; kept alive here while the handler can read it.
+    let cancellation: VipsCancellation?
     private let image: UnsafeMutablePointer<VipsImage>
     private let handler: UInt
     /// Shared with the handler; freed by GLib when the handler is disconnected (in deinit).
     private let watch: UnsafeMutablePointer<CVipsWatch>
 
+    /// Why a watchdog stopped a computation.
+    enum Firing { case limit, cancellation }
+
     /// Watches evaluations of `image` and of the images built on it.
-    init(image: UnsafeMutablePointer<VipsImage>, limit: Duration) {
+    init(image: UnsafeMutablePointer<VipsImage>, limit: Duration?, cancellation: VipsCancellation? = nil) {
         self.limit = limit
+        self.cancellation = cancellation
         self.image = image
         cvips_ref(image)
         cvips_set_progress(image, 1)
-        watch = cvips_watch_new(limit.seconds)
+        watch = cvips_watch_new(limit?.seconds ?? .infinity, cancellation?.flag)
         handler = UInt(cvips_on_eval(image, Watchdog.onEval, UnsafeMutableRawPointer(watch), cvips_watch_free))
     }
 
-    /// Whether this watchdog stopped an evaluation since the last call. A stopped computation
-    /// usually fails with libvips's "killed for image", but a loader may fail first with its own
-    /// words, and libvips's message buffer is one for the whole process, so another thread can
-    /// take the message: the flag, not the text, says a time limit was hit.
-    func tookFiring() -> Bool { cvips_watch_take(watch) != 0 }
+    /// The same watch over another image (a materialised copy, whose computations do not
+    /// signal on the image it was copied from).
+    func watching(_ other: UnsafeMutablePointer<VipsImage>) -> Watchdog {
+        Watchdog(image: other, limit: limit, cancellation: cancellation)
+    }
+
+    /// Why this watchdog stopped an evaluation since the last call, if it did. A stopped
+    /// computation usually fails with libvips's "killed for image", but a loader may fail first
+    /// with its own words, and libvips's message buffer is one for the whole process, so
+    /// another thread can take the message: the flag, not the text, says what happened.
+    func tookFiring() -> Firing? {
+        switch cvips_watch_take(watch) {
+        case 1: .limit
+        case 2: .cancellation
+        default: nil
+        }
+    }
 
     deinit {
         cvips_disconnect(image, CUnsignedLong(handler))
@@ -58,8 +76,7 @@ final class Watchdog: @unchecked Sendable {
     private static let onEval: CVipsEvalFn = { _, progress, data in
         guard let progress, let data else { return }
         let watch = data.assumingMemoryBound(to: CVipsWatch.self)
-        if cvips_progress_seconds(progress) > cvips_watch_limit(watch), let computed = cvips_progress_image(progress) {
-            cvips_watch_fire(watch)
+        if cvips_watch_should_stop(watch, cvips_progress_seconds(progress)) != 0, let computed = cvips_progress_image(progress) {
             cvips_set_kill(computed, 1)
         }
     }
@@ -83,4 +100,33 @@ extension Duration {
         if s == s.rounded() { return "\(Int(s)) s" }
         return "\(String(format: "%g", s)) s"
     }
+}
+
+/// Stops the libvips computations of the images loaded with it (``LoadOptions/cancellation``)
+/// at their next tile: they fail with ``VipsError/Code/cancelled``. Cancelling is for good:
+/// later computations on those images stop at their first tile too (one that ends within a
+/// single tile completes); ``Image/checkCancellation()`` asks between calls. Any thread may cancel.
+///
+/// ```swift
+/// let cancellation = VipsCancellation()
+/// let image = try Image.load(path: "huge.tif", options: LoadOptions(cancellation: cancellation))
+/// // elsewhere: cancellation.cancel()
+/// ```
+public final class VipsCancellation: @unchecked Sendable {
+    // @unchecked: `flag` is only read and written with atomics (the shim's cvips_flag_*).
+    let flag: UnsafeMutablePointer<Int32>
+
+    public init() { flag = cvips_flag_new() }
+
+    deinit { cvips_flag_free(flag) }
+
+    /// Stops the computations now running at their next tile, and every later one.
+    public func cancel() { cvips_flag_set(flag) }
+
+    public var isCancelled: Bool { cvips_flag_get(flag) != 0 }
+}
+
+/// Two cancellations are equal when they are the same one (``LoadOptions`` compares them so).
+extension VipsCancellation: Equatable {
+    public static func == (a: VipsCancellation, b: VipsCancellation) -> Bool { a === b }
 }

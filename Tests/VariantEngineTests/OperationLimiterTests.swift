@@ -69,10 +69,9 @@ struct OperationLimiterTests {
         try await limiter.acquire()
         let waiting = Task { try await limiter.acquire() }
         #expect(await Self.eventually { limiter.waiting == 1 })
-        let start = Date()
         waiting.cancel()
+        // It ends while the only turn is still held: it did not wait for the turn to come round.
         await #expect(throws: CancellationError.self) { try await waiting.value }
-        #expect(Date().timeIntervalSince(start) < 1, "it was still waiting for the turn")
         #expect(limiter.waiting == 0)
         limiter.release()
         // The turn is free again: the next caller gets it without waiting.

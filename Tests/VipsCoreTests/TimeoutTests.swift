@@ -88,6 +88,46 @@ struct TimeoutTests {
         }
     }
 
+    @Test("a cancellation stops a running computation at its next tile, with .cancelled naming the input")
+    func cancelRunning() throws {
+        _ = Self.png
+        let cancellation = VipsCancellation()
+        let image = try Image.load(data: Self.png, name: "big.png", options: LoadOptions(timeout: nil, cancellation: cancellation))
+        let start = Date()
+        let canceller = Thread {
+            Thread.sleep(forTimeInterval: 0.05)
+            cancellation.cancel()
+        }
+        canceller.start()
+        let error = #expect(throws: VipsError.self) { try image.blurred(sigma: 25).encoded(as: .jpeg(JPEGOptions(quality: 80))) }
+        let stopped = Date().timeIntervalSince(start)
+        #expect(error?.code == .cancelled)
+        #expect(error?.description == "big.png: was cancelled")
+        let unhurried = try Self.seconds { _ = try Self.slowRender(timeout: nil) }
+        #expect(stopped < unhurried / 2, "stopped after \(stopped) s; the whole pipeline takes \(unhurried) s")
+        // Cancelled is for good; work between libvips calls can ask before it starts.
+        #expect(cancellation.isCancelled)
+        let asked = #expect(throws: VipsError.self) { try image.checkCancellation() }
+        #expect(asked?.code == .cancelled)
+    }
+
+    /// A materialised copy is a new image whose computations do not signal on the original:
+    /// without a watch of its own, a quality search's encodes ran past any limit or cancel.
+    @Test("a materialised copy keeps the cancellation (and the limit) of the image it came from")
+    func materialisedIsWatched() throws {
+        _ = Self.png
+        let cancellation = VipsCancellation()
+        let image = try Image.load(data: Self.png, name: "big.png", options: LoadOptions(timeout: .seconds(600), cancellation: cancellation))
+        let copy = try image.materialised()
+        #expect(try copy.resized(toWidth: 32, height: 32).pixels().width == 32)
+        cancellation.cancel()
+        let error = #expect(throws: VipsError.self) { try copy.blurred(sigma: 25).encoded(as: .jpeg(JPEGOptions(quality: 80))) }
+        #expect(error?.code == .cancelled)
+        // An image loaded without one is not affected by another's cancellation.
+        let other = try Image.load(data: Self.png, name: "other.png").materialised()
+        #expect(try other.resized(toWidth: 32, height: 32).pixels().width == 32)
+    }
+
     @Test("after a timeout, the same file loads and renders again")
     func recovers() throws {
         #expect(throws: VipsError.self) { try Self.slowRender(timeout: .milliseconds(5)) }

@@ -70,6 +70,12 @@ extension ImageAnalysis {
     ///   an error naming the model if the bundled face models are missing (a broken install).
     public static func analyze(path: String, options: AnalysisOptions = AnalysisOptions(),
                                knownFaces: [SourceRect]? = nil) throws -> ImageAnalysis {
+        try analyze(path: path, options: options, knownFaces: knownFaces, cancellation: nil)
+    }
+
+    /// The same, with the decode stopped when `cancellation` is cancelled (``VipsError/Code/cancelled``).
+    static func analyze(path: String, options: AnalysisOptions, knownFaces: [SourceRect]? = nil,
+                        cancellation: VipsCancellation?) throws -> ImageAnalysis {
         try options.check()
         let header = try Image.load(path: path, options: LoadOptions(maxPixels: options.maxPixels))
         let pageHeight = header.pageCount > 1 ? header.pageHeight : header.height
@@ -78,7 +84,8 @@ extension ImageAnalysis {
         let height = swapsSides ? header.width : pageHeight
         let side = max(1, min(options.decodeLongestSide, max(width, height)))
         let decoded = try Image.thumbnail(
-            path: path, width: side, options: ThumbnailOptions(height: side, size: .downOnly), maxPixels: options.maxPixels)
+            path: path, width: side, options: ThumbnailOptions(height: side, size: .downOnly), maxPixels: options.maxPixels,
+            cancellation: cancellation)
         let pixels = try decoded.toSRGB().pixels()
         return try analyze(pixels: pixels, sourceWidth: width, sourceHeight: height, format: header.format ?? "unknown",
                            options: options, knownFaces: knownFaces)

@@ -203,6 +203,7 @@ public enum Optimizer {
             reference = try working.pixels()
         }
         let kind = options.contentKind ?? ContentEstimate.kind(of: reference)
+        try working.checkCancellation()
         // The reference's colour planes and blurs are computed once for all the encodes scored.
         let scorer = try SSIMULACRA2.Reference(reference)
         if options.exhaustive && options.fixedQuality == nil {
@@ -382,6 +383,8 @@ public enum Optimizer {
             files[q] = data
             // libheif maps Q onto ~63 quantiser levels: neighbouring Qs often give the same file.
             if let known = scoreByFile[data] { return .init(quality: q, score: known, bytes: data.count) }
+            // Scoring is Swift, between libvips calls: a cancelled search stops here, not a score later.
+            try image.checkCancellation()
             let score = try Self.score(scorer, data)
             scoreByFile[data] = score
             return .init(quality: q, score: score, bytes: data.count)
@@ -410,6 +413,7 @@ public enum Optimizer {
             let data = try image.encoded(as: encodeOptions(.png, quality: q, options))
             encodes += 1
             files[q] = data
+            try image.checkCancellation()
             return .init(quality: q, score: try Self.score(scorer, data), bytes: data.count)
         }
         let outcome: QualitySearch.Outcome

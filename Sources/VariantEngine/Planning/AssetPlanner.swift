@@ -77,11 +77,14 @@ struct AssetPlanner: Sendable {
                 analysis = cached
                 statistics.analysesCached += 1
             } else {
-                analysis = try ImageAnalysis.analyze(path: job.resolvedPath, options: options.analysis)
+                analysis = try ImageAnalysis.analyze(path: job.resolvedPath, options: options.analysis,
+                                                     cancellation: cancellation.vips)
                 cache?.store(analysis, .analyses, key: key)
                 statistics.analysesComputed += 1
             }
         } catch {
+            // Stopped by the plan's cancellation: not this asset's failure.
+            try cancellation.check()
             let message = Self.describe(error, job: job)
             // A file that took too long is not a bad file: a larger --timeout may plan it.
             let code = (error as? VipsError)?.code == .timeout ? "asset-timed-out" : "asset-unreadable"
@@ -153,7 +156,7 @@ struct AssetPlanner: Sendable {
             for width in spec.widths {
                 try cancellation.check()
                 let request = VariantDecisionRequest(sourcePath: job.resolvedPath, crop: crop.rect, width: width,
-                                                     formats: formats, level: level)
+                                                     formats: formats, level: level, cancellation: cancellation.vips)
                 let key = PlanCache.key([contentHash, "decision", decider.identity, request.geometry,
                                          formats.map(\.rawValue).joined(separator: ","), level.rawValue])
                 let decision: VariantDecision
@@ -164,6 +167,7 @@ struct AssetPlanner: Sendable {
                     do {
                         decision = try decider.decide(request)
                     } catch {
+                        try cancellation.check()
                         placement.violations.append(Violation(code: "variant-failed", severity: .error,
                                                               message: "cannot render \(width) px: \(Self.describe(error, job: job))",
                                                               width: width))

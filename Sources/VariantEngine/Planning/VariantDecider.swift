@@ -20,6 +20,8 @@ struct VariantDecisionRequest: Sendable {
     var width: Int
     var formats: [ImageFormat]
     var level: QualityLevel
+    /// Stops the decision's libvips work when the plan is cancelled (not part of the answer).
+    var cancellation: VipsCancellation? = nil
 
     /// The crop then the scale, as Cloudinary executes them (no delivery settings).
     var geometry: String {
@@ -63,7 +65,8 @@ extension VariantDeciding {
     /// The variant's pixels; `materialise: false` leaves the pipeline lazy, to be read once.
     func renderPixels(_ request: VariantDecisionRequest, materialise: Bool = true) throws -> RenderedPixels {
         try Renderer.renderPixels(RenderRequest(sourcePath: request.sourcePath,
-                                                transformation: try Transformation(parsing: request.geometry)),
+                                                transformation: try Transformation(parsing: request.geometry),
+                                                limits: LoadOptions(cancellation: request.cancellation)),
                                   materialise: materialise)
     }
 }

@@ -147,7 +147,7 @@ public enum Renderer {
             image = try Image.thumbnail(
                 path: request.sourcePath, width: plan.loadSize.width,
                 options: ThumbnailOptions(height: plan.loadSize.height, size: .downOnly, strictness: request.limits.strictness),
-                maxPixels: request.limits.maxPixels, timeout: request.limits.timeout)
+                maxPixels: request.limits.maxPixels, timeout: request.limits.timeout, cancellation: request.limits.cancellation)
             shrink = Double(geometry.upright.width) / Double(image.width)
             steps = plan.rescaledSteps(loaded: Size(image.width, image.height))
         } else {
