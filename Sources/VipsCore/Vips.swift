@@ -17,6 +17,10 @@ public enum Vips {
         if failed {
             return .failure(VipsError.fromLibvips(.initialisationFailed, context: "vips_init"))
         }
+        // libvips's operation cache hands two loads of one file the same image, and a time limit
+        // or cancellation watches every computation signalled on its image: with the cache, one
+        // caller's cancel stopped another's render of the same file. Each load gets its own image.
+        cvips_cache_set_max(0)
         unopened = modules?.files ?? [:]
         return .success(())
     }()
@@ -108,7 +112,9 @@ public enum Vips {
         String(cString: cvips_version_string())
     }
 
-    /// Caps libvips's operation cache (number of operations kept); 0 disables it.
+    /// Caps libvips's operation cache (number of operations kept); 0, the default here, disables
+    /// it. With a cache, two loads of one file can share an image, and then a time limit or a
+    /// ``VipsCancellation`` of one stops the other's computations too.
     public static func setOperationCacheSize(_ operations: Int) {
         try? initialise()
         cvips_cache_set_max(Int32(clamping: operations))

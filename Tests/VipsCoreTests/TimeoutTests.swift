@@ -128,6 +128,26 @@ struct TimeoutTests {
         #expect(try other.resized(toWidth: 32, height: 32).pixels().width == 32)
     }
 
+    /// libvips's operation cache hands two loads of one file the same image, and a watchdog
+    /// watches every computation signalled on its image: one caller's cancel (or short limit)
+    /// must not stop another's work on the same file.
+    @Test("cancelling one load of a file does not stop another load's computations of it")
+    func sameFileTwice() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("twice-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("big.png").path
+        try Self.png.write(to: URL(fileURLWithPath: path))
+        let cancellation = VipsCancellation()
+        let first = try Image.load(path: path, options: LoadOptions(timeout: nil, cancellation: cancellation))
+        let second = try Image.load(path: path, options: LoadOptions(timeout: .milliseconds(60_000)))
+        cancellation.cancel()
+        let firstError = #expect(throws: VipsError.self) { _ = try first.blurred(sigma: 25).encoded(as: .jpeg(JPEGOptions(quality: 80))) }
+        #expect(firstError?.code == .cancelled)
+        let encoded = try second.blurred(sigma: 25).encoded(as: .jpeg(JPEGOptions(quality: 80)))
+        #expect(try Image.load(data: encoded).width == 2000)
+    }
+
     @Test("after a timeout, the same file loads and renders again")
     func recovers() throws {
         #expect(throws: VipsError.self) { try Self.slowRender(timeout: .milliseconds(5)) }

@@ -136,6 +136,10 @@ struct AssetPlanner: Sendable {
         cropAnalysis.faces += focusAreas.map { DetectedFace(box: $0, confidence: 1, detector: "custom") }
 
         let cropper = SmartCropper(options: options.smartCrop)
+        // Opened when the first decision is computed and shared by the asset's others: a source
+        // decoded whole is decoded once, not once a variant (libvips's operation cache did this
+        // before it was turned off; see Vips.initialise).
+        var opened: Image? = nil
         for spec in job.placements {
             try cancellation.check()
             let ratio = AspectRatio(parsing: spec.aspectRatio)!  // validated with the manifest
@@ -155,7 +159,7 @@ struct AssetPlanner: Sendable {
             let level = QualityLevel(rawValue: spec.quality) ?? .good
             for width in spec.widths {
                 try cancellation.check()
-                let request = VariantDecisionRequest(sourcePath: job.resolvedPath, crop: crop.rect, width: width,
+                var request = VariantDecisionRequest(sourcePath: job.resolvedPath, crop: crop.rect, width: width,
                                                      formats: formats, level: level, cancellation: cancellation.vips)
                 let key = PlanCache.key([contentHash, "decision", decider.identity, request.geometry,
                                          formats.map(\.rawValue).joined(separator: ","), level.rawValue])
@@ -165,6 +169,11 @@ struct AssetPlanner: Sendable {
                     statistics.decisionsCached += 1
                 } else {
                     do {
+                        if opened == nil {
+                            // A file that cannot be opened fails in the decision, with its error.
+                            opened = try? Image.load(path: job.resolvedPath, options: LoadOptions(cancellation: cancellation.vips))
+                        }
+                        request.opened = opened
                         decision = try decider.decide(request)
                     } catch {
                         try cancellation.check()

@@ -22,6 +22,8 @@ struct VariantDecisionRequest: Sendable {
     var level: QualityLevel
     /// Stops the decision's libvips work when the plan is cancelled (not part of the answer).
     var cancellation: VipsCancellation? = nil
+    /// The source opened once for the asset's decisions (``RenderRequest/opened``).
+    var opened: Image? = nil
 
     /// The crop then the scale, as Cloudinary executes them (no delivery settings).
     var geometry: String {
@@ -64,10 +66,10 @@ func cloudinaryFormat(_ format: String) -> String { format == "jpeg" ? "jpg" : f
 extension VariantDeciding {
     /// The variant's pixels; `materialise: false` leaves the pipeline lazy, to be read once.
     func renderPixels(_ request: VariantDecisionRequest, materialise: Bool = true) throws -> RenderedPixels {
-        try Renderer.renderPixels(RenderRequest(sourcePath: request.sourcePath,
-                                                transformation: try Transformation(parsing: request.geometry),
-                                                limits: LoadOptions(cancellation: request.cancellation)),
-                                  materialise: materialise)
+        var render = RenderRequest(sourcePath: request.sourcePath, transformation: try Transformation(parsing: request.geometry),
+                                   limits: LoadOptions(cancellation: request.cancellation))
+        render.opened = request.opened
+        return try Renderer.renderPixels(render, materialise: materialise)
     }
 }
 

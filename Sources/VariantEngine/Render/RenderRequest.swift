@@ -16,6 +16,10 @@ public struct RenderRequest: Sendable {
     public var resolver: (any GravityResolver)?
     /// Pixel limit, strictness and time limit for loading the source.
     public var limits: LoadOptions
+    /// The source already opened (``Image/load(path:options:)`` with `limits`), shared by the
+    /// renders of one asset: a source that is decoded whole (PNG, a turned JPEG, a small
+    /// reduction) is then decoded once, not once a variant. nil opens it.
+    var opened: Image? = nil
 
     public init(sourcePath: String, transformation: Transformation, defaultFormat: ImageFormat? = nil,
                 resolver: (any GravityResolver)? = nil, limits: LoadOptions = LoadOptions()) {

@@ -111,7 +111,7 @@ public enum Renderer {
 
     /// `materialise: false` keeps the pipeline lazy (and sequential): read it exactly once.
     static func renderPixels(_ request: RenderRequest, materialise: Bool) throws -> RenderedPixels {
-        let header = try Image.load(path: request.sourcePath, options: request.limits)
+        let header = try request.opened ?? Image.load(path: request.sourcePath, options: request.limits)
         let geometry = try resolveGeometry(request, source: Size(header.width, header.height), orientation: header.orientation)
         try checkSizes(geometry, request)
         var steps = geometry.steps
