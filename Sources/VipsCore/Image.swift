@@ -97,8 +97,10 @@ public final class Image: @unchecked Sendable {
         }
     }
 
-    /// The error for a failed libvips call on this image: libvips's message with `code`, or
-    /// `timeout` when a watchdog stopped the computation.
+    /// The error for a failed libvips call on this image: libvips's message with `code`;
+    /// `timeout` or `cancelled` when a watchdog stopped the computation; `decodeFailed` when the
+    /// source's decoder failed in the middle of it (pixels are decoded lazily, so a truncated
+    /// file fails in the encode or the operation that first reads it).
     func failure(_ code: VipsError.Code, context: String, prefix: String? = nil) -> VipsError {
         let error = VipsError.fromLibvips(code, context: context, prefix: prefix)
         // Every watchdog is asked (each forgets what it said), so none carries a stale firing
@@ -108,9 +110,22 @@ public final class Image: @unchecked Sendable {
                                                   && Watchdog.wasKilled(error)) {
             return VipsError(.cancelled, "was cancelled", context: source)
         }
-        guard !firings.isEmpty || Watchdog.wasKilled(error) else { return error }
-        let limit = watchdogs.compactMap(\.limit).min()
-            .map { "the time limit of \($0.secondsDescription)" } ?? "its time limit"
-        return VipsError(.timeout, "took longer than \(limit) and was stopped", context: source)
+        if !firings.isEmpty || Watchdog.wasKilled(error) {
+            let limit = watchdogs.compactMap(\.limit).min()
+                .map { "the time limit of \($0.secondsDescription)" } ?? "its time limit"
+            return VipsError(.timeout, "took longer than \(limit) and was stopped", context: source)
+        }
+        if code != .decodeFailed, prefix == nil, Self.isDecoderMessage(error.message) {
+            return VipsError(.decodeFailed, "cannot decode the image: \(error.message)", context: source)
+        }
+        return error
+    }
+
+    /// Whether libvips's message comes from one of the decoders (its domain: "VipsJpeg: Premature
+    /// end of input file", "vipspng: libpng read error").
+    static func isDecoderMessage(_ message: String) -> Bool {
+        let domains = ["VipsJpeg", "jpegload", "vipspng", "pngload", "spngload", "webp", "webpload", "heifload",
+                       "gifload", "nsgifload", "tiff2vips", "tiffload", "jxlload", "ppmload", "VipsForeignLoad"]
+        return domains.contains { message.hasPrefix($0 + ": ") }
     }
 }
