@@ -38,8 +38,7 @@ let package = Package(
             plugins: ["EngineFingerprint"]
         ),
         // Build-time only: the digest of the engine's sources that keys its caches.
-        .executableTarget(name: "EngineFingerprintTool"),
-        .plugin(name: "EngineFingerprint", capability: .buildTool(), dependencies: ["EngineFingerprintTool"]),
+        .plugin(name: "EngineFingerprint", capability: .buildTool()),
         .executableTarget(
             name: "VariantCLI",
             dependencies: [
