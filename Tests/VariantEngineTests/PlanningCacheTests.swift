@@ -163,12 +163,9 @@ struct PlanningCacheTests {
         "zero height", "the wrong size", "a face outside the image", "a short saliency map", "a decision of 0 bytes",
     ])
     func nonsenseEntry(_ damage: String) async throws {
-        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("cache.sqlite").path
-        let options = PlanningFixture.options(cache: URL(fileURLWithPath: path))
-        let manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
-        let first = try await PlanningFixture.plan(manifest, in: folder, options: options)
+        let run = try await OneImageRun.start()
+        defer { run.remove() }
+        let (folder, path, options, manifest, first) = (run.folder, run.path, run.options, run.manifest, run.first)
         let cache = try PlanCache(path: path)
         let analysisKey = try #require(try cache.keysForTesting(.analyses).first)
         var analysis = try #require(cache.value(ImageAnalysis.self, .analyses, key: analysisKey))
@@ -204,12 +201,9 @@ struct PlanningCacheTests {
             #expect(PlanCache.key(parts, identity: other) != PlanCache.key(parts))
         }
 
-        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("cache.sqlite").path
-        let options = PlanningFixture.options(cache: URL(fileURLWithPath: path))
-        let manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
-        let first = try await PlanningFixture.plan(manifest, in: folder, options: options)
+        let run = try await OneImageRun.start()
+        defer { run.remove() }
+        let (folder, path, options, manifest, first) = (run.folder, run.path, run.options, run.manifest, run.first)
         #expect(first.plan.engineVersion == variantEngineBuild)
         let cache = try PlanCache(path: path)
         let analysis = try #require(try cache.keysForTesting(.analyses).first)
@@ -229,5 +223,27 @@ struct PlanningCacheTests {
         let reopened = try PlanCache(path: path)
         #expect(reopened.count(.analyses) == 1 && reopened.count(.decisions) == decisions)
         #expect(try PlanJSON.encode(again.plan) == PlanJSON.encode(first.plan))
+    }
+
+    /// One image planned once with a cache file: what the tests that damage or age entries start from.
+    struct OneImageRun {
+        var folder: URL, path: String, options: PlanOptions, manifest: CampaignManifest, first: PlanOutcome
+
+        static func start() async throws -> OneImageRun {
+            let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
+            let path = folder.appendingPathComponent("cache.sqlite").path
+            let options = PlanningFixture.options(cache: URL(fileURLWithPath: path))
+            let manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
+            let first: PlanOutcome
+            do {
+                first = try await PlanningFixture.plan(manifest, in: folder, options: options)
+            } catch {
+                try? FileManager.default.removeItem(at: folder)
+                throw error
+            }
+            return OneImageRun(folder: folder, path: path, options: options, manifest: manifest, first: first)
+        }
+
+        func remove() { try? FileManager.default.removeItem(at: folder) }
     }
 }
