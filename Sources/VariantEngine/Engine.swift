@@ -303,7 +303,7 @@ public struct Engine: Sendable {
 
     /// ``offload(_:)`` in one of the ``limiter``'s turns: what every single operation runs in.
     static func offloadInTurn<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await limiter.run { try await offload(work) }
+        try await offloadInTurn { _ in try work() }
     }
 
     /// The same, for work that passes `flag.vips` to its loads so that cancelling stops libvips

@@ -92,10 +92,11 @@ public final class Image: @unchecked Sendable {
     /// (``LoadOptions/cancellation``) has been cancelled: for work between libvips calls, which
     /// no tile boundary interrupts.
     public func checkCancellation() throws {
-        if watchdogs.contains(where: { $0.cancellation?.isCancelled == true }) {
-            throw VipsError(.cancelled, "was cancelled", context: source)
-        }
+        if cancellationRequested { throw VipsError(.cancelled, "was cancelled", context: source) }
     }
+
+    /// Whether the cancellation this image was loaded with has been cancelled.
+    private var cancellationRequested: Bool { watchdogs.contains { $0.cancellation?.isCancelled == true } }
 
     /// The error for a failed libvips call on this image: libvips's message with `code`;
     /// `timeout` or `cancelled` when a watchdog stopped the computation; `decodeFailed` when the
@@ -106,8 +107,7 @@ public final class Image: @unchecked Sendable {
         // Every watchdog is asked (each forgets what it said), so none carries a stale firing
         // into a later, unrelated failure.
         let firings = watchdogs.compactMap { $0.tookFiring() }
-        if firings.contains(.cancellation) || (firings.isEmpty && watchdogs.contains { $0.cancellation?.isCancelled == true }
-                                                  && Watchdog.wasKilled(error)) {
+        if firings.contains(.cancellation) || (firings.isEmpty && cancellationRequested && Watchdog.wasKilled(error)) {
             return VipsError(.cancelled, "was cancelled", context: source)
         }
         if !firings.isEmpty || Watchdog.wasKilled(error) {
