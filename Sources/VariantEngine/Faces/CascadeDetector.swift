@@ -34,6 +34,9 @@ struct CascadeDetector: Sendable {
     /// (with how many of them are real), so that scaling them reads no nested arrays.
     let flatRects: [CascadeModel.HaarRect]
     let rectCounts: [UInt8]
+    /// How many nodes, from the first, the stages up to each one use (a running maximum): a
+    /// scale's node table is resolved that far when a window reaches that stage.
+    let stageNodeEnds: [Int]
 
     /// - Parameter flat: Whether the flat shapes may be used (false forces the general walk;
     ///   the tests compare the two).
@@ -43,6 +46,13 @@ struct CascadeDetector: Sendable {
         let none = CascadeModel.HaarRect(x: 0, y: 0, width: 0, height: 0, weight: 0)
         flatRects = model.haarFeatures.flatMap { rects in (0..<3).map { $0 < rects.count ? rects[$0] : none } }
         rectCounts = model.haarFeatures.map { UInt8(min(3, $0.count)) }
+        var end = 0
+        stageNodeEnds = model.stages.map { stage in
+            for wc in model.weakClassifiers[stage.weakStart..<(stage.weakStart + stage.weakCount)] {
+                end = max(end, wc.nodeStart + wc.nodeCount)
+            }
+            return end
+        }
     }
 
     /// The tree shape of `model` and the leaf table for the flat shapes.
@@ -181,53 +191,70 @@ struct CascadeDetector: Sendable {
         }
     }
 
-    /// The node table of one scale: every feature rectangle rounded to the scale and resolved
-    /// into offsets of `layout`.
-    private func scaledNodes(scale: Double, winW: Int, winH: Int, normArea: Double, layout: TableLayout) -> [ScaledNode] {
-        // Where each column of the window starts in the layout (a division per corner otherwise).
-        let columnOffsets = (0...winW).map { layout.offset($0, 0) }
-        // Each feature resolved for this scale (thresholds and children left to the nodes).
-        var features = [ScaledNode](repeating: ScaledNode(), count: model.haarFeatures.count)
-        columnOffsets.withUnsafeBufferPointer { columns in
-        flatRects.withUnsafeBufferPointer { rects in
-        rectCounts.withUnsafeBufferPointer { counts in
-        features.withUnsafeMutableBufferPointer { features in
-            for f in 0..<features.count {
-                var weights: (Float, Float, Float) = (0, 0, 0)
-                var area0 = 1.0, weightedRest = 0.0
-                var feature = ScaledNode()
-                for k in 0..<Int(counts[f]) {
-                    let r = rects[f &* 3 &+ k]
-                    // Rounded, then kept inside the window (rounding can push an edge one pixel out).
-                    let x = min(winW - 1, Int((Double(r.x) * scale).rounded())), y = min(winH - 1, Int((Double(r.y) * scale).rounded()))
-                    let w = max(1, min(winW - x, Int((Double(r.width) * scale).rounded())))
-                    let h = max(1, min(winH - y, Int((Double(r.height) * scale).rounded())))
-                    let top = y * layout.rowStride, bottom = (y + h) * layout.rowStride
-                    let offsets = (Int32(columns[x] + top), Int32(columns[x + w] + top), Int32(columns[x] + bottom), Int32(columns[x + w] + bottom))
-                    let weight = Double(r.weight) / normArea
-                    switch k {
-                    case 0: (feature.a0, feature.a1, feature.a2, feature.a3) = offsets; weights.0 = Float(weight)
-                    case 1: (feature.b0, feature.b1, feature.b2, feature.b3) = offsets; weights.1 = Float(weight)
-                    default: (feature.c0, feature.c1, feature.c2, feature.c3) = offsets; weights.2 = Float(weight)
-                    }
-                    if k == 0 { area0 = Double(w * h) } else { weightedRest += weight * Double(w * h) }
-                }
-                // Rounding the scaled rectangles breaks the zero sum of the weights: correct the
-                // first (largest) rectangle so that flat windows still give zero (as OpenCV 1 did).
-                weights.0 = Float(-weightedRest / area0)
-                (feature.wa, feature.wb, feature.wc) = weights
-                features[f] = feature
+    /// The node table of one scale, resolved stage by stage as windows get that far: every
+    /// feature rectangle of a node rounded to the scale and turned into offsets of the layout.
+    /// Most windows leave in the first few stages, so the later stages' nodes are seldom needed
+    /// at every scale (resolving all of them up front was a few per cent of a face search). A
+    /// node and its feature are one struct: the loop reads one place per node besides the
+    /// integral image (separate node, offset and weight tables cost a load chain each).
+    private struct NodeTable {
+        let rects: UnsafePointer<CascadeModel.HaarRect>
+        let rectCounts: UnsafePointer<UInt8>
+        let modelNodes: UnsafePointer<CascadeModel.Node>
+        let stageNodeEnds: UnsafePointer<Int>
+        /// Where each column of the window starts in the layout (a division per corner otherwise).
+        let columns: UnsafePointer<Int>
+        let rowStride: Int
+        let scale: Double, winW: Int, winH: Int, normArea: Double
+        let nodes: UnsafeMutablePointer<ScaledNode>
+        /// How many nodes, from the first, are resolved.
+        let resolved: UnsafeMutablePointer<Int>
+
+        /// Resolves the nodes stage `stage` uses, if a window has not needed them before.
+        @inline(__always) func prepare(stage: Int) {
+            let end = stageNodeEnds[stage]
+            if end > resolved.pointee { resolve(upTo: end) }
+        }
+
+        @inline(__always) subscript(_ n: Int) -> ScaledNode { nodes[n] }
+
+        @inline(never) func resolve(upTo end: Int) {
+            for n in resolved.pointee..<end {
+                let node = modelNodes[n]
+                var scaled = feature(node.feature)
+                scaled.threshold = node.threshold
+                scaled.left = Int32(node.left)
+                scaled.right = Int32(node.right)
+                nodes[n] = scaled
             }
-        }}}}
-        // Each node with its feature resolved for this scale, in one struct: the loop then reads
-        // one place per node besides the integral image (the separate node, offset and weight
-        // tables cost a load chain each).
-        return model.nodes.map { node -> ScaledNode in
-            var scaled = features[node.feature]
-            scaled.threshold = node.threshold
-            scaled.left = Int32(node.left)
-            scaled.right = Int32(node.right)
-            return scaled
+            resolved.pointee = end
+        }
+
+        private func feature(_ f: Int) -> ScaledNode {
+            var weights: (Float, Float, Float) = (0, 0, 0)
+            var area0 = 1.0, weightedRest = 0.0
+            var feature = ScaledNode()
+            for k in 0..<Int(rectCounts[f]) {
+                let r = rects[f &* 3 &+ k]
+                // Rounded, then kept inside the window (rounding can push an edge one pixel out).
+                let x = min(winW - 1, Int((Double(r.x) * scale).rounded())), y = min(winH - 1, Int((Double(r.y) * scale).rounded()))
+                let w = max(1, min(winW - x, Int((Double(r.width) * scale).rounded())))
+                let h = max(1, min(winH - y, Int((Double(r.height) * scale).rounded())))
+                let top = y * rowStride, bottom = (y + h) * rowStride
+                let offsets = (Int32(columns[x] + top), Int32(columns[x + w] + top), Int32(columns[x] + bottom), Int32(columns[x + w] + bottom))
+                let weight = Double(r.weight) / normArea
+                switch k {
+                case 0: (feature.a0, feature.a1, feature.a2, feature.a3) = offsets; weights.0 = Float(weight)
+                case 1: (feature.b0, feature.b1, feature.b2, feature.b3) = offsets; weights.1 = Float(weight)
+                default: (feature.c0, feature.c1, feature.c2, feature.c3) = offsets; weights.2 = Float(weight)
+                }
+                if k == 0 { area0 = Double(w * h) } else { weightedRest += weight * Double(w * h) }
+            }
+            // Rounding the scaled rectangles breaks the zero sum of the weights: correct the
+            // first (largest) rectangle so that flat windows still give zero (as OpenCV 1 did).
+            weights.0 = Float(-weightedRest / area0)
+            (feature.wa, feature.wb, feature.wc) = weights
+            return feature
         }
     }
 
@@ -252,7 +279,10 @@ struct CascadeDetector: Sendable {
         let lanes = scan.refineDepth == 0 && shape != .general && LaneTables.holds(varianceArea: nw * nh, gateArea: gw * gh)
             ? scan.lanes?.tables(step: step, image: image, gated: scan.skinGate != nil) : nil
         let layout = lanes?.layout ?? TableLayout(rowStride: image.stride)
-        let scaledNodes = scaledNodes(scale: scale, winW: winW, winH: winH, normArea: normArea, layout: layout)
+        let columnOffsets = (0...winW).map { layout.offset($0, 0) }
+        let nodeStorage = UnsafeMutablePointer<ScaledNode>.allocate(capacity: max(1, model.nodes.count))
+        defer { nodeStorage.deallocate() }
+        var resolvedNodes = 0
         let sumTable = lanes?.sums ?? image.sums
         let narrowSquares = lanes?.squares ?? [], narrowGate = lanes?.gate ?? []
         let prior: [UInt8]? = scan.priorDepth.flatMap { index < $0.depths.count ? $0.depths[index] : nil }
@@ -261,7 +291,12 @@ struct CascadeDetector: Sendable {
         var hits: [Hit] = []
         model.stages.withUnsafeBufferPointer { stages in
         model.weakClassifiers.withUnsafeBufferPointer { weak in
-        scaledNodes.withUnsafeBufferPointer { nodes in
+        model.nodes.withUnsafeBufferPointer { modelNodes in
+        flatRects.withUnsafeBufferPointer { rects in
+        rectCounts.withUnsafeBufferPointer { rectCounts in
+        stageNodeEnds.withUnsafeBufferPointer { stageNodeEnds in
+        columnOffsets.withUnsafeBufferPointer { columnStarts in
+        withUnsafeMutablePointer(to: &resolvedNodes) { resolved in
         model.leaves.withUnsafeBufferPointer { leaves in
         outcomes.withUnsafeBufferPointer { outcomes in
         sumTable.withUnsafeBufferPointer { sums in
@@ -270,6 +305,10 @@ struct CascadeDetector: Sendable {
         narrowSquares.withUnsafeBufferPointer { narrowSquares in
         narrowGate.withUnsafeBufferPointer { narrowGate in
             let gated = scan.skinGate != nil
+            let nodes = NodeTable(
+                rects: rects.baseAddress!, rectCounts: rectCounts.baseAddress!, modelNodes: modelNodes.baseAddress!,
+                stageNodeEnds: stageNodeEnds.baseAddress!, columns: columnStarts.baseAddress!, rowStride: layout.rowStride,
+                scale: scale, winW: winW, winH: winH, normArea: normArea, nodes: nodeStorage, resolved: resolved)
             let kernel = HaarKernel(
                 sums: sums.baseAddress!, squares: squares.baseAddress!, gate: gated ? gate.baseAddress : nil,
                 narrowSquares: narrowSquares.baseAddress, narrowGate: gated ? narrowGate.baseAddress : nil,
@@ -285,7 +324,7 @@ struct CascadeDetector: Sendable {
                 hits = scanWindows(kernel, layout: layout, step: step, columns: columns, rows: rows, size: winW,
                                    refine: scan.refineDepth, prior: prior, priorMinimum: priorMinimum, depths: &recorded)
             }
-        }}}}}}}}}}
+        }}}}}}}}}}}}}}}
         return hits
     }
 
@@ -335,11 +374,14 @@ struct CascadeDetector: Sendable {
     }
 
     /// Eight neighbouring windows at a time (the tables dealt for `step`), every position; the
-    /// hits come out in the order of ``scanWindows`` (coarse grid first), the depths alike.
-    private func scanLanes(_ kernel: HaarKernel, layout: TableLayout, step: Int, columns: Int, rows: Int, size: Int,
+    /// hits come out in the order of ``scanWindows`` (coarse grid first), the depths alike. Hits
+    /// are collected as the rows are scanned (a table of every window's margin, and of its depth
+    /// when nobody records them, was memory touched for the first time: page faults).
+    @inline(never) private func scanLanes(_ kernel: HaarKernel, layout: TableLayout, step: Int, columns: Int, rows: Int, size: Int,
                            prior: [UInt8]?, priorMinimum: Int, depths recorded: inout [UInt8]?) -> [Hit] {
-        var depths = [UInt8](repeating: 0, count: columns * rows)
-        var margins = [Float](repeating: 0, count: columns * rows)
+        if recorded != nil { recorded = [UInt8](repeating: 0, count: columns * rows) }
+        var coarseHits: [Hit] = [], fineHits: [Hit] = []
+        let all = Int32(kernel.stages.count)
         let lane = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
         for j in 0..<rows {
             var i0 = 0
@@ -351,25 +393,23 @@ struct CascadeDetector: Sendable {
                 }
                 if any(active) {
                     let result = kernel.evaluate8(layout.offset(i0 * step, j * step), active: active)
-                    for k in 0..<count {
-                        depths[j * columns + i0 + k] = UInt8(truncatingIfNeeded: Swift.min(result.depth[k], 255))
-                        margins[j * columns + i0 + k] = result.margin[k]
+                    if recorded != nil {
+                        for k in 0..<count {
+                            recorded![j * columns + i0 + k] = UInt8(truncatingIfNeeded: Swift.min(result.depth[k], 255))
+                        }
+                    }
+                    if any(result.depth .== all) {
+                        for k in 0..<count where result.depth[k] == all {
+                            let i = i0 + k
+                            let hit = Hit(x: i * step, y: j * step, size: size, margin: result.margin[k])
+                            if i % 2 == 0 && j % 2 == 0 { coarseHits.append(hit) } else { fineHits.append(hit) }
+                        }
                     }
                 }
                 i0 += 8
             }
         }
-        var hits: [Hit] = []
-        let all = kernel.stages.count
-        for coarse in [true, false] {
-            for j in 0..<rows {
-                for i in 0..<columns where (i % 2 == 0 && j % 2 == 0) == coarse && Int(depths[j * columns + i]) == all {
-                    hits.append(Hit(x: i * step, y: j * step, size: size, margin: margins[j * columns + i]))
-                }
-            }
-        }
-        if recorded != nil { recorded = depths }
-        return hits
+        return coarseHits + fineHits
     }
 
     /// The four corners of a rectangle of the window, as offsets in a table layout.
@@ -396,7 +436,7 @@ struct CascadeDetector: Sendable {
         let narrowGate: UnsafePointer<UInt16>?
         let stages: UnsafeBufferPointer<CascadeModel.Stage>
         let weak: UnsafeBufferPointer<CascadeModel.WeakClassifier>
-        let nodes: UnsafeBufferPointer<ScaledNode>
+        let nodes: NodeTable
         let leaves: UnsafeBufferPointer<Float>
         let outcomes: UnsafeBufferPointer<Float>
         let shape: TreeShape
@@ -436,6 +476,7 @@ struct CascadeDetector: Sendable {
             }
             var margin = margin
             for s in first..<stages.count {
+                nodes.prepare(stage: s)
                 let stage = stages[s]
                 var stageSum: Float = 0
                 let end = stage.weakStart &+ stage.weakCount
@@ -512,6 +553,7 @@ struct CascadeDetector: Sendable {
             var depth = SIMD8<Int32>.zero
             var margin = SIMD8<Float>.zero
             for s in 0..<stages.count {
+                nodes.prepare(stage: s)
                 let stage = stages[s]
                 var stageSum = SIMD8<Float>.zero
                 let end = stage.weakStart &+ stage.weakCount
