@@ -135,6 +135,48 @@ struct FacesTests {
         #expect(sameDepths, "how far the windows got differs")
     }
 
+
+    /// The turned passes rebuild one pair of tables for each angle: what a rebuild leaves must
+    /// be what a fresh build of the same image gives, whatever the tables held before.
+    @Test("tables rebuilt in place equal freshly built ones")
+    func integralRebuild() {
+        func gray(_ width: Int, _ height: Int, seed: UInt32) -> [UInt8] {
+            var state = seed
+            return (0..<width * height).map { _ in
+                state = state &* 1_664_525 &+ 1_013_904_223
+                return UInt8(truncatingIfNeeded: state >> 24)
+            }
+        }
+        var tables = IntegralImage(gray: gray(37, 23, seed: 1), width: 37, height: 23)
+        for (width, height, seed) in [(37, 23, 2), (37, 23, 3), (51, 12, 4), (5, 60, 5)] {
+            let image = gray(width, height, seed: UInt32(seed))
+            tables.rebuild(gray: image, width: width, height: height)
+            let fresh = IntegralImage(gray: image, width: width, height: height)
+            let sameSize = [tables.width, tables.height, tables.stride] == [fresh.width, fresh.height, fresh.stride]
+            #expect(sameSize)
+            let same = tables.sums == fresh.sums && tables.squares == fresh.squares
+            #expect(same, "\(width)×\(height) after a rebuild differs from a fresh build")
+            // Sums read from the tables are the pixels' own: the whole image, and its bottom-right corner.
+            let s = tables.stride
+            for (x, y) in [(0, 0), (width - 2, height - 2)] {
+                let (w, h) = (width - x, height - y)
+                var direct = 0, directSquares = 0.0
+                for row in y..<height {
+                    for column in x..<width {
+                        let v = Int(image[row * width + column])
+                        direct += v
+                        directSquares += Double(v * v)
+                    }
+                }
+                let viaTables = Int(tables.sums[(y + h) * s + x + w]) - Int(tables.sums[y * s + x + w])
+                    - Int(tables.sums[(y + h) * s + x]) + Int(tables.sums[y * s + x])
+                let squaresViaTables = tables.squares[(y + h) * s + x + w] - tables.squares[y * s + x + w]
+                    - tables.squares[(y + h) * s + x] + tables.squares[y * s + x]
+                #expect(viaTables == direct)
+                #expect(squaresViaTables == directSquares)
+            }
+        }
+    }
     @Test("a damaged cascade file is an error, not a crash", arguments: [
         "",
         "<opencv_storage><cascade><featureType>HAAR</featureType></cascade></opencv_storage>",

@@ -127,9 +127,10 @@ final class FaceDetector: Sendable {
                 }
             }
         }
+        var canvas = TurnedCanvas()
         for angle in options.tiltAngles where angle != 0 {
             candidates += tiltedFaces(angle: angle, gray: gray, width: raster.width, height: raster.height, scan: scan,
-                                      options: options)
+                                      options: options, canvas: &canvas)
         }
         let merged = Self.merge(candidates)
         return merged.compactMap { face -> RasterFace? in
@@ -139,11 +140,18 @@ final class FaceDetector: Sendable {
         }.sorted(by: Self.strongerFirst)
     }
 
+    /// The turned grey image and its tables, kept from one angle to the next: ±15° turn onto
+    /// canvases of one size, so the second turn writes into the first one's memory.
+    struct TurnedCanvas {
+        var gray: [UInt8] = []
+        var integral: IntegralImage?
+    }
+
     /// Frontal faces leaning by `angle` degrees: the grey image is turned by `-angle` onto a
     /// canvas that holds all of it (edge pixels repeated beyond it), searched with large windows
     /// only, and each face's centre turned back. The box keeps its size, upright.
     func tiltedFaces(angle: Double, gray: [UInt8], width: Int, height: Int, scan: CascadeDetector.Scan,
-                     options: FaceDetectionOptions) -> [RasterFace] {
+                     options: FaceDetectionOptions, canvas: inout TurnedCanvas) -> [RasterFace] {
         let shorter = min(width, height)
         guard shorter >= 40 else { return [] }
         let theta = -angle * .pi / 180
@@ -153,26 +161,36 @@ final class FaceDetector: Sendable {
         guard turnedWidth * turnedHeight <= 8_000_000 else { return [] }
         let cx = Double(width) / 2, cy = Double(height) / 2
         let tcx = Double(turnedWidth) / 2, tcy = Double(turnedHeight) / 2
-        var turned = [UInt8](repeating: 0, count: turnedWidth * turnedHeight)
+        if canvas.gray.count != turnedWidth * turnedHeight {
+            canvas.gray = [UInt8](repeating: 0, count: turnedWidth * turnedHeight)
+        }
+        // The column's share of each source coordinate, once per column rather than per pixel
+        // (the same products, added in the same order).
+        let columnX = (0..<turnedWidth).map { c * (Double($0) + 0.5 - tcx) }
+        let columnY = (0..<turnedWidth).map { -s * (Double($0) + 0.5 - tcx) }
         gray.withUnsafeBufferPointer { src in
-            turned.withUnsafeMutableBufferPointer { dst in
-                for y in 0..<turnedHeight {
-                    let dy = Double(y) + 0.5 - tcy
-                    for x in 0..<turnedWidth {
-                        let dx = Double(x) + 0.5 - tcx
-                        // Inverse turn: where this output pixel comes from (nearest, clamped).
-                        let sx = min(max(Int(c * dx + s * dy + cx), 0), width - 1)
-                        let sy = min(max(Int(-s * dx + c * dy + cy), 0), height - 1)
-                        dst[y * turnedWidth + x] = src[sy * width + sx]
-                    }
+        canvas.gray.withUnsafeMutableBufferPointer { dst in
+        columnX.withUnsafeBufferPointer { columnX in
+        columnY.withUnsafeBufferPointer { columnY in
+            for y in 0..<turnedHeight {
+                let dy = Double(y) + 0.5 - tcy
+                let rowX = s * dy, rowY = c * dy
+                let row = y * turnedWidth
+                for x in 0..<turnedWidth {
+                    // Inverse turn: where this output pixel comes from (nearest, clamped).
+                    let sx = min(max(Int(columnX[x] + rowX + cx), 0), width - 1)
+                    let sy = min(max(Int(columnY[x] + rowY + cy), 0), height - 1)
+                    dst[row + x] = src[sy * width + sx]
                 }
             }
-        }
+        }}}}
+        var integral = canvas.integral.take() ?? IntegralImage(gray: [], width: 0, height: 0)
+        integral.rebuild(gray: canvas.gray, width: turnedWidth, height: turnedHeight)
+        defer { canvas.integral = integral }
         var tiltedScan = scan
         tiltedScan.skinGate = nil
         tiltedScan.lanes = nil
         tiltedScan.minSize = max(scan.minSize, Int(Double(shorter) * options.tiltedMinShare))
-        let integral = IntegralImage(gray: turned, width: turnedWidth, height: turnedHeight)
         let groups = RectangleGrouping.group(frontal.detect(in: integral, scan: tiltedScan),
                                              minNeighbours: options.frontalMinNeighbours)
         return groups.compactMap { g -> RasterFace? in
