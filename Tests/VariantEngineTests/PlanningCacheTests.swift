@@ -37,6 +37,29 @@ struct PlanningCacheTests {
         #expect(try PlanJSON.encode(fresh.plan) == PlanJSON.encode(rerun.plan), "a cached plan equals an uncached one")
     }
 
+    /// Overrides that keep the base asset's file are planned after it, not beside it (two jobs
+    /// here): they find its analysis and decisions in the cache instead of computing them again
+    /// at the same time, so a cold run's counts are the same every time.
+    @Test("overrides that read their base asset's file wait for it and compute nothing again")
+    func sharedSource() async throws {
+        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
+        manifest.assets[0].overrides = [AssetOverride(locale: "de-DE", text: TextOverlay(text: "Sommer")),
+                                        AssetOverride(locale: "fr-FR", text: TextOverlay(text: "Été"))]
+        for _ in 0..<2 {
+            let cache = folder.appendingPathComponent("cache-\(UUID().uuidString).sqlite")
+            let cold = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache, jobs: 2))
+            #expect(cold.plan.assets.count == 3)
+            let counts = cold.statistics
+            #expect(counts.analysesComputed == 1 && counts.analysesCached == 2, "\(counts)")
+            #expect(counts.decisionsComputed == 4 && counts.decisionsCached == 8, "\(counts)")
+            let uncached = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(jobs: 2))
+            #expect(uncached.statistics.analysesComputed == 3 && uncached.statistics.decisionsComputed == 12)
+            #expect(try PlanJSON.encode(uncached.plan) == PlanJSON.encode(cold.plan), "waiting changes no answer")
+        }
+    }
+
     @Test("a changed file or a changed option invalidates exactly what it affects")
     func invalidation() async throws {
         let folder = try PlanningFixture.folder(with: Self.images)

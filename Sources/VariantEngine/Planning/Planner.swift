@@ -78,23 +78,39 @@ enum Planner {
         progress?(PlanProgress(completed: 0, total: total, assetID: "", failed: false))
         var planned: [PlannedAsset] = []
         var statistics = PlanStatistics()
-        try await withThrowingTaskGroup(of: (PlannedAsset, PlanStatistics).self) { group in
-            var next = 0
-            func startNext() {
-                guard next < jobs.count else { return }
-                let job = jobs[next]
-                next += 1
-                // Off the cooperative pool: an asset's decodes and encodes take seconds, and
-                // holding its threads that long starved the caller's other async work.
-                group.addTask { try await Engine.offload { flag in try planner.plan(job, cancellation: flag) } }
+        try await withThrowingTaskGroup(of: (PlannedAsset, PlanStatistics, String).self) { group in
+            var waiting = jobs[...]
+            // Sources being planned, by path. An override usually reads its base asset's file,
+            // and largest-first puts the two side by side: started together, both computed the
+            // same analysis and decisions. A job whose file is being read waits for that job, then
+            // finds its work in the cache, and the counts are the same every run. (Without a
+            // cache there is nothing to find, and nothing waits.)
+            let waitsForItsFile = cache != nil
+            var reading: [String: Int] = [:]
+            var running = 0
+            func startWhatCan() {
+                while running < max(1, options.jobs),
+                      let i = waiting.firstIndex(where: { !waitsForItsFile || reading[$0.resolvedPath, default: 0] == 0 }) {
+                    let job = waiting.remove(at: i)
+                    reading[job.resolvedPath, default: 0] += 1
+                    running += 1
+                    // Off the cooperative pool: an asset's decodes and encodes take seconds, and
+                    // holding its threads that long starved the caller's other async work.
+                    group.addTask {
+                        let (asset, counts) = try await Engine.offload { flag in try planner.plan(job, cancellation: flag) }
+                        return (asset, counts, job.resolvedPath)
+                    }
+                }
             }
-            for _ in 0..<min(max(1, options.jobs), jobs.count) { startNext() }
-            while let (asset, counts) = try await group.next() {
+            startWhatCan()
+            while let (asset, counts, path) = try await group.next() {
+                running -= 1
+                reading[path, default: 1] -= 1
                 planned.append(asset)
                 statistics.add(counts)
                 progress?(PlanProgress(completed: planned.count, total: total, assetID: asset.id, failed: asset.error != nil))
                 try Task.checkCancellation()
-                startNext()
+                startWhatCan()
             }
         }
         planned.sort { $0.id < $1.id }
