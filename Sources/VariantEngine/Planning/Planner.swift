@@ -79,19 +79,29 @@ enum Planner {
         var planned: [PlannedAsset] = []
         var statistics = PlanStatistics()
         try await withThrowingTaskGroup(of: (PlannedAsset, PlanStatistics, String).self) { group in
-            var waiting = jobs[...]
+            // Jobs stay where they are and are marked when started (taking one out of the array
+            // would move every job after it: quadratic in a manifest of many thousand assets).
+            var started = [Bool](repeating: false, count: jobs.count)
+            var firstWaiting = 0
             // Sources being planned, by path. An override usually reads its base asset's file,
             // and largest-first puts the two side by side: started together, both computed the
-            // same analysis and decisions. A job whose file is being read waits for that job, then
-            // finds its work in the cache, and the counts are the same every run. (Without a
-            // cache there is nothing to find, and nothing waits.)
+            // same analysis and decisions. A job whose file is being read for the first time waits
+            // for that job, then finds its work in the cache, and the counts are the same every
+            // run. Once one job of a file has finished, the others run side by side again (many
+            // entries may share one file). Without a cache there is nothing to find: nothing waits.
             let waitsForItsFile = cache != nil
             var reading: [String: Int] = [:]
+            var finished: Set<String> = []
             var running = 0
             func startWhatCan() {
                 while running < max(1, options.jobs),
-                      let i = waiting.firstIndex(where: { !waitsForItsFile || reading[$0.resolvedPath, default: 0] == 0 }) {
-                    let job = waiting.remove(at: i)
+                      let i = jobs.indices[firstWaiting...].first(where: {
+                          let path = jobs[$0].resolvedPath
+                          return !started[$0] && (!waitsForItsFile || finished.contains(path) || reading[path, default: 0] == 0)
+                      }) {
+                    let job = jobs[i]
+                    started[i] = true
+                    while firstWaiting < jobs.count && started[firstWaiting] { firstWaiting += 1 }
                     reading[job.resolvedPath, default: 0] += 1
                     running += 1
                     // Off the cooperative pool: an asset's decodes and encodes take seconds, and
@@ -106,6 +116,7 @@ enum Planner {
             while let (asset, counts, path) = try await group.next() {
                 running -= 1
                 reading[path, default: 1] -= 1
+                finished.insert(path)
                 planned.append(asset)
                 statistics.add(counts)
                 progress?(PlanProgress(completed: planned.count, total: total, assetID: asset.id, failed: asset.error != nil))
