@@ -60,6 +60,66 @@ struct PlanningCacheTests {
         }
     }
 
+    /// An unchanged file's hash is read back instead of computed; a file written lately is not
+    /// remembered; a write that keeps the size and puts the modification time back is still a
+    /// new file (its change time moved).
+    @Test("a file's hash is remembered under its identity, and any write makes it hashed again")
+    func rememberedHashes() async throws {
+        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = try PlanCache(path: folder.appendingPathComponent("cache.sqlite").path)
+        let url = folder.appendingPathComponent("people-astronaut.jpg")
+        let real = try ContentHash.file(url.path)
+        #expect(try ContentHash.file(url.path, memo: cache) == real)
+        #expect(cache.count(.fileHashes) == 0, "a file copied a moment ago is not settled")
+
+        let later = Date().addingTimeInterval(60)
+        #expect(try ContentHash.file(url.path, memo: cache, now: later) == real)
+        #expect(cache.count(.fileHashes) == 1)
+        // What comes back is the stored value: replaced, the replacement comes back.
+        let planted = FileHash(sha256: String(repeating: "0", count: 64))
+        try cache.overwriteAllForTesting(.fileHashes, with: JSONEncoder().encode(planted))
+        #expect(try ContentHash.file(url.path, memo: cache, now: later) == planted.sha256)
+        // Not well formed: hashed again.
+        try cache.overwriteAllForTesting(.fileHashes, with: JSONEncoder().encode(FileHash(sha256: "beef")))
+        #expect(try ContentHash.file(url.path, memo: cache, now: later) == real)
+
+        // One byte changed in place, the size and modification time as they were. The wait
+        // lets the clock that stamps files move on (it ticks every few milliseconds).
+        try cache.overwriteAllForTesting(.fileHashes, with: JSONEncoder().encode(planted))
+        var before = stat()
+        #expect(stat(url.path, &before) == 0)
+        try await Task.sleep(for: .milliseconds(50))
+        var bytes = try Data(contentsOf: url)
+        bytes[bytes.count / 2] ^= 0xFF
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.write(contentsOf: bytes)
+        try handle.close()
+        // Both times put back to the nanosecond: only the change time tells.
+        var times = [before.st_atim, before.st_mtim]
+        #expect(utimensat(AT_FDCWD, url.path, &times, 0) == 0)
+        let identity = try #require(FileIdentity(path: url.path))
+        #expect(identity.size == Int64(before.st_size) && identity.modifiedNanoseconds == Int64(before.st_mtim.tv_nsec)
+                    && identity.modified == Int64(before.st_mtim.tv_sec) && identity.inode == UInt64(before.st_ino))
+        let changed = try ContentHash.file(url.path, memo: cache, now: later.addingTimeInterval(60))
+        #expect(changed != planted.sha256 && changed != real)
+        #expect(changed == (try ContentHash.file(url.path)))
+    }
+
+    @Test("a cache written before the file-hash table gains it, its entries kept and no warning")
+    func addedTable() async throws {
+        let run = try await OneImageRun.start()
+        defer { run.remove() }
+        try PlanCache(path: run.path).dropForTesting(.fileHashes)
+        let reopened = try PlanCache(path: run.path)
+        #expect(reopened.warnings.isEmpty, "\(reopened.warnings)")
+        #expect(reopened.count(.analyses) == 1 && reopened.count(.decisions) == 4)
+        reopened.store(FileHash(sha256: String(repeating: "a", count: 64)), .fileHashes, key: "k")
+        #expect(reopened.count(.fileHashes) == 1)
+        let left = try FileManager.default.contentsOfDirectory(atPath: run.folder.path)
+        #expect(!left.contains { $0.contains(".bad") }, "\(left)")
+    }
+
     @Test("a changed file or a changed option invalidates exactly what it affects")
     func invalidation() async throws {
         let folder = try PlanningFixture.folder(with: Self.images)

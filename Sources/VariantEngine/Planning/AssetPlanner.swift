@@ -67,7 +67,7 @@ struct AssetPlanner: Sendable {
         let analysis: ImageAnalysis
         let contentHash: String
         do {
-            contentHash = try ContentHash.file(job.resolvedPath)
+            contentHash = try ContentHash.file(job.resolvedPath, memo: cache)
             let key = PlanCache.key([contentHash, "analysis", String(describing: options.analysis)])
             if let cached = cache?.value(ImageAnalysis.self, .analyses, key: key, usable: { cached in
                 // The header says what the file is: an entry that disagrees is not this image's.
@@ -292,14 +292,38 @@ enum TextOverlayComponents {
     }
 }
 
-/// SHA-256 of a file's bytes, streamed.
+/// SHA-256 of a file's bytes, streamed; with a cache, remembered under the file's identity so
+/// that a re-run reads an unchanged file's hash instead of every byte of it again (hashing was
+/// most of an unchanged re-run of large photos).
 enum ContentHash {
-    static func file(_ path: String) throws -> String {
+    /// How long a file must have been left alone before its hash is remembered. Timestamps move
+    /// in ticks, so a file written again within one tick of our reading it could keep them; a
+    /// file changed this recently is hashed again next time (git's index does the same).
+    static let settledAfter: TimeInterval = 2
+
+    /// - Parameters:
+    ///   - memo: The cache to remember the hash in and read it from; nil hashes the bytes.
+    ///   - now: The time the settling is measured against (tests move it).
+    static func file(_ path: String, memo: PlanCache? = nil, now: Date = Date()) throws -> String {
         do {
             try Image.checkReadableFile(path)
         } catch let error as VipsError {
             throw EngineError(.io, error.message, input: path)
         }
+        let before = FileIdentity(path: path)
+        if let memo, let before,
+           let known = memo.value(FileHash.self, .fileHashes, key: before.key, usable: \.isWellFormed) {
+            return known.sha256
+        }
+        let hash = try bytesHash(path)
+        // Remembered only when the file did not change while it was read, and not lately.
+        if let memo, let before, FileIdentity(path: path) == before, before.isSettled(at: now, after: settledAfter) {
+            memo.store(FileHash(sha256: hash), .fileHashes, key: before.key)
+        }
+        return hash
+    }
+
+    private static func bytesHash(_ path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw EngineError(.io, "cannot read the file", input: path)
         }
@@ -309,5 +333,46 @@ enum ContentHash {
             chunk.withUnsafeBytes { hasher.update(bytes: $0) }
         }
         return hasher.finalize().hex
+    }
+}
+
+/// A remembered content hash.
+struct FileHash: Codable, Equatable {
+    var sha256: String
+
+    var isWellFormed: Bool { sha256.utf8.count == 64 && sha256.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) } }
+}
+
+/// What says a file is the one hashed before: its path, device and inode, size, and modification
+/// and change times to the nanosecond. Any write moves the change time, which no program can set
+/// back (restoring the modification time moves it too); a file replaced by another is another inode.
+struct FileIdentity: Equatable {
+    var path: String
+    var device: UInt64, inode: UInt64, size: Int64
+    var modified: Int64, modifiedNanoseconds: Int64
+    var changed: Int64, changedNanoseconds: Int64
+
+    init?(path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        self.path = path
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        modified = Int64(info.st_mtim.tv_sec)
+        modifiedNanoseconds = Int64(info.st_mtim.tv_nsec)
+        changed = Int64(info.st_ctim.tv_sec)
+        changedNanoseconds = Int64(info.st_ctim.tv_nsec)
+    }
+
+    var key: String {
+        PlanCache.key(["file", path, "\(device)", "\(inode)", "\(size)", "\(modified).\(modifiedNanoseconds)",
+                       "\(changed).\(changedNanoseconds)"])
+    }
+
+    /// Whether both times are at least `interval` before `now` (a time in the future never is).
+    func isSettled(at now: Date, after interval: TimeInterval) -> Bool {
+        let latest = max(Double(modified) + Double(modifiedNanoseconds) / 1e9, Double(changed) + Double(changedNanoseconds) / 1e9)
+        return now.timeIntervalSince1970 - latest >= interval
     }
 }

@@ -22,6 +22,12 @@ final class PlanCache: Sendable {
 
     enum Table: String, CaseIterable {
         case analyses, decisions, thumbnails
+        /// Source files' content hashes under the file's identity (``ContentHash``). Added after
+        /// the first three: created in a cache that lacks it, never a reason to rebuild one.
+        case fileHashes
+
+        /// The tables every cache of this schema has had from the start.
+        static let original: [Table] = [.analyses, .decisions, .thumbnails]
     }
 
     let path: String
@@ -160,14 +166,14 @@ final class PlanCache: Sendable {
                 } else {
                     try db.execute(sql: "PRAGMA application_id = \(applicationID)")
                     try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
-                    for table in Table.allCases {
-                        try db.execute(sql: """
-                            CREATE TABLE IF NOT EXISTS \(table.rawValue) (
-                                key TEXT PRIMARY KEY NOT NULL,
-                                engineVersion TEXT NOT NULL,
-                                value BLOB NOT NULL)
-                            """)
-                    }
+                }
+                for table in Table.allCases {
+                    try db.execute(sql: """
+                        CREATE TABLE IF NOT EXISTS \(table.rawValue) (
+                            key TEXT PRIMARY KEY NOT NULL,
+                            engineVersion TEXT NOT NULL,
+                            value BLOB NOT NULL)
+                        """)
                 }
                 for table in Table.allCases {
                     try db.execute(sql: "DELETE FROM \(table.rawValue) WHERE engineVersion != ?",
@@ -203,7 +209,7 @@ final class PlanCache: Sendable {
         }
         let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
         guard version == schemaVersion else { throw CacheProblem(reason: "has another schema (\(version))") }
-        let missing = Table.allCases.map(\.rawValue).filter { !tables.contains($0) }
+        let missing = Table.original.map(\.rawValue).filter { !tables.contains($0) }
         guard missing.isEmpty else { throw CacheProblem(reason: "lacks its table(s) \(missing.joined(separator: ", "))") }
     }
 
@@ -256,6 +262,11 @@ final class PlanCache: Sendable {
             try db.execute(sql: "INSERT OR REPLACE INTO \(table.rawValue) (key, engineVersion, value) VALUES (?, ?, ?)",
                            arguments: [key, identity, data])
         }
+    }
+
+    /// Drops a table (tests of a cache written before the table existed).
+    func dropForTesting(_ table: Table) throws {
+        try queue.write { db in try db.execute(sql: "DROP TABLE \(table.rawValue)") }
     }
 
     /// The keys of `table` (tests read and damage single entries with them).
