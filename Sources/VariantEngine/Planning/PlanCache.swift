@@ -4,7 +4,8 @@ import GRDB
 
 /// The planner's incremental cache: an embedded SQLite file holding analyses, per-variant
 /// decisions and report thumbnails, each under a key that is the SHA-256 of everything that
-/// affects the result (the source's content hash, the engine version, the options).
+/// affects the result (the source's content hash, the engine version, the options), and the
+/// sources' content hashes under their files' identities (``ContentHash``).
 ///
 /// Analyses and decisions are separate tables, so a re-run with one new placement reads every
 /// analysis and every old decision, and computes only the new placement's variants.
