@@ -19,6 +19,12 @@ struct PlanningCacheTests {
         #expect(second.statistics.analysesCached == 2 && second.statistics.decisionsCached == 8)
         #expect(try PlanJSON.encode(first.plan) == PlanJSON.encode(second.plan))
         #expect(second.warnings.isEmpty)
+        // Stored without escaped slashes: the saliency map is base64, and escapes send every
+        // read of it down the JSON decoder's slow path.
+        let stored = try PlanCache(path: cache.path)
+        let analyses = try stored.keysForTesting(.analyses).compactMap { stored.data(.analyses, key: $0) }
+        #expect(analyses.count == 2)
+        #expect(analyses.allSatisfy { $0.contains(UInt8(ascii: "/")) && !String(decoding: $0, as: UTF8.self).contains("\\/") })
     }
 
     @Test("one new placement computes only its variants")
