@@ -27,7 +27,8 @@ struct PlanRun: AsyncParsableCommand {
             MANIFEST is JSON or YAML (.yaml/.yml); paths in it are relative to its folder.
             Analyses and decisions are cached in SQLite (default: .variant-cache.sqlite next to
             the manifest), keyed by the content hash, the engine version and the options, so a
-            re-run computes only what changed. Delivery URLs are signed when
+            re-run computes only what changed. The content hash is kept too, under the file's path,
+            inode, size and times: an unchanged file is not read again. Delivery URLs are signed when
             CLOUDINARY_API_SECRET (or the secret of CLOUDINARY_URL) is set. A progress bar is drawn on stderr when it is a terminal.
             Ctrl-C stops without writing a plan. Every output path (-o, --report, --emit-output,
             --cache) is checked before planning starts; missing folders of the outputs are made.
