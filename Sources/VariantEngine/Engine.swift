@@ -344,23 +344,14 @@ public struct Engine: Sendable {
 }
 
 /// Set when a task is cancelled, read by work running outside it; `vips` stops the libvips
-/// computations of the images loaded with it at their next tile.
-final class CancellationFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cancelled = false
+/// computations of the images loaded with it at their next tile, and its flag is the one state.
+final class CancellationFlag: Sendable {
     let vips = VipsCancellation()
 
-    func cancel() {
-        lock.lock()
-        cancelled = true
-        lock.unlock()
-        vips.cancel()
-    }
+    func cancel() { vips.cancel() }
 
     /// Throws `CancellationError` once cancelled.
     func check() throws {
-        lock.lock()
-        defer { lock.unlock() }
-        if cancelled { throw CancellationError() }
+        if vips.isCancelled { throw CancellationError() }
     }
 }

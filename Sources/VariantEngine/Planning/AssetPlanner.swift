@@ -310,14 +310,13 @@ enum ContentHash {
         } catch let error as VipsError {
             throw EngineError(.io, error.message, input: path)
         }
-        let before = FileIdentity(path: path)
-        if let memo, let before,
-           let known = memo.value(FileHash.self, .fileHashes, key: before.key, usable: \.isWellFormed) {
+        guard let memo, let before = FileIdentity(path: path) else { return try bytesHash(path) }
+        if let known = memo.value(FileHash.self, .fileHashes, key: before.key, usable: \.isWellFormed) {
             return known.sha256
         }
         let hash = try bytesHash(path)
         // Remembered only when the file did not change while it was read, and not lately.
-        if let memo, let before, FileIdentity(path: path) == before, before.isSettled(at: now, after: settledAfter) {
+        if FileIdentity(path: path) == before, before.isSettled(at: now, after: settledAfter) {
             memo.store(FileHash(sha256: hash), .fileHashes, key: before.key)
         }
         return hash

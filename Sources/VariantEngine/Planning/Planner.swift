@@ -90,19 +90,18 @@ enum Planner {
             // run. Once one job of a file has finished, the others run side by side again (many
             // entries may share one file). Without a cache there is nothing to find: nothing waits.
             let waitsForItsFile = cache != nil
-            var reading: [String: Int] = [:]
-            var finished: Set<String> = []
+            var startedFiles: Set<String> = [], finishedFiles: Set<String> = []
             var running = 0
             func startWhatCan() {
                 while running < max(1, options.jobs),
                       let i = jobs.indices[firstWaiting...].first(where: {
                           let path = jobs[$0].resolvedPath
-                          return !started[$0] && (!waitsForItsFile || finished.contains(path) || reading[path, default: 0] == 0)
+                          return !started[$0] && (!waitsForItsFile || !startedFiles.contains(path) || finishedFiles.contains(path))
                       }) {
                     let job = jobs[i]
                     started[i] = true
                     while firstWaiting < jobs.count && started[firstWaiting] { firstWaiting += 1 }
-                    reading[job.resolvedPath, default: 0] += 1
+                    startedFiles.insert(job.resolvedPath)
                     running += 1
                     // Off the cooperative pool: an asset's decodes and encodes take seconds, and
                     // holding its threads that long starved the caller's other async work.
@@ -115,8 +114,7 @@ enum Planner {
             startWhatCan()
             while let (asset, counts, path) = try await group.next() {
                 running -= 1
-                reading[path, default: 1] -= 1
-                finished.insert(path)
+                finishedFiles.insert(path)
                 planned.append(asset)
                 statistics.add(counts)
                 progress?(PlanProgress(completed: planned.count, total: total, assetID: asset.id, failed: asset.error != nil))
