@@ -157,12 +157,18 @@ struct AssetPlanner: Sendable {
 
             let formats = spec.formats.compactMap { ImageFormat(name: $0) }
             let level = QualityLevel(rawValue: spec.quality) ?? .good
+            // Each width's search starts from the quality the previous width of this placement
+            // got (the same crop and level: it moves by a step or two between widths). Other
+            // placements give none, so adding one changes no decision of the others.
+            var hints: [ImageFormat: Int] = [:]
             for width in spec.widths {
                 try cancellation.check()
                 var request = VariantDecisionRequest(sourcePath: job.resolvedPath, crop: crop.rect, width: width,
                                                      formats: formats, level: level, cancellation: cancellation.vips)
+                request.qualityHints = decider.takesQualityHints ? hints : [:]
                 let key = PlanCache.key([contentHash, "decision", decider.identity, request.geometry,
-                                         formats.map(\.rawValue).joined(separator: ","), level.rawValue])
+                                         formats.map(\.rawValue).joined(separator: ","), level.rawValue]
+                                        + Self.hintKey(request.qualityHints))
                 let decision: VariantDecision
                 if let cached = cache?.value(VariantDecision.self, .decisions, key: key, usable: \.isConsistent) {
                     decision = cached
@@ -185,6 +191,9 @@ struct AssetPlanner: Sendable {
                     cache?.store(decision, .decisions, key: key)
                     statistics.decisionsComputed += 1
                 }
+                if let format = ImageFormat(name: decision.format), format != .png, let quality = decision.quality {
+                    hints[format] = quality
+                }
                 placement.variants.append(try variant(decision, crop: crop, width: width, level: level, job: job))
             }
             placement.violations += PolicyChecker.budget(variants: placement.variants, spec: spec)
@@ -193,6 +202,12 @@ struct AssetPlanner: Sendable {
             asset.placements.append(placement)
         }
         return (asset, statistics)
+    }
+
+    /// The hints' part of a decision's key: nothing without hints, so the keys of decisions
+    /// searched from the default start are those of before hints existed.
+    static func hintKey(_ hints: [ImageFormat: Int]) -> [String] {
+        hints.isEmpty ? [] : ["hints " + hints.map { "\($0.key.rawValue)=\($0.value)" }.sorted().joined(separator: ",")]
     }
 
     /// The explicit and the automatic transformation of one variant, with their URLs.

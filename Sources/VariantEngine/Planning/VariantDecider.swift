@@ -24,6 +24,9 @@ struct VariantDecisionRequest: Sendable {
     var cancellation: VipsCancellation? = nil
     /// The source opened once for the asset's decisions (``RenderRequest/opened``).
     var opened: Image? = nil
+    /// Where the quality search starts, per format (``OptimizeOptions/qualityHints``): the
+    /// quality decided for the placement's previous width. Part of the answer, so of the key.
+    var qualityHints: [ImageFormat: Int] = [:]
 
     /// The crop then the scale, as Cloudinary executes them (no delivery settings).
     var geometry: String {
@@ -57,7 +60,13 @@ extension VariantDecision {
 /// changes the answer goes into `identity` or the request, since both make the cache key.
 protocol VariantDeciding: Sendable {
     var identity: String { get }
+    /// Whether ``VariantDecisionRequest/qualityHints`` change the work (and maybe the answer).
+    var takesQualityHints: Bool { get }
     func decide(_ request: VariantDecisionRequest) throws -> VariantDecision
+}
+
+extension VariantDeciding {
+    var takesQualityHints: Bool { false }
 }
 
 /// Cloudinary's name of a format in `f_` (it spells JPEG `jpg`).
@@ -78,11 +87,13 @@ struct OptimizingDecider: VariantDeciding {
     var targets = QualityTargets()
 
     var identity: String { "optimize:\(targets.best),\(targets.good),\(targets.eco),\(targets.low)" }
+    var takesQualityHints: Bool { true }
 
     func decide(_ request: VariantDecisionRequest) throws -> VariantDecision {
         let pixels = try renderPixels(request)
-        let result = try Optimizer.optimize(pixels.image, options: OptimizeOptions(level: request.level, targets: targets,
-                                                                                   formats: request.formats))
+        var options = OptimizeOptions(level: request.level, targets: targets, formats: request.formats)
+        options.qualityHints = request.qualityHints
+        let result = try Optimizer.optimize(pixels.image, options: options)
         // The result names the family ("png"); the chosen candidate says which kind of it.
         let kind = result.candidates.first { $0.bytes == result.bytes && $0.quality == result.quality }?.format ?? result.format
         let delivery: String

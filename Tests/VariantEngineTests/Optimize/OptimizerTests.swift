@@ -32,6 +32,18 @@ struct OptimizerTests {
         #expect(abs(score - result.ssimulacra2) < 0.01)
     }
 
+    @Test("a search started at the quality it finds (a hint from another width) confirms it in two encodes")
+    func hint() throws {
+        let photo = try Self.variant("animal-cat-closeup.jpg", "c_fill,w_200,h_150")
+        let cold = try Optimizer.optimize(photo, options: OptimizeOptions(target: 75, formats: [.webp]))
+        let found = try #require(cold.quality)
+        try #require(cold.encodes > 2, "the test needs a search that takes more than two encodes from the default start")
+        let hinted = try Optimizer.optimize(photo, options: OptimizeOptions(target: 75, formats: [.webp], qualityHints: [.webp: found]))
+        #expect(hinted.quality == found)
+        #expect(hinted.bytes == cold.bytes)
+        #expect(hinted.encodes == 2)
+    }
+
     @Test("an image that needs transparency is never given JPEG")
     func alpha() throws {
         let logo = try Self.variant("product-camera-cutout.png", "c_scale,w_96")
