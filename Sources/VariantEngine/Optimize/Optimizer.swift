@@ -293,7 +293,14 @@ public enum Optimizer {
             case .jpeg where needsAlpha:
                 continue
             case .jpeg, .webp, .avif:
-                for q in 1...100 { add(format.rawValue, q, try image.encoded(as: encodeOptions(format, quality: q, options))) }
+                var levels: [Int: Data] = [:]
+                let sharesLevels = format == .avif && AVIFQualityLevels.confirmed
+                for q in 1...100 {
+                    let level = AVIFQualityLevels.level(q)
+                    let data = try (sharesLevels ? levels[level] : nil) ?? image.encoded(as: encodeOptions(format, quality: q, options))
+                    if sharesLevels { levels[level] = data }
+                    add(format.rawValue, q, data)
+                }
             case .png:
                 if kind == .graphic {
                     for q in 1...100 { add("png8", q, try image.encoded(as: encodeOptions(.png, quality: q, options))) }
@@ -377,10 +384,19 @@ public enum Optimizer {
         var encodes = 0
         let search = QualitySearch(target: options.target, slopeGuess: QualityPrior.slope(format))
         let start = options.qualityHints[format] ?? QualityPrior.start(format, target: options.target)
+        // AVIF qualities of one quantiser level make one file: the first probe of a level
+        // answers for the others.
+        let sharesLevels = format == .avif && AVIFQualityLevels.confirmed
+        var probedLevels: [Int: Data] = [:]
         let measure = { (q: Int) throws -> QualitySearch.Probe in
+            if sharesLevels, let data = probedLevels[AVIFQualityLevels.level(q)], let known = scoreByFile[data] {
+                files[q] = data
+                return .init(quality: q, score: known, bytes: data.count)
+            }
             let data = try image.encoded(as: encodeOptions(format, quality: q, options))
             encodes += 1
             files[q] = data
+            if sharesLevels { probedLevels[AVIFQualityLevels.level(q)] = data }
             // libheif maps Q onto ~63 quantiser levels: neighbouring Qs often give the same file.
             if let known = scoreByFile[data] { return .init(quality: q, score: known, bytes: data.count) }
             // Scoring is Swift, between libvips calls: a cancelled search stops here, not a score later.
@@ -449,6 +465,37 @@ public enum Optimizer {
             }
             return false
         }
+    }
+}
+
+/// libheif's AV1 encoder turns a quality into one of 64 quantiser levels,
+/// `((100 − Q) × 63 + 50) / 100` (libheif 1.15): about a third of neighbouring qualities make
+/// byte-identical files (Q 49 and 50, but not 48 and 49), and each AVIF encode is the
+/// search's dearest step. Another libheif may map otherwise, so the mapping is checked once
+/// per process, on a small image, before a search relies on it.
+enum AVIFQualityLevels {
+    static func level(_ quality: Int) -> Int { ((100 - quality) * 63 + 50) / 100 }
+
+    /// Whether this process's encoder makes one file per level (and different files across levels).
+    static let confirmed: Bool = (try? check()) ?? false
+
+    static func check() throws -> Bool {
+        // Noise, so that neighbouring levels cannot quantise to the same file.
+        var state: UInt32 = 0x9E37_79B9
+        let pixels = (0..<(32 * 32 * 3)).map { _ -> UInt8 in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return UInt8(truncatingIfNeeded: state >> 24)
+        }
+        let image = try Image(pixels: PixelBuffer(width: 32, height: 32, bands: 3, data: pixels))
+        func file(_ quality: Int) throws -> Data { try image.encoded(as: .avif(AVIFOptions(quality: quality))) }
+        // Two neighbours of one level and two of different levels, in the middle of the range
+        // and near its low end.
+        for range in [40...60, 2...20] {
+            guard let same = range.first(where: { level($0) == level($0 + 1) }),
+                let apart = range.first(where: { level($0) != level($0 + 1) }) else { return false }
+            guard try file(same) == file(same + 1), try file(apart) != file(apart + 1) else { return false }
+        }
+        return true
     }
 }
 
