@@ -397,7 +397,7 @@ public enum Optimizer {
             encodes += 1
             files[q] = data
             if sharesLevels { probedLevels[AVIFQualityLevels.level(q)] = data }
-            // libheif maps Q onto ~63 quantiser levels: neighbouring Qs often give the same file.
+            // A file already scored (two qualities that made the same bytes) is not scored again.
             if let known = scoreByFile[data] { return .init(quality: q, score: known, bytes: data.count) }
             // Scoring is Swift, between libvips calls: a cancelled search stops here, not a score later.
             try image.checkCancellation()
