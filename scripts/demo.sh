@@ -9,9 +9,9 @@ mkdir -p "$out"
 manifest=TestImages/campaign/campaign.json
 
 echo "== variant plan $manifest"
-# --fixed-quality: each variant is encoded once at its level's fixed quality. Without it every
-# variant gets the full SSIMULACRA2 search (AVIF included), which took about an hour here before the
-# optimiser learned to prune formats that cannot win (not re-measured since).
+# --fixed-quality: each variant is encoded once at its level's fixed quality (about 10 s here).
+# Without it every variant gets the full SSIMULACRA2 search, AVIF included: about 3 minutes of
+# wall time on 2 cores (BENCHMARKS.md, "The default mode"), so the demo shows the fast mode.
 "$variant" plan "$manifest" -o "$out/plan.json" --report "$out/report.html" --cache "$out/cache.sqlite" --fixed-quality
 status=$?
 # Exit 1 means the plan was written and some asset broke a placement policy (listed above):
