@@ -84,6 +84,21 @@ struct SmartCropPlacementTests {
         }
     }
 
+    @Test("faces side by side in a window too narrow for both: one is kept whole, not both left out",
+          arguments: [("1:1", 3.2), ("4:5", 2.6), ("9:16", 1.8)])
+    func sideBySide(ratio: String, zoom: Double) throws {
+        // Each face (with its margin) fits a zoomed window, the two together do not.
+        let left = SourceRect(x: 700, y: 300, width: 200, height: 200), right = SourceRect(x: 880, y: 320, width: 200, height: 200)
+        let analysis = syntheticAnalysis(width: 1600, height: 1000, blob: SourceRect(x: 100, y: 750, width: 300, height: 200),
+                                         faces: [left, right])
+        let plan = SmartCropper(options: SmartCropOptions(zoom: zoom)).crop(analysis, aspectRatio: try #require(AspectRatio(parsing: ratio)))
+        // A face with its margin is 248 px, the two together 428 px wide.
+        #expect(plan.rect.width < 420 && plan.rect.width > 260 && plan.rect.height > 260,
+                "\(ratio): the case needs a window between one face and two: \(plan.rect)")
+        #expect(plan.rect.contains(left) || plan.rect.contains(right), "\(ratio) \(plan.rect) keeps neither face whole")
+        #expect(plan.facesKept >= 1)
+    }
+
     @Test("a single face that fits is always inside the crop")
     func singleFaceInside() {
         let face = SourceRect(x: 1350, y: 100, width: 160, height: 160)

@@ -19,6 +19,11 @@ public struct SmartCropOptions: Sendable, Equatable {
     public var faceReward: Double = 1
     /// What slicing a face costs (it should never win while another position keeps it); default 10.
     public var faceCutPenalty: Double = 10
+    /// What slicing a face costs when every window that keeps some face whole slices another
+    /// (faces side by side in a window too narrow for both, as tight zoomed crops are): the
+    /// strongest face is kept whole and the others sliced as little as possible, rather than
+    /// every face left out; default 0.5.
+    public var unavoidableCutPenalty: Double = 0.5
 
     public init(zoom: Double = 1) {
         self.zoom = zoom
@@ -100,7 +105,8 @@ public struct SmartCropper: Sendable {
         let ys = positions(from: area.y, span: area.height - h, step: stepY,
                            faceEdges: faces.flatMap { [$0.box.y, $0.box.maxY - h, $0.face.y, $0.face.maxY - h] })
 
-        var scores = [Double](repeating: 0, count: xs.count * ys.count)
+        // The saliency part of each position's score, then the faces' part for a cut penalty.
+        var saliency = [Double](repeating: 0, count: xs.count * ys.count)
         let bandX = Double(w) * options.edgeBand, bandY = Double(h) * options.edgeBand
         for (j, y) in ys.enumerated() {
             for (i, x) in xs.enumerated() {
@@ -109,38 +115,59 @@ public struct SmartCropper: Sendable {
                 // Saliency in the band along the edges the window can move across.
                 let inner = table.sum(x0: x0 + (xs.count > 1 ? bandX * fx : 0), y0: y0 + (ys.count > 1 ? bandY * fy : 0),
                                       x1: x1 - (xs.count > 1 ? bandX * fx : 0), y1: y1 - (ys.count > 1 ? bandY * fy : 0))
-                var score = (kept - options.edgePenalty * (kept - inner)) / total
-                let window = SourceRect(x: x, y: y, width: w, height: h)
-                for face in faces {
-                    let fraction = Self.keptFraction(face.face, in: window)
-                    if !face.fits {
-                        score += options.faceReward * face.weight * fraction
-                    } else if fraction >= 0.999 {
-                        // Whole; hair and chin room (the padded box) is a softer preference.
-                        score += options.faceReward * face.weight * (0.7 + 0.3 * Self.keptFraction(face.box, in: window))
-                    } else if fraction > 0.001 {
-                        score -= options.faceCutPenalty * face.weight * (0.5 + min(fraction, 1 - fraction))
-                    }
-                }
-                scores[j * xs.count + i] = score
+                saliency[j * xs.count + i] = (kept - options.edgePenalty * (kept - inner)) / total
             }
         }
-        // On a plateau (a subject larger than the window, or nothing salient) take the middle
-        // of the near-best positions rather than the first one found.
-        let top = scores.max() ?? 0
-        var plateau: [(i: Int, j: Int)] = []
-        for j in ys.indices {
-            for i in xs.indices where scores[j * xs.count + i] >= top - 0.002 { plateau.append((i, j)) }
+        /// The best window, and whether some window keeps a face whole without slicing another.
+        func best(cutPenalty: Double) -> (rect: SourceRect, wholeWithoutCuts: Bool) {
+            var scores = [Double](repeating: 0, count: saliency.count)
+            var wholeWithoutCuts = false
+            for (j, y) in ys.enumerated() {
+                for (i, x) in xs.enumerated() {
+                    let window = SourceRect(x: x, y: y, width: w, height: h)
+                    var score = saliency[j * xs.count + i]
+                    var whole = false, cut = false
+                    for face in faces {
+                        let fraction = Self.keptFraction(face.face, in: window)
+                        if !face.fits {
+                            score += options.faceReward * face.weight * fraction
+                        } else if fraction >= 0.999 {
+                            // Whole; hair and chin room (the padded box) is a softer preference.
+                            score += options.faceReward * face.weight * (0.7 + 0.3 * Self.keptFraction(face.box, in: window))
+                            whole = true
+                        } else if fraction > 0.001 {
+                            score -= cutPenalty * face.weight * (0.5 + min(fraction, 1 - fraction))
+                            cut = true
+                        }
+                    }
+                    if whole && !cut { wholeWithoutCuts = true }
+                    scores[j * xs.count + i] = score
+                }
+            }
+            // On a plateau (a subject larger than the window, or nothing salient) take the middle
+            // of the near-best positions rather than the first one found.
+            let top = scores.max() ?? 0
+            var plateau: [(i: Int, j: Int)] = []
+            for j in ys.indices {
+                for i in xs.indices where scores[j * xs.count + i] >= top - 0.002 { plateau.append((i, j)) }
+            }
+            let midX = Double(plateau.map { xs[$0.i] }.reduce(0, +)) / Double(plateau.count)
+            let midY = Double(plateau.map { ys[$0.j] }.reduce(0, +)) / Double(plateau.count)
+            let pick = plateau.min { a, b in
+                let da = abs(Double(xs[a.i]) - midX) + abs(Double(ys[a.j]) - midY)
+                let db = abs(Double(xs[b.i]) - midX) + abs(Double(ys[b.j]) - midY)
+                return da != db ? da < db : scores[a.j * xs.count + a.i] > scores[b.j * xs.count + b.i]
+            }!
+            return (SourceRect(x: xs[pick.i], y: ys[pick.j], width: w, height: h), wholeWithoutCuts)
         }
-        let midX = Double(plateau.map { xs[$0.i] }.reduce(0, +)) / Double(plateau.count)
-        let midY = Double(plateau.map { ys[$0.j] }.reduce(0, +)) / Double(plateau.count)
-        let pick = plateau.min { a, b in
-            let da = abs(Double(xs[a.i]) - midX) + abs(Double(ys[a.j]) - midY)
-            let db = abs(Double(xs[b.i]) - midX) + abs(Double(ys[b.j]) - midY)
-            return da != db ? da < db : scores[a.j * xs.count + a.i] > scores[b.j * xs.count + b.i]
-        }!
-        let chosen = (x: xs[pick.i], y: ys[pick.j])
-        let rect = SourceRect(x: chosen.x, y: chosen.y, width: w, height: h)
+        var (rect, wholeWithoutCuts) = best(cutPenalty: options.faceCutPenalty)
+        // The best window leaves every face out although some fit, because every window that
+        // keeps one whole slices another: a slice is unavoidable, and no face at all is the
+        // worse crop.
+        if !wholeWithoutCuts, faces.contains(where: \.fits),
+           !faces.contains(where: { $0.fits && Self.keptFraction($0.face, in: rect) >= 0.999 }) {
+            rect = best(cutPenalty: min(options.faceCutPenalty, options.unavoidableCutPenalty)).rect
+        }
         let kept = table.sum(x0: Double(rect.x) * fx, y0: Double(rect.y) * fy,
                              x1: Double(rect.maxX) * fx, y1: Double(rect.maxY) * fy) / total
         var keptFaces = 0, cutFaces = 0
