@@ -172,6 +172,8 @@ struct PlanningCloudinaryTests {
              CampaignAsset(cloudinary: lake, path: Self.image("landscape-lake-boats.jpg"), placements: ["square"])],
             policy: CampaignPolicy(asOf: "2026-05-01", regions: ["EU"], blockedTags: ["archive"]))
         var plan = try await Self.plan(manifest)
+        // The astronaut's rights expire, so the day they were checked as of is part of the plan.
+        #expect(plan.settings?.asOf == "2026-05-01")
         #expect(plan.assets.map(\.approval) == ["approved", "approved"])
         #expect(codes(plan, "summer-2026/astronaut") == ["blocked-tag", "rights-expired", "region-not-licensed"])
         #expect(codes(plan, "summer-2026/lake-boats") == [])

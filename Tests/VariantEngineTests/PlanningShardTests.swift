@@ -89,6 +89,14 @@ struct PlanningShardTests {
         var dated = two
         dated.settings?.asOf = "2026-01-01"
         #expect(throws: EngineError.self) { try Sharding.merge([one, dated]) }
+        // Planned on different days (a job that runs past midnight): no entry has a rights
+        // expiry date, so the day changed nothing, is not recorded, and the shards merge.
+        var nextDay = PlanningFixture.options()
+        nextDay.shard = PlanShard(index: 2, count: 2)
+        nextDay.asOf = "2099-12-31"
+        let twoNextDay = try await PlanningFixture.plan(manifest, in: folder, options: nextDay).plan
+        #expect(twoNextDay.settings?.asOf == nil && one.settings?.asOf == nil)
+        #expect(try PlanJSON.encode(Sharding.merge([one, twoNextDay])) == PlanJSON.encode(Sharding.merge([one, two])))
         // Shards of two builds of the engine may have decided differently.
         var otherBuild = two
         otherBuild.engineVersion = "0.1.0+0000000000000000"

@@ -61,7 +61,9 @@ public struct PlanSettings: Sendable, Codable, Equatable {
     /// and in plans written before it was recorded.
     public var secretFingerprint: String?
     /// The day rights are checked as of (`PlanOptions.asOf`: the command line's `--now`, else the
-    /// manifest's `policy.asOf`, else the day of the run); nil when the library was given none.
+    /// manifest's `policy.asOf`, else the day of the run); nil when the library was given none,
+    /// and when no entry of the manifest has a rights expiry date (then the day changes nothing,
+    /// and shards planned on different days merge).
     public var asOf: String?
 
     public init(decisions: DecisionMode, signed: Bool, asOf: String?, secretFingerprint: String? = nil) {

@@ -70,6 +70,10 @@ enum Planner {
         let planner = AssetPlanner(manifest: manifest, options: options, decider: decider, cache: cache)
         let specs = placementSpecs(manifest)
         var jobs = assetJobs(manifest, specs: specs, baseDirectory: baseDirectory)
+        // The day only matters to a plan when some entry has a rights expiry date; it is
+        // decided over the whole manifest, so every shard records the same settings.
+        let keys = manifest.effectivePolicy.effectiveCloudinaryKeys
+        let datesMatter = jobs.contains { job in job.cloudinary.map { CloudinaryPolicyFacts($0, keys: keys).rightsExpiry != nil } ?? false }
         if let shard = options.shard { jobs = jobs.filter { Sharding.shard(of: $0.shardKey, count: shard.count) == shard.index } }
         jobs = largestFirst(jobs)
 
@@ -129,7 +133,7 @@ enum Planner {
                         campaign: manifest.campaign, cloudName: manifest.cloudName, manifestHash: try manifestHash(manifest),
                         shard: options.shard, placements: specs, assets: planned, summary: PlanSummary(assets: planned),
                         settings: PlanSettings(decisions: options.decisions, signed: secret != nil,
-                                               asOf: options.asOf,
+                                               asOf: datesMatter ? options.asOf ?? manifest.policy?.asOf : nil,
                                                secretFingerprint: secret.map(PlanSettings.fingerprint(ofSecret:))))
         return PlanOutcome(plan: plan, statistics: statistics, warnings: warnings)
     }
