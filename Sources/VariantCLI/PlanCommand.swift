@@ -144,7 +144,9 @@ struct PlanRun: AsyncParsableCommand {
         // (With --emit and no --emit-output, stdout holds the field values; the plan goes to the file.)
         // Every output's place is checked before the work, so a typo costs nothing and no
         // output is written while another cannot be.
-        for path in [destination, report, emitOutput].compactMap({ $0 }) { try checkOutputPath(path) }
+        for (path, kind) in [(destination, "a plan file"), (report, "a report file"), (emitOutput, "a field values file")] {
+            if let path { try checkOutputPath(path, kind: kind) }
+        }
         try checkDistinct(outputs: [("-o", destination), ("--report", report), ("--emit-output", emitOutput),
                                     ("--cache", options.cachePath)],
                           inputs: [("the manifest", manifest)] + manifestValue.assets.flatMap { asset in
@@ -154,7 +156,7 @@ struct PlanRun: AsyncParsableCommand {
                           })
         // The cache is an output too: its missing folders are made like the others'.
         if let cachePath = cache {
-            try checkOutputPath(cachePath)
+            try checkOutputPath(cachePath, kind: "a cache file")
             let folder = URL(fileURLWithPath: cachePath).deletingLastPathComponent()
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -249,7 +251,7 @@ struct PlanMerge: ParsableCommand {
 
     func run() throws {
         if let output {
-            try checkOutputPath(output)
+            try checkOutputPath(output, kind: "a plan file")
             try checkDistinct(outputs: [("-o", output)], inputs: plans.map { ("a shard plan", $0) })
         }
         let merged: Plan
@@ -270,13 +272,14 @@ struct PlanMerge: ParsableCommand {
     }
 }
 
-/// Refuses an output path that cannot be written, before any work: one that names a directory,
-/// or whose folder cannot be made (a file stands in its way, or the nearest existing folder is
-/// read-only). Missing folders are made when the output is written.
-private func checkOutputPath(_ path: String) throws {
+/// Refuses an output path that cannot be written, before any work: one that names a directory
+/// (where `kind`, "a plan file" say, was expected), or whose folder cannot be made (a file
+/// stands in its way, or the nearest existing folder is read-only). Missing folders are made
+/// when the output is written.
+private func checkOutputPath(_ path: String, kind: String) throws {
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-        throw CLIError.io("\(path): is a directory")
+        throw CLIError.io("\(path): is a directory, not \(kind)")
     }
     // Standardised first: removing the last component of ".../missing/.." adds another "..",
     // so walking up that path never reached a folder that exists (the command spun forever).

@@ -62,7 +62,7 @@ extension Image {
         _ = try load(path: path, options: LoadOptions(maxPixels: maxPixels, timeout: nil))
         var out: UnsafeMutablePointer<VipsImage>? = nil
         guard cvips_thumbnail_file(path, &out, Int32(clamping: width), options.c) == 0, let out else {
-            throw VipsError.fromLibvips(.decodeFailed, context: path)
+            throw namingDecodeFailure(VipsError.fromLibvips(.decodeFailed, context: path), context: path)
         }
         return Image(owning: out, source: path, timeout: timeout, cancellation: cancellation)
     }

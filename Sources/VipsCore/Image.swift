@@ -115,10 +115,14 @@ public final class Image: @unchecked Sendable {
                 .map { "the time limit of \($0.secondsDescription)" } ?? "its time limit"
             return VipsError(.timeout, "took longer than \(limit) and was stopped", context: source)
         }
-        if code != .decodeFailed, prefix == nil, Self.isDecoderMessage(error.message) {
-            return VipsError(.decodeFailed, "cannot decode the image: \(error.message)", context: source)
-        }
-        return error
+        return prefix == nil ? Self.namingDecodeFailure(error, context: source) : error
+    }
+
+    /// A decoder's failure says so before the decoder's own words ("cannot decode the image:
+    /// VipsJpeg: Premature end of input file"), whichever call met it first.
+    static func namingDecodeFailure(_ error: VipsError, context: String) -> VipsError {
+        guard isDecoderMessage(error.message) else { return error }
+        return VipsError(.decodeFailed, "cannot decode the image: \(error.message)", context: context)
     }
 
     /// Whether libvips's message comes from one of the decoders (its domain: "VipsJpeg: Premature

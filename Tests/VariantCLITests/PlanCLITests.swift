@@ -92,7 +92,8 @@ struct PlanCLITests {
         try Data("keep me".utf8).write(to: notes)
         let cases: [([String], String)] = [
             (["-o", notes.appendingPathComponent("plan.json").path], "\(notes.path) is not a directory"),
-            (["-o", plan, "--report", dir.path], "\(dir.path): is a directory"),
+            (["-o", plan, "--report", dir.path], "\(dir.path): is a directory, not a report file"),
+            (["-o", plan, "--cache", dir.path], "\(dir.path): is a directory, not a cache file"),
             (["-o", plan, "--emit", "url", "--emit-output", notes.appendingPathComponent("a/b.json").path], "is not a directory"),
             (["-o", plan, "--cache", notes.path], "is not a SQLite file"),
             // Outputs over an input or over each other (-o campaign.json replaced the manifest).
