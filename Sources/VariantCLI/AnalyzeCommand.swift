@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import VariantEngine
-import VipsCore
 
 /// The JSON of `variant analyze`; field names are part of the CLI contract.
 struct AnalyzeOutput: Encodable {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import VariantEngine
-import VipsCore
 
 struct BreakpointsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

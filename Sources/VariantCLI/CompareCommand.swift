@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import VariantEngine
-import VipsCore
 
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import VariantEngine
-import VipsCore
 
 /// The JSON of `variant crop`; field names are part of the CLI contract.
 struct CropOutput: Encodable {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import VariantEngine
-import VipsCore
 
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(

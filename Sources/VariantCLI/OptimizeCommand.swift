@@ -2,7 +2,6 @@ import ArgumentParser
 import CloudinaryTransform
 import Foundation
 import VariantEngine
-import VipsCore
 
 /// `--formats avif,webp,jpeg,png`.
 struct FormatList: ExpressibleByArgument {

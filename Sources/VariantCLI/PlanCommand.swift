@@ -204,8 +204,8 @@ struct PlanRun: AsyncParsableCommand {
             if let emitOutput, let fields { files.append((emitOutput, fields)) }
         }
         try writeAll(files)
-        if json { FileHandle.standardOutput.write(data) }
-        if let fields, emitOutput == nil { FileHandle.standardOutput.write(fields) }
+        if json { try StandardOutput.write(data) }
+        if let fields, emitOutput == nil { try StandardOutput.write(fields) }
 
         printErrors(of: plan)
         let s = outcome.statistics
@@ -262,7 +262,7 @@ struct PlanMerge: ParsableCommand {
         }
         let data = try PlanJSON.encode(merged)
         if let output { try writeAll([(output, data)]) }
-        if json { FileHandle.standardOutput.write(data) }
+        if json { try StandardOutput.write(data) }
         printErrors(of: merged)
         let summary = merged.summary
         Diagnostics.write("variant: merged \(plans.count) shards, \(summary.assets) assets, \(summary.variants) variants: "
@@ -360,13 +360,13 @@ final class ProgressBar: @unchecked Sendable {
         let filled = progress.total > 0 ? width * progress.completed / progress.total : width
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let name = progress.assetID.count > 40 ? "…" + progress.assetID.suffix(39) : progress.assetID
-        FileHandle.standardError.write(Data("\r\u{1B}[K[\(bar)] \(progress.completed)/\(progress.total) \(name)".utf8))
+        Diagnostics.raw("\r\u{1B}[K[\(bar)] \(progress.completed)/\(progress.total) \(name)")
     }
 
     func finish() {
         lock.lock()
         defer { lock.unlock() }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        Diagnostics.raw("\r\u{1B}[K")
     }
 }
 

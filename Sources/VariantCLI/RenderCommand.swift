@@ -2,7 +2,6 @@ import ArgumentParser
 import CloudinaryTransform
 import Foundation
 import VariantEngine
-import VipsCore
 
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,8 @@
 import ArgumentParser
 import CloudinaryTransform
 import Foundation
+import Synchronization
 import VariantEngine
-import VipsCore
 
 /// Exit statuses of the CLI contract.
 enum ExitStatus {
@@ -25,8 +25,23 @@ struct CLIError: Error {
 }
 
 enum Diagnostics {
+    /// One line on stderr.
     static func write(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        raw(text.hasSuffix("\n") ? text : text + "\n")
+    }
+
+    /// Text on stderr as it is; a failed write is ignored (there is nowhere left to report it),
+    /// and unlike `FileHandle.write(_:)` it does not trap.
+    static func raw(_ text: String) {
+        Array(text.utf8).withUnsafeBytes { bytes in
+            var done = 0
+            while done < bytes.count {
+                let written = Foundation.write(STDERR_FILENO, bytes.baseAddress! + done, bytes.count - done)
+                if written < 0 && errno == EINTR { continue }
+                if written <= 0 { return }
+                done += written
+            }
+        }
     }
 
     static func error(_ text: String) { write("variant: error: \(text)") }
@@ -38,10 +53,42 @@ enum JSONOutput {
     static func print<T: Encodable>(_ value: T, pretty: Bool = true) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        var data = try encoder.encode(value)
+        data.append(UInt8(ascii: "\n"))
+        try StandardOutput.write(data)
     }
+}
+
+enum StandardOutput {
+    /// The first failed write of a `print`, reported when the command ends.
+    static let failure = Mutex<String?>(nil)
+
+    /// Writes to stdout, or fails as an I/O error naming the reason (a full disk, a closed
+    /// descriptor) rather than trapping as `FileHandle.write(_:)` does.
+    static func write(_ data: Data) throws {
+        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var done = 0
+            while done < bytes.count {
+                let written = Foundation.write(STDOUT_FILENO, bytes.baseAddress! + done, bytes.count - done)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw CLIError.io("stdout: cannot write: \(String(cString: strerror(errno)))")
+                }
+                done += written
+            }
+        }
+    }
+}
+
+/// The commands' `print`: straight to stdout (no buffer to lose at exit), and a failed write is
+/// remembered, so that a result lost to a full disk or a closed stdout exits 2, not 0.
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    let text = items.map { "\($0)" }.joined(separator: separator) + terminator
+    do {
+        try StandardOutput.write(Data(text.utf8))
+    } catch let error as CLIError {
+        StandardOutput.failure.withLock { $0 = $0 ?? error.message }
+    } catch {}
 }
 
 extension String {

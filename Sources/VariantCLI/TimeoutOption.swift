@@ -2,7 +2,6 @@ import ArgumentParser
 import CloudinaryTransform
 import Foundation
 import VariantEngine
-import VipsCore
 
 /// `--timeout SECONDS`, shared by every command that decodes images: the time limit of each
 /// computation on an image (LoadOptions.timeout), 60 s unless given; 0 turns it off.

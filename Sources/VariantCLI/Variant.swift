@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import VariantEngine
-import VipsCore
 
 struct Variant: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,7 +20,21 @@ struct Variant: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
-        let status = await run(Array(CommandLine.arguments.dropFirst()))
+        // A closed stdout or stderr would be the next file opened (a cache, an image being
+        // written), and results meant for the terminal would land in it: hold both places with
+        // a read-only /dev/null, so that writing there fails and is reported.
+        for descriptor in [STDOUT_FILENO, STDERR_FILENO] where fcntl(descriptor, F_GETFD) == -1 {
+            let placeholder = open("/dev/null", O_RDONLY)
+            if placeholder >= 0, placeholder != descriptor {
+                dup2(placeholder, descriptor)
+                close(placeholder)
+            }
+        }
+        var status = await run(Array(CommandLine.arguments.dropFirst()))
+        if let failure = StandardOutput.failure.withLock({ $0 }) {
+            Diagnostics.error(failure)
+            if status == ExitStatus.success { status = ExitStatus.ioError }
+        }
         // With VIPS_LEAK=1, shutting down makes libvips report any object still alive.
         if ProcessInfo.processInfo.environment["VIPS_LEAK"] != nil { Vips.shutdown() }
         exit(status)

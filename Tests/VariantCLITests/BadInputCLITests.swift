@@ -42,6 +42,18 @@ struct BadInputCLITests {
         #expect(!truncatedLine.contains("Corrupt JPEG data"), "\(truncatedLine)")
     }
 
+    @Test("a stdout that cannot be written (a full device, a closed descriptor) is an I/O error, not a trap or a success",
+          arguments: [("info IMAGE --json", ">/dev/full"), ("info IMAGE", ">/dev/full"), ("validate w_100 --json", ">/dev/full"),
+                      ("url build a --cloud-name demo", ">/dev/full"), ("crop IMAGE --json", ">&-")])
+    func unwritableStdout(command: String, redirection: String) throws {
+        let image = Self.testImages.appendingPathComponent("people-astronaut.jpg").path
+        let line = "'\(CLIRunner.executable.path)' \(command.replacingOccurrences(of: "IMAGE", with: "'\(image)'")) \(redirection)"
+        let result = try CLIRunner.run(["-c", line], shell: true)
+        #expect(result.status == 2, "\(command) \(redirection): \(result.stderr)")
+        #expect(result.stderr.contains("variant: error: stdout: cannot write: "), "\(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error"), "\(result.stderr)")
+    }
+
     @Test("compare and optimize refuse images too large to measure, naming the file; a tiny one is named too")
     func metricLimits() throws {
         let dir = try CLIRunner.temporaryDirectory()

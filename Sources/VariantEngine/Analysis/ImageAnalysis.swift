@@ -7,7 +7,7 @@ import Foundation
 ///
 /// ```swift
 /// let analysis = try ImageAnalysis.analyze(path: "hero.jpg")
-/// let crops = SmartCropper().crops(for: analysis, aspectRatios: AspectRatio.campaignDefaults)
+/// let crops = SmartCropper().crops(analysis, aspectRatios: AspectRatio.campaignDefaults)
 /// print(analysis.focalPoint, crops.map(\.transformation))
 /// ```
 public struct ImageAnalysis: Sendable, Codable, Equatable {
