@@ -15,6 +15,29 @@ public enum ImageFormat: String, Sendable, CaseIterable, Codable {
     /// Whether the format can carry an alpha channel.
     public var supportsAlpha: Bool { self != .jpeg }
 
+    /// The longest side the format's encoder here writes as a file that can be read back:
+    /// libjpeg's 65500, libwebp's 16383, and for AVIF the 16384 that libheif reads by default
+    /// (larger AVIF encodes succeed, but libheif refuses them, or they come out broken).
+    /// PNG has no such limit below the pixel limits.
+    public var maxSide: Int? {
+        switch self {
+        case .jpeg: 65_500
+        case .webp: 16_383
+        case .avif: 16_384
+        case .png: nil
+        }
+    }
+
+    /// Its usual name in messages ("JPEG", "WebP").
+    public var displayName: String {
+        switch self {
+        case .jpeg: "JPEG"
+        case .webp: "WebP"
+        case .avif: "AVIF"
+        case .png: "PNG"
+        }
+    }
+
     /// The format for a file extension or Cloudinary `f_` value ("jpg", "jpeg", "webp", "avif", "png").
     public init?(name: String) {
         switch name.lowercased() {

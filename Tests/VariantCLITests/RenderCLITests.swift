@@ -26,6 +26,31 @@ struct RenderCLITests {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    @Test("an output larger than its format takes is refused with the format's limit, naming the source; nothing is written",
+          arguments: [("avif", 16_385, "AVIF, which takes at most 16384"), ("webp", 16_384, "WebP, which takes at most 16383"),
+                      ("jpg", 65_501, "JPEG, which takes at most 65500")])
+    func outputTooLarge(ext: String, width: Int, words: String) throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("wide.\(ext)").path
+        let result = try CLIRunner.run(["render", Self.photo, "c_scale,w_\(width),h_8", "-o", out])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("people-astronaut.jpg: \(width)×8 is too large for \(words) pixels a side"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test("optimize leaves out the formats a variant is too large for")
+    func optimizeSkipsSmallFormats() throws {
+        let result = try CLIRunner.run(["optimize", Self.photo, "--transformation", "c_scale,w_16500,h_8", "--formats", "avif,webp,jpeg",
+                                        "--target", "30", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try result.json()["format"] as? String == "jpeg")
+        let none = try CLIRunner.run(["optimize", Self.photo, "--transformation", "c_scale,w_16500,h_8", "--formats", "avif,webp"])
+        #expect(none.status != 0)
+        #expect(none.stderr.contains("16500×8 is too large for every allowed format (longest side at most: AVIF 16384, WebP 16383)"),
+                "\(none.stderr)")
+    }
+
     @Test("without an extension, f_ in the transformation chooses the format")
     func noExtension() throws {
         let dir = try Self.folder()

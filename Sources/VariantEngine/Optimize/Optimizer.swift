@@ -193,6 +193,16 @@ public enum Optimizer {
             throw EngineError(.invalidArgument, "no output format is allowed", input: image.source)
         }
         try checkScorable(width: image.width, height: image.height, maxPixels: options.maxPixels, input: image.source)
+        // Formats that cannot hold a variant this large are left out, like JPEG for transparency.
+        let side = max(image.width, image.height)
+        var options = options
+        let fitting = options.formats.filter { ($0.maxSide ?? .max) >= side }
+        guard !fitting.isEmpty else {
+            let limits = options.formats.compactMap { f in f.maxSide.map { "\(f.displayName) \($0)" } }.joined(separator: ", ")
+            throw EngineError(.invalidArgument, "\(image.width)×\(image.height) is too large for every allowed format "
+                                + "(longest side at most: \(limits))", input: image.source)
+        }
+        options.formats = fitting
         var working = try image.toSRGB().materialised()
         let pixels = try working.pixels()
         let needsAlpha = working.hasAlpha && Self.hasTransparency(pixels)

@@ -121,7 +121,8 @@ struct FixedQualityDecider: VariantDeciding {
         let pixels = try renderPixels(request, materialise: false)
         // AVIF only when nothing else is allowed: its encoder costs ten times the others', and this
         // mode exists to be fast.
-        let usable = request.formats.filter { $0 != .jpeg || !pixels.image.hasAlpha }
+        let side = max(pixels.image.width, pixels.image.height)
+        let usable = request.formats.filter { ($0 != .jpeg || !pixels.image.hasAlpha) && ($0.maxSide ?? .max) >= side }
         let format = usable.first { $0 != .avif } ?? usable.first ?? request.formats[0]
         let quality = format == .png ? nil : QualityDefaults.fixedQuality(for: format, level: request.level.rawValue)
         var image = pixels.image
