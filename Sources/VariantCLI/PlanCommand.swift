@@ -144,8 +144,9 @@ struct PlanRun: AsyncParsableCommand {
         // (With --emit and no --emit-output, stdout holds the field values; the plan goes to the file.)
         // Every output's place is checked before the work, so a typo costs nothing and no
         // output is written while another cannot be.
-        for (path, kind) in [(destination, "a plan file"), (report, "a report file"), (emitOutput, "a field values file")] {
-            if let path { try checkOutputPath(path, kind: kind) }
+        for (option, path, kind) in [("-o", destination, "a plan file"), ("--report", report, "a report file"),
+                                     ("--emit-output", emitOutput, "a field values file")] {
+            if let path { try checkOutputPath(path, option: option, kind: kind) }
         }
         try checkDistinct(outputs: [("-o", destination), ("--report", report), ("--emit-output", emitOutput),
                                     ("--cache", options.cachePath)],
@@ -156,7 +157,7 @@ struct PlanRun: AsyncParsableCommand {
                           })
         // The cache is an output too: its missing folders are made like the others'.
         if let cachePath = cache {
-            try checkOutputPath(cachePath, kind: "a cache file")
+            try checkOutputPath(cachePath, option: "--cache", kind: "a cache file")
             let folder = URL(fileURLWithPath: cachePath).deletingLastPathComponent()
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -251,7 +252,7 @@ struct PlanMerge: ParsableCommand {
 
     func run() throws {
         if let output {
-            try checkOutputPath(output, kind: "a plan file")
+            try checkOutputPath(output, option: "-o", kind: "a plan file")
             try checkDistinct(outputs: [("-o", output)], inputs: plans.map { ("a shard plan", $0) })
         }
         let merged: Plan
@@ -272,11 +273,12 @@ struct PlanMerge: ParsableCommand {
     }
 }
 
-/// Refuses an output path that cannot be written, before any work: one that names a directory
-/// (where `kind`, "a plan file" say, was expected), or whose folder cannot be made (a file
-/// stands in its way, or the nearest existing folder is read-only). Missing folders are made
-/// when the output is written.
-private func checkOutputPath(_ path: String, kind: String) throws {
+/// Refuses an output path that cannot be written, before any work: an empty one, one that names
+/// a directory (where `kind`, "a plan file" say, was expected; a trailing `/` names one too), or
+/// whose folder cannot be made (a file stands in its way, or the nearest existing folder is
+/// read-only). Missing folders are made when the output is written.
+private func checkOutputPath(_ path: String, option: String, kind: String) throws {
+    try checkNamesAFile(path, option: option, kind: kind)
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
         throw CLIError.io("\(path): is a directory, not \(kind)")

@@ -134,13 +134,16 @@ func checkImageOutput(_ path: String, formatHint: String, json: Bool) throws -> 
         }
         return nil
     }
-    guard !path.isEmpty else { throw CLIError.usage("-o: expected a file path but received an empty one") }
+    try checkNamesAFile(path, option: "-o", kind: "an image file")
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-        throw CLIError.io("\(path): is a directory")
+        throw CLIError.io("\(path): is a directory, not an image file")
     }
     let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+    if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue {
+        throw CLIError.io("\(path): \(folder) is not a directory")
+    }
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
         throw CLIError.io("\(path): the folder \(folder) does not exist")
     }
     guard FileManager.default.isWritableFile(atPath: folder) else {
@@ -152,6 +155,13 @@ func checkImageOutput(_ path: String, formatHint: String, json: Bool) throws -> 
         throw CLIError.usage("\(path): unknown output extension '.\(ext)': name the file .jpg, .webp, .avif or .png, or \(formatHint)")
     }
     return format
+}
+
+/// Refuses an output path that names no file: an empty one, or one ending in `/` (a folder:
+/// written as given, it became a file of that name).
+func checkNamesAFile(_ path: String, option: String, kind: String) throws {
+    if path.isEmpty { throw CLIError.usage("\(option): expected a path to \(kind) but received an empty one") }
+    if path.hasSuffix("/") { throw CLIError.usage("\(option) \(path): names a folder; give the path of \(kind)") }
 }
 
 /// Writes an image to `path` atomically (nothing is left there on failure), or to standard

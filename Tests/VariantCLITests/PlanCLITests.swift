@@ -101,6 +101,11 @@ struct PlanCLITests {
             (["-o", Self.testImages.appendingPathComponent("people-astronaut.jpg").path], "the same file as an image of the manifest"),
             (["-o", plan, "--report", dir.appendingPathComponent("sub/../plan.json").path], "the same file as -o"),
             (["-o", plan, "--emit", "url", "--emit-output", plan], "--emit-output \(plan): the same file as -o"),
+            // No file named at all: the plan used to be written before the report failed.
+            (["-o", plan, "--report", ""], "--report: expected a path to a report file but received an empty one"),
+            (["-o", plan, "--emit", "url", "--emit-output", ""], "--emit-output: expected a path to a field values file"),
+            (["-o", plan, "--cache", ""], "--cache: expected a path to a cache file but received an empty one"),
+            (["-o", dir.appendingPathComponent("plans").path + "/"], "names a folder; give the path of a plan file"),
         ]
         for (arguments, message) in cases {
             let result = try CLIRunner.run(["plan", manifest, "--fixed-quality"] + arguments)

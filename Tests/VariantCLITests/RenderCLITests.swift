@@ -39,6 +39,25 @@ struct RenderCLITests {
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
+    @Test("-o that names no file (empty, a folder, a path through a file) is refused and nothing is made")
+    func outputNamesNoFile() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let notes = dir.appendingPathComponent("notes.txt")
+        try Data("keep me".utf8).write(to: notes)
+        let cases: [(String, String)] = [
+            ("", "-o: expected a path to an image file but received an empty one"),
+            (dir.appendingPathComponent("newdir").path + "/", "names a folder; give the path of an image file"),
+            (notes.appendingPathComponent("x.jpg").path, "\(notes.path) is not a directory"),
+        ]
+        for (out, message) in cases {
+            let result = try CLIRunner.run(["render", Self.photo, "c_scale,w_10", "-o", out])
+            #expect(result.status == 2, "\(out): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["notes.txt"])
+    }
+
     @Test("optimize leaves out the formats a variant is too large for")
     func optimizeSkipsSmallFormats() throws {
         let result = try CLIRunner.run(["optimize", Self.photo, "--transformation", "c_scale,w_16500,h_8", "--formats", "avif,webp,jpeg",
@@ -105,7 +124,7 @@ struct RenderCLITests {
         #expect(optimizeMissing.stdout.isEmpty)
         let empty = try CLIRunner.run(["render", Self.photo, "c_scale,w_100", "-o", ""])
         #expect(empty.status == 2)
-        #expect(empty.stderr.contains("expected a file path"), "\(empty.stderr)")
+        #expect(empty.stderr.contains("expected a path to an image file"), "\(empty.stderr)")
     }
 
     @Test("-o - writes the image to stdout for a pipe, the summary to stderr; not with --json, and no file named '-'")
