@@ -86,7 +86,7 @@ struct Optimize: ParsableCommand {
         timeout.install()
         // Before the search: a bad output path found after it wasted all of it.
         if let output {
-            _ = try checkImageOutput(output, formatHint: "leave the extension off (the chosen format is written either way)",
+            _ = try checkImageOutput(output, source: image, formatHint: "leave the extension off (the chosen format is written either way)",
                                      json: json)
         }
         let variant = try renderVariant(image: image, transformation: transformation)

@@ -56,7 +56,7 @@ struct Render: ParsableCommand {
         timeout.install()
         maxPixels.install()
         let parsedTransformation = try parseTransformationArgument(transformation)
-        let extensionFormat = try checkImageOutput(output, formatHint: "leave the extension off and let f_ in the transformation choose",
+        let extensionFormat = try checkImageOutput(output, source: image, formatHint: "leave the extension off and let f_ in the transformation choose",
                                                    json: json)
         let known: KnownRegions
         do {

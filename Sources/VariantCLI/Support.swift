@@ -121,10 +121,11 @@ func requirePositive(_ value: Int, for option: String) throws {
 let standardOutputPath = "-"
 
 /// Checks an image output path (`render -o`, `optimize -o`) before any work: a path, not a
-/// directory, in a folder that exists and can be written, with an extension that names a format
-/// or none. Returns the format the extension names. `-` is standard output, refused when it is a
-/// terminal (image bytes would garble it) or when `--json` would print there too.
-func checkImageOutput(_ path: String, formatHint: String, json: Bool) throws -> ImageFormat? {
+/// directory, not the source image itself, in a folder that exists and can be written, with an
+/// extension that names a format or none. Returns the format the extension names. `-` is
+/// standard output, refused when it is a terminal (image bytes would garble it) or when
+/// `--json` would print there too.
+func checkImageOutput(_ path: String, source: String, formatHint: String, json: Bool) throws -> ImageFormat? {
     if path == standardOutputPath {
         if json {
             throw CLIError.usage("-o - writes the image to stdout, where --json prints: give a file path, or drop --json")
@@ -135,6 +136,10 @@ func checkImageOutput(_ path: String, formatHint: String, json: Bool) throws -> 
         return nil
     }
     try checkNamesAFile(path, option: "-o", kind: "an image file")
+    // The variant would replace its own source (as `plan` refuses to overwrite its inputs).
+    if AtomicFile.destination(of: path) == AtomicFile.destination(of: source) {
+        throw CLIError.io("-o \(path): the same file as the source image; give another path")
+    }
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
         throw CLIError.io("\(path): is a directory, not an image file")

@@ -56,6 +56,16 @@ struct RenderCLITests {
             #expect(result.stderr.contains(message), "\(result.stderr)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["notes.txt"])
+        // The source itself, by another spelling of its path: refused, the source kept.
+        let source = dir.appendingPathComponent("photo.jpg")
+        try FileManager.default.copyItem(atPath: Self.photo, toPath: source.path)
+        let before = try Data(contentsOf: source)
+        for command in [["render", source.path, "c_scale,w_10"], ["optimize", source.path]] {
+            let result = try CLIRunner.run(command + ["-o", dir.appendingPathComponent("./x/../photo.jpg").path])
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.contains("the same file as the source image"), "\(result.stderr)")
+        }
+        #expect(try Data(contentsOf: source) == before)
     }
 
     @Test("optimize leaves out the formats a variant is too large for")
