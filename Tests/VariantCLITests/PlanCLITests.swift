@@ -140,6 +140,13 @@ struct PlanCLITests {
         let incomplete = try CLIRunner.run(["plan", "merge", parts[0], parts[1], "-o", merged])
         #expect(incomplete.status == 1)
         #expect(incomplete.stderr.contains("3/3 missing"))
+        // A shard loaded under another pixel limit may have failed assets the others planned.
+        let limited = dir.appendingPathComponent("part-1-limited.json").path
+        let run = try CLIRunner.run(["plan", manifest, "-o", limited, "--fixed-quality", "--shard", "1/3", "--max-pixels", "1000"])
+        #expect(run.status == 1, "\(run.stderr)")
+        let mixed = try CLIRunner.run(["plan", "merge", limited, parts[1], parts[2], "-o", merged])
+        #expect(mixed.status == 1)
+        #expect(mixed.stderr.contains("planned with different options") && mixed.stderr.contains("--max-pixels 1000"), "\(mixed.stderr)")
     }
 
     @Test("the report loads in headless Chromium and shows every crop")

@@ -65,12 +65,17 @@ public struct PlanSettings: Sendable, Codable, Equatable {
     /// and when no entry of the manifest has a rights expiry date (then the day changes nothing,
     /// and shards planned on different days merge).
     public var asOf: String?
+    /// The pixel limit sources were loaded under (``LoadOptions/defaultMaxPixels``, the CLI's
+    /// `--max-pixels`) when it is not the standard 100 megapixels: a source over it fails, so
+    /// shards planned under different limits must not merge. nil at the standard limit.
+    public var maxPixels: Int?
 
-    public init(decisions: DecisionMode, signed: Bool, asOf: String?, secretFingerprint: String? = nil) {
+    public init(decisions: DecisionMode, signed: Bool, asOf: String?, secretFingerprint: String? = nil, maxPixels: Int? = nil) {
         self.decisions = decisions
         self.signed = signed
         self.asOf = asOf
         self.secretFingerprint = secretFingerprint
+        self.maxPixels = maxPixels
     }
 
     /// The fingerprint recorded for `secret`.

@@ -56,6 +56,8 @@ enum Planner {
     static func plan(_ manifest: CampaignManifest, baseDirectory: String, options: PlanOptions,
                      progress: (@Sendable (PlanProgress) -> Void)?) async throws -> PlanOutcome {
         try Task.checkCancellation()
+        // Read once: the limit every load of this plan uses, recorded in its settings.
+        let maxPixels = LoadOptions.defaultMaxPixels
         var warnings: [String] = []
         var cache: PlanCache? = nil
         if let path = options.cachePath {
@@ -134,7 +136,8 @@ enum Planner {
                         shard: options.shard, placements: specs, assets: planned, summary: PlanSummary(assets: planned),
                         settings: PlanSettings(decisions: options.decisions, signed: secret != nil,
                                                asOf: datesMatter ? options.asOf ?? manifest.policy?.asOf : nil,
-                                               secretFingerprint: secret.map(PlanSettings.fingerprint(ofSecret:))))
+                                               secretFingerprint: secret.map(PlanSettings.fingerprint(ofSecret:)),
+                                               maxPixels: maxPixels == LoadOptions.standardMaxPixels ? nil : maxPixels))
         return PlanOutcome(plan: plan, statistics: statistics, warnings: warnings)
     }
 

@@ -66,11 +66,12 @@ public enum Sharding {
                 throw EngineError(.invalidArgument, "shard(s) \(named.joined(separator: ", "))\(more) missing")
             }
             // Shards of a --fixed-quality run and of an optimising one, signed and unsigned (or
-            // with different secrets), or checked as of different days would join into a plan no
-            // single run gives.
+            // with different secrets), checked as of different days, or loaded under different
+            // pixel limits would join into a plan no single run gives.
             let settings = Set(plans.map { $0.settings.map { settings in
                 let signing = settings.signed ? "signed" + (settings.secretFingerprint.map { " with secret \($0)" } ?? "") : "unsigned"
                 return "\(settings.decisions), \(signing), as of \(settings.asOf ?? "the manifest")"
+                    + (settings.maxPixels.map { ", --max-pixels \($0)" } ?? "")
             } ?? "unrecorded" })
             guard settings.count == 1 else {
                 throw EngineError(.invalidArgument, "the shards were planned with different options (\(settings.sorted().joined(separator: "; "))): "
