@@ -45,17 +45,25 @@ public struct VipsError: Error, Sendable, CustomStringConvertible, Equatable {
 
     /// Builds an error from libvips's error buffer, which this reads and clears.
     static func fromLibvips(_ code: Code, context: String?, fallback: String = "libvips failed", prefix: String? = nil) -> VipsError {
-        var text = takeLibvipsMessages() ?? fallback
+        var text = takeLibvipsMessages(naming: context) ?? fallback
         if let prefix { text = "\(prefix): \(text)" }
         return VipsError(code, text, context: context)
     }
 
     /// What libvips's message buffer holds, as one line, emptying it; nil when it is empty.
-    static func takeLibvipsMessages() -> String? {
+    /// Loaders start their lines with the file's name: with `context` that name, it is said
+    /// once by the error ("x.avif: bad seek", not "x.avif: x.avif: bad seek"), and a line said
+    /// twice is kept once.
+    static func takeLibvipsMessages(naming context: String? = nil) -> String? {
         guard let raw = cvips_error_copy() else { return nil }
         let copied = String(cString: raw)
         cvips_free(raw)
-        let lines = copied.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var lines: [String] = []
+        for line in copied.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) where !line.isEmpty {
+            var text = line
+            if let context, text.hasPrefix(context + ": "), text.count > context.count + 2 { text.removeFirst(context.count + 2) }
+            if !lines.contains(text) { lines.append(text) }
+        }
         return lines.isEmpty ? nil : lines.joined(separator: "; ")
     }
 }

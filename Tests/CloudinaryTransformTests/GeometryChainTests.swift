@@ -195,6 +195,8 @@ import Testing
             try resolveGeometry(doubling, Size(100, 100))
         } throws: { error in
             (error as? GeometryError)?.code == "size-overflow" && (error as? GeometryError)?.component == 24
+                // The component is named once ("component 24: component 24 makes …" before).
+                && (error as? GeometryError)?.description.components(separatedBy: "component 24").count == 2
         }
         #expect(throws: Never.self) { try resolveGeometry(Array(repeating: "c_scale,w_2.0", count: 20).joined(separator: "/"), Size(100, 100)) }
     }

@@ -62,6 +62,14 @@ struct AnalysisTests {
         #expect(face.contains(SourceRect(x: analysis.focalPoint.x, y: analysis.focalPoint.y, width: 1, height: 1)))
     }
 
+    @Test("the focal point is a pixel of the image, even of a flat one a pixel or a few wide", arguments: [1, 2, 3, 5])
+    func focalPointInside(side: Int) throws {
+        let flat = PixelBuffer(width: side, height: side, bands: 3, data: [UInt8](repeating: 90, count: side * side * 3))
+        let analysis = try ImageAnalysis.analyze(pixels: flat, sourceWidth: side, sourceHeight: side, format: "png")
+        let f = analysis.focalPoint
+        #expect((0..<side).contains(f.x) && (0..<side).contains(f.y), "\(side)×\(side): \(f.x),\(f.y)")
+    }
+
     @Test("dominant colours are hex and their shares add up to at most 1")
     func dominantColours() throws {
         let analysis = try ImageAnalysis.analyze(path: testImage("product-coffee-adobergb.jpg"))

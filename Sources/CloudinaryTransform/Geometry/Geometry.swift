@@ -253,7 +253,7 @@ struct GeometryResolution {
             if Double(max(state.size.width, state.size.height)) >= GeometryRounding.magnitudeLimit {
                 throw GeometryError(
                     code: "size-overflow",
-                    message: "component \(index) makes the image larger than 2147483647 pixels on a side", component: index)
+                    message: "it makes the image larger than 2147483647 pixels on a side", component: index)
             }
         }
         if dpr != 1 && !usesAbsoluteSize {

@@ -203,10 +203,12 @@ enum FocalPointEstimator {
         if sw > 0, contrast > 0.05 {
             let x = sx / sw * Double(sourceWidth) / Double(saliency.width)
             let y = sy / sw * Double(sourceHeight) / Double(saliency.height)
-            return FocalPoint(x: Int(x.rounded()), y: Int(y.rounded()),
+            return FocalPoint(x: min(sourceWidth - 1, Int(x.rounded())), y: min(sourceHeight - 1, Int(y.rounded())),
                               weight: (min(1, contrast * 2) * 1000).rounded() / 1000, origin: .feature)
         }
         let box = opaqueBounds ?? SourceRect(x: 0, y: 0, width: sourceWidth, height: sourceHeight)
-        return FocalPoint(x: Int(box.centerX.rounded()), y: Int(box.centerY.rounded()), weight: 0, origin: .center)
+        // A pixel of the box: the middle of a 1-pixel side rounds to 1, one past it.
+        return FocalPoint(x: min(box.maxX - 1, Int(box.centerX.rounded())), y: min(box.maxY - 1, Int(box.centerY.rounded())),
+                          weight: 0, origin: .center)
     }
 }
