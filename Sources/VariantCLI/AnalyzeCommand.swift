@@ -48,7 +48,7 @@ struct AnalyzeCommand: ParsableCommand {
                "focalPoint": {"x", "y", "weight", "origin"},
                "faces": [{"x", "y", "width", "height", "confidence", "detector"}],
                "contentClass", "dominantColors": [{"hex", "share"}],
-               "opaqueBounds", "decodedLongestSide"}
+               "opaqueBounds" (images with alpha only), "decodedLongestSide"}
             origin: face, feature or center. detector: frontal or profile, or given for the
             boxes of --faces (known faces, used instead of the search). contentClass: photo,
             graphic or text.
@@ -70,7 +70,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(name: .customLong("no-faces"), help: "Skip face detection.")
     var noFaces = false
 
-    @Option(help: "Longest side of the analysis decode (faces are searched at this size, 800 at most).")
+    @Option(help: "Longest side of the analysis decode, at least 32; faces are searched at this size or 800, whichever is smaller.")
     var decodeSize = AnalysisOptions().decodeLongestSide
 
     @OptionGroup var knownFaces: KnownFacesOption

@@ -10,7 +10,7 @@ struct GeometryCommand: ParsableCommand {
         discussion: """
             Computes what Cloudinary delivers: the output size, the rectangle of the
             source that stays visible (source pixels, after EXIF orientation) and the
-            padding, following cloudinary-geometry.md: rounding half up, floor
+            padding, following Cloudinary's documented geometry: rounding half up, floor
             centring, dpr as a delivery-wide multiplier, decimals relative to each
             component's input.
 

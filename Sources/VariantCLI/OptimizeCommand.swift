@@ -39,7 +39,7 @@ struct Optimize: ParsableCommand {
 
             Examples:
               variant optimize hero.jpg --transformation c_fill,g_auto,w_1200,h_675 --json
-              variant optimize logo.png --level best --formats webp,png -o logo-best.webp
+              variant optimize logo.png --level best --formats webp,png -o logo-best
             """.reflowed
     )
 
@@ -58,7 +58,8 @@ struct Optimize: ParsableCommand {
     @Option(help: "Allowed formats, comma-separated, from avif, webp, jpeg, png.")
     var formats = FormatList(argument: "avif,webp,jpeg,png")!
 
-    @Option(name: [.short, .customLong("output")], help: "Write the chosen file here; - for stdout.")
+    @Option(name: [.short, .customLong("output")],
+            help: "Write the chosen file here (in the chosen format, whatever the extension says); - for stdout.")
     var output: String?
 
     @Flag(help: "Print JSON only on stdout.")

@@ -52,8 +52,8 @@ struct PlanRun: AsyncParsableCommand {
               variant plan campaign.json -o plan.json --report report.html
               variant plan campaign.yaml --json --no-cache > plan.json
               variant plan campaign.json --shard 2/4 -o plan-2.json
-              variant plan campaign.json --emit contentstack-custom --emit-output fields.json \\
-                --now 2026-05-01
+              variant plan campaign.json --emit contentstack-custom \\
+                --emit-output fields.json --now 2026-05-01
             """.reflowed
     )
 

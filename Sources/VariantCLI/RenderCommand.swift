@@ -14,7 +14,8 @@ struct Render: ParsableCommand {
             Parameters that are valid but not rendered locally (text layers, most effects) are
             listed on stderr and in the JSON's "notRendered"; they are never silently dropped.
 
-            Output format: f_ in the transformation, else the extension of OUT, else the source's.
+            Output format: f_ in the transformation, else the extension of OUT, else the source's
+            when it is JPEG, WebP, AVIF or PNG (JPEG for any other source: GIF, TIFF ...).
             The file is written atomically: on any error nothing is left at OUT. -o - writes the
             image to stdout for a pipe (the summary line then goes to stderr; not with --json).
 

@@ -71,7 +71,7 @@ extension GeometryResolution {
             GravityKind(spec.gravity ?? "") != .xyCenter
         {
             note(
-                .info, "offsets-ignored", "x/y are not applied by c_\(mode.rawValue) (reading A7)", spec.index
+                .info, "offsets-ignored", "x/y are not applied by c_\(mode.rawValue)", spec.index
             )
         }
         if mode == .crop {

@@ -203,7 +203,7 @@ extension GeometryResolution {
             if window != requested {
                 note(
                     .warning, "crop-clipped",
-                    "c_crop window \(requested) extends beyond the \(input) image; intersected to \(window) (reading A6)",
+                    "c_crop window \(requested) extends beyond the \(input) image; intersected to \(window)",
                     spec.index)
             }
             return step(window)
@@ -215,7 +215,7 @@ extension GeometryResolution {
             if box.width > W || box.height > H {
                 note(
                     .warning, "crop-clipped",
-                    "c_crop \(box.size) is larger than the \(input) image; clipped (reading R9)", spec.index)
+                    "c_crop \(box.size) is larger than the \(input) image; clipped", spec.index)
             }
         } else if case .box(let region) = placement {
             // No dimensions: the detected box (grown to ar if given) divided by z.
