@@ -14,8 +14,9 @@ Metrics (see issue 5):
   share < 0.8     share of crops whose retention is under 0.8
   face-cut rate   faces that fit in the window but are sliced by its edge (keep >10% and <90%)
 
-and for faces: recall on annotated faces at least 40 px high (a detection counts at IoU >= 0.4)
-and false detections per image (detections that overlap no annotated face at IoU >= 0.4).
+and for faces: recall on annotated faces at least 40 px high (a detection counts at IoU >= 0.4),
+precision (the share of detections that overlap an annotated face at IoU >= 0.4) and false
+detections per image (detections that overlap no annotated face at IoU >= 0.4).
 
 Usage:
   python3 scripts/evaluate-crops.py [--variant PATH] [--images TestImages] [--json OUT]
@@ -212,9 +213,13 @@ def main():
     d = detection
     recall = d["found"] / d["annotated"] if d["annotated"] else float("nan")
     print(f"\nFace detection over {d['images']} images ({d['annotated']} annotated faces ≥ 40 px high)\n")
-    print("| recall (IoU ≥ 0.4) | false detections / image | detections |")
-    print("| ---: | ---: | ---: |")
-    print(f"| {recall:.3f} ({d['found']}/{d['annotated']}) | {d['false'] / d['images']:.3f} ({d['false']}) | {d['detections']} |")
+    # Precision: the share of detections that are an annotated face (of any size) at IoU >= 0.4.
+    true = d["detections"] - d["false"]
+    precision = true / d["detections"] if d["detections"] else float("nan")
+    print("| recall (IoU ≥ 0.4) | precision (IoU ≥ 0.4) | false detections / image | detections |")
+    print("| ---: | ---: | ---: | ---: |")
+    print(f"| {recall:.3f} ({d['found']}/{d['annotated']}) | {precision:.3f} ({true}/{d['detections']}) "
+          f"| {d['false'] / d['images']:.3f} ({d['false']}) | {d['detections']} |")
     print(f"\n`variant crop` (six ratios, faces, focal point): median {sorted(times)[len(times) // 2] * 1000:.0f} ms per image, "
           f"total {sum(times):.2f} s")
     if args.json:
