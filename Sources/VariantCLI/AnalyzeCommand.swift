@@ -18,6 +18,11 @@ struct AnalyzeOutput: Encodable {
     var dominantColors: [DominantColor]
     var opaqueBounds: Box?
     var decodedLongestSide: Int
+    /// The middle 80 % of the saliency along each axis, in source pixels.
+    var salientRegion: Box
+    /// The saliency map's own size (written as an image by --saliency-map).
+    var saliencyMap: MapSize
+    struct MapSize: Encodable { var width: Int, height: Int }
 
     init(_ a: ImageAnalysis) {
         width = a.width
@@ -32,6 +37,9 @@ struct AnalyzeOutput: Encodable {
         dominantColors = a.dominantColors
         opaqueBounds = a.opaqueBounds.map { Box(x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
         decodedLongestSide = a.decodedLongestSide
+        let region = a.salientRegion()
+        salientRegion = Box(x: region.x, y: region.y, width: region.width, height: region.height)
+        saliencyMap = MapSize(width: a.saliency.width, height: a.saliency.height)
     }
 }
 
@@ -48,10 +56,13 @@ struct AnalyzeCommand: ParsableCommand {
                "focalPoint": {"x", "y", "weight", "origin"},
                "faces": [{"x", "y", "width", "height", "confidence", "detector"}],
                "contentClass", "dominantColors": [{"hex", "share"}],
-               "opaqueBounds" (images with alpha only), "decodedLongestSide"}
+               "opaqueBounds" (images with alpha only), "decodedLongestSide",
+               "salientRegion": {"x", "y", "width", "height"}, "saliencyMap": {"width", "height"}}
             origin: face, feature or center. detector: frontal or profile, or given for the
             boxes of --faces (known faces, used instead of the search). contentClass: photo,
-            graphic or text.
+            graphic or text. salientRegion: where the middle 80 % of the saliency lies along
+            each axis, in source pixels. --saliency-map writes the map itself as a grey PNG
+            (white = most salient), at its own reduced size.
 
             Examples:
               variant analyze hero.jpg
@@ -73,6 +84,9 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Longest side of the analysis decode, at least 32; faces are searched at this size or 800, whichever is smaller.")
     var decodeSize = AnalysisOptions().decodeLongestSide
 
+    @Option(name: .customLong("saliency-map"), help: ArgumentHelp("Also write the saliency map as a grey PNG here.", valueName: "png"))
+    var saliencyMapPath: String?
+
     @OptionGroup var knownFaces: KnownFacesOption
 
     @OptionGroup var maxPixels: MaxPixelsOption
@@ -93,8 +107,20 @@ struct AnalyzeCommand: ParsableCommand {
         options.detectFaces = !noFaces
         options.maxPixels = maxPixels.value
         options.decodeLongestSide = decodeSize
+        if let saliencyMapPath {
+            let named = try checkImageOutput(saliencyMapPath, source: image, formatHint: "name it .png", json: json)
+            if let named, named != .png {
+                throw CLIError.usage("--saliency-map \(saliencyMapPath): the map is written as PNG; name it .png")
+            }
+        }
         let analysis = try AnalysisRunner.analyze(image, options: options, knownFaces: try knownFaces.boxes())
         knownFaces.warnOutside(width: analysis.width, height: analysis.height)
+        if let saliencyMapPath {
+            let map = analysis.saliency
+            let png = try Image(pixels: PixelBuffer(width: map.width, height: map.height, bands: 1, data: map.values))
+                .encoded(as: .png(PNGOptions()))
+            try writeImageOutput(png, to: saliencyMapPath)
+        }
         if json {
             try JSONOutput.print(AnalyzeOutput(analysis))
             return
@@ -106,6 +132,8 @@ struct AnalyzeCommand: ParsableCommand {
         for face in analysis.faces {
             print("face: \(face.box) confidence \(face.confidence) (\(face.detector))")
         }
+        let r = analysis.salientRegion()
+        print("salient region: \(r.width)×\(r.height) at (\(r.x), \(r.y))")
         print("colours: " + analysis.dominantColors.map { "\($0.hex) \(Int(($0.share * 100).rounded()))%" }.joined(separator: ", "))
     }
 }

@@ -21,6 +21,30 @@ struct AnalyzeCLITests {
         for key in ["x", "y", "width", "height", "confidence"] { #expect(faces.first?[key] != nil) }
     }
 
+    @Test("the salient region is in the JSON, and --saliency-map writes the map as a PNG of its size")
+    func saliency() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("variant-saliency-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let map = dir.appendingPathComponent("map.png").path
+        let photo = Self.images.appendingPathComponent("people-couple-bar.jpg").path
+        let result = try CLIRunner.run(["analyze", photo, "--json", "--saliency-map", map])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try result.json()
+        let region = try #require(json["salientRegion"] as? [String: Int])
+        let size = try #require(json["saliencyMap"] as? [String: Int])
+        // The two faces (centres 324,195 and 432,173) are the most salient: the region holds their
+        // middles, and is not the whole 800×600 photo.
+        let x = try #require(region["x"]), y = try #require(region["y"]), w = try #require(region["width"]), h = try #require(region["height"])
+        #expect(x <= 324 && y <= 173 && x + w >= 432 && y + h >= 195 && w < 800 && h < 600, "\(region)")
+        let info = try CLIRunner.run(["info", map, "--json"])
+        let written = try info.json()
+        #expect(written["width"] as? Int == size["width"] && written["height"] as? Int == size["height"] && written["bands"] as? Int == 1)
+        let jpeg = try CLIRunner.run(["analyze", photo, "--saliency-map", dir.appendingPathComponent("map.jpg").path])
+        #expect(jpeg.status == 2 && jpeg.stderr.contains("the map is written as PNG; name it .png"), "\(jpeg.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("map.jpg").path))
+    }
+
     @Test("a transparent logo is graphic with alpha")
     func logo() throws {
         let result = try CLIRunner.run(["analyze", Self.images.appendingPathComponent("logo-alpha.png").path, "--json"])

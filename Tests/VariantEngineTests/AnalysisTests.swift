@@ -70,6 +70,23 @@ struct AnalysisTests {
         #expect((0..<side).contains(f.x) && (0..<side).contains(f.y), "\(side)×\(side): \(f.x),\(f.y)")
     }
 
+    @Test("the salient region holds the middle 80 % of the saliency along each axis")
+    func salientRegion() throws {
+        var analysis = try ImageAnalysis.analyze(path: testImage("people-astronaut.jpg"), options: {
+            var o = AnalysisOptions(); o.detectFaces = false; return o }())
+        // A map of 100 × 50 cells over the 512 × 512 image: zero but for a block of 20 × 10 cells.
+        var values = [UInt8](repeating: 0, count: 100 * 50)
+        for y in 20..<30 { for x in 60..<80 { values[y * 100 + x] = 200 } }
+        analysis.saliency = SaliencyMap(width: 100, height: 50, values: values)
+        // 10 % of the mass on each side is two columns and one row of the block: cells 62–77 and
+        // 21–28, 5.12 and 10.24 source pixels each (outer edges rounded outwards).
+        #expect(analysis.salientRegion() == SourceRect(x: 317, y: 215, width: 400 - 317, height: 297 - 215))
+        // All of it: the block, cells 60–79 and 20–29.
+        #expect(analysis.salientRegion(share: 1) == SourceRect(x: 307, y: 204, width: 410 - 307, height: 308 - 204))
+        analysis.saliency = SaliencyMap(width: 100, height: 50, values: [UInt8](repeating: 0, count: 100 * 50))
+        #expect(analysis.salientRegion() == analysis.bounds)
+    }
+
     @Test("dominant colours are hex and their shares add up to at most 1")
     func dominantColours() throws {
         let analysis = try ImageAnalysis.analyze(path: testImage("product-coffee-adobergb.jpg"))

@@ -36,6 +36,40 @@ public struct ImageAnalysis: Sendable, Codable, Equatable {
     /// The whole image as a rectangle.
     public var bounds: SourceRect { SourceRect(x: 0, y: 0, width: width, height: height) }
 
+    /// Where most of the interest is, in source pixels: along each axis, the span between the
+    /// quantiles of the saliency that leave `(1 - share) / 2` of it on either side (default:
+    /// the middle 80 %). The whole image when the map is empty.
+    public func salientRegion(share: Double = 0.8) -> SourceRect {
+        let map = saliency
+        var columns = [Double](repeating: 0, count: map.width), rows = [Double](repeating: 0, count: map.height)
+        for y in 0..<map.height {
+            for x in 0..<map.width {
+                let v = Double(map.values[y * map.width + x])
+                columns[x] += v
+                rows[y] += v
+            }
+        }
+        let total = columns.reduce(0, +)
+        guard total > 0 else { return bounds }
+        // (A hair over, so that a tail that is exactly some cells' mass takes them: 1 - 0.8 is
+        // 0.19999999999999996 in doubles.)
+        let tail = total * (1 - min(max(share, 0), 1)) / 2 + total * 1e-9
+        /// The cells from the first whose running sum passes `tail` to the last before the
+        /// sum left beyond it falls under `tail`, as a share of the axis (0...1).
+        func span(_ sums: [Double]) -> (Double, Double) {
+            var low = 0, running = 0.0
+            while low < sums.count - 1, running + sums[low] <= tail { running += sums[low]; low += 1 }
+            var high = sums.count - 1
+            running = 0
+            while high > low, running + sums[high] <= tail { running += sums[high]; high -= 1 }
+            return (Double(low) / Double(sums.count), Double(high + 1) / Double(sums.count))
+        }
+        let (x0, x1) = span(columns), (y0, y1) = span(rows)
+        let left = Int((x0 * Double(width)).rounded(.down)), top = Int((y0 * Double(height)).rounded(.down))
+        let right = min(width, Int((x1 * Double(width)).rounded(.up))), bottom = min(height, Int((y1 * Double(height)).rounded(.up)))
+        return SourceRect(x: left, y: top, width: max(1, right - left), height: max(1, bottom - top))
+    }
+
     /// Whether the parts agree with each other (sizes positive, the map as large as it says,
     /// boxes and the focal point inside the image): always true of an analysis this engine made,
     /// checked on one read back from a cache.
