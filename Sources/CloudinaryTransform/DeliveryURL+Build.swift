@@ -65,9 +65,17 @@ extension DeliveryURL {
     public static func build(publicId source: String, options: Options) throws -> DeliveryURL {
         guard !options.cloudName.isEmpty else { throw DeliveryURLError(.missingCloudName, "no cloud name") }
         // A cloud name is one path segment of letters, digits, '-' and '_': anything else (a
-        // space, '/', '..') would make another URL than the one meant.
-        guard options.cloudName.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }) else {
+        // space, '/', '..') would make another URL than the one meant. So are the resource
+        // type, the delivery type and the format.
+        func isSegment(_ text: String) -> Bool {
+            !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") }
+        }
+        guard isSegment(options.cloudName) else {
             throw DeliveryURLError(.invalidCloudName, "the cloud name \"\(options.cloudName)\" may hold only letters, digits, '-' and '_'")
+        }
+        for (what, value) in [("resource type", options.resourceType), ("type", options.type), ("format", options.format.flatMap { $0.isEmpty ? nil : $0 } ?? "jpg")]
+            where !isSegment(value) {
+            throw DeliveryURLError(.invalidSegment, "the \(what) \"\(value)\" may hold only letters, digits, '-' and '_'")
         }
         guard !source.isEmpty else { throw DeliveryURLError(.missingPublicId, "no public id") }
         var transformation = options.transformation.flatMap { $0.isEmpty ? nil : $0 }

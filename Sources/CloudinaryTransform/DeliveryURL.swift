@@ -169,6 +169,9 @@ public struct DeliveryURLError: Error, Sendable, Hashable, CustomStringConvertib
         public static let missingSecret: Code = "missing-api-secret"
         public static let missingCloudName: Code = "missing-cloud-name"
         public static let invalidCloudName: Code = "invalid-cloud-name"
+        /// A resource type, delivery type or format that is not one path segment of letters,
+        /// digits, '-' and '_' (a '/' in it would make another URL than the one meant).
+        public static let invalidSegment: Code = "invalid-segment"
     }
 
     public init(_ code: Code, _ message: String) {

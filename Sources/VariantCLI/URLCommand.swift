@@ -234,8 +234,8 @@ struct URLBuildCommand: ParsableCommand {
     @Flag(help: "32-character SHA-256 signature (implies SHA-256).")
     var longSignature = false
 
-    @Option(help: ArgumentHelp("Hash of a short signature.", valueName: "sha1|sha256"))
-    var signatureAlgorithm = "sha1"
+    @Option(help: ArgumentHelp("Hash of a short signature (default sha1).", valueName: "sha1|sha256"))
+    var signatureAlgorithm: String?
 
     @Flag(help: "http instead of https.")
     var insecure = false
@@ -271,12 +271,15 @@ struct URLBuildCommand: ParsableCommand {
         if !["image", "video", "raw"].contains(resourceType) {
             throw ValidationError("expected image, video or raw for --resource-type but received \"\(resourceType)\"")
         }
-        guard let algorithm = URLSignature.Algorithm(rawValue: signatureAlgorithm) else {
+        if let signatureAlgorithm, URLSignature.Algorithm(rawValue: signatureAlgorithm) == nil {
             throw ValidationError(
                 "Expected sha1 or sha256 for --signature-algorithm but received '\(signatureAlgorithm)'")
         }
-        if !sign, longSignature || algorithm != .sha1 {
+        if !sign, longSignature || signatureAlgorithm != nil {
             throw ValidationError("--long-signature and --signature-algorithm need --sign")
+        }
+        if longSignature, signatureAlgorithm == "sha1" {
+            throw ValidationError("--long-signature is a SHA-256 signature: drop --signature-algorithm sha1")
         }
         if let version,
             !(version.hasPrefix("v") ? version.dropFirst() : Substring(version)).allSatisfy(\.isNumber)
@@ -314,7 +317,7 @@ struct URLBuildCommand: ParsableCommand {
                         + (SecretEnvironment.malformedURL().map { " (\($0))" } ?? ""))
             }
             options.signing = .init(
-                apiSecret: secret, algorithm: URLSignature.Algorithm(rawValue: signatureAlgorithm) ?? .sha1,
+                apiSecret: secret, algorithm: signatureAlgorithm.flatMap(URLSignature.Algorithm.init(rawValue:)) ?? .sha1,
                 long: longSignature)
         }
         if let transformation, !noValidate {

@@ -3,6 +3,23 @@ import Testing
 
 /// End-to-end: `variant url parse|build` as a user runs them; the JSON field names are a contract.
 @Suite struct URLCLITests {
+    @Test("build refuses a type, resource type or format that is not one path segment, and a long sha1 signature")
+    func buildRefusesOtherURLs() throws {
+        for (arguments, message) in [
+            (["--type", "weird/type"], #"the type "weird/type" may hold only letters, digits, '-' and '_'"#),
+            (["--format", "jp/g"], #"the format "jp/g" may hold only letters, digits, '-' and '_'"#),
+            (["--type", "../upload"], #"the type "../upload""#),
+            (["--api-secret", "s", "--sign", "--long-signature", "--signature-algorithm", "sha1"], "--long-signature is a SHA-256 signature"),
+        ] {
+            let result = try CLIRunner.run(["url", "build", "a", "--cloud-name", "demo"] + arguments)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+        let fine = try CLIRunner.run(["url", "build", "a", "--cloud-name", "demo", "--type", "private", "--format", "webp"])
+        #expect(fine.stdout == "https://res.cloudinary.com/demo/image/private/a.webp\n", "\(fine.stdout) \(fine.stderr)")
+    }
+
     @Test func parseJSONContract() throws {
         let url = "https://res.cloudinary.com/demo/image/upload/s----SjmNDA--/c_fill,w_300/v1/folder/dog.jpg"
         let result = try CLIRunner.run(["url", "parse", url, "--json"])
