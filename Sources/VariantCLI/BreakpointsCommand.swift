@@ -84,7 +84,7 @@ struct BreakpointsCommand: ParsableCommand {
         guard let f = ImageFormat(name: format) else {
             throw CLIError.usage("Expected jpeg, webp, avif or png for --format but received \(format)")
         }
-        let variant = try renderVariant(image: image, transformation: transformation)
+        let variant = try renderVariant(image: image, transformation: transformation, settings: "--format and --quality set them")
         let options = BreakpointOptions(minWidth: minWidth, maxWidth: maxWidth, bytesStep: bytesStep,
                                         maxImages: maxImages, format: f, quality: quality)
         let points: [Breakpoint]

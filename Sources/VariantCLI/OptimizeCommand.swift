@@ -98,6 +98,11 @@ struct Optimize: ParsableCommand {
         let result: OptimizeResult
         do {
             result = try Optimizer.optimize(variant, options: options)
+        } catch let error as SSIMULACRA2Error where error.code == .imageTooSmall {
+            // The source is fine; the variant is what the metric cannot score.
+            throw CLIError.usage("\(image): the variant is \(variant.width)×\(variant.height) pixels, too small to score: "
+                                 + "SSIMULACRA2 needs at least \(SSIMULACRA2.minimumSize)×\(SSIMULACRA2.minimumSize) "
+                                 + "(render chooses the format of so small a variant by size alone)")
         } catch let error as SSIMULACRA2Error {
             throw CLIError.usage("\(image): \(error.message)")
         }
@@ -125,15 +130,18 @@ struct Optimize: ParsableCommand {
 }
 
 /// The image after `transformation` (or the upright source), as pixels ready to encode.
-func renderVariant(image: String, transformation: String?) throws -> Image {
+/// - Parameter settings: Where the command's own format and quality come from, for the message
+///   that refuses `f_`/`q_` in the transformation.
+func renderVariant(image: String, transformation: String?,
+                   settings: String = "--formats and --level choose among them") throws -> Image {
     guard let text = transformation else {
         return try Image.load(path: image).upright().toSRGB()
     }
     let t = try parseTransformationArgument(text)
     let delivery = ContentResolver.deliveryParameters(t)
     guard delivery.isEmpty else {
-        throw CLIError.usage("--transformation: optimize decides format and quality itself: give the geometry without "
-                             + delivery.joined(separator: ", ") + " (--formats and --level choose among them; render keeps them)")
+        throw CLIError.usage("--transformation: the format and quality are this command's to choose: give the geometry without "
+                             + delivery.joined(separator: ", ") + " (\(settings); render keeps them)")
     }
     do {
         // g_auto and the face gravities through the engine's analysis, as render does (they

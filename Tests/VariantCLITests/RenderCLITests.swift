@@ -106,6 +106,11 @@ struct RenderCLITests {
         #expect(result.stderr.contains("under the 8x8"), "\(result.stderr)")
         let written = try Image.load(path: out)
         #expect(written.width == 5 && written.format == json["format"] as? String)
+        // optimize cannot score it: the message is about the variant, not the (fine) source.
+        let optimize = try CLIRunner.run(["optimize", Self.photo, "--transformation", "c_scale,w_5"])
+        #expect(optimize.status == 2)
+        #expect(optimize.stderr.contains("the variant is 5×5 pixels, too small to score: SSIMULACRA2 needs at least 8×8"),
+                "\(optimize.stderr)")
     }
 
     @Test("the geometry's warnings reach stderr in a plain run, not only the JSON")
