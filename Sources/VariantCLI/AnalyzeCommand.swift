@@ -57,7 +57,8 @@ struct AnalyzeCommand: ParsableCommand {
                "faces": [{"x", "y", "width", "height", "confidence", "detector"}],
                "contentClass", "dominantColors": [{"hex", "share"}],
                "opaqueBounds" (images with alpha only), "decodedLongestSide",
-               "salientRegion": {"x", "y", "width", "height"}, "saliencyMap": {"width", "height"}}
+               "salientRegion": {"x", "y", "width", "height"},
+               "saliencyMap": {"width", "height"}}
             origin: face, feature or center. detector: frontal or profile, or given for the
             boxes of --faces (known faces, used instead of the search). contentClass: photo,
             graphic or text. salientRegion: where the middle 80 % of the saliency lies along
@@ -108,7 +109,12 @@ struct AnalyzeCommand: ParsableCommand {
         options.maxPixels = maxPixels.value
         options.decodeLongestSide = decodeSize
         if let saliencyMapPath {
-            let named = try checkImageOutput(saliencyMapPath, source: image, formatHint: "name it .png", json: json)
+            // The description goes to stdout: the map cannot.
+            if saliencyMapPath == standardOutputPath {
+                throw CLIError.usage("--saliency-map -: stdout carries the analysis; give the map a file path")
+            }
+            let named = try checkImageOutput(saliencyMapPath, option: "--saliency-map", source: image, formatHint: "name it .png",
+                                             json: json)
             if let named, named != .png {
                 throw CLIError.usage("--saliency-map \(saliencyMapPath): the map is written as PNG; name it .png")
             }

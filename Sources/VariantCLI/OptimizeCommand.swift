@@ -100,7 +100,8 @@ struct Optimize: ParsableCommand {
             result = try Optimizer.optimize(variant, options: options)
         } catch let error as SSIMULACRA2Error where error.code == .imageTooSmall {
             // The source is fine; the variant is what the metric cannot score.
-            throw CLIError.usage("\(image): the variant is \(variant.width)×\(variant.height) pixels, too small to score: "
+            throw CLIError.usage("\(image): \(transformation == nil ? "the image" : "the variant") is "
+                                 + "\(variant.width)×\(variant.height) pixels, too small to score: "
                                  + "SSIMULACRA2 needs at least \(SSIMULACRA2.minimumSize)×\(SSIMULACRA2.minimumSize) "
                                  + "(render chooses the format of so small a variant by size alone)")
         } catch let error as SSIMULACRA2Error {

@@ -33,15 +33,7 @@ enum Diagnostics {
     /// Text on stderr as it is; a failed write is ignored (there is nowhere left to report it),
     /// and unlike `FileHandle.write(_:)` it does not trap.
     static func raw(_ text: String) {
-        Array(text.utf8).withUnsafeBytes { bytes in
-            var done = 0
-            while done < bytes.count {
-                let written = Foundation.write(STDERR_FILENO, bytes.baseAddress! + done, bytes.count - done)
-                if written < 0 && errno == EINTR { continue }
-                if written <= 0 { return }
-                done += written
-            }
-        }
+        _ = writeEverything(Data(text.utf8), to: STDERR_FILENO)
     }
 
     static func error(_ text: String) { write("variant: error: \(text)") }
@@ -66,17 +58,27 @@ enum StandardOutput {
     /// Writes to stdout, or fails as an I/O error naming the reason (a full disk, a closed
     /// descriptor) rather than trapping as `FileHandle.write(_:)` does.
     static func write(_ data: Data) throws {
-        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-            var done = 0
-            while done < bytes.count {
-                let written = Foundation.write(STDOUT_FILENO, bytes.baseAddress! + done, bytes.count - done)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw CLIError.io("stdout: cannot write: \(String(cString: strerror(errno)))")
-                }
-                done += written
-            }
+        if let reason = writeEverything(data, to: STDOUT_FILENO) {
+            throw CLIError.io("stdout: cannot write: \(reason)")
         }
+    }
+}
+
+/// Writes all of `data` to `descriptor` with write(2), again after an interruption; the reason
+/// when a write failed, nil when everything was written.
+func writeEverything(_ data: Data, to descriptor: Int32) -> String? {
+    data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> String? in
+        var done = 0
+        while done < bytes.count {
+            let written = Foundation.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            if written == 0 { return "nothing was written" }
+            done += written
+        }
+        return nil
     }
 }
 
@@ -125,20 +127,20 @@ let standardOutputPath = "-"
 /// extension that names a format or none. Returns the format the extension names. `-` is
 /// standard output, refused when it is a terminal (image bytes would garble it) or when
 /// `--json` would print there too.
-func checkImageOutput(_ path: String, source: String, formatHint: String, json: Bool) throws -> ImageFormat? {
+func checkImageOutput(_ path: String, option: String = "-o", source: String, formatHint: String, json: Bool) throws -> ImageFormat? {
     if path == standardOutputPath {
         if json {
-            throw CLIError.usage("-o - writes the image to stdout, where --json prints: give a file path, or drop --json")
+            throw CLIError.usage("\(option) - writes the image to stdout, where --json prints: give a file path, or drop --json")
         }
         if isatty(STDOUT_FILENO) != 0 {
-            throw CLIError.usage("-o - writes image bytes to stdout, which is a terminal: redirect it (-o - > out.webp) or pipe it")
+            throw CLIError.usage("\(option) - writes image bytes to stdout, which is a terminal: redirect it (\(option) - > out.webp) or pipe it")
         }
         return nil
     }
-    try checkNamesAFile(path, option: "-o", kind: "an image file")
-    // The variant would replace its own source (as `plan` refuses to overwrite its inputs).
+    try checkNamesAFile(path, option: option, kind: "an image file")
+    // The output would replace its own source (as `plan` refuses to overwrite its inputs).
     if AtomicFile.destination(of: path) == AtomicFile.destination(of: source) {
-        throw CLIError.io("-o \(path): the same file as the source image; give another path")
+        throw CLIError.io("\(option) \(path): the same file as the source image; give another path")
     }
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
