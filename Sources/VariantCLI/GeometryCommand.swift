@@ -41,16 +41,18 @@ struct GeometryCommand: ParsableCommand {
             """.reflowed
     )
 
-    @Option(help: ArgumentHelp("Source size as stored, before EXIF orientation.", valueName: "WxH"))
+    // .unconditional: a value that starts with '-' ("-5x10") is this option's value, for the
+    // size's own error, not a missing value.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Source size as stored, before EXIF orientation.", valueName: "WxH"))
     var source: String
 
     @Argument(help: "The transformation, e.g. c_fill,g_north,w_800,h_450/c_scale,w_0.5.")
     var transformation: String
 
-    @Option(help: ArgumentHelp("Known face boxes in upright source pixels.", valueName: "x,y,w,h;..."))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Known face boxes in upright source pixels.", valueName: "x,y,w,h;..."))
     var faces: String?
 
-    @Option(help: ArgumentHelp("Custom coordinates in upright source pixels.", valueName: "x,y,w,h;..."))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Custom coordinates in upright source pixels.", valueName: "x,y,w,h;..."))
     var custom: String?
 
     @Option(help: "EXIF orientation of the source (1-8); applied before the geometry unless a_ignore.")

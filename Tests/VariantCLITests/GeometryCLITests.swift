@@ -18,6 +18,18 @@ import Testing
         #expect(steps[0]["padding"] as? [Int] == [0, 0, 0, 0])
     }
 
+    /// A value starting with '-' is the option's value, refused by its own rule (the parser
+    /// took it for an option and said the value was missing).
+    @Test func negativeSizesAreTheOptionsValues() throws {
+        let source = try CLIRunner.run(["geometry", "--source", "-5x10", "w_100"])
+        #expect(source.status == 2)
+        #expect(source.stderr.contains("Expected --source WxH with positive whole numbers (e.g. 1280x853) but received '-5x10'"),
+                "\(source.stderr)")
+        let faces = try CLIRunner.run(["geometry", "--source", "800x600", "--faces", "-1,-2,300,400", "w_100"])
+        #expect(faces.status == 2)
+        #expect(faces.stderr.contains("received '-1,-2,300,400'"), "\(faces.stderr)")
+    }
+
     @Test func padIsLeftTopRightBottom() throws {
         let result = try CLIRunner.run([
             "geometry", "--source", "1280x853", "b_brown,c_pad,h_250,w_250", "--json",

@@ -80,6 +80,13 @@ struct PlanCLITests {
         let directory = try CLIRunner.run(["plan", dir.path])
         #expect(directory.status == 2)
         #expect(directory.stderr.contains("is a directory"), "\(directory.stderr)")
+        // Not a file: said so, rather than "cannot read the manifest" (and a FIFO never blocks).
+        let device = try CLIRunner.run(["plan", "/dev/null"])
+        #expect(device.status == 2 && device.stderr.contains("/dev/null: is a device, not a manifest file"), "\(device.stderr)")
+        let fifo = dir.appendingPathComponent("fifo.json").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let piped = try CLIRunner.run(["plan", fifo])
+        #expect(piped.status == 2 && piped.stderr.contains("fifo.json: is a FIFO, not a manifest file"), "\(piped.stderr)")
     }
 
     @Test("every output's place is checked before planning: nothing is written, no file moved")

@@ -19,8 +19,19 @@ extension CampaignManifest {
         guard !isDirectory.boolValue else {
             throw EngineError(.io, "is a directory, not a manifest file", input: path)
         }
+        // A FIFO or a device would block or never end; only a file is a manifest.
+        var status = stat()
+        if stat(path, &status) == 0 {
+            switch status.st_mode & S_IFMT {
+            case S_IFIFO: throw EngineError(.io, "is a FIFO, not a manifest file", input: path)
+            case S_IFCHR, S_IFBLK: throw EngineError(.io, "is a device, not a manifest file", input: path)
+            case S_IFSOCK: throw EngineError(.io, "is a socket, not a manifest file", input: path)
+            default: break
+            }
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw EngineError(.io, "cannot read the manifest", input: path)
+            let reason = access(path, R_OK) != 0 ? ": \(String(cString: strerror(errno)))" : ""
+            throw EngineError(.io, "cannot read the manifest\(reason)", input: path)
         }
         let lower = path.lowercased()
         return try parse(data, file: path, yaml: lower.hasSuffix(".yaml") || lower.hasSuffix(".yml"))
