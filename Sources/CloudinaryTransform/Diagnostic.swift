@@ -147,4 +147,7 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Codable, Exp
     public static let gravityMissing: DiagnosticCode = "gravity-missing"
     /// `fl_layer_apply` with no layer (`l_`/`u_`) opened before it.
     public static let layerApplyWithoutLayer: DiagnosticCode = "layer-apply-without-layer"
+    /// The last diagnostic of a string with more problems than are listed: how many more there
+    /// are (a hostile string of a million problems made a million diagnostics, gigabytes of them).
+    public static let moreDiagnostics: DiagnosticCode = "more-diagnostics"
 }

@@ -51,6 +51,9 @@ struct TransformationParser {
     let bytes: Bytes
     let context: ValidationContext
     var diagnostics: [PendingDiagnostic] = []
+    /// Problems beyond ``diagnosticLimit``, counted only, and whether one of them is an error.
+    var unlisted = 0
+    var unlistedErrors = false
     var components: [Component] = []
     var conditionalDepth = 0
     var openConditionOffset = 0
@@ -258,11 +261,19 @@ struct TransformationParser {
         // marked with one character, which there is none of.
         let offset = min(max(offset, 0), bytes.count)
         let length = min(max(length, 0), bytes.count - offset)
+        guard diagnostics.count < Self.diagnosticLimit else {
+            unlisted += 1
+            if severity == .error { unlistedErrors = true }
+            return
+        }
         diagnostics.append(
             PendingDiagnostic(
                 severity: severity, code: code, message: message, component: component, offset: offset,
                 length: length, suggestion: suggestion))
     }
+
+    /// Problems after this many are counted, not listed: one more diagnostic says how many.
+    static let diagnosticLimit = 1000
 
     /// Problems after this many get no "did you mean": each suggestion compares the word with
     /// every known name, and a long hostile string of unknown names would otherwise pay that for
@@ -322,6 +333,12 @@ struct TransformationParser {
                     severity: d.severity, code: d.code, message: d.message, component: d.component,
                     offset: offset,
                     length: length, suggestion: d.suggestion))
+        }
+        if unlisted > 0 {
+            out.append(Diagnostic(
+                severity: unlistedErrors ? .error : .warning, code: .moreDiagnostics,
+                message: "and \(unlisted) more problems, not listed (the first \(Self.diagnosticLimit) are)",
+                component: nil, offset: input.count, length: 0))
         }
         if hasError { return ParseResult(transformation: nil, diagnostics: out, canonical: nil) }
         return ParseResult(

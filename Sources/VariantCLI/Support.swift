@@ -192,17 +192,20 @@ func printSummary(_ line: String, output: String?) {
     if output == standardOutputPath { Diagnostics.write(line) } else { print(line) }
 }
 
-/// How many diagnostics of one input are printed for a person; `--json` lists them all. A
-/// 120,000-character string of repeated parameters made `validate` print 3.6 GB.
+/// How many diagnostics of one input are printed for a person; `--json` lists up to the
+/// library's limit (1000, then one saying how many more). A 120,000-character string of
+/// repeated parameters made `validate` print 3.6 GB.
 let printedDiagnosticLimit = 20
 
 /// Each diagnostic with the input and a caret line (windowed around the problem), at most
 /// ``printedDiagnosticLimit`` of them, then one line saying how many more there are.
 func renderedDiagnostics(_ diagnostics: [Diagnostic], input: String) -> [String] {
-    var lines = diagnostics.prefix(printedDiagnosticLimit).map { $0.rendered(input: input) }
-    if diagnostics.count > printedDiagnosticLimit {
-        lines.append("… and \(diagnostics.count - printedDiagnosticLimit) more diagnostics (--json lists every one)")
+    let listed = diagnostics.filter { $0.code != .moreDiagnostics }
+    var lines = listed.prefix(printedDiagnosticLimit).map { $0.rendered(input: input) }
+    if listed.count > printedDiagnosticLimit {
+        lines.append("… and \(listed.count - printedDiagnosticLimit) more diagnostics (--json lists them)")
     }
+    if let unlisted = diagnostics.last(where: { $0.code == .moreDiagnostics }) { lines.append("… \(unlisted.message)") }
     return lines
 }
 

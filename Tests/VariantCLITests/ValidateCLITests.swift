@@ -78,8 +78,18 @@ import Testing
             #expect(result.status == 1, "\(arguments[0])")
             let printed = result.stdout.utf8.count + result.stderr.utf8.count
             #expect(printed < 20_000, "\(arguments[0]) printed \(printed) bytes")
-            #expect((result.stdout + result.stderr).contains("more diagnostics (--json lists every one)"), "\(arguments[0])")
+            #expect((result.stdout + result.stderr).contains("more diagnostics (--json lists them)"), "\(arguments[0])")
+            #expect((result.stdout + result.stderr).contains("… and 19000 more problems, not listed (the first 1000 are)"),
+                    "\(arguments[0])")
         }
+        // --json too is bounded: 1000 diagnostics and one that counts the rest (it listed
+        // 1M diagnostics, 172 MB, for a 4 MB string).
+        let json = try CLIRunner.run(["validate", "--json", long])
+        #expect(json.stdoutData.count < 1_000_000, "\(json.stdoutData.count) bytes")
+        let object = try json.json()
+        let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.count == 1001)
+        #expect(diagnostics.last?["code"] as? String == "more-diagnostics")
         // The caret still sits under the problem in the window shown.
         let result = try CLIRunner.run(["validate", String(repeating: "c_fill,w_300/", count: 100) + "w_300,c_fil"])
         let lines = result.stdout.split(separator: "\n").map(String.init)
