@@ -98,7 +98,8 @@ struct CropCommand: ParsableCommand {
     func validate() throws {
         if noFaces, knownFaces.text != nil { throw ValidationError("--faces and --no-faces exclude each other") }
         for text in aspects where AspectRatio(parsing: text) == nil {
-            throw ValidationError("Expected a ratio like 16:9 or 1.5 for --aspect but received \(text)")
+            throw ValidationError("Expected a ratio like 16:9, 4x5 or 1.5 (positive numbers of at most 6 digits, "
+                                  + "4 after the point) for --aspect but received '\(text)'")
         }
         guard zoom.isFinite, zoom >= 1, zoom <= 100 else {
             throw ValidationError("Expected a number between 1 and 100 for --zoom but received \(zoom)")

@@ -101,7 +101,8 @@ struct BadInputCLITests {
         (["crop", "IMAGE", "--aspect", "1:1", "--timeout", "-1"], "for --timeout but received -1.0"),
         (["info", "IMAGE", "--max-pixels", "-5"], "for --max-pixels but received -5"),
         (["optimize", "IMAGE", "--level", "best", "--target", "80"], "--level best and --target both set the score to reach"),
-        (["crop", "IMAGE", "--aspect", "-1:2"], "Expected a ratio like 16:9 or 1.5 for --aspect but received -1:2"),
+        (["crop", "IMAGE", "--aspect", "-1:2"], "for --aspect but received '-1:2'"),
+        (["crop", "IMAGE", "--aspect", "1000000:1"], "(positive numbers of at most 6 digits, 4 after the point) for --aspect but received '1000000:1'"),
     ])
     func optionRanges(_ arguments: [String], _ message: String) throws {
         // A file that is not an image: a decode would fail with another message.
