@@ -36,7 +36,8 @@ public struct Transformation: Sendable, Hashable, CustomStringConvertible {
     /// - Parameters:
     ///   - string: the transformation as it appears in a delivery URL, without slashes at either end.
     ///   - context: what the transformation will be applied to (image or video), when known.
-    /// - Throws: ``TransformationError`` carrying every diagnostic, when any of them is an error.
+    /// - Throws: ``TransformationError`` carrying the diagnostics (the first 1000, then one that
+    ///   counts the rest), when any of them is an error.
     public init(parsing string: String, context: ValidationContext = .init()) throws {
         let result = Transformation.parse(string, context: context)
         guard let transformation = result.transformation else {
@@ -221,7 +222,8 @@ public enum MediaKind: String, Sendable, Hashable, CaseIterable {
 public struct ParseResult: Sendable, Hashable {
     /// The parsed transformation when no diagnostic is an error.
     public var transformation: Transformation?
-    /// Errors and warnings, in input order.
+    /// Errors and warnings, in input order: at most 1000, then one `more-diagnostics` that
+    /// counts the rest.
     public var diagnostics: [Diagnostic]
 
     /// Whether no diagnostic is an error.
