@@ -67,7 +67,18 @@ public enum AtomicFile {
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw EngineError(.io, "the directory \(directory.path) does not exist", input: path)
         }
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).partial")
+        // File systems take names of at most 255 bytes. The temporary name adds 46 to the file's:
+        // a name near the limit is shortened in it (a 250-byte name could not be written).
+        let name = url.lastPathComponent
+        guard name.utf8.count <= 255 else {
+            throw EngineError(.io, "the file name is \(name.utf8.count) bytes long, over the 255 a file system takes", input: path)
+        }
+        var kept = ""
+        for character in name {
+            guard kept.utf8.count + character.utf8.count <= 255 - 46 else { break }
+            kept.append(character)
+        }
+        let temporary = directory.appendingPathComponent(".\(kept).\(UUID().uuidString).partial")
         do {
             try data.write(to: temporary, options: [])
             if let mode, chmod(temporary.path, mode) != 0 {

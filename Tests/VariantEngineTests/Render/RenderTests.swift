@@ -110,6 +110,22 @@ struct RenderTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["cut.jpg"])
     }
 
+    @Test("AtomicFile writes a name of up to 255 bytes (its temporary name is longer) and names the limit past it")
+    func atomicFileLongNames() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomic-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // 251 + 4 bytes, and a name of two-byte characters split at no character.
+        for name in [String(repeating: "a", count: 251) + ".jpg", String(repeating: "é", count: 125) + ".jpg"] {
+            try AtomicFile.write(Data([1, 2, 3]), to: dir.appendingPathComponent(name).path)
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name.utf8.count) bytes")
+        }
+        let tooLong = dir.appendingPathComponent(String(repeating: "b", count: 252) + ".jpg").path
+        let error = #expect(throws: EngineError.self) { try AtomicFile.write(Data([1]), to: tooLong) }
+        #expect(error?.message == "the file name is 256 bytes long, over the 255 a file system takes")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).count == 2, "no partial file left")
+    }
+
     @Test("AtomicFile replaces what a link points at, keeps permissions, writes into a pipe and refuses a directory")
     func atomicFileTargets() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("atomic-\(UUID().uuidString)")
