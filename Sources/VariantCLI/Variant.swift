@@ -40,7 +40,36 @@ enum Main {
         exit(status)
     }
 
+    /// Why `variant help words…` names no command (nil when it does): the first word that is not
+    /// a subcommand of the command before it, with the ones it could be.
+    static func unknownCommand(in words: [String]) -> String? {
+        var subcommands = Variant.configuration.subcommands
+        var path = "variant"
+        for word in words where !word.hasPrefix("-") {
+            var names: [String] = []
+            var next: [ParsableCommand.Type]? = nil
+            for command in subcommands {
+                let configuration = command.configuration
+                let name = command._commandName
+                names.append(name)
+                if name == word { next = configuration.subcommands }
+            }
+            guard let found = next else {
+                return names.isEmpty ? "help: \(path) has no subcommand '\(word)'"
+                    : "help: \(path) has no command '\(word)' (it has \(names.joined(separator: ", ")))"
+            }
+            subcommands = found
+            path += " " + word
+        }
+        return nil
+    }
+
     static func run(_ arguments: [String]) async -> Int32 {
+        // `variant help NAME …` printed the top help and exit 0 for a name that is no command.
+        if arguments.first == "help", let unknown = unknownCommand(in: Array(arguments.dropFirst())) {
+            Diagnostics.error(unknown)
+            return ExitStatus.ioError
+        }
         do {
             var command = try Variant.parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -54,6 +54,20 @@ struct BadInputCLITests {
         #expect(!result.stderr.contains("Fatal error"), "\(result.stderr)")
     }
 
+    @Test("variant help NAME: a name that is no command is a usage error naming the commands there are")
+    func helpOfNoCommand() throws {
+        let bogus = try CLIRunner.run(["help", "bogus"])
+        #expect(bogus.status == 2 && bogus.stdout.isEmpty)
+        #expect(bogus.stderr.contains("help: variant has no command 'bogus' (it has info, render, geometry, compare, optimize,"),
+                "\(bogus.stderr)")
+        let nested = try CLIRunner.run(["help", "plan", "bogus"])
+        #expect(nested.status == 2 && nested.stderr.contains("help: variant plan has no command 'bogus' (it has run, merge)"))
+        for good in [["help"], ["help", "info"], ["help", "plan", "merge"], ["help", "url", "build"]] {
+            let result = try CLIRunner.run(good)
+            #expect(result.status == 0 && result.stdout.hasPrefix("OVERVIEW: "), "\(good): \(result.stderr)")
+        }
+    }
+
     @Test("compare and optimize refuse images too large to measure, naming the file; a tiny one is named too")
     func metricLimits() throws {
         let dir = try CLIRunner.temporaryDirectory()
