@@ -28,6 +28,9 @@ public enum ImageFormat: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// Whether an image of this size is within ``maxSide``.
+    public func canHold(width: Int, height: Int) -> Bool { max(width, height) <= (maxSide ?? .max) }
+
     /// Its usual name in messages ("JPEG", "WebP").
     public var displayName: String {
         switch self {

@@ -20,7 +20,7 @@ extension Image {
     public func encoded(as options: EncodeOptions) throws -> Data {
         // Refused before any pixel is computed, with the format's limit: the encoders' own
         // failures read like a decode error of the source, or made an unreadable file.
-        if let limit = options.format.maxSide, max(width, height) > limit {
+        if !options.format.canHold(width: width, height: height), let limit = options.format.maxSide {
             throw VipsError(.invalidArgument, "\(width)×\(height) is too large for \(options.format.displayName), "
                                 + "which takes at most \(limit) pixels a side", context: source)
         }

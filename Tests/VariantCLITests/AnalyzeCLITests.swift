@@ -23,8 +23,7 @@ struct AnalyzeCLITests {
 
     @Test("the salient region is in the JSON, and --saliency-map writes the map as a PNG of its size")
     func saliency() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("variant-saliency-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let map = dir.appendingPathComponent("map.png").path
         let photo = Self.images.appendingPathComponent("people-couple-bar.jpg").path

@@ -194,9 +194,8 @@ public enum Optimizer {
         }
         try checkScorable(width: image.width, height: image.height, maxPixels: options.maxPixels, input: image.source)
         // Formats that cannot hold a variant this large are left out, like JPEG for transparency.
-        let side = max(image.width, image.height)
         var options = options
-        let fitting = options.formats.filter { ($0.maxSide ?? .max) >= side }
+        let fitting = options.formats.filter { $0.canHold(width: image.width, height: image.height) }
         guard !fitting.isEmpty else {
             let limits = options.formats.compactMap { f in f.maxSide.map { "\(f.displayName) \($0)" } }.joined(separator: ", ")
             throw EngineError(.invalidArgument, "\(image.width)×\(image.height) is too large for every allowed format "

@@ -121,11 +121,10 @@ struct FixedQualityDecider: VariantDeciding {
         let pixels = try renderPixels(request, materialise: false)
         // AVIF only when nothing else is allowed: its encoder costs ten times the others', and this
         // mode exists to be fast.
-        let side = max(pixels.image.width, pixels.image.height)
-        let usable = request.formats.filter { ($0 != .jpeg || !pixels.image.hasAlpha) && ($0.maxSide ?? .max) >= side }
+        var image = pixels.image
+        let usable = request.formats.filter { ($0 != .jpeg || !image.hasAlpha) && $0.canHold(width: image.width, height: image.height) }
         let format = usable.first { $0 != .avif } ?? usable.first ?? request.formats[0]
         let quality = format == .png ? nil : QualityDefaults.fixedQuality(for: format, level: request.level.rawValue)
-        var image = pixels.image
         if !format.supportsAlpha, image.hasAlpha { image = try image.flattened(background: [255, 255, 255]) }
         let data = try image.encoded(as: EncodeOptions.defaults(for: format, quality: quality))
         return VariantDecision(width: image.width, height: image.height, format: format.rawValue,
