@@ -237,6 +237,13 @@ def make(out):
     write("cmyk-with-profile.jpg", cmyk, "CMYK JPEG with its profile")
     write("cmyk-no-profile.jpg", jpeg_with(cmyk, [], drop=(0xE2,)), "CMYK JPEG without a profile")
 
+    # CMYK with alpha (5 bands, half transparent), its profile embedded: libvips's thumbnail turns
+    # it into sRGB and alpha but leaves the CMYK profile attached.
+    vips("icc_export", w("base.v"), w("cmyk.v"), "--output-profile", "cmyk")
+    vips("bandjoin_const", w("cmyk.v"), w("cmyk-alpha.v"), "128")
+    vips("copy", w("cmyk-alpha.v"), w("cmyk-alpha.tif"), "--interpretation", "cmyk")
+    write("cmyk-alpha.tif", read(w("cmyk-alpha.tif")), "CMYK TIFF with alpha and its profile")
+
     vips("colourspace", w("base.v"), w("rgb16.png"), "rgb16")
     write("rgb-16bit.png", read(w("rgb16.png")), "16-bit RGB PNG")
     vips("colourspace", w("base.v"), w("grey.v"), "b-w")

@@ -6,6 +6,7 @@
 
 #include <vips/vips.h>
 #include <gmodule.h>
+#include <string.h>
 
 // MARK: - Life cycle and errors
 
@@ -166,6 +167,17 @@ static inline int cvips_n_pages(VipsImage *i) { return vips_image_get_n_pages(i)
 static inline int cvips_page_height(VipsImage *i) { return vips_image_get_page_height(i); }
 static inline int cvips_has_field(VipsImage *i, const char *name) {
     return vips_image_get_typeof(i, name) != 0;
+}
+/// The colour space signature of the embedded ICC profile (header bytes 16–19: "RGB ", "CMYK",
+/// "GRAY" ...) into `out` (5 bytes, NUL-terminated); 0 when there is no profile or it is too short.
+static inline int cvips_icc_colour_space(VipsImage *i, char *out) {
+    const void *data = NULL;
+    size_t length = 0;
+    if (vips_image_get_typeof(i, VIPS_META_ICC_NAME) == 0) return 0;
+    if (vips_image_get_blob(i, VIPS_META_ICC_NAME, &data, &length) || length < 20) return 0;
+    memcpy(out, (const char *) data + 16, 4);
+    out[4] = 0;
+    return 1;
 }
 /// The loader's nickname ("jpegload", "pngload_source" ...) or NULL. Owned by the image.
 static inline const char *cvips_loader(VipsImage *i) {

@@ -13,7 +13,7 @@ extension Image {
         var image = self
         // A profile libvips cannot use (damaged tags: "Couldn't link the profiles") is ignored and
         // the pixels read as sRGB, as browsers do and as libvips itself does for unparseable ones.
-        if hasICCProfile, let transformed = try? apply("icc_transform", { cvips_icc_transform_srgb(pointer, $0) }) {
+        if hasICCProfile, profileDescribesPixels, let transformed = try? apply("icc_transform", { cvips_icc_transform_srgb(pointer, $0) }) {
             image = transformed
         }
         if cvips_interpretation(image.pointer) != Int32(VIPS_INTERPRETATION_sRGB.rawValue) || image.bands < 3 {
@@ -27,6 +27,20 @@ extension Image {
             image = try current.apply("cast") { cvips_cast(current.pointer, $0, Int32(VIPS_FORMAT_UCHAR.rawValue)) }
         }
         return image
+    }
+
+    /// Whether the embedded profile is for the kind of pixels the image has. libvips's thumbnail
+    /// converts CMYK to sRGB and leaves the CMYK profile attached: applying it again read RGB and
+    /// alpha as four inks (a CMYK image with alpha came out nearly black, its alpha gone).
+    var profileDescribesPixels: Bool {
+        guard let space = iccColourSpace else { return false }
+        func kind(_ i: VipsInterpretation) -> Int32 { Int32(i.rawValue) }
+        switch cvips_interpretation(pointer) {
+        case kind(VIPS_INTERPRETATION_CMYK): return space == "CMYK"
+        case kind(VIPS_INTERPRETATION_B_W), kind(VIPS_INTERPRETATION_GREY16): return space == "GRAY"
+        case kind(VIPS_INTERPRETATION_sRGB), kind(VIPS_INTERPRETATION_RGB), kind(VIPS_INTERPRETATION_RGB16): return space == "RGB "
+        default: return true
+        }
     }
 
     /// Converts the pixel values to the sRGB colour space (3 bands, or 4 with alpha) without

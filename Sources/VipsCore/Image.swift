@@ -45,6 +45,13 @@ public final class Image: @unchecked Sendable {
     }
     /// Whether an ICC profile is embedded.
     public var hasICCProfile: Bool { cvips_has_field(pointer, "icc-profile-data") != 0 }
+    /// The colour space the embedded ICC profile describes, as its header spells it ("RGB ",
+    /// "CMYK", "GRAY" ...); nil without a profile.
+    public var iccColourSpace: String? {
+        var space = [CChar](repeating: 0, count: 5)
+        guard cvips_icc_colour_space(pointer, &space) != 0 else { return nil }
+        return String(decoding: space.prefix(4).map { UInt8(bitPattern: $0) }, as: Unicode.ASCII.self)
+    }
     /// Number of pages or frames (1 for still images).
     public var pageCount: Int { max(1, Int(cvips_n_pages(pointer))) }
     /// Height of one page or frame.

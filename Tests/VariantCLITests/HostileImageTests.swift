@@ -176,4 +176,24 @@ struct HostileImageTests {
         #expect(render.stderr.hasPrefix("variant: error: \(photo): 320×320 is "))
         #expect(render.stderr.contains("over the limit"))
     }
+
+    @Test("CMYK with alpha renders in its colours, its alpha kept")
+    func cmykWithAlpha() throws {
+        let input = try Self.folder.get().appendingPathComponent("cmyk-alpha.tif").path
+        let out = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let png = out.appendingPathComponent("variant.png").path
+        let (render, _) = try Self.run(["render", input, "c_fill,w_200,h_150", "-o", png])
+        #expect(render.status == 0, "\(render.stderr)")
+        let rendered = try Image.load(path: png).pixels()
+        // libvips's own thumbnail converts the inks to sRGB through the embedded profile (and leaves
+        // that profile attached, which must not be applied a second time).
+        let reference = try Image.thumbnail(path: input, width: 200, options: ThumbnailOptions(height: 150, crop: .centre)).pixels()
+        #expect(rendered.bands == 4 && reference.bands == 4)
+        #expect(rendered.width == reference.width && rendered.height == reference.height)
+        guard rendered.data.count == reference.data.count else { return }
+        let difference = zip(rendered.data, reference.data).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
+        #expect(Double(difference) / Double(rendered.data.count) < 2, "mean difference per sample")
+        #expect(stride(from: 3, to: rendered.data.count, by: 4).allSatisfy { rendered.data[$0] == 128 })
+    }
 }
