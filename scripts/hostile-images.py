@@ -194,6 +194,8 @@ def make(out):
     write("truncated.png", png[: len(png) // 2], "PNG cut in half")
     write("truncated.webp", webp[: len(webp) // 2], "WebP cut in half")
     write("header-only.jpg", plain[:400], "JPEG cut after its headers")
+    write("damaged-scan.jpg", plain[: len(plain) // 2] + b"\xff\xd9",
+          "JPEG cut in half, its end-of-image marker put back (libjpeg only warns, and decodes grey)")
     write("bit-flipped.jpg", bit_flipped(plain, 40, 1, 1000), "JPEG with 40 bits flipped in the scan data")
     write("bit-flipped.png", bit_flipped(png, 40, 2, 200), "PNG with 40 bits flipped in IDAT")
     write("bit-flipped.webp", bit_flipped(webp, 40, 3, 100), "WebP with 40 bits flipped in the bitstream")

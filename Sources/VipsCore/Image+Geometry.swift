@@ -31,10 +31,11 @@ public struct ThumbnailOptions: Sendable {
         self.strictness = strictness
     }
 
-    var c: CVipsThumbnailOptions {
+    /// The options for a source the loader named `loader` reads (``DecodeStrictness/failOn(loader:)``).
+    func c(loader: String? = nil) -> CVipsThumbnailOptions {
         CVipsThumbnailOptions(
             height: Int32(clamping: height ?? 10_000_000), size: size.rawValue, no_rotate: autoRotate ? 0 : 1,
-            crop: crop.rawValue, linear: 0, fail_on: strictness.rawValue)
+            crop: crop.rawValue, linear: 0, fail_on: strictness.failOn(loader: loader))
     }
 }
 
@@ -59,9 +60,9 @@ extension Image {
         cancellation: VipsCancellation? = nil
     ) throws -> Image {
         // Reads the header (and checks the pixel limit) before any decoding.
-        _ = try load(path: path, options: LoadOptions(maxPixels: maxPixels, timeout: nil))
+        let header = try load(path: path, options: LoadOptions(maxPixels: maxPixels, timeout: nil))
         var out: UnsafeMutablePointer<VipsImage>? = nil
-        guard cvips_thumbnail_file(path, &out, Int32(clamping: width), options.c) == 0, let out else {
+        guard cvips_thumbnail_file(path, &out, Int32(clamping: width), options.c(loader: header.loader)) == 0, let out else {
             throw namingDecodeFailure(VipsError.fromLibvips(.decodeFailed, context: path), context: path)
         }
         return Image(owning: out, source: path, timeout: timeout, cancellation: cancellation)
@@ -69,7 +70,7 @@ extension Image {
 
     /// Shrinks an already-open image (no shrink-on-load: prefer the path variant).
     public func thumbnail(width: Int, options: ThumbnailOptions = ThumbnailOptions()) throws -> Image {
-        try apply("thumbnail_image") { cvips_thumbnail_image(pointer, $0, Int32(clamping: width), options.c) }
+        try apply("thumbnail_image") { cvips_thumbnail_image(pointer, $0, Int32(clamping: width), options.c()) }
     }
 
     /// The rectangle `width` × `height` at (`left`, `top`).

@@ -5,12 +5,23 @@ import Foundation
 public enum DecodeStrictness: Int32, Sendable {
     /// Decode what can be decoded; damaged data becomes grey.
     case lenient = 0
-    /// Fail on truncated data (the default): a half-uploaded JPEG is an error.
+    /// Fail on truncated data (the default): a half-uploaded JPEG is an error. A JPEG also fails
+    /// on any decoder warning: libjpeg only warns about damaged entropy data ("Corrupt JPEG data:
+    /// premature end of data segment") and decodes grey where it is, which no variant should show.
     case failOnTruncation = 1
     /// Fail on any decoder error.
     case failOnError = 2
     /// Fail on any decoder warning.
     case failOnWarning = 3
+}
+
+extension DecodeStrictness {
+    /// libvips's `fail_on` for the loader named `loader` (its class name, "VipsForeignLoadJpegFile",
+    /// or nickname, "jpegload"; nil when unknown).
+    func failOn(loader: String?) -> Int32 {
+        let jpeg = loader.map { $0.hasPrefix("VipsForeignLoadJpeg") || $0.hasPrefix("jpegload") } ?? false
+        return self == .failOnTruncation && jpeg ? DecodeStrictness.failOnWarning.rawValue : rawValue
+    }
 }
 
 /// Options for loading an image. Defaults are the safe ones.
@@ -98,8 +109,9 @@ public struct LoadOptions: Sendable, Equatable {
         }
     }
 
-    var c: CVipsLoadOptions {
-        CVipsLoadOptions(sequential: sequential ? 1 : 0, fail_on: strictness.rawValue, all_pages: 0)
+    /// The options for the loader named `loader` (its class name, as libvips finds it).
+    func c(loader: String?) -> CVipsLoadOptions {
+        CVipsLoadOptions(sequential: sequential ? 1 : 0, fail_on: strictness.failOn(loader: loader), all_pages: 0)
     }
 }
 
@@ -119,8 +131,9 @@ extension Image {
     public static func load(path: String, options: LoadOptions = LoadOptions()) throws -> Image {
         try Vips.initialise()
         try checkReadableFile(path)
-        try options.checkLoader(Vips.findLoader { cvips_find_load_file(path) }, input: path)
-        return try opened(cvips_load_file(path, options.c), path: path, options: options)
+        let loader = Vips.findLoader { cvips_find_load_file(path) }
+        try options.checkLoader(loader, input: path)
+        return try opened(cvips_load_file(path, options.c(loader: loader.map { String(cString: $0) })), path: path, options: options)
     }
 
     /// The image a loader opened (nil: its error), with the time limit and the pixel limit;
@@ -147,7 +160,7 @@ extension Image {
         guard [1, 2, 4, 8].contains(shrink) else {
             throw VipsError(.invalidArgument, "a JPEG shrinks by 1, 2, 4 or 8 on load, not \(shrink)", context: path)
         }
-        return try opened(cvips_jpegload_shrink(path, Int32(shrink), options.c), path: path, options: options)
+        return try opened(cvips_jpegload_shrink(path, Int32(shrink), options.c(loader: loader)), path: path, options: options)
     }
 
     /// Opens an image from encoded bytes (JPEG, PNG, WebP, AVIF ...), reading only its header.
@@ -165,8 +178,9 @@ extension Image {
         try Vips.initialise()
         guard !data.isEmpty else { throw VipsError(.emptyInput, "the input is empty (0 bytes)", context: name) }
         let pointer: UnsafeMutablePointer<VipsImage>? = try data.withUnsafeBytes { raw in
-            try options.checkLoader(Vips.findLoader { cvips_find_load_bytes(raw.baseAddress, raw.count) }, input: name)
-            return cvips_load_bytes(raw.baseAddress, raw.count, options.c)
+            let loader = Vips.findLoader { cvips_find_load_bytes(raw.baseAddress, raw.count) }
+            try options.checkLoader(loader, input: name)
+            return cvips_load_bytes(raw.baseAddress, raw.count, options.c(loader: loader.map { String(cString: $0) }))
         }
         return try opened(pointer, path: name, options: options)
     }

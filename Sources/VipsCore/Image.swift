@@ -129,7 +129,10 @@ public final class Image: @unchecked Sendable {
     /// VipsJpeg: Premature end of input file"), whichever call met it first.
     static func namingDecodeFailure(_ error: VipsError, context: String) -> VipsError {
         guard isDecoderMessage(error.message) else { return error }
-        return VipsError(.decodeFailed, "cannot decode the image: \(error.message)", context: context)
+        // What failed after the decoder did is its consequence, not a second reason: an encoder
+        // fed by the failed decode adds "vips2png: unable to write to target target".
+        let reasons = error.message.components(separatedBy: "; ").filter(isDecoderMessage)
+        return VipsError(.decodeFailed, "cannot decode the image: \(reasons.joined(separator: "; "))", context: context)
     }
 
     /// Whether libvips's message comes from one of the decoders (its domain: "VipsJpeg: Premature

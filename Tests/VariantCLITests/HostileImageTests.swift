@@ -28,7 +28,10 @@ struct HostileImageTests {
         Row(file: "truncated.png", outcome: .fails("vipspng: libpng read error")),
         Row(file: "truncated.webp", outcome: .fails("webp: unable to parse image")),
         Row(file: "header-only.jpg", outcome: .fails("VipsJpeg: Premature end of input file")),
-        // libjpeg treats damaged entropy data as a warning: the picture decodes with artefacts.
+        // Missing scan data is only a warning to libjpeg, which decodes grey in its place; every
+        // command refuses it as info does.
+        Row(file: "damaged-scan.jpg", outcome: .fails("cannot decode the image: VipsJpeg: Corrupt JPEG data: premature end of data segment")),
+        // Flipped bits that still read as valid codes: libjpeg says nothing, the picture has artefacts.
         Row(file: "bit-flipped.jpg", outcome: .works(format: "jpeg", width: 320, height: 320)),
         Row(file: "bit-flipped.png", outcome: .fails("vipspng: libpng read error")),
         // The flips land in the bitstream and in the ICC profile; the damaged profile is ignored.
@@ -195,5 +198,25 @@ struct HostileImageTests {
         let difference = zip(rendered.data, reference.data).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
         #expect(Double(difference) / Double(rendered.data.count) < 2, "mean difference per sample")
         #expect(stride(from: 3, to: rendered.data.count, by: 4).allSatisfy { rendered.data[$0] == 128 })
+    }
+
+    @Test("a damaged source fails every command with the decoder's reason alone")
+    func damagedSourceEverywhere() throws {
+        let folder = try Self.folder.get()
+        let out = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let damaged = folder.appendingPathComponent("damaged-scan.jpg").path
+        let reason = "cannot decode the image: VipsJpeg: Corrupt JPEG data: premature end of data segment"
+        for arguments in [["analyze", damaged, "--json"], ["crop", damaged, "--json"], ["optimize", damaged, "--json"],
+                          ["render", damaged, "c_fill,g_auto,w_100,h_100", "-o", out.appendingPathComponent("a.png").path]] {
+            let (result, _) = try Self.run(arguments)
+            #expect(result.status == 2, "\(arguments[0]): \(result.stderr)")
+            #expect(result.stderr == "variant: error: \(damaged): \(reason)\n", "\(arguments[0])")
+        }
+        // An encoder fed by a failed decode adds "vips2png: unable to write to target": not a reason.
+        let truncated = folder.appendingPathComponent("truncated.png").path
+        let (png, _) = try Self.run(["render", truncated, "w_100", "-o", out.appendingPathComponent("b.png").path])
+        #expect(png.stderr == "variant: error: \(truncated): cannot decode the image: vipspng: libpng read error\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
     }
 }
