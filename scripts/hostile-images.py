@@ -246,6 +246,12 @@ def make(out):
     vips("copy", w("cmyk-alpha.v"), w("cmyk-alpha.tif"), "--interpretation", "cmyk")
     write("cmyk-alpha.tif", read(w("cmyk-alpha.tif")), "CMYK TIFF with alpha and its profile")
 
+    # HEIC (HEVC in HEIF): the same container as AVIF, another codec.
+    vips("heifsave", w("base.v"), w("hevc.heic"), "--compression", "hevc")
+    write("hevc.heic", read(w("hevc.heic")), "HEIC (HEVC-coded HEIF)")
+    vips("heifsave", w("base.v"), w("av1.avif"), "--compression", "av1")
+    write("av1.avif", read(w("av1.avif")), "AVIF (AV1-coded HEIF)")
+
     vips("colourspace", w("base.v"), w("rgb16.png"), "rgb16")
     write("rgb-16bit.png", read(w("rgb16.png")), "16-bit RGB PNG")
     vips("colourspace", w("base.v"), w("grey.v"), "b-w")

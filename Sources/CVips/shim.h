@@ -168,6 +168,13 @@ static inline int cvips_page_height(VipsImage *i) { return vips_image_get_page_h
 static inline int cvips_has_field(VipsImage *i, const char *name) {
     return vips_image_get_typeof(i, name) != 0;
 }
+/// The string field `name` (owned by the image), or NULL when there is none.
+static inline const char *cvips_string_field(VipsImage *i, const char *name) {
+    const char *s = NULL;
+    if (vips_image_get_typeof(i, name) == 0) return NULL;
+    if (vips_image_get_string(i, name, &s)) return NULL;
+    return s;
+}
 /// The colour space signature of the embedded ICC profile (header bytes 16–19: "RGB ", "CMYK",
 /// "GRAY" ...) into `out` (5 bytes, NUL-terminated); 0 when there is no profile or it is too short.
 static inline int cvips_icc_colour_space(VipsImage *i, char *out) {

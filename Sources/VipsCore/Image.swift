@@ -52,6 +52,8 @@ public final class Image: @unchecked Sendable {
         guard cvips_icc_colour_space(pointer, &space) != 0 else { return nil }
         return String(decoding: space.prefix(4).map { UInt8(bitPattern: $0) }, as: Unicode.ASCII.self)
     }
+    /// For HEIF files, the codec of the picture: "av1" (AVIF) or "hevc" (HEIC); nil otherwise.
+    public var heifCompression: String? { cvips_string_field(pointer, "heif-compression").map { String(cString: $0) } }
     /// Number of pages or frames (1 for still images).
     public var pageCount: Int { max(1, Int(cvips_n_pages(pointer))) }
     /// Height of one page or frame.

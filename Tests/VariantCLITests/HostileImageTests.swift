@@ -54,6 +54,8 @@ struct HostileImageTests {
         Row(file: "icc-cmyk-on-rgb.jpg", outcome: .works(format: "jpeg", width: 320, height: 320)),
         Row(file: "cmyk-with-profile.jpg", outcome: .works(format: "jpeg", width: 320, height: 320, bands: 4)),
         Row(file: "cmyk-no-profile.jpg", outcome: .works(format: "jpeg", width: 320, height: 320, bands: 4)),
+        Row(file: "hevc.heic", outcome: .works(format: "heif", width: 320, height: 320)),
+        Row(file: "av1.avif", outcome: .works(format: "heif", width: 320, height: 320)),
         Row(file: "rgb-16bit.png", outcome: .works(format: "png", width: 320, height: 320, bands: 3)),
         Row(file: "grey-16bit.png", outcome: .works(format: "png", width: 320, height: 320, bands: 1)),
         Row(file: "grey-alpha.png", outcome: .works(format: "png", width: 320, height: 320, bands: 2, alpha: true)),
@@ -145,7 +147,10 @@ struct HostileImageTests {
             #expect(object["hasAlpha"] as? Bool == alpha)
 
             #expect(render.status == 0, "\(render.stderr)")
-            #expect(render.stderr.isEmpty, "\(render.stderr)")
+            // An animation or a multi-page file becomes a still: said, not left to be found out.
+            let note = pages > 1 ? "variant: the source has \(pages) pages or frames: only the first is rendered\n" : ""
+            #expect(render.stderr == note)
+            #expect((try render.json()["notes"] as? [String]) == (pages > 1 ? [String(note.dropFirst(9).dropLast())] : []))
             let rendered = try Image.load(path: output)
             #expect(rendered.width == 200 && rendered.height == 150)
             #expect(rendered.format == "jpeg")
@@ -218,5 +223,21 @@ struct HostileImageTests {
         let (png, _) = try Self.run(["render", truncated, "w_100", "-o", out.appendingPathComponent("b.png").path])
         #expect(png.stderr == "variant: error: \(truncated): cannot decode the image: vipspng: libpng read error\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
+    }
+
+    @Test("with no f_ and no extension, AVIF stays AVIF and HEIC becomes JPEG")
+    func keptFormat() throws {
+        let folder = try Self.folder.get()
+        let out = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        // Both are HEIF files; the tool writes AV1 (AVIF) but not HEVC, so HEIC goes the way of
+        // every format it does not write: JPEG.
+        for (file, format, codec) in [("hevc.heic", "jpeg", nil), ("av1.avif", "avif", "av1")] {
+            let output = out.appendingPathComponent(file.replacingOccurrences(of: ".", with: "-")).path
+            let (render, _) = try Self.run(["render", folder.appendingPathComponent(file).path, "w_100", "-o", output, "--json"])
+            #expect(render.status == 0, "\(render.stderr)")
+            #expect(try render.json()["format"] as? String == format, "\(file)")
+            #expect(try Image.load(path: output).heifCompression == codec, "\(file)")
+        }
     }
 }

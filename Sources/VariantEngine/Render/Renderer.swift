@@ -38,7 +38,7 @@ public enum Renderer {
             width: output.width, height: output.height, format: options.format.rawValue, quality: options.quality,
             bytes: data.count, crop: rendered.geometry.crop?.array, shrinkOnLoad: rendered.shrinkOnLoad,
             notRendered: rendered.notRendered + delivery.notRendered,
-            notes: rendered.geometry.notes.map(\.description), data: data)
+            notes: rendered.geometry.notes.map(\.description) + rendered.sourceNotes, data: data)
     }
 
     /// `f_auto` and/or `q_auto[:level]`: the optimiser decides, measured with SSIMULACRA2.
@@ -76,7 +76,7 @@ public enum Renderer {
             width: image.width, height: image.height, format: decision.format, quality: decision.quality,
             bytes: decision.bytes, crop: rendered.geometry.crop?.array, shrinkOnLoad: rendered.shrinkOnLoad,
             notRendered: rendered.notRendered + delivery.notRendered,
-            notes: rendered.geometry.notes.map(\.description), data: decision.data,
+            notes: rendered.geometry.notes.map(\.description) + rendered.sourceNotes, data: decision.data,
             ssimulacra2: decision.ssimulacra2, encodes: decision.encodes)
     }
 
@@ -100,7 +100,7 @@ public enum Renderer {
             width: image.width, height: image.height, format: best.options.format.rawValue, quality: best.options.quality,
             bytes: best.data.count, crop: rendered.geometry.crop?.array, shrinkOnLoad: rendered.shrinkOnLoad,
             notRendered: rendered.notRendered + delivery.notRendered,
-            notes: rendered.geometry.notes.map(\.description) + [note], data: best.data, encodes: formats.count)
+            notes: rendered.geometry.notes.map(\.description) + rendered.sourceNotes + [note], data: best.data, encodes: formats.count)
     }
 
     /// Renders the pixels only (no encoding): the variant as it will be delivered, in 8-bit sRGB,
@@ -169,8 +169,8 @@ public enum Renderer {
             if let effects = effectsByComponent[index] { image = try effects.apply(to: image) }
         }
         if materialise { image = try image.materialised() }
-        return RenderedPixels(image: image, geometry: geometry, shrinkOnLoad: shrink, notRendered: notRendered,
-                              sourceFormat: header.format)
+        return RenderedPixels(image: image, geometry: geometry, shrinkOnLoad: shrink, notRendered: notRendered, sourcePages: header.pageCount,
+                              sourceFormat: header.format == "heif" ? (header.heifCompression == "av1" ? "avif" : "heic") : header.format)
     }
 
     static func resolveGeometry(_ request: RenderRequest, source: Size, orientation: Int) throws -> ResolvedGeometry {
@@ -257,7 +257,7 @@ public enum Renderer {
         switch delivery.format {
         case .fixed(let f): format = f
         case .auto: format = hasAlpha ? .webp : .webp
-        case nil: format = defaultFormat ?? sourceFormat.flatMap { ImageFormat(name: $0 == "heif" ? "avif" : $0) } ?? .jpeg
+        case nil: format = defaultFormat ?? sourceFormat.flatMap { ImageFormat(name: $0) } ?? .jpeg
         }
         let quality: Int?
         switch delivery.quality {
@@ -294,8 +294,16 @@ public struct RenderedPixels: Sendable {
     public var shrinkOnLoad: Double
     /// Parameters parsed but not rendered locally.
     public var notRendered: [String]
-    /// The source's format ("jpeg", "png" ...).
+    /// How many pages or frames the source has; only the first is rendered.
+    public var sourcePages: Int = 1
+    /// The source's format ("jpeg", "png", "avif", "heic" ...: a HEIF file is named by its codec).
     public var sourceFormat: String?
+
+    /// What the variant leaves out of the source without any parameter asking: an animation
+    /// becomes a still, which nobody should learn only by looking.
+    public var sourceNotes: [String] {
+        sourcePages > 1 ? ["the source has \(sourcePages) pages or frames: only the first is rendered"] : []
+    }
 }
 
 /// Fixed qualities per level, used when no perceptual search runs (`q_auto` without the optimiser).
