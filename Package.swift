@@ -49,7 +49,8 @@ let package = Package(
         ),
         .testTarget(name: "VipsCoreTests", dependencies: ["VipsCore"]),
         .testTarget(name: "CloudinaryTransformTests", dependencies: ["CloudinaryTransform"], exclude: ["Fixtures"]),
-        .testTarget(name: "VariantEngineTests", dependencies: ["VariantEngine", "VipsCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "VariantEngineTests", dependencies: ["VariantEngine", "VipsCore", .product(name: "GRDB", package: "GRDB.swift")],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "VariantCLITests", dependencies: ["VariantCLI", "VipsCore"]),
         // Uses only the public API, the way the sync tool does.
         .testTarget(name: "PublicAPITests", dependencies: ["VariantEngine", "CloudinaryTransform"]),

@@ -155,8 +155,10 @@ struct PlanRun: AsyncParsableCommand {
                                   ("an image of the manifest", $0.hasPrefix("/") ? $0 : directory + "/" + $0)
                               }
                           })
-        // The cache is an output too: its missing folders are made like the others'.
-        if let cachePath = cache {
+        // The cache is an output too: its missing folders are made like the others'. A cache that
+        // is there already may be one the user can only read (shared, on a read-only mount): the
+        // cache itself decides, and uses it read-only.
+        if let cachePath = cache, !FileManager.default.fileExists(atPath: cachePath) {
             try checkOutputPath(cachePath, option: "--cache", kind: "a cache file")
             let folder = URL(fileURLWithPath: cachePath).deletingLastPathComponent()
             do {

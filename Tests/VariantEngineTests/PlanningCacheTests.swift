@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import VariantEngine
 
@@ -190,6 +191,42 @@ struct PlanningCacheTests {
         // The rebuilt cache works.
         let again = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
         #expect(again.warnings.isEmpty && again.statistics.decisionsComputed == 0)
+    }
+
+    @Test("a cache another process holds locked is refused as busy, not set aside as damaged")
+    func lockedCache() async throws {
+        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache.sqlite")
+        let manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
+        _ = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
+        let before = try Data(contentsOf: cache)
+        let saved = PlanCache.busyTimeout
+        PlanCache.busyTimeout = 0.2
+        defer { PlanCache.busyTimeout = saved }
+        let thrown = try Self.openWhileLocked(cache.path)
+        let message = (thrown as? EngineError)?.description ?? ""
+        #expect(message.contains("the cache is locked by another process"), "\(String(describing: thrown))")
+        #expect(message.contains("--no-cache"))
+        #expect(!FileManager.default.fileExists(atPath: cache.path + ".bad"))
+        #expect(try Data(contentsOf: cache) == before)
+        // Free again, it is used as it is.
+        let again = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
+        #expect(again.warnings.isEmpty && again.statistics.analysesCached == 1)
+    }
+
+    /// Opens the cache at `path` while another connection (a sqlite3 shell, another tool) holds
+    /// an exclusive lock on it; what the open threw.
+    static func openWhileLocked(_ path: String) throws -> Error? {
+        let other = try DatabaseQueue(path: path)
+        defer { try? other.close() }
+        var thrown: Error?
+        try other.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN EXCLUSIVE")
+            do { _ = try PlanCache(path: path) } catch { thrown = error }
+            try db.execute(sql: "ROLLBACK")
+        }
+        return thrown
     }
 
     @Test("a --cache path that is not a cache's place is refused, and the file there is left alone")

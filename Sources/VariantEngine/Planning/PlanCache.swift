@@ -61,6 +61,11 @@ final class PlanCache: Sendable {
         readOnly = false
         do {
             queue = try Self.open(path: path)
+        } catch let busy as CacheBusy {
+            // Held by someone else (a long read in another tool, another plan's write): busy is
+            // not damage, and the file must not be set aside.
+            throw EngineError(.io, "the cache is locked by another process (\(busy.reason)) after waiting "
+                                + "\(Self.formatted(Self.busyTimeout)) s: try again, or plan with --no-cache", input: path)
         } catch let problem as CacheProblem {
             guard existed else {
                 throw EngineError(.io, "cannot create the cache: \(problem.reason)", input: path)
@@ -136,16 +141,35 @@ final class PlanCache: Sendable {
         var reason: String
     }
 
+    /// The file is locked by another connection (SQLITE_BUSY or SQLITE_LOCKED past the wait).
+    struct CacheBusy: Error {
+        var reason: String
+    }
+
+    /// How long an open waits for another process's lock on the file; tests shorten it.
+    nonisolated(unsafe) static var busyTimeout: TimeInterval = 10
+
+    static func formatted(_ seconds: TimeInterval) -> String {
+        seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
+    }
+
+    /// Whether `error` says another connection holds the file, rather than that it is damaged.
+    static func isBusy(_ error: Error) -> Bool {
+        guard let database = error as? DatabaseError else { return false }
+        return database.resultCode == .SQLITE_BUSY || database.resultCode == .SQLITE_LOCKED
+    }
+
     private static func open(path: String, readOnly: Bool = false) throws -> DatabaseQueue {
         let exists = FileManager.default.fileExists(atPath: path)
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "variant-plan-cache"
         configuration.readonly = readOnly
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
         } catch {
+            if isBusy(error) { throw CacheBusy(reason: (error as? DatabaseError)?.message ?? "\(error)") }
             throw CacheProblem(reason: "cannot be opened as SQLite (\(error))")
         }
         if readOnly {
@@ -186,6 +210,7 @@ final class PlanCache: Sendable {
             throw problem
         } catch let error as DatabaseError {
             try? queue.close()
+            if isBusy(error) { throw CacheBusy(reason: error.message ?? error.description) }
             throw CacheProblem(reason: "is not a readable cache (\(error.message ?? error.description))")
         }
         return queue
