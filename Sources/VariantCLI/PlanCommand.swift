@@ -30,7 +30,8 @@ struct PlanRun: AsyncParsableCommand {
             re-run computes only what changed. The content hash is kept too, under the file's path,
             inode, size and times: an unchanged file is not read again. Delivery URLs are signed when
             CLOUDINARY_API_SECRET (or the secret of CLOUDINARY_URL) is set. A progress bar is drawn on stderr when it is a terminal.
-            Ctrl-C stops without writing a plan. Every output path (-o, --report, --emit-output,
+            Ctrl-C, SIGTERM or SIGHUP stops without writing any output (exit 130, 143, 129): a
+            batch runner's stop leaves no partial file. Every output path (-o, --report, --emit-output,
             --cache) is checked before planning starts; missing folders of the outputs are made.
 
             Format and quality come from the optimiser's SSIMULACRA2 search, about 2 s of CPU per
@@ -183,6 +184,7 @@ struct PlanRun: AsyncParsableCommand {
             outcome = try await planning.value
         } catch is CancellationError {
             bar?.finish()
+            try interrupt.check()
             throw CLIError(message: "interrupted: no plan was written", status: 130)
         } catch let error as EngineError {
             bar?.finish()
@@ -206,6 +208,10 @@ struct PlanRun: AsyncParsableCommand {
             fields = try ContentstackFields.encode(engine.fieldValues(plan, format: format))
             if let emitOutput, let fields { files.append((emitOutput, fields)) }
         }
+        // A signal while the outputs were made (the report takes a while) still stops the run
+        // before anything is written; once the writing has begun it finishes (each file is
+        // renamed into place whole).
+        try interrupt.check()
         try writeAll(files)
         if json { try StandardOutput.write(data) }
         if let fields, emitOutput == nil { try StandardOutput.write(fields) }
@@ -374,19 +380,38 @@ final class ProgressBar: @unchecked Sendable {
     }
 }
 
-/// Turns SIGINT into a cancellation while installed; the default action comes back on `remove()`.
+/// Turns SIGINT (Ctrl-C), SIGTERM (what Kubernetes, CI runners and `kill` send) and SIGHUP (a
+/// closed terminal) into a cancellation while installed; the default actions come back on
+/// `remove()`. Without it SIGTERM killed a plan mid-write, leaving a temporary file behind.
 final class InterruptHandler: @unchecked Sendable {
-    private let source: DispatchSourceSignal
+    static let signals: [(number: Int32, name: String)] = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")]
+    private var sources: [DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var received: Int32?
 
     init(_ onInterrupt: @escaping @Sendable () -> Void) {
-        signal(SIGINT, SIG_IGN)
-        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler(handler: onInterrupt)
-        source.resume()
+        for (number, _) in Self.signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in
+                self?.lock.withLock { if self?.received == nil { self?.received = number } }
+                onInterrupt()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// Throws the exit a shell expects (128 + the signal's number) when a signal came.
+    func check() throws {
+        guard let number = lock.withLock({ received }) else { return }
+        if number == SIGINT { throw CLIError(message: "interrupted: no plan was written", status: 130) }
+        let name = Self.signals.first { $0.number == number }?.name ?? "signal \(number)"
+        throw CLIError(message: "stopped by \(name): no plan was written", status: 128 + number)
     }
 
     func remove() {
-        source.cancel()
-        signal(SIGINT, SIG_DFL)
+        for source in sources { source.cancel() }
+        for (number, _) in Self.signals { signal(number, SIG_DFL) }
     }
 }

@@ -49,6 +49,26 @@ struct PlanCLITests {
         #expect(again.stderr.contains("analyses 0 computed / 4 cached, decisions 0 computed / 48 cached"), "\(again.stderr)")
     }
 
+    @Test("SIGINT, SIGTERM and SIGHUP stop a plan: the shell's status, a message, nothing written",
+          arguments: [("INT", 130, "interrupted"), ("TERM", 143, "stopped by SIGTERM"), ("HUP", 129, "stopped by SIGHUP")])
+    func signals(name: String, status: Int32, words: String) throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        // The optimiser's searches take many seconds on this campaign: the signal lands mid-plan.
+        // (A shell started in the background ignores SIGINT unless told otherwise: trap resets it.)
+        let script = """
+            (trap - INT; exec "$0" plan "$1" -o "$2/plan.json" --report "$2/report.html" --no-cache) & pid=$!
+            sleep 2; kill -\(name) $pid; wait $pid
+            """
+        let result = try CLIRunner.run(["-c", script, CLIRunner.executable.path, dir.appendingPathComponent("campaign.json").path,
+                                        out.path], shell: true)
+        #expect(result.status == status, "\(result.stderr)")
+        #expect(result.stderr.hasSuffix("variant: error: \(words): no plan was written\n"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
+    }
+
     @Test("a failing policy exits 1 and names each error on stderr; --json prints only the plan")
     func failingPolicy() throws {
         let dir = try Self.campaign(approval: "pending", upscale: "never")
