@@ -242,6 +242,16 @@ struct PlanningManifestTests {
         } catch let error as ManifestError {
             #expect(error.description.contains("expands to more than 1000000 values"))
         }
+        // Few values, long ones: 2000 aliases of a 100,000-character string are 200 MB of text
+        // from a 110 KB document (it used to plan for seconds and write a 200 MB plan).
+        let long = String(repeating: "x", count: 100_000)
+        let wide = "campaign: c\ncloudName: demo\ntags: [&t \"\(long)\"" + String(repeating: ", *t", count: 2000) + "]\n"
+        do {
+            _ = try CampaignManifest.parse(Data(wide.utf8), file: "wide.yaml", yaml: true)
+            Issue.record("the long-string alias bomb was accepted")
+        } catch let error as ManifestError {
+            #expect(error.description.contains("expands to more than 64 MB of text"), "\(error)")
+        }
     }
 
     /// The manifest fuzzer's seeds and findings (Fuzz/corpus/manifest, Fuzz/regressions/manifest),

@@ -60,7 +60,7 @@ extension CampaignManifest {
                 guard let node = try Yams.compose(yaml: text) else {
                     throw ManifestError(file: file, issues: [.init(path: "", code: "syntax", message: "the document is empty")])
                 }
-                tree = try YAMLTree.value(of: node, file: file)
+                tree = try YAMLTree.value(of: node, file: file, documentBytes: text.utf8.count)
             } else {
                 tree = try JSONSerialization.jsonObject(with: data)
             }
@@ -183,9 +183,15 @@ extension CampaignManifest {
 enum YAMLTree {
     /// Far more values than a real manifest holds; the limit only stops alias expansion.
     static let valueLimit = 1_000_000
+    /// The text of every scalar, aliases expanded, may add up to this many bytes, or to twice the
+    /// document's size when that is more (without aliases it cannot exceed the document): a few
+    /// aliases of one long string expand to gigabytes while staying far under `valueLimit`.
+    static let textLimit = 64 << 20
 
-    static func value(of root: Node, file: String) throws -> Any {
+    static func value(of root: Node, file: String, documentBytes: Int = 0) throws -> Any {
         var left = valueLimit
+        let textBudget = max(textLimit, 2 * documentBytes)
+        var textLeft = textBudget
         var numbers: [ManifestError.Issue] = []
         func problem(_ path: String, _ message: String) -> ManifestError {
             ManifestError(file: file, issues: [.init(path: path, code: "syntax", message: message)])
@@ -197,6 +203,10 @@ enum YAMLTree {
             }
             switch node {
             case .scalar(let scalar):
+                textLeft -= scalar.string.utf8.count
+                if textLeft < 0 {
+                    throw problem(path, "the document expands to more than \(textBudget >> 20) MB of text (aliases of long values repeated?)")
+                }
                 let value = Self.scalar(node, scalar)
                 // What the JSON scanner refuses in a JSON manifest (JSON has no .inf or .nan).
                 if let number = value as? Double, !number.isFinite || abs(number) >= 9.2e18 {
