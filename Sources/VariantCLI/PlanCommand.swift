@@ -366,11 +366,23 @@ final class ProgressBar: @unchecked Sendable {
     func update(_ progress: PlanProgress) {
         lock.lock()
         defer { lock.unlock() }
-        let width = 30
+        let columns = Self.terminalColumns()
+        // A line longer than the terminal wraps, and "\r" then rewrites only its last row.
+        let width = max(5, min(30, columns / 3))
         let filled = progress.total > 0 ? width * progress.completed / progress.total : width
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let name = progress.assetID.count > 40 ? "…" + progress.assetID.suffix(39) : progress.assetID
-        Diagnostics.raw("\r\u{1B}[K[\(bar)] \(progress.completed)/\(progress.total) \(name)")
+        let head = "[\(bar)] \(progress.completed)/\(progress.total)"
+        let room = columns - 1 - head.count - 1
+        let id = Diagnostics.visible(progress.assetID)
+        let name = room < 2 ? "" : " " + (id.count > room ? "…" + id.suffix(room - 1) : id)
+        Diagnostics.raw("\r\u{1B}[K" + String((head + name).prefix(max(1, columns - 1))))
+    }
+
+    /// The terminal's width in columns (80 when it does not say).
+    static func terminalColumns() -> Int {
+        var size = winsize()
+        guard ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
+        return Int(size.ws_col)
     }
 
     func finish() {

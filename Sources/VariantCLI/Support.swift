@@ -25,9 +25,30 @@ struct CLIError: Error {
 }
 
 enum Diagnostics {
-    /// One line on stderr.
+    /// One line on stderr (or several, for a message that lists things). Other control
+    /// characters in it (a file name or an id from a manifest may hold an escape sequence that
+    /// retitles or clears the terminal) are written as `\u{1B}`.
     static func write(_ text: String) {
-        raw(text.hasSuffix("\n") ? text : text + "\n")
+        let visible = visible(text)
+        raw(visible.hasSuffix("\n") ? visible : visible + "\n")
+    }
+
+    /// `text` with every control character but the tab and the newline spelled out (`\u{1B}`).
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar != "\t" && scalar != "\n" && scalar.properties.generalCategory == .control
     }
 
     /// Text on stderr as it is; a failed write is ignored (there is nowhere left to report it),

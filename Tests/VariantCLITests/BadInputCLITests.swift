@@ -54,6 +54,15 @@ struct BadInputCLITests {
         #expect(!result.stderr.contains("Fatal error"), "\(result.stderr)")
     }
 
+    @Test("control characters in what stderr repeats are spelled out, not sent to the terminal")
+    func controlCharactersOnStderr() throws {
+        let name = "a\u{1B}[2J\u{7}b.jpg"
+        let result = try CLIRunner.run(["info", name])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix(#"variant: error: a\u{1B}[2J\u{7}b.jpg: "#), "\(result.stderr)")
+        #expect(!result.stderr.unicodeScalars.contains { $0 != "\n" && $0.properties.generalCategory == .control })
+    }
+
     @Test("variant help NAME: a name that is no command is a usage error naming the commands there are")
     func helpOfNoCommand() throws {
         let bogus = try CLIRunner.run(["help", "bogus"])

@@ -189,6 +189,13 @@ struct PlanningManifestTests {
             #expect(Set(error.issues.map(\.path)) == ["assets[0].foo", "placements[0].aspectRatio", "placements[0].widths[0]",
                                                        "assets[0].approval", "assets[0].publicId", "resourceType"], "\(error)")
         }
+        // Control characters: an escape sequence retitled and cleared the terminal through the
+        // progress line, and a NUL went into the URL as %00.
+        var escaped = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
+        escaped.assets[0].publicId = "x\u{1B}]0;title\u{7}y"
+        let issues = ManifestValidator.validate(escaped)
+        #expect(issues.map(\.path) == ["assets[0].publicId"])
+        #expect(issues.first?.message.contains(#""x\u{1b}]0;title\u{7}y""#) == true, "\(issues)")
         var nowhere = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
         nowhere.assets[0].placements = []
         #expect(ManifestValidator.validate(nowhere).map(\.path) == ["assets[0].placements"])

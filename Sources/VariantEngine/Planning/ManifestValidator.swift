@@ -252,6 +252,12 @@ enum ManifestValidator {
             // A client normalises "a/../b" to "b": the URL would name another asset.
             return ManifestError.expected("a public id without . or .. folder names", for: "publicId", received: "\"\(id)\"")
         }
+        if id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            // An escape sequence in an id retitled and cleared the terminal through the progress
+            // line, and went into the URL as %1B.
+            let shown = id.unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+            return ManifestError.expected("a public id without control characters", for: "publicId", received: "\"\(shown)\"")
+        }
         if id.contains(where: { $0.isWhitespace || "?#&\\%<>+".contains($0) }) {
             return ManifestError.expected("a public id without spaces or ? # & \\ % < > +", for: "publicId", received: "\"\(id)\"")
         }
