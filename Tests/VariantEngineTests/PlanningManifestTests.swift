@@ -249,6 +249,28 @@ struct PlanningManifestTests {
         } catch let error as ManifestError {
             #expect(error.description.contains("expands to more than 1000000 values"))
         }
+        // Tags a manifest has no meaning for were dropped, and the text taken as it is
+        // (`!!binary aW1nLmpwZw==` became the file name); a leading zero made 0200 octal 128.
+        let tagged = """
+            campaign: c
+            cloudName: demo
+            placements: [{name: p, aspectRatio: "1:1", widths: [0200, 300], formats: [jpeg]}]
+            assets:
+              - {publicId: !!binary YTE=, path: !custom a.jpg, approval: approved, tags: !!map [a, b]}
+              - {publicId: b, path: !!str b.jpg, approval: approved, tags: !!seq [x], alt: !!python/object:os.system a}
+            """
+        do {
+            _ = try CampaignManifest.parse(Data(tagged.utf8), file: "tags.yaml", yaml: true)
+            Issue.record("unsupported tags were accepted")
+        } catch let error as ManifestError {
+            #expect(error.issues.map(\.path) == ["placements[0].widths[0]", "assets[0].publicId", "assets[0].path", "assets[0].tags",
+                                                 "assets[1].alt"], "\(error)")
+            #expect(error.issues[0].message.contains("leading zero"))
+            #expect(error.issues[1].message.contains("the YAML tag !!binary is not one a manifest takes"))
+            #expect(error.issues[2].message.contains("the YAML tag !custom"))
+            #expect(error.issues[3].message.contains("the YAML tag !!map does not fit a list"))
+            #expect(error.issues[4].message.contains("!!python/object:os.system"))
+        }
         // Few values, long ones: 2000 aliases of a 100,000-character string are 200 MB of text
         // from a 110 KB document (it used to plan for seconds and write a 200 MB plan).
         let long = String(repeating: "x", count: 100_000)

@@ -201,6 +201,10 @@ enum YAMLTree {
             if left < 0 {
                 throw problem(path, "the document expands to more than \(valueLimit) values (aliases repeated inside aliases?)")
             }
+            if let issue = Self.tagIssue(node, path) {
+                numbers.append(issue)
+                return NSNull()
+            }
             switch node {
             case .scalar(let scalar):
                 textLeft -= scalar.string.utf8.count
@@ -247,6 +251,41 @@ enum YAMLTree {
         let tree = try convert(root, "")
         if !numbers.isEmpty { throw ManifestError(file: file, issues: numbers) }
         return tree
+    }
+
+    /// The tags a manifest's values may carry, explicitly or as YAML resolves plain values.
+    static let acceptedTags: Set<String> = [
+        Tag.Name.null, .bool, .int, .float, .str, .timestamp, .merge, .seq, .map,
+    ].reduce(into: []) { $0.insert($1.rawValue) }
+
+    /// Why `node` cannot stand for a manifest value: a tag YAML has no plain meaning for here
+    /// (`!!binary`, `!!python/object:…`, an application's `!custom`), which was dropped and the
+    /// text taken as it is; a tag that disagrees with the node (`!!map [a, b]`); or a number
+    /// with a leading zero, octal in YAML 1.1 (`0200` is 128) and decimal in YAML 1.2.
+    static func tagIssue(_ node: Node, _ path: String) -> ManifestError.Issue? {
+        let tag = node.tag.rawValue
+        func shown() -> String { tag.hasPrefix("tag:yaml.org,2002:") ? "!!" + tag.dropFirst("tag:yaml.org,2002:".count) : tag }
+        guard acceptedTags.contains(tag) else {
+            return .init(path: path, code: "invalid-value",
+                         message: "the YAML tag \(shown()) is not one a manifest takes (plain values, quoted strings, lists and mappings)")
+        }
+        switch node {
+        case .scalar(let scalar):
+            if tag == Tag.Name.seq.rawValue || tag == Tag.Name.map.rawValue {
+                return .init(path: path, code: "invalid-value", message: "the YAML tag \(shown()) is on a plain value")
+            }
+            let digits = scalar.string.drop { $0 == "-" || $0 == "+" }
+            if tag == Tag.Name.int.rawValue, digits.count > 1, digits.first == "0", digits.allSatisfy(\.isNumber) {
+                return .init(path: path, code: "invalid-value",
+                             message: "the number \(scalar.string) has a leading zero: octal in YAML 1.1, decimal in 1.2; "
+                                + "write it without the zero (or quote it for a string)")
+            }
+        case .sequence where tag != Tag.Name.seq.rawValue, .mapping where tag != Tag.Name.map.rawValue:
+            return .init(path: path, code: "invalid-value", message: "the YAML tag \(shown()) does not fit a \(node.sequence != nil ? "list" : "mapping")")
+        default:
+            break
+        }
+        return nil
     }
 
     /// The JSON value a scalar stands for, by YAML's own rules: a plain `~`, `null` or nothing
