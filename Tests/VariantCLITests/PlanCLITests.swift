@@ -146,6 +146,19 @@ struct PlanCLITests {
         #expect(merge.status == 2 && merge.stderr.contains("is not a directory"), "\(merge.stderr)")
     }
 
+    @Test("plan merge names what is wrong with a file that is not a plan, and where")
+    func mergeBadFiles() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let truncated = dir.appendingPathComponent("truncated.json")
+        try Data(#"{"schemaVersion": 1, "campaign": "#.utf8).write(to: truncated)
+        let result = try CLIRunner.run(["plan", "merge", truncated.path, "-o", dir.appendingPathComponent("m.json").path])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("variant: error: \(truncated.path): not a plan: not valid JSON: "), "\(result.stderr)")
+        #expect(!result.stderr.contains("The given data was not valid JSON"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.json").path))
+    }
+
     @Test("--shard plans merged with `variant plan merge` equal the single run, byte for byte")
     func shardAndMerge() throws {
         let dir = try Self.campaign()

@@ -381,6 +381,15 @@ public enum PlanJSON {
         } catch let error as EngineError {
             throw error
         } catch let error as DecodingError {
+            // The decoder says only "The given data was not valid JSON"; the parser says where.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                do {
+                    _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+                } catch {
+                    let reason = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
+                    throw EngineError(.invalidArgument, "not a plan: not valid JSON: \(reason)", input: path)
+                }
+            }
             throw EngineError(.invalidArgument, "not a plan: \(Self.describe(error))", input: path)
         } catch {
             throw EngineError(.invalidArgument, "not a plan: \(error.localizedDescription)", input: path)
