@@ -90,6 +90,22 @@ final class PlanCache: Sendable {
         self.warnings = warnings
     }
 
+    /// A cache in memory, for a plan without a cache file (`--no-cache`): entries that share a
+    /// source (overrides, the same photo under many ids) still share its analysis and decisions,
+    /// which 300 entries of one photo computed 300 times over (61 s against 0.7 s with a file).
+    static func inMemory() throws -> PlanCache { try PlanCache(inMemory: ()) }
+
+    private init(inMemory: Void) throws {
+        path = ":memory:"
+        readOnly = false
+        warnings = []
+        do {
+            queue = try Self.open(path: ":memory:")
+        } catch {
+            throw EngineError(.io, "cannot make the in-memory cache: \(Self.reason(error))", input: "--no-cache")
+        }
+    }
+
     /// Refuses a place the cache must not take: a directory, a device or pipe, a file that is
     /// not SQLite and not named like a cache (a manifest given to --cache by mistake would
     /// otherwise be moved aside as a corrupt cache), a missing or read-only folder.

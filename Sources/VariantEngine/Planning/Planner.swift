@@ -6,7 +6,8 @@ public struct PlanOptions: Sendable {
     /// Assets planned at the same time (each holds one decoded image at a time); default the
     /// number of cores.
     public var jobs: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
-    /// The SQLite cache file; nil plans without a cache.
+    /// The SQLite cache file; nil plans without one (entries sharing a source still share its
+    /// work, in memory, for the run).
     public var cachePath: String?
     /// Plan only this shard's assets.
     public var shard: PlanShard?
@@ -64,6 +65,8 @@ enum Planner {
             let opened = try PlanCache(path: path)
             warnings += opened.warnings
             cache = opened
+        } else {
+            cache = try PlanCache.inMemory()
         }
         let decider: any VariantDeciding = switch options.decisions {
         case .optimize: OptimizingDecider()
