@@ -196,6 +196,10 @@ struct PlanningManifestTests {
         let issues = ManifestValidator.validate(escaped)
         #expect(issues.map(\.path) == ["assets[0].publicId"])
         #expect(issues.first?.message.contains(#""x\u{1b}]0;title\u{7}y""#) == true, "\(issues)")
+        var twice = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
+        twice.placements[0].widths = [200, 400, 200]
+        #expect(ManifestValidator.validate(twice).map(\.message) == ["width 200 is already widths[0]"])
+        #expect(ManifestValidator.validate(twice).map(\.path) == ["placements[0].widths[2]"])
         var nowhere = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
         nowhere.assets[0].placements = []
         #expect(ManifestValidator.validate(nowhere).map(\.path) == ["assets[0].placements"])

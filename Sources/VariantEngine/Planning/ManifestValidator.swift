@@ -71,6 +71,11 @@ enum ManifestValidator {
                          ManifestError.expected("a width in \(widthRange.lowerBound)...\(widthRange.upperBound)", for: "widths",
                                                 received: "\(width)"))
                 }
+                // Listed twice, planned once: the srcset and the counts would not be what was written.
+                for (k, width) in widths.enumerated() where widths[..<k].contains(width) {
+                    fail(ManifestPath.join(ManifestPath.join(path, "widths"), k), "duplicate",
+                         "width \(width) is already widths[\(widths.firstIndex(of: width)!)]")
+                }
             case (nil, .some(let range)):
                 let rangePath = ManifestPath.join(path, "breakpoints")
                 if !widthRange.contains(range.minWidth) || !widthRange.contains(range.maxWidth) || range.minWidth > range.maxWidth {
