@@ -70,7 +70,7 @@ struct PlanRun: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Assets planned at once (default: the number of cores).")
     var jobs: Int?
 
-    @Flag(help: "Neither read nor write a cache file (entries that share a source still share its work, in memory).")
+    @Flag(help: "Neither read nor write a cache file (entries that share a source still share its work during the run).")
     var noCache = false
 
     @Option(help: ArgumentHelp("The cache file (default .variant-cache.sqlite next to the manifest).", valueName: "PATH"))

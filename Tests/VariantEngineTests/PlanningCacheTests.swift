@@ -61,7 +61,7 @@ struct PlanningCacheTests {
             let counts = cold.statistics
             #expect(counts.analysesComputed == 1 && counts.analysesCached == 2, "\(counts)")
             #expect(counts.decisionsComputed == 4 && counts.decisionsCached == 8, "\(counts)")
-            // Without a cache file the sharing happens in memory, the same way.
+            // Without a cache file the sharing happens in a temporary database, the same way.
             let uncached = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(jobs: 2))
             #expect(uncached.statistics.analysesComputed == 1 && uncached.statistics.analysesCached == 2, "\(uncached.statistics)")
             #expect(uncached.statistics.decisionsComputed == 4 && uncached.statistics.decisionsCached == 8)

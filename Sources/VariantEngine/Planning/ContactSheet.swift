@@ -16,7 +16,7 @@ enum ContactSheet {
     static let colours = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
 
     static func html(_ plan: Plan, baseDirectory: String, cachePath: String?) throws -> String {
-        let cache = try cachePath.map { try PlanCache(path: $0) } ?? PlanCache.inMemory()
+        let cache = try cachePath.map { try PlanCache(path: $0) } ?? PlanCache.temporary()
         var out = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">

@@ -7,7 +7,7 @@ public struct PlanOptions: Sendable {
     /// number of cores.
     public var jobs: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// The SQLite cache file; nil plans without one (entries sharing a source still share its
-    /// work, in memory, for the run).
+    /// work, through a temporary database that lasts the run).
     public var cachePath: String?
     /// Plan only this shard's assets.
     public var shard: PlanShard?
@@ -66,7 +66,7 @@ enum Planner {
             warnings += opened.warnings
             cache = opened
         } else {
-            cache = try PlanCache.inMemory()
+            cache = try PlanCache.temporary()
         }
         let decider: any VariantDeciding = switch options.decisions {
         case .optimize: OptimizingDecider()
