@@ -239,10 +239,18 @@ extension Image {
     /// is damaged decodes (grey where the damage is) with "Corrupt JPEG data", and at reduced
     /// size libvips reports that as a message, not a failure, even when asked to fail on warnings.
     /// That buffer is the process's: a failure on another thread during the decode would be
-    /// counted here too (`variant info` checks its files one at a time).
+    /// counted here too. Checks run one at a time (a library caller may check many files at
+    /// once: a good file checked beside failing ones took their words for its own); other
+    /// decodes running beside a check can still put words there.
     /// - Throws: ``VipsError`` with `decodeFailed` and the decoder's words, or as
     ///   ``thumbnail(path:width:options:maxPixels:timeout:)``.
     public static func verifyDecodes(path: String, maxPixels: Int = LoadOptions.defaultMaxPixels) throws {
+        try verifyLock.withLock { try verifyDecodesAlone(path: path, maxPixels: maxPixels) }
+    }
+
+    private static let verifyLock = NSLock()
+
+    private static func verifyDecodesAlone(path: String, maxPixels: Int) throws {
         clearDecoderMessages()
         let image = try thumbnail(path: path, width: 64, options: ThumbnailOptions(height: 64, strictness: .failOnWarning),
                                   maxPixels: maxPixels)
