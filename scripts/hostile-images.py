@@ -196,6 +196,13 @@ def make(out):
     write("header-only.jpg", plain[:400], "JPEG cut after its headers")
     write("damaged-scan.jpg", plain[: len(plain) // 2] + b"\xff\xd9",
           "JPEG cut in half, its end-of-image marker put back (libjpeg only warns, and decodes grey)")
+    # 5000 bytes of a 3200 px JPEG's scan data overwritten: decoded at 1/8 (shrink-on-load),
+    # libjpeg warns once and the decode goes on, even when told to fail on warnings.
+    vips("resize", w("base.v"), w("large.v"), "10")
+    vips("copy", w("large.v"), w("large.jpg") + "[Q=85,strip]")
+    large = bytearray(read(w("large.jpg")))
+    large[len(large) // 2: len(large) // 2 + 5000] = b"\xaa" * 5000
+    write("damaged-large.jpg", bytes(large), "3200 px JPEG with 5000 bytes of scan data overwritten")
     write("bit-flipped.jpg", bit_flipped(plain, 40, 1, 1000), "JPEG with 40 bits flipped in the scan data")
     write("bit-flipped.png", bit_flipped(png, 40, 2, 200), "PNG with 40 bits flipped in IDAT")
     write("bit-flipped.webp", bit_flipped(webp, 40, 3, 100), "WebP with 40 bits flipped in the bitstream")

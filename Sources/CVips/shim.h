@@ -22,6 +22,11 @@ static inline int cvips_version(int part) { return vips_version(part); }
 /// every module it finds; 0 on success. The module stays loaded for the life of the process.
 static inline int cvips_module_open(const char *path) { return g_module_open(path, G_MODULE_BIND_LAZY) ? 0 : -1; }
 
+/// Whether libvips's error buffer holds `needle` (it is neither copied nor cleared).
+static inline int cvips_error_mentions(const char *needle) {
+    const char *text = vips_error_buffer();
+    return text != NULL && strstr(text, needle) != NULL;
+}
 /// Copies and clears libvips's error buffer; free the result with cvips_free.
 static inline char *cvips_error_copy(void) { return vips_error_buffer_copy(); }
 static inline void cvips_error_clear(void) { vips_error_clear(); }

@@ -250,6 +250,25 @@ extension Image {
 
     private static let verifyLock = NSLock()
 
+    /// After a decode of `path` at reduced size: whether libjpeg warned about damage that the
+    /// decode went through. One warning at a reduced size is a message, not a failure, even
+    /// when failing on warnings is asked (a 12 MP JPEG with 5000 bytes overwritten rendered and
+    /// cropped, grey where the damage was). A JPEG message in libvips's buffer (which is the
+    /// process's, so it may be another file's or an earlier one's) has the file checked again
+    /// by ``verifyDecodes(path:maxPixels:)``, which decides; with no message this costs nothing.
+    /// - Throws: As ``verifyDecodes(path:maxPixels:)``.
+    public static func checkDecodedCleanly(path: String, maxPixels: Int = LoadOptions.defaultMaxPixels) throws {
+        guard cvips_error_mentions("VipsJpeg:") != 0 else { return }
+        do {
+            try verifyDecodes(path: path, maxPixels: maxPixels)
+        } catch let error as VipsError where error.message.hasPrefix(damagedPrefix) {
+            // The words of a decode that failed on the damage itself.
+            throw VipsError(.decodeFailed, "cannot decode the image: " + error.message.dropFirst(damagedPrefix.count), context: path)
+        }
+    }
+
+    private static let damagedPrefix = "the image data is damaged: "
+
     private static func verifyDecodesAlone(path: String, maxPixels: Int) throws {
         clearDecoderMessages()
         let image = try thumbnail(path: path, width: 64, options: ThumbnailOptions(height: 64, strictness: .failOnWarning),
@@ -259,7 +278,7 @@ extension Image {
         // and the other loaders fail on damage themselves.
         let damage = (VipsError.takeLibvipsMessages() ?? "").components(separatedBy: "; ").filter { $0.hasPrefix("VipsJpeg:") }
         if !damage.isEmpty {
-            throw VipsError(.decodeFailed, "the image data is damaged: \(damage.joined(separator: "; "))", context: path)
+            throw VipsError(.decodeFailed, damagedPrefix + damage.joined(separator: "; "), context: path)
         }
     }
 

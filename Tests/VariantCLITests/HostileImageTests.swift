@@ -210,14 +210,33 @@ struct HostileImageTests {
         let folder = try Self.folder.get()
         let out = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: out) }
-        let damaged = folder.appendingPathComponent("damaged-scan.jpg").path
         let reason = "cannot decode the image: VipsJpeg: Corrupt JPEG data: premature end of data segment"
-        for arguments in [["analyze", damaged, "--json"], ["crop", damaged, "--json"], ["optimize", damaged, "--json"],
-                          ["render", damaged, "c_fill,g_auto,w_100,h_100", "-o", out.appendingPathComponent("a.png").path]] {
-            let (result, _) = try Self.run(arguments)
-            #expect(result.status == 2, "\(arguments[0]): \(result.stderr)")
-            #expect(result.stderr == "variant: error: \(damaged): \(reason)\n", "\(arguments[0])")
+        // The first fails in the decode; the second, decoded at 1/8, only warns, once.
+        for file in ["damaged-scan.jpg", "damaged-large.jpg"] {
+            let damaged = folder.appendingPathComponent(file).path
+            for arguments in [["analyze", damaged, "--json"], ["crop", damaged, "--json"],
+                              ["optimize", damaged, "--transformation", "w_200", "--json"],
+                              ["render", damaged, "w_100", "-o", out.appendingPathComponent("a.png").path],
+                              ["render", damaged, "c_fill,g_auto,w_100,h_100", "-o", out.appendingPathComponent("a.png").path]] {
+                let (result, _) = try Self.run(arguments)
+                #expect(result.status == 2, "\(file) \(arguments[0]): \(result.stderr)")
+                #expect(result.stderr == "variant: error: \(damaged): \(reason)\n", "\(file) \(arguments[0])")
+            }
         }
+        // In a plan, the asset fails and the others go on.
+        let manifest = out.appendingPathComponent("m.json")
+        try Data("""
+            {"campaign": "c", "cloudName": "demo",
+             "placements": [{"name": "p", "aspectRatio": "1:1", "widths": [64], "formats": ["jpeg"]}],
+             "assets": [{"publicId": "bad", "path": "\(folder.appendingPathComponent("damaged-large.jpg").path)", "approval": "approved"},
+                        {"publicId": "good", "path": "\(folder.appendingPathComponent("png-named.jpg").path)", "approval": "approved"}]}
+            """.utf8).write(to: manifest)
+        let (plan, _) = try Self.run(["plan", manifest.path, "--no-cache", "--fixed-quality", "--json"])
+        #expect(plan.status == 1, "\(plan.stderr)")
+        #expect(plan.stderr.contains("variant: error: bad: asset-unreadable: "), "\(plan.stderr)")
+        #expect(plan.stderr.contains(reason), "\(plan.stderr)")
+        #expect((try plan.json()["summary"] as? [String: Any])?["failedAssets"] as? Int == 1)
+        try FileManager.default.removeItem(at: manifest)
         // An encoder fed by a failed decode adds "vips2png: unable to write to target": not a reason.
         let truncated = folder.appendingPathComponent("truncated.png").path
         let (png, _) = try Self.run(["render", truncated, "w_100", "-o", out.appendingPathComponent("b.png").path])

@@ -127,6 +127,7 @@ struct FixedQualityDecider: VariantDeciding {
         let quality = format == .png ? nil : QualityDefaults.fixedQuality(for: format, level: request.level.rawValue)
         if !format.supportsAlpha, image.hasAlpha { image = try image.flattened(background: [255, 255, 255]) }
         let data = try image.encoded(as: EncodeOptions.defaults(for: format, quality: quality))
+        try Image.checkDecodedCleanly(path: request.sourcePath)
         return VariantDecision(width: image.width, height: image.height, format: format.rawValue,
                                delivery: "f_\(cloudinaryFormat(format.rawValue))" + (quality.map { ",q_\($0)" } ?? ""), quality: quality,
                                bytes: data.count, ssimulacra2: nil, decidedBy: "fixed")

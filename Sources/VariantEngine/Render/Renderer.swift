@@ -34,6 +34,7 @@ public enum Renderer {
             output = try output.flattened(background: backgroundForFlatten(request.transformation))
         }
         let data = try output.encoded(as: options)
+        try Image.checkDecodedCleanly(path: request.sourcePath, maxPixels: request.limits.maxPixels)
         return RenderResult(
             width: output.width, height: output.height, format: options.format.rawValue, quality: options.quality,
             bytes: data.count, crop: rendered.geometry.crop?.array, shrinkOnLoad: rendered.shrinkOnLoad,
@@ -168,7 +169,10 @@ public enum Renderer {
         for index in effectsByComponent.keys.sorted() {
             if let effects = effectsByComponent[index] { image = try effects.apply(to: image) }
         }
-        if materialise { image = try image.materialised() }
+        if materialise {
+            image = try image.materialised()
+            try Image.checkDecodedCleanly(path: request.sourcePath, maxPixels: request.limits.maxPixels)
+        }
         return RenderedPixels(image: image, geometry: geometry, shrinkOnLoad: shrink, notRendered: notRendered, sourcePages: header.pageCount,
                               sourceFormat: header.format == "heif" ? (header.heifCompression == "av1" ? "avif" : "heic") : header.format)
     }
