@@ -65,7 +65,54 @@ extension Image {
             throw failure(.encodeFailed, context: "\(source): \(options.format.rawValue) encode")
         }
         defer { cvips_free(buffer) }
-        return Data(bytes: buffer, count: length)
+        let data = Data(bytes: buffer, count: length)
+        if case .webp(let o) = options, o.stripMetadata { return Self.webpWithoutEXIF(data) }
+        return data
+    }
+
+    /// A WebP file without its EXIF chunk. libvips 8.14's saver writes one it makes itself
+    /// (orientation, resolution, dimensions: about 190 bytes, and the 18-byte extended header
+    /// that must announce it) even from an image with no metadata left; a file asked to carry
+    /// none should not, and its size is a prediction of a delivered file's. The extended header
+    /// goes too when nothing else needs it; other chunks are kept as they are. Anything that
+    /// does not parse as WebP chunks comes back unchanged.
+    static func webpWithoutEXIF(_ data: Data) -> Data {
+        let bytes = [UInt8](data)
+        func fourcc(_ at: Int) -> String { String(decoding: bytes[at..<(at + 4)], as: Unicode.ASCII.self) }
+        func size(_ at: Int) -> Int {
+            Int(bytes[at]) | Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]) << 16 | Int(bytes[at + 3]) << 24
+        }
+        guard bytes.count >= 12, fourcc(0) == "RIFF", fourcc(8) == "WEBP" else { return data }
+        var chunks: [(name: String, body: ArraySlice<UInt8>)] = []
+        var at = 12
+        while at + 8 <= bytes.count {
+            let length = size(at + 4)
+            guard at + 8 + length <= bytes.count else { return data }
+            chunks.append((fourcc(at), bytes[(at + 8)..<(at + 8 + length)]))
+            at += 8 + length + (length & 1)
+        }
+        guard chunks.contains(where: { $0.name == "EXIF" }) else { return data }
+        chunks.removeAll { $0.name == "EXIF" }
+        if let header = chunks.firstIndex(where: { $0.name == "VP8X" }), let flags = chunks[header].body.first {
+            let left = flags & ~0x08  // the EXIF flag
+            if left == 0 && chunks.count == 2 {
+                chunks.remove(at: header)  // a plain lossy or lossless file needs no extended header
+            } else {
+                var body = Array(chunks[header].body)
+                body[0] = left
+                chunks[header].body = body[...]
+            }
+        }
+        var out: [UInt8] = Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBP".utf8)
+        for chunk in chunks {
+            let length = chunk.body.count
+            out += Array(chunk.name.utf8) + [UInt8(length & 0xff), UInt8(length >> 8 & 0xff), UInt8(length >> 16 & 0xff), UInt8(length >> 24)]
+            out += chunk.body
+            if length & 1 == 1 { out.append(0) }
+        }
+        let riff = out.count - 8
+        out[4] = UInt8(riff & 0xff); out[5] = UInt8(riff >> 8 & 0xff); out[6] = UInt8(riff >> 16 & 0xff); out[7] = UInt8(riff >> 24)
+        return Data(out)
     }
 
     private static func check(_ value: Int, in range: ClosedRange<Int>, _ name: String) throws {
