@@ -195,6 +195,23 @@ struct PlanningCacheTests {
         #expect(again.warnings.isEmpty && again.statistics.decisionsComputed == 0)
     }
 
+    @Test("the report inlines one thumbnail per source, however many entries use it")
+    func reportSharesThumbnails() async throws {
+        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg", "animal-cat-closeup.jpg"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg", "animal-cat-closeup.jpg"])
+        var again = manifest.assets[0]
+        again.publicId = "again/astronaut"
+        manifest.assets.append(again)
+        let outcome = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options())
+        let html = try await Engine().report(outcome.plan, baseDirectory: folder.path)
+        func count(_ needle: String) -> Int { html.components(separatedBy: needle).count - 1 }
+        #expect(count("class=\"photo src-") == 3)
+        #expect(count("data:image/jpeg;base64,") == 2)
+        // The third entry's pictures use the first's class.
+        #expect(count("class=\"preview src-") == 3 * manifest.placements.count)
+    }
+
     @Test("a cache another process holds locked is refused as busy, not set aside as damaged")
     func lockedCache() async throws {
         let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
