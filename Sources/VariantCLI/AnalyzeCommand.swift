@@ -61,7 +61,9 @@ struct AnalyzeCommand: ParsableCommand {
                "saliencyMap": {"width", "height"}}
             origin: face, feature or center. detector: frontal or profile, or given for the
             boxes of --faces (known faces, used instead of the search). contentClass: photo,
-            graphic or text. salientRegion: where the middle 80 % of the saliency lies along
+            graphic or text. hasAlpha: whether some pixel is transparent (an alpha band
+            opaque everywhere counts as none; `variant info` says whether there is a band).
+            salientRegion: where the middle 80 % of the saliency lies along
             each axis, in source pixels. --saliency-map writes the map itself as a grey PNG
             (white = most salient), at its own reduced size.
 

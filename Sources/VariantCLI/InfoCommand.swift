@@ -13,6 +13,9 @@ struct Info: ParsableCommand {
               {"width", "height", "format", "bands", "hasAlpha", "orientation",
                "hasIccProfile", "bytes", "pages"}
 
+            hasAlpha: the file has an alpha band, used or not (`variant analyze` says whether
+            any pixel is transparent).
+
             Examples:
               variant info hero.jpg
               variant info --json TestImages/*.jpg
