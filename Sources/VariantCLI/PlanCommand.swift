@@ -185,7 +185,7 @@ struct PlanRun: AsyncParsableCommand {
         } catch is CancellationError {
             bar?.finish()
             try interrupt.check()
-            throw CLIError(message: "interrupted: no plan was written", status: 130)
+            throw InterruptHandler.stopped(by: SIGINT)
         } catch let error as EngineError {
             bar?.finish()
             throw CLIError.io(error.description)
@@ -416,10 +416,13 @@ final class InterruptHandler: @unchecked Sendable {
 
     /// Throws the exit a shell expects (128 + the signal's number) when a signal came.
     func check() throws {
-        guard let number = lock.withLock({ received }) else { return }
-        if number == SIGINT { throw CLIError(message: "interrupted: no plan was written", status: 130) }
-        let name = Self.signals.first { $0.number == number }?.name ?? "signal \(number)"
-        throw CLIError(message: "stopped by \(name): no plan was written", status: 128 + number)
+        if let number = lock.withLock({ received }) { throw Self.stopped(by: number) }
+    }
+
+    static func stopped(by number: Int32) -> CLIError {
+        if number == SIGINT { return CLIError(message: "interrupted: no plan was written", status: 128 + SIGINT) }
+        let name = signals.first { $0.number == number }?.name ?? "signal \(number)"
+        return CLIError(message: "stopped by \(name): no plan was written", status: 128 + number)
     }
 
     func remove() {

@@ -60,14 +60,8 @@ enum Planner {
         // Read once: the limit every load of this plan uses, recorded in its settings.
         let maxPixels = LoadOptions.defaultMaxPixels
         var warnings: [String] = []
-        var cache: PlanCache? = nil
-        if let path = options.cachePath {
-            let opened = try PlanCache(path: path)
-            warnings += opened.warnings
-            cache = opened
-        } else {
-            cache = try PlanCache.temporary()
-        }
+        let cache = try options.cachePath.map { try PlanCache(path: $0) } ?? PlanCache.temporary()
+        warnings += cache.warnings
         let decider: any VariantDeciding = switch options.decisions {
         case .optimize: OptimizingDecider()
         case .fixedQuality: FixedQualityDecider()
@@ -97,15 +91,14 @@ enum Planner {
             // same analysis and decisions. A job whose file is being read for the first time waits
             // for that job, then finds its work in the cache, and the counts are the same every
             // run. Once one job of a file has finished, the others run side by side again (many
-            // entries may share one file). Without a cache there is nothing to find: nothing waits.
-            let waitsForItsFile = cache != nil
+            // entries may share one file). Without a cache file the run's temporary one serves.
             var startedFiles: Set<String> = [], finishedFiles: Set<String> = []
             var running = 0
             func startWhatCan() {
                 while running < max(1, options.jobs),
                       let i = jobs.indices[firstWaiting...].first(where: {
                           let path = jobs[$0].resolvedPath
-                          return !started[$0] && (!waitsForItsFile || !startedFiles.contains(path) || finishedFiles.contains(path))
+                          return !started[$0] && (!startedFiles.contains(path) || finishedFiles.contains(path))
                       }) {
                     let job = jobs[i]
                     started[i] = true
