@@ -5,8 +5,10 @@
 #define CVIPS_SHIM_H
 
 #include <vips/vips.h>
+#include <vips/vector.h>
 #include <gmodule.h>
 #include <string.h>
+#include <dlfcn.h>
 
 // MARK: - Life cycle and errors
 
@@ -18,6 +20,13 @@ static inline void cvips_concurrency_set(int n) { vips_concurrency_set(n); }
 static inline const char *cvips_version_string(void) { return vips_version_string(); }
 /// vips_version(0) major, (1) minor, (2) micro.
 static inline int cvips_version(int part) { return vips_version(part); }
+/// The version of the Orc library that libvips compiles its vector code with ("0.4.33"), or
+/// NULL when no Orc is loaded into the process.
+static inline const char *cvips_orc_version(void) {
+    const char *(*version)(void) = (const char *(*)(void))dlsym(RTLD_DEFAULT, "orc_version_string");
+    return version != NULL ? version() : NULL;
+}
+static inline int cvips_vector_enabled(void) { return vips_vector_isenabled(); }
 /// Opens one libvips plugin module (its init registers its operations), as vips_init does for
 /// every module it finds; 0 on success. The module stays loaded for the life of the process.
 static inline int cvips_module_open(const char *path) { return g_module_open(path, G_MODULE_BIND_LAZY) ? 0 : -1; }

@@ -62,7 +62,8 @@ extension Image {
         // Reads the header (and checks the pixel limit) before any decoding.
         let header = try load(path: path, options: LoadOptions(maxPixels: maxPixels, timeout: nil))
         var out: UnsafeMutablePointer<VipsImage>? = nil
-        guard cvips_thumbnail_file(path, &out, Int32(clamping: width), options.c(loader: header.loader)) == 0, let out else {
+        let status = Vips.guardingOrc { cvips_thumbnail_file(path, &out, Int32(clamping: width), options.c(loader: header.loader)) }
+        guard status == 0, let out else {
             throw namingDecodeFailure(VipsError.fromLibvips(.decodeFailed, context: path), context: path)
         }
         return Image(owning: out, source: path, timeout: timeout, cancellation: cancellation)

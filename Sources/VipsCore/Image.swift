@@ -27,7 +27,8 @@ public final class Image: @unchecked Sendable {
     }
 
     deinit {
-        cvips_unref(pointer)
+        // Releasing the last image of a pipeline disposes its operations (see Vips.orcLock).
+        Vips.guardingOrc { cvips_unref(pointer) }
     }
 
     /// Width in pixels (as stored, before EXIF orientation).
@@ -85,9 +86,12 @@ public final class Image: @unchecked Sendable {
         _ body: (UnsafeMutablePointer<UnsafeMutablePointer<VipsImage>?>) -> Int32
     ) throws -> Image {
         var out: UnsafeMutablePointer<VipsImage>? = nil
-        let status = body(&out)
+        let status = Vips.guardingOrc {
+            let status = body(&out)
+            if status != 0, let failed = out { cvips_unref(failed) }
+            return status
+        }
         guard status == 0, let result = out else {
-            if let out { cvips_unref(out) }
             throw failure(.operationFailed, context: "\(source): \(operation)")
         }
         var watchdogs = self.watchdogs

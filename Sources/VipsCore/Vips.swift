@@ -112,6 +112,58 @@ public enum Vips {
         String(cString: cvips_version_string())
     }
 
+    /// The version of the Orc library libvips compiles its vector code with ("0.4.33"), or nil
+    /// when this libvips was built without Orc.
+    public static var orcVersion: String? {
+        try? initialise()
+        return loadedOrcVersion()
+    }
+
+    private static func loadedOrcVersion() -> String? {
+        cvips_orc_version().map { String(cString: $0) }
+    }
+
+    /// Whether libvips runs its Orc-compiled vector code (off when `VIPS_NOVECTOR` is set).
+    public static var vectorised: Bool {
+        try? initialise()
+        return cvips_vector_enabled() != 0
+    }
+
+    /// Orc before 0.4.34 (Debian 12 has 0.4.33) hands out and frees the memory of compiled code
+    /// without a lock, and libvips compiles when it builds a resize's vertical reduce, an
+    /// integer convolution or a morphology, and frees when that operation goes. Two threads
+    /// doing either at once corrupt Orc's list of chunks: a parallel test run crashed in
+    /// orc_code_chunk_merge. With such an Orc, every operation this module builds and every
+    /// image it releases takes this lock; computing pixels does not, so threads still work in
+    /// parallel. Turning the vector code off instead cost 1.6x the CPU time of a 12 MP render.
+    /// Code that calls libvips itself, beside this module, is not covered.
+    static let orcLock: NSRecursiveLock? = {
+        try? initialise()
+        guard cvips_vector_enabled() != 0, let orc = loadedOrcVersion(), !orcIsThreadSafe(orc) else { return nil }
+        return NSRecursiveLock()
+    }()
+
+    /// Whether operations are built one thread at a time because of an old Orc (``orcLock``).
+    public static var serialisesOrc: Bool { orcLock != nil }
+
+    /// Runs `body`, which builds libvips operations or releases images, under ``orcLock``.
+    @inline(__always)
+    static func guardingOrc<T>(_ body: () throws -> T) rethrows -> T {
+        guard let lock = orcLock else { return try body() }
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// Whether an Orc of this version ("0.4.33") locks its code memory: 0.4.34 and later do.
+    /// A version that cannot be read counts as an old one.
+    static func orcIsThreadSafe(_ version: String) -> Bool {
+        let parts = version.split(separator: ".").map { Int($0) }
+        guard parts.count >= 3, parts.allSatisfy({ $0 != nil }) else { return false }
+        let number = parts.prefix(3).map { $0! }
+        return number.lexicographicallyPrecedes([0, 4, 34]) == false
+    }
+
     /// Caps libvips's operation cache (number of operations kept); 0, the default here, disables
     /// it. With a cache, two loads of one file can share an image, and then a time limit or a
     /// ``VipsCancellation`` of one stops the other's computations too.

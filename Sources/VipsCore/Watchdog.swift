@@ -65,7 +65,8 @@ final class Watchdog: @unchecked Sendable {
 
     deinit {
         cvips_disconnect(image, CUnsignedLong(handler))
-        cvips_unref(image)
+        // The watched image may be a thumbnail, whose pipeline goes with it (see Vips.orcLock).
+        Vips.guardingOrc { cvips_unref(image) }
     }
 
     /// The handler runs on whichever thread drives the evaluation, often a libvips worker that
