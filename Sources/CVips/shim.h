@@ -72,10 +72,11 @@ static inline void cvips_flag_set(int *flag) { __atomic_store_n(flag, 1, __ATOMI
 static inline int cvips_flag_get(int *flag) { return __atomic_load_n(flag, __ATOMIC_ACQUIRE); }
 
 /// What a watchdog shares with the threads that run evaluations: its limit in seconds (infinite
-/// for none), an optional cancellation flag, and why it last stopped an evaluation (0 not since
-/// the last look, 1 the limit, 2 the cancellation). Only touched with atomics, which
-/// ThreadSanitizer sees (the GLib signal lock that orders the hand-off it does not).
-typedef struct { double limit; int fired; int *cancel; } CVipsWatch;
+/// for none), an optional cancellation flag, why it last stopped an evaluation (0 not since
+/// the last look, 1 the limit, 2 the cancellation), and whether it ever stopped one. Only
+/// touched with atomics, which ThreadSanitizer sees (the GLib signal lock that orders the
+/// hand-off it does not).
+typedef struct { double limit; int fired; int ever; int *cancel; } CVipsWatch;
 static inline CVipsWatch *cvips_watch_new(double limit, int *cancel) {
     CVipsWatch *watch = g_new0(CVipsWatch, 1);
     __atomic_store(&watch->limit, &limit, __ATOMIC_RELEASE);
@@ -87,18 +88,22 @@ static inline int cvips_watch_should_stop(CVipsWatch *watch, double elapsed) {
     int *cancel = __atomic_load_n(&watch->cancel, __ATOMIC_ACQUIRE);
     if (cancel && cvips_flag_get(cancel)) {
         __atomic_store_n(&watch->fired, 2, __ATOMIC_RELEASE);
+        __atomic_store_n(&watch->ever, 1, __ATOMIC_RELEASE);
         return 1;
     }
     double limit;
     __atomic_load(&watch->limit, &limit, __ATOMIC_ACQUIRE);
     if (elapsed > limit) {
         __atomic_store_n(&watch->fired, 1, __ATOMIC_RELEASE);
+        __atomic_store_n(&watch->ever, 1, __ATOMIC_RELEASE);
         return 1;
     }
     return 0;
 }
 /// Why the watchdog stopped an evaluation since the last call (0: it did not), forgetting it.
 static inline int cvips_watch_take(CVipsWatch *watch) { return __atomic_exchange_n(&watch->fired, 0, __ATOMIC_ACQ_REL); }
+/// Whether the watchdog has stopped any evaluation, whoever looked since.
+static inline int cvips_watch_ever_fired(CVipsWatch *watch) { return __atomic_load_n(&watch->ever, __ATOMIC_ACQUIRE); }
 /// The handler's release function: frees the shared state when the handler is disconnected.
 static inline void cvips_watch_free(gpointer watch, GClosure *closure) { (void) closure; g_free(watch); }
 

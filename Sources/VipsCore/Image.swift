@@ -123,7 +123,11 @@ public final class Image: @unchecked Sendable {
         if firings.contains(.cancellation) || (firings.isEmpty && cancellationRequested && Watchdog.wasKilled(error)) {
             return VipsError(.cancelled, "was cancelled", context: source)
         }
-        if !firings.isEmpty || Watchdog.wasKilled(error) {
+        // libvips's text alone is not enough: its error buffer is one for the process, and a
+        // failed decode read "killed for image" that a timed-out computation on another thread
+        // had left there. The text counts when one of these watchdogs did stop something (two
+        // computations sharing a watchdog: the first to fail takes the firing).
+        if !firings.isEmpty || (Watchdog.wasKilled(error) && watchdogs.contains(where: \.hasEverFired)) {
             let limit = watchdogs.compactMap(\.limit).min()
                 .map { "the time limit of \($0.secondsDescription)" } ?? "its time limit"
             return VipsError(.timeout, "took longer than \(limit) and was stopped", context: source)

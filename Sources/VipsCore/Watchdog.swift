@@ -63,6 +63,10 @@ final class Watchdog: @unchecked Sendable {
         }
     }
 
+    /// Whether this watchdog has stopped any computation, even one another caller already
+    /// reported through ``tookFiring()``.
+    var hasEverFired: Bool { cvips_watch_ever_fired(watch) != 0 }
+
     deinit {
         cvips_disconnect(image, CUnsignedLong(handler))
         // The watched image may be a thumbnail, whose pipeline goes with it (see Vips.orcLock).

@@ -1,3 +1,4 @@
+import CVips
 import Foundation
 import Testing
 @testable import VipsCore
@@ -50,6 +51,33 @@ struct ThreadSafetyTests {
         #expect(widths.count == 4_000)
         #expect(!widths.contains(-1))
         #expect(widths.allSatisfy { $0 >= 28 && $0 <= 64 }, "\(Set(widths).sorted())")
+    }
+}
+
+extension ThreadSafetyTests {
+    /// What a full test run met: a truncated PNG came back as a timeout ("took longer than the
+    /// time limit of 60 s") because a time-limit test on another thread had just been stopped.
+    @Test("a failed decode stays decode-failed when another thread's stopped computation left its message")
+    func strangersKillMessage() throws {
+        let png = try Image(pixels: Samples.gradient(width: 300, height: 300)).encoded(as: .png(PNGOptions(compression: 1)))
+        let truncated = png.prefix(png.count / 2)
+        // Another thread's computation, stopped by its watchdog, whose message nobody has read
+        // yet: made here on this thread with the raw calls, so that it stays in the buffer.
+        let stranger = try Image(pixels: Samples.gradient(width: 400, height: 400)).blurred(sigma: 3)
+        cvips_set_kill(stranger.pointer, 1)
+        var length = 0
+        let memory = cvips_write_to_memory(stranger.pointer, &length)
+        #expect(memory == nil, "the stranger's computation was meant to be stopped")
+        if let memory { cvips_free(memory) }
+        #expect(cvips_error_mentions("killed for image") != 0)
+
+        let image = try Image.load(data: Data(truncated), name: "truncated.png", options: LoadOptions(timeout: .seconds(60)))
+        do {
+            _ = try image.pixels()
+            Issue.record("half a PNG decoded")
+        } catch let error as VipsError {
+            #expect(error.code == .decodeFailed, "\(error)")
+        }
     }
 }
 
