@@ -140,7 +140,11 @@ extension Image {
     /// `path` names the input in errors.
     private static func opened(_ pointer: UnsafeMutablePointer<VipsImage>?, path: String, options: LoadOptions) throws -> Image {
         guard let pointer else {
-            throw VipsError.fromLibvips(.decodeFailed, context: path, fallback: "cannot read the image header")
+            let error = VipsError.fromLibvips(.decodeFailed, context: path, fallback: "cannot read the image header")
+            // A file cut inside its headers: the decoder's words alone ("VipsJpeg: Premature end
+            // of input file") do not say which step failed.
+            guard isDecoderMessage(error.message) else { throw error }
+            throw VipsError(.decodeFailed, "cannot read the image header: \(error.message)", context: path)
         }
         let image = Image(owning: pointer, source: path, timeout: options.timeout, cancellation: options.cancellation)
         try image.checkPixelLimit(options.maxPixels)

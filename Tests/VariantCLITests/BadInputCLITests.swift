@@ -42,6 +42,21 @@ struct BadInputCLITests {
         #expect(!truncatedLine.contains("Corrupt JPEG data"), "\(truncatedLine)")
     }
 
+    @Test("a JPEG cut inside its headers says the header could not be read, in every command",
+          arguments: [["info"], ["render", "-", "w_100", "-o", "/dev/null"], ["analyze"], ["crop"]])
+    func cutInsideHeaders(command: [String]) throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // 20,000 of people-couple-bar.jpg's 125,560 bytes end inside its EXIF and header segments.
+        let whole = try Data(contentsOf: Self.testImages.appendingPathComponent("people-couple-bar.jpg"))
+        let cut = dir.appendingPathComponent("cut.jpg")
+        try whole.prefix(20_000).write(to: cut)
+        let arguments = command.count > 1 ? [command[0], cut.path] + command.dropFirst(2) : command + [cut.path]
+        let result = try CLIRunner.run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("cut.jpg: cannot read the image header: VipsJpeg: Premature end of input file"), "\(result.stderr)")
+    }
+
     @Test("a stdout that cannot be written (a full device, a closed descriptor) is an I/O error, not a trap or a success",
           arguments: [("info IMAGE --json", ">/dev/full"), ("info IMAGE", ">/dev/full"), ("validate w_100 --json", ">/dev/full"),
                       ("url build a --cloud-name demo", ">/dev/full"), ("crop IMAGE --json", ">&-")])
