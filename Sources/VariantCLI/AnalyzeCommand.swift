@@ -112,8 +112,8 @@ struct AnalyzeCommand: ParsableCommand {
         options.decodeLongestSide = decodeSize
         if let saliencyMapPath {
             // The description goes to stdout: the map cannot.
-            if saliencyMapPath == standardOutputPath {
-                throw CLIError.usage("--saliency-map -: stdout carries the analysis; give the map a file path")
+            if isStandardOutput(saliencyMapPath) {
+                throw CLIError.usage("--saliency-map \(saliencyMapPath): stdout carries the analysis; give the map a file path")
             }
             let named = try checkImageOutput(saliencyMapPath, option: "--saliency-map", source: image, formatHint: "name it .png",
                                              json: json)

@@ -143,20 +143,30 @@ func requirePositive(_ value: Int, for option: String) throws {
 /// `-o -`: the image's bytes go to standard output, for a pipe.
 let standardOutputPath = "-"
 
+/// Whether `path` is standard output: `-`, or a path to the file, pipe or device that
+/// descriptor 1 is (`/dev/stdout`, `/proc/self/fd/1`, the file stdout is redirected to).
+func isStandardOutput(_ path: String?) -> Bool {
+    guard let path else { return false }
+    if path == standardOutputPath { return true }
+    var named = stat(), descriptor = stat()
+    guard stat(path, &named) == 0, fstat(STDOUT_FILENO, &descriptor) == 0 else { return false }
+    return named.st_dev == descriptor.st_dev && named.st_ino == descriptor.st_ino
+}
+
 /// Checks an image output path (`render -o`, `optimize -o`) before any work: a path, not a
 /// directory, not the source image itself, in a folder that exists and can be written, with an
 /// extension that names a format or none. Returns the format the extension names. `-` is
 /// standard output, refused when it is a terminal (image bytes would garble it) or when
 /// `--json` would print there too.
 func checkImageOutput(_ path: String, option: String = "-o", source: String, formatHint: String, json: Bool) throws -> ImageFormat? {
-    if path == standardOutputPath {
+    if isStandardOutput(path) {
         if json {
-            throw CLIError.usage("\(option) - writes the image to stdout, where --json prints: give a file path, or drop --json")
+            throw CLIError.usage("\(option) \(path) writes the image to stdout, where --json prints: give a file path, or drop --json")
         }
         if isatty(STDOUT_FILENO) != 0 {
-            throw CLIError.usage("\(option) - writes image bytes to stdout, which is a terminal: redirect it (\(option) - > out.webp) or pipe it")
+            throw CLIError.usage("\(option) \(path) writes image bytes to stdout, which is a terminal: redirect it (\(option) - > out.webp) or pipe it")
         }
-        return nil
+        return path == standardOutputPath ? nil : ImageFormat(name: (path as NSString).pathExtension)
     }
     try checkNamesAFile(path, option: option, kind: "an image file")
     // The output would replace its own source (as `plan` refuses to overwrite its inputs).
@@ -208,9 +218,10 @@ func writeImageOutput(_ data: Data, to path: String) throws {
     }
 }
 
-/// A summary line for a person: on stdout, or on stderr when stdout carries the image (`-o -`).
+/// A summary line for a person: on stdout, or on stderr when stdout carries the image (`-o -`,
+/// `-o /dev/stdout`).
 func printSummary(_ line: String, output: String?) {
-    if output == standardOutputPath { Diagnostics.write(line) } else { print(line) }
+    if isStandardOutput(output) { Diagnostics.write(line) } else { print(line) }
 }
 
 /// How many diagnostics of one input are printed for a person; `--json` lists up to the

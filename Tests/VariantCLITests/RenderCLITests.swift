@@ -166,6 +166,29 @@ struct RenderCLITests {
         #expect(json.stderr.contains("where --json prints"), "\(json.stderr)")
     }
 
+    @Test("-o /dev/stdout is stdout too: the image alone there, the summary on stderr, and not with --json")
+    func devStdout() throws {
+        let result = try CLIRunner.run(["render", Self.photo, "c_scale,w_100/f_webp", "-o", "/dev/stdout"])
+        #expect(result.status == 0, "\(result.stderr)")
+        // The summary line used to follow the image on stdout: 43 bytes more than the file.
+        let piped = try Image.load(data: result.stdoutData)
+        #expect(piped.width == 100 && piped.format == "webp")
+        let alone = try CLIRunner.run(["render", Self.photo, "c_scale,w_100/f_webp", "-o", "-"])
+        #expect(result.stdoutData == alone.stdoutData)
+        #expect(result.stderr.contains("/dev/stdout: 100×"), "\(result.stderr)")
+
+        let optimized = try CLIRunner.run(["optimize", Self.photo, "--transformation", "c_scale,w_80", "--formats", "jpeg",
+                                           "-o", "/dev/stdout"])
+        #expect(optimized.status == 0, "\(optimized.stderr)")
+        #expect(try Image.load(data: optimized.stdoutData).format == "jpeg")
+        #expect(!optimized.stdout.contains("bytes, SSIMULACRA2"))
+
+        let json = try CLIRunner.run(["render", Self.photo, "c_scale,w_100", "-o", "/dev/stdout", "--json"])
+        #expect(json.status == 2)
+        #expect(json.stdoutData.isEmpty)
+        #expect(json.stderr.contains("where --json prints"), "\(json.stderr)")
+    }
+
     @Test("optimize --transformation takes the geometry: f_ and q_ are refused, g_auto is resolved as render does")
     func optimizeTransformation() throws {
         let carried = try CLIRunner.run(["optimize", Self.photo, "--transformation", "c_scale,w_200/f_png,q_10", "--formats", "webp"])
