@@ -21,7 +21,8 @@ struct Render: ParsableCommand {
             image to stdout for a pipe (the summary line then goes to stderr; not with --json).
 
             JSON: {"width", "height", "format", "quality", "bytes", "crop", "shrinkOnLoad",
-            "notRendered", "notes"}
+            "notRendered", "notes"}, and with f_auto or q_auto the optimiser's "ssimulacra2"
+            (its measured score) and "encodes" (how many encodes it took).
 
             Examples:
               variant render hero.jpg c_fill,g_auto,w_800,h_450 -o hero-800.jpg
