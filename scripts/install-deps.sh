@@ -7,6 +7,8 @@ need=()
 pkg-config --exists vips 2>/dev/null || need+=(libvips-dev)
 command -v vips >/dev/null 2>&1 || need+=(libvips-tools)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+# libjpeg's headers: the JPEG damage check calls it directly (libvips-dev brings them too).
+pkg-config --exists libjpeg 2>/dev/null || need+=(libjpeg-dev)
 for extra in "$@"; do
   case "$extra" in
     chromium) command -v chromium >/dev/null 2>&1 || need+=(chromium) ;;

@@ -9,6 +9,10 @@
 #include <gmodule.h>
 #include <string.h>
 #include <dlfcn.h>
+#include <stdio.h>
+#include <setjmp.h>
+#include <jpeglib.h>
+#include <jerror.h>
 
 // MARK: - Life cycle and errors
 
@@ -41,6 +45,70 @@ static inline char *cvips_error_copy(void) { return vips_error_buffer_copy(); }
 static inline void cvips_error_clear(void) { vips_error_clear(); }
 static inline void cvips_free(void *p) { g_free(p); }
 static inline void cvips_unref(VipsImage *image) { g_object_unref(image); }
+
+// MARK: - JPEG damage, seen by this call alone
+
+/// libjpeg's error manager for one scan: what it said stays with the call, not in libvips's
+/// error buffer, which every thread of the process shares.
+typedef struct {
+    struct jpeg_error_mgr base;
+    jmp_buf escape;
+    int warnings;
+    char message[JMSG_LENGTH_MAX];
+} CVipsJpegScan;
+
+static void cvips_jpeg_scan_fail(j_common_ptr cinfo) {
+    CVipsJpegScan *scan = (CVipsJpegScan *) cinfo->err;
+    (*cinfo->err->format_message)(cinfo, scan->message);
+    longjmp(scan->escape, 1);
+}
+
+static void cvips_jpeg_scan_message(j_common_ptr cinfo, int level) {
+    CVipsJpegScan *scan = (CVipsJpegScan *) cinfo->err;
+    if (level >= 0) return;  // trace messages
+    // Bytes between the last scan and the end-of-image marker are common in camera files, and
+    // every pixel has been decoded by then: not damage.
+    if (cinfo->err->msg_code == JWRN_EXTRANEOUS_DATA && cinfo->err->msg_parm.i[1] == 0xd9) return;
+    if (scan->warnings++ == 0) (*cinfo->err->format_message)(cinfo, scan->message);
+}
+
+/// Decodes the JPEG file at @path at 1/8 of its size (the whole entropy stream is still read)
+/// with an error manager of its own. 0: libjpeg had nothing to say; 1: it warned, and decoded
+/// through damage (a truncated or corrupt stream: @message holds its first warning); 2: it
+/// failed (@message says why); -1: the file cannot be opened.
+static inline int cvips_jpeg_scan(const char *path, char *message, size_t size) {
+    FILE *file = fopen(path, "rb");
+    if (file == NULL) return -1;
+    struct jpeg_decompress_struct cinfo;
+    CVipsJpegScan scan;
+    memset(&scan, 0, sizeof scan);
+    cinfo.err = jpeg_std_error(&scan.base);
+    scan.base.error_exit = cvips_jpeg_scan_fail;
+    scan.base.emit_message = cvips_jpeg_scan_message;
+    if (setjmp(scan.escape)) {
+        jpeg_destroy_decompress(&cinfo);
+        fclose(file);
+        snprintf(message, size, "%s", scan.message);
+        return 2;
+    }
+    jpeg_create_decompress(&cinfo);
+    jpeg_stdio_src(&cinfo, file);
+    jpeg_read_header(&cinfo, TRUE);
+    cinfo.scale_num = 1;
+    cinfo.scale_denom = 8;
+    cinfo.dct_method = JDCT_IFAST;
+    cinfo.do_fancy_upsampling = FALSE;
+    cinfo.do_block_smoothing = FALSE;
+    jpeg_start_decompress(&cinfo);
+    JSAMPARRAY row = (*cinfo.mem->alloc_sarray)((j_common_ptr) &cinfo, JPOOL_IMAGE,
+                                                 cinfo.output_width * cinfo.output_components, 1);
+    while (cinfo.output_scanline < cinfo.output_height) jpeg_read_scanlines(&cinfo, row, 1);
+    jpeg_finish_decompress(&cinfo);
+    jpeg_destroy_decompress(&cinfo);
+    fclose(file);
+    snprintf(message, size, "%s", scan.message);
+    return scan.warnings > 0 ? 1 : 0;
+}
 
 // MARK: - Progress and cancellation (the per-image watchdog)
 

@@ -85,6 +85,8 @@ struct Optimize: ParsableCommand {
 
     func run() throws {
         timeout.install()
+        // One image, one operation at a time: libvips's message buffer says whether to scan.
+        Image.damageCheck = .afterWarning
         // Before the search: a bad output path found after it wasted all of it.
         if let output {
             _ = try checkImageOutput(output, source: image, formatHint: "leave the extension off (the chosen format is written either way)",

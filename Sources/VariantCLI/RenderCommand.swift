@@ -57,6 +57,8 @@ struct Render: ParsableCommand {
 
     func run() throws {
         timeout.install()
+        // One image, one operation at a time: libvips's message buffer says whether to scan.
+        Image.damageCheck = .afterWarning
         maxPixels.install()
         let parsedTransformation = try parseTransformationArgument(transformation)
         let extensionFormat = try checkImageOutput(output, source: image, formatHint: "leave the extension off and let f_ in the transformation choose",

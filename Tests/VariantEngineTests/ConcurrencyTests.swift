@@ -104,7 +104,7 @@ struct ConcurrencyTests {
         for (index, path) in bad.enumerated() {
             try goodData.prefix(goodData.count / 3 + index * 97).write(to: URL(fileURLWithPath: path))
         }
-        // libvips's error buffer is per thread; an error must never carry another file's name.
+        // libvips's error buffer is the process's; an error must never carry another file's name.
         try await withThrowingTaskGroup(of: Void.self) { group in
             for path in bad + Array(repeating: good, count: 8) {
                 group.addTask {
@@ -123,4 +123,53 @@ struct ConcurrencyTests {
             try await group.waitForAll()
         }
     }
+
+    /// A 3200 px JPEG with 5000 bytes of its scan data overwritten: decoded at a reduced size,
+    /// libjpeg only warns, and the warning went to libvips's one message buffer. With eight
+    /// renders at once beside inputs that fail (and empty that buffer), the damaged file
+    /// rendered (grey patches) in 9 rounds out of 10 of a stress run.
+    @Test("a damaged JPEG is refused every time while other renders fail beside it")
+    func damagedJPEGBesideFailures() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("variant-damaged-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let base = try Image.thumbnail(path: Self.root.appendingPathComponent("TestImages/people-astronaut.jpg").path, width: 320)
+            .materialised()
+        var large = [UInt8](try base.resized(horizontal: 10).encoded(as: .jpeg(JPEGOptions(quality: 85))))
+        for i in large.count / 2 ..< large.count / 2 + 5000 { large[i] = 0xAA }
+        let damaged = dir.appendingPathComponent("damaged-large.jpg")
+        try Data(large).write(to: damaged)
+        let text = dir.appendingPathComponent("text-named.jpg")
+        try Data(String(repeating: "<html><body>not an image</body></html>\n", count: 20).utf8).write(to: text)
+        let png = try base.encoded(as: .png(PNGOptions(compression: 1)))
+        let truncated = dir.appendingPathComponent("truncated.png")
+        try png.prefix(png.count / 2).write(to: truncated)
+
+        let transformations = ["c_scale,w_300/f_webp", "c_pad,w_300,h_300,b_blue/f_jpg", "c_fill,w_200,h_200/f_png"]
+        let jobs = (0..<4).flatMap { _ in
+            transformations.flatMap { t in [damaged, text, truncated].map { ($0.path, t) } }
+        }
+        let outcomes = ConcurrentOutcomes()
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for (index, job) in jobs.enumerated() where index % 8 == worker {
+                do {
+                    let result = try Renderer.render(RenderRequest(sourcePath: job.0, transformation: try Transformation(parsing: job.1)))
+                    outcomes.add("\(URL(fileURLWithPath: job.0).lastPathComponent) rendered \(result.bytes) bytes")
+                } catch {
+                    if job.0 == damaged.path { outcomes.add("refused: \(error)") }
+                }
+            }
+        }
+        let damagedOutcomes = outcomes.values.filter { $0.contains("damaged-large.jpg") }
+        #expect(damagedOutcomes.count == 12, "\(damagedOutcomes)")
+        #expect(damagedOutcomes.allSatisfy { $0.hasPrefix("refused:") && $0.contains("Corrupt JPEG data") }, "\(damagedOutcomes)")
+        #expect(!outcomes.values.contains { $0.contains("rendered") }, "\(outcomes.values)")
+    }
+}
+
+private final class ConcurrentOutcomes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [String] = []
+    func add(_ value: String) { lock.withLock { stored.append(value) } }
+    var values: [String] { lock.withLock { stored } }
 }

@@ -87,7 +87,7 @@ extension ImageAnalysis {
             path: path, width: side, options: ThumbnailOptions(height: side, size: .downOnly), maxPixels: options.maxPixels,
             cancellation: cancellation)
         let pixels = try decoded.toSRGB().pixels()
-        try Image.checkDecodedCleanly(path: path, maxPixels: options.maxPixels)
+        try Image.checkDecodedCleanly(path: path)
         return try analyze(pixels: pixels, sourceWidth: width, sourceHeight: height, format: header.format ?? "unknown",
                            options: options, knownFaces: knownFaces)
     }

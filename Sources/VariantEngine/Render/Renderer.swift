@@ -34,7 +34,7 @@ public enum Renderer {
             output = try output.flattened(background: backgroundForFlatten(request.transformation))
         }
         let data = try output.encoded(as: options)
-        try Image.checkDecodedCleanly(path: request.sourcePath, maxPixels: request.limits.maxPixels)
+        try Image.checkDecodedCleanly(path: request.sourcePath)
         return RenderResult(
             width: output.width, height: output.height, format: options.format.rawValue, quality: options.quality,
             bytes: data.count, crop: rendered.geometry.crop?.array, shrinkOnLoad: rendered.shrinkOnLoad,
@@ -171,7 +171,7 @@ public enum Renderer {
         }
         if materialise {
             image = try image.materialised()
-            try Image.checkDecodedCleanly(path: request.sourcePath, maxPixels: request.limits.maxPixels)
+            try Image.checkDecodedCleanly(path: request.sourcePath)
         }
         return RenderedPixels(image: image, geometry: geometry, shrinkOnLoad: shrink, notRendered: notRendered, sourcePages: header.pageCount,
                               sourceFormat: header.format == "heif" ? (header.heifCompression == "av1" ? "avif" : "heic") : header.format)
