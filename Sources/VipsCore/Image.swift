@@ -138,10 +138,12 @@ public final class Image: @unchecked Sendable {
     /// A decoder's failure says so before the decoder's own words ("cannot decode the image:
     /// VipsJpeg: Premature end of input file"), whichever call met it first.
     static func namingDecodeFailure(_ error: VipsError, context: String) -> VipsError {
-        guard isDecoderMessage(error.message) else { return error }
         // What failed after the decoder did is its consequence, not a second reason: an encoder
-        // fed by the failed decode adds "vips2png: unable to write to target target".
+        // fed by the failed decode adds "vips2png: unable to write to target target". The
+        // decoder's line need not come first: a line another thread left in libvips's buffer
+        // ("source: bad seek to 3576") turned a truncated PNG into an encode failure.
         let reasons = error.message.components(separatedBy: "; ").filter(isDecoderMessage)
+        guard !reasons.isEmpty else { return error }
         return VipsError(.decodeFailed, "cannot decode the image: \(reasons.joined(separator: "; "))", context: context)
     }
 

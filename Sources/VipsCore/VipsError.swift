@@ -62,9 +62,24 @@ public struct VipsError: Error, Sendable, CustomStringConvertible, Equatable {
         for line in copied.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) where !line.isEmpty {
             var text = line
             if let context, text.hasPrefix(context + ": "), text.count > context.count + 2 { text.removeFirst(context.count + 2) }
+            if let context, namesAnotherFile(text, context: context) { continue }
             if !lines.contains(text) { lines.append(text) }
         }
         return lines.isEmpty ? nil : lines.joined(separator: "; ")
+    }
+
+    /// Whether a line of libvips's buffer is about a file other than the one `context` names
+    /// ("/srv/a.jpg" or "/srv/a.jpg: jpeg encode"): it starts with another path ("/srv/b.avif:
+    /// bad seek to 3576") or quotes one (`VipsForeignLoad: "/srv/b.jpg" is not a known file
+    /// format`). The buffer is the process's, and under concurrent use a failure read the
+    /// lines of files that failed on other threads as part of its own reason. Only absolute
+    /// paths are recognised; a line naming no file is kept.
+    static func namesAnotherFile(_ line: String, context: String) -> Bool {
+        let own = context.components(separatedBy: ": ").first ?? context
+        func foreign(_ path: Substring) -> Bool { path.hasPrefix("/") && path != own && path != context }
+        if let colon = line.range(of: ": "), foreign(line[..<colon.lowerBound]) { return true }
+        let quoted = line.split(separator: "\"", omittingEmptySubsequences: false)
+        return stride(from: 1, to: quoted.count - 1, by: 2).contains { foreign(quoted[$0]) }
     }
 }
 

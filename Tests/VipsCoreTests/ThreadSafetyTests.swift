@@ -81,6 +81,49 @@ extension ThreadSafetyTests {
     }
 }
 
+extension ThreadSafetyTests {
+    @Test("lines of libvips's buffer about other files are not read as this file's reason")
+    func otherFilesLines() {
+        let context = "/srv/in/a.png: jpeg encode"
+        #expect(VipsError.namesAnotherFile("/srv/in/b.avif: bad seek to 3576", context: context))
+        #expect(VipsError.namesAnotherFile(#"VipsForeignLoad: "/srv/in/c.jpg" is not a known file format"#, context: context))
+        #expect(!VipsError.namesAnotherFile("vipspng: libpng read error", context: context))
+        #expect(!VipsError.namesAnotherFile("/srv/in/a.png: not enough data", context: context))
+        #expect(!VipsError.namesAnotherFile(#"VipsForeignLoad: "/srv/in/a.png" is not a known file format"#, context: "/srv/in/a.png"))
+        #expect(!VipsError.namesAnotherFile("source: bad seek to 3257", context: context))
+        // A line naming no file stays, and the decoder's line after it still names the failure.
+        let mixed = VipsError(.encodeFailed, "source: bad seek to 3576; vipspng: libpng read error", context: context)
+        let named = Image.namingDecodeFailure(mixed, context: "/srv/in/a.png")
+        #expect(named.code == .decodeFailed && named.message == "cannot decode the image: vipspng: libpng read error", "\(named)")
+    }
+
+    /// A stress run read "truncated.png: jpeg encode: /…/camera.avif: bad seek to 3576; vipspng:
+    /// libpng read error" as an encode failure, another file's words first.
+    @Test("a failed decode keeps its own reason and code when another file's failure is in the buffer")
+    func strangersLinesInTheBuffer() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("variant-lines-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let stranger = dir.appendingPathComponent("stranger.jpg")
+        try Data(String(repeating: "not an image\n", count: 40).utf8).write(to: stranger)
+        let png = try Image(pixels: Samples.gradient(width: 300, height: 300)).encoded(as: .png(PNGOptions(compression: 1)))
+        let truncated = dir.appendingPathComponent("truncated.png")
+        try png.prefix(png.count / 2).write(to: truncated)
+
+        let image = try Image.load(path: truncated.path)
+        // Another thread's failed load, whose words nobody has read yet.
+        #expect(cvips_find_load_file(stranger.path) == nil)
+        #expect(cvips_error_mentions(stranger.path) != 0)
+        do {
+            _ = try image.encoded(as: .jpeg(JPEGOptions(quality: 80)))
+            Issue.record("half a PNG encoded")
+        } catch let error as VipsError {
+            #expect(error.code == .decodeFailed, "\(error)")
+            #expect(!error.message.contains("stranger.jpg"), "\(error)")
+        }
+    }
+}
+
 private final class ConcurrentResults: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [Int] = []
