@@ -116,10 +116,12 @@ public final class Image: @unchecked Sendable {
     /// source's decoder failed in the middle of it (pixels are decoded lazily, so a truncated
     /// file fails in the encode or the operation that first reads it).
     func failure(_ code: VipsError.Code, context: String, prefix: String? = nil) -> VipsError {
-        let error = VipsError.fromLibvips(code, context: context, prefix: prefix)
         // Every watchdog is asked (each forgets what it said), so none carries a stale firing
         // into a later, unrelated failure.
         let firings = watchdogs.compactMap { $0.tookFiring() }
+        // A stopped computation is not decoded again to find a reason.
+        let error = VipsError.fromLibvips(code, context: context, prefix: prefix,
+                                          redecoding: firings.isEmpty && !cancellationRequested)
         if firings.contains(.cancellation) || (firings.isEmpty && cancellationRequested && Watchdog.wasKilled(error)) {
             return VipsError(.cancelled, "was cancelled", context: source)
         }

@@ -44,10 +44,45 @@ public struct VipsError: Error, Sendable, CustomStringConvertible, Equatable {
     }
 
     /// Builds an error from libvips's error buffer, which this reads and clears.
-    static func fromLibvips(_ code: Code, context: String?, fallback: String = "libvips failed", prefix: String? = nil) -> VipsError {
-        var text = takeLibvipsMessages(naming: context) ?? fallback
+    /// With `redecoding`, an empty buffer has the file the context names decoded again
+    /// (``decodeFailure(ofFileIn:)``).
+    static func fromLibvips(_ code: Code, context: String?, fallback: String = "libvips failed", prefix: String? = nil,
+                            redecoding: Bool = true) -> VipsError {
+        guard var text = takeLibvipsMessages(naming: context) else {
+            if redecoding, let context, let decoding = decodeFailure(ofFileIn: context) { return decoding }
+            return VipsError(code, prefix.map { "\($0): \(fallback)" } ?? fallback, context: context)
+        }
         if let prefix { text = "\(prefix): \(text)" }
         return VipsError(code, text, context: context)
+    }
+
+    /// When libvips failed and its buffer was empty (another thread had taken the words: a
+    /// damaged JPEG in a plan of eight at once said only "libvips failed"), the file the
+    /// context names ("/srv/a.jpg" or "/srv/a.jpg: jpeg encode") is decoded again on its own;
+    /// if that fails, its reason is this failure's. Nil when the context names no file or the
+    /// file decodes.
+    static func decodeFailure(ofFileIn context: String) -> VipsError? {
+        let path = context.components(separatedBy: ": ").first ?? context
+        var info = stat()
+        guard path.hasPrefix("/"), stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        // The check decodes through libvips too: once per failure, not again from inside it.
+        let key = "variant.vips.redecoding"
+        let thread = Thread.current.threadDictionary
+        guard thread[key] == nil else { return nil }
+        thread[key] = true
+        defer { thread[key] = nil }
+        do {
+            try Image.verifyDecodes(path: path)
+            return nil
+        } catch let error as VipsError where error.code == .decodeFailed && !error.message.hasSuffix("libvips failed") {
+            var words = error.message
+            for said in ["cannot decode the image: ", "the image data is damaged: "] where words.hasPrefix(said) {
+                words.removeFirst(said.count)
+            }
+            return VipsError(.decodeFailed, "cannot decode the image: " + words, context: path)
+        } catch {
+            return nil
+        }
     }
 
     /// What libvips's message buffer holds, as one line, emptying it; nil when it is empty.

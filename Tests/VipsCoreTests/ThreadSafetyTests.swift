@@ -3,7 +3,9 @@ import Foundation
 import Testing
 @testable import VipsCore
 
-@Suite("libvips from several threads")
+/// Serialized: several of these tests put words into libvips's message buffer, the process's, on
+/// purpose, and must not read each other's. Tests of other suites still run beside them.
+@Suite("libvips from several threads", .serialized)
 struct ThreadSafetyTests {
     @Test("Orc versions: 0.4.34 and later lock their code memory, older or unreadable ones do not")
     func orcVersions() {
@@ -121,6 +123,47 @@ extension ThreadSafetyTests {
             #expect(error.code == .decodeFailed, "\(error)")
             #expect(!error.message.contains("stranger.jpg"), "\(error)")
         }
+    }
+}
+
+extension ThreadSafetyTests {
+    /// In a plan of eight at once, a damaged JPEG's failure found libvips's buffer already
+    /// emptied by another thread and said only "cannot decode the image: libvips failed".
+    @Test("with no words in libvips's buffer, the file the failure names is decoded again for its reason")
+    func reasonFromADecodeOfItsOwn() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("variant-redecode-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let png = try Image(pixels: Samples.gradient(width: 300, height: 300)).encoded(as: .png(PNGOptions(compression: 1)))
+        let truncated = dir.appendingPathComponent("truncated.png")
+        try png.prefix(png.count / 2).write(to: truncated)
+        let whole = dir.appendingPathComponent("whole.png")
+        try png.write(to: whole)
+
+        // Tests of other suites use libvips beside this one and can take or add words in the
+        // buffer at any moment (the very thing this works around), so each check gets a few tries.
+        func eventually(_ check: () -> Bool) -> Bool { (0..<5).contains { _ in check() } }
+        var found: VipsError?
+        #expect(eventually {
+            found = VipsError.decodeFailure(ofFileIn: truncated.path + ": jpeg encode")
+            return found != nil
+        })
+        let reason = try #require(found)
+        #expect(reason.code == .decodeFailed && reason.context == truncated.path, "\(reason)")
+        #expect(reason.message.hasPrefix("cannot decode the image: ") && reason.message.contains("png"), "\(reason)")
+        #expect(VipsError.decodeFailure(ofFileIn: whole.path) == nil)
+        #expect(VipsError.decodeFailure(ofFileIn: "<bytes>") == nil)
+        #expect(VipsError.decodeFailure(ofFileIn: dir.path) == nil)
+        // With the buffer empty, the error built from it carries the re-decode's reason.
+        #expect(eventually {
+            cvips_error_clear()
+            let built = VipsError.fromLibvips(.encodeFailed, context: truncated.path + ": jpeg encode")
+            return built.code == .decodeFailed && built.message == reason.message
+        })
+        #expect(eventually {
+            cvips_error_clear()
+            return VipsError.fromLibvips(.encodeFailed, context: whole.path).message == "libvips failed"
+        })
     }
 }
 
