@@ -142,9 +142,11 @@ extension Image {
         guard let pointer else {
             let error = VipsError.fromLibvips(.decodeFailed, context: path, fallback: "cannot read the image header")
             // A file cut inside its headers: the decoder's words alone ("VipsJpeg: Premature end
-            // of input file") do not say which step failed.
-            guard isDecoderMessage(error.message) else { throw error }
-            throw VipsError(.decodeFailed, "cannot read the image header: \(error.message)", context: path)
+            // of input file") do not say which step failed. Only the decoder's lines are its
+            // reason: lines naming no file ("source: bad seek to 4542") may be another thread's.
+            let reasons = error.message.components(separatedBy: "; ").filter(isDecoderMessage)
+            guard !reasons.isEmpty else { throw error }
+            throw VipsError(.decodeFailed, "cannot read the image header: \(reasons.joined(separator: "; "))", context: path)
         }
         let image = Image(owning: pointer, source: path, timeout: options.timeout, cancellation: options.cancellation)
         try image.checkPixelLimit(options.maxPixels)

@@ -26,7 +26,7 @@ struct HostileImageTests {
         Row(file: "zero-bytes.jpg", outcome: .fails("the file is empty (0 bytes)")),
         Row(file: "truncated.jpg", outcome: .fails("VipsJpeg: Premature end of input file")),
         Row(file: "truncated.png", outcome: .fails("vipspng: libpng read error")),
-        Row(file: "truncated.webp", outcome: .fails("webp: unable to parse image")),
+        Row(file: "truncated.webp", outcome: .fails("cannot read the image header: webp: unable to parse image")),
         Row(file: "header-only.jpg", outcome: .fails("VipsJpeg: Premature end of input file")),
         // Missing scan data is only a warning to libjpeg, which decodes grey in its place; every
         // command refuses it as info does.
