@@ -134,7 +134,19 @@ public final class Image: @unchecked Sendable {
                 .map { "the time limit of \($0.secondsDescription)" } ?? "its time limit"
             return VipsError(.timeout, "took longer than \(limit) and was stopped", context: source)
         }
-        return prefix == nil ? Self.namingDecodeFailure(error, context: source) : error
+        guard let prefix else { return Self.namingDecodeFailure(error, context: source) }
+        return code == .decodeFailed ? Self.keepingDecoderLines(error, prefix: prefix) : error
+    }
+
+    /// "cannot decode the image: source: bad seek to 3784; vipspng: libpng read error" becomes
+    /// "cannot decode the image: vipspng: libpng read error": when the decoders said something,
+    /// that is the reason, and a line naming no file may be another thread's (libvips's message
+    /// buffer is the process's). Without a decoder's line the error stays as it is.
+    static func keepingDecoderLines(_ error: VipsError, prefix: String) -> VipsError {
+        guard error.message.hasPrefix(prefix + ": ") else { return error }
+        let reasons = error.message.dropFirst(prefix.count + 2).components(separatedBy: "; ").filter(isDecoderMessage)
+        guard !reasons.isEmpty else { return error }
+        return VipsError(error.code, "\(prefix): \(reasons.joined(separator: "; "))", context: error.context)
     }
 
     /// A decoder's failure says so before the decoder's own words ("cannot decode the image:

@@ -97,6 +97,13 @@ extension ThreadSafetyTests {
         let mixed = VipsError(.encodeFailed, "source: bad seek to 3576; vipspng: libpng read error", context: context)
         let named = Image.namingDecodeFailure(mixed, context: "/srv/in/a.png")
         #expect(named.code == .decodeFailed && named.message == "cannot decode the image: vipspng: libpng read error", "\(named)")
+        // The same for a failure that already says what failed (pixels(): "cannot decode the image").
+        let prefixed = VipsError(.decodeFailed, "cannot decode the image: source: bad seek to 3784; exif: exif too large; "
+                                 + "VipsJpeg: Premature end of input file", context: "/srv/in/a.jpg")
+        let kept = Image.keepingDecoderLines(prefixed, prefix: "cannot decode the image")
+        #expect(kept.message == "cannot decode the image: VipsJpeg: Premature end of input file" && kept.context == "/srv/in/a.jpg")
+        let none = VipsError(.decodeFailed, "cannot decode the image: libvips failed", context: "/srv/in/a.jpg")
+        #expect(Image.keepingDecoderLines(none, prefix: "cannot decode the image") == none)
     }
 
     /// A stress run read "truncated.png: jpeg encode: /…/camera.avif: bad seek to 3576; vipspng:
