@@ -71,18 +71,24 @@ public struct VipsError: Error, Sendable, CustomStringConvertible, Equatable {
         guard thread[key] == nil else { return nil }
         thread[key] = true
         defer { thread[key] = nil }
-        do {
-            try Image.verifyDecodes(path: path)
-            return nil
-        } catch let error as VipsError where error.code == .decodeFailed && !error.message.hasSuffix("libvips failed") {
-            var words = error.message
-            for said in ["cannot decode the image: ", "the image data is damaged: "] where words.hasPrefix(said) {
-                words.removeFirst(said.count)
+        // The check's own words can be taken the same way: a few tries (seen at eight at once).
+        for _ in 0..<3 {
+            do {
+                try Image.verifyDecodes(path: path)
+                return nil
+            } catch let error as VipsError where error.code == .decodeFailed && !error.message.hasSuffix("libvips failed") {
+                var words = error.message
+                for said in ["cannot decode the image: ", "the image data is damaged: "] where words.hasPrefix(said) {
+                    words.removeFirst(said.count)
+                }
+                return VipsError(.decodeFailed, "cannot decode the image: " + words, context: path)
+            } catch let error as VipsError where error.code == .decodeFailed {
+                continue
+            } catch {
+                return nil
             }
-            return VipsError(.decodeFailed, "cannot decode the image: " + words, context: path)
-        } catch {
-            return nil
         }
+        return nil
     }
 
     /// What libvips's message buffer holds, as one line, emptying it; nil when it is empty.
