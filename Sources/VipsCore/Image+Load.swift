@@ -144,9 +144,8 @@ extension Image {
             // A file cut inside its headers: the decoder's words alone ("VipsJpeg: Premature end
             // of input file") do not say which step failed. Only the decoder's lines are its
             // reason: lines naming no file ("source: bad seek to 4542") may be another thread's.
-            let reasons = error.message.components(separatedBy: "; ").filter(isDecoderMessage)
-            guard !reasons.isEmpty else { throw error }
-            throw VipsError(.decodeFailed, "cannot read the image header: \(reasons.joined(separator: "; "))", context: path)
+            guard let reason = decoderReason(error.message) else { throw error }
+            throw VipsError(.decodeFailed, "cannot read the image header: \(reason)", context: path)
         }
         let image = Image(owning: pointer, source: path, timeout: options.timeout, cancellation: options.cancellation)
         try image.checkPixelLimit(options.maxPixels)
@@ -308,22 +307,24 @@ extension Image {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         let key = "\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(path)"
-        if let known = jpegScanLock.withLock({ jpegScans[key] }) { return known.damage }
-        guard isJPEGFile(path) else { return nil }
-        var message = [CChar](repeating: 0, count: 256)
-        let status = cvips_jpeg_scan(path, &message, message.count)
-        let words = String(cString: message)
-        let damage: String? = status == 1 || status == 2 ? "VipsJpeg: " + (words.isEmpty ? "damaged data" : words) : nil
+        if let known = jpegScanLock.withLock({ jpegScans[key] }) { return known }
+        var damage: String?
+        if isJPEGFile(path) {
+            var message = [CChar](repeating: 0, count: 256)
+            let status = cvips_jpeg_scan(path, &message, message.count)
+            let words = String(cString: message)
+            if status == 1 || status == 2 { damage = "VipsJpeg: " + (words.isEmpty ? "damaged data" : words) }
+        }
         jpegScanLock.withLock {
             if jpegScans.count >= 4096 { jpegScans.removeAll() }
-            jpegScans[key] = JPEGScan(damage: damage)
+            jpegScans[key] = .some(damage)
         }
         return damage
     }
 
-    private struct JPEGScan { var damage: String? }
     private static let jpegScanLock = NSLock()
-    nonisolated(unsafe) private static var jpegScans: [String: JPEGScan] = [:]
+    /// File key to what the scan said (nil: nothing, or not a JPEG).
+    nonisolated(unsafe) private static var jpegScans: [String: String?] = [:]
 
     /// Whether the file starts as a JPEG does (FF D8 FF), whatever its name.
     static func isJPEGFile(_ path: String) -> Bool {

@@ -143,10 +143,10 @@ public final class Image: @unchecked Sendable {
     /// that is the reason, and a line naming no file may be another thread's (libvips's message
     /// buffer is the process's). Without a decoder's line the error stays as it is.
     static func keepingDecoderLines(_ error: VipsError, prefix: String) -> VipsError {
-        guard error.message.hasPrefix(prefix + ": ") else { return error }
-        let reasons = error.message.dropFirst(prefix.count + 2).components(separatedBy: "; ").filter(isDecoderMessage)
-        guard !reasons.isEmpty else { return error }
-        return VipsError(error.code, "\(prefix): \(reasons.joined(separator: "; "))", context: error.context)
+        guard error.message.hasPrefix(prefix + ": "), let reason = decoderReason(error.message.dropFirst(prefix.count + 2)) else {
+            return error
+        }
+        return VipsError(error.code, "\(prefix): \(reason)", context: error.context)
     }
 
     /// A decoder's failure says so before the decoder's own words ("cannot decode the image:
@@ -156,10 +156,18 @@ public final class Image: @unchecked Sendable {
         // fed by the failed decode adds "vips2png: unable to write to target target". The
         // decoder's line need not come first: a line another thread left in libvips's buffer
         // ("source: bad seek to 3576") turned a truncated PNG into an encode failure.
-        let reasons = error.message.components(separatedBy: "; ").filter(isDecoderMessage)
-        guard !reasons.isEmpty else { return error }
-        return VipsError(.decodeFailed, "cannot decode the image: \(reasons.joined(separator: "; "))", context: context)
+        guard let reason = decoderReason(error.message) else { return error }
+        return VipsError(.decodeFailed, "cannot decode the image: \(reason)", context: context)
     }
+
+    /// The decoders' lines of a libvips message ("source: bad seek to 3576; vipspng: libpng read
+    /// error" gives "vipspng: libpng read error"), or nil when no decoder said anything.
+    static func decoderReason(_ message: Substring) -> String? {
+        let reasons = message.components(separatedBy: "; ").filter(isDecoderMessage)
+        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
+    }
+
+    static func decoderReason(_ message: String) -> String? { decoderReason(message[...]) }
 
     /// Whether libvips's message comes from one of the decoders (its domain: "VipsJpeg: Premature
     /// end of input file", "vipspng: libpng read error").

@@ -62,7 +62,7 @@ public struct VipsError: Error, Sendable, CustomStringConvertible, Equatable {
     /// if that fails, its reason is this failure's. Nil when the context names no file or the
     /// file decodes.
     static func decodeFailure(ofFileIn context: String) -> VipsError? {
-        let path = context.components(separatedBy: ": ").first ?? context
+        let path = filePath(in: context)
         var info = stat()
         guard path.hasPrefix("/"), stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         // The check decodes through libvips too: once per failure, not again from inside it.
@@ -109,6 +109,11 @@ public struct VipsError: Error, Sendable, CustomStringConvertible, Equatable {
         return lines.isEmpty ? nil : lines.joined(separator: "; ")
     }
 
+    /// The input a context names: "/srv/a.jpg" of "/srv/a.jpg: jpeg encode".
+    static func filePath(in context: String) -> String {
+        context.components(separatedBy: ": ").first ?? context
+    }
+
     /// Whether a line of libvips's buffer is about a file other than the one `context` names
     /// ("/srv/a.jpg" or "/srv/a.jpg: jpeg encode"): it starts with another path ("/srv/b.avif:
     /// bad seek to 3576") or quotes one (`VipsForeignLoad: "/srv/b.jpg" is not a known file
@@ -116,7 +121,7 @@ public struct VipsError: Error, Sendable, CustomStringConvertible, Equatable {
     /// lines of files that failed on other threads as part of its own reason. Only absolute
     /// paths are recognised; a line naming no file is kept.
     static func namesAnotherFile(_ line: String, context: String) -> Bool {
-        let own = context.components(separatedBy: ": ").first ?? context
+        let own = filePath(in: context)
         func foreign(_ path: Substring) -> Bool { path.hasPrefix("/") && path != own && path != context }
         if let colon = line.range(of: ": "), foreign(line[..<colon.lowerBound]) { return true }
         let quoted = line.split(separator: "\"", omittingEmptySubsequences: false)
