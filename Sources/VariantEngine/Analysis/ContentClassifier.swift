@@ -1,40 +1,64 @@
-/// Tells photographs from graphics and text by colour statistics and edges of the (opaque)
-/// pixels: graphics use few colours apart from the background, text adds dense thin edges.
+/// Tells photographs from graphics and text by the lightness histogram of the (opaque) pixels
+/// and the text cue. A photograph's histogram is continuous, even where it is grey or dark: only
+/// its background may stand out as one peak (a product on white). Flat colours other than the
+/// background make isolated peaks. Text is dense thin edges over a flat or light ground.
 enum ContentClassifier {
-    struct Evidence: Sendable {
-        /// Share of the most common colour (the background, usually).
-        var backgroundShare: Double
-        /// Share of the eight next most common colours among the remaining pixels.
-        var paletteShare: Double
+    struct Evidence: Sendable, Equatable {
+        /// Share of the largest histogram peak (five levels wide): the background, usually.
+        var peakShare: Double
+        /// How spiky the rest of the histogram is, 0...1: the mass standing above the median
+        /// of its five neighbours, over the mass outside the peak.
+        var restSpikiness: Double
+        /// Median lightness (0...255).
+        var medianLevel: Int
         /// Share of pixels that look like text.
         var textShare: Double
     }
 
     static func evidence(raster: Raster, cues: SaliencyCues) -> Evidence {
-        var histogram = [Int](repeating: 0, count: 4096)
+        var histogram = [Double](repeating: 0, count: 256)
         var total = 0, texty = 0
         for i in 0..<(raster.width * raster.height) {
             if let alpha = raster.alpha, alpha[i] < 128 { continue }
-            let r = Int(raster.rgb[i * 3]) >> 4, g = Int(raster.rgb[i * 3 + 1]) >> 4, b = Int(raster.rgb[i * 3 + 2]) >> 4
-            histogram[(r << 8) | (g << 4) | b] += 1
+            let r = Int(raster.rgb[i * 3]), g = Int(raster.rgb[i * 3 + 1]), b = Int(raster.rgb[i * 3 + 2])
+            histogram[(r * 299 + g * 587 + b * 114) / 1000] += 1
             total += 1
             if cues.text.values[i] > 0.5 { texty += 1 }
         }
-        guard total > 0 else { return Evidence(backgroundShare: 1, paletteShare: 1, textShare: 0) }
-        let sorted = histogram.sorted(by: >)
-        let rest = total - sorted[0]
-        let palette = sorted[1...8].reduce(0, +)
+        guard total > 0 else { return Evidence(peakShare: 1, restSpikiness: 1, medianLevel: 0, textShare: 0) }
+        var median = 0, below = 0.0
+        while below + histogram[median] < Double(total) / 2 { below += histogram[median]; median += 1 }
+        let top = histogram.indices.max { histogram[$0] < histogram[$1] }!
+        let peak = max(0, top - 2)...min(255, top + 2)
+        var rest = histogram
+        for level in peak { rest[level] = 0 }
+        let restMass = Double(total) - histogram[peak].reduce(0, +)
         return Evidence(
-            backgroundShare: Double(sorted[0]) / Double(total),
-            paletteShare: rest > 0 ? Double(palette) / Double(rest) : 1,
+            peakShare: 1 - restMass / Double(total),
+            restSpikiness: restMass > 0 ? spikiness(rest) / restMass : 1,
+            medianLevel: median,
             textShare: Double(texty) / Double(total))
     }
 
+    /// The mass standing above the median of each level's five-level neighbourhood (zero
+    /// outside the range).
+    static func spikiness(_ histogram: [Double]) -> Double {
+        var sum = 0.0
+        for level in histogram.indices {
+            var window = (level - 2...level + 2).map { histogram.indices.contains($0) ? histogram[$0] : 0 }
+            window.sort()
+            sum += max(0, histogram[level] - window[2])
+        }
+        return sum
+    }
+
     static func classify(_ e: Evidence) -> ContentClass {
-        if e.paletteShare < 0.55 && e.backgroundShare < 0.5 { return .photo }
-        if e.paletteShare < 0.45 { return .photo }
-        if e.textShare > 0.2 && e.backgroundShare > 0.3 { return .text }
-        return .graphic
+        // Text: lines of it over most of the image, or text over a light ground whose other
+        // pixels are the glyphs' soft edges (a text card) or a photograph's grain (a scanned
+        // page), not more flat colours (a wordmark beside a logo's icon).
+        if e.textShare >= 0.6 { return .text }
+        if e.textShare >= 0.25 && e.medianLevel >= 150 && e.restSpikiness < 0.3 { return .text }
+        return e.restSpikiness >= 0.1 || e.peakShare >= 0.95 ? .graphic : .photo
     }
 }
 
