@@ -16,7 +16,8 @@ Metrics (see issue 5):
 
 and for faces: recall on annotated faces at least 40 px high (a detection counts at IoU >= 0.4),
 precision (the share of detections that overlap an annotated face at IoU >= 0.4) and false
-detections per image (detections that overlap no annotated face at IoU >= 0.4).
+detections per image (detections that overlap no annotated face at IoU >= 0.4); and the content
+class (`variant analyze IMAGE --json --no-faces`) against the annotated one.
 
 Usage:
   python3 scripts/evaluate-crops.py [--variant PATH] [--images TestImages] [--json OUT]
@@ -138,6 +139,7 @@ def main():
     detection = {"annotated": 0, "found": 0, "false": 0, "images": 0, "detections": 0}
     rows = []
     times = []
+    classes = []  # (file, annotated, ours)
     for entry in annotations["images"]:
         path = os.path.join(args.images, entry["file"])
         W, H = entry["width"], entry["height"]
@@ -145,6 +147,10 @@ def main():
         times.append(elapsed)
         if (result["width"], result["height"]) != (W, H):
             sys.exit(f"{entry['file']}: variant reports {result['width']}x{result['height']}, annotation {W}x{H}")
+        analysed = subprocess.run([args.variant, "analyze", path, "--json", "--no-faces"], capture_output=True, text=True)
+        if analysed.returncode != 0:
+            sys.exit(f"variant analyze failed on {path}: {analysed.stderr.strip()}")
+        classes.append((entry["file"], entry["contentClass"], json.loads(analysed.stdout)["contentClass"]))
         windows = [largest_window(W, H, a, b) for a, b in RATIOS]
         rects = {} if args.skip_peers else peers(path, windows)
         for crop, (a, b), (w, h) in zip(result["crops"], RATIOS, windows):
@@ -220,6 +226,15 @@ def main():
     print("| ---: | ---: | ---: | ---: |")
     print(f"| {recall:.3f} ({d['found']}/{d['annotated']}) | {precision:.3f} ({true}/{d['detections']}) "
           f"| {d['false'] / d['images']:.3f} ({d['false']}) | {d['detections']} |")
+    agree = sum(1 for _, a, o in classes if a == o)
+    print(f"\nContent class: {agree}/{len(classes)} as annotated\n")
+    print("| annotated | " + " | ".join(f"ours: {c}" for c in ("photo", "graphic", "text")) + " |")
+    print("| --- | ---: | ---: | ---: |")
+    for a in ("photo", "graphic", "text"):
+        print(f"| {a} | " + " | ".join(str(sum(1 for _, x, o in classes if x == a and o == c)) for c in ("photo", "graphic", "text")) + " |")
+    for f, a, o in classes:
+        if a != o:
+            print(f"- {f}: annotated {a}, ours {o}")
     print(f"\n`variant crop` (six ratios, faces, focal point): median {sorted(times)[len(times) // 2] * 1000:.0f} ms per image, "
           f"total {sum(times):.2f} s")
     if args.json:
