@@ -140,7 +140,7 @@ func renderVariant(image: String, transformation: String?,
     guard let text = transformation else {
         return try Image.load(path: image).upright().toSRGB()
     }
-    let t = try parseTransformationArgument(text)
+    let t = try parseTransformationArgument(text, usage: "the image is the argument, and --transformation the geometry to apply to it")
     let delivery = ContentResolver.deliveryParameters(t)
     guard delivery.isEmpty else {
         throw CLIError.usage("--transformation: the format and quality are this command's to choose: give the geometry without "

@@ -60,7 +60,8 @@ struct Render: ParsableCommand {
         // One image, one operation at a time: libvips's message buffer says whether to scan.
         Image.damageCheck = .afterWarning
         maxPixels.install()
-        let parsedTransformation = try parseTransformationArgument(transformation)
+        let parsedTransformation = try parseTransformationArgument(
+            transformation, usage: "the image comes first, variant render IMAGE TRANSFORMATION -o OUT")
         let extensionFormat = try checkImageOutput(output, source: image, formatHint: "leave the extension off and let f_ in the transformation choose",
                                                    json: json)
         let known: KnownRegions

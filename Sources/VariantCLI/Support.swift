@@ -247,10 +247,15 @@ func abbreviated(_ text: String, limit: Int = 200) -> String {
 }
 
 /// The parsed transformation, or its diagnostics on stderr (capped, with carets) and an
-/// "invalid transformation" error with exit status 1.
-func parseTransformationArgument(_ text: String) throws -> Transformation {
+/// "invalid transformation" error with exit status 1. An invalid one that names an existing
+/// file is an image given where the transformation goes: that is said instead, with `usage`.
+func parseTransformationArgument(_ text: String, usage: String) throws -> Transformation {
     let parsed = Transformation.parse(text)
     guard let transformation = parsed.transformation, parsed.isValid else {
+        if FileManager.default.fileExists(atPath: text) {
+            throw CLIError(message: "invalid transformation: \(abbreviated(text)) is a file, not a transformation "
+                           + "(one looks like c_fill,w_800,h_450): \(usage)", status: ExitStatus.invalid)
+        }
         for line in renderedDiagnostics(parsed.diagnostics, input: text) { Diagnostics.write("variant: " + line) }
         throw CLIError(message: "invalid transformation: \(abbreviated(text))", status: ExitStatus.invalid)
     }

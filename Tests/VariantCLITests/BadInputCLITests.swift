@@ -92,6 +92,25 @@ struct BadInputCLITests {
         }
     }
 
+    @Test("an image where the transformation goes is named as a file, with the right order, not parsed as parameters")
+    func imageForTransformation() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = Self.testImages.appendingPathComponent("logo-alpha.png").path
+        let out = dir.appendingPathComponent("out.png").path
+        let swapped = try CLIRunner.run(["render", "c_fill,w_100,h_100", image, "-o", out])
+        #expect(swapped.status == 1 && swapped.stdout.isEmpty)
+        #expect(swapped.stderr == "variant: error: invalid transformation: \(image) is a file, not a transformation (one looks like "
+                + "c_fill,w_800,h_450): the image comes first, variant render IMAGE TRANSFORMATION -o OUT\n", "\(swapped.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let optimize = try CLIRunner.run(["optimize", image, "--transformation", image])
+        #expect(optimize.status == 1 && optimize.stderr.contains("is a file, not a transformation")
+                && optimize.stderr.contains("--transformation the geometry to apply to it"), "\(optimize.stderr)")
+        // What is not a file keeps the parser's diagnostics.
+        let typo = try CLIRunner.run(["render", image, "c_fil,w_100", "-o", out])
+        #expect(typo.status == 1 && typo.stderr.contains("did you mean") && !typo.stderr.contains("is a file"), "\(typo.stderr)")
+    }
+
     @Test("compare and optimize refuse images too large to measure, naming the file; a tiny one is named too")
     func metricLimits() throws {
         let dir = try CLIRunner.temporaryDirectory()
