@@ -147,6 +147,11 @@ struct PlanningManifestTests {
         #expect(huge.map(\.path) == ["placements[0].widths[0]"], "\(huge)")
         let comma = issues(Array(#"{"campaign": "c", "cloudName": "demo", "placements": [{"name": "p", "aspectRatio": "1:1", "widths": [100,]}], "assets": []}"#.utf8))
         #expect(comma.map(\.path) == ["placements[0].widths"] && comma.first?.code == "syntax", "\(comma)")
+        // Every trailing comma at once, in document order, with the other problems beside them.
+        let commas = issues(Array(#"{"campaign": "c", "cloudName": "demo", "placements": [{"name": "p", "aspectRatio": "1:1", "widths": [100,], "formats": ["jpeg",],},], "assets": [{"publicId": "a/b", "path": "x.jpg", "approval": "approved", "approval": "rejected",},],}"#.utf8))
+        #expect(commas.map(\.path) == ["placements[0].widths", "placements[0].formats", "placements[0]", "placements",
+                                       "assets[0].approval", "assets[0]", "assets", ""], "\(commas)")
+        #expect(commas.filter { $0.code == "syntax" }.count == 7 && commas[4].code == "duplicate")
         let newline = ManifestError(file: "m.json", issues: [.init(path: "assets[0].publicId", code: "invalid-value", message: "received \"a\nb\"")])
         #expect(newline.description == #"m.json: assets[0].publicId: received "a\nb""#)
         let latin1 = issues(Array("campaign: caf".utf8) + [0xE9] + Array("\ncloudName: demo\n".utf8), yaml: true)

@@ -50,7 +50,7 @@ struct JSONKeyScanner {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ",") else { return try expect(closing) }
             index += 1
-            try trailingComma(before: closing, path: path)
+            if trailingComma(before: closing, path: path) { return }
         }
     }
 
@@ -93,13 +93,15 @@ struct JSONKeyScanner {
     }
 
     /// A comma right before the closing bracket: JSON has none, though the parser lets it pass
-    /// (the file would then fail in every stricter tool that reads it).
-    private mutating func trailingComma(before closing: UInt8, path: String) throws {
+    /// (the file would then fail in every stricter tool that reads it). Reported, and the
+    /// bracket read, so that the scan goes on to the next one: every such comma is listed.
+    private mutating func trailingComma(before closing: UInt8, path: String) -> Bool {
         skipSpace()
-        guard index < bytes.count, bytes[index] == closing else { return }
+        guard index < bytes.count, bytes[index] == closing else { return false }
         issues.append(.init(path: path, code: "syntax",
                             message: "a comma before '\(Character(UnicodeScalar(closing)))': JSON allows none there"))
-        throw Stop()
+        index += 1
+        return true
     }
 
     /// A string literal's text (escapes decoded).
