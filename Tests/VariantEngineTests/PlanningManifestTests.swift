@@ -280,6 +280,25 @@ struct PlanningManifestTests {
             #expect(error.issues[3].message.contains("the YAML tag !!map does not fit a list"))
             #expect(error.issues[4].message.contains("!!python/object:os.system"))
         }
+        // An explicit tag on a quoted scalar gives its type (the tag decides); quoted without
+        // one, a number stays a string.
+        let typed = """
+            campaign: c
+            cloudName: demo
+            policy: {neverUpscale: !!bool "true", maxBytes: !!int '50000'}
+            placements: [{name: p, aspectRatio: "1:1", widths: [!!int "200", 300], formats: [jpeg]}]
+            assets: [{publicId: a, path: a.jpg, approval: approved}]
+            """
+        let manifest = try CampaignManifest.parse(Data(typed.utf8), file: "typed.yaml", yaml: true)
+        #expect(manifest.placements[0].widths == [200, 300])
+        #expect(manifest.policy?.neverUpscale == true && manifest.policy?.maxBytes == 50000)
+        do {
+            _ = try CampaignManifest.parse(Data(typed.replacingOccurrences(of: "!!int \"200\"", with: "\"200\"").utf8),
+                                           file: "quoted.yaml", yaml: true)
+            Issue.record("a quoted number was taken for a number")
+        } catch let error as ManifestError {
+            #expect(error.issues.map(\.path) == ["placements[0].widths[0]"], "\(error)")
+        }
         // Few values, long ones: 2000 aliases of a 100,000-character string are 200 MB of text
         // from a 110 KB document (it used to plan for seconds and write a 200 MB plan).
         let long = String(repeating: "x", count: 100_000)

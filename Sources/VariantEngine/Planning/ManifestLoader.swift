@@ -295,6 +295,9 @@ enum YAMLTree {
     /// timestamps (`asOf: 2026-05-01`).
     static func scalar(_ node: Node, _ scalar: Node.Scalar) -> Any {
         let text = scalar.string
+        // A quoted scalar is a string unless a tag says otherwise (`!!int "200"` is 200); Yams
+        // constructs numbers and booleans from plain scalars only, so it is handed a plain copy.
+        let scalar = Node.Scalar(text, scalar.tag, .plain)
         switch node.tag.rawValue {
         case Tag.Name.null.rawValue:
             return NSNull()
