@@ -6,7 +6,7 @@
 ///     Component(.format("auto")),
 ///     Component(.quality(.auto(.eco))))
 /// t.canonicalDescription   // "c_fill,g_auto,h_450,w_800/f_auto/q_auto:eco"
-/// try Transformation(parsing: t.canonicalDescription) == t   // true
+/// try Transformation(parsing: t.canonicalDescription).canonicalDescription == t.canonicalDescription   // true
 /// ```
 extension Transformation {
     /// A transformation from components, in order.

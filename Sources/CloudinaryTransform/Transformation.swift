@@ -27,9 +27,11 @@ public struct Transformation: Sendable, Hashable, CustomStringConvertible {
     ///
     /// ```swift
     /// do {
-    ///     let t = try Transformation(parsing: "c_fil,w_300")
+    ///     _ = try Transformation(parsing: "c_fil,w_300")
     /// } catch let error as TransformationError {
     ///     print(error.diagnostics[0].suggestion ?? "")   // "c_fill"
+    /// } catch {
+    ///     print(error)
     /// }
     /// ```
     ///

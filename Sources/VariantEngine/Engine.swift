@@ -41,9 +41,9 @@ import VipsCore
 /// if !outcome.plan.passed { /* a policy failed: see each asset's and placement's violations */ }
 /// ```
 public struct Engine: Sendable {
-    /// Analysis settings used by ``analyze(_:)`` and ``crops(_:aspectRatios:)``.
+    /// Analysis settings used by ``analyze(_:knownFaces:)`` and ``crops(_:aspectRatios:knownFaces:)``.
     public var analysisOptions: AnalysisOptions
-    /// Smart-crop settings used by ``crops(_:aspectRatios:)``.
+    /// Smart-crop settings used by ``crops(_:aspectRatios:knownFaces:)``.
     public var smartCropOptions: SmartCropOptions
 
     /// How many single operations do their pixel work at once in this process (see the type's
@@ -134,6 +134,9 @@ public struct Engine: Sendable {
     ///   - transformation: The geometry of the variant (no `f_`/`q_` needed).
     ///   - level: The `q_auto` level; default good.
     ///   - formats: The formats allowed; default avif, webp, jpeg, png.
+    ///   - resolver: Faces, custom coordinates and `g_auto` windows, as for
+    ///     ``render(_:transformation:defaultFormat:resolver:)``; nil analyses the image when the
+    ///     transformation needs it.
     /// - Returns: The decision, with the encoded bytes in `data`.
     /// - Throws: `TransformationError` for an invalid transformation, `EngineError(.invalidArgument)`
     ///   for one with `f_` or `q_` (the choice is optimize's), `VipsError`, `EngineError`.
@@ -253,7 +256,7 @@ public struct Engine: Sendable {
     /// ```swift
     /// let outcome = try await engine.plan(manifestAt: "campaign.json")
     /// let values = engine.fieldValues(outcome.plan, format: .contentstackAll)
-    /// let hero = values.fields["summer-2026/hero"]?["desktop"]
+    /// let hero = values.fields["summer-2026/hero-lake"]?["desktop"]
     /// try AtomicFile.write(ContentstackFields.encode(values), to: "contentstack.json")
     /// ```
     /// - Parameters:

@@ -24,7 +24,7 @@ public struct ImageInfo: Sendable, Codable, Equatable {
     /// decoder only warns about (``Image/verifyDecodes(path:maxPixels:)``).
     ///
     /// ```swift
-    /// let info = try ImageInfo.read(path: "TestImages/portrait.jpg")
+    /// let info = try ImageInfo.read(path: "TestImages/people-portrait-grace-hopper.jpg")
     /// print(info.width, info.height)
     /// ```
     /// - Throws: `VipsError` naming the file and the reason.

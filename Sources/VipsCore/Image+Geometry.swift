@@ -1,6 +1,6 @@
 import CVips
 
-/// Which way ``Image/thumbnail(path:width:options:)`` may change the size.
+/// Which way ``Image/thumbnail(path:width:options:maxPixels:timeout:cancellation:)`` may change the size.
 public enum ThumbnailSize: Int32, Sendable {
     case both = 0, upOnly = 1, downOnly = 2, force = 3
 }
@@ -10,7 +10,7 @@ public enum Interesting: Int32, Sendable {
     case none = 0, centre, entropy, attention, low, high, all
 }
 
-/// Options for ``Image/thumbnail(path:width:options:)``.
+/// Options for ``Image/thumbnail(path:width:options:maxPixels:timeout:cancellation:)``.
 public struct ThumbnailOptions: Sendable {
     /// Target height; nil keeps the aspect ratio from `width`.
     public var height: Int?

@@ -244,7 +244,7 @@ extension Image {
     /// is damaged decodes (grey where the damage is) with "Corrupt JPEG data", which libvips
     /// reports as a message, not a failure; ``jpegDamage(path:)`` finds it.
     /// - Throws: ``VipsError`` with `decodeFailed` and the decoder's words, or as
-    ///   ``thumbnail(path:width:options:maxPixels:timeout:)``.
+    ///   ``thumbnail(path:width:options:maxPixels:timeout:cancellation:)``.
     public static func verifyDecodes(path: String, maxPixels: Int = LoadOptions.defaultMaxPixels) throws {
         let image = try thumbnail(path: path, width: 64, options: ThumbnailOptions(height: 64, strictness: .failOnWarning),
                                   maxPixels: maxPixels)

@@ -9,7 +9,7 @@ import Foundation
 ///
 /// ```swift
 /// let image = try Image.load(path: "hero.jpg")
-/// let small = try image.upright().resized(toWidth: 800)
+/// let small = try image.upright().thumbnail(width: 800)
 /// let jpeg = try small.encoded(as: .jpeg(JPEGOptions(quality: 82)))
 /// ```
 public final class Image: @unchecked Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import VipsCore
 
-/// Options for ``ImageAnalysis/analyze(path:options:)``; defaults measured on TestImages.
+/// Options for ``ImageAnalysis/analyze(path:options:knownFaces:)``; defaults measured on TestImages.
 public struct AnalysisOptions: Sendable, Equatable {
     /// Longest side of the one decode (shrink-on-load). Faces are searched at this size or at
     /// `faceSearchLongestSide`, whichever is smaller; the saliency map is made from it. Default

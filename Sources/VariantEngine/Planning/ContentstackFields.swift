@@ -39,7 +39,7 @@ public enum FieldValueFormat: String, Sendable, Codable, CaseIterable {
 ///
 /// ```swift
 /// let values = ContentstackFields.values(outcome.plan, format: .contentstackCustom)
-/// let field = values.fields["summer-2026/hero"]?["desktop"]   // {"public_id": ..., "derived": [{"secure_url": ...}], ...}
+/// let field = values.fields["summer-2026/hero-lake"]?["desktop"]   // {"public_id": ..., "derived": [{"secure_url": ...}], ...}
 /// try AtomicFile.write(ContentstackFields.encode(values), to: "fields.json")
 /// ```
 public struct ContentstackFields: Sendable, Codable, Equatable {

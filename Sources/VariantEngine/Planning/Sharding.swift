@@ -6,7 +6,7 @@ import Foundation
 /// `--shard I/N` keeps the assets whose base public id hashes to I (the first 8 bytes of its
 /// SHA-256, big-endian, modulo N, plus 1): the same on every machine, independent of the order
 /// of the manifest, and overrides stay with their asset. Each shard writes a plan holding its
-/// assets and `"shard": {"index": I, "count": N}`; ``merge(_:)`` checks the shards belong
+/// assets and `"shard": {"index": I, "count": N}`; ``merge(_:names:)`` checks the shards belong
 /// together and returns exactly the plan a single run gives (assets sorted by `id`, the summary
 /// recomputed, no `shard`), so that `PlanJSON.encode` of both is the same bytes.
 ///

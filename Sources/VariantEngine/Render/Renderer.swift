@@ -11,9 +11,11 @@ import VipsCore
 /// scaling), which is where most of the speed comes from.
 ///
 /// ```swift
+/// // g_auto needs a resolver: without one it falls back to the centre.
+/// let analysis = try ImageAnalysis.analyze(path: "hero.jpg")
 /// let request = RenderRequest(sourcePath: "hero.jpg",
 ///                             transformation: try Transformation(parsing: "c_fill,g_auto,w_800,h_450"),
-///                             defaultFormat: .webp)
+///                             defaultFormat: .webp, resolver: AnalysisGravityResolver(analysis))
 /// let result = try Renderer.render(request)
 /// try AtomicFile.write(result.data, to: "hero-800.webp")
 /// ```
