@@ -312,7 +312,7 @@ extension Image {
         if isJPEGFile(path) {
             var message = [CChar](repeating: 0, count: 256)
             let status = cvips_jpeg_scan(path, &message, message.count)
-            let words = String(cString: message)
+            let words = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             if status == 1 || status == 2 { damage = "VipsJpeg: " + (words.isEmpty ? "damaged data" : words) }
         }
         jpegScanLock.withLock {
