@@ -63,10 +63,10 @@ struct AnalyzeCommand: ParsableCommand {
             boxes of --faces (known faces, used instead of the search). contentClass: photo,
             graphic or text, from the lightness histogram (flat colours beside the
             background make a graphic) and text-like edges; illustrations shaded with
-            smooth gradients read as photos. hasAlpha: whether some pixel is transparent (an alpha band
-            opaque everywhere counts as none; `variant info` says whether there is a band).
-            salientRegion: where the middle 80 % of the saliency lies along
-            each axis, in source pixels. --saliency-map writes the map itself as a grey PNG
+            smooth gradients read as photos. hasAlpha: whether some pixel is transparent
+            (an alpha band opaque everywhere counts as none; `variant info` says whether
+            there is a band). salientRegion: where the middle 80 % of the saliency lies
+            along each axis, in source pixels. --saliency-map writes the map itself as a grey PNG
             (white = most salient), at its own reduced size.
 
             Examples:

@@ -3,7 +3,7 @@
 /// its background may stand out as one peak (a product on white). Flat colours other than the
 /// background make isolated peaks. Text is dense thin edges over a flat or light ground.
 enum ContentClassifier {
-    struct Evidence: Sendable, Equatable {
+    struct Evidence: Sendable {
         /// Share of the largest histogram peak (five levels wide): the background, usually.
         var peakShare: Double
         /// How spiky the rest of the histogram is, 0...1: the mass standing above the median
