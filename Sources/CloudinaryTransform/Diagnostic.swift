@@ -145,6 +145,9 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Codable, Exp
     /// `c_thumb` with no gravity: the docs say it "must always be accompanied by the gravity
     /// parameter"; without one it crops the centre, like `c_fill`.
     public static let gravityMissing: DiagnosticCode = "gravity-missing"
+    /// A `$name` used where no component up to its own declares it (and no named
+    /// transformation, which could, comes before it).
+    public static let undefinedVariable: DiagnosticCode = "undefined-variable"
     /// `fl_layer_apply` with no layer (`l_`/`u_`) opened before it.
     public static let layerApplyWithoutLayer: DiagnosticCode = "layer-apply-without-layer"
     /// The last diagnostic of a string with more problems than are listed: how many more there

@@ -128,6 +128,7 @@ struct TransformationParser {
                 .error, .unbalancedConditional, "if_ has no matching if_end", component: nil,
                 offset: openConditionOffset, length: 2, suggestion: nil)
         }
+        checkVariableUses()
         return finish(input: input)
     }
 

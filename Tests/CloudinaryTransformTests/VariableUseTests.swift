@@ -1,0 +1,64 @@
+import CloudinaryTransform
+import Testing
+
+/// "Declare before use": a `$name` that nothing declares is a warning (the string stays valid:
+/// a named transformation or a later edit may supply it), pointing at the use.
+@Suite("Undeclared variables")
+struct VariableUseTests {
+    func warnings(_ input: String) -> [Diagnostic] {
+        Transformation.validate(input).diagnostics.filter { $0.code == .undefinedVariable }
+    }
+
+    @Test func anUndeclaredUseIsAWarningAtTheUse() throws {
+        let result = Transformation.validate("c_fill,w_$undefined")
+        #expect(result.isValid)
+        let warning = try #require(result.diagnostics.first { $0.code == .undefinedVariable })
+        #expect(warning.severity == .warning)
+        #expect(warning.message == "$undefined is used but never declared ($undefined_<value>)")
+        #expect(warning.component == 0)
+        #expect(warning.offset == 9 && warning.length == 10)
+    }
+
+    @Test func aMisspeltUseSuggestsTheDeclaredName() throws {
+        let warning = try #require(warnings("$width_300/c_scale,w_$widht").first)
+        #expect(warning.suggestion == "w_$width")
+        #expect(warning.component == 1)
+        // The whole parameter, as every suggestion is, with the rest of an expression kept.
+        #expect(warnings("$width_300/c_scale,w_$widht_mul_2").first?.suggestion == "w_$width_mul_2")
+        #expect(warnings("$label_!Sale!/l_text:arial_40:$(lable)/fl_layer_apply").first?.suggestion
+            == "l_text:arial_40:$(label)")
+        #expect(warnings("$label_!Sale!/$t_!On $(lable) now!").first?.suggestion == "$t_!On $(label) now!")
+    }
+
+    @Test func aUseBeforeItsDeclarationSaysSo() throws {
+        let warning = try #require(warnings("w_$size/$size_300").first)
+        #expect(warning.message == "$size is used but declared only in a later component (declare before use)")
+        #expect(warning.suggestion == nil)
+    }
+
+    @Test func declaredUsesAreQuiet() {
+        for input in [
+            "$w_300,w_$w", "$w_300/c_scale,w_$w", "$a_10,$b_$a_mul_2/w_$b", "$s_!red!/co_$s,e_colorize",
+            "$big_500/if_w_gt_$big/c_scale,w_$big/if_end", "$p_!Sale!/l_text:arial_40:$(p)/fl_layer_apply",
+            "$x_5/if_$x_gt_3/e_blur/if_end",
+        ] {
+            #expect(warnings(input).isEmpty, "\(input)")
+        }
+    }
+
+    @Test func usesInsideTextAndQuotesCountOnlyInTheirParenthesisedForm() {
+        // A bare `$` in a text overlay or a quoted string is text; `$(name)` is a use.
+        #expect(warnings("l_text:arial_40:Only$now/fl_layer_apply").isEmpty)
+        #expect(warnings("$t_!Buy $now!").isEmpty)
+        #expect(warnings("l_text:arial_40:$(price)/fl_layer_apply").map(\.message)
+            == ["$price is used but never declared ($price_<value>)"])
+        #expect(warnings("$t_!Only $(price)!").count == 1)
+    }
+
+    @Test func aNamedTransformationMayDeclareWhatFollows() {
+        #expect(warnings("t_promo/w_$promowidth").isEmpty)
+        #expect(warnings("t_promo,w_$promowidth").isEmpty)
+        // Before the named transformation there is nothing it could have declared.
+        #expect(warnings("w_$promowidth/t_promo").count == 1)
+    }
+}
