@@ -9,6 +9,9 @@ command -v vips >/dev/null 2>&1 || need+=(libvips-tools)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 # libjpeg's headers: the JPEG damage check calls it directly (libvips-dev brings them too).
 pkg-config --exists libjpeg 2>/dev/null || need+=(libjpeg-dev)
+# Text layers name Cloudinary's fonts (Arial, Times New Roman, Courier New); Liberation's have
+# the same metrics, so a rendered line takes the width Cloudinary's takes.
+dpkg -s fonts-liberation2 >/dev/null 2>&1 || need+=(fonts-liberation2)
 for extra in "$@"; do
   case "$extra" in
     chromium) command -v chromium >/dev/null 2>&1 || need+=(chromium) ;;

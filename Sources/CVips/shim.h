@@ -387,6 +387,15 @@ static inline int cvips_composite2(VipsImage *base, VipsImage *overlay, VipsImag
                                    int x, int y) {
     return vips_composite2(base, overlay, out, (VipsBlendMode) mode, "x", x, "y", y, NULL);
 }
+// One band, 0 (no ink) to 255, sized to the ink; `markup` is Pango markup. align: 0 low, 1 centre,
+// 2 high. spacing 0 keeps the font's own line spacing.
+static inline int cvips_text(VipsImage **out, const char *markup, const char *font, int dpi, int align,
+                             int justify, int spacing) {
+    if (spacing > 0)
+        return vips_text(out, markup, "font", font, "dpi", dpi, "align", (VipsAlign) align, "justify", justify,
+                         "spacing", spacing, NULL);
+    return vips_text(out, markup, "font", font, "dpi", dpi, "align", (VipsAlign) align, "justify", justify, NULL);
+}
 static inline VipsImage *cvips_copy_memory(VipsImage *in) { return vips_image_copy_memory(in); }
 static inline void *cvips_write_to_memory(VipsImage *in, size_t *length) {
     return vips_image_write_to_memory(in, length);

@@ -10,9 +10,12 @@ struct Render: ParsableCommand {
             Executes the transformation the way Cloudinary delivers it: every crop mode and gravity
             (g_auto and g_face through the engine's smart crop and face detection),
             ar, dpr, relative sizes, chains, a_ rotation, b_ backgrounds for pad modes, e_grayscale,
-            e_blur[:n], e_sharpen[:n], o_, r_ (radius, max), bo_ (border), fl_progressive, f_ and q_.
-            Parameters that are valid but not rendered locally (text layers, most effects) are
-            listed on stderr and in the JSON's "notRendered"; they are never silently dropped.
+            e_blur[:n], e_sharpen[:n], o_, r_ (radius, max), bo_ (border), fl_progressive, f_ and q_,
+            and text layers (l_text:<font>_<size>[_bold|_italic|...]:<text> with co_, o_ and
+            the fl_layer_apply component's g_, x_, y_; fonts are the nearest local match:
+            Liberation for Arial, Times New Roman and Courier New). Parameters that are valid
+            but not rendered locally (image layers, most effects, text stroke) are listed on
+            stderr and in the JSON's "notRendered"; they are never silently dropped.
 
             Output format: f_ in the transformation, else the extension of OUT, else the source's
             when it is JPEG, WebP, AVIF or PNG (JPEG for any other: GIF, TIFF, HEIC ...).

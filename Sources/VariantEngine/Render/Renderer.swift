@@ -123,7 +123,13 @@ public enum Renderer {
 
         var effectsByComponent: [Int: ComponentEffects] = [:]
         var notRendered: [String] = []
+        // Text layers are drawn where they are applied; what they leave out is listed once each.
+        var textLayers = TextLayer.layers(in: request.transformation).filter { !$0.conditional }
         for (index, component) in request.transformation.components.enumerated() {
+            if let layer = textLayers.first(where: { $0.components.contains(index) }) {
+                if index == layer.components.lowerBound { notRendered += layer.notRendered }
+                continue
+            }
             let effects = ComponentEffects(component)
             // A component an `if_` skipped, or one inside a layer, does nothing to this image.
             if !geometry.skippedComponents.contains(index) { effectsByComponent[index] = effects }
@@ -132,9 +138,12 @@ public enum Renderer {
 
         // A crop merges with the scale after it only when its component has no effects (they
         // apply between the two).
-        let plan = ShrinkOnLoad.plan(steps: steps, upright: geometry.upright) { index in
-            index.flatMap { effectsByComponent[$0]?.effects.isEmpty } ?? false
-        }
+        // A text layer drawn before the first resize is drawn on the source as it is: no shrink.
+        let firstResize = steps.first { $0.component != nil }?.component ?? .max
+        let plan = textLayers.contains { $0.components.upperBound < firstResize } ? nil
+            : ShrinkOnLoad.plan(steps: steps, upright: geometry.upright) { index in
+                index.flatMap { effectsByComponent[$0]?.effects.isEmpty } ?? false
+            }
         if let plan, plan.mergedCrop {
             // An explicit crop then a scale: decode the JPEG smaller in the DCT, then the crop and
             // one resize (a thumbnail to the load size would also resize all of the image, the
@@ -157,6 +166,12 @@ public enum Renderer {
             image = header
         }
         image = try image.toSRGB()
+        func drawLayers(before component: Int) throws {
+            while let layer = textLayers.first, layer.components.upperBound < component {
+                image = try layer.drawn(over: image)
+                textLayers.removeFirst()
+            }
+        }
 
         var lastComponent: Int? = nil
         for step in steps {
@@ -164,13 +179,17 @@ public enum Renderer {
                 image = try effects.apply(to: image)
                 effectsByComponent[last] = nil
             }
+            if let component = step.component { try drawLayers(before: component) }
             image = try execute(step, on: image, transformation: request.transformation)
             if step.component != nil { lastComponent = step.component }
         }
-        // Effects of the remaining components (including ones with no geometry at all), in order.
+        // Effects of the remaining components (including ones with no geometry at all), in order,
+        // and the text layers between them.
         for index in effectsByComponent.keys.sorted() {
+            try drawLayers(before: index)
             if let effects = effectsByComponent[index] { image = try effects.apply(to: image) }
         }
+        try drawLayers(before: .max)
         if materialise {
             image = try image.materialised()
             try Image.checkDecodedCleanly(path: request.sourcePath)

@@ -1,0 +1,261 @@
+import CloudinaryTransform
+import Foundation
+import VipsCore
+
+/// A text overlay (`l_text:<family>_<size>[_<style>…]:<text>` … `fl_layer_apply`) as the local
+/// renderer draws it: the text in the font's nearest local match (Arial, Times New Roman and
+/// Courier New have metric-compatible Liberation fonts, so lines take the same width), coloured
+/// with the layer's `co_`, faded by its `o_`, and placed by the apply component's `g_`, `x_`
+/// and `y_` (or the layer component's, when the apply component has none).
+///
+/// What it does not draw is listed in ``notRendered``: text styles from a saved template,
+/// `stroke`, layer transformations other than colour and opacity, and placements other than
+/// the nine compass gravities.
+struct TextLayer: Sendable, Equatable {
+    /// The components of the layer: the one with `l_text:` through the one with `fl_layer_apply`.
+    var components: ClosedRange<Int>
+    var text: String
+    var family: String
+    var size: Int
+    var bold = false
+    var weight: String? = nil
+    var italic = false
+    var underline = false
+    var strikethrough = false
+    var alignment: Image.TextAlignment = .left
+    var justify = false
+    var letterSpacing: Double = 0
+    var lineSpacing: Int = 0
+    var colour = RGBAColour.black
+    var opacity: Double = 100
+    var gravity = "center"
+    var x = Offset.pixels(0)
+    var y = Offset.pixels(0)
+    var notRendered: [String] = []
+    /// Inside an `if_` block, or with a condition of its own: not drawn (see ``layers(in:)``).
+    var conditional = false
+
+    enum Offset: Sendable, Equatable {
+        case pixels(Double)
+        /// A fraction of the base image's width (x) or height (y): `x_0.1`.
+        case relative(Double)
+
+        init?(_ raw: String) {
+            guard let value = Double(raw), value.isFinite else { return nil }
+            self = raw.contains(".") ? .relative(value) : .pixels(value)
+        }
+
+        func pixels(of extent: Int) -> Double {
+            switch self {
+            case .pixels(let v): v
+            case .relative(let f): f * Double(extent)
+            }
+        }
+    }
+
+    /// Every text layer of `transformation` that closes with `fl_layer_apply` (an unclosed layer
+    /// is invalid and never rendered).
+    static func layers(in transformation: Transformation) -> [TextLayer] {
+        var layers: [TextLayer] = []
+        let components = transformation.components
+        var index = 0
+        var conditionDepth = 0
+        while index < components.count {
+            if let condition = components[index].first("if") {
+                if condition.rawValue == "end" { conditionDepth = max(0, conditionDepth - 1) }
+                else if condition.rawValue != "else", components[index].parameters.count == 1 { conditionDepth += 1 }
+            }
+            guard let layer = components[index].first("l"), layer.rawValue.hasPrefix("text:"),
+                  let apply = components[index...].firstIndex(where: Self.appliesLayer)
+            else {
+                index += 1
+                continue
+            }
+            if var parsed = TextLayer(layer: layer.rawValue, components: index...apply) {
+                parsed.read(components[index...apply].map { $0 })
+                // Conditions are evaluated on the base image's geometry, not on layers: a
+                // conditional text is left out rather than drawn when Cloudinary might not.
+                if conditionDepth > 0 || components[index...apply].contains(where: { $0.first("if") != nil }) {
+                    parsed.conditional = true
+                }
+                layers.append(parsed)
+            }
+            index = apply + 1
+        }
+        return layers
+    }
+
+    static func appliesLayer(_ component: Component) -> Bool {
+        component.parameters.contains { $0.key == "fl" && $0.rawValue.split(separator: ".").contains("layer_apply") }
+    }
+
+    /// Parses `text:<style>:<text>`; nil when the style is not `<family>_<size>…` (a saved
+    /// text style's public id, which only Cloudinary knows).
+    init?(layer raw: String, components: ClosedRange<Int>) {
+        let body = raw.dropFirst("text:".count)
+        guard let colon = body.firstIndex(of: ":") else { return nil }
+        let tokens = body[..<colon].split(separator: "_", omittingEmptySubsequences: false).map(String.init)
+        guard tokens.count >= 2, let size = Int(tokens[1]), size > 0, !tokens[0].isEmpty else { return nil }
+        self.components = components
+        self.family = Self.percentDecoded(tokens[0])
+        self.size = size
+        self.text = Self.percentDecoded(Self.percentDecoded(String(body[body.index(after: colon)...])))
+        var i = 2
+        while i < tokens.count {
+            let token = tokens[i].lowercased()
+            switch token {
+            case "bold": bold = true
+            case "normal": break
+            case "thin", "light", "extrabold", "semibold", "black", "heavy", "medium": weight = token
+            case "italic": italic = true
+            case "underline": underline = true
+            case "strikethrough": strikethrough = true
+            case "left", "start": alignment = .left
+            case "center": alignment = .centre
+            case "right", "end": alignment = .right
+            case "justify": justify = true
+            case "letter", "line", "font":
+                // letter_spacing_<n>, line_spacing_<n>, font_antialias_<x>, font_hinting_<x>
+                let value = i + 2 < tokens.count ? tokens[i + 2] : ""
+                let name = i + 1 < tokens.count ? "\(token)_\(tokens[i + 1])" : token
+                switch name {
+                case "letter_spacing": if let v = Double(value) { letterSpacing = v } else { notRendered.append(name + "_" + value) }
+                case "line_spacing": if let v = Int(value) { lineSpacing = max(0, v) } else { notRendered.append(name + "_" + value) }
+                case "font_antialias", "font_hinting": break  // rasteriser settings: ours are its own
+                default: notRendered.append(name)
+                }
+                i += 2
+            default: notRendered.append("text style \(tokens[i])")
+            }
+            i += 1
+        }
+    }
+
+    /// Colour and opacity from the layer's components; placement from the apply component, or
+    /// from the layer component when the apply component gives none.
+    private mutating func read(_ components: [Component]) {
+        var placement: [String: String] = [:]
+        for (offset, component) in components.enumerated() {
+            let isApply = offset == components.count - 1
+            for parameter in component.parameters {
+                let raw = parameter.rawValue
+                switch parameter.key {
+                case "l": continue
+                case "co":
+                    if let c = RGBAColour(cloudinary: raw) { colour = c } else { notRendered.append("co_\(raw)") }
+                case "o":
+                    if let v = Double(raw), v.isFinite { opacity = min(100, max(0, v)) } else { notRendered.append("o_\(raw)") }
+                case "g", "x", "y":
+                    // The apply component's placement wins over the layer component's.
+                    if isApply || placement[parameter.key] == nil { placement[parameter.key] = raw }
+                case "fl":
+                    for flag in raw.split(separator: ".") where flag != "layer_apply" && flag != "no_overflow" {
+                        notRendered.append("fl_\(flag)")
+                    }
+                default:
+                    notRendered.append("\(parameter.key)_\(raw) (in a text layer)")
+                }
+            }
+        }
+        if let g = placement["g"] {
+            if Self.compass.contains(g) { gravity = g } else { notRendered.append("g_\(g) (text placed at the centre)") }
+        }
+        for key in ["x", "y"] {
+            guard let raw = placement[key] else { continue }
+            if let offset = Offset(raw) {
+                if key == "x" { x = offset } else { y = offset }
+            } else {
+                notRendered.append("\(key)_\(raw)")
+            }
+        }
+    }
+
+    static let compass: Set<String> = [
+        "center", "north", "south", "east", "west", "north_east", "north_west", "south_east", "south_west",
+    ]
+
+    /// The Pango font description: the family, its weight and style, the size in pixels (points
+    /// at 72 dpi).
+    var fontDescription: String {
+        // A family name goes into the description as it is; characters Pango reads as syntax
+        // (`,` separates families, digits at the end read as a size) are dropped or kept apart.
+        let name = family.filter { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" }
+        var parts = [name.isEmpty ? "Sans" : name + ","]
+        if bold { parts.append("Bold") } else if let weight { parts.append(weight.capitalized) }
+        if italic { parts.append("Italic") }
+        parts.append(String(size))
+        return parts.joined(separator: " ")
+    }
+
+    /// The text as Pango markup, with its decoration and letter spacing.
+    var markup: String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            default: escaped.append(character)
+            }
+        }
+        var attributes: [String] = []
+        if underline { attributes.append("underline=\"single\"") }
+        if strikethrough { attributes.append("strikethrough=\"true\"") }
+        if letterSpacing != 0 { attributes.append("letter_spacing=\"\(Int((letterSpacing * 1024).rounded()))\"") }
+        return attributes.isEmpty ? escaped : "<span \(attributes.joined(separator: " "))>\(escaped)</span>"
+    }
+
+    /// Draws the text over `base` (8-bit sRGB, with or without alpha); the result has the same
+    /// size and bands.
+    func drawn(over base: Image) throws -> Image {
+        guard !text.allSatisfy(\.isWhitespace), opacity > 0, colour.alpha > 0 else { return base }
+        let mask = try Image.textMask(markup: markup, font: fontDescription, alignment: alignment, justify: justify,
+                                      spacing: lineSpacing)
+        let (left, top) = position(of: (mask.width, mask.height), on: (base.width, base.height))
+        let alpha = try mask.linear(opacity / 100 * Double(colour.alpha) / 255, 0).castToEightBit()
+        var ink = try mask.linear(0, Double(colour.red)).castToEightBit()
+        ink = try ink.joined(with: mask.linear(0, Double(colour.green)).castToEightBit())
+        ink = try ink.joined(with: mask.linear(0, Double(colour.blue)).castToEightBit())
+        let overlay = try ink.joined(with: alpha).taggedSRGB()
+        var result = try base.composited(with: overlay, x: left, y: top).toSRGB()
+        if !base.hasAlpha, result.hasAlpha { result = try result.bands(0, count: 3) }
+        return result
+    }
+
+    /// The top-left corner of a `size` block on a `canvas`: by gravity, offsets pointing inwards
+    /// from the edge the gravity names (Cloudinary's reading: `g_south,y_20` is 20 px above the
+    /// bottom), and right and down from the centre.
+    func position(of size: (Int, Int), on canvas: (Int, Int)) -> (Int, Int) {
+        let dx = x.pixels(of: canvas.0), dy = y.pixels(of: canvas.1)
+        let free = (Double(canvas.0 - size.0), Double(canvas.1 - size.1))
+        let left: Double = gravity.hasSuffix("west") ? dx : gravity.hasSuffix("east") ? free.0 - dx : free.0 / 2 + dx
+        let top: Double = gravity.hasPrefix("north") ? dy : gravity.hasPrefix("south") ? free.1 - dy : free.1 / 2 + dy
+        return (Int(left.rounded()), Int(top.rounded()))
+    }
+
+    /// `%XX` escapes decoded; a `%` not followed by two hex digits stays as it is.
+    static func percentDecoded(_ text: String) -> String {
+        guard text.contains("%") else { return text }
+        var bytes: [UInt8] = []
+        let utf8 = Array(text.utf8)
+        var i = 0
+        func hex(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: c - 48
+            case 65...70: c - 55
+            case 97...102: c - 87
+            default: nil
+            }
+        }
+        while i < utf8.count {
+            if utf8[i] == UInt8(ascii: "%"), i + 2 < utf8.count, let hi = hex(utf8[i + 1]), let lo = hex(utf8[i + 2]) {
+                bytes.append(hi << 4 | lo)
+                i += 3
+            } else {
+                bytes.append(utf8[i])
+                i += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,109 @@
+import CloudinaryTransform
+import Foundation
+import Testing
+@testable import VariantEngine
+import VipsCore
+
+/// Text overlays drawn by the local renderer: where the ink lands (gravity and offsets), its
+/// colour and opacity, the text's escapes, and what is reported rather than drawn.
+@Suite("Text layers")
+struct TextLayerTests {
+    /// A flat 400×200 PNG of one grey, in a fresh folder.
+    static func flatSource(_ value: UInt8 = 60) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("text-layer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let image = try Image(pixels: PixelBuffer(width: 400, height: 200, bands: 3,
+                                                  data: [UInt8](repeating: value, count: 400 * 200 * 3)))
+        let path = folder.appendingPathComponent("flat.png").path
+        try image.encoded(as: EncodeOptions.defaults(for: .png, quality: nil)).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    static func render(_ text: String, source: String) throws -> (pixels: PixelBuffer, notRendered: [String]) {
+        let result = try Renderer.render(RenderRequest(sourcePath: source, transformation: try Transformation(parsing: text),
+                                                       defaultFormat: .png))
+        return (try Image.load(data: result.data).pixels(), result.notRendered)
+    }
+
+    /// The box of the pixels that differ from the flat grey: (left, top, right, bottom), inclusive.
+    static func inkBox(_ p: PixelBuffer, background: UInt8 = 60, threshold: Int = 0) -> (Int, Int, Int, Int)? {
+        var box: (Int, Int, Int, Int)? = nil
+        for y in 0..<p.height {
+            for x in 0..<p.width where (0..<3).contains(where: { abs(Int(p.value(x: x, y: y, band: $0)) - Int(background)) > threshold }) {
+                box = box.map { (min($0.0, x), min($0.1, y), max($0.2, x), max($0.3, y)) } ?? (x, y, x, y)
+            }
+        }
+        return box
+    }
+
+    @Test func southWithAnOffsetSitsAboveTheBottomEdgeCentred() throws {
+        let source = try Self.flatSource()
+        let (pixels, notRendered) = try Self.render("co_white,l_text:Arial_40:Hello/fl_layer_apply,g_south,y_10", source: source)
+        #expect(notRendered.isEmpty, "\(notRendered)")
+        let box = try #require(Self.inkBox(pixels))
+        #expect(box.3 == 189, "ink ends at row \(box.3)")  // 10 px above the bottom row (199)
+        #expect(abs((box.0 + box.2) - 399) <= 2, "ink spans \(box.0)…\(box.2)")
+        #expect(box.3 - box.1 >= 25 && box.3 - box.1 <= 40)  // a 40 px font's capitals
+        // White ink: the brightest pixel is white, and nothing outside the box changed.
+        #expect(pixels.data.max() == 255)
+    }
+
+    @Test func cornerGravityOffsetsPointInwards() throws {
+        let source = try Self.flatSource()
+        let northWest = try #require(Self.inkBox(Self.render("co_white,l_text:Arial_30:Hi/fl_layer_apply,g_north_west,x_12,y_7", source: source).pixels))
+        #expect(northWest.0 == 12 && northWest.1 == 7, "\(northWest)")
+        let southEast = try #require(Self.inkBox(Self.render("co_white,l_text:Arial_30:Hi/fl_layer_apply,g_south_east,x_0.1,y_0.025", source: source).pixels))
+        #expect(southEast.2 == 399 - 40 && southEast.3 == 199 - 5, "\(southEast)")  // x_0.1: a tenth of 400; y_0.025 of 200
+    }
+
+    @Test func colourAndOpacityBlendOverTheBase() throws {
+        let source = try Self.flatSource(0)
+        let (pixels, _) = try Self.render("co_rgb:ff0000,o_50,l_text:Arial_60_bold:I/fl_layer_apply", source: source)
+        var red: UInt8 = 0, other: UInt8 = 0
+        for y in 0..<pixels.height {
+            for x in 0..<pixels.width {
+                red = max(red, pixels.value(x: x, y: y, band: 0))
+                other = max(other, pixels.value(x: x, y: y, band: 1), pixels.value(x: x, y: y, band: 2))
+            }
+        }
+        #expect((126...129).contains(red), "red \(red)")
+        #expect(other == 0)
+    }
+
+    @Test func theTextIsDecodedAsCloudinaryDecodesIt() throws {
+        let layer = try #require(TextLayer(layer: "text:Times%20New%20Roman_30_bold_italic_underline_letter_spacing_5:A%252C%20b%252F%0Ac",
+                                           components: 0...1))
+        #expect(layer.text == "A, b/\nc")
+        #expect(layer.family == "Times New Roman" && layer.size == 30)
+        #expect(layer.bold && layer.italic && layer.underline && layer.letterSpacing == 5)
+        #expect(layer.fontDescription == "Times New Roman, Bold Italic 30")
+        #expect(layer.markup == "<span underline=\"single\" letter_spacing=\"5120\">A, b/\nc</span>")
+        #expect(TextLayer(layer: "text:Arial_40:a <b> & c", components: 0...1)?.markup == "a &lt;b&gt; &amp; c")
+        // A saved text style (its public id, not family_size) is only Cloudinary's to know.
+        #expect(TextLayer(layer: "text:my_style:Hello", components: 0...1) == nil)
+    }
+
+    @Test func whatIsNotDrawnIsReported() throws {
+        let source = try Self.flatSource()
+        let stroke = try Self.render("co_white,l_text:Arial_40_stroke:Hi,bo_2px_solid_black/fl_layer_apply,g_face", source: source)
+        #expect(stroke.notRendered == ["text style stroke", "bo_2px_solid_black (in a text layer)", "g_face (text placed at the centre)"])
+        #expect(Self.inkBox(stroke.pixels) != nil)  // the text itself is drawn
+        let template = try Self.render("l_text:my_style:Hi/fl_layer_apply", source: source)
+        #expect(template.notRendered.contains("l_text:my_style:Hi"))
+        #expect(Self.inkBox(template.pixels) == nil)
+        // Conditions are evaluated on the base geometry only: a conditional text is left out.
+        let conditional = try Self.render("if_w_gt_100/co_white,l_text:Arial_40:Hi/fl_layer_apply/if_end", source: source)
+        #expect(Self.inkBox(conditional.pixels) == nil)
+        #expect(conditional.notRendered.contains { $0.hasPrefix("l_text") })
+    }
+
+    @Test func aLayerIsDrawnWhereItIsAppliedInTheChain() throws {
+        // Drawn at 40 px, then the whole image halved: the ink is half as tall as drawn alone
+        // (its solid part: resampling rings faintly around it).
+        let source = try Self.flatSource()
+        let alone = try #require(Self.inkBox(Self.render("co_white,l_text:Arial_40:H/fl_layer_apply", source: source).pixels, threshold: 60))
+        let halved = try #require(Self.inkBox(Self.render("co_white,l_text:Arial_40:H/fl_layer_apply/c_scale,w_200", source: source).pixels, threshold: 60))
+        let height = alone.3 - alone.1 + 1, halvedHeight = halved.3 - halved.1 + 1
+        #expect(abs(halvedHeight * 2 - height) <= 3, "\(height) then \(halvedHeight)")
+    }
+}
