@@ -52,8 +52,10 @@ struct PlanningCacheTests {
         let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
         defer { try? FileManager.default.removeItem(at: folder) }
         var manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
-        manifest.assets[0].overrides = [AssetOverride(locale: "de-DE", text: TextOverlay(text: "Sommer")),
-                                        AssetOverride(locale: "fr-FR", text: TextOverlay(text: "Été"))]
+        // Swapped in under other public ids, with the same file (text would make their own
+        // decisions: see the test below).
+        manifest.assets[0].overrides = [AssetOverride(locale: "de-DE", publicId: "test/astronaut-de", path: "people-astronaut.jpg"),
+                                        AssetOverride(locale: "fr-FR", publicId: "test/astronaut-fr", path: "people-astronaut.jpg")]
         for _ in 0..<2 {
             let cache = folder.appendingPathComponent("cache-\(UUID().uuidString).sqlite")
             let cold = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache, jobs: 2))
@@ -66,6 +68,29 @@ struct PlanningCacheTests {
             #expect(uncached.statistics.analysesComputed == 1 && uncached.statistics.analysesCached == 2, "\(uncached.statistics)")
             #expect(uncached.statistics.decisionsComputed == 4 && uncached.statistics.decisionsCached == 8)
             #expect(try PlanJSON.encode(uncached.plan) == PlanJSON.encode(cold.plan), "waiting changes no answer")
+        }
+    }
+
+    /// A text overlay is drawn into the variant it is decided on, so an override with text has
+    /// decisions of its own (its key holds the overlay), and its bytes are those of the picture
+    /// with the text; the analysis is still shared.
+    @Test("an override with text is decided with its text drawn")
+    func overrideTextIsDecided() async throws {
+        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
+        manifest.assets[0].overrides = [AssetOverride(locale: "de-DE", text: TextOverlay(text: "Sommer 2026", relativeSize: 0.12))]
+        let outcome = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(jobs: 1))
+        let counts = outcome.statistics
+        #expect(counts.analysesComputed == 1 && counts.analysesCached == 1, "\(counts)")
+        #expect(counts.decisionsComputed == 8 && counts.decisionsCached == 0, "\(counts)")
+        let base = outcome.plan.assets[0].placements.flatMap(\.variants)
+        let text = outcome.plan.assets[1].placements.flatMap(\.variants)
+        #expect(base.count == 4 && text.count == 4)
+        for (plain, lettered) in zip(base, text) {
+            #expect(lettered.transformation.contains("l_text:Arial_"), "\(lettered.transformation)")
+            #expect(plain.width == lettered.width && plain.bytes != lettered.bytes,
+                    "\(plain.width) px: \(plain.bytes) and \(lettered.bytes) bytes")
         }
     }
 

@@ -166,6 +166,7 @@ struct AssetPlanner: Sendable {
                 var request = VariantDecisionRequest(sourcePath: job.resolvedPath, crop: crop.rect, width: width,
                                                      formats: formats, level: level, cancellation: cancellation.vips)
                 request.qualityHints = decider.takesQualityHints ? hints : [:]
+                if let overlay = job.overlay { request.overlay = TextOverlayComponents.components(overlay, width: width) }
                 let key = PlanCache.key([contentHash, "decision", decider.identity, request.geometry,
                                          formats.map(\.rawValue).joined(separator: ","), level.rawValue]
                                         + Self.hintKey(request.qualityHints))

@@ -27,10 +27,14 @@ struct VariantDecisionRequest: Sendable {
     /// Where the quality search starts, per format (``OptimizeOptions/qualityHints``): the
     /// quality decided for the placement's previous width. Part of the answer, so of the key.
     var qualityHints: [ImageFormat: Int] = [:]
+    /// Components drawn over the scaled crop: a text overlay and its `fl_layer_apply`.
+    var overlay: [String] = []
 
-    /// The crop then the scale, as Cloudinary executes them (no delivery settings).
+    /// The crop then the scale, as Cloudinary executes them, then any overlay (no delivery
+    /// settings). Part of the decision's key: a variant with text is decided with its text.
     var geometry: String {
-        "c_crop,h_\(crop.height),w_\(crop.width),x_\(crop.x),y_\(crop.y)/c_scale,w_\(width)"
+        (["c_crop,h_\(crop.height),w_\(crop.width),x_\(crop.x),y_\(crop.y)/c_scale,w_\(width)"] + overlay)
+            .joined(separator: "/")
     }
 }
 
