@@ -31,5 +31,10 @@ echo "== a few variants rendered locally -> $out/"
 "$variant" render TestImages/people-couple-bar.jpg "c_fill,g_auto,w_960,h_540/f_auto,q_auto" -o "$out/couple-16x9.avif"
 "$variant" render TestImages/people-portrait-grace-hopper.jpg "c_fill,g_auto,w_600,h_600/f_webp,q_80" -o "$out/hopper-1x1.webp"
 "$variant" render TestImages/logo-alpha.png "c_pad,b_white,w_1200,h_400/f_png" -o "$out/logo-banner.png"
+# The German override of the lake hero, as the plan stored it: its crop, scale and text overlay.
+lettered=$(grep -o '"transformation" : "[^"]*Sommer[^"]*"' "$out/plan.json" | tail -n 1 | sed 's/.*: "//; s/"$//')
+if [ -n "$lettered" ]; then
+  "$variant" render TestImages/landscape-lake-boats.jpg "$lettered" -o "$out/lake-de.webp"
+fi
 echo
 echo "demo: plan in $out/plan.json, contact sheet in $out/report.html (open it in a browser)"
