@@ -125,6 +125,7 @@ public enum Renderer {
         var notRendered: [String] = []
         // Text layers are drawn where they are applied; what they leave out is listed once each.
         var textLayers = TextLayer.layers(in: request.transformation).filter { !$0.conditional }
+        try checkTextSizes(textLayers, request)
         for (index, component) in request.transformation.components.enumerated() {
             if let layer = textLayers.first(where: { $0.components.contains(index) }) {
                 if index == layer.components.lowerBound { notRendered += layer.notRendered }
@@ -224,6 +225,21 @@ public enum Renderer {
                                     + "over the limit of \(megapixels(limit)) megapixels",
                                   input: request.transformation.description)
             }
+        }
+    }
+
+    /// Refuses a text layer that could lay out larger than the source pixel limit (see
+    /// ``TextLayer/sizeBound``), before anything is decoded.
+    static func checkTextSizes(_ layers: [TextLayer], _ request: RenderRequest) throws {
+        let limit = Double(request.limits.maxPixels)
+        for layer in layers {
+            let bound = layer.sizeBound
+            guard Double(bound.width) * Double(bound.height) > limit else { continue }
+            throw EngineError(.invalidTransformation,
+                              "its text layer (\(layer.text.count) characters at \(layer.size) px) could be up to "
+                                + "\(bound.width)×\(bound.height) pixels, over the limit of "
+                                + String(format: "%.0f", limit / 1_000_000) + " megapixels",
+                              input: request.transformation.description)
         }
     }
 

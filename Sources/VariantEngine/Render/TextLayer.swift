@@ -174,6 +174,18 @@ struct TextLayer: Sendable, Equatable {
         "center", "north", "south", "east", "west", "north_east", "north_west", "south_east", "south_west",
     ]
 
+    /// A bound on the laid-out text's size, known before laying it out: no glyph of these
+    /// fonts is wider than its em, nor a line taller than one and a half. A long text at a
+    /// large size asks Pango for gigabytes (3000 characters at 3000 px: 33 GB), so the renderer
+    /// refuses one whose bound is over the source pixel limit rather than try.
+    var sizeBound: (width: Int, height: Int) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let longest = lines.map(\.count).max() ?? 0
+        let perLine = Double(size) * 1.5 + Double(lineSpacing)
+        let spacing = max(0, letterSpacing) * Double(longest)
+        return (Int(min(1e12, Double(longest * size) + spacing)), Int(min(1e12, Double(lines.count) * perLine)))
+    }
+
     /// The Pango font description: the family, its weight and style, the size in pixels (points
     /// at 72 dpi).
     var fontDescription: String {

@@ -97,6 +97,20 @@ struct TextLayerTests {
         #expect(conditional.notRendered.contains { $0.hasPrefix("l_text") })
     }
 
+    @Test func aTextThatCouldOutgrowThePixelLimitIsRefusedBeforeDecoding() throws {
+        let source = try Self.flatSource()
+        let long = String(repeating: "W", count: 3000)
+        let error = #expect(throws: EngineError.self) {
+            try Self.render("c_scale,w_200/l_text:Arial_3000:\(long)/fl_layer_apply", source: source)
+        }
+        #expect(error?.code == .invalidTransformation)
+        #expect(error?.message == "its text layer (3000 characters at 3000 px) could be up to 9000000×4500 pixels, "
+            + "over the limit of 100 megapixels", "\(String(describing: error))")
+        // Lines count one by one: 40 lines of 50 characters at 100 px are 5000 px wide, not 200,000.
+        let lines = Array(repeating: String(repeating: "x", count: 50), count: 40).joined(separator: "%0A")
+        #expect(throws: Never.self) { try Self.render("co_white,l_text:Arial_100:\(lines)/fl_layer_apply", source: source) }
+    }
+
     @Test func aLayerIsDrawnWhereItIsAppliedInTheChain() throws {
         // Drawn at 40 px, then the whole image halved: the ink is half as tall as drawn alone
         // (its solid part: resampling rings faintly around it).
