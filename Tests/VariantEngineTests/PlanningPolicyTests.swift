@@ -175,4 +175,33 @@ struct PlanningPolicyTests {
         #expect((variant.ssimulacra2 ?? 0) > 50)
         #expect(variant.transformation.hasSuffix("/f_\(variant.format == "jpeg" ? "jpg" : variant.format),q_\(variant.quality!)"))
     }
+    /// The override's text is laid out as the render draws it and checked against the variant:
+    /// text past the edge would make Cloudinary widen the delivered image (an error), text over
+    /// a face is a warning; a short text at the bottom of a portrait is neither.
+    @Test("an override's text that runs past the variant or covers a face is a violation")
+    func textOverlayPolicy() async throws {
+        let image = "people-portrait-grace-hopper.jpg"  // one face, in the middle of a square crop
+        let folder = try PlanningFixture.folder(with: [image])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var manifest = PlanningFixture.manifest(images: [image], placements: [PlanningFixture.placement("square", "1:1", [200, 400])])
+        manifest.assets[0].overrides = [
+            AssetOverride(locale: "de-DE", text: TextOverlay(text: "Hallo", relativeSize: 0.1, gravity: "center")),
+            AssetOverride(locale: "fr-FR", text: TextOverlay(text: "Une phrase bien trop longue pour la place", relativeSize: 0.2)),
+            AssetOverride(locale: "it-IT", text: TextOverlay(text: "Ciao")),
+        ]
+        let plan = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options()).plan
+        func codes(_ locale: String?) throws -> [String] {
+            let asset = try #require(plan.assets.first { $0.locale == locale })
+            return asset.placements.flatMap(\.violations).map { "\($0.code)@\($0.width ?? 0)" }
+        }
+        #expect(try codes(nil) == [])
+        #expect(try codes("it-IT") == [])
+        let german = try codes("de-DE")
+        #expect(german == ["text-covers-face@200", "text-covers-face@400"], "\(german)")
+        #expect(try codes("fr-FR") == ["text-overflows@200", "text-overflows@400"])
+        #expect(!plan.summary.passed)  // the overflow is an error
+        let overflow = try #require(plan.assets.first { $0.locale == "fr-FR" }?.placements[0].violations.first)
+        #expect(overflow.message.hasPrefix("the text 'Une phrase bien trop longue pour la place' (40 px) is "), "\(overflow.message)")
+        #expect(overflow.message.contains("runs past the 200×200 variant"))
+    }
 }

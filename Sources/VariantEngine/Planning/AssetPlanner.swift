@@ -198,6 +198,10 @@ struct AssetPlanner: Sendable {
                 placement.variants.append(try variant(decision, crop: crop, width: width, level: level, job: job))
             }
             placement.violations += PolicyChecker.budget(variants: placement.variants, spec: spec)
+            if let overlay = job.overlay {
+                placement.violations += try PolicyChecker.textOverlay(overlay, variants: placement.variants, crop: crop.rect,
+                                                                      faces: faceAnalysis.faces)
+            }
             placement.srcset = placement.variants.map { "\($0.url) \($0.width)w" }.joined(separator: ", ")
             placement.autoSrcset = placement.variants.map { "\($0.autoUrl) \($0.width)w" }.joined(separator: ", ")
             asset.placements.append(placement)

@@ -279,7 +279,7 @@ public struct PlannedVariant: Sendable, Codable, Equatable {
 /// A policy violation: what, how serious, and what to do instead.
 public struct Violation: Sendable, Codable, Equatable {
     /// Stable codes: `not-approved`, `asset-unreadable`, `asset-timed-out`, `source-too-small`, `upscaling-needed`,
-    /// `over-budget`, `subject-does-not-fit`, `ratio-inexact`; with Cloudinary data also `cloudinary-size-mismatch`,
+    /// `over-budget`, `subject-does-not-fit`, `ratio-inexact`, `text-overflows`, `text-covers-face`; with Cloudinary data also `cloudinary-size-mismatch`,
     /// `faces-disagree`, `approval-disagrees`, `blocked-tag`, `rights-expired`, `rights-unchecked`,
     /// `region-not-licensed`.
     public var code: String

@@ -1,4 +1,6 @@
 import Foundation
+import CloudinaryTransform
+import VipsCore
 
 /// Checks a planned asset against the campaign's policy and its placements' rules. Each check
 /// is a function of values already computed (no pixels), so a cached plan is checked anew on
@@ -71,6 +73,56 @@ enum PolicyChecker {
             code: "subject-does-not-fit", severity: policy.effectiveSubjectFit,
             message: "\(what) (\(subject.width)×\(subject.height) at \(subject.x),\(subject.y)) cannot fit a \(spec.aspectRatio) crop of this image (\(crop.facesKept) face(s) kept, \(crop.facesCut) cut); pad instead (explicit crop then c_pad, or c_fill_pad,g_auto)",
             suggestion: suggestion)]
+    }
+
+    /// Where a variant's text overlay lands, laid out as the render draws it: past the variant's
+    /// edge (`text-overflows`, an error: Cloudinary widens the delivered image to hold a layer
+    /// unless `fl_no_overflow` clips it, so the planned size and srcset would be wrong), or over
+    /// a face kept in the crop (`text-covers-face`, a warning: the text's box and the face box's
+    /// middle, a tenth in from each side, share at least a tenth of the smaller).
+    static func textOverlay(_ overlay: TextOverlay, variants: [PlannedVariant], crop: SourceRect,
+                            faces: [DetectedFace]) throws -> [Violation] {
+        var violations: [Violation] = []
+        for variant in variants {
+            let components = TextOverlayComponents.components(overlay, width: variant.width)
+            guard let layer = TextLayer.layers(in: try Transformation(parsing: components.joined(separator: "/"))).first,
+                  !layer.text.allSatisfy(\.isWhitespace)
+            else { continue }
+            let mask = try Image.textMask(markup: layer.markup, font: layer.fontDescription, alignment: layer.alignment,
+                                          justify: layer.justify, spacing: layer.lineSpacing)
+            let (left, top) = layer.position(of: (mask.width, mask.height), on: (variant.width, variant.height))
+            let box = SourceRect(x: left, y: top, width: mask.width, height: mask.height)
+            let quoted = "the text '\(overlay.text)' (\(layer.size) px)"
+            if left < 0 || top < 0 || box.maxX > variant.width || box.maxY > variant.height {
+                violations.append(Violation(
+                    code: "text-overflows", severity: .error,
+                    message: "\(quoted) is \(box.width)×\(box.height) px at \(left),\(top) and runs past the \(variant.width)×\(variant.height) variant: "
+                        + "Cloudinary would widen the image to hold it (fl_no_overflow clips it instead); shorten it or lower its relativeSize",
+                    width: variant.width))
+            }
+            let scale = Double(variant.width) / Double(crop.width)
+            for face in faces {
+                // The box's middle: boxes run ear to ear and forehead to chin, so their edges
+                // are hair, hat and background as often as face.
+                let f = face.box, insetX = f.width / 10, insetY = f.height / 10
+                let middle = SourceRect(x: f.x + insetX, y: f.y + insetY, width: f.width - 2 * insetX, height: f.height - 2 * insetY)
+                guard let inside = middle.intersection(crop) else { continue }
+                let scaled = SourceRect(x: Int((Double(inside.x - crop.x) * scale).rounded()),
+                                        y: Int((Double(inside.y - crop.y) * scale).rounded()),
+                                        width: max(1, Int((Double(inside.width) * scale).rounded())),
+                                        height: max(1, Int((Double(inside.height) * scale).rounded())))
+                // A tenth of the smaller box: small text across a large face counts, and so does
+                // a large text over a small face; a box's loose edge grazing the other does not.
+                guard let covered = scaled.intersection(box), covered.area * 10 >= min(scaled.area, box.area) else { continue }
+                violations.append(Violation(
+                    code: "text-covers-face", severity: .warning,
+                    message: "\(quoted) lies over a face (its middle: \(scaled.width)×\(scaled.height) at \(scaled.x),\(scaled.y) in the variant, \(covered.area * 100 / scaled.area) % of it covered); "
+                        + "place it with another gravity",
+                    width: variant.width))
+                break
+            }
+        }
+        return violations
     }
 
     /// What must stay whole: the union of the faces; else the opaque content of a cut-out; else nothing.
