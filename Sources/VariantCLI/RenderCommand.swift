@@ -13,9 +13,11 @@ struct Render: ParsableCommand {
             e_blur[:n], e_sharpen[:n], o_, r_ (radius, max), bo_ (border), fl_progressive, f_ and q_,
             and text layers (l_text:<font>_<size>[_bold|_italic|...]:<text> with co_, o_ and
             the fl_layer_apply component's g_, x_, y_; fonts are the nearest local match:
-            Liberation for Arial, Times New Roman and Courier New). Parameters that are valid
-            but not rendered locally (image layers, most effects, text stroke) are listed on
-            stderr and in the JSON's "notRendered"; they are never silently dropped.
+            Liberation for Arial, Times New Roman and Courier New), and image layers
+            (l_brand:logo ... fl_layer_apply) drawn from the file --layer names for them, with
+            their own transformation. Parameters that are valid but not rendered locally (an
+            image layer without a file, most effects, text stroke) are listed on stderr and in
+            the JSON's "notRendered"; they are never silently dropped.
 
             Output format: f_ in the transformation, else the extension of OUT, else the source's
             when it is JPEG, WebP, AVIF or PNG (JPEG for any other: GIF, TIFF, HEIC ...).
@@ -33,6 +35,8 @@ struct Render: ParsableCommand {
                 --json
               variant render team.jpg c_thumb,g_face,w_200,h_200/r_max -o avatar.png \\
                 --faces "410,120,160,170"
+              variant render hero.jpg w_800/l_logo,w_120/fl_layer_apply,g_south_east \\
+                --layer logo=logo.png -o branded.jpg
             """.reflowed
     )
 
@@ -53,6 +57,11 @@ struct Render: ParsableCommand {
 
     @Option(help: "Custom coordinates for g_custom, \"x,y,w,h;...\" in source pixels.")
     var custom: String?
+
+    @Option(name: .customLong("layer"),
+            help: ArgumentHelp("A local file for an image layer, ID=FILE: l_ID's public id (brand:logo or brand/logo); repeat for several.",
+                               valueName: "ID=FILE"))
+    var layers: [String] = []
 
     @OptionGroup var maxPixels: MaxPixelsOption
 
@@ -78,9 +87,19 @@ struct Render: ParsableCommand {
         // g_auto and the face gravities read the engine's analysis (one reduced decode).
         let resolver = try ContentResolver.forRendering(path: image, transformation: parsedTransformation, known: known,
                                                                 maxPixels: maxPixels.value)
-        let request = RenderRequest(
+        var request = RenderRequest(
             sourcePath: image, transformation: parsedTransformation, defaultFormat: extensionFormat,
             resolver: resolver, limits: LoadOptions(maxPixels: maxPixels.value, timeout: timeout.limit))
+        for layer in layers {
+            guard let equals = layer.firstIndex(of: "="), equals != layer.startIndex, layer.index(after: equals) != layer.endIndex else {
+                throw CLIError.usage("--layer: expected ID=FILE (brand:logo=logo.png) but received '\(layer)'")
+            }
+            let file = String(layer[layer.index(after: equals)...])
+            guard FileManager.default.fileExists(atPath: file) else {
+                throw CLIError.io("--layer \(layer): no such file")
+            }
+            request.layerFiles[String(layer[..<equals]).replacingOccurrences(of: ":", with: "/")] = file
+        }
         let result: RenderResult
         do {
             result = try Renderer.render(request)
@@ -92,7 +111,9 @@ struct Render: ParsableCommand {
             Diagnostics.warning("\(output): the transformation asks for \(result.format), written despite the .\((output as NSString).pathExtension) extension")
         }
         for parameter in result.notRendered {
-            Diagnostics.warning("\(parameter) is not rendered locally")
+            let imageLayer = parameter.hasPrefix("l_") && !parameter.hasPrefix("l_text:")
+            Diagnostics.warning("\(parameter) is not rendered locally"
+                + (imageLayer ? " (give --layer \(parameter.dropFirst(2))=FILE to draw it from a file)" : ""))
         }
         // The geometry's warnings ("w_auto ... is ignored here") and notes: on stderr too, not
         // only in the JSON, so a plain run does not hide them.

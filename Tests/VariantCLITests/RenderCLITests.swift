@@ -206,4 +206,29 @@ struct RenderCLITests {
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: auto)) != Data(contentsOf: URL(fileURLWithPath: centre)))
     }
+    @Test("--layer draws an image layer from a file; a malformed one is a usage error; without it the warning says how")
+    func imageLayers() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let logo = CLIRunner.packageRoot.appendingPathComponent("TestImages/logo-alpha.png").path
+        let transformation = "c_scale,w_300/l_brand:logo,w_60/fl_layer_apply,g_south_east,x_10,y_10"
+        let plain = dir.appendingPathComponent("plain.png").path, branded = dir.appendingPathComponent("branded.png").path
+        let without = try CLIRunner.run(["render", Self.photo, transformation, "-o", plain])
+        #expect(without.status == 0, "\(without.stderr)")
+        #expect(without.stderr.contains("warning: l_brand:logo is not rendered locally (give --layer brand:logo=FILE to draw it from a file)"),
+                "\(without.stderr)")
+        let with = try CLIRunner.run(["render", Self.photo, transformation, "-o", branded, "--layer", "brand:logo=\(logo)"])
+        #expect(with.status == 0, "\(with.stderr)")
+        #expect(!with.stderr.contains("not rendered"), "\(with.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: plain)) != Data(contentsOf: URL(fileURLWithPath: branded)))
+        for bad in ["brand:logo", "=logo.png", "brand:logo="] {
+            let result = try CLIRunner.run(["render", Self.photo, transformation, "-o", branded + ".2.png", "--layer", bad])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("--layer: expected ID=FILE (brand:logo=logo.png) but received '\(bad)'"), "\(result.stderr)")
+        }
+        let missing = try CLIRunner.run(["render", Self.photo, transformation, "-o", branded + ".3.png", "--layer", "brand:logo=nope.png"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("--layer brand:logo=nope.png: no such file"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: branded + ".3.png"))
+    }
 }

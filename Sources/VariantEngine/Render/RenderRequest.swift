@@ -20,6 +20,10 @@ public struct RenderRequest: Sendable {
     /// renders of one asset: a source that is decoded whole (PNG, a turned JPEG, a small
     /// reduction) is then decoded once, not once a variant. nil opens it.
     var opened: Image? = nil
+    /// Local files for image layers, by public id (`brand/logo`, or as the URL writes it,
+    /// `brand:logo`): `l_brand:logo` … `fl_layer_apply` is drawn from that file. A layer with no
+    /// file here is listed in ``RenderResult/notRendered``.
+    public var layerFiles: [String: String] = [:]
 
     public init(sourcePath: String, transformation: Transformation, defaultFormat: ImageFormat? = nil,
                 resolver: (any GravityResolver)? = nil, limits: LoadOptions = LoadOptions()) {

@@ -123,11 +123,15 @@ public enum Renderer {
 
         var effectsByComponent: [Int: ComponentEffects] = [:]
         var notRendered: [String] = []
-        // Text layers are drawn where they are applied; what they leave out is listed once each.
-        var textLayers = TextLayer.layers(in: request.transformation).filter { !$0.conditional }
-        try checkTextSizes(textLayers, request)
+        // Text layers, and image layers with a local file, are drawn where they are applied;
+        // what they leave out is listed once each.
+        let texts = TextLayer.layers(in: request.transformation).filter { !$0.conditional }
+        try checkTextSizes(texts, request)
+        var layers = (texts.map(DrawnLayer.text)
+            + ImageLayer.layers(in: request.transformation, files: request.layerFiles).layers.filter { !$0.conditional }.map(DrawnLayer.image))
+            .sorted { $0.components.lowerBound < $1.components.lowerBound }
         for (index, component) in request.transformation.components.enumerated() {
-            if let layer = textLayers.first(where: { $0.components.contains(index) }) {
+            if let layer = layers.first(where: { $0.components.contains(index) }) {
                 if index == layer.components.lowerBound { notRendered += layer.notRendered }
                 continue
             }
@@ -139,9 +143,9 @@ public enum Renderer {
 
         // A crop merges with the scale after it only when its component has no effects (they
         // apply between the two).
-        // A text layer drawn before the first resize is drawn on the source as it is: no shrink.
+        // A layer drawn before the first resize is drawn on the source as it is: no shrink.
         let firstResize = steps.first { $0.component != nil }?.component ?? .max
-        let plan = textLayers.contains { $0.components.upperBound < firstResize } ? nil
+        let plan = layers.contains { $0.components.upperBound < firstResize } ? nil
             : ShrinkOnLoad.plan(steps: steps, upright: geometry.upright) { index in
                 index.flatMap { effectsByComponent[$0]?.effects.isEmpty } ?? false
             }
@@ -168,9 +172,9 @@ public enum Renderer {
         }
         image = try image.toSRGB()
         func drawLayers(before component: Int) throws {
-            while let layer = textLayers.first, layer.components.upperBound < component {
-                image = try layer.drawn(over: image)
-                textLayers.removeFirst()
+            while let layer = layers.first, layer.components.upperBound < component {
+                image = try layer.drawn(over: image, limits: request.limits)
+                layers.removeFirst()
             }
         }
 
@@ -224,6 +228,33 @@ public enum Renderer {
                                   "makes a \(size.width)×\(size.height) image (\(megapixels(size.width * size.height)) megapixels), "
                                     + "over the limit of \(megapixels(limit)) megapixels",
                                   input: request.transformation.description)
+            }
+        }
+    }
+
+    /// A layer the renderer draws.
+    enum DrawnLayer {
+        case text(TextLayer)
+        case image(ImageLayer)
+
+        var components: ClosedRange<Int> {
+            switch self {
+            case .text(let layer): layer.components
+            case .image(let layer): layer.components
+            }
+        }
+
+        var notRendered: [String] {
+            switch self {
+            case .text(let layer): layer.notRendered
+            case .image(let layer): layer.notRendered
+            }
+        }
+
+        func drawn(over base: Image, limits: LoadOptions) throws -> Image {
+            switch self {
+            case .text(let layer): try layer.drawn(over: base)
+            case .image(let layer): try layer.drawn(over: base, limits: limits)
             }
         }
     }

@@ -28,65 +28,21 @@ struct TextLayer: Sendable, Equatable {
     var lineSpacing: Int = 0
     var colour = RGBAColour.black
     var opacity: Double = 100
-    var gravity = "center"
-    var x = Offset.pixels(0)
-    var y = Offset.pixels(0)
+    var placement = LayerPlacement()
     var notRendered: [String] = []
     /// Inside an `if_` block, or with a condition of its own: not drawn (see ``layers(in:)``).
     var conditional = false
 
-    enum Offset: Sendable, Equatable {
-        case pixels(Double)
-        /// A fraction of the base image's width (x) or height (y): `x_0.1`.
-        case relative(Double)
-
-        init?(_ raw: String) {
-            guard let value = Double(raw), value.isFinite else { return nil }
-            self = raw.contains(".") ? .relative(value) : .pixels(value)
-        }
-
-        func pixels(of extent: Int) -> Double {
-            switch self {
-            case .pixels(let v): v
-            case .relative(let f): f * Double(extent)
-            }
-        }
-    }
-
     /// Every text layer of `transformation` that closes with `fl_layer_apply` (an unclosed layer
     /// is invalid and never rendered).
     static func layers(in transformation: Transformation) -> [TextLayer] {
-        var layers: [TextLayer] = []
-        let components = transformation.components
-        var index = 0
-        var conditionDepth = 0
-        while index < components.count {
-            if let condition = components[index].first("if") {
-                if condition.rawValue == "end" { conditionDepth = max(0, conditionDepth - 1) }
-                else if condition.rawValue != "else", components[index].parameters.count == 1 { conditionDepth += 1 }
-            }
-            guard let layer = components[index].first("l"), layer.rawValue.hasPrefix("text:"),
-                  let apply = components[index...].firstIndex(where: Self.appliesLayer)
-            else {
-                index += 1
-                continue
-            }
-            if var parsed = TextLayer(layer: layer.rawValue, components: index...apply) {
-                parsed.read(components[index...apply].map { $0 })
-                // Conditions are evaluated on the base image's geometry, not on layers: a
-                // conditional text is left out rather than drawn when Cloudinary might not.
-                if conditionDepth > 0 || components[index...apply].contains(where: { $0.first("if") != nil }) {
-                    parsed.conditional = true
-                }
-                layers.append(parsed)
-            }
-            index = apply + 1
+        LayerSpan.all(in: transformation).compactMap { span in
+            guard span.layerValue.hasPrefix("text:"), var layer = TextLayer(layer: span.layerValue, components: span.components)
+            else { return nil }
+            layer.read(span.parts)
+            layer.conditional = span.conditional
+            return layer
         }
-        return layers
-    }
-
-    static func appliesLayer(_ component: Component) -> Bool {
-        component.parameters.contains { $0.key == "fl" && $0.rawValue.split(separator: ".").contains("layer_apply") }
     }
 
     /// Parses `text:<style>:<text>`; nil when the style is not `<family>_<size>…` (a saved
@@ -134,20 +90,16 @@ struct TextLayer: Sendable, Equatable {
     /// Colour and opacity from the layer's components; placement from the apply component, or
     /// from the layer component when the apply component gives none.
     private mutating func read(_ components: [Component]) {
-        var placement: [String: String] = [:]
-        for (offset, component) in components.enumerated() {
-            let isApply = offset == components.count - 1
+        placement = LayerPlacement(components, cropsInLayerComponent: false)
+        for component in components {
             for parameter in component.parameters {
                 let raw = parameter.rawValue
                 switch parameter.key {
-                case "l": continue
+                case "l", "g", "x", "y": continue
                 case "co":
                     if let c = RGBAColour(cloudinary: raw) { colour = c } else { notRendered.append("co_\(raw)") }
                 case "o":
                     if let v = Double(raw), v.isFinite { opacity = min(100, max(0, v)) } else { notRendered.append("o_\(raw)") }
-                case "g", "x", "y":
-                    // The apply component's placement wins over the layer component's.
-                    if isApply || placement[parameter.key] == nil { placement[parameter.key] = raw }
                 case "fl":
                     for flag in raw.split(separator: ".") where flag != "layer_apply" && flag != "no_overflow" {
                         notRendered.append("fl_\(flag)")
@@ -157,22 +109,8 @@ struct TextLayer: Sendable, Equatable {
                 }
             }
         }
-        if let g = placement["g"] {
-            if Self.compass.contains(g) { gravity = g } else { notRendered.append("g_\(g) (text placed at the centre)") }
-        }
-        for key in ["x", "y"] {
-            guard let raw = placement[key] else { continue }
-            if let offset = Offset(raw) {
-                if key == "x" { x = offset } else { y = offset }
-            } else {
-                notRendered.append("\(key)_\(raw)")
-            }
-        }
+        notRendered += placement.notRendered
     }
-
-    static let compass: Set<String> = [
-        "center", "north", "south", "east", "west", "north_east", "north_west", "south_east", "south_west",
-    ]
 
     /// A bound on the laid-out text's size, known before laying it out: no glyph of these
     /// fonts is wider than its em, nor a line taller than one and a half. A long text at a
@@ -229,20 +167,12 @@ struct TextLayer: Sendable, Equatable {
         ink = try ink.joined(with: mask.linear(0, Double(colour.green)).castToEightBit())
         ink = try ink.joined(with: mask.linear(0, Double(colour.blue)).castToEightBit())
         let overlay = try ink.joined(with: alpha).taggedSRGB()
-        var result = try base.composited(with: overlay, x: left, y: top).toSRGB()
-        if !base.hasAlpha, result.hasAlpha { result = try result.bands(0, count: 3) }
-        return result
+        return try LayerPlacement.composite(overlay, over: base, x: left, y: top)
     }
 
-    /// The top-left corner of a `size` block on a `canvas`: by gravity, offsets pointing inwards
-    /// from the edge the gravity names (Cloudinary's reading: `g_south,y_20` is 20 px above the
-    /// bottom), and right and down from the centre.
+    /// Where the text's box goes on a canvas (``LayerPlacement/position(of:on:)``).
     func position(of size: (Int, Int), on canvas: (Int, Int)) -> (Int, Int) {
-        let dx = x.pixels(of: canvas.0), dy = y.pixels(of: canvas.1)
-        let free = (Double(canvas.0 - size.0), Double(canvas.1 - size.1))
-        let left: Double = gravity.hasSuffix("west") ? dx : gravity.hasSuffix("east") ? free.0 - dx : free.0 / 2 + dx
-        let top: Double = gravity.hasPrefix("north") ? dy : gravity.hasPrefix("south") ? free.1 - dy : free.1 / 2 + dy
-        return (Int(left.rounded()), Int(top.rounded()))
+        placement.position(of: size, on: canvas)
     }
 
     /// `%XX` escapes decoded; a `%` not followed by two hex digits stays as it is.

@@ -86,7 +86,7 @@ struct TextLayerTests {
     @Test func whatIsNotDrawnIsReported() throws {
         let source = try Self.flatSource()
         let stroke = try Self.render("co_white,l_text:Arial_40_stroke:Hi,bo_2px_solid_black/fl_layer_apply,g_face", source: source)
-        #expect(stroke.notRendered == ["text style stroke", "bo_2px_solid_black (in a text layer)", "g_face (text placed at the centre)"])
+        #expect(stroke.notRendered == ["text style stroke", "bo_2px_solid_black (in a text layer)", "g_face (layer placed at the centre)"])
         #expect(Self.inkBox(stroke.pixels) != nil)  // the text itself is drawn
         let template = try Self.render("l_text:my_style:Hi/fl_layer_apply", source: source)
         #expect(template.notRendered.contains("l_text:my_style:Hi"))

@@ -1,0 +1,70 @@
+import CloudinaryTransform
+import Foundation
+import VipsCore
+
+/// An image overlay (`l_<public id>` … `fl_layer_apply`) drawn from a local file the caller
+/// names for its public id (``RenderRequest/layerFiles``): a brand logo or a badge. The layer's
+/// own transformation (the `l_` component's other parameters and the components up to the
+/// apply component: `w_120`, `c_scale`, `o_60`, `e_grayscale` …) is rendered on that file by
+/// the same renderer, then placed by ``LayerPlacement``.
+///
+/// Sizes relative to the base (`fl_relative`) and layers of other resource types (`l_video:`,
+/// `l_fetch:`, subtitles) are not drawn; neither is a layer whose file was not given.
+struct ImageLayer: Sendable {
+    var components: ClosedRange<Int>
+    /// The public id, folders with `/` (the URL writes them with `:`).
+    var publicId: String
+    var file: String
+    /// The layer's own components, as a transformation of its file.
+    var transformation: Transformation
+    var placement: LayerPlacement
+    var conditional: Bool
+    var notRendered: [String] = []
+
+    /// The image layers of `transformation` that `files` has a file for, and the public ids of
+    /// those it has none for.
+    static func layers(in transformation: Transformation, files: [String: String]) -> (layers: [ImageLayer], missing: [String]) {
+        var layers: [ImageLayer] = [], missing: [String] = []
+        for span in LayerSpan.all(in: transformation) {
+            let value = span.layerValue
+            guard !["text:", "subtitles:", "fetch:", "video:", "audio:", "raw:"].contains(where: value.hasPrefix) else { continue }
+            let publicId = value.replacingOccurrences(of: ":", with: "/")
+            guard let file = files[publicId] ?? files[value] else {
+                missing.append(publicId)
+                continue
+            }
+            var notRendered: [String] = []
+            let first = span.parts[0]
+            let crops = first.first("c") != nil
+            let placement = LayerPlacement(span.parts, cropsInLayerComponent: crops)
+            // The layer's own transformation: the `l_` component without `l_` (and without its
+            // placement, unless it crops), then the components between, not the apply component.
+            var own: [String] = []
+            let firstParameters = first.parameters.filter { $0.key != "l" && (crops || !["g", "x", "y"].contains($0.key)) }
+            if !firstParameters.isEmpty { own.append(firstParameters.map { "\($0.key)_\($0.rawValue)" }.joined(separator: ",")) }
+            for part in span.parts.dropFirst().dropLast() { own.append(part.description) }
+            for parameter in span.parts.last!.parameters where !["g", "x", "y"].contains(parameter.key) {
+                let flags = parameter.key == "fl" ? parameter.rawValue.split(separator: ".").filter { $0 != "layer_apply" && $0 != "no_overflow" } : []
+                if parameter.key != "fl" { notRendered.append("\(parameter.key)_\(parameter.rawValue) (applying a layer)") }
+                notRendered += flags.map { "fl_\($0)" }
+            }
+            if own.contains(where: { $0.contains("fl_relative") }) { notRendered.append("fl_relative (sizes taken from the layer's file)") }
+            guard let parsed = try? Transformation(parsing: own.isEmpty ? "c_scale,w_1.0" : own.joined(separator: "/")) else {
+                missing.append(publicId)
+                continue
+            }
+            layers.append(ImageLayer(components: span.components, publicId: publicId, file: file, transformation: parsed,
+                                     placement: placement, conditional: span.conditional,
+                                     notRendered: notRendered + placement.notRendered))
+        }
+        return (layers, missing)
+    }
+
+    /// Renders the layer's file and draws it over `base`; the result has the base's size and bands.
+    func drawn(over base: Image, limits: LoadOptions) throws -> Image {
+        let rendered = try Renderer.renderPixels(RenderRequest(sourcePath: file, transformation: transformation, limits: limits),
+                                                 materialise: false)
+        let (left, top) = placement.position(of: (rendered.image.width, rendered.image.height), on: (base.width, base.height))
+        return try LayerPlacement.composite(rendered.image, over: base, x: left, y: top)
+    }
+}

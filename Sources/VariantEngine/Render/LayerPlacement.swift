@@ -1,0 +1,124 @@
+import CloudinaryTransform
+import Foundation
+import VipsCore
+
+/// The components of one layer: from the one that opens it (`l_…`) to the one that applies it
+/// (`fl_layer_apply`), found once for text and image layers alike.
+struct LayerSpan {
+    var components: ClosedRange<Int>
+    var parts: [Component]
+    /// The `l_` value: `text:Arial_40:Hi`, `brand:logo` …
+    var layerValue: String
+    /// Inside an `if_` block, or with a condition of its own.
+    var conditional: Bool
+
+    /// Every overlay (`l_`) that an `fl_layer_apply` closes, in order; an unclosed layer is
+    /// invalid and never rendered.
+    static func all(in transformation: Transformation) -> [LayerSpan] {
+        var spans: [LayerSpan] = []
+        let components = transformation.components
+        var index = 0
+        var conditionDepth = 0
+        while index < components.count {
+            if let condition = components[index].first("if") {
+                if condition.rawValue == "end" { conditionDepth = max(0, conditionDepth - 1) }
+                else if condition.rawValue != "else", components[index].parameters.count == 1 { conditionDepth += 1 }
+            }
+            guard let layer = components[index].first("l"),
+                  let apply = components[index...].firstIndex(where: appliesLayer)
+            else {
+                index += 1
+                continue
+            }
+            let parts = Array(components[index...apply])
+            // Conditions are evaluated on the base image's geometry, not on layers: a conditional
+            // layer is left out rather than drawn when Cloudinary might not.
+            let conditional = conditionDepth > 0 || parts.contains { $0.first("if") != nil }
+            spans.append(LayerSpan(components: index...apply, parts: parts, layerValue: layer.rawValue, conditional: conditional))
+            index = apply + 1
+        }
+        return spans
+    }
+
+    static func appliesLayer(_ component: Component) -> Bool {
+        component.parameters.contains { $0.key == "fl" && $0.rawValue.split(separator: ".").contains("layer_apply") }
+    }
+}
+
+/// Where a layer goes on the image under it: a compass gravity and x, y offsets, from the apply
+/// component (or from the layer component when the apply component gives none, and the layer
+/// component does not crop: a `g_` beside a `c_` is the layer's own crop gravity).
+struct LayerPlacement: Sendable, Equatable {
+    var gravity = "center"
+    var x = Offset.pixels(0)
+    var y = Offset.pixels(0)
+    /// Placements that are not drawn as asked (`g_face` on a layer: the centre instead).
+    var notRendered: [String] = []
+
+    enum Offset: Sendable, Equatable {
+        case pixels(Double)
+        /// A fraction of the base image's width (x) or height (y): `x_0.1`.
+        case relative(Double)
+
+        init?(_ raw: String) {
+            guard let value = Double(raw), value.isFinite else { return nil }
+            self = raw.contains(".") ? .relative(value) : .pixels(value)
+        }
+
+        func pixels(of extent: Int) -> Double {
+            switch self {
+            case .pixels(let v): v
+            case .relative(let f): f * Double(extent)
+            }
+        }
+    }
+
+    static let compass: Set<String> = [
+        "center", "north", "south", "east", "west", "north_east", "north_west", "south_east", "south_west",
+    ]
+
+    init() {}
+
+    /// Reads `g_`, `x_` and `y_` from a layer's components (the first is the `l_` component, the
+    /// last the apply component).
+    init(_ components: [Component], cropsInLayerComponent: Bool) {
+        var found: [String: String] = [:]
+        for (offset, component) in components.enumerated() {
+            let isApply = offset == components.count - 1
+            if offset == 0, !isApply, cropsInLayerComponent { continue }
+            for parameter in component.parameters where ["g", "x", "y"].contains(parameter.key) {
+                if isApply || found[parameter.key] == nil { found[parameter.key] = parameter.rawValue }
+            }
+        }
+        if let g = found["g"] {
+            if Self.compass.contains(g) { gravity = g } else { notRendered.append("g_\(g) (layer placed at the centre)") }
+        }
+        for key in ["x", "y"] {
+            guard let raw = found[key] else { continue }
+            if let offset = Offset(raw) {
+                if key == "x" { x = offset } else { y = offset }
+            } else {
+                notRendered.append("\(key)_\(raw)")
+            }
+        }
+    }
+
+    /// The top-left corner of a `size` block on a `canvas`: by gravity, offsets pointing inwards
+    /// from the edge the gravity names (Cloudinary's reading: `g_south,y_20` is 20 px above the
+    /// bottom), and right and down from the centre.
+    func position(of size: (Int, Int), on canvas: (Int, Int)) -> (Int, Int) {
+        let dx = x.pixels(of: canvas.0), dy = y.pixels(of: canvas.1)
+        let free = (Double(canvas.0 - size.0), Double(canvas.1 - size.1))
+        let left: Double = gravity.hasSuffix("west") ? dx : gravity.hasSuffix("east") ? free.0 - dx : free.0 / 2 + dx
+        let top: Double = gravity.hasPrefix("north") ? dy : gravity.hasPrefix("south") ? free.1 - dy : free.1 / 2 + dy
+        return (Int(left.rounded()), Int(top.rounded()))
+    }
+
+    /// `overlay` (8-bit sRGB, with or without alpha) over `base` at (`x`, `y`), clipped to the
+    /// base, which keeps its size and bands.
+    static func composite(_ overlay: Image, over base: Image, x: Int, y: Int) throws -> Image {
+        var result = try base.composited(with: overlay, x: x, y: y).toSRGB()
+        if !base.hasAlpha, result.hasAlpha { result = try result.bands(0, count: 3) }
+        return result
+    }
+}

@@ -1,0 +1,64 @@
+import CloudinaryTransform
+import Foundation
+import Testing
+@testable import VariantEngine
+import VipsCore
+
+/// Image overlays drawn from the local file given for their public id: their own transformation
+/// applied to that file, then placed like text; without a file, reported.
+@Suite("Image layers")
+struct ImageLayerTests {
+    /// A 50×30 PNG of pure red beside the flat grey source.
+    static func badge(beside source: String) throws -> String {
+        let image = try Image(pixels: PixelBuffer(width: 50, height: 30, bands: 3,
+                                                  data: (0..<(50 * 30)).flatMap { _ in [UInt8(255), 0, 0] }))
+        let path = (source as NSString).deletingLastPathComponent + "/badge.png"
+        try image.encoded(as: EncodeOptions.defaults(for: .png, quality: nil)).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    static func render(_ text: String, source: String, files: [String: String]) throws -> (pixels: PixelBuffer, notRendered: [String]) {
+        var request = RenderRequest(sourcePath: source, transformation: try Transformation(parsing: text), defaultFormat: .png)
+        request.layerFiles = files
+        let result = try Renderer.render(request)
+        return (try Image.load(data: result.data).pixels(), result.notRendered)
+    }
+
+    @Test func theLayersOwnTransformationThenItsPlacement() throws {
+        let source = try TextLayerTests.flatSource()
+        let badge = try Self.badge(beside: source)
+        // w_20 scales the 50×30 badge to 20×12; north-west with x_5, y_7.
+        let (pixels, notRendered) = try Self.render("l_brand:badge,w_20/fl_layer_apply,g_north_west,x_5,y_7", source: source,
+                                                    files: ["brand/badge": badge])
+        #expect(notRendered.isEmpty, "\(notRendered)")
+        let box = try #require(TextLayerTests.inkBox(pixels))
+        #expect(box == (5, 7, 24, 18), "\(box)")
+        #expect(pixels.value(x: 10, y: 10, band: 0) == 255 && pixels.value(x: 10, y: 10, band: 1) == 0)
+        // The URL's spelling of the folder works as a key too; the apply component's placement
+        // wins over the layer component's.
+        let (again, _) = try Self.render("l_brand:badge,w_20,g_south/fl_layer_apply,g_north_west,x_5,y_7", source: source,
+                                         files: ["brand:badge": badge])
+        #expect(again == pixels)
+    }
+
+    @Test func opacityAndEffectsInTheLayerApplyToTheLayerOnly() throws {
+        let source = try TextLayerTests.flatSource(0)
+        let badge = try Self.badge(beside: source)
+        let (pixels, notRendered) = try Self.render("l_badge,o_50/e_grayscale/fl_layer_apply,g_center", source: source,
+                                                    files: ["badge": badge])
+        #expect(notRendered.isEmpty, "\(notRendered)")
+        // Red turned grey (about 124: the luminance of linear light, back in sRGB), at half
+        // opacity over black, in the middle.
+        let middle = (0..<3).map { pixels.value(x: 200, y: 100, band: $0) }
+        #expect(middle[0] == middle[1] && middle[1] == middle[2] && (55...68).contains(middle[0]), "\(middle)")
+        #expect(pixels.value(x: 10, y: 10, band: 0) == 0)  // the base outside the layer is untouched
+        #expect(TextLayerTests.inkBox(pixels, background: 0) ?? (0, 0, 0, 0) == (175, 85, 224, 114))
+    }
+
+    @Test func aLayerWithoutAFileIsReportedAndTheBaseLeftAlone() throws {
+        let source = try TextLayerTests.flatSource()
+        let (pixels, notRendered) = try Self.render("l_brand:logo,w_20/fl_layer_apply,g_north_west", source: source, files: [:])
+        #expect(TextLayerTests.inkBox(pixels) == nil)
+        #expect(notRendered.contains("l_brand:logo"), "\(notRendered)")
+    }
+}
