@@ -180,15 +180,19 @@ public struct Engine: Sendable {
     ///   - resolver: Faces, custom coordinates and `g_auto` windows (``gravityResolver(_:cloudinary:)``
     ///     with an asset's stored faces, say); nil analyses the image when the transformation has
     ///     `g_auto` or a face gravity.
+    ///   - layerFiles: Local files for image layers by public id (`["brand/logo": "logo.png"]`
+    ///     draws `l_brand:logo` … `fl_layer_apply`); a layer with none is listed in `notRendered`.
     /// - Returns: The encoded variant and what was decided to make it.
     /// - Throws: `TransformationError`, `VipsError`, `EngineError`.
     public func render(_ path: String, transformation: String, defaultFormat: ImageFormat? = nil,
-                       resolver: (any GravityResolver)? = nil) async throws -> RenderResult {
+                       resolver: (any GravityResolver)? = nil, layerFiles: [String: String] = [:]) async throws -> RenderResult {
         let parsed = try Transformation(parsing: transformation)
         let resolver = try await contentResolver(path, parsed, given: resolver)
         return try await Self.offloadInTurn { flag in
-            try Renderer.render(RenderRequest(sourcePath: path, transformation: parsed, defaultFormat: defaultFormat, resolver: resolver,
-                                              limits: LoadOptions(cancellation: flag.vips)))
+            var request = RenderRequest(sourcePath: path, transformation: parsed, defaultFormat: defaultFormat, resolver: resolver,
+                                        limits: LoadOptions(cancellation: flag.vips))
+            request.layerFiles = layerFiles
+            return try Renderer.render(request)
         }
     }
 

@@ -37,6 +37,14 @@ struct PublicAPITests {
 
         let rendered = try await engine.render(Self.couple, transformation: crops[0].transformation + "/c_scale,w_320/f_webp,q_70")
         #expect(rendered.width == 320 && rendered.format == "webp" && rendered.bytes == rendered.data.count)
+
+        // The brand mark the sync tool adds, from its local file; without the file it is only listed.
+        let logo = Self.root.appendingPathComponent("TestImages/logo-alpha.png").path
+        let branded = crops[0].transformation + "/c_scale,w_320/l_brand:logo,w_48/fl_layer_apply,g_south_east,x_8,y_8/f_png"
+        let withLogo = try await engine.render(Self.couple, transformation: branded, layerFiles: ["brand/logo": logo])
+        let withoutLogo = try await engine.render(Self.couple, transformation: branded)
+        #expect(withLogo.notRendered.isEmpty && withoutLogo.notRendered.contains("l_brand:logo"), "\(withLogo.notRendered)")
+        #expect(withLogo.width == 320 && withLogo.data != withoutLogo.data)
     }
 
     @Test("plan a manifest built in code, with progress, and read every URL back")
