@@ -751,7 +751,7 @@ extension TransformationParser {
                 // A style without "_" is the public id of a text-style, which is legal.
                 return nil
             }
-            return nil
+            return checkTextStyle(key, style, in: value)
         }
         if hasPrefix(value, "fetch:") {
             let data = slice(value, 6, value.count)
@@ -770,6 +770,48 @@ extension TransformationParser {
         }
         if value[value.count - 1] == colon || value[0] == colon {
             return expected("a public id (folders separated by ':')", key, value)
+        }
+        return nil
+    }
+
+    /// `<family>_<size>[_<style>…]`: when the second piece is a size, every piece after it must
+    /// be a documented style (a warning otherwise: a misspelt `bolt` is silently plain text).
+    /// Anything else is a saved text style's public id, which only Cloudinary knows.
+    private func checkTextStyle(_ key: ParameterKey, _ style: Bytes, in value: Bytes) -> Problem? {
+        var pieces: [(Bytes, Int)] = []
+        _ = forEachPiece(style, separator: underscore) { piece, offset in
+            pieces.append((piece, offset))
+            return nil
+        }
+        guard pieces.count > 2, NumberScanner.classify(pieces[1].0) != .none || isVariableReference(pieces[1].0) else { return nil }
+        let base = 5  // "text:"
+        var i = 2
+        while i < pieces.count {
+            let (piece, offset) = pieces[i]
+            let pair = i + 1 < pieces.count ? string(piece) + "_" + string(pieces[i + 1].0) : ""
+            if Vocabulary.textStylesWithValue.contains(pair) {
+                guard i + 2 < pieces.count else {
+                    return Problem(code: .invalidValue, message: "\(pair) in a text style needs a value after it (\(pair)_<value>)",
+                                   offset: base + offset, length: pair.utf8.count, severity: .warning)
+                }
+                let argument = pieces[i + 2]
+                let allowed = pair == "font_antialias" ? Vocabulary.fontAntialiasing : pair == "font_hinting" ? Vocabulary.fontHinting : nil
+                let valid = allowed.map { $0.contains(string(argument.0)) }
+                    ?? (NumberScanner.classify(argument.0) != .none || isVariableReference(argument.0))
+                if !valid {
+                    return Problem(code: .invalidValue,
+                                   message: "expected \(allowed.map { $0.joined(separator: ", ") } ?? "a number") after \(pair) in a text style but received '\(string(argument.0))'",
+                                   offset: base + argument.1, length: argument.0.count, severity: .warning)
+                }
+                i += 3
+                continue
+            }
+            if !Keywords.textStyles.contains(piece) {
+                var problem = unknownKeyword("text style", key, piece, at: base + offset, among: Keywords.textStyles, whole: value)
+                problem.severity = .warning
+                return problem
+            }
+            i += 1
         }
         return nil
     }

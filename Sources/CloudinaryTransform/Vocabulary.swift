@@ -63,6 +63,17 @@ public enum Vocabulary {
         "jfif", "svgz", "apng", "animated_webp", "animated_png",
     ]
 
+    /// Text layer styles after `<family>_<size>` (`l_text:Arial_40_bold_italic:…`), from the
+    /// Transformation Reference's styling parameters; `letter_spacing`, `line_spacing`,
+    /// `font_antialias` and `font_hinting` take a value after them.
+    public static let textStyles = [
+        "normal", "bold", "thin", "light", "italic", "underline", "strikethrough", "left", "center", "right",
+        "end", "start", "justify", "stroke", "none",
+    ]
+    public static let textStylesWithValue = ["letter_spacing", "line_spacing", "font_antialias", "font_hinting"]
+    public static let fontAntialiasing = ["none", "gray", "subpixel", "fast", "good", "best"]
+    public static let fontHinting = ["none", "slight", "medium", "full"]
+
     public static let flags = [
         "animated", "any_format", "apng", "attachment", "awebp", "c2pa", "clip", "clip_evenodd", "cutter",
         "draco", "force_icc", "force_strip", "getinfo", "group4", "hlsv3", "ignore_aspect_ratio",
@@ -193,6 +204,7 @@ enum Keywords {
     static let qualityLevels = KeywordSet(Vocabulary.qualityLevels)
     static let formats = KeywordSet(Vocabulary.formats)
     static let flags = KeywordSet(Vocabulary.flags)
+    static let textStyles = KeywordSet(Vocabulary.textStyles + Vocabulary.textStylesWithValue)
     static let effects = KeywordSet(Vocabulary.effects)
     static let colorNames = KeywordSet(Vocabulary.colorNames)
     static let predefinedVariables = KeywordSet(Vocabulary.predefinedVariables)

@@ -62,7 +62,8 @@ struct TextLayer: Sendable, Equatable {
             switch token {
             case "bold": bold = true
             case "normal": break
-            case "thin", "light", "extrabold", "semibold", "black", "heavy", "medium": weight = token
+            case "thin", "light": weight = token
+            case "none": break  // stroke_none
             case "italic": italic = true
             case "underline": underline = true
             case "strikethrough": strikethrough = true

@@ -1,0 +1,37 @@
+import CloudinaryTransform
+import Testing
+
+/// A text layer's style pieces after `<family>_<size>` are checked against the documented
+/// styles: a misspelt one would quietly render plain text. Warnings, with the whole parameter
+/// suggested; a style that is a saved template's public id is left alone.
+@Suite("Text layer styles")
+struct TextStyleTests {
+    func problems(_ input: String) -> [Diagnostic] { Transformation.validate(input).diagnostics }
+
+    @Test func documentedStylesPass() {
+        for style in ["Arial_40", "Arial_40_bold", "Times%20New%20Roman_30_italic_underline_center",
+                      "Arial_40_letter_spacing_-2_line_spacing_10", "Arial_40_font_antialias_best_font_hinting_full",
+                      "Arial_40_stroke", "Arial_$size_bold", "my_style", "templates:headline"] {
+            #expect(problems("l_text:\(style):Hi/fl_layer_apply").isEmpty, "\(style): \(problems("l_text:\(style):Hi/fl_layer_apply"))")
+        }
+    }
+
+    @Test func aMisspeltStyleIsAWarningWithTheWholeParameterSuggested() throws {
+        let result = Transformation.validate("l_text:Arial_40_bolt:Hi/fl_layer_apply")
+        #expect(result.isValid)
+        let warning = try #require(result.diagnostics.first)
+        #expect(warning.severity == .warning && warning.code == .unknownValue)
+        #expect(warning.message == "unknown text style 'bolt' for l")
+        #expect(warning.suggestion == "l_text:Arial_40_bold:Hi")
+        #expect(warning.offset == 16 && warning.length == 4)
+    }
+
+    @Test func stylesThatTakeAValueNeedAGoodOne() {
+        #expect(problems("l_text:Arial_40_letter_spacing_x:Hi/fl_layer_apply").map(\.message)
+            == ["expected a number after letter_spacing in a text style but received 'x'"])
+        #expect(problems("l_text:Arial_40_font_hinting_ful:Hi/fl_layer_apply").map(\.message)
+            == ["expected none, slight, medium, full after font_hinting in a text style but received 'ful'"])
+        #expect(problems("l_text:Arial_40_line_spacing:Hi/fl_layer_apply").map(\.message)
+            == ["line_spacing in a text style needs a value after it (line_spacing_<value>)"])
+    }
+}
