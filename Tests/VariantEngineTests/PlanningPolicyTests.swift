@@ -203,5 +203,10 @@ struct PlanningPolicyTests {
         let overflow = try #require(plan.assets.first { $0.locale == "fr-FR" }?.placements[0].violations.first)
         #expect(overflow.message.hasPrefix("the text 'Une phrase bien trop longue pour la place' (40 px) is "), "\(overflow.message)")
         #expect(overflow.message.contains("runs past the 200×200 variant"))
+        // The contact sheet shows each override's text where the render puts it, over each crop
+        // preview: one per placement of the three overrides, none for the base asset.
+        let html = try await Engine().report(plan, baseDirectory: folder.path)
+        #expect(html.components(separatedBy: "<svg class=\"text-overlay\" viewBox=\"0 0 200 200\"").count - 1 == 3)
+        #expect(html.contains(">Hallo</text>") && html.contains(">Ciao</text>"))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import CloudinaryTransform
 import VipsCore
 
 /// The HTML report of a plan: one self-contained page (no external requests), a contact sheet
@@ -10,7 +11,8 @@ import VipsCore
 /// A thumbnail is inlined once per distinct source, as a CSS class (`src-` and the content hash)
 /// every picture of it uses: 20,000 entries of one photo had it inlined 40,000 times (578 MB).
 /// Elements carry classes tests rely on: `.asset` per planned asset, `rect.crop` per
-/// placement crop (`data-placement`), `div.preview` per crop preview, `circle.focal`, `rect.face`, `tr.variant`, `.violation.error`,
+/// placement crop (`data-placement`), `div.preview` per crop preview (with `svg.text-overlay` where the
+/// variant has text), `circle.focal`, `rect.face`, `tr.variant`, `.violation.error`,
 /// `.violation.warning`, `.asset-failed`.
 enum ContactSheet {
     /// Longest side of the inlined thumbnails.
@@ -92,7 +94,8 @@ enum ContactSheet {
                     let sizeY = 100 * Double(source.height) / Double(max(1, c.height))
                     let posX = source.width > c.width ? 100 * Double(c.x) / Double(source.width - c.width) : 0
                     let posY = source.height > c.height ? 100 * Double(c.y) / Double(source.height - c.height) : 0
-                    out += "<figure class=\"crop-preview\"><div class=\"preview \(picture)\" data-placement=\"\(escape(placement.placement))\" style=\"aspect-ratio:\(c.width)/\(c.height);background-size:\(format(sizeX))% \(format(sizeY))%;background-position:\(format(posX))% \(format(posY))%\"></div>"
+                    out += "<figure class=\"crop-preview\"><div class=\"preview \(picture)\" data-placement=\"\(escape(placement.placement))\" style=\"aspect-ratio:\(c.width)/\(c.height);background-size:\(format(sizeX))% \(format(sizeY))%;background-position:\(format(posX))% \(format(posY))%\">"
+                    out += textOverlay(placement.variants.first) + "</div>"
                     out += "<figcaption>\(escape(placement.placement)) \(escape(placement.aspectRatio))</figcaption></figure>"
                 }
                 out += "\n"
@@ -129,6 +132,24 @@ enum ContactSheet {
             out += "</tbody></table>\n"
         }
         out += "</section>\n"
+        return out
+    }
+
+    /// The variant's text overlay, where the render draws it: its box and its words over the
+    /// crop preview, in the variant's pixels (the preview is the variant scaled), or nothing.
+    static func textOverlay(_ variant: PlannedVariant?) -> String {
+        guard let variant, let transformation = try? Transformation(parsing: variant.transformation),
+              let layer = TextLayer.layers(in: transformation).first,
+              let mask = try? Image.textMask(markup: layer.markup, font: layer.fontDescription, alignment: layer.alignment,
+                                             justify: layer.justify, spacing: layer.lineSpacing)
+        else { return "" }
+        let (x, y) = layer.position(of: (mask.width, mask.height), on: (variant.width, variant.height))
+        let c = layer.colour
+        let fill = String(format: "#%02x%02x%02x", c.red, c.green, c.blue)
+        var out = "<svg class=\"text-overlay\" viewBox=\"0 0 \(variant.width) \(variant.height)\" xmlns=\"http://www.w3.org/2000/svg\">"
+        out += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(mask.width)\" height=\"\(mask.height)\" fill=\"none\" stroke=\"#ff00ff\" stroke-width=\"\(max(1, variant.width / 150))\"/>"
+        out += "<text x=\"\(x)\" y=\"\(y + mask.height)\" textLength=\"\(mask.width)\" lengthAdjust=\"spacingAndGlyphs\" font-family=\"Arial, Liberation Sans, sans-serif\" font-size=\"\(layer.size)\" fill=\"\(fill)\" opacity=\"\(format(layer.opacity / 100))\">\(escape(layer.text))</text>"
+        out += "<title>text overlay \(mask.width)×\(mask.height) at \(x),\(y) in the \(variant.width) px variant</title></svg>"
         return out
     }
 
@@ -210,7 +231,8 @@ enum ContactSheet {
         tr.flag-error td{background:#ffebee} tr.flag-warning td{background:#fff8e1}
         .up{color:#e65100}
         .sheet{align-items:flex-end} .crop-preview{width:150px}
-        .preview{width:150px;background-repeat:no-repeat;background-color:#eee;outline:1px solid #ccc}
+        .preview{width:150px;background-repeat:no-repeat;background-color:#eee;outline:1px solid #ccc;position:relative}
+        .preview .text-overlay{position:absolute;inset:0;width:100%;height:100%;display:block}
         ul.violations{margin:4px 0;padding-left:18px}
         .violation.error{color:#b71c1c} .violation.warning{color:#8d6e00}
         """
