@@ -16,8 +16,10 @@ extension TransformationParser {
         var namedFrom = Int.max
         var component = 0
         var parameterStart = true
-        // In a text overlay (`l_text:…`) a bare `$` is the text's own: only `$(name)` is a use.
+        // In a text overlay's text (`l_text:<style>:…`, after the second `:`) a bare `$` is the
+        // text's own: only `$(name)` is a use there. The style (`Arial_$size`) is not text.
         var inText = false
+        var textColons = 0
         var parameter = 0
         var i = 0
         while i < n {
@@ -43,6 +45,7 @@ extension TransformationParser {
                 if c == UInt8(ascii: "/") { component += 1 }
                 parameterStart = true
                 inText = false
+                textColons = 0
                 i += 1
                 continue
             }
@@ -59,7 +62,12 @@ extension TransformationParser {
                 if c == UInt8(ascii: "t"), i + 1 < n, bytes[i + 1] == UInt8(ascii: "_") {
                     namedFrom = min(namedFrom, component)
                 }
-                inText = startsTextLayer(at: i)
+                inText = false
+                textColons = startsTextLayer(at: i) ? 2 : 0
+            }
+            if c == UInt8(ascii: ":"), textColons > 0 {
+                textColons -= 1
+                if textColons == 0 { inText = true }
             }
             if c == dollarSign {
                 let parenthesised = i + 1 < n && bytes[i + 1] == UInt8(ascii: "(")
@@ -75,15 +83,27 @@ extension TransformationParser {
             }
             i += 1
         }
+        // Where each name is first declared: one look-up per use (a string of thousands of uses
+        // and declarations took seconds when each use searched them all).
+        var firstDeclared: [String: Int] = [:]
+        for declaration in declared {
+            let name = "$" + String(decoding: declaration.name, as: UTF8.self)
+            if firstDeclared[name] == nil { firstDeclared[name] = declaration.component }
+        }
+        var names: [String]? = nil
         for use in uses where use.component < namedFrom {
-            let known = declared.contains { $0.component <= use.component && $0.name.elementsEqual(use.name) }
-            if known { continue }
+            if diagnostics.count >= Self.diagnosticLimit { break }
             let name = "$" + String(decoding: use.name, as: UTF8.self)
-            let names = declared.map { "$" + String(decoding: $0.name, as: UTF8.self) }
-            let later = declared.contains { $0.name.elementsEqual(use.name) }
+            let declaredIn = firstDeclared[name]
+            if let declaredIn, declaredIn <= use.component { continue }
+            let later = declaredIn != nil
             var message = "\(name) is used but "
             message += later ? "declared only in a later component (declare before use)" : "never declared (\(name)_<value>)"
-            let suggestion = later ? nil : suggest(name, among: names).map { replacing(use, with: $0) }
+            var suggestion: String? = nil
+            if !later, diagnostics.count < Self.suggestionLimit {
+                if names == nil { names = firstDeclared.keys.sorted() }
+                suggestion = suggest(name, among: names!).map { replacing(use, with: $0) }
+            }
             report(
                 .warning, .undefinedVariable, message, component: use.component, offset: use.offset,
                 length: use.length, suggestion: suggestion)
@@ -92,11 +112,13 @@ extension TransformationParser {
 
     /// The whole parameter holding `use`, with `name` (`$other`) written in its place.
     private func replacing(_ use: (name: Bytes, component: Int, offset: Int, length: Int, parameter: Int), with name: String) -> String {
-        var end = use.offset + use.length
+        // The parameter's end, read from its start so that quoted strings are skipped whole.
+        var end = use.parameter
         while end < bytes.count, bytes[end] != UInt8(ascii: ","), bytes[end] != UInt8(ascii: "/") {
             if bytes[end] == UInt8(ascii: "!"), let close = quoteEnd(openingAt: end) { end = close }
             end += 1
         }
+        end = max(end, use.offset + use.length)
         let parenthesised = bytes[use.offset + 1] == UInt8(ascii: "(")
         return String(decoding: bytes[use.parameter..<use.offset], as: UTF8.self)
             + (parenthesised ? "$(\(name.dropFirst()))" : name)

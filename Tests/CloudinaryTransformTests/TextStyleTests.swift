@@ -6,7 +6,10 @@ import Testing
 /// suggested; a style that is a saved template's public id is left alone.
 @Suite("Text layer styles")
 struct TextStyleTests {
-    func problems(_ input: String) -> [Diagnostic] { Transformation.validate(input).diagnostics }
+    /// What the validator says, apart from undeclared variables (`Arial_$size` has one).
+    func problems(_ input: String) -> [Diagnostic] {
+        Transformation.validate(input).diagnostics.filter { $0.code != .undefinedVariable }
+    }
 
     @Test func documentedStylesPass() {
         for style in ["Arial_40", "Arial_40_bold", "Times%20New%20Roman_30_italic_underline_center",

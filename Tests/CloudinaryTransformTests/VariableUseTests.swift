@@ -28,6 +28,8 @@ struct VariableUseTests {
         #expect(warnings("$label_!Sale!/l_text:arial_40:$(lable)/fl_layer_apply").first?.suggestion
             == "l_text:arial_40:$(label)")
         #expect(warnings("$label_!Sale!/$t_!On $(lable) now!").first?.suggestion == "$t_!On $(label) now!")
+        // A `,` or `/` inside the quoted string does not end the parameter.
+        #expect(warnings("$label_!Sale!/$t_!On $(lable), now/then!").first?.suggestion == "$t_!On $(label), now/then!")
     }
 
     @Test func aUseBeforeItsDeclarationSaysSo() throws {
@@ -53,6 +55,21 @@ struct VariableUseTests {
         #expect(warnings("l_text:arial_40:$(price)/fl_layer_apply").map(\.message)
             == ["$price is used but never declared ($price_<value>)"])
         #expect(warnings("$t_!Only $(price)!").count == 1)
+    }
+
+    @Test func aTextLayersStyleIsNotItsText() {
+        // `$size` in the style is a variable; `$now` in the text is text.
+        #expect(warnings("l_text:Arial_$size:Buy$now/fl_layer_apply").map(\.message)
+            == ["$size is used but never declared ($size_<value>)"])
+    }
+
+    @Test func manyUsesAndDeclarationsStayCheap() {
+        // 3000 declarations and 3000 undeclared uses: each use is one look-up, and the listing
+        // stops at the diagnostic limit.
+        let declarations = (0..<3000).map { "$a\($0)_1" }.joined(separator: ",")
+        let uses = (0..<3000).map { _ in "w_$b" }.joined(separator: "/")
+        let result = Transformation.validate(declarations + "/" + uses)
+        #expect(result.diagnostics.filter { $0.code == .undefinedVariable }.count == 1000)
     }
 
     @Test func aNamedTransformationMayDeclareWhatFollows() {
