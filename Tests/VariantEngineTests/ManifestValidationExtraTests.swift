@@ -90,6 +90,13 @@ struct ManifestValidationExtraTests {
         let overlay = Self.issues(Self.json(asset: #"{"publicId": "x/a", "path": "a.jpg", "overrides": [{"text": {"text": "hi", "relativeSize": "big"}}]}"#))
         #expect(overlay.map(\.description) == ["assets[0].overrides[0].text.relativeSize: expected a number but received a string",
                                                 "assets[0].overrides[0]: an override needs a 'locale', a 'region' or both"], "\(overlay)")
+
+        // A font that would be read as syntax in l_text:<font>_<size>:… is refused where it is written.
+        for font in ["!Foo", "Foo$bar", "50%25"] {
+            let issues = Self.issues(Self.json(asset: #"{"publicId": "x/a", "path": "a.jpg", "overrides": [{"locale": "de", "text": {"text": "hi", "font": "\#(font)"}}]}"#))
+            #expect(issues.map(\.description) == ["assets[0].overrides[0].text.font: expected a font family without _ : , / ! $ % for font but received \"\(font)\""],
+                    "\(issues)")
+        }
     }
 
     @Test("the type received is named: a number, a string, a list, a mapping, true or false, null")

@@ -215,9 +215,11 @@ enum ManifestValidator {
                              ManifestError.expected("one of \(TextOverlay.gravities.joined(separator: ", "))", for: "gravity",
                                                     received: "\"\(gravity)\""))
                     }
-                    if let font = text.font, font.isEmpty || font.contains(where: { "_:,/".contains($0) }) {
+                    // Each of these would be read as syntax in l_text:<font>_<size>:… (`!` opens a
+                    // quoted string, `$` a variable, `%` an escape).
+                    if let font = text.font, font.isEmpty || font.contains(where: { "_:,/!$%".contains($0) }) {
                         fail(ManifestPath.join(textPath, "font"),
-                             ManifestError.expected("a font family without _ : , /", for: "font", received: "\"\(font)\""))
+                             ManifestError.expected("a font family without _ : , / ! $ %", for: "font", received: "\"\(font)\""))
                     }
                     if let color = text.color, color.isEmpty || !color.allSatisfy({ $0.isLetter || $0.isNumber }) {
                         fail(ManifestPath.join(textPath, "color"),
