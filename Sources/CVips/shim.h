@@ -34,6 +34,8 @@ static inline int cvips_vector_enabled(void) { return vips_vector_isenabled(); }
 /// Opens one libvips plugin module (its init registers its operations), as vips_init does for
 /// every module it finds; 0 on success. The module stays loaded for the life of the process.
 static inline int cvips_module_open(const char *path) { return g_module_open(path, G_MODULE_BIND_LAZY) ? 0 : -1; }
+/// Why the last g_module_open of this thread failed (GLib keeps it per thread), or NULL.
+static inline const char *cvips_module_error(void) { return g_module_error(); }
 
 /// Whether libvips's error buffer holds `needle` (it is neither copied nor cleared).
 static inline int cvips_error_mentions(const char *needle) {

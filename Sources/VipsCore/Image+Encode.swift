@@ -62,7 +62,11 @@ extension Image {
         }
         guard status == 0, let buffer else {
             if let buffer { cvips_free(buffer) }
-            throw failure(.encodeFailed, context: "\(source): \(options.format.rawValue) encode")
+            let error = failure(.encodeFailed, context: "\(source): \(options.format.rawValue) encode")
+            if case .avif = options, let reason = Vips.moduleFailure("heif") {
+                throw VipsError(error.code, error.message + " (libvips's HEIF module could not be opened: \(reason))", context: error.context)
+            }
+            throw error
         }
         defer { cvips_free(buffer) }
         let data = Data(bytes: buffer, count: length)

@@ -71,6 +71,14 @@ public enum Vips {
 
     private static let moduleLock = NSLock()
     nonisolated(unsafe) private static var unopened: [String: String] = [:]
+    /// Modules that failed to open, with GLib's reason (read under `moduleLock`).
+    nonisolated(unsafe) private static var failedModules: [String: String] = [:]
+
+    /// Why the module `name` could not be opened, if it could not: an encode that needs it then
+    /// says so instead of only "class not found".
+    static func moduleFailure(_ name: String) -> String? {
+        moduleLock.withLock { failedModules[name] }
+    }
 
     /// Opens the named libvips modules not opened yet (all of them when `names` is nil), once.
     /// - Returns: Whether any module was opened.
@@ -81,7 +89,9 @@ public enum Vips {
             let chosen = unopened.filter { names?.contains($0.key) ?? true }
             for (name, file) in chosen.sorted(by: { $0.key < $1.key }) {
                 unopened[name] = nil
-                _ = cvips_module_open(file)
+                if cvips_module_open(file) != 0 {
+                    failedModules[name] = cvips_module_error().map { String(cString: $0) } ?? "g_module_open failed"
+                }
             }
             return !chosen.isEmpty
         }
