@@ -111,9 +111,13 @@ struct Render: ParsableCommand {
             Diagnostics.warning("\(output): the transformation asks for \(result.format), written despite the .\((output as NSString).pathExtension) extension")
         }
         for parameter in result.notRendered {
-            let imageLayer = parameter.hasPrefix("l_") && !parameter.hasPrefix("l_text:")
-            Diagnostics.warning("\(parameter) is not rendered locally"
-                + (imageLayer ? " (give --layer \(parameter.dropFirst(2))=FILE to draw it from a file)" : ""))
+            var hint = ""
+            let value = String(parameter.dropFirst(2))
+            if parameter.hasPrefix("l_"), !parameter.contains(" "), request.layerFiles[value.replacingOccurrences(of: ":", with: "/")] == nil,
+               !["text:", "subtitles:", "fetch:", "video:", "audio:", "raw:"].contains(where: value.hasPrefix) {
+                hint = " (give --layer \(value)=FILE to draw it from a file)"
+            }
+            Diagnostics.warning("\(parameter) is not rendered locally" + hint)
         }
         // The geometry's warnings ("w_auto ... is ignored here") and notes: on stderr too, not
         // only in the JSON, so a plain run does not hide them.

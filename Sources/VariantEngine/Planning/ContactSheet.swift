@@ -140,8 +140,8 @@ enum ContactSheet {
     static func textOverlay(_ variant: PlannedVariant?) -> String {
         guard let variant, let transformation = try? Transformation(parsing: variant.transformation),
               let layer = TextLayer.layers(in: transformation).first,
-              let mask = try? Image.textMask(markup: layer.markup, font: layer.fontDescription, alignment: layer.alignment,
-                                             justify: layer.justify, spacing: layer.lineSpacing)
+              !layer.text.allSatisfy(\.isWhitespace),
+              let mask = try? layer.mask(maxPixels: LoadOptions.defaultMaxPixels, input: variant.transformation)
         else { return "" }
         let (x, y) = layer.position(of: (mask.width, mask.height), on: (variant.width, variant.height))
         let c = layer.colour

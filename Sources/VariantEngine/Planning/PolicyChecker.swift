@@ -88,8 +88,7 @@ enum PolicyChecker {
             guard let layer = TextLayer.layers(in: try Transformation(parsing: components.joined(separator: "/"))).first,
                   !layer.text.allSatisfy(\.isWhitespace)
             else { continue }
-            let mask = try Image.textMask(markup: layer.markup, font: layer.fontDescription, alignment: layer.alignment,
-                                          justify: layer.justify, spacing: layer.lineSpacing)
+            let mask = try layer.mask(maxPixels: LoadOptions.defaultMaxPixels, input: components.joined(separator: "/"))
             let (left, top) = layer.position(of: (mask.width, mask.height), on: (variant.width, variant.height))
             let box = SourceRect(x: left, y: top, width: mask.width, height: mask.height)
             let quoted = "the text '\(overlay.text)' (\(layer.size) px)"

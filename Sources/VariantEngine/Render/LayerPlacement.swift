@@ -82,10 +82,14 @@ struct LayerPlacement: Sendable, Equatable {
     /// Reads `g_`, `x_` and `y_` from a layer's components (the first is the `l_` component, the
     /// last the apply component).
     init(_ components: [Component], cropsInLayerComponent: Bool) {
+        // Only the layer component and the apply component place the layer: a `g_` in the
+        // components between belongs to the layer's own crop.
         var found: [String: String] = [:]
-        for (offset, component) in components.enumerated() {
-            let isApply = offset == components.count - 1
-            if offset == 0, !isApply, cropsInLayerComponent { continue }
+        var placing: [Component] = []
+        if components.count > 1, !cropsInLayerComponent { placing.append(components[0]) }
+        if let apply = components.last { placing.append(apply) }
+        for (offset, component) in placing.enumerated() {
+            let isApply = offset == placing.count - 1
             for parameter in component.parameters where ["g", "x", "y"].contains(parameter.key) {
                 if isApply || found[parameter.key] == nil { found[parameter.key] = parameter.rawValue }
             }
@@ -111,12 +115,17 @@ struct LayerPlacement: Sendable, Equatable {
         let free = (Double(canvas.0 - size.0), Double(canvas.1 - size.1))
         let left: Double = gravity.hasSuffix("west") ? dx : gravity.hasSuffix("east") ? free.0 - dx : free.0 / 2 + dx
         let top: Double = gravity.hasPrefix("north") ? dy : gravity.hasPrefix("south") ? free.1 - dy : free.1 / 2 + dy
-        return (Int(left.rounded()), Int(top.rounded()))
+        // Offsets are any number a transformation spells (`x_3000000000`); far off the canvas is
+        // all one.
+        func clamped(_ v: Double) -> Int { Int(min(1e9, max(-1e9, v.isFinite ? v : 0)).rounded()) }
+        return (clamped(left), clamped(top))
     }
 
     /// `overlay` (8-bit sRGB, with or without alpha) over `base` at (`x`, `y`), clipped to the
     /// base, which keeps its size and bands.
     static func composite(_ overlay: Image, over base: Image, x: Int, y: Int) throws -> Image {
+        // Nothing of it on the base (and positions libvips could not take): the base as it is.
+        guard x < base.width, y < base.height, x > -overlay.width, y > -overlay.height else { return base }
         var result = try base.composited(with: overlay, x: x, y: y).toSRGB()
         if !base.hasAlpha, result.hasAlpha { result = try result.bands(0, count: 3) }
         return result

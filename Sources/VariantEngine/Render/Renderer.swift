@@ -126,13 +126,25 @@ public enum Renderer {
         // Text layers, and image layers with a local file, are drawn where they are applied;
         // what they leave out is listed once each.
         let texts = TextLayer.layers(in: request.transformation).filter { !$0.conditional }
-        try checkTextSizes(texts, request)
+        // Refused before anything is decoded, not when the layer's turn comes.
+        for text in texts where !text.text.allSatisfy(\.isWhitespace) {
+            _ = try text.checkedBound(maxPixels: request.limits.maxPixels, input: request.transformation.description)
+        }
         var layers = (texts.map(DrawnLayer.text)
             + ImageLayer.layers(in: request.transformation, files: request.layerFiles).layers.filter { !$0.conditional }.map(DrawnLayer.image))
             .sorted { $0.components.lowerBound < $1.components.lowerBound }
+        // Conditions are evaluated on the base image's geometry, not on layers: a layer inside an
+        // `if_` block (or with a condition of its own) is left out, and says so.
+        let conditional = LayerSpan.all(in: request.transformation).filter(\.conditional)
         for (index, component) in request.transformation.components.enumerated() {
             if let layer = layers.first(where: { $0.components.contains(index) }) {
                 if index == layer.components.lowerBound { notRendered += layer.notRendered }
+                continue
+            }
+            if let span = conditional.first(where: { $0.components.contains(index) }) {
+                if index == span.components.lowerBound {
+                    notRendered.append("l_\(span.layerValue) (a layer inside an if_ block: conditions are evaluated on the base image only)")
+                }
                 continue
             }
             let effects = ComponentEffects(component)
@@ -143,9 +155,11 @@ public enum Renderer {
 
         // A crop merges with the scale after it only when its component has no effects (they
         // apply between the two).
-        // A layer drawn before the first resize is drawn on the source as it is: no shrink.
-        let firstResize = steps.first { $0.component != nil }?.component ?? .max
-        let plan = layers.contains { $0.components.upperBound < firstResize } ? nil
+        // A layer drawn before any geometry step is drawn on the image as the chain has it there:
+        // shrinking on load (or merging a crop with the scale after it) would change that image,
+        // so a chain with a layer before its last geometry step loads the source as it is.
+        let lastResize = steps.last { $0.component != nil }?.component ?? -1
+        let plan = layers.contains { $0.components.upperBound < lastResize } ? nil
             : ShrinkOnLoad.plan(steps: steps, upright: geometry.upright) { index in
                 index.flatMap { effectsByComponent[$0]?.effects.isEmpty } ?? false
             }
@@ -173,7 +187,11 @@ public enum Renderer {
         image = try image.toSRGB()
         func drawLayers(before component: Int) throws {
             while let layer = layers.first, layer.components.upperBound < component {
-                image = try layer.drawn(over: image, limits: request.limits)
+                // Effects of earlier components that have no geometry step come first.
+                for index in effectsByComponent.keys.sorted() where index < layer.components.lowerBound {
+                    if let effects = effectsByComponent.removeValue(forKey: index) { image = try effects.apply(to: image) }
+                }
+                image = try layer.drawn(over: image, limits: request.limits, input: request.transformation.description)
                 layers.removeFirst()
             }
         }
@@ -251,26 +269,11 @@ public enum Renderer {
             }
         }
 
-        func drawn(over base: Image, limits: LoadOptions) throws -> Image {
+        func drawn(over base: Image, limits: LoadOptions, input: String) throws -> Image {
             switch self {
-            case .text(let layer): try layer.drawn(over: base)
+            case .text(let layer): try layer.drawn(over: base, maxPixels: limits.maxPixels, input: input)
             case .image(let layer): try layer.drawn(over: base, limits: limits)
             }
-        }
-    }
-
-    /// Refuses a text layer that could lay out larger than the source pixel limit (see
-    /// ``TextLayer/sizeBound``), before anything is decoded.
-    static func checkTextSizes(_ layers: [TextLayer], _ request: RenderRequest) throws {
-        let limit = Double(request.limits.maxPixels)
-        for layer in layers {
-            let bound = layer.sizeBound
-            guard Double(bound.width) * Double(bound.height) > limit else { continue }
-            throw EngineError(.invalidTransformation,
-                              "its text layer (\(layer.text.count) characters at \(layer.size) px) could be up to "
-                                + "\(bound.width)×\(bound.height) pixels, over the limit of "
-                                + String(format: "%.0f", limit / 1_000_000) + " megapixels",
-                              input: request.transformation.description)
         }
     }
 

@@ -58,7 +58,8 @@ struct TextLayer: Sendable, Equatable {
         self.text = Self.percentDecoded(Self.percentDecoded(String(body[body.index(after: colon)...])))
         var i = 2
         while i < tokens.count {
-            let token = tokens[i].lowercased()
+            // As the validator reads them: lower case only (`Bold` is reported, not drawn).
+            let token = tokens[i]
             switch token {
             case "bold": bold = true
             case "normal": break
@@ -76,8 +77,11 @@ struct TextLayer: Sendable, Equatable {
                 let value = i + 2 < tokens.count ? tokens[i + 2] : ""
                 let name = i + 1 < tokens.count ? "\(token)_\(tokens[i + 1])" : token
                 switch name {
-                case "letter_spacing": if let v = Double(value) { letterSpacing = v } else { notRendered.append(name + "_" + value) }
-                case "line_spacing": if let v = Int(value) { lineSpacing = max(0, v) } else { notRendered.append(name + "_" + value) }
+                // Held to ±1000 px (a letter or a line further apart is no longer one text).
+                case "letter_spacing":
+                    if let v = Double(value), v.isFinite { letterSpacing = min(1000, max(-1000, v)) } else { notRendered.append(name + "_" + value) }
+                case "line_spacing":
+                    if let v = Int(value) { lineSpacing = min(1000, max(0, v)) } else { notRendered.append(name + "_" + value) }
                 case "font_antialias", "font_hinting": break  // rasteriser settings: ours are its own
                 default: notRendered.append(name)
                 }
@@ -122,7 +126,31 @@ struct TextLayer: Sendable, Equatable {
         let longest = lines.map(\.count).max() ?? 0
         let perLine = Double(size) * 1.5 + Double(lineSpacing)
         let spacing = max(0, letterSpacing) * Double(longest)
-        return (Int(min(1e12, Double(longest * size) + spacing)), Int(min(1e12, Double(lines.count) * perLine)))
+        return (Int(min(1e12, Double(longest) * Double(size) + spacing)), Int(min(1e12, Double(lines.count) * perLine)))
+    }
+
+    /// The text laid out as an ink mask (``Image/textMask(markup:font:dpi:alignment:justify:spacing:)``),
+    /// after its ``sizeBound`` is checked against `maxPixels`.
+    /// - Throws: `EngineError(.invalidTransformation)` naming `input` when the bound is over the limit.
+    func mask(maxPixels: Int, input: String) throws -> Image {
+        try checkedBound(maxPixels: maxPixels, input: input)
+        return try Image.textMask(markup: markup, font: fontDescription, alignment: alignment, justify: justify,
+                                  spacing: lineSpacing)
+    }
+
+    /// ``sizeBound``, or the error ``mask(maxPixels:input:)`` throws when it is over `maxPixels`.
+    @discardableResult
+    func checkedBound(maxPixels: Int, input: String) throws -> (width: Int, height: Int) {
+        let bound = sizeBound
+        let limit = Double(maxPixels)
+        guard Double(bound.width) * Double(bound.height) <= limit else {
+            throw EngineError(.invalidTransformation,
+                              "its text layer (\(text.count) characters at \(size) px) could be up to "
+                                + "\(bound.width)×\(bound.height) pixels, over the limit of "
+                                + String(format: "%.0f", limit / 1_000_000) + " megapixels",
+                              input: input)
+        }
+        return bound
     }
 
     /// The Pango font description: the family, its weight and style, the size in pixels (points
@@ -158,10 +186,9 @@ struct TextLayer: Sendable, Equatable {
 
     /// Draws the text over `base` (8-bit sRGB, with or without alpha); the result has the same
     /// size and bands.
-    func drawn(over base: Image) throws -> Image {
+    func drawn(over base: Image, maxPixels: Int, input: String) throws -> Image {
         guard !text.allSatisfy(\.isWhitespace), opacity > 0, colour.alpha > 0 else { return base }
-        let mask = try Image.textMask(markup: markup, font: fontDescription, alignment: alignment, justify: justify,
-                                      spacing: lineSpacing)
+        let mask = try mask(maxPixels: maxPixels, input: input)
         let (left, top) = position(of: (mask.width, mask.height), on: (base.width, base.height))
         let alpha = try mask.linear(opacity / 100 * Double(colour.alpha) / 255, 0).castToEightBit()
         var ink = try mask.linear(0, Double(colour.red)).castToEightBit()

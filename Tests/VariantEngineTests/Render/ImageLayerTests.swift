@@ -61,4 +61,13 @@ struct ImageLayerTests {
         #expect(TextLayerTests.inkBox(pixels) == nil)
         #expect(notRendered.contains("l_brand:logo"), "\(notRendered)")
     }
+    /// Found in review: a `g_` in a component between the layer and its apply is the layer's
+    /// own crop gravity, not where the layer goes.
+    @Test func aCropInsideTheLayerDoesNotPlaceIt() throws {
+        let source = try TextLayerTests.flatSource()
+        let badge = try Self.badge(beside: source)
+        let (pixels, _) = try Self.render("l_badge,w_50/c_crop,g_north_west,w_20,h_20/fl_layer_apply", source: source, files: ["badge": badge])
+        let box = try #require(TextLayerTests.inkBox(pixels))
+        #expect(box == (190, 90, 209, 109), "\(box)")  // 20×20, centred on the 400×200 base
+    }
 }
