@@ -29,9 +29,12 @@ public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
         self.input = input
     }
 
+    /// `input: message`; an input over 200 characters (a long transformation) is shown as its
+    /// first 100 and last 40, so the reason is not lost at the end of a screenful.
     public var description: String {
-        if let input { return "\(input): \(message)" }
-        return message
+        guard let input else { return message }
+        guard input.count > 200 else { return "\(input): \(message)" }
+        return "\(input.prefix(100))…\(input.suffix(40)) (\(input.count) characters): \(message)"
     }
 }
 
