@@ -226,8 +226,13 @@ extension DeliveryURL {
         return bytes.count > 1 && bytes[0] == UInt8(ascii: "v") && bytes[1] &- 48 < 10
     }
 
-    /// Percent-decoding; malformed escapes are kept as written.
-    static func percentDecode(_ text: String) -> String {
+    /// Percent-decoding; malformed escapes are kept as written (`%zz`, a `%` at the end), and
+    /// bytes that are not UTF-8 become U+FFFD.
+    ///
+    /// ```swift
+    /// DeliveryURL.percentDecode("Sommer%202026")   // "Sommer 2026"
+    /// ```
+    public static func percentDecode(_ text: String) -> String {
         let bytes = Array(text.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)

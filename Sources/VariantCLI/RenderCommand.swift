@@ -98,6 +98,10 @@ struct Render: ParsableCommand {
             guard FileManager.default.fileExists(atPath: file) else {
                 throw CLIError.io("--layer \(layer): no such file")
             }
+            // The output would replace a layer's file, as it may not replace the source.
+            if output != standardOutputPath, AtomicFile.destination(of: output) == AtomicFile.destination(of: file) {
+                throw CLIError.io("-o \(output): the same file as the layer's file (--layer \(layer)); give another path")
+            }
             request.layerFiles[String(layer[..<equals]).replacingOccurrences(of: ":", with: "/")] = file
         }
         let result: RenderResult

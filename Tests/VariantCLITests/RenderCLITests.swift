@@ -226,6 +226,14 @@ struct RenderCLITests {
             #expect(result.status == 2)
             #expect(result.stderr.contains("--layer: expected ID=FILE (brand:logo=logo.png) but received '\(bad)'"), "\(result.stderr)")
         }
+        // -o may not replace a layer's file (a copy here, so the test cannot hurt TestImages).
+        let logoCopy = dir.appendingPathComponent("logo.png").path
+        try FileManager.default.copyItem(atPath: logo, toPath: logoCopy)
+        let before = try Data(contentsOf: URL(fileURLWithPath: logoCopy))
+        let clash = try CLIRunner.run(["render", Self.photo, transformation, "-o", logoCopy, "--layer", "brand:logo=\(logoCopy)"])
+        #expect(clash.status == 2)
+        #expect(clash.stderr.contains("the same file as the layer's file (--layer brand:logo="), "\(clash.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: logoCopy)) == before)
         let missing = try CLIRunner.run(["render", Self.photo, transformation, "-o", branded + ".3.png", "--layer", "brand:logo=nope.png"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("--layer brand:logo=nope.png: no such file"), "\(missing.stderr)")

@@ -3,8 +3,9 @@ import CloudinaryTransform
 import VipsCore
 
 /// Checks a planned asset against the campaign's policy and its placements' rules. Each check
-/// is a function of values already computed (no pixels), so a cached plan is checked anew on
-/// every run: changing the policy never needs a re-analysis.
+/// is a function of values already computed (no decoding; the text check lays its text out with
+/// Pango, a millisecond or so), so a cached plan is checked anew on every run: changing the
+/// policy never needs a re-analysis.
 enum PolicyChecker {
     /// Approval: with `requireApproved`, anything but "approved" is an error.
     static func approval(_ approval: String, policy: CampaignPolicy) -> [Violation] {

@@ -8,8 +8,9 @@ import VipsCore
 /// apply component: `w_120`, `c_scale`, `o_60`, `e_grayscale` …) is rendered on that file by
 /// the same renderer, then placed by ``LayerPlacement``.
 ///
-/// Sizes relative to the base (`fl_relative`) and layers of other resource types (`l_video:`,
-/// `l_fetch:`, subtitles) are not drawn; neither is a layer whose file was not given.
+/// Sizes relative to the base (`fl_relative`) are taken from the layer's own file instead, and
+/// listed; layers of other resource types (`l_video:`, `l_fetch:`, subtitles) are not drawn,
+/// nor is a layer whose file was not given.
 struct ImageLayer: Sendable {
     var components: ClosedRange<Int>
     /// The public id, folders with `/` (the URL writes them with `:`).
@@ -40,16 +41,24 @@ struct ImageLayer: Sendable {
             // The layer's own transformation: the `l_` component without `l_` (and without its
             // placement, unless it crops), then the components between, not the apply component.
             var own: [String] = []
-            let firstParameters = first.parameters.filter { $0.key != "l" && (crops || !["g", "x", "y"].contains($0.key)) }
+            // The chain's variables declared before the layer, so that `w_$lw` in it resolves.
+            let variables = transformation.components[..<span.components.lowerBound]
+                .flatMap { $0.parameters.filter { $0.key.hasPrefix("$") } }
+            if !variables.isEmpty { own.append(variables.map { "\($0.key)_\($0.rawValue)" }.joined(separator: ",")) }
+            let firstParameters = first.parameters.filter {
+                $0.key != "l" && (crops || !["g", "x", "y"].contains($0.key)) && !($0.key == "fl" && $0.rawValue.contains("layer_apply"))
+            }
             if !firstParameters.isEmpty { own.append(firstParameters.map { "\($0.key)_\($0.rawValue)" }.joined(separator: ",")) }
             for part in span.parts.dropFirst().dropLast() { own.append(part.description) }
-            for parameter in span.parts.last!.parameters where !["g", "x", "y"].contains(parameter.key) {
+            // (A layer applied in its own component has no apply component apart from it.)
+            for parameter in span.parts.count > 1 ? span.parts.last!.parameters : [] where !["g", "x", "y"].contains(parameter.key) {
                 let flags = parameter.key == "fl" ? parameter.rawValue.split(separator: ".").filter { $0 != "layer_apply" && $0 != "no_overflow" } : []
                 if parameter.key != "fl" { notRendered.append("\(parameter.key)_\(parameter.rawValue) (applying a layer)") }
                 notRendered += flags.map { "fl_\($0)" }
             }
             if own.contains(where: { $0.contains("fl_relative") }) { notRendered.append("fl_relative (sizes taken from the layer's file)") }
-            guard let parsed = try? Transformation(parsing: own.isEmpty ? "c_scale,w_1.0" : own.joined(separator: "/")) else {
+            let steps = own.count - (variables.isEmpty ? 0 : 1)
+            guard let parsed = try? Transformation(parsing: steps == 0 ? "c_scale,w_1.0" : own.joined(separator: "/")) else {
                 missing.append(publicId)
                 continue
             }

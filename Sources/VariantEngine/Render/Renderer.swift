@@ -207,10 +207,11 @@ public enum Renderer {
             if step.component != nil { lastComponent = step.component }
         }
         // Effects of the remaining components (including ones with no geometry at all), in order,
-        // and the text layers between them.
+        // and the layers between them. Each is taken out as it is applied: a layer drawn later
+        // applies what is left before it, and must not apply these again.
         for index in effectsByComponent.keys.sorted() {
             try drawLayers(before: index)
-            if let effects = effectsByComponent[index] { image = try effects.apply(to: image) }
+            if let effects = effectsByComponent.removeValue(forKey: index) { image = try effects.apply(to: image) }
         }
         try drawLayers(before: .max)
         if materialise {

@@ -53,9 +53,10 @@ struct TextLayer: Sendable, Equatable {
         let tokens = body[..<colon].split(separator: "_", omittingEmptySubsequences: false).map(String.init)
         guard tokens.count >= 2, let size = Int(tokens[1]), size > 0, !tokens[0].isEmpty else { return nil }
         self.components = components
-        self.family = Self.percentDecoded(tokens[0])
+        self.family = DeliveryURL.percentDecode(tokens[0])
         self.size = size
-        self.text = Self.percentDecoded(Self.percentDecoded(String(body[body.index(after: colon)...])))
+        // Decoded twice: once as the URL is, once as the text is (`%252C` is a comma).
+        self.text = DeliveryURL.percentDecode(DeliveryURL.percentDecode(String(body[body.index(after: colon)...])))
         var i = 2
         while i < tokens.count {
             // As the validator reads them: lower case only (`Bold` is reported, not drawn).
@@ -122,8 +123,10 @@ struct TextLayer: Sendable, Equatable {
     /// large size asks Pango for gigabytes (3000 characters at 3000 px: 33 GB), so the renderer
     /// refuses one whose bound is over the source pixel limit rather than try.
     var sizeBound: (width: Int, height: Int) {
+        // Scalars, not characters: a letter with two thousand combining marks is one character
+        // but stacks two thousand marks; a tab counts as eight.
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let longest = lines.map(\.count).max() ?? 0
+        let longest = lines.map { $0.unicodeScalars.reduce(0) { $0 + ($1 == "\t" ? 8 : 1) } }.max() ?? 0
         let perLine = Double(size) * 1.5 + Double(lineSpacing)
         let spacing = max(0, letterSpacing) * Double(longest)
         return (Int(min(1e12, Double(longest) * Double(size) + spacing)), Int(min(1e12, Double(lines.count) * perLine)))
@@ -168,15 +171,13 @@ struct TextLayer: Sendable, Equatable {
 
     /// The text as Pango markup, with its decoration and letter spacing.
     var markup: String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            default: escaped.append(character)
-            }
+        // Control characters other than line breaks are dropped: a NUL (`%00`) would end the C
+        // string Pango reads, and the others draw nothing.
+        var visible = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars where scalar == "\n" || scalar == "\t" || scalar.properties.generalCategory != .control {
+            visible.append(scalar)
         }
+        let escaped = XMLText.escaped(String(visible))
         var attributes: [String] = []
         if underline { attributes.append("underline=\"single\"") }
         if strikethrough { attributes.append("strikethrough=\"true\"") }
@@ -201,31 +202,5 @@ struct TextLayer: Sendable, Equatable {
     /// Where the text's box goes on a canvas (``LayerPlacement/position(of:on:)``).
     func position(of size: (Int, Int), on canvas: (Int, Int)) -> (Int, Int) {
         placement.position(of: size, on: canvas)
-    }
-
-    /// `%XX` escapes decoded; a `%` not followed by two hex digits stays as it is.
-    static func percentDecoded(_ text: String) -> String {
-        guard text.contains("%") else { return text }
-        var bytes: [UInt8] = []
-        let utf8 = Array(text.utf8)
-        var i = 0
-        func hex(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 48...57: c - 48
-            case 65...70: c - 55
-            case 97...102: c - 87
-            default: nil
-            }
-        }
-        while i < utf8.count {
-            if utf8[i] == UInt8(ascii: "%"), i + 2 < utf8.count, let hi = hex(utf8[i + 1]), let lo = hex(utf8[i + 2]) {
-                bytes.append(hi << 4 | lo)
-                i += 3
-            } else {
-                bytes.append(utf8[i])
-                i += 1
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

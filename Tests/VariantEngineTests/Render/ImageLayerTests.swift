@@ -70,4 +70,13 @@ struct ImageLayerTests {
         let box = try #require(TextLayerTests.inkBox(pixels))
         #expect(box == (190, 90, 209, 109), "\(box)")  // 20×20, centred on the 400×200 base
     }
+    /// Found in the second review: the layer's own transformation is cut out of the chain, and
+    /// took none of the chain's variables with it (`w_$lw` could not be resolved).
+    @Test func theChainsVariablesReachTheLayer() throws {
+        let source = try TextLayerTests.flatSource()
+        let badge = try Self.badge(beside: source)
+        let (pixels, notRendered) = try Self.render("$lw_20/l_badge,w_$lw/fl_layer_apply,g_north_west", source: source, files: ["badge": badge])
+        #expect(notRendered.isEmpty, "\(notRendered)")
+        #expect(TextLayerTests.inkBox(pixels).map { [$0.0, $0.1, $0.2, $0.3] } == [0, 0, 19, 11])
+    }
 }

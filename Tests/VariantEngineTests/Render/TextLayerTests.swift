@@ -164,4 +164,16 @@ struct TextLayerTests {
         let cropped = try Image.load(data: result.data).pixels()
         #expect(cropped.width == 100 && Self.inkBox(cropped, threshold: 60) != nil)
     }
+    /// Found in the second review: an effect of the last geometry component, applied in the
+    /// final pass, was applied again when a later layer was drawn (o_50 became a quarter).
+    @Test func anEffectBeforeALayerIsAppliedOnce() throws {
+        let source = try Self.flatSource()
+        let (pixels, _) = try Self.render("c_scale,w_400,o_50/co_white,l_text:Arial_40:Hi/fl_layer_apply,g_north_west", source: source)
+        #expect(pixels.bands == 4)
+        let alpha = pixels.value(x: 390, y: 190, band: 3)
+        #expect((126...129).contains(alpha), "alpha \(alpha)")
+        // A NUL or another control character in the text is dropped, not an error.
+        let (nul, _) = try Self.render("co_white,l_text:Arial_40:A%00B%07C/fl_layer_apply", source: source)
+        #expect(Self.inkBox(nul) != nil)
+    }
 }
