@@ -19,54 +19,47 @@ struct ImageLayer: Sendable {
     /// The layer's own components, as a transformation of its file.
     var transformation: Transformation
     var placement: LayerPlacement
-    var conditional: Bool
     var notRendered: [String] = []
 
-    /// The image layers of `transformation` that `files` has a file for, and the public ids of
-    /// those it has none for.
-    static func layers(in transformation: Transformation, files: [String: String]) -> (layers: [ImageLayer], missing: [String]) {
-        var layers: [ImageLayer] = [], missing: [String] = []
-        for span in LayerSpan.all(in: transformation) {
-            let value = span.layerValue
-            guard !["text:", "subtitles:", "fetch:", "video:", "audio:", "raw:"].contains(where: value.hasPrefix) else { continue }
-            let publicId = value.replacingOccurrences(of: ":", with: "/")
-            guard let file = files[publicId] ?? files[value] else {
-                missing.append(publicId)
-                continue
-            }
-            var notRendered: [String] = []
-            let first = span.parts[0]
-            let crops = first.first("c") != nil
-            let placement = LayerPlacement(span.parts, cropsInLayerComponent: crops)
-            // The layer's own transformation: the `l_` component without `l_` (and without its
-            // placement, unless it crops), then the components between, not the apply component.
-            var own: [String] = []
-            // The chain's variables declared before the layer, so that `w_$lw` in it resolves.
-            let variables = transformation.components[..<span.components.lowerBound]
-                .flatMap { $0.parameters.filter { $0.key.hasPrefix("$") } }
-            if !variables.isEmpty { own.append(variables.map { "\($0.key)_\($0.rawValue)" }.joined(separator: ",")) }
-            let firstParameters = first.parameters.filter {
-                $0.key != "l" && (crops || !["g", "x", "y"].contains($0.key)) && !($0.key == "fl" && $0.rawValue.contains("layer_apply"))
-            }
-            if !firstParameters.isEmpty { own.append(firstParameters.map { "\($0.key)_\($0.rawValue)" }.joined(separator: ",")) }
-            for part in span.parts.dropFirst().dropLast() { own.append(part.description) }
-            // (A layer applied in its own component has no apply component apart from it.)
-            for parameter in span.parts.count > 1 ? span.parts.last!.parameters : [] where !["g", "x", "y"].contains(parameter.key) {
-                let flags = parameter.key == "fl" ? parameter.rawValue.split(separator: ".").filter { $0 != "layer_apply" && $0 != "no_overflow" } : []
-                if parameter.key != "fl" { notRendered.append("\(parameter.key)_\(parameter.rawValue) (applying a layer)") }
-                notRendered += flags.map { "fl_\($0)" }
-            }
-            if own.contains(where: { $0.contains("fl_relative") }) { notRendered.append("fl_relative (sizes taken from the layer's file)") }
-            let steps = own.count - (variables.isEmpty ? 0 : 1)
-            guard let parsed = try? Transformation(parsing: steps == 0 ? "c_scale,w_1.0" : own.joined(separator: "/")) else {
-                missing.append(publicId)
-                continue
-            }
-            layers.append(ImageLayer(components: span.components, publicId: publicId, file: file, transformation: parsed,
-                                     placement: placement, conditional: span.conditional,
-                                     notRendered: notRendered + placement.notRendered))
+    /// The image layer `span` of `transformation` opens, when `files` has a file for it; nil for
+    /// another kind of layer, a layer without a file, or one whose own transformation does not
+    /// parse (all of them then listed as not rendered, as any layer is).
+    init?(span: LayerSpan, in transformation: Transformation, files: [String: String]) {
+        let value = span.layerValue
+        guard !["text:", "subtitles:", "fetch:", "video:", "audio:", "raw:"].contains(where: value.hasPrefix) else { return nil }
+        let publicId = value.replacingOccurrences(of: ":", with: "/")
+        guard let file = files[publicId] ?? files[value] else { return nil }
+        var notRendered: [String] = []
+        let first = span.parts[0]
+        let crops = first.first("c") != nil
+        let placement = LayerPlacement(span.parts, cropsInLayerComponent: crops)
+        // The layer's own transformation: the `l_` component without `l_` (and without its
+        // placement, unless it crops), then the components between, not the apply component.
+        var own: [String] = []
+        // The chain's variables declared before the layer, so that `w_$lw` in it resolves.
+        let variables = transformation.components[..<span.components.lowerBound]
+            .flatMap { $0.parameters.filter { $0.key.hasPrefix("$") } }
+        if !variables.isEmpty { own.append(variables.map { "\($0.key)_\($0.rawValue)" }.joined(separator: ",")) }
+        let firstParameters = first.parameters.filter {
+            $0.key != "l" && (crops || !["g", "x", "y"].contains($0.key)) && !($0.key == "fl" && $0.rawValue.contains("layer_apply"))
         }
-        return (layers, missing)
+        if !firstParameters.isEmpty { own.append(firstParameters.map { "\($0.key)_\($0.rawValue)" }.joined(separator: ",")) }
+        for part in span.parts.dropFirst().dropLast() { own.append(part.description) }
+        // (A layer applied in its own component has no apply component apart from it.)
+        for parameter in span.parts.count > 1 ? span.parts.last!.parameters : [] where !["g", "x", "y"].contains(parameter.key) {
+            let flags = parameter.key == "fl" ? parameter.rawValue.split(separator: ".").filter { $0 != "layer_apply" && $0 != "no_overflow" } : []
+            if parameter.key != "fl" { notRendered.append("\(parameter.key)_\(parameter.rawValue) (applying a layer)") }
+            notRendered += flags.map { "fl_\($0)" }
+        }
+        if own.contains(where: { $0.contains("fl_relative") }) { notRendered.append("fl_relative (sizes taken from the layer's file)") }
+        let steps = own.count - (variables.isEmpty ? 0 : 1)
+        guard let parsed = try? Transformation(parsing: steps == 0 ? "c_scale,w_1.0" : own.joined(separator: "/")) else { return nil }
+        components = span.components
+        self.publicId = publicId
+        self.file = file
+        self.transformation = parsed
+        self.placement = placement
+        self.notRendered = notRendered + placement.notRendered
     }
 
     /// Renders the layer's file and draws it over `base`; the result has the base's size and bands.

@@ -124,18 +124,19 @@ public enum Renderer {
         var effectsByComponent: [Int: ComponentEffects] = [:]
         var notRendered: [String] = []
         // Text layers, and image layers with a local file, are drawn where they are applied;
-        // what they leave out is listed once each.
-        let texts = TextLayer.layers(in: request.transformation).filter { !$0.conditional }
-        // Refused before anything is decoded, not when the layer's turn comes.
-        for text in texts where !text.text.allSatisfy(\.isWhitespace) {
-            _ = try text.checkedBound(maxPixels: request.limits.maxPixels, input: request.transformation.description)
+        // what they leave out is listed once each. Conditions are evaluated on the base image's
+        // geometry, not on layers: a layer inside an `if_` block (or with a condition of its
+        // own) is left out, and says so.
+        let spans = LayerSpan.all(in: request.transformation)
+        let conditional = spans.filter(\.conditional)
+        var layers: [DrawnLayer] = spans.filter { !$0.conditional }.compactMap { span in
+            if let text = TextLayer(span: span) { return .text(text) }
+            return ImageLayer(span: span, in: request.transformation, files: request.layerFiles).map(DrawnLayer.image)
         }
-        var layers = (texts.map(DrawnLayer.text)
-            + ImageLayer.layers(in: request.transformation, files: request.layerFiles).layers.filter { !$0.conditional }.map(DrawnLayer.image))
-            .sorted { $0.components.lowerBound < $1.components.lowerBound }
-        // Conditions are evaluated on the base image's geometry, not on layers: a layer inside an
-        // `if_` block (or with a condition of its own) is left out, and says so.
-        let conditional = LayerSpan.all(in: request.transformation).filter(\.conditional)
+        // Text is refused before anything is decoded, not when the layer's turn comes.
+        for case .text(let text) in layers where !text.text.allSatisfy(\.isWhitespace) {
+            try text.checkedBound(maxPixels: request.limits.maxPixels, input: request.transformation.description)
+        }
         for (index, component) in request.transformation.components.enumerated() {
             if let layer = layers.first(where: { $0.components.contains(index) }) {
                 if index == layer.components.lowerBound { notRendered += layer.notRendered }

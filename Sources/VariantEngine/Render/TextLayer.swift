@@ -30,19 +30,19 @@ struct TextLayer: Sendable, Equatable {
     var opacity: Double = 100
     var placement = LayerPlacement()
     var notRendered: [String] = []
-    /// Inside an `if_` block, or with a condition of its own: not drawn (see ``layers(in:)``).
-    var conditional = false
 
     /// Every text layer of `transformation` that closes with `fl_layer_apply` (an unclosed layer
     /// is invalid and never rendered).
     static func layers(in transformation: Transformation) -> [TextLayer] {
-        LayerSpan.all(in: transformation).compactMap { span in
-            guard span.layerValue.hasPrefix("text:"), var layer = TextLayer(layer: span.layerValue, components: span.components)
-            else { return nil }
-            layer.read(span.parts)
-            layer.conditional = span.conditional
-            return layer
-        }
+        LayerSpan.all(in: transformation).compactMap(TextLayer.init(span:))
+    }
+
+    /// The text layer `span` opens; nil for another kind of layer or a saved text style.
+    init?(span: LayerSpan) {
+        guard span.layerValue.hasPrefix("text:"), let layer = TextLayer(layer: span.layerValue, components: span.components)
+        else { return nil }
+        self = layer
+        read(span.parts)
     }
 
     /// Parses `text:<style>:<text>`; nil when the style is not `<family>_<size>…` (a saved
