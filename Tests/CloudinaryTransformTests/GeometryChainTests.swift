@@ -30,6 +30,12 @@ import Testing
         .init(
             "§6 layer", camera, "l_logo/c_scale,w_50/fl_layer_apply,g_north_east/c_scale,w_200",
             output: Size(200, 133)),
+        // A layer inside a layer: the first apply closes the inner one, so the scale after it
+        // and the dpr in it size the outer layer, not the base (before: 25×17).
+        .init(
+            "§6 nested layers", camera,
+            "l_badge/l_text:Arial_20:New/fl_layer_apply/c_scale,w_25,dpr_2.0/fl_layer_apply,g_north_east/c_scale,w_200",
+            output: Size(200, 133)),
         // §5 a_: multiples of 90 swap the sides; windows after a turn map back exactly.
         .init("§5 a_90", camera, "a_90", output: Size(853, 1280), crop: Rect(0, 0, 1280, 853)),
         .init(

@@ -150,16 +150,8 @@ struct GeometryResolution {
     ) {
         var notes = notes
         var values: [(Int, String)] = []
-        var inLayer = false
-        for (index, component) in components.enumerated() {
-            let startsLayer = component.contains { $0.key == "l" || $0.key == "u" }
-            let appliesLayer = component.contains {
-                $0.key == "fl" && $0.rawValue.split(separator: ".").contains("layer_apply")
-            }
-            if startsLayer || inLayer {
-                inLayer = !appliesLayer
-                continue
-            }
+        let layers = LayerNesting(components)
+        for (index, component) in components.enumerated() where !layers.inLayer[index] {
             for parameter in component where parameter.key == "dpr" {
                 values.append((index, parameter.rawValue))
             }
@@ -210,19 +202,20 @@ struct GeometryResolution {
             state.steps.append(step)
             state.size = step.output
         }
-        var inLayer = false
+        // Layers, nested ones included, are skipped whole: a component inside a layer sizes the
+        // layer, not the base.
+        let layers = LayerNesting(components)
         var conditions = GeometryConditionBlocks()
         var usesAbsoluteSize = false
         for (index, parameters) in components.enumerated() {
             let spec = try reader.read(parameters, index: index, input: state.size)
-            if spec.isLayerStart || inLayer {
-                if spec.isLayerStart && !inLayer {
+            if layers.inLayer[index] {
+                if spec.isLayerStart && layers.level[index] == 0 {
                     note(
                         .info, "layer-ignored",
                         "overlays and underlays do not change the base geometry here (assumes the layer fits, as with fl_no_overflow)",
                         index)
                 }
-                inLayer = !spec.isLayerApply
                 state.skipped.append(index)
                 continue
             }

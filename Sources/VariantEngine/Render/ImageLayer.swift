@@ -20,6 +20,9 @@ struct ImageLayer: Sendable {
     var transformation: Transformation
     var placement: LayerPlacement
     var notRendered: [String] = []
+    /// Every layer file of the request: a layer nested in this one's own transformation is
+    /// drawn on this one's file from them.
+    var files: [String: String]
 
     /// The image layer `span` of `transformation` opens, when `files` has a file for it; nil for
     /// another kind of layer, a layer without a file, or one whose own transformation does not
@@ -59,14 +62,19 @@ struct ImageLayer: Sendable {
         self.file = file
         self.transformation = parsed
         self.placement = placement
+        self.files = files
         self.notRendered = notRendered + placement.notRendered
     }
 
-    /// Renders the layer's file and draws it over `base`; the result has the base's size and bands.
-    func drawn(over base: Image, limits: LoadOptions) throws -> Image {
-        let rendered = try Renderer.renderPixels(RenderRequest(sourcePath: file, transformation: transformation, limits: limits),
-                                                 materialise: false)
+    /// Renders the layer's file and draws it over `base`; the result has the base's size and
+    /// bands. Also returns what the layer's own transformation left out, each named as the
+    /// layer's.
+    func drawn(over base: Image, limits: LoadOptions) throws -> (Image, notRendered: [String]) {
+        var request = RenderRequest(sourcePath: file, transformation: transformation, limits: limits)
+        request.layerFiles = files
+        let rendered = try Renderer.renderPixels(request, materialise: false)
         let (left, top) = placement.position(of: (rendered.image.width, rendered.image.height), on: (base.width, base.height))
-        return try LayerPlacement.composite(rendered.image, over: base, x: left, y: top)
+        let image = try LayerPlacement.composite(rendered.image, over: base, x: left, y: top)
+        return (image, rendered.notRendered.map { "\($0) (in layer l_\(publicId.replacingOccurrences(of: "/", with: ":")))" })
     }
 }

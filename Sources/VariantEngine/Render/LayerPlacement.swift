@@ -2,8 +2,9 @@ import CloudinaryTransform
 import Foundation
 import VipsCore
 
-/// The components of one layer: from the one that opens it (`l_…`) to the one that applies it
-/// (`fl_layer_apply`), found once for text and image layers alike.
+/// The components of one layer drawn on the base image: from the one that opens it (`l_…`) to
+/// the one that applies it (`fl_layer_apply`), found once for text and image layers alike.
+/// Layers inside it (``nested``) belong to its own transformation.
 struct LayerSpan {
     var components: ClosedRange<Int>
     var parts: [Component]
@@ -11,37 +12,33 @@ struct LayerSpan {
     var layerValue: String
     /// Inside an `if_` block, or with a condition of its own.
     var conditional: Bool
+    /// The layers inside this one, outermost first (their components, as in the whole chain).
+    var nested: [ClosedRange<Int>] = []
 
-    /// Every overlay (`l_`) that an `fl_layer_apply` closes, in order; an unclosed layer is
-    /// invalid and never rendered.
+    /// Every overlay (`l_`) on the base image that an `fl_layer_apply` closes, in order, with
+    /// the layers nested in it; an unclosed layer is invalid and never rendered.
     static func all(in transformation: Transformation) -> [LayerSpan] {
-        var spans: [LayerSpan] = []
         let components = transformation.components
-        var index = 0
+        let nesting = LayerNesting(transformation)
+        // How many `if_` blocks are open at each component.
+        var conditionDepths: [Int] = []
         var conditionDepth = 0
-        while index < components.count {
-            if let condition = components[index].first("if") {
-                if condition.rawValue == "end" { conditionDepth = max(0, conditionDepth - 1) }
-                else if condition.rawValue != "else", components[index].parameters.count == 1 { conditionDepth += 1 }
-            }
-            guard let layer = components[index].first("l"),
-                  let apply = components[index...].firstIndex(where: appliesLayer)
-            else {
-                index += 1
-                continue
-            }
-            let parts = Array(components[index...apply])
+        for component in components {
+            conditionDepths.append(conditionDepth)
+            guard let condition = component.first("if") else { continue }
+            if condition.rawValue == "end" { conditionDepth = max(0, conditionDepth - 1) }
+            else if condition.rawValue != "else", component.parameters.count == 1 { conditionDepth += 1 }
+        }
+        return nesting.spans.filter { $0.depth == 0 }.compactMap { span in
+            let range = span.components
+            guard let layer = components[range.lowerBound].first("l") else { return nil }  // an underlay
+            let parts = Array(components[range])
             // Conditions are evaluated on the base image's geometry, not on layers: a conditional
             // layer is left out rather than drawn when Cloudinary might not.
-            let conditional = conditionDepth > 0 || parts.contains { $0.first("if") != nil }
-            spans.append(LayerSpan(components: index...apply, parts: parts, layerValue: layer.rawValue, conditional: conditional))
-            index = apply + 1
+            let conditional = conditionDepths[range.lowerBound] > 0 || parts.contains { $0.first("if") != nil }
+            let nested = nesting.spans.filter { $0.depth > 0 && range.contains($0.components.lowerBound) }.map(\.components)
+            return LayerSpan(components: range, parts: parts, layerValue: layer.rawValue, conditional: conditional, nested: nested)
         }
-        return spans
-    }
-
-    static func appliesLayer(_ component: Component) -> Bool {
-        component.parameters.contains { $0.key == "fl" && $0.rawValue.split(separator: ".").contains("layer_apply") }
     }
 }
 

@@ -192,7 +192,9 @@ public enum Renderer {
                 for index in effectsByComponent.keys.sorted() where index < layer.components.lowerBound {
                     if let effects = effectsByComponent.removeValue(forKey: index) { image = try effects.apply(to: image) }
                 }
-                image = try layer.drawn(over: image, limits: request.limits, input: request.transformation.description)
+                let drawn = try layer.drawn(over: image, limits: request.limits, input: request.transformation.description)
+                image = drawn.0
+                notRendered += drawn.notRendered
                 layers.removeFirst()
             }
         }
@@ -271,9 +273,10 @@ public enum Renderer {
             }
         }
 
-        func drawn(over base: Image, limits: LoadOptions, input: String) throws -> Image {
+        /// The base with the layer drawn, and what the layer's own transformation left out.
+        func drawn(over base: Image, limits: LoadOptions, input: String) throws -> (Image, notRendered: [String]) {
             switch self {
-            case .text(let layer): try layer.drawn(over: base, maxPixels: limits.maxPixels, input: input)
+            case .text(let layer): (try layer.drawn(over: base, maxPixels: limits.maxPixels, input: input), [])
             case .image(let layer): try layer.drawn(over: base, limits: limits)
             }
         }

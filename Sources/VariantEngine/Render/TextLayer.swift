@@ -42,7 +42,20 @@ struct TextLayer: Sendable, Equatable {
         guard span.layerValue.hasPrefix("text:"), let layer = TextLayer(layer: span.layerValue, components: span.components)
         else { return nil }
         self = layer
-        read(span.parts)
+        // A layer inside a text layer would be drawn on the text: not done here, and its own
+        // parameters are not the text's.
+        var parts: [Component] = []
+        for (offset, component) in span.parts.enumerated() {
+            let index = span.components.lowerBound + offset
+            if let inner = span.nested.first(where: { $0.contains(index) }) {
+                if index == inner.lowerBound, let opening = component.first("l") ?? component.first("u") {
+                    notRendered.append("\(opening.key)_\(opening.rawValue) (a layer inside a text layer)")
+                }
+                continue
+            }
+            parts.append(component)
+        }
+        read(parts)
     }
 
     /// Parses `text:<style>:<text>`; nil when the style is not `<family>_<size>…` (a saved

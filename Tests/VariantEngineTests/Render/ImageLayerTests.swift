@@ -79,4 +79,33 @@ struct ImageLayerTests {
         #expect(notRendered.isEmpty, "\(notRendered)")
         #expect(TextLayerTests.inkBox(pixels).map { [$0.0, $0.1, $0.2, $0.3] } == [0, 0, 19, 11])
     }
+
+    /// A layer inside an image layer is drawn on the layer's file, and what comes after it up to
+    /// the outer apply sizes the outer layer, not the base. Before, the first `fl_layer_apply`
+    /// closed the outer layer: the scale after it shrank the whole image and the outer apply's
+    /// placement was reported as not rendered.
+    @Test func aLayerInsideAnImageLayerIsDrawnOnItAndTheScaleAfterItIsTheLayers() throws {
+        let source = try TextLayerTests.flatSource(0)
+        let badge = try Self.badge(beside: source)
+        let (pixels, notRendered) = try Self.render(
+            "l_badge,w_40/l_badge,w_10,e_grayscale/fl_layer_apply,g_north_west/c_scale,w_20/fl_layer_apply,g_north_west,x_5,y_7",
+            source: source, files: ["badge": badge])
+        #expect(notRendered.isEmpty, "\(notRendered)")
+        #expect(pixels.width == 400 && pixels.height == 200)
+        // The 40×24 badge with a grey 10×6 badge at its corner, scaled to 20×12, at (5, 7).
+        #expect(TextLayerTests.inkBox(pixels, background: 0).map { [$0.0, $0.1, $0.2, $0.3] } == [5, 7, 24, 18])
+        let corner = (0..<3).map { pixels.value(x: 6, y: 8, band: $0) }
+        // The inner badge, grey (within the resize's rounding), where the outer one is red.
+        #expect(corner.allSatisfy { abs(Int($0) - 124) <= 6 }, "\(corner)")
+        #expect(pixels.value(x: 20, y: 15, band: 0) == 255 && pixels.value(x: 20, y: 15, band: 1) == 0)  // the outer, red
+    }
+
+    /// What a layer's own transformation leaves out is reported, naming the layer (it was lost).
+    @Test func whatTheLayersOwnTransformationLeavesOutIsReported() throws {
+        let source = try TextLayerTests.flatSource()
+        let badge = try Self.badge(beside: source)
+        let (_, notRendered) = try Self.render("l_brand:badge,w_20,e_oil_paint/fl_layer_apply", source: source,
+                                               files: ["brand/badge": badge])
+        #expect(notRendered.contains { $0.hasPrefix("e_oil_paint") && $0.hasSuffix("(in layer l_brand:badge)") }, "\(notRendered)")
+    }
 }

@@ -176,4 +176,20 @@ struct TextLayerTests {
         let (nul, _) = try Self.render("co_white,l_text:Arial_40:A%00B%07C/fl_layer_apply", source: source)
         #expect(Self.inkBox(nul) != nil)
     }
+
+    /// A layer inside a text layer is reported, and the text is placed by its own apply
+    /// component. Before, the inner layer's apply closed the text (placing it at the centre),
+    /// the inner layer vanished without a word and the outer apply was reported instead.
+    @Test func aLayerInsideATextLayerIsReportedAndTheTextPlacedByItsOwnApply() throws {
+        let source = try Self.flatSource()
+        let (pixels, notRendered) = try Self.render(
+            "co_white,l_text:Arial_40:Hello/l_text:Arial_20:Inner,co_red/fl_layer_apply/fl_layer_apply,g_south,y_10", source: source)
+        #expect(notRendered == ["l_text:Arial_20:Inner (a layer inside a text layer)"], "\(notRendered)")
+        let box = try #require(Self.inkBox(pixels))
+        #expect(box.3 == 189, "\(box)")  // 10 px above the bottom, as g_south,y_10 puts it
+        #expect(abs((box.0 + box.2) - 399) <= 2, "ink spans \(box.0)…\(box.2)")
+        // The inner layer's colour is not the text's: white, not red.
+        #expect((0..<pixels.height).allSatisfy { y in (0..<pixels.width).allSatisfy { x in
+            !(pixels.value(x: x, y: y, band: 0) > 200 && pixels.value(x: x, y: y, band: 1) < 50) } })
+    }
 }

@@ -1,0 +1,37 @@
+import Testing
+
+@testable import CloudinaryTransform
+
+/// Which components belong to which layer, nested layers included.
+@Suite("Layer nesting")
+struct LayerNestingTests {
+    static func nesting(_ text: String) throws -> LayerNesting {
+        LayerNesting(try Transformation(parsing: text))
+    }
+
+    static func span(_ range: ClosedRange<Int>, _ depth: Int) -> LayerNesting.Span {
+        .init(components: range, depth: depth)
+    }
+
+    @Test func aLayerInsideALayerIsClosedByTheFirstApply() throws {
+        let n = try Self.nesting("w_800/l_badge/l_text:Arial_20:New/fl_layer_apply/c_scale,w_120/fl_layer_apply,g_south/e_sharpen")
+        #expect(n.spans == [Self.span(1...5, 0), Self.span(2...3, 1)])
+        #expect(n.inLayer == [false, true, true, true, true, true, false])
+        #expect(n.level == [0, 0, 1, 1, 1, 0, 0])
+        #expect(n.strayApplies.isEmpty)
+    }
+
+    @Test func layersSideBySideAndAppliedInTheirOwnComponent() throws {
+        let n = try Self.nesting("l_a/fl_layer_apply/l_b,fl_layer_apply,g_north/w_100/u_c/fl_layer_apply")
+        #expect(n.spans == [Self.span(0...1, 0), Self.span(2...2, 0), Self.span(4...5, 0)])
+        #expect(n.inLayer == [true, true, true, false, true, true])
+        #expect(n.level == [0, 0, 0, 0, 0, 0])
+    }
+
+    @Test func anUnclosedLayerTakesTheRestAndAStrayApplyIsNoLayer() throws {
+        let n = try Self.nesting("fl_layer_apply/w_100/l_a/l_b/fl_layer_apply/w_50")
+        #expect(n.strayApplies == [0])
+        #expect(n.spans == [Self.span(3...4, 1)])
+        #expect(n.inLayer == [false, false, true, true, true, true])
+    }
+}
