@@ -36,6 +36,11 @@ import Testing
             "§6 nested layers", camera,
             "l_badge/l_text:Arial_20:New/fl_layer_apply/c_scale,w_25,dpr_2.0/fl_layer_apply,g_north_east/c_scale,w_200",
             output: Size(200, 133)),
+        // A layer with no fl_layer_apply is all in its component; the fill after it is the
+        // base's (before: the layer took it, and the output stayed 1280×853).
+        .init(
+            "§6 short-form layer", camera, "l_sale_icon,w_50,g_south_east/c_fill,h_100,w_100",
+            output: Size(100, 100)),
         // §5 a_: multiples of 90 swap the sides; windows after a turn map back exactly.
         .init("§5 a_90", camera, "a_90", output: Size(853, 1280), crop: Rect(0, 0, 1280, 853)),
         .init(

@@ -28,10 +28,17 @@ struct LayerNestingTests {
         #expect(n.level == [0, 0, 0, 0, 0, 0])
     }
 
-    @Test func anUnclosedLayerTakesTheRestAndAStrayApplyIsNoLayer() throws {
+    /// A layer no apply closes is the short form, all in its own component: what follows is
+    /// the base's again (before, it took every later component: `c_fill` after
+    /// `l_icon,w_50,g_south_east` did nothing).
+    @Test func anUnclosedLayerIsItsOwnComponentAndAStrayApplyIsNoLayer() throws {
         let n = try Self.nesting("fl_layer_apply/w_100/l_a/l_b/fl_layer_apply/w_50")
         #expect(n.strayApplies == [0])
-        #expect(n.spans == [Self.span(3...4, 1)])
-        #expect(n.inLayer == [false, false, true, true, true, true])
+        #expect(n.spans == [Self.span(2...2, 0), Self.span(3...4, 0)])
+        #expect(n.inLayer == [false, false, true, true, true, false])
+        // The apply closes the innermost layer open, so the one before it is the short form.
+        let inside = try Self.nesting("l_a/l_b,w_10/e_sharpen/fl_layer_apply")
+        #expect(inside.spans == [Self.span(0...0, 0), Self.span(1...3, 0)])
+        #expect(inside.level == [0, 0, 1, 0])
     }
 }

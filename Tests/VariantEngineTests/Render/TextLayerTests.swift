@@ -192,4 +192,18 @@ struct TextLayerTests {
         #expect((0..<pixels.height).allSatisfy { y in (0..<pixels.width).allSatisfy { x in
             !(pixels.value(x: x, y: y, band: 0) > 200 && pixels.value(x: x, y: y, band: 1) < 50) } })
     }
+
+    /// The short form: a text layer with no fl_layer_apply is drawn where its component is, and
+    /// the components after it work on the base with the text on it.
+    @Test func aShortFormLayerIsDrawnThenTheChainGoesOn() throws {
+        let source = try Self.flatSource()
+        let result = try Renderer.render(RenderRequest(
+            sourcePath: source, transformation: try Transformation(parsing: "l_text:Arial_40:Hi,co_white,g_north_west/c_scale,w_200"),
+            defaultFormat: .png))
+        #expect(result.notRendered.isEmpty, "\(result.notRendered)")
+        let pixels = try Image.load(data: result.data).pixels()
+        #expect(pixels.width == 200 && pixels.height == 100)
+        let box = try #require(Self.inkBox(pixels, threshold: 20))
+        #expect(box.0 <= 3 && box.1 <= 8 && box.2 < 40 && box.3 < 25, "\(box)")  // halved, in the corner
+    }
 }
