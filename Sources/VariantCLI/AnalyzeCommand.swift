@@ -86,7 +86,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(name: .customLong("no-faces"), help: "Skip face detection.")
     var noFaces = false
 
-    @Option(help: "Longest side of the analysis decode, at least 32; faces are searched at this size or 800, whichever is smaller.")
+    @Option(parsing: .unconditional, help: "Longest side of the analysis decode, at least 32; faces are searched at this size or 800, whichever is smaller.")
     var decodeSize = AnalysisOptions().decodeLongestSide
 
     @Option(name: .customLong("saliency-map"), help: ArgumentHelp("Also write the saliency map as a grey PNG here.", valueName: "png"))

@@ -55,7 +55,7 @@ struct GeometryCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Custom coordinates in upright source pixels.", valueName: "x,y,w,h;..."))
     var custom: String?
 
-    @Option(help: "EXIF orientation of the source (1-8); applied before the geometry unless a_ignore.")
+    @Option(parsing: .unconditional, help: "EXIF orientation of the source (1-8); applied before the geometry unless a_ignore.")
     var orientation: Int = 1
 
     @Flag(help: "Print JSON only on stdout.")

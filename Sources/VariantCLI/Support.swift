@@ -207,12 +207,14 @@ func checkNamesAFile(_ path: String, option: String, kind: String) throws {
 func writeImageOutput(_ data: Data, to path: String) throws {
     do {
         if path == standardOutputPath {
-            try FileHandle.standardOutput.write(contentsOf: data)
+            try StandardOutput.write(data)
         } else {
             try AtomicFile.write(data, to: path)
         }
     } catch let error as EngineError {
         throw CLIError.io(error.description)
+    } catch let error as CLIError {
+        throw error
     } catch {
         throw CLIError.io("\(path == standardOutputPath ? "stdout" : path): cannot write: \(error.localizedDescription)")
     }

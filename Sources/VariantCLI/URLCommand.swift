@@ -213,7 +213,7 @@ struct URLBuildCommand: ParsableCommand {
     @Option(help: "Transformation components joined by '/'.")
     var transformation: String?
 
-    @Option(help: ArgumentHelp("Version number (digits, with or without 'v').", valueName: "N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Version number (digits, with or without 'v').", valueName: "N"))
     var version: String?
 
     @Option(help: "Delivery format (extension).")

@@ -10,16 +10,25 @@ struct Variant: AsyncParsableCommand {
             Every command that prints results takes --json and then prints JSON only on stdout;
             diagnostics go to stderr. Exit status: 0 success, 1 the input was checked and found
             invalid (or a policy failed), 2 usage or I/O error.
+
+            The engine's version and the libvips it links: variant --version
             """.reflowed,
-        // The engine's version is also part of every cache key; libvips's is the one linked.
-        version: "variant \(variantEngineBuild) (libvips \(Vips.version))",
         subcommands: [Info.self, Render.self, GeometryCommand.self, Compare.self, Optimize.self, BreakpointsCommand.self, ValidateCommand.self, URLCommand.self, PlanCommand.self, AnalyzeCommand.self, CropCommand.self]
     )
+
+    /// What `variant --version` prints. The engine's version is also part of every cache key;
+    /// libvips's is the one linked. Handled before parsing, not as the configuration's
+    /// `version` (listed in every subcommand's help, beside `url build --version <N>`, an
+    /// asset's version) nor as a flag here (it would take `url build --version 3` too).
+    static var versionLine: String { "variant \(variantEngineBuild) (libvips \(Vips.version))" }
 }
 
 @main
 enum Main {
     static func main() async {
+        // A reader that goes away (`variant … | head -1`) makes the next write fail with EPIPE,
+        // reported as an I/O error like any other, instead of killing the process with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         // A closed stdout or stderr would be the next file opened (a cache, an image being
         // written), and results meant for the terminal would land in it: hold both places with
         // a read-only /dev/null, so that writing there fails and is reported.
@@ -65,6 +74,10 @@ enum Main {
     }
 
     static func run(_ arguments: [String]) async -> Int32 {
+        if arguments == ["--version"] {
+            print(Variant.versionLine)
+            return 0
+        }
         // `variant help NAME …` printed the top help and exit 0 for a name that is no command.
         if arguments.first == "help", let unknown = unknownCommand(in: Array(arguments.dropFirst())) {
             Diagnostics.error(unknown)

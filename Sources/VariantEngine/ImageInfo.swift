@@ -7,7 +7,7 @@ public struct ImageInfo: Sendable, Codable, Equatable {
     public var width: Int
     /// Height after EXIF orientation.
     public var height: Int
-    /// "jpeg", "png", "webp", "heif", "gif", "tiff" ...
+    /// "jpeg", "png", "webp", "avif", "heic", "gif", "tiff" ...
     public var format: String
     public var bands: Int
     public var hasAlpha: Bool
@@ -37,7 +37,7 @@ public struct ImageInfo: Sendable, Codable, Equatable {
         return ImageInfo(
             width: swapsSides ? pageHeight : image.width,
             height: swapsSides ? image.width : pageHeight,
-            format: image.format ?? "unknown",
+            format: image.fileFormat ?? "unknown",
             bands: image.bands,
             hasAlpha: image.hasAlpha,
             orientation: image.orientation,

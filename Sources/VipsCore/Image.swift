@@ -79,6 +79,18 @@ public final class Image: @unchecked Sendable {
         return name
     }
 
+    /// The file format as people name it: ``format``, except that a HEIF container is named by
+    /// its codec ("avif" for AV1, "heic" for HEVC), as `render` and `optimize` name what they
+    /// write.
+    public var fileFormat: String? {
+        guard format == "heif" else { return format }
+        switch heifCompression {
+        case "av1": return "avif"
+        case "hevc": return "heic"
+        default: return "heif"
+        }
+    }
+
     /// Runs a libvips operation that produces one image and wraps the result, which keeps the
     /// time limits of this image and of `others` (the operation's other inputs).
     func apply(

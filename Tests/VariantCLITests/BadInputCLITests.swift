@@ -69,6 +69,73 @@ struct BadInputCLITests {
         #expect(!result.stderr.contains("Fatal error"), "\(result.stderr)")
     }
 
+    /// Found in review: `-o -` wrote through Foundation, whose words were "The operation could
+    /// not be completed", and a reader that left early killed the process with SIGPIPE (141).
+    @Test("an image on stdout: a closed descriptor, a full device and a reader gone early are I/O errors with the OS's words",
+          arguments: [(">&-", "Bad file descriptor"), (">/dev/full", "No space left on device"), ("| head -c 1 >/dev/null", "Broken pipe")])
+    func unwritableImageOnStdout(redirection: String, reason: String) throws {
+        let image = Self.testImages.appendingPathComponent("people-astronaut.jpg").path
+        let line = "'\(CLIRunner.executable.path)' render '\(image)' c_scale,w_1200/f_png -o - \(redirection); echo \"status $?\" >&2"
+        // bash for PIPESTATUS: the status of variant, not of head.
+        let result = try CLIRunner.run(["-c", line.replacingOccurrences(of: "echo \"status $?\"", with: "echo \"status ${PIPESTATUS[0]}\"")],
+                                       shell: true, bash: true)
+        #expect(result.stderr.contains("status 2"), "\(redirection): \(result.stderr)")
+        #expect(result.stderr.contains("variant: error: stdout: cannot write: \(reason)"), "\(result.stderr)")
+    }
+
+    /// Found in review: a chain of 1000 `e_grayscale` crashed (a stack overflow freeing a libvips
+    /// pipeline that deep), though `validate` calls it valid; such a chain is refused up front.
+    @Test("a chain too long to run is refused before any work, naming the count")
+    func tooManyComponents() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let output = dir.appendingPathComponent("x.jpg").path
+        let chain = Array(repeating: "e_grayscale", count: 1000).joined(separator: "/")
+        let image = Self.testImages.appendingPathComponent("people-astronaut.jpg").path
+        let result = try CLIRunner.run(["render", image, chain, "-o", output])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("1000 components, more than the 200 the local renderer runs in one chain"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+        let fine = try CLIRunner.run(["render", image, Array(repeating: "e_grayscale", count: 200).joined(separator: "/"), "-o", output])
+        #expect(fine.status == 0, "\(fine.stderr)")
+    }
+
+    /// Found in review: a layer file that fails while decoding was reported as damage in the
+    /// source; and a text wider than Cairo draws gave Cairo's words, naming nothing.
+    @Test("a damaged layer file is named as the layer's; a text too wide for the renderer says so")
+    func layerFailuresNameTheirCause() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = Self.testImages.appendingPathComponent("people-astronaut.jpg").path
+        let whole = try Data(contentsOf: Self.testImages.appendingPathComponent("people-face-closeup.jpg"))
+        let truncated = dir.appendingPathComponent("logo-cut.jpg")
+        try whole.prefix(20_000).write(to: truncated)
+        let output = dir.appendingPathComponent("out.jpg").path
+        let layer = try CLIRunner.run(["render", image, "w_400/l_logo,w_100/fl_layer_apply", "--layer", "logo=\(truncated.path)", "-o", output])
+        #expect(layer.status == 2, "\(layer.stderr)")
+        #expect(layer.stderr.contains("logo-cut.jpg: cannot decode the image: ") && layer.stderr.contains("(the file of layer l_logo)"), "\(layer.stderr)")
+        #expect(!layer.stderr.contains("people-astronaut.jpg"), "\(layer.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output))
+
+        let wide = try CLIRunner.run(["render", image, "l_text:Arial_200:\(String(repeating: "W", count: 200))/fl_layer_apply", "-o", output])
+        #expect(wide.status == 1, "\(wide.stderr)")
+        #expect(wide.stderr.contains("its text layer (200 characters at 200 px) is probably wider or taller than 32767 pixels"), "\(wide.stderr)")
+    }
+
+    /// Found in review: options that take a number read `-1` as an unknown option ("Missing
+    /// value"), and `url build` listed `--version` twice (the asset's and the program's).
+    @Test("negative numbers reach the range check; --version is listed once per command")
+    func numericOptionsAndVersion() throws {
+        let orientation = try CLIRunner.run(["geometry", "--source", "800x533", "w_5", "--orientation", "-1"])
+        #expect(orientation.status == 2)
+        #expect(orientation.stderr.contains("Expected --orientation between 1 and 8 but received -1"), "\(orientation.stderr)")
+        let help = try CLIRunner.run(["url", "build", "--help"])
+        #expect(help.stdout.components(separatedBy: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("--version") }.count == 1,
+                "\(help.stdout)")
+        let version = try CLIRunner.run(["--version"])
+        #expect(version.status == 0 && version.stdout.hasPrefix("variant "), "\(version.stdout)")
+    }
+
     @Test("control characters in what stderr repeats are spelled out, not sent to the terminal")
     func controlCharactersOnStderr() throws {
         let name = "a\u{1B}[2J\u{7}b.jpg"

@@ -36,9 +36,9 @@ struct CLIRunner {
     /// Runs `variant` with `arguments`, feeding `stdin` if given.
     /// `shell: true` runs `/bin/sh` with `arguments` instead (for redirections).
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    currentDirectory: URL? = nil, shell: Bool = false) throws -> Result {
+                    currentDirectory: URL? = nil, shell: Bool = false, bash: Bool = false) throws -> Result {
         let process = Process()
-        process.executableURL = shell ? URL(fileURLWithPath: "/bin/sh") : executable
+        process.executableURL = shell ? URL(fileURLWithPath: bash ? "/bin/bash" : "/bin/sh") : executable
         process.arguments = arguments
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         var env = ProcessInfo.processInfo.environment

@@ -88,7 +88,7 @@ extension ImageAnalysis {
             cancellation: cancellation)
         let pixels = try decoded.toSRGB().pixels()
         try Image.checkDecodedCleanly(path: path)
-        return try analyze(pixels: pixels, sourceWidth: width, sourceHeight: height, format: header.format ?? "unknown",
+        return try analyze(pixels: pixels, sourceWidth: width, sourceHeight: height, format: header.fileFormat ?? "unknown",
                            options: options, knownFaces: knownFaces)
     }
 

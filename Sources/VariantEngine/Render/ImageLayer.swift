@@ -72,7 +72,15 @@ struct ImageLayer: Sendable {
     func drawn(over base: Image, limits: LoadOptions) throws -> (Image, notRendered: [String]) {
         var request = RenderRequest(sourcePath: file, transformation: transformation, limits: limits)
         request.layerFiles = files
-        let rendered = try Renderer.renderPixels(request, materialise: false)
+        // Decoded here, not when the whole image is written: a damaged layer file is then named
+        // as such, not taken for damage in the source.
+        let rendered: RenderedPixels
+        do {
+            rendered = try Renderer.renderPixels(request, materialise: true)
+        } catch let error as VipsError {
+            let name = "l_" + publicId.replacingOccurrences(of: "/", with: ":")
+            throw VipsError(error.code, "\(error.message) (the file of layer \(name))", context: file)
+        }
         let (left, top) = placement.position(of: (rendered.image.width, rendered.image.height), on: (base.width, base.height))
         let image = try LayerPlacement.composite(rendered.image, over: base, x: left, y: top)
         return (image, rendered.notRendered.map { "\($0) (in layer l_\(publicId.replacingOccurrences(of: "/", with: ":")))" })

@@ -114,6 +114,12 @@ public enum Renderer {
 
     /// `materialise: false` keeps the pipeline lazy (and sequential): read it exactly once.
     static func renderPixels(_ request: RenderRequest, materialise: Bool) throws -> RenderedPixels {
+        let count = request.transformation.components.count
+        guard count <= maxComponents else {
+            throw EngineError(.invalidTransformation,
+                              "\(count) components, more than the \(maxComponents) the local renderer runs in one chain",
+                              input: request.transformation.description)
+        }
         let header = try request.opened ?? Image.load(path: request.sourcePath, options: request.limits)
         let geometry = try resolveGeometry(request, source: Size(header.width, header.height), orientation: header.orientation)
         try checkSizes(geometry, request)
@@ -222,7 +228,7 @@ public enum Renderer {
             try Image.checkDecodedCleanly(path: request.sourcePath)
         }
         return RenderedPixels(image: image, geometry: geometry, shrinkOnLoad: shrink, notRendered: notRendered, sourcePages: header.pageCount,
-                              sourceFormat: header.format == "heif" ? (header.heifCompression == "av1" ? "avif" : "heic") : header.format)
+                              sourceFormat: header.fileFormat)
     }
 
     static func resolveGeometry(_ request: RenderRequest, source: Size, orientation: Int) throws -> ResolvedGeometry {
@@ -253,6 +259,11 @@ public enum Renderer {
             }
         }
     }
+
+    /// The most components one chain may have. Each adds operations to one lazy libvips
+    /// pipeline, and freeing a pipeline some 650 operations deep overflowed a worker thread's
+    /// stack (a chain of 1000 `e_grayscale` crashed); real chains have a few dozen at most.
+    static let maxComponents = 200
 
     /// A layer the renderer draws.
     enum DrawnLayer {

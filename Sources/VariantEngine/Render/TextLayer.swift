@@ -149,10 +149,22 @@ struct TextLayer: Sendable, Equatable {
     /// after its ``sizeBound`` is checked against `maxPixels`.
     /// - Throws: `EngineError(.invalidTransformation)` naming `input` when the bound is over the limit.
     func mask(maxPixels: Int, input: String) throws -> Image {
-        try checkedBound(maxPixels: maxPixels, input: input)
-        return try Image.textMask(markup: markup, font: fontDescription, alignment: alignment, justify: justify,
-                                  spacing: lineSpacing)
+        let bound = try checkedBound(maxPixels: maxPixels, input: input)
+        do {
+            return try Image.textMask(markup: markup, font: fontDescription, alignment: alignment, justify: justify,
+                                      spacing: lineSpacing)
+        } catch {
+            // Cairo draws at most 32767 pixels a side, whatever the area.
+            let reason = max(bound.width, bound.height) > Self.maxSide
+                ? "is probably wider or taller than \(Self.maxSide) pixels, the most the text renderer draws"
+                : "could not be laid out (\(error))"
+            throw EngineError(.invalidTransformation, "its text layer (\(text.count) characters at \(size) px) \(reason)",
+                              input: input)
+        }
     }
+
+    /// Cairo's limit on either side of an image surface.
+    static let maxSide = 32767
 
     /// ``sizeBound``, or the error ``mask(maxPixels:input:)`` throws when it is over `maxPixels`.
     @discardableResult
