@@ -78,6 +78,13 @@ extension DeliveryURL {
             throw DeliveryURLError(.invalidSegment, "the \(what) \"\(value)\" may hold only letters, digits, '-' and '_'")
         }
         guard !source.isEmpty else { throw DeliveryURLError(.missingPublicId, "no public id") }
+        // The SDKs return such a source as it is, transformation and signature dropped; a URL
+        // stored in a CMS as if Cloudinary delivered it would be wrong without a word.
+        if options.type == "upload", source.hasPrefix("http:") || source.hasPrefix("https:") {
+            throw DeliveryURLError(
+                .remoteUpload,
+                "\(source) is already a URL: an upload URL cannot deliver it (the SDKs return it unchanged); use the fetch type to deliver a remote image through Cloudinary")
+        }
         var transformation = options.transformation.flatMap { $0.isEmpty ? nil : $0 }
         var format = options.format.flatMap { $0.isEmpty ? nil : $0 }
         if options.type == "fetch", let fetchFormat = format {
@@ -112,6 +119,9 @@ extension DeliveryURL {
         let publicId: String
         if collapsed.hasPrefix("http:/") || collapsed.hasPrefix("https:/") {
             publicId = smartEscape(collapsed)
+            // A remote source is delivered as its URL says: no format (nor suffix) is added to
+            // it, nor to what is signed, as the SDKs build it.
+            format = nil
         } else {
             publicId = smartEscape(percentDecode(collapsed))
         }
@@ -188,35 +198,39 @@ extension DeliveryURL {
         var components = transformation.split(separator: "/", omittingEmptySubsequences: false).map(
             String.init)
         var last = Component(
-            parameters: components.removeLast().split(separator: ",").map { text -> Parameter in
+            parameters: components.last!.split(separator: ",").map { text -> Parameter in
                 let parts = text.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false)
                 return Parameter(key: String(parts[0]), rawValue: parts.count > 1 ? String(parts[1]) : "")
             })
+        // A component that ends a condition or opens or applies a layer is the condition's or
+        // the layer's: the format goes in a component of its own after it instead.
+        if last.parameters.contains(where: { ["if", "l", "u"].contains($0.key) || LayerNesting.isLayerApply($0) }) {
+            return transformation + "/f_" + format
+        }
+        components.removeLast()
         last.parameters.append(Parameter(key: "f", rawValue: format))
         components.append(Transformation(components: [last]).canonicalDescription)
         return components.joined(separator: "/")
     }
 
-    /// `([^:])/+` → `$1/`: a run of slashes after any character but `:` becomes one slash.
+    /// The SDKs' `([^:])/+` → `$1/`, matched left to right: a character other than `:` and the
+    /// slashes after it become that character and one slash. The character may itself be a
+    /// slash, so a run after `:` or at the start keeps two (`x:///y` → `x://y`, `///a` → `//a`).
     static func collapseSlashes(_ text: String) -> String {
         let bytes = Array(text.utf8)
+        let slash = UInt8(ascii: "/")
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = 0
         while i < bytes.count {
-            guard bytes[i] == UInt8(ascii: "/") else {
-                out.append(bytes[i])
+            out.append(bytes[i])
+            guard bytes[i] != UInt8(ascii: ":"), i + 1 < bytes.count, bytes[i + 1] == slash else {
                 i += 1
                 continue
             }
-            var end = i
-            while end < bytes.count, bytes[end] == UInt8(ascii: "/") { end += 1 }
-            if i > 0, bytes[i - 1] != UInt8(ascii: ":") {
-                out.append(UInt8(ascii: "/"))
-            } else {
-                out.append(contentsOf: bytes[i..<end])
-            }
-            i = end
+            out.append(slash)
+            i += 1
+            while i < bytes.count, bytes[i] == slash { i += 1 }
         }
         return String(decoding: out, as: UTF8.self)
     }

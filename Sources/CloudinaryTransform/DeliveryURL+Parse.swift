@@ -98,7 +98,8 @@ extension DeliveryURL {
         var format: String? = nil
         if form == .seo, segments.count >= 2 {
             var last = segments.removeLast()
-            if resourceType != "raw", let dot = last.lastIndex(of: ".") {
+            // A suffix holds no '.', so a dot there starts the format, raw files' too.
+            if let dot = last.lastIndex(of: ".") {
                 format = String(last[last.index(after: dot)...])
                 last = String(last[..<dot])
             }
@@ -107,7 +108,9 @@ extension DeliveryURL {
         var publicId = segments.joined(separator: "/")
         if form != .seo, resourceType != "raw", type != "fetch",
             let dot = publicId.lastIndex(of: "."), !publicId[dot...].contains("/"),
-            publicId.index(after: dot) < publicId.endIndex
+            publicId.index(after: dot) < publicId.endIndex,
+            // `.hidden` (or `folder/.hidden`) is a public id starting with a dot, not a format.
+            dot != publicId.startIndex, publicId[publicId.index(before: dot)] != "/"
         {
             format = String(publicId[publicId.index(after: dot)...])
             publicId = String(publicId[..<dot])

@@ -172,6 +172,9 @@ public struct DeliveryURLError: Error, Sendable, Hashable, CustomStringConvertib
         /// A resource type, delivery type or format that is not one path segment of letters,
         /// digits, '-' and '_' (a '/' in it would make another URL than the one meant).
         public static let invalidSegment: Code = "invalid-segment"
+        /// An http(s) URL as the public id of an `upload` URL: the SDKs hand it back unchanged
+        /// (nothing of Cloudinary in it); `fetch` is what delivers a remote image.
+        public static let remoteUpload: Code = "remote-upload"
     }
 
     public init(_ code: Code, _ message: String) {

@@ -1,4 +1,4 @@
-import CloudinaryTransform
+@testable import CloudinaryTransform
 import Testing
 
 /// Delivery URLs printed by the official Python SDK (Fixtures/sdk-urls.jsonl and
@@ -190,6 +190,41 @@ struct DeliveryURLTests {
             url.absoluteString
                 == "https://res.cloudinary.com/demo/image/fetch/c_fill,f_webp,w_300/https://example.com/a.jpg"
         )
+    }
+
+    /// Found against the Python SDK (cloudinary 1.46.3), each expected string as it prints it.
+    @Test func slashRunsRemoteSourcesAndDotsAsTheSDKBuildsThem() throws {
+        var options = DeliveryURL.Options(cloudName: "demo")
+        options.signing = .init(apiSecret: "abcd")
+        // cloudinary_url('x:///y', cloud_name='demo', secure=True, sign_url=True, api_secret='abcd')
+        #expect(try DeliveryURL.build(publicId: "x:///y", options: options).absoluteString
+                == "https://res.cloudinary.com/demo/image/upload/s--KcbrFRV_--/v1/x://y")
+        #expect(try DeliveryURL.build(publicId: "///triple", options: options).absoluteString
+                == "https://res.cloudinary.com/demo/image/upload/s--kLo5m2Dv--/v1///triple")
+        #expect(DeliveryURL.collapseSlashes("a//b///c") == "a/b/c")
+        // A remote source takes no format: type='private', format='png'.
+        options.type = "private"
+        options.format = "png"
+        #expect(try DeliveryURL.build(publicId: "https://ex.com/a.jpg", options: options).absoluteString
+                == "https://res.cloudinary.com/demo/image/private/s--kh_-QfCD--/https://ex.com/a.jpg")
+        // With the upload type the SDK hands the URL back unchanged: refused here, with the reason.
+        options.type = "upload"
+        #expect(throws: DeliveryURLError.self) { try DeliveryURL.build(publicId: "https://ex.com/a.jpg", options: options) }
+        // A public id starting with a dot parses back to itself.
+        let dotted = try DeliveryURL(parsing: "https://res.cloudinary.com/demo/image/upload/w_100/.hidden")
+        #expect(dotted.publicId == ".hidden" && dotted.format == nil)
+        #expect(try DeliveryURL(parsing: "https://res.cloudinary.com/demo/image/upload/a/.b.jpg").publicId == "a/.b")
+        // raw/upload with a suffix: resource_type='raw', url_suffix='annual', format='pdf'.
+        let raw = try DeliveryURL(parsing: "https://res.cloudinary.com/demo/files/s--vI0CbtnN--/v1/docs/report/annual.pdf")
+        #expect(raw.urlSuffix == "annual" && raw.format == "pdf" && raw.publicId == "docs/report")
+        #expect(raw.verifySignature(apiSecret: "abcd"))
+    }
+
+    /// A fetch format does not join a component that ends a condition or applies a layer.
+    @Test func fetchFormatStaysOutOfConditionAndLayerComponents() {
+        #expect(DeliveryURL.appendingFormat("png", to: "if_w_gt_400/c_fill,w_400/if_end") == "if_w_gt_400/c_fill,w_400/if_end/f_png")
+        #expect(DeliveryURL.appendingFormat("png", to: "l_logo/fl_layer_apply,g_north") == "l_logo/fl_layer_apply,g_north/f_png")
+        #expect(DeliveryURL.appendingFormat("png", to: "w_100/c_fill,h_50") == "w_100/c_fill,f_png,h_50")
     }
 
     @Test func buildErrors() {
