@@ -185,7 +185,7 @@ struct PlanningCacheTests {
         #expect(changedAnalysis.statistics.analysesComputed == 2)
     }
 
-    @Test("a corrupt or foreign cache file is rebuilt with a warning, never trusted", arguments: ["garbage", "foreign", "truncated"])
+    @Test("a corrupt or foreign cache file is rebuilt with a warning, never trusted", arguments: ["garbage", "foreign", "truncated", "views only"])
     func corrupt(_ kind: String) async throws {
         let folder = try PlanningFixture.folder(with: Self.images)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -202,6 +202,16 @@ struct PlanningCacheTests {
             // application_id lives at offset 68 of the SQLite header.
             bytes.replaceSubrange(68..<72, with: [0, 0, 0, 7])
             try bytes.write(to: cache)
+        case "views only":
+            // Found in review: another application's database with no table (a view, its own
+            // application id and version) was taken for a new file and its pragmas overwritten.
+            let other = try DatabaseQueue(path: cache.path)
+            try await other.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA application_id = 1234")
+                try db.execute(sql: "PRAGMA user_version = 42")
+                try db.execute(sql: "CREATE VIEW settings AS SELECT 1 AS x")
+            }
+            try other.close()
         default:
             _ = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
             let bytes = try Data(contentsOf: cache)
@@ -311,6 +321,41 @@ struct PlanningCacheTests {
         }
         #expect(FileManager.default.fileExists(atPath: cache.path + ".bad"))
         #expect(FileManager.default.fileExists(atPath: cache.path + ".bad.2"))
+    }
+
+    /// Found in review: a byte changed inside a stored value (SQLite's check looks at pages, not
+    /// at what a value says) gave a plan with the changed number, and no warning.
+    @Test("an entry damaged where it is stored is recomputed, with a warning")
+    func damagedEntry() async throws {
+        let run = try await OneImageRun.start()
+        defer { run.remove() }
+        let cache = try PlanCache(path: run.path)
+        let key = try #require(try cache.keysForTesting(.decisions).first)
+        let stored = try #require(cache.data(.decisions, key: key))
+        let digit = try #require(stored.firstIndex { (0x31...0x38).contains($0) })
+        try cache.damageForTesting(.decisions, key: key, at: digit - stored.startIndex)
+        #expect(cache.data(.decisions, key: key) == nil)
+        let again = try await PlanningFixture.plan(run.manifest, in: run.folder, options: run.options)
+        #expect(again.statistics.decisionsComputed == 1)
+        #expect(again.warnings == ["the cache \(run.path) held 1 damaged entry: recomputed and replaced, not trusted"])
+        #expect(try PlanJSON.encode(again.plan) == PlanJSON.encode(run.first.plan))
+        // Replaced: the next run finds it whole.
+        let third = try await PlanningFixture.plan(run.manifest, in: run.folder, options: run.options)
+        #expect(third.warnings.isEmpty && third.statistics.decisionsComputed == 0)
+    }
+
+    @Test("a sealed entry's check sees a change of any one byte")
+    func sealedEntries() throws {
+        let value = Data((0..<100).map { UInt8($0 &* 37 & 0xFF) })
+        let sealed = PlanCache.sealed(value)
+        #expect(PlanCache.unsealed(sealed) == value)
+        for offset in 0..<sealed.count {
+            var damaged = sealed
+            damaged[offset] ^= 0x01
+            #expect(PlanCache.unsealed(damaged) == nil, "byte \(offset)")
+        }
+        #expect(PlanCache.unsealed(Data([1, 2, 3])) == nil)
+        #expect(PlanCache.unsealed(sealed.dropLast()) == nil)
     }
 
     @Test("an entry that does not decode is recomputed")

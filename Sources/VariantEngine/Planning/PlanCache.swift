@@ -1,6 +1,7 @@
 import CloudinaryTransform
 import Foundation
 import GRDB
+import Synchronization
 
 /// The planner's incremental cache: an embedded SQLite file holding analyses, per-variant
 /// decisions and report thumbnails, each under a key that is the SHA-256 of everything that
@@ -12,8 +13,9 @@ import GRDB
 ///
 /// A file that is not SQLite, not this cache (another application's database), of another
 /// schema, or that fails SQLite's integrity check is moved aside to `<path>.bad` and rebuilt;
-/// ``warnings`` says so. An entry that does not decode, or decodes to values its image rules out,
-/// is recomputed and overwritten. Rows of other engine versions are dropped on open. Keys include
+/// ``warnings`` says so. Every entry carries a check of its bytes: one damaged on disk (which
+/// SQLite's check does not see inside a value) is recomputed and overwritten, and counted in
+/// ``damagedEntries``; so is one that does not decode, or decodes to values its image rules out. Rows of other engine versions are dropped on open. Keys include
 /// every input, so a stale entry can only be a missing one. A cache the user may not write (the
 /// file or its folder) is opened read-only: used, never moved aside, nothing stored.
 final class PlanCache: Sendable {
@@ -37,6 +39,9 @@ final class PlanCache: Sendable {
     private let queue: DatabaseQueue
     /// What went wrong with the file as found (rebuilt, entries dropped).
     let warnings: [String]
+    /// Entries read whose bytes no longer matched their check (damaged where they are stored).
+    private let damaged = Mutex(0)
+    var damagedEntries: Int { damaged.withLock { $0 } }
 
     /// Opens (or creates) the cache at `path`.
     /// - Throws: `EngineError(.io)` when the file cannot be created even after moving a bad one aside.
@@ -205,7 +210,14 @@ final class PlanCache: Sendable {
         do {
             try queue.writeWithoutTransaction { db in
                 let tables = try tableNames(db)
-                if exists && !tables.isEmpty {
+                // A database with anything in it (a view, a trigger) or its own application id
+                // or version is someone's: checked, never taken over (only tables were looked
+                // at, so a database of views had its pragmas overwritten without a word).
+                let objects = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") ?? 0
+                let application = try Int.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                let marked = application != 0 || version != 0
+                if exists && (objects > 0 || marked) {
                     try verify(db, tables: tables)
                 } else {
                     try db.execute(sql: "PRAGMA application_id = \(applicationID)")
@@ -268,10 +280,16 @@ final class PlanCache: Sendable {
         SHA256.hash(([identity] + parts).joined(separator: "\u{1F}")).hex
     }
 
+    /// The entry's bytes, or nil when there is none or it fails its check.
     func data(_ table: Table, key: String) -> Data? {
-        try? queue.read { db in
+        guard let stored = try? queue.read({ db in
             try Data.fetchOne(db, sql: "SELECT value FROM \(table.rawValue) WHERE key = ?", arguments: [key])
+        }) else { return nil }
+        guard let value = Self.unsealed(stored) else {
+            damaged.withLock { $0 += 1 }
+            return nil
         }
+        return value
     }
 
     func store(_ table: Table, key: String, data: Data) {
@@ -279,7 +297,42 @@ final class PlanCache: Sendable {
         // A cache that cannot be written costs time, not correctness: the plan is still right.
         try? queue.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO \(table.rawValue) (key, engineVersion, value) VALUES (?, ?, ?)",
-                           arguments: [key, Self.identity, data])
+                           arguments: [key, Self.identity, Self.sealed(data)])
+        }
+    }
+
+    /// `data` after an 8-byte check of it (little-endian).
+    static func sealed(_ data: Data) -> Data {
+        var check = checksum(data).littleEndian
+        var out = Data(bytes: &check, count: 8)
+        out.append(data)
+        return out
+    }
+
+    /// What ``sealed(_:)`` sealed, or nil when the bytes no longer match their check.
+    static func unsealed(_ stored: Data) -> Data? {
+        guard stored.count >= 8 else { return nil }
+        let check = stored.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        let value = stored.dropFirst(8)
+        return checksum(value) == check ? Data(value) : nil
+    }
+
+    /// A 64-bit check of `data`, eight bytes at a time (an analysis is about 140 KB, and an
+    /// unchanged re-run reads every one). Each step is a bijection of the running value, so a
+    /// change within any one 8-byte word always changes the result; damage spread wider goes
+    /// unseen with a chance of one in 2^64. Damage, not forgery: whoever may write the file may
+    /// also write the check.
+    static func checksum(_ data: some DataProtocol & ContiguousBytes) -> UInt64 {
+        data.withUnsafeBytes { raw -> UInt64 in
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(raw.count)
+            let prime: UInt64 = 0x0000_0100_0000_01B3
+            let words = raw.count / 8
+            for i in 0..<words {
+                h = (h ^ raw.loadUnaligned(fromByteOffset: i &* 8, as: UInt64.self)) &* prime
+                h ^= h >> 29
+            }
+            for i in (words &* 8)..<raw.count { h = (h ^ UInt64(raw[i])) &* prime }
+            return h
         }
     }
 
@@ -300,16 +353,27 @@ final class PlanCache: Sendable {
         store(table, key: key, data: data)
     }
 
-    /// Replaces every value of `table` (tests damage entries with it).
+    /// Replaces every value of `table`, sealed as a store would (tests plant values with it).
     func overwriteAllForTesting(_ table: Table, with data: Data) throws {
-        try queue.write { db in try db.execute(sql: "UPDATE \(table.rawValue) SET value = ?", arguments: [data]) }
+        try queue.write { db in try db.execute(sql: "UPDATE \(table.rawValue) SET value = ?", arguments: [Self.sealed(data)]) }
+    }
+
+    /// Changes one byte of an entry's value where it is stored, its check left as it was (damage
+    /// on disk, which SQLite's own check does not see inside a value).
+    func damageForTesting(_ table: Table, key: String, at offset: Int) throws {
+        try queue.write { db in
+            guard var stored = try Data.fetchOne(db, sql: "SELECT value FROM \(table.rawValue) WHERE key = ?", arguments: [key])
+            else { throw CacheProblem(reason: "no entry \(key)") }
+            stored[stored.startIndex + 8 + offset] ^= 0x04
+            try db.execute(sql: "UPDATE \(table.rawValue) SET value = ? WHERE key = ?", arguments: [stored, key])
+        }
     }
 
     /// Writes a row as another engine build would have (tests of what an upgrade does to a cache).
     func insertForTesting(_ table: Table, key: String, identity: String, data: Data) throws {
         try queue.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO \(table.rawValue) (key, engineVersion, value) VALUES (?, ?, ?)",
-                           arguments: [key, identity, data])
+                           arguments: [key, identity, Self.sealed(data)])
         }
     }
 

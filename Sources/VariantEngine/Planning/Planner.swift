@@ -134,6 +134,10 @@ enum Planner {
                                                asOf: datesMatter ? options.asOf ?? manifest.policy?.asOf : nil,
                                                secretFingerprint: secret.map(PlanSettings.fingerprint(ofSecret:)),
                                                maxPixels: maxPixels == LoadOptions.standardMaxPixels ? nil : maxPixels))
+        if cache.damagedEntries > 0 {
+            warnings.append("the cache \(cache.path) held \(cache.damagedEntries) damaged entr\(cache.damagedEntries == 1 ? "y" : "ies"): "
+                            + "recomputed and replaced, not trusted")
+        }
         return PlanOutcome(plan: plan, statistics: statistics, warnings: warnings)
     }
 
