@@ -202,6 +202,9 @@ struct PlanCLITests {
         let html = try String(contentsOf: report, encoding: .utf8)
         #expect(!html.contains("http-equiv") && !html.contains("<script src") && !html.contains("<link"))
         #expect(!html.contains("src=\"http"), "self-contained: images are inlined")
+        // Found in review: each thumbnail's <style> sat in the body, which HTML does not allow.
+        let body = try #require(html.components(separatedBy: "<body>").dropFirst().first)
+        #expect(!body.contains("<style"), "style elements belong in the head")
 
         let profile = dir.appendingPathComponent("chromium-profile")
         let dom = try Self.runChromium(chromium, ["--enable-logging=stderr", "--dump-dom", report.absoluteString],

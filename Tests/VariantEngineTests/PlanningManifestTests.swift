@@ -205,6 +205,19 @@ struct PlanningManifestTests {
         twice.placements[0].widths = [200, 400, 200]
         #expect(ManifestValidator.validate(twice).map(\.message) == ["width 200 is already widths[0]"])
         #expect(ManifestValidator.validate(twice).map(\.path) == ["placements[0].widths[2]"])
+        // Found in review: a format listed twice went into the plan twice; breakpoints whose
+        // steps fell together when rounded to tens gave fewer widths than asked, without a word.
+        var formats = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
+        formats.placements[0].formats = ["jpeg", "webp", "jpeg"]
+        #expect(ManifestValidator.validate(formats).map(\.message) == ["format jpeg is already formats[0]"])
+        #expect(ManifestValidator.validate(formats).map(\.path) == ["placements[0].formats[2]"])
+        var steps = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
+        steps.placements[0].widths = nil
+        steps.placements[0].breakpoints = BreakpointRange(minWidth: 320, maxWidth: 330, count: 5)
+        #expect(ManifestValidator.validate(steps).map(\.message)
+                == ["5 steps from 320 to 330, rounded to tens, give only 2 different widths (320, 330): ask for 2 or widen the range"])
+        steps.placements[0].breakpoints = BreakpointRange(minWidth: 320, maxWidth: 1920, count: 4)
+        #expect(ManifestValidator.validate(steps).isEmpty)
         var nowhere = PlanningFixture.manifest(images: ["people-astronaut.jpg"])
         nowhere.assets[0].placements = []
         #expect(ManifestValidator.validate(nowhere).map(\.path) == ["assets[0].placements"])

@@ -21,12 +21,19 @@ enum ContactSheet {
 
     static func html(_ plan: Plan, baseDirectory: String, cachePath: String?) throws -> String {
         let cache = try cachePath.map { try PlanCache(path: $0) } ?? PlanCache.temporary()
-        var out = """
+        var inlined: Set<String> = []
+        // One rule per thumbnail, all in the head: a <style> element in the body is not HTML.
+        var thumbnails = ""
+        var body = ""
+        for asset in plan.assets {
+            body += section(asset, plan: plan, baseDirectory: baseDirectory, cache: cache, inlined: &inlined, styles: &thumbnails)
+        }
+        return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(escape(plan.campaign)): variant plan</title>
-            <style>\(style)</style></head><body>
+            <style>\(style)</style>\(thumbnails.isEmpty ? "" : "\n<style>\(thumbnails)</style>")</head><body>
             <header><h1>\(escape(plan.campaign))</h1>
             <p class="summary">cloud <b>\(escape(plan.cloudName))</b> · \(plan.summary.assets) assets · \(plan.summary.variants) variants ·
             predicted \(kilobytes(plan.summary.predictedBytes)) · <span class="\(plan.summary.errors > 0 ? "bad" : "good")">\(counted(plan.summary.errors, "error"))</span> ·
@@ -34,19 +41,16 @@ enum ContactSheet {
             <p class="legend">\(plan.placements.enumerated().map { i, p in
                 "<span style=\"border-color:\(colour(i))\">\(escape(p.name)) \(escape(p.aspectRatio))</span>"
             }.joined(separator: " "))</p></header>
+            \(body)</body></html>
 
             """
-        var inlined: Set<String> = []
-        for asset in plan.assets {
-            out += section(asset, plan: plan, baseDirectory: baseDirectory, cache: cache, inlined: &inlined)
-        }
-        out += "</body></html>\n"
-        return out
     }
 
-    /// - Parameter inlined: The thumbnail classes already in the page.
+    /// - Parameters:
+    ///   - inlined: The thumbnail classes already in the page.
+    ///   - styles: The CSS rules of the page's thumbnails, for its head.
     static func section(_ asset: PlannedAsset, plan: Plan, baseDirectory: String, cache: PlanCache?,
-                        inlined: inout Set<String>) -> String {
+                        inlined: inout Set<String>, styles: inout String) -> String {
         let failed = asset.error != nil
         var out = "<section class=\"asset\(failed ? " asset-failed" : "")\" id=\"\(escape(asset.id))\">\n"
         out += "<h2>\(escape(asset.id))</h2>\n<p class=\"meta\">\(escape(asset.path))"
@@ -67,7 +71,7 @@ enum ContactSheet {
             let picture = "src-" + source.contentHash.prefix(16).filter { $0.isHexDigit }
             if let jpeg = thumbnailData {
                 if inlined.insert(picture).inserted {
-                    out += "<style>.\(picture){background-image:url(data:image/jpeg;base64,\(jpeg.base64EncodedString()))}</style>"
+                    styles += ".\(picture){background-image:url(data:image/jpeg;base64,\(jpeg.base64EncodedString()))}\n"
                 }
                 out += "<div class=\"photo \(picture)\" role=\"img\" aria-label=\"\(escape(asset.alt ?? asset.id))\"></div>"
             }

@@ -86,10 +86,25 @@ enum ManifestValidator {
                 if !(1...20).contains(range.count) {
                     fail(ManifestPath.join(rangePath, "count"),
                          ManifestError.expected("a count in 1...20", for: "count", received: "\(range.count)"))
+                } else if widthRange.contains(range.minWidth), widthRange.contains(range.maxWidth), range.minWidth <= range.maxWidth,
+                          range.widths.count < range.count {
+                    // Steps rounded to whole tens can fall together: the plan would have fewer
+                    // widths than the manifest asks for, without a word.
+                    fail(ManifestPath.join(rangePath, "count"),
+                         "\(range.count) steps from \(range.minWidth) to \(range.maxWidth), rounded to tens, give only "
+                            + "\(range.widths.count) different widths (\(range.widths.map(String.init).joined(separator: ", "))): "
+                            + "ask for \(range.widths.count) or widen the range")
                 }
             }
             if let formats = placement.formats {
                 if formats.isEmpty { fail(ManifestPath.join(path, "formats"), "at least one format is required") }
+                for (k, format) in formats.enumerated() {
+                    // Listed twice, decided once, as widths are.
+                    if let first = formats.firstIndex(of: format), first < k {
+                        fail(ManifestPath.join(ManifestPath.join(path, "formats"), k), "duplicate",
+                             "format \(format) is already formats[\(first)]")
+                    }
+                }
                 for (k, format) in formats.enumerated() where !Self.formats.contains(format) {
                     var message = ManifestError.expected("one of \(Self.formats.joined(separator: ", "))", for: "formats",
                                                          received: "\"\(format)\"")
