@@ -64,7 +64,7 @@ struct GeometryCommand: ParsableCommand {
     func validate() throws {
         guard GeometryCommand.size(source) != nil else {
             throw ValidationError(
-                "Expected --source WxH with positive whole numbers (e.g. 1280x853) but received '\(source)'")
+                "Expected --source WxH with positive whole numbers under 2147483648 (e.g. 1280x853) but received '\(source)'")
         }
         guard (1...8).contains(orientation) else {
             throw ValidationError("Expected --orientation between 1 and 8 but received \(orientation)")
@@ -110,7 +110,9 @@ struct GeometryCommand: ParsableCommand {
     /// `1280x853` (also `X` or `×`).
     static func size(_ text: String) -> Size? {
         let parts = text.split(whereSeparator: { $0 == "x" || $0 == "X" || $0 == "×" })
-        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), w > 0, h > 0 else { return nil }
+        // Sides past Int32 are a usage error here, not a transformation found invalid later.
+        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), w > 0, h > 0,
+              w <= Int(Int32.max), h <= Int(Int32.max) else { return nil }
         return Size(w, h)
     }
 

@@ -52,10 +52,10 @@ struct Render: ParsableCommand {
     @Flag(help: "Print JSON only on stdout.")
     var json = false
 
-    @Option(help: "Known face boxes for g_face/g_faces, \"x,y,w,h;x,y,w,h\" in source pixels.")
+    @Option(help: "Known face boxes for g_face/g_faces, \"x,y,w,h;x,y,w,h\" in upright source pixels (after EXIF orientation).")
     var faces: String?
 
-    @Option(help: "Custom coordinates for g_custom, \"x,y,w,h;...\" in source pixels.")
+    @Option(help: "Custom coordinates for g_custom, \"x,y,w,h;...\" in upright source pixels.")
     var custom: String?
 
     @Option(name: .customLong("layer"),

@@ -266,6 +266,11 @@ import Testing
         #expect(g.output == Size(400, 400))
         #expect(g.crop == Rect(0, 200, 1280, 400))
         #expect(g.pad == Insets(left: 0, top: 137, right: 0, bottom: 138))
+        // Found in review: the padding's b_ colour was dropped (always white), as c_pad keeps it.
+        let red = try resolveGeometry("b_red,c_fill_pad,g_auto,w_400,h_400", Self.camera, resolver: resolver)
+        #expect(red.steps.last?.background == "red")
+        let custom = try resolveGeometry("b_rgb:00ff00,c_auto_pad,g_auto,w_400,h_400", Self.camera, custom: [Rect(0, 0, 1280, 100)])
+        #expect(custom.steps.last?.background == "rgb:00ff00" && custom.pad != nil)
     }
 
     @Test func thumbZoomOnAutoAnswer() throws {

@@ -169,12 +169,12 @@ extension GeometryResolution {
             let placement = resolvePlacement(gravity, spec: spec)
             if case .box(let region) = placement {
                 // Custom coordinates override g_auto: the region is kept whole, padded to the box.
-                return paddedWindow(region, box: box, step: step)
+                return paddedWindow(region, box: box, background: spec.background, step: step)
             }
             if let answer = automaticWindow(
                 gravity, mode: mode, window: placeholder, output: box.size, zoom: spec.zoom)
             {
-                return paddedWindow(answer, box: box, step: step)
+                return paddedWindow(answer, box: box, background: spec.background, step: step)
             }
             let position = CompassGravity.center.place(placeholder, in: input)
             return step(
@@ -196,7 +196,7 @@ extension GeometryResolution {
     /// fill_pad / auto_pad with a known window: the whole window, fitted into the box and
     /// centred, the rest padded.
     private func paddedWindow(
-        _ region: RealRect, box: GeometryBox,
+        _ region: RealRect, box: GeometryBox, background: String?,
         step: (Rect?, Size, Insets, Size?, String?, Bool) -> GeometryStep
     ) -> GeometryStep {
         let window = region.intersection(state.bounds)?.rounded ?? Rect(size: state.size)
@@ -206,7 +206,8 @@ extension GeometryResolution {
         let padding = Insets(
             left: position.x, top: position.y, right: box.width - image.width - position.x,
             bottom: box.height - image.height - position.y)
-        return step(window, image, padding, box.size, nil, true)
+        // The padding takes the component's b_ colour, as c_pad's does (it was always white).
+        return step(window, image, padding, box.size, padding.isZero ? nil : background, true)
     }
 
     /// fit (§2): the largest size of the input's aspect ratio inside the box; with one side

@@ -62,6 +62,12 @@ struct ComponentEffects: Sendable {
                 }
             case "bo":
                 if let border = Self.parseBorder(raw) { effects.append(border) } else { notRendered.append("bo_\(raw)") }
+            case "b":
+                // A colour pads (with the geometry's step); b_auto, b_blurred, b_gen_fill … are
+                // computed by Cloudinary from the image, and padded here with the default colour.
+                if RGBAColour(cloudinary: raw) == nil, !raw.hasPrefix("$") {
+                    notRendered.append("b_\(raw) (padded with the default colour)")
+                }
             case "fl":
                 for flag in raw.split(separator: ".") where !Self.knownFlags.contains(String(flag)) {
                     notRendered.append("fl_\(flag)")

@@ -206,4 +206,20 @@ struct TextLayerTests {
         let box = try #require(Self.inkBox(pixels, threshold: 20))
         #expect(box.0 <= 3 && box.1 <= 8 && box.2 < 40 && box.3 < 25, "\(box)")  // halved, in the corner
     }
+
+    /// Found in review: b_auto, b_blurred and b_gen_fill padded with the default colour and
+    /// said nothing, though nothing is left out without a word.
+    @Test func backgroundsComputedFromTheImageAreReported() throws {
+        let source = try TextLayerTests.flatSource()
+        for value in ["auto", "blurred:400:15", "gen_fill"] {
+            let result = try Renderer.render(RenderRequest(sourcePath: source, transformation: try Transformation(parsing: "c_pad,w_400,h_400,b_\(value)"),
+                                                           defaultFormat: .png))
+            #expect(result.notRendered == ["b_\(value) (padded with the default colour)"], "\(result.notRendered)")
+        }
+        let red = try Renderer.render(RenderRequest(sourcePath: source, transformation: try Transformation(parsing: "c_pad,w_400,h_400,b_red"),
+                                                    defaultFormat: .png))
+        #expect(red.notRendered.isEmpty)
+        let pixels = try Image.load(data: red.data).pixels()
+        #expect(pixels.value(x: 200, y: 5, band: 0) == 255 && pixels.value(x: 200, y: 5, band: 1) == 0)
+    }
 }
