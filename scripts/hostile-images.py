@@ -258,6 +258,8 @@ def make(out):
     write("hevc.heic", read(w("hevc.heic")), "HEIC (HEVC-coded HEIF)")
     vips("heifsave", w("base.v"), w("av1.avif"), "--compression", "av1")
     write("av1.avif", read(w("av1.avif")), "AVIF (AV1-coded HEIF)")
+    avif = read(w("av1.avif"))
+    write("truncated.avif", avif[: len(avif) // 2], "AVIF cut in half")
 
     vips("colourspace", w("base.v"), w("rgb16.png"), "rgb16")
     write("rgb-16bit.png", read(w("rgb16.png")), "16-bit RGB PNG")

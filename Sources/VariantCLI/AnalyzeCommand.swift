@@ -146,7 +146,10 @@ struct AnalyzeCommand: ParsableCommand {
         }
         let r = analysis.salientRegion()
         print("salient region: \(r.width)×\(r.height) at (\(r.x), \(r.y))")
-        print("colours: " + analysis.dominantColors.map { "\($0.hex) \(Int(($0.share * 100).rounded()))%" }.joined(separator: ", "))
+        // A fully transparent image has no colour to speak of.
+        if !analysis.dominantColors.isEmpty {
+            print("colours: " + analysis.dominantColors.map { "\($0.hex) \(Int(($0.share * 100).rounded()))%" }.joined(separator: ", "))
+        }
     }
 }
 

@@ -102,7 +102,12 @@ struct Render: ParsableCommand {
             if output != standardOutputPath, AtomicFile.destination(of: output) == AtomicFile.destination(of: file) {
                 throw CLIError.io("-o \(output): the same file as the layer's file (--layer \(layer)); give another path")
             }
-            request.layerFiles[String(layer[..<equals]).replacingOccurrences(of: ":", with: "/")] = file
+            let id = String(layer[..<equals]).replacingOccurrences(of: ":", with: "/")
+            // Two files for one layer: which one was meant is not ours to guess.
+            if let earlier = request.layerFiles[id], earlier != file {
+                throw CLIError.usage("--layer \(layer): the layer \(id) already has the file \(earlier)")
+            }
+            request.layerFiles[id] = file
         }
         let result: RenderResult
         do {

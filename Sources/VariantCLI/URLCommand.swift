@@ -282,7 +282,8 @@ struct URLBuildCommand: ParsableCommand {
             throw ValidationError("--long-signature is a SHA-256 signature: drop --signature-algorithm sha1")
         }
         if let version,
-            !(version.hasPrefix("v") ? version.dropFirst() : Substring(version)).allSatisfy(\.isNumber)
+            // ASCII digits: `٣` is a number to Unicode, but no version a URL parser reads.
+            !(version.hasPrefix("v") ? version.dropFirst() : Substring(version)).allSatisfy({ ("0"..."9").contains($0) })
         {
             throw ValidationError("Expected digits for --version but received '\(version)'")
         }

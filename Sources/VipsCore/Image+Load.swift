@@ -232,8 +232,12 @@ extension Image {
         }
     }
 
-    private static func megapixels(_ w: Int, _ h: Int) -> String {
-        let mp = Double(w) * Double(h) / 1_000_000
+    private static func megapixels(_ w: Int, _ h: Int) -> String { megapixelsDescription(Double(w) * Double(h)) }
+
+    /// `pixels` in megapixels as the errors about limits say it: whole numbers from 10, one
+    /// decimal from 0.1, two significant digits below.
+    public static func megapixelsDescription(_ pixels: Double) -> String {
+        let mp = pixels / 1_000_000
         // Small limits keep their digits: a limit of 1000 pixels is not "0.0 megapixels".
         return mp >= 10 ? String(Int(mp.rounded())) : mp >= 0.1 ? String(format: "%.1f", mp) : String(format: "%.2g", mp)
     }

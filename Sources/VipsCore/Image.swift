@@ -184,7 +184,7 @@ public final class Image: @unchecked Sendable {
     /// Whether libvips's message comes from one of the decoders (its domain: "VipsJpeg: Premature
     /// end of input file", "vipspng: libpng read error").
     static func isDecoderMessage(_ message: String) -> Bool {
-        let domains = ["VipsJpeg", "jpegload", "vipspng", "pngload", "spngload", "webp", "webpload", "heifload",
+        let domains = ["VipsJpeg", "jpegload", "vipspng", "pngload", "spngload", "webp", "webpload", "heifload", "heif",
                        "gifload", "nsgifload", "tiff2vips", "tiffload", "jxlload", "ppmload", "VipsForeignLoad"]
         return domains.contains { message.hasPrefix($0 + ": ") }
     }

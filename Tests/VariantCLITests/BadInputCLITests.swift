@@ -134,6 +134,14 @@ struct BadInputCLITests {
                 "\(help.stdout)")
         let version = try CLIRunner.run(["--version"])
         #expect(version.status == 0 && version.stdout.hasPrefix("variant "), "\(version.stdout)")
+        // Digits are ASCII digits: an Arabic-Indic three made a URL no parser reads as versioned.
+        let arabic = try CLIRunner.run(["url", "build", "x", "--cloud-name", "d", "--version", "٣"])
+        #expect(arabic.status == 2 && arabic.stderr.contains("Expected digits for --version"), "\(arabic.stderr)")
+        // Two files for one layer id: refused, not the last one silently.
+        let image = Self.testImages.appendingPathComponent("people-astronaut.jpg").path
+        let logo = Self.testImages.appendingPathComponent("logo-alpha.png").path
+        let twice = try CLIRunner.run(["render", image, "w_100", "--layer", "a=\(logo)", "--layer", "a=\(image)", "-o", "/tmp/never-written.jpg"])
+        #expect(twice.status == 2 && twice.stderr.contains("the layer a already has the file \(logo)"), "\(twice.stderr)")
     }
 
     @Test("control characters in what stderr repeats are spelled out, not sent to the terminal")
