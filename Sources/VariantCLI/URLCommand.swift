@@ -40,7 +40,9 @@ enum SecretEnvironment {
         guard let text = ProcessInfo.processInfo.environment["CLOUDINARY_URL"],
             let url = URLComponents(string: text), url.scheme == "cloudinary"
         else { return nil }
-        return (url.password.flatMap { $0.removingPercentEncoding ?? $0 }, url.host)
+        // The secret as written, not percent-decoded: the SDKs sign with it so (Python's
+        // urlparse keeps `%2F` as it is), and a signature must match theirs.
+        return (url.percentEncodedPassword, url.host)
     }
 }
 

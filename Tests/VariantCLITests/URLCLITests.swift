@@ -111,6 +111,12 @@ import Testing
         #expect(garbage.status == 2)
         #expect(garbage.stderr.contains("CLOUDINARY_URL is set but is not of the form"), "\(garbage.stderr)")
         #expect(!garbage.stderr.contains("s3cret"))
+        // The secret of CLOUDINARY_URL as written, as the Python SDK signs with it:
+        // cloudinary_url('sample', cloud_name='demo', sign_url=True, api_secret='ab%2Fcd', secure=True).
+        let encoded = try CLIRunner.run(
+            ["url", "build", "sample", "--sign"],
+            environment: ["CLOUDINARY_API_SECRET": "", "CLOUDINARY_CLOUD_NAME": "", "CLOUDINARY_URL": "cloudinary://123:ab%2Fcd@demo"])
+        #expect(encoded.stdout == "https://res.cloudinary.com/demo/image/upload/s--YHlazo7f--/sample\n", "\(encoded.stderr)")
     }
 
     @Test func parseValidatesTheTransformationForItsResourceType() throws {
