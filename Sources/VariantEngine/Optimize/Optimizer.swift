@@ -228,9 +228,13 @@ public enum Optimizer {
         /// The smallest passing file so far: a format whose failing file is already larger stops.
         func bound() -> Int? { candidates.filter(\.meetsTarget).map(\.bytes).min() }
 
+        // PNG is searched for graphics, when it is the only format, and when it is the only one
+        // that can carry this image's transparency (a cut-out photo with JPEG and PNG allowed
+        // was refused as if no format could).
+        let searchesPNG = kind == .graphic || Self.pngIsNeeded(options.formats, needsAlpha: needsAlpha)
         // Lossless candidates first for graphics: one encode each, and they pass, so they bound
         // the lossy searches from the start.
-        if kind == .graphic || options.formats == [.png] {
+        if searchesPNG {
             if options.formats.contains(.png) {
                 let data = try working.encoded(as: .png(PNGOptions(compression: 9)))
                 keep(OptimizeCandidate(format: "png", quality: nil, bytes: data.count, ssimulacra2: 100, encodes: 1,
@@ -253,7 +257,7 @@ public enum Optimizer {
                 let (candidate, data) = try searchLossy(format, working, scorer, options, bound: limit)
                 keep(candidate, data)
             case .png:
-                if kind == .graphic {
+                if searchesPNG {
                     let (candidate, data) = try searchPalette(working, scorer, options, bound: limit)
                     keep(candidate, data)
                 }
@@ -267,6 +271,13 @@ public enum Optimizer {
             ?? candidates.indices.max { candidates[$0].ssimulacra2 < candidates[$1].ssimulacra2 }!
         return OptimizeResult(chosen: candidates[chosen], data: files[chosen]!, target: options.target, kind: kind,
                               candidates: candidates)
+    }
+
+    /// Whether PNG must be tried whatever the content: it is the only format allowed, or the
+    /// only allowed one that can carry the transparency the image needs.
+    static func pngIsNeeded(_ formats: [ImageFormat], needsAlpha: Bool) -> Bool {
+        guard formats.contains(.png) else { return false }
+        return formats.allSatisfy { $0 == .png } || (needsAlpha && !formats.contains { $0 == .webp || $0 == .avif })
     }
 
     /// The allowed formats, most likely to give the smallest file first.
@@ -311,10 +322,11 @@ public enum Optimizer {
                     add(format.rawValue, q, data)
                 }
             case .png:
-                if kind == .graphic {
+                let searchesPNG = kind == .graphic || Self.pngIsNeeded(options.formats, needsAlpha: needsAlpha)
+                if searchesPNG {
                     for q in 1...100 { add("png8", q, try image.encoded(as: encodeOptions(.png, quality: q, options))) }
                 }
-                if kind == .graphic || options.formats == [.png] {
+                if searchesPNG {
                     add("png", nil, try image.encoded(as: .png(PNGOptions(compression: 9))), score: 100)
                 }
             }

@@ -54,6 +54,15 @@ struct OptimizerTests {
         #expect(throws: EngineError.self) {
             try Optimizer.optimize(logo, options: OptimizeOptions(target: 70, formats: [.jpeg]))
         }
+        // Found in review: a cut-out read as a photo, with JPEG and PNG allowed, was refused as
+        // if no allowed format could carry its transparency: PNG was only tried for graphics.
+        for exhaustive in [false, true] {
+            var options = OptimizeOptions(target: 70, formats: [.jpeg, .png], contentKind: .photo)
+            options.exhaustive = exhaustive
+            let photo = try Optimizer.optimize(logo, options: options)
+            #expect(photo.format == "png" && photo.contentKind == .photo, "exhaustive \(exhaustive)")
+            #expect(try Image.load(data: photo.data).hasAlpha)
+        }
     }
 
     @Test("a higher target never gives a lower score or fewer bytes")
