@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Cloudinary delivery URL split into its parts:
 /// `<scheme>://<host>/[<cloud>/]<resource_type>/<type>/[s--SIG--/][<transformation>/][v<N>/]<public_id>[.<ext>]`.
 ///
@@ -183,4 +185,9 @@ public struct DeliveryURLError: Error, Sendable, Hashable, CustomStringConvertib
     }
 
     public var description: String { "\(code.rawValue): \(message)" }
+}
+
+/// `localizedDescription` (what loggers print) says what happened.
+extension DeliveryURLError: LocalizedError {
+    public var errorDescription: String? { description }
 }

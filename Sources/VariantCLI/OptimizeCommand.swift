@@ -100,7 +100,7 @@ struct Optimize: ParsableCommand {
         let result: OptimizeResult
         do {
             result = try Optimizer.optimize(variant, options: options)
-        } catch let error as SSIMULACRA2Error where error.code == .imageTooSmall {
+        } catch let error as EngineError where error.code == .tooSmallToScore {
             // The source is fine; the variant is what the metric cannot score.
             throw CLIError.usage("\(image): \(transformation == nil ? "the image" : "the variant") is "
                                  + "\(variant.width)×\(variant.height) pixels, too small to score: "

@@ -216,7 +216,8 @@ public struct Engine: Sendable {
     /// - Returns: The plan, the counts of computed and cached results, and warnings.
     /// - Throws: ``ManifestError`` for a manifest that breaks the rules a loaded one is checked
     ///   against (one built in code, say); `EngineError(.invalidArgument)` for an `asOf` that is
-    ///   not YYYY-MM-DD or `jobs` under 1; `CancellationError` when cancelled; `EngineError(.io)` when the cache
+    ///   not YYYY-MM-DD, `jobs` under 1, a shard outside 1...N or ``analysisOptions`` out of range;
+    ///   `CancellationError` when cancelled; `EngineError(.io)` when the cache
     ///   cannot be opened.
     public func plan(_ manifest: CampaignManifest, baseDirectory: String, options: PlanOptions = PlanOptions(),
                      progress: (@Sendable (PlanProgress) -> Void)? = nil) async throws -> PlanOutcome {
@@ -230,6 +231,12 @@ public struct Engine: Sendable {
         if let asOf = options.asOf, PolicyDate.parse(asOf) == nil {
             throw EngineError(.invalidArgument, "expected a date YYYY-MM-DD for asOf but received \"\(asOf)\"")
         }
+        // Found in review: a shard past its count planned nothing and passed; analysis options
+        // out of range failed every asset one by one (and none whose analysis was cached).
+        if let shard = options.shard, shard.count < 1 || !(1...shard.count).contains(shard.index) {
+            throw EngineError(.invalidArgument, "expected a shard I/N with 1 <= I <= N but received \(shard.index)/\(shard.count)")
+        }
+        try analysisOptions.check()
         var options = options
         options.analysis = analysisOptions
         options.smartCrop = smartCropOptions

@@ -16,6 +16,8 @@ public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let invalidArgument = Code(rawValue: "invalid-argument")
         /// The requested output cannot be produced (e.g. a format this build cannot encode).
         public static let unsupported = Code(rawValue: "unsupported")
+        /// The image is smaller than SSIMULACRA2 can score (8×8): its quality cannot be measured.
+        public static let tooSmallToScore = Code(rawValue: "too-small-to-score")
     }
 
     public let code: Code
@@ -45,5 +47,9 @@ extension EngineError: LocalizedError {
 }
 
 extension ManifestError: LocalizedError {
+    public var errorDescription: String? { description }
+}
+
+extension SSIMULACRA2Error: LocalizedError {
     public var errorDescription: String? { description }
 }

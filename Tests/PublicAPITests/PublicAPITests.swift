@@ -230,6 +230,25 @@ struct PublicAPITests {
         options.faces.scaleFactor = 1.0
         let refused = await #expect(throws: EngineError.self) { try await Engine(analysisOptions: options).analyze(Self.couple) }
         #expect(refused?.code == .invalidArgument)
+        // Found in the API review: plan took such options and failed every asset one by one, and
+        // a shard past its count planned nothing and passed.
+        await #expect(throws: EngineError.self) { try await Engine(analysisOptions: options).plan(good, baseDirectory: "/") }
+        var outside = PlanOptions()
+        outside.shard = PlanShard(index: 5, count: 3)
+        await #expect(throws: EngineError.self) { try await engine.plan(good, baseDirectory: "/", options: outside) }
+        // A variant under 8×8 is an EngineError with its own code, naming the file (it was the
+        // metric's error, naming nothing).
+        let tiny = await #expect(throws: EngineError.self) {
+            try await engine.optimize(Self.couple, transformation: "c_scale,w_6,h_4", formats: [.webp])
+        }
+        #expect(tiny?.code == .tooSmallToScore && tiny?.description.contains(Self.couple) == true, "\(String(describing: tiny))")
+        // Logs say what happened for the string and URL errors too.
+        #expect(throws: DeliveryURLError.self) { try DeliveryURL(parsing: "not a url") }
+        do {
+            _ = try DeliveryURL(parsing: "not a url")
+        } catch {
+            #expect(!error.localizedDescription.contains("could not be completed"), "\(error.localizedDescription)")
+        }
 
         // VipsError is reachable with `import VariantEngine` alone, and logs say what happened.
         do {

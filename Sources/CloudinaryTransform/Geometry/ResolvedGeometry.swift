@@ -196,3 +196,8 @@ public struct GeometryError: Error, Hashable, Sendable, CustomStringConvertible 
         return "\(location)\(message)"
     }
 }
+
+/// `localizedDescription` (what loggers print) says what happened.
+extension GeometryError: LocalizedError {
+    public var errorDescription: String? { description }
+}

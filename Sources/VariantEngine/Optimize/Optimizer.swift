@@ -193,6 +193,12 @@ public enum Optimizer {
             throw EngineError(.invalidArgument, "no output format is allowed", input: image.source)
         }
         try checkScorable(width: image.width, height: image.height, maxPixels: options.maxPixels, input: image.source)
+        guard image.width >= SSIMULACRA2.minimumSize, image.height >= SSIMULACRA2.minimumSize else {
+            throw EngineError(.tooSmallToScore,
+                              "\(image.width)×\(image.height) pixels is too small to score: SSIMULACRA2 needs at least "
+                                + "\(SSIMULACRA2.minimumSize)×\(SSIMULACRA2.minimumSize) (rendering chooses the format of so "
+                                + "small an image by size alone)", input: image.source)
+        }
         // Formats that cannot hold a variant this large are left out, like JPEG for transparency.
         var options = options
         let fitting = options.formats.filter { $0.canHold(width: image.width, height: image.height) }
