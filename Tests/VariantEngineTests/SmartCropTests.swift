@@ -130,6 +130,18 @@ struct SmartCropPlacementTests {
 }
 
 struct AspectRatioTests {
+    /// Found in the API review: a ratio side near Int.max (the public init takes it) overflowed
+    /// the window arithmetic and trapped; so did a cached saliency map's sides.
+    @Test("extreme ratios and a stored map's extreme sides do not trap")
+    func extremes() throws {
+        let wide = try #require(AspectRatio(width: Int.max, height: 1))
+        #expect(wide.largestWindow(inWidth: 1000, height: 800) == (1000, 1))
+        let tall = try #require(AspectRatio(width: 1, height: Int.max))
+        #expect(tall.largestWindow(inWidth: 1000, height: 800, zoom: 2) == (1, 400))
+        let json = Data(#"{"width": 4611686018427387904, "height": 4, "values": "AAAA"}"#.utf8)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(SaliencyMap.self, from: json) }
+    }
+
     @Test("parsing", arguments: [("16:9", 16, 9), ("4x5", 4, 5), ("3/1", 3, 1)])
     func parse(text: String, w: Int, h: Int) {
         let ratio = AspectRatio(parsing: text)

@@ -10,7 +10,8 @@ public struct SaliencyMap: Sendable, Codable, Equatable {
     public var values: [UInt8]
 
     public init(width: Int, height: Int, values: [UInt8]) {
-        precondition(values.count == width * height, "saliency map size mismatch")
+        precondition(width >= 0 && height >= 0 && values.count == width.multipliedReportingOverflow(by: height).partialValue
+                        && !width.multipliedReportingOverflow(by: height).overflow, "saliency map size mismatch")
         self.width = width
         self.height = height
         self.values = values
@@ -26,7 +27,9 @@ public struct SaliencyMap: Sendable, Codable, Equatable {
         width = try container.decode(Int.self, forKey: .width)
         height = try container.decode(Int.self, forKey: .height)
         let text = try container.decode(String.self, forKey: .values)
-        guard let data = Data(base64Encoded: text), data.count == width * height else {
+        // Sides from a file (a cached analysis): multiplied without trapping on overflow.
+        let (count, overflow) = width.multipliedReportingOverflow(by: height)
+        guard width >= 0, height >= 0, !overflow, let data = Data(base64Encoded: text), data.count == count else {
             throw DecodingError.dataCorruptedError(forKey: .values, in: container,
                                                    debugDescription: "saliency values do not match \(width)×\(height)")
         }

@@ -53,7 +53,7 @@ public struct AspectRatio: Sendable, Hashable, Codable, CustomStringConvertible 
     /// within one pixel.
     public func largestWindow(inWidth width: Int, height: Int, zoom: Double = 1) -> (width: Int, height: Int) {
         var w: Int, h: Int
-        if width * self.height >= height * self.width {
+        if Self.crossCompare(width, self.height, height, self.width) {
             h = height
             w = min(width, max(1, Int((Double(height) * value).rounded())))
         } else {
@@ -61,7 +61,7 @@ public struct AspectRatio: Sendable, Hashable, Codable, CustomStringConvertible 
             h = min(height, max(1, Int((Double(width) / value).rounded())))
         }
         if zoom > 1 {
-            if w * self.height >= h * self.width {
+            if Self.crossCompare(w, self.height, h, self.width) {
                 h = max(1, Int((Double(h) / zoom).rounded()))
                 w = min(width, max(1, Int((Double(h) * value).rounded())))
             } else {
@@ -70,5 +70,12 @@ public struct AspectRatio: Sendable, Hashable, Codable, CustomStringConvertible 
             }
         }
         return (w, h)
+    }
+
+    /// `a × b >= c × d` without overflow: a ratio side may be as large as 10^10 and an image side
+    /// 2^31 (`AspectRatio(width: Int.max, height: 1)` trapped here).
+    static func crossCompare(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> Bool {
+        let left = a.multipliedFullWidth(by: b), right = c.multipliedFullWidth(by: d)
+        return (left.high, left.low) >= (right.high, right.low)
     }
 }
