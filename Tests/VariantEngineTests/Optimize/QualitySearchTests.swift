@@ -36,6 +36,24 @@ struct QualitySearchTests {
         #expect(Double(totalProbes) / 27 <= 4.5)
     }
 
+    /// Found in review (AVIF, 100 px from a 256 px crop): scores crawl below the target up to a
+    /// knee, then jump; secant steps from a pass at 100 kept landing just above the last miss
+    /// (77, 80, 83, 85, 87) and the probes ran out at q98 where q90 passed.
+    @Test("a curve with a knee near the top: the bracket is halved, not crept along")
+    func knee() {
+        func kneeCurve(_ q: Int) -> QualitySearch.Probe {
+            let score = q < 90 ? 55 + 0.2 * Double(q - 50) : 76 + 2.3 * Double(q - 90)
+            return .init(quality: q, score: score, bytes: Int(2000 * exp(Double(q) / 25)))
+        }
+        var probes: [Int] = []
+        let outcome = QualitySearch(target: 75).run(start: 53) { q in
+            probes.append(q)
+            return kneeCurve(q)
+        }
+        #expect(outcome.best?.quality == 90, "probes \(probes)")
+        #expect(probes.count <= 8)
+    }
+
     @Test("a target no quality reaches gives no passing probe, after trying the top")
     func unreachable() {
         let outcome = QualitySearch(target: 99.9).run(start: 60) { Self.curve($0, offset: 0) }
