@@ -218,11 +218,12 @@ public enum Optimizer {
             reference = try working.pixels()
         }
         let kind = options.contentKind ?? ContentEstimate.kind(of: reference)
+        let grey = Self.isGrey(reference)
         try working.checkCancellation()
         // The reference's colour planes and blurs are computed once for all the encodes scored.
         let scorer = try SSIMULACRA2.Reference(reference)
         if options.exhaustive && options.fixedQuality == nil {
-            return try exhaustive(working, scorer, kind: kind, needsAlpha: needsAlpha, options, source: image.source)
+            return try exhaustive(working, scorer, kind: kind, needsAlpha: needsAlpha, grey: grey, options, source: image.source)
         }
 
         var candidates: [OptimizeCandidate] = []
@@ -242,7 +243,7 @@ public enum Optimizer {
         // the lossy searches from the start.
         if searchesPNG {
             if options.formats.contains(.png) {
-                let data = try working.encoded(as: .png(PNGOptions(compression: 9)))
+                let data = try losslessPNG(working, grey: grey)
                 keep(OptimizeCandidate(format: "png", quality: nil, bytes: data.count, ssimulacra2: 100, encodes: 1,
                                        meetsTarget: true), data)
             }
@@ -297,7 +298,7 @@ public enum Optimizer {
     /// increasing byte order until the first that meets the target: that file is the smallest
     /// passing one, exactly as scoring all of them would find (ties go to the earlier format,
     /// then the lower quality), at a fraction of the scores. Slow; for measuring the search.
-    static func exhaustive(_ image: Image, _ scorer: SSIMULACRA2.Reference, kind: ContentKind, needsAlpha: Bool,
+    static func exhaustive(_ image: Image, _ scorer: SSIMULACRA2.Reference, kind: ContentKind, needsAlpha: Bool, grey: Bool,
                            _ options: OptimizeOptions, source: String?) throws -> OptimizeResult
     {
         struct File {
@@ -333,7 +334,7 @@ public enum Optimizer {
                     for q in 1...100 { add("png8", q, try image.encoded(as: encodeOptions(.png, quality: q, options))) }
                 }
                 if searchesPNG {
-                    add("png", nil, try image.encoded(as: .png(PNGOptions(compression: 9))), score: 100)
+                    add("png", nil, try losslessPNG(image, grey: grey), score: 100)
                 }
             }
         }
@@ -479,6 +480,32 @@ public enum Optimizer {
             decoded = try decoded.flattened(background: [255, 255, 255])
         }
         return try scorer.score(decoded.pixels())
+    }
+
+    /// Lossless PNG of `image` (8-bit sRGB, with or without alpha), written with one grey band
+    /// (and its alpha) when every pixel is grey: the same pixels decoded, about a quarter fewer
+    /// bytes than three equal bands (a text scan: 54,034 against 72,040).
+    static func losslessPNG(_ image: Image, grey: Bool) throws -> Data {
+        var source = image
+        if grey, image.bands >= 3 {
+            source = try image.bands(0, count: 1)
+            if image.hasAlpha { source = try source.joined(with: image.bands(image.bands - 1, count: 1)) }
+        }
+        return try source.encoded(as: .png(PNGOptions(compression: 9)))
+    }
+
+    /// Whether red, green and blue are equal in every pixel (of 3 or 4 bands).
+    static func isGrey(_ pixels: PixelBuffer) -> Bool {
+        guard pixels.bands >= 3 else { return pixels.bands >= 1 }
+        let stride = pixels.bands
+        return pixels.data.withUnsafeBufferPointer { buffer in
+            var i = 0
+            while i + 2 < buffer.count {
+                if buffer[i] != buffer[i + 1] || buffer[i] != buffer[i + 2] { return false }
+                i += stride
+            }
+            return true
+        }
     }
 
     static func hasTransparency(_ pixels: PixelBuffer) -> Bool {

@@ -65,6 +65,20 @@ struct OptimizerTests {
         }
     }
 
+    /// Found in review: a grey image's lossless PNG was written with three equal bands (a third
+    /// larger), and PNG alone gave only that lossless file for a scan read as a photo (71 KB
+    /// for a 48 KB source), palette PNG never tried.
+    @Test("a grey image's lossless PNG has one band; PNG alone searches palette PNG too")
+    func greyPNG() throws {
+        let scan = try Self.variant("text-page-scan.png", "c_scale,w_300")
+        let result = try Optimizer.optimize(scan, options: OptimizeOptions(target: 75, formats: [.png]))
+        let lossless = try #require(result.candidates.first { $0.format == "png" })
+        let threeBands = try scan.toSRGB().encoded(as: .png(PNGOptions(compression: 9)))
+        #expect(Double(lossless.bytes) < Double(threeBands.count) * 0.85, "\(lossless.bytes) against \(threeBands.count)")
+        #expect(result.candidates.contains { $0.format == "png8" })
+        #expect(result.bytes < lossless.bytes)
+    }
+
     @Test("a higher target never gives a lower score or fewer bytes")
     func levels() throws {
         let photo = try Self.variant("animal-cat-closeup.jpg", "c_fill,w_160,h_120")
