@@ -138,7 +138,11 @@ struct Optimize: ParsableCommand {
 func renderVariant(image: String, transformation: String?,
                    settings: String = "--formats and --level choose among them") throws -> Image {
     guard let text = transformation else {
-        return try Image.load(path: image).upright().toSRGB()
+        let source = try Image.load(path: image)
+        if source.pageCount > 1 {
+            Diagnostics.write("variant: the source has \(source.pageCount) pages or frames: only the first is measured")
+        }
+        return try source.upright().toSRGB()
     }
     let t = try parseTransformationArgument(text, usage: "the image is the argument, and --transformation the geometry to apply to it")
     let delivery = ContentResolver.deliveryParameters(t)
@@ -150,7 +154,12 @@ func renderVariant(image: String, transformation: String?,
         // g_auto and the face gravities through the engine's analysis, as render does (they
         // fell back to the centre and north here).
         let resolver = try ContentResolver.forRendering(path: image, transformation: t)
-        return try Renderer.renderPixels(RenderRequest(sourcePath: image, transformation: t, resolver: resolver)).image
+        let rendered = try Renderer.renderPixels(RenderRequest(sourcePath: image, transformation: t, resolver: resolver))
+        // What the variant leaves out is said here too (it was said by render only): the file
+        // measured is not the one Cloudinary would deliver.
+        for parameter in rendered.notRendered { Diagnostics.warning("\(parameter) is not rendered locally") }
+        for note in rendered.sourceNotes { Diagnostics.write("variant: \(note)") }
+        return rendered.image
     } catch let error as EngineError {
         throw CLIError(message: error.description, status: error.code == .invalidTransformation ? ExitStatus.invalid : ExitStatus.ioError)
     }

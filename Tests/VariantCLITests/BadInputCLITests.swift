@@ -144,6 +144,16 @@ struct BadInputCLITests {
         #expect(twice.status == 2 && twice.stderr.contains("the layer a already has the file \(logo)"), "\(twice.stderr)")
     }
 
+    /// Found in review: optimize measured a variant without the parameters it could not render,
+    /// and said nothing (render lists them).
+    @Test("optimize says what its variant leaves out")
+    func optimizeSaysWhatIsLeftOut() throws {
+        let image = Self.testImages.appendingPathComponent("people-astronaut.jpg").path
+        let result = try CLIRunner.run(["optimize", image, "--transformation", "c_scale,w_64,e_oil_paint", "--formats", "jpeg"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("variant: warning: e_oil_paint is not rendered locally"), "\(result.stderr)")
+    }
+
     @Test("control characters in what stderr repeats are spelled out, not sent to the terminal")
     func controlCharactersOnStderr() throws {
         let name = "a\u{1B}[2J\u{7}b.jpg"
