@@ -15,8 +15,8 @@ struct LayerSpan {
     /// The layers inside this one, outermost first (their components, as in the whole chain).
     var nested: [ClosedRange<Int>] = []
 
-    /// Every overlay (`l_`) on the base image that an `fl_layer_apply` closes, in order, with
-    /// the layers nested in it; an unclosed layer is invalid and never rendered.
+    /// Every overlay (`l_`) on the base image, in order, with the layers nested in it: closed by
+    /// an `fl_layer_apply`, or all in one component when nothing closes it (``LayerNesting``).
     static func all(in transformation: Transformation) -> [LayerSpan] {
         let components = transformation.components
         let nesting = LayerNesting(transformation)

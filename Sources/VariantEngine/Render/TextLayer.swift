@@ -12,7 +12,8 @@ import VipsCore
 /// `stroke`, layer transformations other than colour and opacity, and placements other than
 /// the nine compass gravities.
 struct TextLayer: Sendable, Equatable {
-    /// The components of the layer: the one with `l_text:` through the one with `fl_layer_apply`.
+    /// The components of the layer: the one with `l_text:` through the one with `fl_layer_apply`
+    /// (the same one, in the one-component form).
     var components: ClosedRange<Int>
     var text: String
     var family: String
@@ -31,8 +32,7 @@ struct TextLayer: Sendable, Equatable {
     var placement = LayerPlacement()
     var notRendered: [String] = []
 
-    /// Every text layer of `transformation` that closes with `fl_layer_apply` (an unclosed layer
-    /// is invalid and never rendered).
+    /// Every text layer of `transformation` drawn on the base image (``LayerSpan/all(in:)``).
     static func layers(in transformation: Transformation) -> [TextLayer] {
         LayerSpan.all(in: transformation).compactMap(TextLayer.init(span:))
     }
