@@ -20,6 +20,8 @@ extension DeliveryURL {
     /// - Throws: ``DeliveryURLError`` when there is no scheme and host, or no public id.
     public init(parsing text: String) throws {
         var rest = Substring(text)
+        // A fragment never reaches the server: it is no part of the public id (`x#frag` was).
+        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
         var query: String? = nil
         if let q = rest.firstIndex(of: "?") {
             query = String(rest[rest.index(after: q)...])

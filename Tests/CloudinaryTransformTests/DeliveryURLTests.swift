@@ -210,6 +210,8 @@ struct DeliveryURLTests {
         // With the upload type the SDK hands the URL back unchanged: refused here, with the reason.
         options.type = "upload"
         #expect(throws: DeliveryURLError.self) { try DeliveryURL.build(publicId: "https://ex.com/a.jpg", options: options) }
+        // A fragment is not part of the public id.
+        #expect(try DeliveryURL(parsing: "https://res.cloudinary.com/demo/image/upload/x.jpg#frag").publicId == "x")
         // A public id starting with a dot parses back to itself.
         let dotted = try DeliveryURL(parsing: "https://res.cloudinary.com/demo/image/upload/w_100/.hidden")
         #expect(dotted.publicId == ".hidden" && dotted.format == nil)
