@@ -30,12 +30,16 @@ struct Optimize: ParsableCommand {
             Renders the variant (the image after --transformation), then per allowed format finds the
             lowest encoder quality whose SSIMULACRA2 score meets the target, and keeps the smallest
             file. Levels and their targets: best 85, good 75 (plain q_auto), eco 65, low 55.
-            Photos try AVIF, WebP and JPEG; graphics also palette PNG and lossless PNG/WebP. JPEG is
-            never chosen for an image that needs transparency.
+            Photos try AVIF, WebP and JPEG; graphics also palette PNG and lossless PNG/WebP (and
+            any image PNG when it is the only allowed format, or the only one that can keep the
+            image's transparency). JPEG is never chosen for an image that needs transparency. When
+            no allowed format reaches the target, the highest-scoring file is given, with a
+            warning ("meetsTarget": false).
 
             JSON: {"format", "quality", "bytes", "ssimulacra2", "encodes", "target", "meetsTarget",
             "contentKind", "candidates": [{"format", "quality", "bytes", "ssimulacra2", "encodes",
-            "meetsTarget"}]}
+            "meetsTarget", "pruned"}]}; "quality" is null for a lossless file; "pruned": the
+            format's search stopped once its missing file was larger than another's passing one.
 
             Examples:
               variant optimize hero.jpg --transformation c_fill,g_auto,w_1200,h_675 --json
@@ -116,6 +120,12 @@ struct Optimize: ParsableCommand {
                                     + "(--formats \(named.rawValue) would allow only that format)")
             }
             try writeImageOutput(result.data, to: output)
+        }
+        if !result.meetsTarget {
+            // Found in review: a target no allowed format reached gave the best file with exit 0
+            // and nothing said.
+            Diagnostics.warning("\(image): no allowed format reaches SSIMULACRA2 \(result.target); the highest-scoring file "
+                                + "(\(String(format: "%.1f", result.ssimulacra2))) is given")
         }
         if json {
             try JSONOutput.print(result)

@@ -152,6 +152,17 @@ struct BadInputCLITests {
         let result = try CLIRunner.run(["optimize", image, "--transformation", "c_scale,w_64,e_oil_paint", "--formats", "jpeg"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("variant: warning: e_oil_paint is not rendered locally"), "\(result.stderr)")
+        // A target no format reaches is said, not only flagged in the JSON; lossless candidates
+        // carry "quality": null like the result (the key was missing).
+        let unreachable = try CLIRunner.run(["optimize", image, "--transformation", "c_scale,w_64", "--target", "99.5",
+                                             "--formats", "jpeg"])
+        #expect(unreachable.status == 0, "\(unreachable.stderr)")
+        #expect(unreachable.stderr.contains("no allowed format reaches SSIMULACRA2 99.5"), "\(unreachable.stderr)")
+        let logo = Self.testImages.appendingPathComponent("logo-alpha.png").path
+        let graphic = try CLIRunner.run(["optimize", logo, "--transformation", "c_scale,w_64", "--formats", "webp,png", "--json"])
+        let candidates = try #require(try graphic.json()["candidates"] as? [[String: Any]])
+        #expect(candidates.contains { $0["quality"] is NSNull }, "\(candidates)")
+        #expect(candidates.allSatisfy { $0.keys.contains("quality") && $0.keys.contains("pruned") }, "\(candidates)")
     }
 
     @Test("control characters in what stderr repeats are spelled out, not sent to the terminal")

@@ -97,6 +97,18 @@ public struct OptimizeCandidate: Sendable, Codable, Equatable {
         meetsTarget = try c.decode(Bool.self, forKey: .meetsTarget)
         pruned = try c.decodeIfPresent(Bool.self, forKey: .pruned) ?? false
     }
+
+    /// `quality` is written as null for a lossless file, as the result's is (it was left out).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(format, forKey: .format)
+        try c.encode(quality, forKey: .quality)
+        try c.encode(bytes, forKey: .bytes)
+        try c.encode(ssimulacra2, forKey: .ssimulacra2)
+        try c.encode(encodes, forKey: .encodes)
+        try c.encode(meetsTarget, forKey: .meetsTarget)
+        try c.encode(pruned, forKey: .pruned)
+    }
 }
 
 /// The decision for one variant.
