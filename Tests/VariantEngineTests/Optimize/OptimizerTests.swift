@@ -136,6 +136,13 @@ struct OptimizerTests {
                 try Breakpoints.compute(photo, options: BreakpointOptions(maxImages: maxImages))
             }
         }
+        // Found in review: a width that fell short of the step by a few bytes was dropped, not
+        // moved up, and the defaults gave 50, 500, 709, 800 px with about two steps between 50
+        // and 500. Now no gap but the last is much over a step.
+        let defaults = try Breakpoints.compute(photo, options: BreakpointOptions())
+        #expect(defaults.count >= 5, "\(defaults)")
+        for (a, b) in zip(defaults, defaults.dropFirst()) { #expect(b.bytes - a.bytes >= 20000, "\(a) → \(b)") }
+        for (a, b) in zip(defaults, defaults.dropFirst()).dropLast() { #expect(b.bytes - a.bytes < 30000, "\(a) → \(b)") }
         let srcset = Breakpoints.srcset(points) { "https://x/w_\($0)/a.jpg" }
         #expect(srcset.hasPrefix("https://x/w_100/a.jpg 100w, "))
     }
