@@ -311,8 +311,12 @@ public struct Engine: Sendable {
     /// let html = try await Engine().report(outcome.plan, baseDirectory: "campaign")
     /// try AtomicFile.write(Data(html.utf8), to: "report.html")
     /// ```
+    /// - Throws: `CancellationError` when cancelled (checked between assets, and each thumbnail's
+    ///   decode stops at its next tile); `EngineError(.io)` when the cache cannot be opened.
     public func report(_ plan: Plan, baseDirectory: String, cachePath: String? = nil) async throws -> String {
-        try await Self.offloadInTurn { try ContactSheet.html(plan, baseDirectory: baseDirectory, cachePath: cachePath) }
+        try await Self.offloadInTurn { flag in
+            try ContactSheet.html(plan, baseDirectory: baseDirectory, cachePath: cachePath, cancellation: flag)
+        }
     }
 
     /// ``offload(_:)`` in one of the ``limiter``'s turns: what every single operation runs in.

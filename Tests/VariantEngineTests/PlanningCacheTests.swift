@@ -344,6 +344,20 @@ struct PlanningCacheTests {
         #expect(third.warnings.isEmpty && third.statistics.decisionsComputed == 0)
     }
 
+    /// Found in the API review: the report ran to its end once started, whatever its task said.
+    @Test("the report stops at the next asset once cancelled")
+    func reportCancellation() async throws {
+        let run = try await OneImageRun.start()
+        defer { run.remove() }
+        let html = try ContactSheet.html(run.first.plan, baseDirectory: run.folder.path, cachePath: run.path, cancellation: CancellationFlag())
+        #expect(html.contains("<svg"))
+        let flag = CancellationFlag()
+        flag.cancel()
+        #expect(throws: CancellationError.self) {
+            try ContactSheet.html(run.first.plan, baseDirectory: run.folder.path, cachePath: run.path, cancellation: flag)
+        }
+    }
+
     @Test("a sealed entry's check sees a change of any one byte")
     func sealedEntries() throws {
         let value = Data((0..<100).map { UInt8($0 &* 37 & 0xFF) })

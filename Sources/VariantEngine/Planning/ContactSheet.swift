@@ -19,15 +19,19 @@ enum ContactSheet {
     static let thumbnailSide = 360
     static let colours = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324"]
 
-    static func html(_ plan: Plan, baseDirectory: String, cachePath: String?) throws -> String {
+    /// - Parameter cancellation: Checked between assets and passed to each thumbnail's decode.
+    static func html(_ plan: Plan, baseDirectory: String, cachePath: String?, cancellation: CancellationFlag? = nil) throws -> String {
         let cache = try cachePath.map { try PlanCache(path: $0) } ?? PlanCache.temporary()
         var inlined: Set<String> = []
         // One rule per thumbnail, all in the head: a <style> element in the body is not HTML.
         var thumbnails = ""
         var body = ""
         for asset in plan.assets {
-            body += section(asset, plan: plan, baseDirectory: baseDirectory, cache: cache, inlined: &inlined, styles: &thumbnails)
+            try cancellation?.check()
+            body += section(asset, plan: plan, baseDirectory: baseDirectory, cache: cache, inlined: &inlined, styles: &thumbnails,
+                            cancellation: cancellation)
         }
+        try cancellation?.check()
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
@@ -50,7 +54,7 @@ enum ContactSheet {
     ///   - inlined: The thumbnail classes already in the page.
     ///   - styles: The CSS rules of the page's thumbnails, for its head.
     static func section(_ asset: PlannedAsset, plan: Plan, baseDirectory: String, cache: PlanCache?,
-                        inlined: inout Set<String>, styles: inout String) -> String {
+                        inlined: inout Set<String>, styles: inout String, cancellation: CancellationFlag? = nil) -> String {
         let failed = asset.error != nil
         var out = "<section class=\"asset\(failed ? " asset-failed" : "")\" id=\"\(escape(asset.id))\">\n"
         out += "<h2>\(escape(asset.id))</h2>\n<p class=\"meta\">\(escape(asset.path))"
@@ -67,7 +71,7 @@ enum ContactSheet {
         if let source = asset.source {
             out += "<div class=\"sheet\">\n<figure class=\"overview\">"
             out += "<div class=\"frame\" style=\"aspect-ratio:\(source.width)/\(source.height)\">"
-            let thumbnailData = thumbnail(asset, baseDirectory: baseDirectory, cache: cache)
+            let thumbnailData = thumbnail(asset, baseDirectory: baseDirectory, cache: cache, cancellation: cancellation)
             let picture = "src-" + source.contentHash.prefix(16).filter { $0.isHexDigit }
             if let jpeg = thumbnailData {
                 if inlined.insert(picture).inserted {
@@ -171,13 +175,15 @@ enum ContactSheet {
     }
 
     /// A small JPEG of the source (flattened on white), cached by content hash.
-    static func thumbnail(_ asset: PlannedAsset, baseDirectory: String, cache: PlanCache?) -> Data? {
+    static func thumbnail(_ asset: PlannedAsset, baseDirectory: String, cache: PlanCache?,
+                          cancellation: CancellationFlag? = nil) -> Data? {
         guard let source = asset.source else { return nil }
         let key = PlanCache.key([source.contentHash, "thumbnail", String(thumbnailSide)])
         if let data = cache?.data(.thumbnails, key: key) { return data }
         let path = asset.path.hasPrefix("/") ? asset.path : URL(fileURLWithPath: baseDirectory).appendingPathComponent(asset.path).path
         guard let image = try? Image.thumbnail(path: path, width: thumbnailSide,
-                                               options: ThumbnailOptions(height: thumbnailSide, size: .downOnly)) else {
+                                               options: ThumbnailOptions(height: thumbnailSide, size: .downOnly),
+                                               cancellation: cancellation?.vips) else {
             return nil
         }
         var upright = (try? image.toSRGB()) ?? image
