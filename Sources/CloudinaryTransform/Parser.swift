@@ -230,7 +230,9 @@ struct TransformationParser {
         let valueBytes = Bytes(rebasing: bytes[valueStart..<end])
         if let parameterKey = ParameterKey(bytes: keyBytes) {
             let bit: UInt64 = 1 << UInt64(parameterKey.rawValue)
-            if facts.present & bit != 0 {
+            // Flags may come as several fl_ parameters as well as one dotted list: the reference's
+            // documented `u_site_bg/c_fill,fl_layer_apply,fl_relative,h_1.0,w_1.0` was refused.
+            if facts.present & bit != 0, parameterKey != .fl {
                 let first = position(of: parameterKey, from: facts.start, to: start)
                 report(
                     .error, .duplicateParameter,

@@ -41,4 +41,15 @@ struct LayerNestingTests {
         #expect(inside.spans == [Self.span(0...0, 0), Self.span(1...3, 0)])
         #expect(inside.level == [0, 0, 1, 0])
     }
+
+    /// Found in review: flags given as several fl_ parameters (the reference's documented
+    /// `fl_layer_apply,fl_relative`) were refused as a duplicate parameter; they apply the layer.
+    @Test func flagsAsSeveralParameters() throws {
+        for text in ["u_site_bg/c_fill,fl_layer_apply,fl_relative,h_1.0,w_1.0", "l_logo/fl_layer_apply,fl_no_overflow,g_north"] {
+            let result = Transformation.validate(text)
+            #expect(result.isValid, "\(text): \(result.diagnostics)")
+            #expect(try Self.nesting(text).spans == [Self.span(0...1, 0)])
+        }
+        #expect(!Transformation.validate("c_fill,w_10,w_20").isValid)  // other keys twice stay an error
+    }
 }
