@@ -84,6 +84,21 @@ struct SmartCropPlacementTests {
         }
     }
 
+    /// Found in review (a 1:1.91 crop of a couple): the window held both detected faces, but not
+    /// both with their core margins, and one face was left out.
+    @Test("two faces that fit together only without their margins are both kept")
+    func bothWithoutMargins() throws {
+        // 390 px from the left face's edge to the right one's; with 12 % margins, 414 px: a 400 px
+        // window keeping one face's margin whole slices the other or leaves it out.
+        let left = SourceRect(x: 600, y: 400, width: 100, height: 100), right = SourceRect(x: 890, y: 420, width: 100, height: 100)
+        let analysis = syntheticAnalysis(width: 1600, height: 1000, blob: nil, faces: [left, right])
+        let ratio = try #require(AspectRatio(width: 400, height: 1000))
+        let plan = SmartCropper().crop(analysis, aspectRatio: ratio)
+        #expect(plan.rect.width == 400, "\(plan.rect)")
+        #expect(plan.rect.contains(left) && plan.rect.contains(right), "\(plan.rect) kept \(plan.facesKept)")
+        #expect(plan.facesKept == 2 && plan.facesCut == 0)
+    }
+
     @Test("faces side by side in a window too narrow for both: one is kept whole, not both left out",
           arguments: [("1:1", 3.2), ("4:5", 2.6), ("9:16", 1.8)])
     func sideBySide(ratio: String, zoom: Double) throws {

@@ -88,85 +88,104 @@ public struct SmartCropper: Sendable {
         let fx = Double(table.width) / Double(analysis.width), fy = Double(table.height) / Double(analysis.height)
         let total = max(table.total, 1e-9)
 
-        let faces = faceConstraints(analysis, windowWidth: w, windowHeight: h)
-        // Candidate positions: about one per map pixel, plus the positions that put a window
-        // edge exactly on a face edge (the tightest fits).
-        func positions(from low: Int, span: Int, step: Double, faceEdges: [Int]) -> [Int] {
-            guard span > 0 else { return [low] }
-            var result = Set<Int>()
-            let count = Int((Double(span) / step).rounded(.up))
-            for k in 0...count { result.insert(low + min(span, Int((Double(k) * step).rounded()))) }
-            for e in faceEdges where e >= low && e <= low + span { result.insert(e) }
-            return result.sorted()
-        }
-        let stepX = max(1, 1 / fx), stepY = max(1, 1 / fy)
-        let xs = positions(from: area.x, span: area.width - w, step: stepX,
-                           faceEdges: faces.flatMap { [$0.box.x, $0.box.maxX - w, $0.face.x, $0.face.maxX - w] })
-        let ys = positions(from: area.y, span: area.height - h, step: stepY,
-                           faceEdges: faces.flatMap { [$0.box.y, $0.box.maxY - h, $0.face.y, $0.face.maxY - h] })
-
-        // The saliency part of each position's score, then the faces' part for a cut penalty.
-        var saliency = [Double](repeating: 0, count: xs.count * ys.count)
-        let bandX = Double(w) * options.edgeBand, bandY = Double(h) * options.edgeBand
-        for (j, y) in ys.enumerated() {
-            for (i, x) in xs.enumerated() {
-                let x0 = Double(x) * fx, x1 = Double(x + w) * fx, y0 = Double(y) * fy, y1 = Double(y + h) * fy
-                let kept = table.sum(x0: x0, y0: y0, x1: x1, y1: y1)
-                // Saliency in the band along the edges the window can move across.
-                let inner = table.sum(x0: x0 + (xs.count > 1 ? bandX * fx : 0), y0: y0 + (ys.count > 1 ? bandY * fy : 0),
-                                      x1: x1 - (xs.count > 1 ? bandX * fx : 0), y1: y1 - (ys.count > 1 ? bandY * fy : 0))
-                saliency[j * xs.count + i] = (kept - options.edgePenalty * (kept - inner)) / total
+        /// The best window with the faces as ``faceConstraints(_:windowWidth:windowHeight:bare:)`` gives them.
+        func place(bare: Bool) -> SourceRect {
+            let faces = faceConstraints(analysis, windowWidth: w, windowHeight: h, bare: bare)
+            // Candidate positions: about one per map pixel, plus the positions that put a window
+            // edge exactly on a face edge (the tightest fits).
+            func positions(from low: Int, span: Int, step: Double, faceEdges: [Int]) -> [Int] {
+                guard span > 0 else { return [low] }
+                var result = Set<Int>()
+                let count = Int((Double(span) / step).rounded(.up))
+                for k in 0...count { result.insert(low + min(span, Int((Double(k) * step).rounded()))) }
+                for e in faceEdges where e >= low && e <= low + span { result.insert(e) }
+                return result.sorted()
             }
-        }
-        /// The best window, and whether some window keeps a face whole without slicing another.
-        func best(cutPenalty: Double) -> (rect: SourceRect, wholeWithoutCuts: Bool) {
-            var scores = [Double](repeating: 0, count: saliency.count)
-            var wholeWithoutCuts = false
+            let stepX = max(1, 1 / fx), stepY = max(1, 1 / fy)
+            let xs = positions(from: area.x, span: area.width - w, step: stepX,
+                               faceEdges: faces.flatMap { [$0.box.x, $0.box.maxX - w, $0.face.x, $0.face.maxX - w] })
+            let ys = positions(from: area.y, span: area.height - h, step: stepY,
+                               faceEdges: faces.flatMap { [$0.box.y, $0.box.maxY - h, $0.face.y, $0.face.maxY - h] })
+
+            // The saliency part of each position's score, then the faces' part for a cut penalty.
+            var saliency = [Double](repeating: 0, count: xs.count * ys.count)
+            let bandX = Double(w) * options.edgeBand, bandY = Double(h) * options.edgeBand
             for (j, y) in ys.enumerated() {
                 for (i, x) in xs.enumerated() {
-                    let window = SourceRect(x: x, y: y, width: w, height: h)
-                    var score = saliency[j * xs.count + i]
-                    var whole = false, cut = false
-                    for face in faces {
-                        let fraction = Self.keptFraction(face.face, in: window)
-                        if !face.fits {
-                            score += options.faceReward * face.weight * fraction
-                        } else if fraction >= 0.999 {
-                            // Whole; hair and chin room (the padded box) is a softer preference.
-                            score += options.faceReward * face.weight * (0.7 + 0.3 * Self.keptFraction(face.box, in: window))
-                            whole = true
-                        } else if fraction > 0.001 {
-                            score -= cutPenalty * face.weight * (0.5 + min(fraction, 1 - fraction))
-                            cut = true
-                        }
-                    }
-                    if whole && !cut { wholeWithoutCuts = true }
-                    scores[j * xs.count + i] = score
+                    let x0 = Double(x) * fx, x1 = Double(x + w) * fx, y0 = Double(y) * fy, y1 = Double(y + h) * fy
+                    let kept = table.sum(x0: x0, y0: y0, x1: x1, y1: y1)
+                    // Saliency in the band along the edges the window can move across.
+                    let inner = table.sum(x0: x0 + (xs.count > 1 ? bandX * fx : 0), y0: y0 + (ys.count > 1 ? bandY * fy : 0),
+                                          x1: x1 - (xs.count > 1 ? bandX * fx : 0), y1: y1 - (ys.count > 1 ? bandY * fy : 0))
+                    saliency[j * xs.count + i] = (kept - options.edgePenalty * (kept - inner)) / total
                 }
             }
-            // On a plateau (a subject larger than the window, or nothing salient) take the middle
-            // of the near-best positions rather than the first one found.
-            let top = scores.max() ?? 0
-            var plateau: [(i: Int, j: Int)] = []
-            for j in ys.indices {
-                for i in xs.indices where scores[j * xs.count + i] >= top - 0.002 { plateau.append((i, j)) }
+            /// The best window, and whether some window keeps a face whole without slicing another.
+            func best(cutPenalty: Double) -> (rect: SourceRect, wholeWithoutCuts: Bool) {
+                var scores = [Double](repeating: 0, count: saliency.count)
+                var wholeWithoutCuts = false
+                for (j, y) in ys.enumerated() {
+                    for (i, x) in xs.enumerated() {
+                        let window = SourceRect(x: x, y: y, width: w, height: h)
+                        var score = saliency[j * xs.count + i]
+                        var whole = false, cut = false
+                        for face in faces {
+                            let fraction = Self.keptFraction(face.face, in: window)
+                            if !face.fits {
+                                score += options.faceReward * face.weight * fraction
+                            } else if fraction >= 0.999 {
+                                // Whole; hair and chin room (the padded box) is a softer preference.
+                                score += options.faceReward * face.weight * (0.7 + 0.3 * Self.keptFraction(face.box, in: window))
+                                whole = true
+                            } else if fraction > 0.001 {
+                                score -= cutPenalty * face.weight * (0.5 + min(fraction, 1 - fraction))
+                                cut = true
+                            }
+                        }
+                        if whole && !cut { wholeWithoutCuts = true }
+                        scores[j * xs.count + i] = score
+                    }
+                }
+                // On a plateau (a subject larger than the window, or nothing salient) take the middle
+                // of the near-best positions rather than the first one found.
+                let top = scores.max() ?? 0
+                var plateau: [(i: Int, j: Int)] = []
+                for j in ys.indices {
+                    for i in xs.indices where scores[j * xs.count + i] >= top - 0.002 { plateau.append((i, j)) }
+                }
+                let midX = Double(plateau.map { xs[$0.i] }.reduce(0, +)) / Double(plateau.count)
+                let midY = Double(plateau.map { ys[$0.j] }.reduce(0, +)) / Double(plateau.count)
+                let pick = plateau.min { a, b in
+                    let da = abs(Double(xs[a.i]) - midX) + abs(Double(ys[a.j]) - midY)
+                    let db = abs(Double(xs[b.i]) - midX) + abs(Double(ys[b.j]) - midY)
+                    return da != db ? da < db : scores[a.j * xs.count + a.i] > scores[b.j * xs.count + b.i]
+                }!
+                return (SourceRect(x: xs[pick.i], y: ys[pick.j], width: w, height: h), wholeWithoutCuts)
             }
-            let midX = Double(plateau.map { xs[$0.i] }.reduce(0, +)) / Double(plateau.count)
-            let midY = Double(plateau.map { ys[$0.j] }.reduce(0, +)) / Double(plateau.count)
-            let pick = plateau.min { a, b in
-                let da = abs(Double(xs[a.i]) - midX) + abs(Double(ys[a.j]) - midY)
-                let db = abs(Double(xs[b.i]) - midX) + abs(Double(ys[b.j]) - midY)
-                return da != db ? da < db : scores[a.j * xs.count + a.i] > scores[b.j * xs.count + b.i]
-            }!
-            return (SourceRect(x: xs[pick.i], y: ys[pick.j], width: w, height: h), wholeWithoutCuts)
+            var (rect, wholeWithoutCuts) = best(cutPenalty: options.faceCutPenalty)
+            // The best window leaves every face out although some fit, because every window that
+            // keeps one whole slices another: a slice is unavoidable, and no face at all is the
+            // worse crop.
+            if !wholeWithoutCuts, faces.contains(where: \.fits),
+               !faces.contains(where: { $0.fits && Self.keptFraction($0.face, in: rect) >= 0.999 }) {
+                rect = best(cutPenalty: min(options.faceCutPenalty, options.unavoidableCutPenalty)).rect
+            }
+            return rect
         }
-        var (rect, wholeWithoutCuts) = best(cutPenalty: options.faceCutPenalty)
-        // The best window leaves every face out although some fit, because every window that
-        // keeps one whole slices another: a slice is unavoidable, and no face at all is the
-        // worse crop.
-        if !wholeWithoutCuts, faces.contains(where: \.fits),
-           !faces.contains(where: { $0.fits && Self.keptFraction($0.face, in: rect) >= 0.999 }) {
-            rect = best(cutPenalty: min(options.faceCutPenalty, options.unavoidableCutPenalty)).rect
+        var rect = place(bare: false)
+        // The core margins are for one face alone. When the window leaves a face out but every
+        // detected box fits in it together, the margins are what kept them apart (two faces side
+        // by side in a window just wide enough: found in review, a 1:1.91 crop of a couple kept
+        // one): a window placed for the bare boxes is taken when it keeps them all whole.
+        func allWhole(_ window: SourceRect) -> Bool { analysis.faces.allSatisfy { Self.keptFraction($0.box, in: window) >= 0.999 } }
+        // Only for a face left out or cut (under the 0.9 that facesKept counts), not to nudge a
+        // window that keeps every face but a margin.
+        if analysis.faces.count > 1, analysis.faces.contains(where: { Self.keptFraction($0.box, in: rect) < 0.9 }),
+           let x0 = analysis.faces.map(\.box.x).min(), let x1 = analysis.faces.map(\.box.maxX).max(),
+           let y0 = analysis.faces.map(\.box.y).min(), let y1 = analysis.faces.map(\.box.maxY).max(),
+           x1 - x0 <= w, y1 - y0 <= h {
+            let bare = place(bare: true)
+            if allWhole(bare) { rect = bare }
         }
         let kept = table.sum(x0: Double(rect.x) * fx, y0: Double(rect.y) * fy,
                              x1: Double(rect.maxX) * fx, y1: Double(rect.maxY) * fy) / total
@@ -181,7 +200,8 @@ public struct SmartCropper: Sendable {
 
     /// Faces as the crop must treat them: padded by `faceMargin` when the padded box fits the
     /// window; weighted by confidence and size relative to the largest face.
-    func faceConstraints(_ analysis: ImageAnalysis, windowWidth w: Int, windowHeight h: Int) -> [FaceConstraint] {
+    /// - Parameter bare: The detected boxes alone must stay whole, without `faceCoreMargin`.
+    func faceConstraints(_ analysis: ImageAnalysis, windowWidth w: Int, windowHeight h: Int, bare: Bool = false) -> [FaceConstraint] {
         let largest = Double(analysis.faces.map(\.box.area).max() ?? 1)
         return analysis.faces.map { face in
             let padded = face.box.expanded(by: options.faceMargin, within: analysis.bounds)
@@ -189,7 +209,7 @@ public struct SmartCropper: Sendable {
             // Detected boxes are tighter than a face (ears, hair): a little margin is part of
             // what must not be sliced, when it fits.
             let core = face.box.expanded(by: options.faceCoreMargin, within: analysis.bounds)
-            let hard = core.width <= w && core.height <= h ? core : face.box
+            let hard = !bare && core.width <= w && core.height <= h ? core : face.box
             let weight = face.confidence * (Double(face.box.area) / largest).squareRoot() / Double(max(1, analysis.faces.count))
             return FaceConstraint(face: hard, box: box, weight: weight, fits: hard.width <= w && hard.height <= h)
         }
