@@ -230,12 +230,11 @@ public enum Optimizer {
             reference = try working.pixels()
         }
         let kind = options.contentKind ?? ContentEstimate.kind(of: reference)
-        let grey = Self.isGrey(reference)
         try working.checkCancellation()
         // The reference's colour planes and blurs are computed once for all the encodes scored.
         let scorer = try SSIMULACRA2.Reference(reference)
         if options.exhaustive && options.fixedQuality == nil {
-            return try exhaustive(working, scorer, kind: kind, needsAlpha: needsAlpha, grey: grey, options, source: image.source)
+            return try exhaustive(working, scorer, kind: kind, needsAlpha: needsAlpha, pixels: reference, options, source: image.source)
         }
 
         var candidates: [OptimizeCandidate] = []
@@ -255,7 +254,7 @@ public enum Optimizer {
         // the lossy searches from the start.
         if searchesPNG {
             if options.formats.contains(.png) {
-                let data = try losslessPNG(working, grey: grey)
+                let data = try losslessPNG(working, grey: Self.isGrey(reference))
                 keep(OptimizeCandidate(format: "png", quality: nil, bytes: data.count, ssimulacra2: 100, encodes: 1,
                                        meetsTarget: true), data)
             }
@@ -310,7 +309,7 @@ public enum Optimizer {
     /// increasing byte order until the first that meets the target: that file is the smallest
     /// passing one, exactly as scoring all of them would find (ties go to the earlier format,
     /// then the lower quality), at a fraction of the scores. Slow; for measuring the search.
-    static func exhaustive(_ image: Image, _ scorer: SSIMULACRA2.Reference, kind: ContentKind, needsAlpha: Bool, grey: Bool,
+    static func exhaustive(_ image: Image, _ scorer: SSIMULACRA2.Reference, kind: ContentKind, needsAlpha: Bool, pixels: PixelBuffer,
                            _ options: OptimizeOptions, source: String?) throws -> OptimizeResult
     {
         struct File {
@@ -341,12 +340,9 @@ public enum Optimizer {
                     add(format.rawValue, q, data)
                 }
             case .png:
-                let searchesPNG = kind == .graphic || Self.pngIsNeeded(options.formats, needsAlpha: needsAlpha)
-                if searchesPNG {
+                if kind == .graphic || Self.pngIsNeeded(options.formats, needsAlpha: needsAlpha) {
                     for q in 1...100 { add("png8", q, try image.encoded(as: encodeOptions(.png, quality: q, options))) }
-                }
-                if searchesPNG {
-                    add("png", nil, try losslessPNG(image, grey: grey), score: 100)
+                    add("png", nil, try losslessPNG(image, grey: Self.isGrey(pixels)), score: 100)
                 }
             }
         }
