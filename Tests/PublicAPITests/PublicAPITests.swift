@@ -70,8 +70,15 @@ struct PublicAPITests {
         // First a call before any asset (the total, at once), then one per asset.
         #expect(seen.ids.first == "")
         #expect(seen.ids.dropFirst().sorted() == ["sync/astronaut", "sync/couple"])
+        // Codes are typed for matching and plain strings in the JSON; a code this build does not
+        // know (a plan written by a newer engine) still decodes.
+        let violation = try #require(outcome.plan.assets.first { $0.publicId == "sync/couple" }?.violations.first)
+        let json = try #require(String(data: try JSONEncoder().encode(violation), encoding: .utf8))
+        #expect(json.contains("\"code\":\"not-approved\""), "\(json)")
+        let newer = try JSONDecoder().decode(Violation.self, from: Data(json.replacingOccurrences(of: "not-approved", with: "future-code").utf8))
+        #expect(newer.code.rawValue == "future-code" && newer.code != .notApproved)
         #expect(!outcome.plan.passed, "one asset is pending")
-        #expect(outcome.plan.assets.first { $0.publicId == "sync/couple" }?.violations.map(\.code) == ["not-approved"])
+        #expect(outcome.plan.assets.first { $0.publicId == "sync/couple" }?.violations.map(\.code) == [.notApproved])
         for variant in outcome.plan.assets.flatMap(\.placements).flatMap(\.variants) {
             let url = try DeliveryURL(parsing: variant.url)
             #expect(url.verifySignature(apiSecret: "secret"))

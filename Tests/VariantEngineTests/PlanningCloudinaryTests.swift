@@ -164,7 +164,7 @@ struct PlanningCloudinaryTests {
         let astronaut = try Self.resource("media-library-widget-astronaut.json")
         let lake = try Self.resource("admin-api-lake-boats.json")
         func codes(_ plan: Plan, _ id: String) -> [String] {
-            plan.assets.first { $0.id == id }?.violations.map(\.code) ?? ["missing \(id)"]
+            plan.assets.first { $0.id == id }?.violations.map(\.code.rawValue) ?? ["missing \(id)"]
         }
         // Metadata approves the astronaut; context ("approved": "yes") approves the lake.
         var manifest = Self.manifest(

@@ -72,8 +72,8 @@ struct PlanningPolicyTests {
         #expect(!plan.passed)
         func codes(_ id: String, _ placement: String? = nil) -> [String] {
             guard let asset = plan.assets.first(where: { $0.id == id }) else { return [] }
-            guard let placement else { return asset.violations.map(\.code) }
-            return asset.placements.first { $0.placement == placement }?.violations.map(\.code) ?? []
+            guard let placement else { return asset.violations.map(\.code.rawValue) }
+            return asset.placements.first { $0.placement == placement }?.violations.map(\.code.rawValue) ?? []
         }
         #expect(codes("test/people-couple-bar") == ["not-approved"])
         #expect(codes("test/people-astronaut") == [])

@@ -87,7 +87,7 @@ struct AssetPlanner: Sendable {
             try cancellation.check()
             let message = Self.describe(error, job: job)
             // A file that took too long is not a bad file: a larger --timeout may plan it.
-            let code = (error as? VipsError)?.code == .timeout ? "asset-timed-out" : "asset-unreadable"
+            let code: Violation.Code = (error as? VipsError)?.code == .timeout ? .assetTimedOut : .assetUnreadable
             asset.error = PlanFailure(code: code, message: message)
             asset.violations.append(Violation(code: code, severity: .error, message: message))
             return (asset, statistics)
@@ -117,14 +117,14 @@ struct AssetPlanner: Sendable {
                 storedFaces: regions.faces.map { $0.map(PlannedRect.init) }, storedCustom: regions.custom.map(PlannedRect.init),
                 faceMatches: [], approval: facts.approval, rightsExpiry: facts.rightsExpiry, regions: facts.regions)
             if let mismatch = regions.mismatch {
-                asset.violations.append(Violation(code: "cloudinary-size-mismatch", severity: .error, message: mismatch))
+                asset.violations.append(Violation(code: .cloudinarySizeMismatch, severity: .error, message: mismatch))
             } else {
                 let merge = StoredFaces.merge(detected: analysis.faces, stored: regions.faces)
                 faceAnalysis.faces = merge.faces
                 focusAreas = regions.custom
                 planned.faceMatches = merge.matches
                 if let disagreement = merge.disagreement {
-                    asset.violations.append(Violation(code: "faces-disagree", severity: .warning, message: disagreement))
+                    asset.violations.append(Violation(code: .facesDisagree, severity: .warning, message: disagreement))
                 }
             }
             asset.violations += PolicyChecker.cloudinary(
@@ -184,7 +184,7 @@ struct AssetPlanner: Sendable {
                         decision = try decider.decide(request)
                     } catch {
                         try cancellation.check()
-                        placement.violations.append(Violation(code: "variant-failed", severity: .error,
+                        placement.violations.append(Violation(code: .variantFailed, severity: .error,
                                                               message: "cannot render \(width) px: \(Self.describe(error, job: job))",
                                                               width: width))
                         continue

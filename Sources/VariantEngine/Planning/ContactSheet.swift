@@ -165,7 +165,7 @@ enum ContactSheet {
         guard !list.isEmpty else { return "" }
         var out = "<ul class=\"violations\">"
         for v in list {
-            out += "<li class=\"violation \(v.severity.rawValue)\"><b>\(v.severity.rawValue)</b> <code>\(escape(v.code))</code>"
+            out += "<li class=\"violation \(v.severity.rawValue)\"><b>\(v.severity.rawValue)</b> <code>\(escape(v.code.rawValue))</code>"
             if let context { out += " \(escape(context))" }
             out += ": \(escape(v.message))"
             if let suggestion = v.suggestion { out += " → <code>\(escape(suggestion))</code>" }

@@ -70,7 +70,7 @@ public struct ContentstackFields: Sendable, Codable, Equatable {
         var skipped: [SkippedField] = []
         for asset in plan.assets {
             if let error = asset.error {
-                skipped.append(SkippedField(asset: asset.id, placement: nil, reasons: [error.code]))
+                skipped.append(SkippedField(asset: asset.id, placement: nil, reasons: [error.code.rawValue]))
                 continue
             }
             let assetErrors = codes(asset.violations)
@@ -103,8 +103,8 @@ public struct ContentstackFields: Sendable, Codable, Equatable {
 
     static func codes(_ violations: [Violation]) -> [String] {
         var seen: [String] = []
-        for violation in violations where violation.severity == .error && !seen.contains(violation.code) {
-            seen.append(violation.code)
+        for violation in violations where violation.severity == .error && !seen.contains(violation.code.rawValue) {
+            seen.append(violation.code.rawValue)
         }
         return seen
     }

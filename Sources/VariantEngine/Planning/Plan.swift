@@ -278,11 +278,8 @@ public struct PlannedVariant: Sendable, Codable, Equatable {
 
 /// A policy violation: what, how serious, and what to do instead.
 public struct Violation: Sendable, Codable, Equatable {
-    /// Stable codes: `not-approved`, `asset-unreadable`, `asset-timed-out`, `source-too-small`, `upscaling-needed`,
-    /// `over-budget`, `subject-does-not-fit`, `ratio-inexact`, `text-overflows`, `text-covers-face`; with Cloudinary data also `cloudinary-size-mismatch`,
-    /// `faces-disagree`, `approval-disagrees`, `blocked-tag`, `rights-expired`, `rights-unchecked`,
-    /// `region-not-licensed`.
-    public var code: String
+    /// A stable code (``Code``), a string in the plan's JSON.
+    public var code: Code
     public var severity: ViolationSeverity
     public var message: String
     /// The width concerned, for per-variant violations.
@@ -290,7 +287,7 @@ public struct Violation: Sendable, Codable, Equatable {
     /// A transformation to use instead (e.g. `c_pad` when the subject cannot fit the ratio).
     public var suggestion: String?
 
-    public init(code: String, severity: ViolationSeverity, message: String, width: Int? = nil, suggestion: String? = nil) {
+    public init(code: Code, severity: ViolationSeverity, message: String, width: Int? = nil, suggestion: String? = nil) {
         self.code = code
         self.severity = severity
         self.message = message
@@ -299,9 +296,58 @@ public struct Violation: Sendable, Codable, Equatable {
     }
 }
 
+extension Violation {
+    /// A violation's code: what a sync tool matches on (`violation.code == .overBudget`). The
+    /// plan's JSON holds its raw value; codes this build does not know decode as they are.
+    public struct Code: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(stringLiteral value: String) { rawValue = value }
+        public var description: String { rawValue }
+
+        /// The manifest's policy requires approved assets and this one is not.
+        public static let notApproved: Code = "not-approved"
+        /// The source could not be read or decoded (also a ``PlanFailure``).
+        public static let assetUnreadable: Code = "asset-unreadable"
+        /// The source took longer than the time allowed (also a ``PlanFailure``).
+        public static let assetTimedOut: Code = "asset-timed-out"
+        /// The source is smaller than the placement's minimum.
+        public static let sourceTooSmall: Code = "source-too-small"
+        /// A width needs more pixels than the crop has.
+        public static let upscalingNeeded: Code = "upscaling-needed"
+        /// A variant's predicted bytes are over the placement's budget.
+        public static let overBudget: Code = "over-budget"
+        /// The subject cannot fit the ratio; the suggestion pads instead.
+        public static let subjectDoesNotFit: Code = "subject-does-not-fit"
+        /// The crop's whole pixels give the ratio only approximately.
+        public static let ratioInexact: Code = "ratio-inexact"
+        /// A text overlay is wider than the variant.
+        public static let textOverflows: Code = "text-overflows"
+        /// A text overlay covers a face.
+        public static let textCoversFace: Code = "text-covers-face"
+        /// A variant could not be decided or rendered.
+        public static let variantFailed: Code = "variant-failed"
+        /// Cloudinary's stored size differs from the local file's.
+        public static let cloudinarySizeMismatch: Code = "cloudinary-size-mismatch"
+        /// Cloudinary's stored faces differ from the ones found here.
+        public static let facesDisagree: Code = "faces-disagree"
+        /// The manifest's approval and Cloudinary's moderation differ.
+        public static let approvalDisagrees: Code = "approval-disagrees"
+        /// The asset carries a tag the policy blocks.
+        public static let blockedTag: Code = "blocked-tag"
+        /// The asset's usage rights have expired.
+        public static let rightsExpired: Code = "rights-expired"
+        /// The policy asks for rights and the asset has no expiry on record.
+        public static let rightsUnchecked: Code = "rights-unchecked"
+        /// The asset is not licensed for the entry's region.
+        public static let regionNotLicensed: Code = "region-not-licensed"
+    }
+}
+
 /// Why an asset could not be planned.
 public struct PlanFailure: Sendable, Codable, Equatable {
-    public var code: String
+    /// ``Violation/Code/assetUnreadable`` or ``Violation/Code/assetTimedOut``.
+    public var code: Violation.Code
     public var message: String
 }
 

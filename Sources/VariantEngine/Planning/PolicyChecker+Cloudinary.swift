@@ -41,23 +41,23 @@ extension PolicyChecker {
         var violations: [Violation] = []
         if let stated = manifestApproval, let cloudinary = facts.approval, stated != cloudinary {
             violations.append(Violation(
-                code: "approval-disagrees", severity: .warning,
+                code: .approvalDisagrees, severity: .warning,
                 message: "the manifest says \(stated) but Cloudinary's metadata says \(cloudinary); the manifest's approval is used"))
         }
         let blocked = Set(policy.blockedTags ?? [])
         let hits = Array(Set(tags + facts.tags).intersection(blocked)).sorted()
         if !hits.isEmpty {
-            violations.append(Violation(code: "blocked-tag", severity: .error,
+            violations.append(Violation(code: .blockedTag, severity: .error,
                                         message: "the asset is tagged \(hits.map { "'\($0)'" }.joined(separator: ", ")), which the policy blocks"))
         }
         if let expiry = facts.rightsExpiry {
             if let asOf {
                 if asOf > expiry {
-                    violations.append(Violation(code: "rights-expired", severity: .error,
+                    violations.append(Violation(code: .rightsExpired, severity: .error,
                                                 message: "the usage rights expired on \(expiry) (checked as of \(asOf))"))
                 }
             } else {
-                violations.append(Violation(code: "rights-unchecked", severity: .warning,
+                violations.append(Violation(code: .rightsUnchecked, severity: .warning,
                                             message: "the usage rights expire on \(expiry), and no date to check against was given (policy.asOf or --now)"))
             }
         }
@@ -66,7 +66,7 @@ extension PolicyChecker {
             let missing = needed.filter { !licensed.contains($0) }
             if !missing.isEmpty {
                 violations.append(Violation(
-                    code: "region-not-licensed", severity: .error,
+                    code: .regionNotLicensed, severity: .error,
                     message: "the asset is licensed for \(licensed.isEmpty ? "no region" : licensed.joined(separator: ", ")), not for \(missing.joined(separator: ", "))"))
             }
         }

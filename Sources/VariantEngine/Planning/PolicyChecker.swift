@@ -10,7 +10,7 @@ enum PolicyChecker {
     /// Approval: with `requireApproved`, anything but "approved" is an error.
     static func approval(_ approval: String, policy: CampaignPolicy) -> [Violation] {
         guard approval != "approved", policy.effectiveRequireApproved else { return [] }
-        return [Violation(code: "not-approved", severity: .error,
+        return [Violation(code: .notApproved, severity: .error,
                           message: "the asset is \(approval), and the policy requires approved assets")]
     }
 
@@ -20,7 +20,7 @@ enum PolicyChecker {
         if let minimum = spec.minSourceWidth, width < minimum { problems.append("\(width) px wide (minimum \(minimum))") }
         if let minimum = spec.minSourceHeight, height < minimum { problems.append("\(height) px high (minimum \(minimum))") }
         guard !problems.isEmpty else { return [] }
-        return [Violation(code: "source-too-small", severity: .error,
+        return [Violation(code: .sourceTooSmall, severity: .error,
                           message: "the source is \(problems.joined(separator: " and ")) for \(spec.name)")]
     }
 
@@ -33,7 +33,7 @@ enum PolicyChecker {
             let factor = Double(width) / Double(crop.width)
             var message = "\(width) px needs ×\(String(format: "%.2f", factor)) upscaling: the \(spec.aspectRatio) crop is \(crop.width) px wide"
             message += largestWithout.map { "; the largest width without upscaling is \($0)" } ?? "; no width fits without upscaling"
-            return Violation(code: "upscaling-needed", severity: rule == .never ? .error : .warning, message: message,
+            return Violation(code: .upscalingNeeded, severity: rule == .never ? .error : .warning, message: message,
                              width: width)
         }
     }
@@ -44,7 +44,7 @@ enum PolicyChecker {
         guard let ratio = AspectRatio(parsing: spec.aspectRatio), crop.width > 0, crop.height > 0 else { return [] }
         let actual = Double(crop.width) / Double(crop.height)
         guard abs(actual / ratio.value - 1) > 0.02 else { return [] }
-        return [Violation(code: "ratio-inexact", severity: .warning,
+        return [Violation(code: .ratioInexact, severity: .warning,
                           message: "the \(spec.aspectRatio) crop of this source is \(crop.width)×\(crop.height) px, "
                             + String(format: "%.1f %% %@ than %@", abs(actual / ratio.value - 1) * 100,
                                      actual < ratio.value ? "narrower" : "wider", spec.aspectRatio)
@@ -55,7 +55,7 @@ enum PolicyChecker {
     static func budget(variants: [PlannedVariant], spec: PlannedPlacementSpec) -> [Violation] {
         guard let budget = spec.byteBudget else { return [] }
         return variants.filter { $0.bytes > budget }.map { variant in
-            Violation(code: "over-budget", severity: .error,
+            Violation(code: .overBudget, severity: .error,
                       message: "\(variant.width) px is predicted at \(variant.bytes) bytes (\(variant.format) q\(variant.quality.map(String.init) ?? "-")), over the \(budget)-byte budget",
                       width: variant.width)
         }
@@ -71,7 +71,7 @@ enum PolicyChecker {
         let width = spec.widths.max() ?? window.width
         let suggestion = "c_crop,h_\(window.height),w_\(window.width),x_\(window.x),y_\(window.y)/c_pad,ar_\(spec.aspectRatio),b_auto,w_\(width)"
         return [Violation(
-            code: "subject-does-not-fit", severity: policy.effectiveSubjectFit,
+            code: .subjectDoesNotFit, severity: policy.effectiveSubjectFit,
             message: "\(what) (\(subject.width)×\(subject.height) at \(subject.x),\(subject.y)) cannot fit a \(spec.aspectRatio) crop of this image (\(crop.facesKept) face(s) kept, \(crop.facesCut) cut); pad instead (explicit crop then c_pad, or c_fill_pad,g_auto)",
             suggestion: suggestion)]
     }
@@ -95,7 +95,7 @@ enum PolicyChecker {
             let quoted = "the text '\(overlay.text)' (\(layer.size) px)"
             if left < 0 || top < 0 || box.maxX > variant.width || box.maxY > variant.height {
                 violations.append(Violation(
-                    code: "text-overflows", severity: .error,
+                    code: .textOverflows, severity: .error,
                     message: "\(quoted) is \(box.width)×\(box.height) px at \(left),\(top) and runs past the \(variant.width)×\(variant.height) variant: "
                         + "Cloudinary would widen the image to hold it (fl_no_overflow clips it instead); shorten it or lower its relativeSize",
                     width: variant.width))
@@ -115,7 +115,7 @@ enum PolicyChecker {
                 // a large text over a small face; a box's loose edge grazing the other does not.
                 guard let covered = scaled.intersection(box), covered.area * 10 >= min(scaled.area, box.area) else { continue }
                 violations.append(Violation(
-                    code: "text-covers-face", severity: .warning,
+                    code: .textCoversFace, severity: .warning,
                     message: "\(quoted) lies over a face (its middle: \(scaled.width)×\(scaled.height) at \(scaled.x),\(scaled.y) in the variant, \(covered.area * 100 / scaled.area) % of it covered); "
                         + "place it with another gravity",
                     width: variant.width))
