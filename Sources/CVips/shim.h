@@ -370,6 +370,12 @@ static inline int cvips_smartcrop(VipsImage *in, VipsImage **out, int width, int
 static inline int cvips_gaussblur(VipsImage *in, VipsImage **out, double sigma) {
     return vips_gaussblur(in, out, sigma, NULL);
 }
+static inline int cvips_premultiply(VipsImage *in, VipsImage **out) {
+    return vips_premultiply(in, out, NULL);
+}
+static inline int cvips_unpremultiply(VipsImage *in, VipsImage **out) {
+    return vips_unpremultiply(in, out, NULL);
+}
 static inline int cvips_sharpen(VipsImage *in, VipsImage **out, double sigma) {
     return vips_sharpen(in, out, "sigma", sigma, NULL);
 }

@@ -7,6 +7,17 @@ extension Image {
         return try apply("gaussblur") { cvips_gaussblur(pointer, $0, sigma) }
     }
 
+    /// The colour bands multiplied by alpha (as floats), for filters that mix neighbouring
+    /// pixels: a transparent pixel's colour then weighs nothing.
+    public func premultiplied() throws -> Image {
+        try apply("premultiply") { cvips_premultiply(pointer, $0) }
+    }
+
+    /// The inverse of ``premultiplied()`` (floats; cast back to 8 bits after).
+    public func unpremultiplied() throws -> Image {
+        try apply("unpremultiply") { cvips_unpremultiply(pointer, $0) }
+    }
+
     /// Unsharp-mask sharpening with the given `sigma` (libvips's sharpen).
     public func sharpened(sigma: Double) throws -> Image {
         try apply("sharpen") { cvips_sharpen(pointer, $0, sigma) }

@@ -21,6 +21,11 @@ struct ComponentEffects: Sendable {
     var effects: [Effect] = []
     var notRendered: [String] = []
 
+    /// Whether a pixel's result depends on its neighbours (a blur or a sharpen).
+    var readsNeighbours: Bool {
+        effects.contains { if case .blur = $0 { true } else if case .sharpen = $0 { true } else { false } }
+    }
+
     /// Parameters the renderer understands: the geometry's and the delivery settings'.
     static let geometryKeys: Set<String> = ["c", "w", "h", "ar", "g", "x", "y", "z", "dpr", "a", "b", "f", "q"]
     static let knownFlags: Set<String> = [
@@ -99,28 +104,89 @@ struct ComponentEffects: Sendable {
         return .border(width: width, colour: colour)
     }
 
-    /// Applies the effects in the order written.
+    /// Applies the effects in one order, whatever the order they were written in (parameters of
+    /// a component have none, and the canonical form sorts them): the `e_` filters as written,
+    /// then the border, then the rounded corners (the border follows them), then the opacity.
     func apply(to image: Image) throws -> Image {
         var image = image
+        var border: (width: Int, colour: RGBAColour)?
+        var corners: Corners?
+        var opacity: Double?
         for effect in effects {
             switch effect {
             case .grayscale:
                 // Back to three bands so every encoder and the later steps see sRGB.
                 image = try image.grayscale().colourspaceSRGB()
             case .blur(let strength):
-                // Cloudinary's strength scale is undocumented in pixels; 100 ≈ sigma 5.
-                image = try image.blurred(sigma: max(0.3, strength / 20)).castToEightBit()
+                // Cloudinary's strength scale is undocumented in pixels; 100 ≈ sigma 5. Colour is
+                // blurred premultiplied, so that transparent pixels' hidden colour stays hidden.
+                let sigma = max(0.3, strength / 20)
+                image = try image.hasAlpha
+                    ? image.premultiplied().blurred(sigma: sigma).unpremultiplied().castToEightBit()
+                    : image.blurred(sigma: sigma).castToEightBit()
             case .sharpen(let strength):
                 image = try image.sharpened(sigma: 0.5 + strength / 100).castToEightBit()
             case .opacity(let percent):
-                image = try Self.scaleAlpha(image, by: max(0, min(100, percent)) / 100)
-            case .radius(let corners):
-                image = try Self.roundCorners(image, radii: corners)
+                opacity = max(0, min(100, percent)) / 100
+            case .radius(let radii):
+                corners = Corners(radii: radii)
             case .border(let width, let colour):
-                image = try Self.drawBorder(image, width: width, colour: colour)
+                border = (width, colour)
             }
         }
+        if let border { image = try Self.drawBorder(image, width: border.width, colour: border.colour, corners: corners) }
+        if let corners { image = try Self.roundCorners(image, corners) }
+        if let opacity { image = try Self.scaleAlpha(image, by: opacity) }
         return image
+    }
+
+    /// The shape `r_` gives an image: corner radii (top-left, top-right, bottom-right,
+    /// bottom-left), or for `r_max` the ellipse that fits it (a circle of a square).
+    struct Corners: Sendable, Equatable {
+        var radii: [Double]?
+
+        /// Each pixel's coverage (0...255) by the shape, drawn inside a `width`×`height` image
+        /// inset by `inset` pixels on every side (the radii shrink by as much, as an inner edge
+        /// parallel to the outer one): 0 outside it, antialiased along its curves.
+        func coverage(width w: Int, height h: Int, inset: Int = 0) -> [UInt8] {
+            var mask = [UInt8](repeating: 0, count: w * h)
+            let iw = w - 2 * inset, ih = h - 2 * inset
+            guard iw > 0, ih > 0 else { return mask }
+            let maxRadius = Double(min(iw, ih)) / 2
+            let r = radii.map { $0.map { min(max(0, $0 - Double(inset)), maxRadius) } }
+            for y in 0..<ih {
+                let row = (y + inset) * w + inset
+                for x in 0..<iw {
+                    let value: Double
+                    if let r {
+                        value = Self.cornerCoverage(x: x, y: y, w: iw, h: ih, r: r)
+                    } else {
+                        let dx = (Double(x) + 0.5 - Double(iw) / 2) / (Double(iw) / 2)
+                        let dy = (Double(y) + 0.5 - Double(ih) / 2) / (Double(ih) / 2)
+                        let edge = 1.0 / maxRadius
+                        value = max(0, min(1, (1 - (dx * dx + dy * dy).squareRoot()) / edge + 0.5))
+                    }
+                    mask[row + x] = value >= 1 ? 255 : UInt8((value * 255).rounded())
+                }
+            }
+            return mask
+        }
+
+        private static func cornerCoverage(x: Int, y: Int, w: Int, h: Int, r: [Double]) -> Double {
+            let px = Double(x) + 0.5, py = Double(y) + 0.5
+            // (corner radius, centre of its circle, whether the pixel lies in that corner's square)
+            let corners: [(Double, Double, Double, Bool)] = [
+                (r[0], r[0], r[0], px < r[0] && py < r[0]),
+                (r[1], Double(w) - r[1], r[1], px > Double(w) - r[1] && py < r[1]),
+                (r[2], Double(w) - r[2], Double(h) - r[2], px > Double(w) - r[2] && py > Double(h) - r[2]),
+                (r[3], r[3], Double(h) - r[3], px < r[3] && py > Double(h) - r[3]),
+            ]
+            for (radius, cx, cy, inside) in corners where inside && radius > 0 {
+                let d = ((px - cx) * (px - cx) + (py - cy) * (py - cy)).squareRoot()
+                return max(0, min(1, radius - d + 0.5))
+            }
+            return 1
+        }
     }
 
     static func withAlpha(_ image: Image) throws -> Image {
@@ -138,66 +204,38 @@ struct ComponentEffects: Sendable {
         return try colour.joined(with: alpha)
     }
 
-    /// Multiplies alpha by an antialiased rounded-rectangle mask.
-    static func roundCorners(_ image: Image, radii: [Double]?) throws -> Image {
-        let w = image.width, h = image.height
-        let maxRadius = Double(min(w, h)) / 2
-        // `r_max` makes a circle of a square and an ellipse of anything else.
-        let ellipse = radii == nil
-        let r = (radii ?? [maxRadius, maxRadius, maxRadius, maxRadius]).map { min(max(0, $0), maxRadius) }
-        var mask = [UInt8](repeating: 255, count: w * h)
-        for y in 0..<h {
-            for x in 0..<w {
-                let coverage: Double
-                if ellipse {
-                    let dx = (Double(x) + 0.5 - Double(w) / 2) / (Double(w) / 2)
-                    let dy = (Double(y) + 0.5 - Double(h) / 2) / (Double(h) / 2)
-                    let d = (dx * dx + dy * dy).squareRoot()
-                    let edge = 1.0 / (Double(min(w, h)) / 2)
-                    coverage = max(0, min(1, (1 - d) / edge + 0.5))
-                } else {
-                    coverage = cornerCoverage(x: x, y: y, w: w, h: h, r: r)
-                }
-                if coverage < 1 { mask[y * w + x] = UInt8((coverage * 255).rounded()) }
-            }
-        }
-        let maskImage = try Image(pixels: PixelBuffer(width: w, height: h, bands: 1, data: mask))
+    /// Multiplies alpha by the antialiased shape.
+    static func roundCorners(_ image: Image, _ corners: Corners) throws -> Image {
+        let maskImage = try Image(pixels: PixelBuffer(width: image.width, height: image.height, bands: 1,
+                                                      data: corners.coverage(width: image.width, height: image.height)))
         let rgba = try withAlpha(image)
         let colour = try rgba.bands(0, count: rgba.bands - 1)
         let alpha = try rgba.bands(rgba.bands - 1).multiplied(by: maskImage).linear(1.0 / 255, 0).castToEightBit()
         return try colour.joined(with: alpha)
     }
 
-    private static func cornerCoverage(x: Int, y: Int, w: Int, h: Int, r: [Double]) -> Double {
-        let px = Double(x) + 0.5, py = Double(y) + 0.5
-        // (corner radius, centre of its circle, whether the pixel lies in that corner's square)
-        let corners: [(Double, Double, Double, Bool)] = [
-            (r[0], r[0], r[0], px < r[0] && py < r[0]),
-            (r[1], Double(w) - r[1], r[1], px > Double(w) - r[1] && py < r[1]),
-            (r[2], Double(w) - r[2], Double(h) - r[2], px > Double(w) - r[2] && py > Double(h) - r[2]),
-            (r[3], r[3], Double(h) - r[3], px < r[3] && py > Double(h) - r[3]),
-        ]
-        for (radius, cx, cy, inside) in corners where inside && radius > 0 {
-            let d = ((px - cx) * (px - cx) + (py - cy) * (py - cy)).squareRoot()
-            return max(0, min(1, radius - d + 0.5))
-        }
-        return 1
-    }
-
-    /// A solid frame drawn over the outer `width` pixels (the image keeps its size).
-    static func drawBorder(_ image: Image, width: Int, colour: RGBAColour) throws -> Image {
+    /// A solid frame over the outer `width` pixels (the image keeps its size), drawn over the
+    /// image with the colour's alpha. With rounded corners its inner edge is rounded too, by the
+    /// radii less the width, so the frame keeps its width along the curves (the outer edge is
+    /// the corners' mask, applied after).
+    static func drawBorder(_ image: Image, width: Int, colour: RGBAColour, corners: Corners?) throws -> Image {
         let w = image.width, h = image.height
-        let b = min(width, min(w, h) / 2)
-        guard b > 0 else { return image }
-        let background = colour.bands(withAlpha: image.hasAlpha)
-        if 2 * b >= min(w, h) {
-            // The border covers the whole image (bo_999999px used to ask libvips for an empty
-            // area and fail): only the colour is left.
-            let pixel = (0..<image.bands).map { UInt8(clamping: Int(background[min($0, background.count - 1)].rounded())) }
-            let data = [UInt8]((0..<(w * h)).lazy.flatMap { _ in pixel })
-            return try Image(pixels: PixelBuffer(width: w, height: h, bands: image.bands, data: data))
+        let b = min(width, (min(w, h) + 1) / 2)
+        guard b > 0, colour.alpha > 0 else { return image }
+        // Inside the inner edge the frame is absent; a frame as wide as half the image leaves
+        // no inside (bo_999999px used to ask libvips for an empty area and fail).
+        let inside = (corners ?? Corners(radii: [0, 0, 0, 0])).coverage(width: w, height: h, inset: b)
+        let opacity = Double(colour.alpha) / 255
+        var overlay = [UInt8](repeating: 0, count: w * h * 4)
+        for i in 0..<(w * h) where inside[i] < 255 {
+            overlay[4 * i] = colour.red
+            overlay[4 * i + 1] = colour.green
+            overlay[4 * i + 2] = colour.blue
+            overlay[4 * i + 3] = UInt8((Double(255 - inside[i]) * opacity).rounded())
         }
-        let inner = try image.extractArea(left: b, top: b, width: w - 2 * b, height: h - 2 * b)
-        return try inner.embed(x: b, y: b, width: w, height: h, extend: .background, background: background)
+        let frame = try Image(pixels: PixelBuffer(width: w, height: h, bands: 4, data: overlay))
+        let framed = try image.composited(with: frame, x: 0, y: 0).castToEightBit()
+        // Drawn over an opaque image the result is opaque: keep its three bands.
+        return image.hasAlpha ? framed : try framed.bands(0, count: image.bands)
     }
 }

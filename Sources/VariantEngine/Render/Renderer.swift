@@ -166,7 +166,11 @@ public enum Renderer {
         // shrinking on load (or merging a crop with the scale after it) would change that image,
         // so a chain with a layer before its last geometry step loads the source as it is.
         let lastResize = steps.last { $0.component != nil }?.component ?? -1
-        let plan = layers.contains { $0.components.upperBound < lastResize } ? nil
+        // Likewise effects of a component before the first geometry step (`e_blur:100/w_50`)
+        // apply to the source at full size: a blur radius or border width is in its pixels.
+        let firstResize = steps.first { $0.component != nil }?.component ?? .max
+        let effectsFirst = effectsByComponent.contains { $0.key < firstResize && !$0.value.effects.isEmpty }
+        let plan = effectsFirst || layers.contains { $0.components.upperBound < lastResize } ? nil
             : ShrinkOnLoad.plan(steps: steps, upright: geometry.upright) { index in
                 index.flatMap { effectsByComponent[$0]?.effects.isEmpty } ?? false
             }
@@ -205,23 +209,28 @@ public enum Renderer {
             }
         }
 
-        var lastComponent: Int? = nil
-        for step in steps {
-            if let last = lastComponent, step.component != last, let effects = effectsByComponent[last] {
+        // Effects of the components before `component` (with or without geometry steps of their
+        // own), in order, and the layers between them. Each is taken out as it is applied: a
+        // layer drawn later applies what is left before it, and must not apply these again.
+        func applyEffects(before component: Int, more: Bool) throws {
+            for index in effectsByComponent.keys.sorted() where index < component {
+                try drawLayers(before: index)
+                guard let effects = effectsByComponent.removeValue(forKey: index) else { continue }
                 image = try effects.apply(to: image)
-                effectsByComponent[last] = nil
+                // A blur or sharpen read by a later resize is computed once, in memory: libvips
+                // recomputes the filter for every small region a shrink asks for (a blur then a
+                // resize of an 868 px logo took over 60 s, in memory under a second).
+                if more, effects.readsNeighbours { image = try image.materialised() }
             }
-            if let component = step.component { try drawLayers(before: component) }
+        }
+        for step in steps {
+            if let component = step.component {
+                try applyEffects(before: component, more: true)
+                try drawLayers(before: component)
+            }
             image = try execute(step, on: image, transformation: request.transformation)
-            if step.component != nil { lastComponent = step.component }
         }
-        // Effects of the remaining components (including ones with no geometry at all), in order,
-        // and the layers between them. Each is taken out as it is applied: a layer drawn later
-        // applies what is left before it, and must not apply these again.
-        for index in effectsByComponent.keys.sorted() {
-            try drawLayers(before: index)
-            if let effects = effectsByComponent.removeValue(forKey: index) { image = try effects.apply(to: image) }
-        }
+        try applyEffects(before: .max, more: false)
         try drawLayers(before: .max)
         if materialise {
             image = try image.materialised()

@@ -1,0 +1,116 @@
+import CloudinaryTransform
+import Foundation
+import Testing
+@testable import VariantEngine
+import VipsCore
+
+/// The pixel effects (`e_`, `bo_`, `r_`, `o_`) as a chain and a component order them, on small
+/// generated images whose expected pixels can be worked out by hand.
+@Suite("Rendering: effects")
+struct RenderEffectsTests {
+    /// Writes `pixels` as a PNG in a fresh temporary folder.
+    static func file(_ pixels: PixelBuffer, name: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("effects-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent(name).path
+        try Image(pixels: pixels).encoded(as: EncodeOptions.defaults(for: .png, quality: nil)).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// 200×200, black and white squares of 20 px.
+    static func checker() throws -> String {
+        let data = (0..<(200 * 200)).map { i -> UInt8 in ((i % 200) / 20 + (i / 200) / 20) % 2 == 0 ? 0 : 255 }
+        return try file(PixelBuffer(width: 200, height: 200, bands: 1, data: data), name: "checker.png")
+    }
+
+    static func render(_ text: String, _ source: String) throws -> (result: RenderResult, pixels: PixelBuffer) {
+        let result = try Renderer.render(RenderRequest(sourcePath: source, transformation: try Transformation(parsing: text),
+                                                       defaultFormat: .png))
+        return (result, try Image.load(data: result.data).pixels())
+    }
+
+    static func deviation(_ p: PixelBuffer) -> Double {
+        let values = p.data.map(Double.init)
+        let mean = values.reduce(0, +) / Double(values.count)
+        return (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
+    }
+
+    static func pixel(_ p: PixelBuffer, _ x: Int, _ y: Int) -> [Int] {
+        let i = (y * p.width + x) * p.bands
+        return (0..<p.bands).map { Int(p.data[i + $0]) }
+    }
+
+    @Test("an effect in a component before a resize acts on the image at that point, not after the resize")
+    func effectsInChainOrder() throws {
+        let checker = try Self.checker()
+        // Blurred at 200 px (sigma 5 against 20 px squares) then reduced to 50: the squares stay.
+        // Reduced first (5 px squares), the same blur leaves a grey wash.
+        let blurFirst = try Self.render("e_blur:100/c_scale,w_50", checker)
+        let scaleFirst = try Self.render("c_scale,w_50/e_blur:100", checker)
+        #expect(blurFirst.pixels.width == 50 && scaleFirst.pixels.width == 50)
+        let first = Self.deviation(blurFirst.pixels), second = Self.deviation(scaleFirst.pixels)
+        #expect(first > 50 && second < 20, "deviations \(first), \(second)")
+        // Nor may the source be decoded smaller when an effect comes before the first resize: the
+        // 40 px border of a 451 px wide photo is about 18 px wide at 200.
+        let cat = RenderTests.image("animal-cat-closeup.jpg")
+        let framed = try Self.render("bo_40px_solid_red/c_scale,w_200", cat)
+        #expect(framed.result.shrinkOnLoad == 1)
+        for x in [2, 14] { #expect(Self.pixel(framed.pixels, x, 60) == [255, 0, 0], "x \(x)") }
+        #expect(Self.pixel(framed.pixels, 24, 60) != [255, 0, 0])
+    }
+
+    @Test("the parameters of a component act in one order, whatever order they are written in")
+    func orderWithinComponent() throws {
+        let cat = RenderTests.image("animal-cat-closeup.jpg")
+        for (a, b) in [("c_fill,w_200,h_200,r_50,bo_10px_solid_red", "c_fill,w_200,h_200,bo_10px_solid_red,r_50"),
+                       ("c_fill,w_120,h_80,e_grayscale,bo_5px_solid_red", "c_fill,w_120,h_80,bo_5px_solid_red,e_grayscale"),
+                       ("c_fill,w_120,h_80,o_50,r_20", "c_fill,w_120,h_80,r_20,o_50")] {
+            let first = try Self.render(a, cat).pixels, second = try Self.render(b, cat).pixels
+            let same = first.data == second.data
+            #expect(same, "\(a) against \(b)")
+            // And the canonical form, which sorts them, renders the same.
+            let canonical = try Transformation(parsing: a).canonicalDescription
+            let sameCanonical = try Self.render(canonical, cat).pixels.data == first.data
+            #expect(sameCanonical, "\(canonical)")
+        }
+        // The filters come first: the border keeps its colour.
+        let grey = try Self.render("c_fill,w_120,h_80,bo_5px_solid_red,e_grayscale", cat).pixels
+        #expect(Self.pixel(grey, 2, 40) == [255, 0, 0])
+        #expect(Set(Self.pixel(grey, 60, 40)).count == 1)
+    }
+
+    @Test("a border follows rounded corners and blends a translucent colour over the image")
+    func roundedAndTranslucentBorders() throws {
+        let cat = RenderTests.image("animal-cat-closeup.jpg")
+        let rounded = try Self.render("c_fill,w_200,h_200,r_50,bo_10px_solid_red", cat).pixels
+        // Along the top-left corner's diagonal (its circle's centre at 50,50, radius 50): 45 px
+        // from the centre lies inside the 10 px frame, 35 px inside the frame's rounded inner edge.
+        let d = 1 / 2.0.squareRoot()
+        let inFrame = Int(50 - 45 * d), inside = Int(50 - 35 * d)
+        #expect(Array(Self.pixel(rounded, inFrame, inFrame).prefix(3)) == [255, 0, 0])
+        #expect(Self.pixel(rounded, inFrame, inFrame)[3] == 255)
+        #expect(Array(Self.pixel(rounded, inside, inside).prefix(3)) != [255, 0, 0])
+        #expect(Self.pixel(rounded, 1, 1)[3] == 0)  // outside the curve
+        #expect(Array(Self.pixel(rounded, 100, 4).prefix(3)) == [255, 0, 0])  // the straight edge
+        // Half-transparent green over an opaque photo: half the photo shows through, and the
+        // result stays opaque (three bands).
+        let plain = try Self.render("c_fill,w_120,h_80", cat).pixels
+        let green = try Self.render("c_fill,w_120,h_80,bo_6px_solid_rgb:00ff0080", cat).pixels
+        #expect(green.bands == 3)
+        let under = Self.pixel(plain, 2, 40), over = Self.pixel(green, 2, 40)
+        #expect(abs(over[0] - under[0] / 2) <= 2 && abs(over[1] - (128 + under[1] / 2)) <= 2, "\(under) → \(over)")
+        #expect(Self.pixel(green, 60, 40) == Self.pixel(plain, 60, 40))
+    }
+
+    @Test("a blur does not spread the colour hidden under transparent pixels")
+    func blurIsPremultiplied() throws {
+        // Left half opaque blue, right half fully transparent green.
+        let data = (0..<(40 * 20)).flatMap { i -> [UInt8] in i % 40 < 20 ? [0, 0, 255, 255] : [0, 255, 0, 0] }
+        let source = try Self.file(PixelBuffer(width: 40, height: 20, bands: 4, data: data), name: "half.png")
+        let blurred = try Self.render("e_blur:60", source).pixels
+        // Just right of the edge the blur brings some of the blue's alpha; its colour is blue.
+        let edge = Self.pixel(blurred, 21, 10)
+        #expect(edge[3] > 20 && edge[3] < 235, "\(edge)")
+        #expect(edge[1] <= 2 && edge[2] >= 250, "\(edge)")
+    }
+}
