@@ -341,10 +341,15 @@ public enum Renderer {
         image.hasAlpha ? .transparent : .white
     }
 
+    /// What a format without alpha flattens onto: the base image's last `b_` colour (a layer's
+    /// `b_` is the layer's), itself over white when it is translucent (`b_transparent` is white,
+    /// `b_rgb:ff000080` pink); white without one.
     static func backgroundForFlatten(_ transformation: Transformation) -> [Double] {
-        for component in transformation.components.reversed() {
+        let nesting = LayerNesting(transformation)
+        for (index, component) in transformation.components.enumerated().reversed() where !nesting.inLayer[index] {
             if let b = component.first("b"), let colour = RGBAColour(cloudinary: b.rawValue) {
-                return colour.bands(withAlpha: false)
+                let alpha = Double(colour.alpha) / 255
+                return colour.bands(withAlpha: false).map { $0 * alpha + 255 * (1 - alpha) }
             }
         }
         return RGBAColour.white.bands(withAlpha: false)

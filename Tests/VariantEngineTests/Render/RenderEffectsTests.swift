@@ -113,4 +113,25 @@ struct RenderEffectsTests {
         #expect(edge[3] > 20 && edge[3] < 235, "\(edge)")
         #expect(edge[1] <= 2 && edge[2] >= 250, "\(edge)")
     }
+
+    @Test("a format without alpha flattens onto the base's b_ colour, itself over white; a layer's b_ is the layer's")
+    func flattenBackground() throws {
+        // 20×20, fully transparent.
+        let clear = try Self.file(PixelBuffer(width: 20, height: 20, bands: 4, data: [UInt8](repeating: 0, count: 20 * 20 * 4)),
+                                  name: "clear.png")
+        func flattened(_ text: String) throws -> [Int] {
+            let result = try Renderer.render(RenderRequest(sourcePath: clear, transformation: try Transformation(parsing: text)))
+            return Self.pixel(try Image.load(data: result.data).pixels(), 10, 10)
+        }
+        func near(_ a: [Int], _ b: [Int]) -> Bool { zip(a, b).allSatisfy { abs($0 - $1) <= 3 } && a.count == b.count }
+        #expect(near(try flattened("f_png/f_jpg"), [255, 255, 255]))
+        #expect(near(try flattened("b_black/f_jpg"), [0, 0, 0]))
+        // Translucent: over white. (b_transparent gave black, b_rgb:ff000080 opaque red.)
+        #expect(near(try flattened("b_transparent/f_jpg"), [255, 255, 255]))
+        let pink = try flattened("b_rgb:ff000080/f_jpg")
+        #expect(near(pink, [255, 127, 127]), "\(pink)")
+        // A text layer's b_ is its own, not the base's.
+        let layered = try flattened("l_text:Arial_10:Hi,b_black/fl_layer_apply,g_north_west/f_jpg")
+        #expect(near(layered, [255, 255, 255]), "\(layered)")
+    }
 }
