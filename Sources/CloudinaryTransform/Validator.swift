@@ -557,10 +557,22 @@ extension TransformationParser {
         let head = slice(value, 0, separator ?? value.count)
         let tail = separator.map { slice(value, $0 + 1, value.count) }
         if equals(head, "auto") {
-            guard let tail else { return nil }
-            if Keywords.qualityLevels.contains(tail) { return nil }
+            // q_auto[:<level>][:sensitive]
+            guard var level = tail else { return nil }
+            if let colon = firstIndex(of: colon, in: level) {
+                let flag = slice(level, colon + 1, level.count)
+                guard equals(flag, "sensitive") else {
+                    return Problem(code: .unknownValue,
+                                   message: "q_auto takes a level and then only ':sensitive', received '\(string(flag))'",
+                                   offset: 5 + colon + 1, length: flag.count)
+                }
+                level = slice(level, 0, colon)
+            } else if equals(level, "sensitive") {
+                return nil
+            }
+            if Keywords.qualityLevels.contains(level) { return nil }
             return unknownKeyword(
-                "q_auto level", key, tail, at: 5, among: Keywords.qualityLevels, whole: value)
+                "q_auto level", key, level, at: 5, among: Keywords.qualityLevels, whole: value)
         }
         if equals(head, "jpegmini") {
             guard let tail else { return nil }

@@ -41,6 +41,14 @@ struct InvalidTransformationTests {
         #expect(failures.isEmpty, "\(failures.count) failures:\n\(failures.joined(separator: "\n"))")
     }
 
+    /// TR: `q_auto[:<quality type>][:sensitive]`; `q_auto:sensitive` is `q_auto:good:sensitive`.
+    /// (They were refused as unknown levels.)
+    @Test func qualityAutoTakesSensitive() {
+        for text in ["q_auto:sensitive", "q_auto:good:sensitive", "q_auto:low:sensitive", "c_fill,w_10,q_auto:best:sensitive"] {
+            #expect(Transformation.parse(text).isValid, "\(text)")
+        }
+    }
+
     @Test func validateAgreesWithParse() {
         for record in Self.records {
             let context = ValidationContext(resourceType: record.resourceType.flatMap(MediaKind.init))

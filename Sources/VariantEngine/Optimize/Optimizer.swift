@@ -32,6 +32,10 @@ public struct OptimizeOptions: Sendable {
     /// each candidate's colour planes and blurs, about 80 bytes a pixel (a 12-megapixel
     /// variant peaked at 930 MB in `variant compare`). Default ``defaultMaxPixels``.
     public var maxPixels = OptimizeOptions.defaultMaxPixels
+    /// Progressive JPEG files (`fl_progressive`; Cloudinary's default with `q_auto`).
+    public var progressiveJPEG = false
+    /// JPEG and AVIF chroma subsampling (`q_N:420` / `q_N:444`); the encoder's choice by default.
+    public var chromaSubsampling: ChromaSubsampling = .auto
 
     /// 25 megapixels (about 2 GB at the peak): far above any delivery variant.
     public static let defaultMaxPixels = 25_000_000
@@ -405,9 +409,10 @@ public enum Optimizer {
 
     static func encodeOptions(_ format: ImageFormat, quality: Int, _ options: OptimizeOptions) -> EncodeOptions {
         switch format {
-        case .jpeg: .jpeg(JPEGOptions(quality: quality))
+        case .jpeg: .jpeg(JPEGOptions(quality: quality, progressive: options.progressiveJPEG,
+                                      chromaSubsampling: options.chromaSubsampling))
         case .webp: .webp(WebPOptions(quality: quality, effort: options.webpEffort))
-        case .avif: .avif(AVIFOptions(quality: quality, effort: options.avifEffort))
+        case .avif: .avif(AVIFOptions(quality: quality, effort: options.avifEffort, chromaSubsampling: options.chromaSubsampling))
         case .png: .png(PNGOptions(compression: 9, palette: true, quality: quality))
         }
     }

@@ -29,8 +29,13 @@ struct ComponentEffects: Sendable {
     /// Parameters the renderer understands: the geometry's and the delivery settings'.
     static let geometryKeys: Set<String> = ["c", "w", "h", "ar", "g", "x", "y", "z", "dpr", "a", "b", "f", "q"]
     static let knownFlags: Set<String> = [
-        "ignore_aspect_ratio", "progressive", "progressive:semi", "progressive:steep", "png8", "lossy",
-        "strip_profile", "keep_iptc", "keep_attribution", "force_strip",
+        "ignore_aspect_ratio", "progressive", "progressive:semi", "progressive:steep", "progressive:none", "png8",
+        "lossy", "any_format", "strip_profile", "force_strip",
+    ]
+    /// Flags understood but not rendered, with the reason given beside them.
+    static let unrenderedFlags: [String: String] = [
+        "keep_iptc": "metadata is stripped from every local output",
+        "keep_attribution": "metadata is stripped from every local output",
     ]
 
     init(_ component: Component) {
@@ -75,7 +80,7 @@ struct ComponentEffects: Sendable {
                 }
             case "fl":
                 for flag in raw.split(separator: ".") where !Self.knownFlags.contains(String(flag)) {
-                    notRendered.append("fl_\(flag)")
+                    notRendered.append("fl_\(flag)" + (Self.unrenderedFlags[String(flag)].map { " (\($0))" } ?? ""))
                 }
             default:
                 // `if_` conditions and `$variables` are evaluated with the geometry.

@@ -17,11 +17,20 @@ struct DeliverySettings: Sendable, Equatable {
 
     var format: FormatChoice?
     var quality: QualityChoice?
-    var progressive = false
+    /// `q_auto:…:sensitive`: a little above the level (TR: `q_auto:good:sensitive` lies between
+    /// `good` and `best`).
+    var sensitive = false
+    /// `fl_progressive[:semi|:steep]` true, `fl_progressive:none` false; nil: the default, which
+    /// TR gives as progressive with q_auto and baseline with a numeric quality.
+    var progressive: Bool?
     /// `fl_png8`: palette PNG.
     var palette = false
-    /// `q_N:444`: full-resolution chroma.
-    var fullChroma = false
+    /// `fl_any_format`: q_auto may switch a PNG to palette PNG.
+    var anyFormat = false
+    /// `fl_lossy`: a PNG without an alpha channel is delivered as JPEG.
+    var lossy = false
+    /// `q_N:420` forces 4:2:0, `q_N:444` prevents it.
+    var chroma: ChromaSubsampling?
     var notRendered: [String] = []
 
     init(_ transformation: Transformation) {
@@ -37,12 +46,14 @@ struct DeliverySettings: Sendable, Equatable {
                         notRendered.append("f_\(parameter.rawValue)")
                     }
                 case "q":
-                    let parts = parameter.rawValue.split(separator: ":", omittingEmptySubsequences: false)
+                    let parts = parameter.rawValue.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
                     if parts.first == "auto" {
-                        quality = .auto(level: parts.count > 1 ? String(parts[1]) : "good")
+                        sensitive = parts.last == "sensitive" && parts.count > 1
+                        let level = parts.count > 1 && parts[1] != "sensitive" ? parts[1] : "good"
+                        quality = .auto(level: level)
                     } else if let q = Int(parts.first ?? "") {
                         quality = .fixed(q)
-                        fullChroma = parts.count > 1 && parts[1] == "444"
+                        chroma = parts.count > 1 ? (parts[1] == "444" ? .off : parts[1] == "420" ? .on : nil) : nil
                     } else {
                         notRendered.append("q_\(parameter.rawValue)")
                     }
@@ -50,7 +61,10 @@ struct DeliverySettings: Sendable, Equatable {
                     for flag in parameter.rawValue.split(separator: ".") {
                         switch flag {
                         case "progressive", "progressive:semi", "progressive:steep": progressive = true
+                        case "progressive:none": progressive = false
                         case "png8": palette = true
+                        case "any_format": anyFormat = true
+                        case "lossy": lossy = true
                         default: break
                         }
                     }
@@ -59,6 +73,19 @@ struct DeliverySettings: Sendable, Equatable {
                 }
             }
         }
+    }
+
+    /// The score target for `q_auto`'s level: the level's, raised by 4 with `:sensitive` (the
+    /// documented sizes put `low:sensitive` about two fifths of the way from `low` to `eco`,
+    /// whose targets are 10 apart).
+    var autoTarget: Double? {
+        guard case .auto(let level) = quality else { return nil }
+        return (QualityLevel(cloudinary: level) ?? .good).defaultTarget + (sensitive ? 4 : 0)
+    }
+
+    /// `fl_lossy`'s switch: PNG to JPEG for an image without an alpha channel.
+    func lossyFormat(_ format: ImageFormat, hasAlpha: Bool) -> ImageFormat {
+        lossy && format == .png && !hasAlpha ? .jpeg : format
     }
 }
 

@@ -28,7 +28,11 @@ public enum Renderer {
         if delivery.format == .auto || delivery.quality.isAuto {
             return try renderOptimised(request, delivery)
         }
-        let rendered = try renderPixels(request, materialise: false)
+        return try encodeFixed(try renderPixels(request, materialise: false), request, delivery)
+    }
+
+    /// Encodes at the transformation's (or the default) format and quality: no search.
+    static func encodeFixed(_ rendered: RenderedPixels, _ request: RenderRequest, _ delivery: DeliverySettings) throws -> RenderResult {
         let options = encodeOptions(delivery, default: request.defaultFormat, sourceFormat: rendered.sourceFormat,
                                     hasAlpha: rendered.image.hasAlpha)
         var output = rendered.image
@@ -50,16 +54,25 @@ public enum Renderer {
         let rendered = try renderPixels(request, materialise: true)
         let formats: [ImageFormat]
         switch delivery.format {
-        case .fixed(let f): formats = [f]
+        case .fixed(let f): formats = [delivery.lossyFormat(f, hasAlpha: rendered.image.hasAlpha)]
         case .auto, nil:
             formats = delivery.format == .auto
                 ? OptimizeOptions.defaultFormats
-                : [request.defaultFormat ?? rendered.sourceFormat.flatMap { ImageFormat(name: $0) } ?? .jpeg]
+                : [delivery.lossyFormat(request.defaultFormat ?? rendered.sourceFormat.flatMap { ImageFormat(name: $0) } ?? .jpeg,
+                                        hasAlpha: rendered.image.hasAlpha)]
+        }
+        // q_auto keeps a PNG full-colour (PNG-24) unless f_auto, fl_any_format or fl_png8 lets
+        // it switch to a palette (TR, fl_png8 and fl_any_format): nothing to search then.
+        if formats == [.png], delivery.format != .auto, !delivery.palette, !delivery.anyFormat {
+            return try encodeFixed(rendered, request, delivery)
         }
         var options = OptimizeOptions(formats: formats)
+        // Progressive is Cloudinary's default with q_auto, baseline with a numeric quality.
+        options.progressiveJPEG = delivery.progressive ?? delivery.quality.isAuto
+        options.chromaSubsampling = delivery.chroma ?? .auto
         switch delivery.quality {
-        case .auto(let level):
-            options.target = (QualityLevel(cloudinary: level) ?? .good).defaultTarget
+        case .auto:
+            options.target = delivery.autoTarget ?? QualityLevel.good.defaultTarget
         case .fixed(let q):
             options.fixedQuality = q
             options.target = -.greatestFiniteMagnitude  // any encode at that quality is acceptable
@@ -360,9 +373,10 @@ public enum Renderer {
                               hasAlpha: Bool) -> EncodeOptions {
         let format: ImageFormat
         switch delivery.format {
-        case .fixed(let f): format = f
-        case .auto: format = hasAlpha ? .webp : .webp
-        case nil: format = defaultFormat ?? sourceFormat.flatMap { ImageFormat(name: $0) } ?? .jpeg
+        case .fixed(let f): format = delivery.lossyFormat(f, hasAlpha: hasAlpha)
+        case .auto: format = .webp
+        case nil: format = delivery.lossyFormat(defaultFormat ?? sourceFormat.flatMap { ImageFormat(name: $0) } ?? .jpeg,
+                                                hasAlpha: hasAlpha)
         }
         let quality: Int?
         switch delivery.quality {
@@ -373,15 +387,15 @@ public enum Renderer {
         var options = EncodeOptions.defaults(for: format, quality: quality)
         switch options {
         case .jpeg(var o):
-            o.progressive = delivery.progressive
-            if delivery.fullChroma { o.chromaSubsampling = .off }
+            o.progressive = delivery.progressive ?? false
+            o.chromaSubsampling = delivery.chroma ?? o.chromaSubsampling
             options = .jpeg(o)
         case .png(var o):
-            o.progressive = delivery.progressive
+            o.progressive = delivery.progressive ?? false
             o.palette = delivery.palette
             options = .png(o)
         case .avif(var o):
-            if delivery.fullChroma { o.chromaSubsampling = .off }
+            o.chromaSubsampling = delivery.chroma ?? o.chromaSubsampling
             options = .avif(o)
         case .webp:
             break

@@ -184,6 +184,45 @@ struct RenderTests {
         #expect([UInt8](progressive.data).windowContains([0xff, 0xc2]))
     }
 
+    @Test("delivery flags: progressive by default with q_auto, :420/:444 chroma, fl_lossy, PNG-24 under q_auto, :sensitive")
+    func deliveryFlags() throws {
+        let photo = Self.image("people-astronaut.jpg"), logo = Self.image("logo-alpha.png")
+        func render(_ path: String, _ text: String) throws -> RenderResult {
+            try Renderer.render(RenderRequest(sourcePath: path, transformation: try Transformation(parsing: text)))
+        }
+        let progressive: [UInt8] = [0xff, 0xc2]
+        // TR: progressive:semi is the default with q_auto, none with a numeric quality; the flag
+        // was dropped whenever q_auto or f_auto chose.
+        #expect([UInt8](try render(photo, "c_scale,w_200,q_auto,f_jpg").data).windowContains(progressive))
+        #expect(![UInt8](try render(photo, "c_scale,w_200,q_auto,fl_progressive:none,f_jpg").data).windowContains(progressive))
+        #expect(![UInt8](try render(photo, "c_scale,w_200,q_80,f_jpg").data).windowContains(progressive))
+        #expect([UInt8](try render(photo, "c_scale,w_200,q_80,fl_progressive,f_jpg").data).windowContains(progressive))
+        // The luma sampling factors in the JPEG frame header: 0x22 subsampled, 0x11 full chroma.
+        func lumaSampling(_ data: Data) -> UInt8? {
+            let bytes = [UInt8](data)
+            guard let sof = (0..<(bytes.count - 12)).first(where: { bytes[$0] == 0xff && [0xc0, 0xc2].contains(bytes[$0 + 1]) })
+            else { return nil }
+            return bytes[sof + 11]
+        }
+        #expect(lumaSampling(try render(photo, "c_scale,w_200,q_95,f_jpg").data) == 0x11)  // libvips: none at q ≥ 90
+        #expect(lumaSampling(try render(photo, "c_scale,w_200,q_95:420,f_jpg").data) == 0x22)
+        #expect(lumaSampling(try render(photo, "c_scale,w_200,q_60:444,f_jpg").data) == 0x11)
+        #expect(lumaSampling(try render(photo, "c_scale,w_200,q_60,f_jpg").data) == 0x22)
+        // fl_lossy: a PNG without an alpha channel is delivered as JPEG; with one it stays PNG.
+        #expect(try render(photo, "c_scale,w_200,f_png,fl_lossy").format == "jpeg")
+        #expect(try render(logo, "c_scale,w_200,f_png,fl_lossy").format == "png")
+        // q_auto alone keeps a PNG full-colour (colour type 6 in IHDR, not 3, a palette); with
+        // fl_any_format it may take a palette.
+        let png24 = try render(logo, "c_scale,w_200,q_auto")
+        #expect(png24.format == "png" && [UInt8](png24.data)[25] == 6)
+        #expect(try render(logo, "c_scale,w_200,q_auto,fl_any_format").encodes ?? 0 > 1)
+        // Metadata flags are not rendered, and say why.
+        #expect(try render(photo, "c_scale,w_200,fl_keep_iptc").notRendered.contains { $0.hasPrefix("fl_keep_iptc (metadata") })
+        // :sensitive raises the level's target a little (75 → 79 for good).
+        let sensitive = try render(photo, "c_fill,w_128,h_128/f_webp,q_auto:good:sensitive")
+        #expect((sensitive.ssimulacra2 ?? 0) >= 79, "\(String(describing: sensitive.ssimulacra2))")
+    }
+
     @Test("f_auto,q_auto decide through the optimiser; f_auto with q_N keeps the quality and picks a format")
     func autoFormatQuality() throws {
         let path = Self.image("people-astronaut.jpg")
