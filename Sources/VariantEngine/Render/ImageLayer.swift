@@ -66,6 +66,16 @@ struct ImageLayer: Sendable {
         self.notRendered = notRendered + placement.notRendered
     }
 
+    /// The layer at the delivery's `dpr`: its own absolute sizes and its offsets multiplied, as
+    /// the base image's are.
+    func atDPR(_ dpr: Double) throws -> ImageLayer {
+        guard dpr != 1 else { return self }
+        var layer = self
+        layer.transformation = try Transformation(parsing: transformation.description + "/dpr_\(dpr)")
+        layer.placement = placement.atDPR(dpr)
+        return layer
+    }
+
     /// Renders the layer's file and draws it over `base`; the result has the base's size and
     /// bands. Also returns what the layer's own transformation left out, each named as the
     /// layer's.

@@ -70,6 +70,14 @@ struct LayerPlacement: Sendable, Equatable {
         }
     }
 
+    /// The placement at `dpr`: offsets in pixels are multiplied, as every absolute size is (R6).
+    func atDPR(_ dpr: Double) -> LayerPlacement {
+        var placement = self
+        if case .pixels(let v) = x { placement.x = .pixels(v * dpr) }
+        if case .pixels(let v) = y { placement.y = .pixels(v * dpr) }
+        return placement
+    }
+
     static let compass: Set<String> = [
         "center", "north", "south", "east", "west", "north_east", "north_west", "south_east", "south_west",
     ]

@@ -148,9 +148,11 @@ public enum Renderer {
         // own) is left out, and says so.
         let spans = LayerSpan.all(in: request.transformation)
         let conditional = spans.filter(\.conditional)
-        var layers: [DrawnLayer] = spans.filter { !$0.conditional }.compactMap { span in
-            if let text = TextLayer(span: span) { return .text(text) }
-            return ImageLayer(span: span, in: request.transformation, files: request.layerFiles).map(DrawnLayer.image)
+        // At a dpr other than 1 the layers grow with the image (their sizes and offsets).
+        var layers: [DrawnLayer] = try spans.filter { !$0.conditional }.compactMap { span in
+            if let text = TextLayer(span: span) { return .text(text.atDPR(geometry.dpr)) }
+            return try ImageLayer(span: span, in: request.transformation, files: request.layerFiles)
+                .map { .image(try $0.atDPR(geometry.dpr)) }
         }
         // Text is refused before anything is decoded, not when the layer's turn comes.
         for case .text(let text) in layers where !text.text.allSatisfy(\.isWhitespace) {

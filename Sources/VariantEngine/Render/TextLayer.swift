@@ -58,6 +58,18 @@ struct TextLayer: Sendable, Equatable {
         read(parts)
     }
 
+    /// The layer at the delivery's `dpr`: the font size, the spacings and the offsets
+    /// multiplied (the reference's pepper example: dpr resizes the overlay as it does the image).
+    func atDPR(_ dpr: Double) -> TextLayer {
+        guard dpr != 1 else { return self }
+        var layer = self
+        layer.size = max(1, Int((Double(size) * dpr).rounded()))
+        layer.letterSpacing = letterSpacing * dpr
+        layer.lineSpacing = Int((Double(lineSpacing) * dpr).rounded())
+        layer.placement = placement.atDPR(dpr)
+        return layer
+    }
+
     /// Parses `text:<style>:<text>`; nil when the style is not `<family>_<size>…` (a saved
     /// text style's public id, which only Cloudinary knows).
     init?(layer raw: String, components: ClosedRange<Int>) {

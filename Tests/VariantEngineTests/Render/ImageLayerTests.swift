@@ -41,6 +41,27 @@ struct ImageLayerTests {
         #expect(again == pixels)
     }
 
+    /// The reference's pepper example: dpr resizes the overlay as it does the image. (The layer
+    /// stayed at its dpr-1 size and place on a base twice as large.)
+    @Test func dprScalesTheLayersSizesAndOffsets() throws {
+        let source = try TextLayerTests.flatSource()
+        let badge = try Self.badge(beside: source)
+        let files = ["brand/badge": badge]
+        let (doubled, _) = try Self.render("c_scale,w_200/l_brand:badge,w_20/fl_layer_apply,g_north_west,x_5,y_7/dpr_2.0",
+                                           source: source, files: files)
+        let (direct, _) = try Self.render("c_scale,w_400/l_brand:badge,w_40/fl_layer_apply,g_north_west,x_10,y_14",
+                                          source: source, files: files)
+        #expect(doubled.width == 400 && TextLayerTests.inkBox(doubled).map { [$0.0, $0.1, $0.2, $0.3] } == [10, 14, 49, 37])
+        #expect(doubled == direct)
+        // Text: Arial_20 at dpr 2 is Arial_40, its offsets doubled.
+        let (text2, _) = try Self.render("c_scale,w_200/l_text:Arial_20:HHHH/fl_layer_apply,g_north_west,x_5,y_5/dpr_2.0",
+                                         source: source, files: [:])
+        let (text1, _) = try Self.render("c_scale,w_400/l_text:Arial_40:HHHH/fl_layer_apply,g_north_west,x_10,y_10",
+                                         source: source, files: [:])
+        #expect(text2 == text1)
+        #expect(TextLayerTests.inkBox(text2).map { $0.2 - $0.0 } ?? 0 > 80)
+    }
+
     @Test func opacityAndEffectsInTheLayerApplyToTheLayerOnly() throws {
         let source = try TextLayerTests.flatSource(0)
         let badge = try Self.badge(beside: source)
