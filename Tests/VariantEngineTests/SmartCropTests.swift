@@ -114,6 +114,17 @@ struct SmartCropPlacementTests {
         #expect(plan.facesKept >= 1)
     }
 
+    /// Found in review (a man smiling in front of posters): the 3:1 window could not hold his
+    /// face, and kept a small face on a poster whole instead, cutting his through the mouth.
+    @Test("a face larger than the window is kept as far as it goes before a small face that fits")
+    func mainFaceBeforeSmallOne() throws {
+        let main = SourceRect(x: 259, y: 153, width: 275, height: 275), poster = SourceRect(x: 552, y: 124, width: 42, height: 42)
+        let analysis = syntheticAnalysis(width: 800, height: 549, blob: nil, faces: [main, poster])
+        let plan = SmartCropper().crop(analysis, aspectRatio: try #require(AspectRatio(parsing: "3:1")))
+        #expect(plan.rect.height == 267)
+        #expect(SmartCropper.keptFraction(main, in: plan.rect) > 0.95, "\(plan.rect)")
+    }
+
     @Test("a single face that fits is always inside the crop")
     func singleFaceInside() {
         let face = SourceRect(x: 1350, y: 100, width: 160, height: 160)
