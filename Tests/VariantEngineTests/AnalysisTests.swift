@@ -97,6 +97,27 @@ struct AnalysisTests {
         #expect(analysis.dominantColors.map(\.share).reduce(0, +) <= 1.001)
     }
 
+    /// Found in review: with as many clusters as colours reported, distinct colours shared one
+    /// and were reported as their mean, a colour the image does not have.
+    @Test("with more distinct colours than are reported, each reported colour is one of them")
+    func dominantColoursAreReal() throws {
+        // Eight vertical stripes of eight well-separated colours, 40 px each.
+        let palette: [[UInt8]] = [[255, 0, 255], [0, 255, 255], [255, 255, 0], [255, 0, 0],
+                                  [0, 0, 255], [0, 160, 0], [255, 255, 255], [40, 40, 40]]
+        let data = (0..<(320 * 120)).flatMap { i in palette[(i % 320) / 40] }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("stripes-\(UUID().uuidString).png").path
+        try Image(pixels: PixelBuffer(width: 320, height: 120, bands: 3, data: data))
+            .encoded(as: EncodeOptions.defaults(for: .png, quality: nil)).write(to: URL(fileURLWithPath: path))
+        let colours = try ImageAnalysis.analyze(path: path).dominantColors
+        #expect(colours.count == 5)
+        for colour in colours {
+            let hex = colour.hex.dropFirst()
+            let rgb = stride(from: 0, to: 6, by: 2).map { Int(hex.dropFirst($0).prefix(2), radix: 16)! }
+            let nearest = palette.map { p in zip(p, rgb).map { abs(Int($0) - $1) }.max()! }.min()!
+            #expect(nearest <= 8, "\(colour.hex) is none of the stripes' colours")
+        }
+    }
+
     @Test("the analysis round-trips through JSON (for caching)")
     func codable() throws {
         let analysis = try ImageAnalysis.analyze(path: testImage("people-astronaut.jpg"))

@@ -81,8 +81,14 @@ enum DominantColorExtractor {
         for s in samples {
             histogram[(Int(s.0) >> 5) << 6 | (Int(s.1) >> 5) << 3 | (Int(s.2) >> 5), default: 0] += 1
         }
+        // Twice as many clusters as colours reported (at least 10): with only as many as asked,
+        // distinct colours shared a cluster and came out as their muddy mean (found in review:
+        // a magenta, cyan and yellow photo reported brown at 29 %). The largest are reported.
+        // Over 101 photos and graphics, colours of 8 % or more with under 2 % of the pixels
+        // within ΔE 10 of them: 23 → 12 (8 clusters: 17); the share of pixels within ΔE 10 of
+        // some reported colour: 0.702 → 0.680.
         var centres = histogram.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            .prefix(count).map { entry -> (Float, Float, Float) in
+            .prefix(max(10, 2 * count)).map { entry -> (Float, Float, Float) in
                 let key = entry.key
                 return (Float((key >> 6) & 7) * 32 + 16, Float((key >> 3) & 7) * 32 + 16, Float(key & 7) * 32 + 16)
             }
@@ -112,6 +118,7 @@ enum DominantColorExtractor {
         }
         return centres.indices.filter { counts[$0] * 100 >= samples.count }
             .sorted { counts[$0] > counts[$1] }
+            .prefix(count)
             .map { DominantColor(hex: hex(centres[$0]), share: (Double(counts[$0]) / Double(samples.count) * 1000).rounded() / 1000) }
     }
 }
