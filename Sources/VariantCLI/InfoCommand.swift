@@ -10,8 +10,10 @@ struct Info: ParsableCommand {
             file is reported as an error, not described (--header-only skips that check).
 
             With --json, one JSON object per file, one per line when there are several:
-              {"width", "height", "format", "bands", "hasAlpha", "orientation",
-               "hasIccProfile", "bytes", "pages"}
+              {"path", "width", "height", "format", "bands", "hasAlpha",
+               "orientation", "hasIccProfile", "bytes", "pages"}
+            path: the argument as given, so that each line can be paired with its file when
+            another file could not be read (that one is reported on stderr, with no line).
 
             hasAlpha: the file has an alpha band, used or not (`variant analyze` says whether
             any pixel is transparent).
@@ -47,7 +49,7 @@ struct Info: ParsableCommand {
             do {
                 let info = try ImageInfo.read(path: path, verify: !headerOnly, limits: LoadOptions(maxPixels: maxPixels, timeout: timeout.limit))
                 if json {
-                    try JSONOutput.print(info, pretty: images.count == 1)
+                    try JSONOutput.print(InfoJSON(path: path, info: info), pretty: images.count == 1)
                 } else {
                     let icc = info.hasIccProfile ? ", ICC profile" : ""
                     let alpha = info.hasAlpha ? ", alpha" : ""
@@ -60,5 +62,19 @@ struct Info: ParsableCommand {
             }
         }
         if failures > 0 { throw CLIError(message: "", status: ExitStatus.ioError) }
+    }
+}
+
+/// The JSON of `variant info` for one file: the path as given, then the image's fields.
+struct InfoJSON: Encodable {
+    var path: String
+    var info: ImageInfo
+
+    private enum Key: String, CodingKey { case path }
+
+    func encode(to encoder: Encoder) throws {
+        try info.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(path, forKey: .path)
     }
 }

@@ -30,6 +30,24 @@ struct InfoCLITests {
         #expect(object["orientation"] as? Int == 1)
         #expect(object["hasIccProfile"] as? Bool == false)
         #expect(object["bytes"] as? Int == data.count)
+        #expect(object["path"] as? String == path.path)
+    }
+
+    @Test("with several files, each JSON line names its file as given, so a file that fails leaves the others paired")
+    func jsonPaths() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.makeJPEG(width: 120, height: 80).write(to: dir.appendingPathComponent("a.jpg"))
+        try Self.makeJPEG(width: 64, height: 48).write(to: dir.appendingPathComponent("b.jpg"))
+        // Relative paths, given as the user typed them (not resolved against the folder).
+        let result = try CLIRunner.run(["info", "a.jpg", "missing.jpg", "./b.jpg", "--json"], currentDirectory: dir)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("missing.jpg"), "\(result.stderr)")
+        let objects = try result.stdout.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:]
+        }
+        #expect(objects.map { $0["path"] as? String } == ["a.jpg", "./b.jpg"])
+        #expect(objects.map { $0["width"] as? Int } == [120, 64])
     }
 
     @Test("bad inputs: one line naming the file and the reason, exit 2, nothing on stdout")
