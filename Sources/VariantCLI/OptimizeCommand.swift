@@ -40,6 +40,10 @@ struct Optimize: ParsableCommand {
             "contentKind", "candidates": [{"format", "quality", "bytes", "ssimulacra2", "encodes",
             "meetsTarget", "pruned"}]}; "quality" is null for a lossless file; "pruned": the
             format's search stopped once its missing file was larger than another's passing one.
+            "contentKind" (photo or graphic) is the optimiser's own quick estimate from the
+            variant's pixels, which decides the formats tried; it is not the "contentClass" of
+            analyze and the plan (photo, graphic or text, from the full analysis), and the two
+            can differ for one image.
 
             Examples:
               variant optimize hero.jpg --transformation c_fill,g_auto,w_1200,h_675 --json
