@@ -57,9 +57,11 @@ struct URLParseCommand: ParsableCommand {
                "version", "publicId", "format", "urlSuffix", "form", "scheme", "host",
                "query", "signedPayload"}
             "form" is standard, seo (/images/, /files/), shortened (/iu/) or root; "publicId" is as
-            written in the URL (percent-encoded). With an API secret (--api-secret or
-            \(SecretEnvironment.secretVariable)), "signatureValid" says whether the signature matches;
-            with --validate, "transformationValid" and "diagnostics" check the transformation.
+            written in the URL (percent-encoded). The signature is checked only when asked: with
+            --api-secret SECRET, or with --verify and the secret of \(SecretEnvironment.secretVariable)
+            (else CLOUDINARY_URL); then "signatureValid" says whether it matches. A secret in the
+            environment without --verify checks nothing, and "signatureValid" is left out.
+            With --validate, "transformationValid" and "diagnostics" check the transformation.
 
             Exit status: 0 parsed (and the checks asked for passed), 1 not a delivery URL, a signature
             that does not match or an invalid transformation, 2 usage error.

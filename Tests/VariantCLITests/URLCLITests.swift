@@ -119,6 +119,26 @@ import Testing
         #expect(encoded.stdout == "https://res.cloudinary.com/demo/image/upload/s--YHlazo7f--/sample\n", "\(encoded.stderr)")
     }
 
+    /// The help said an API secret in the environment made "signatureValid" appear; it takes
+    /// --verify (or --api-secret), and the help says so now.
+    @Test func parseChecksTheSignatureOnlyWhenAsked() throws {
+        // Signed with the secret "b" (see buildSignsWithTheSecretFromTheEnvironment).
+        let url = "http://res.cloudinary.com/test123/image/upload/s----SjmNDA--/image.jpg"
+        let quiet = try CLIRunner.run(["url", "parse", url, "--json"], environment: ["CLOUDINARY_API_SECRET": "b"])
+        #expect(quiet.status == 0, "\(quiet.stderr)")
+        #expect(try quiet.json()["signatureValid"] == nil)
+        let verified = try CLIRunner.run(["url", "parse", url, "--json", "--verify"], environment: ["CLOUDINARY_API_SECRET": "b"])
+        #expect(try verified.json()["signatureValid"] as? Bool == true)
+        let wrong = try CLIRunner.run(["url", "parse", url, "--json", "--verify"], environment: ["CLOUDINARY_API_SECRET": "c"])
+        #expect(wrong.status == 1)
+        #expect(try wrong.json()["signatureValid"] as? Bool == false)
+        let help = try CLIRunner.run(["url", "parse", "--help"])
+        let words = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(words.contains("with --api-secret SECRET, or with --verify and the secret of CLOUDINARY_API_SECRET (else CLOUDINARY_URL)"),
+                "\(help.stdout)")
+        #expect(words.contains("A secret in the environment without --verify checks nothing"), "\(help.stdout)")
+    }
+
     @Test func parseValidatesTheTransformationForItsResourceType() throws {
         let video = "https://res.cloudinary.com/demo/video/upload/vc_h264,w_640,c_scale/clip.mp4"
         let ok = try CLIRunner.run(["url", "parse", video, "--validate", "--json"])
