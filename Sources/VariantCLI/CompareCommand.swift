@@ -7,8 +7,9 @@ struct Compare: ParsableCommand {
         abstract: "Score a distorted image against its reference with SSIMULACRA2.",
         discussion: """
             100 means identical; about 90 is visually lossless, 70 high quality, 50 medium, 30 low.
-            Both images must have the same size (after EXIF orientation). Images with alpha are
-            judged over a dark and a bright background, and the lower score is reported.
+            Both images must have the same size (after EXIF orientation): images of different
+            sizes exit with status 1. Images with alpha are judged over a dark and a bright
+            background, and the lower score is reported.
 
             JSON: {"ssimulacra2": score}
 
@@ -47,7 +48,10 @@ struct Compare: ParsableCommand {
         do {
             score = try SSIMULACRA2.score(reference: a, distorted: b)
         } catch let error as SSIMULACRA2Error {
-            throw CLIError.usage("\(distorted): \(error.message)")
+            // Two images of different sizes were read and found unfit to compare: invalid input,
+            // not a usage or I/O error.
+            throw CLIError(message: "\(distorted): \(error.message)",
+                           status: error.code == .sizeMismatch ? ExitStatus.invalid : ExitStatus.ioError)
         }
         if json {
             try JSONOutput.print(Output(ssimulacra2: score))

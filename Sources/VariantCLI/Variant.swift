@@ -93,7 +93,9 @@ enum Main {
             return 0
         } catch let error as VipsError {
             Diagnostics.error(error.description)
-            return ExitStatus.ioError
+            // A variant larger than its format takes (render c_scale,w_70000 to AVIF): the request
+            // was checked and found invalid for the format, not an I/O failure.
+            return error.code == .tooLargeForFormat ? ExitStatus.invalid : ExitStatus.ioError
         } catch let error as CLIError {
             if !error.message.isEmpty { Diagnostics.error(error.message) }
             return error.status

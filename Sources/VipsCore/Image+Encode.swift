@@ -14,14 +14,14 @@ extension Image {
     ///
     /// - Parameter options: Encoder and settings.
     /// - Returns: The encoded file.
-    /// - Throws: ``VipsError`` `invalidArgument` for out-of-range settings or an image larger than
-    ///   the format takes (``ImageFormat/maxSide``), `encodeFailed` when
+    /// - Throws: ``VipsError`` `invalidArgument` for out-of-range settings, `tooLargeForFormat`
+    ///   for an image larger than the format takes (``ImageFormat/maxSide``), `encodeFailed` when
     ///   libvips fails (including decode failures of a lazy source).
     public func encoded(as options: EncodeOptions) throws -> Data {
         // Refused before any pixel is computed, with the format's limit: the encoders' own
         // failures read like a decode error of the source, or made an unreadable file.
         if !options.format.canHold(width: width, height: height), let limit = options.format.maxSide {
-            throw VipsError(.invalidArgument, "\(width)×\(height) is too large for \(options.format.displayName), "
+            throw VipsError(.tooLargeForFormat, "\(width)×\(height) is too large for \(options.format.displayName), "
                                 + "which takes at most \(limit) pixels a side", context: source)
         }
         var buffer: UnsafeMutableRawPointer? = nil

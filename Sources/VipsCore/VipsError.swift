@@ -20,6 +20,9 @@ public struct VipsError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let operationFailed = Code(rawValue: "operation-failed")
         public static let encodeFailed = Code(rawValue: "encode-failed")
         public static let invalidArgument = Code(rawValue: "invalid-argument")
+        /// An image wider or taller than the format it is encoded in takes
+        /// (``ImageFormat/maxSide``): the request is invalid for that format, not the input damaged.
+        public static let tooLargeForFormat = Code(rawValue: "too-large-for-format")
         /// A computation ran past its time limit (``LoadOptions/timeout``) and was stopped.
         public static let timeout = Code(rawValue: "timeout")
         /// A computation was stopped because its ``VipsCancellation`` was cancelled.

@@ -207,6 +207,29 @@ struct BadInputCLITests {
         #expect(typo.status == 1 && typo.stderr.contains("did you mean") && !typo.stderr.contains("is a file"), "\(typo.stderr)")
     }
 
+    /// Two readable images of different sizes are input checked and found invalid: exit 1 (it was
+    /// 2, the status of a usage or I/O error). Images too small to score keep exit 2.
+    @Test("compare of images of different sizes exits 1, naming the judged file and both sizes")
+    func compareSizeMismatch() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func png(_ name: String, _ width: Int, _ height: Int) throws -> String {
+            let path = dir.appendingPathComponent(name)
+            let pixels = PixelBuffer(width: width, height: height, bands: 3, data: [UInt8](repeating: 90, count: width * height * 3))
+            try Image(pixels: pixels).encoded(as: EncodeOptions.defaults(for: .png, quality: nil)).write(to: path)
+            return path.path
+        }
+        let reference = try png("ref.png", 64, 48), other = try png("other.png", 48, 64)
+        let result = try CLIRunner.run(["compare", reference, other])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("other.png: Expected distorted of 64x48 (the reference's size) but received 48x64"),
+                "\(result.stderr)")
+        let tiny = try png("tiny.png", 4, 4)
+        #expect(try CLIRunner.run(["compare", tiny, tiny]).status == 2)
+        #expect(try CLIRunner.run(["compare", reference, reference]).status == 0)
+    }
+
     @Test("compare and optimize refuse images too large to measure, naming the file; a tiny one is named too")
     func metricLimits() throws {
         let dir = try CLIRunner.temporaryDirectory()
