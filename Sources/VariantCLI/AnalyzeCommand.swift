@@ -47,6 +47,7 @@ struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
         abstract: "Find faces, the focal point, content class and dominant colours of an image.",
+        usage: "variant analyze <image> [<options>]",
         discussion: """
             The image is decoded once at reduced size (shrink-on-load), upright
             and in sRGB; coordinates are source pixels after EXIF orientation.

@@ -6,6 +6,7 @@ struct BreakpointsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "breakpoints",
         abstract: "Responsive breakpoints: the widths where the file grows by at least --bytes-step.",
+        usage: "variant breakpoints <image> [<options>]",
         discussion: """
             Cloudinary's responsive_breakpoints, computed locally: widths between --min-width and
             --max-width (never above the source's width) at which the file grows by at least

@@ -5,6 +5,7 @@ import VariantEngine
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score a distorted image against its reference with SSIMULACRA2.",
+        usage: "variant compare <reference> <distorted> [<options>]",
         discussion: """
             100 means identical; about 90 is visually lossless, 70 high quality, 50 medium, 30 low.
             Both images must have the same size (after EXIF orientation): images of different

@@ -27,6 +27,7 @@ struct CropCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crop",
         abstract: "Plan smart crops for aspect ratios: subject kept, faces never sliced.",
+        usage: "variant crop <image> [<options>]",
         discussion: """
             Each crop is the largest window of its ratio (what c_fill keeps at
             zoom 1), or a window --zoom times smaller, placed where it keeps the

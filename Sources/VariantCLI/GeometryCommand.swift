@@ -7,6 +7,7 @@ struct GeometryCommand: ParsableCommand {
         commandName: "geometry",
         abstract:
             "Resolve the crop/resize geometry of a transformation for a source size, without any image.",
+        usage: "variant geometry --source <WxH> <transformation> [<options>]",
         discussion: """
             Computes what Cloudinary delivers: the output size, the rectangle of the
             source that stays visible (source pixels, after EXIF orientation) and the

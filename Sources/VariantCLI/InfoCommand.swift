@@ -5,6 +5,7 @@ import VariantEngine
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Describe image files: size after EXIF orientation, format, bands, alpha, ICC profile.",
+        usage: "variant info <images> ... [<options>]",
         discussion: """
             Each file is decoded at reduced size to make sure it is whole: a truncated or corrupt
             file is reported as an error, not described (--header-only skips that check).

@@ -26,6 +26,7 @@ extension QualityLevel: ExpressibleByArgument {}
 struct Optimize: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Choose format and quality for a variant: a local f_auto,q_auto measured with SSIMULACRA2.",
+        usage: "variant optimize <image> [<options>]",
         discussion: """
             Renders the variant (the image after --transformation), then per allowed format finds the
             lowest encoder quality whose SSIMULACRA2 score meets the target, and keeps the smallest

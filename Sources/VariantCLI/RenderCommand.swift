@@ -6,6 +6,7 @@ import VariantEngine
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a Cloudinary transformation of a local image with libvips.",
+        usage: "variant render <image> <transformation> -o <output> [<options>]",
         discussion: """
             Executes the transformation the way Cloudinary delivers it: every crop mode and gravity
             (g_auto and g_face through the engine's smart crop and face detection),

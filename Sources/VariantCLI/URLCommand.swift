@@ -51,6 +51,7 @@ struct URLParseCommand: ParsableCommand {
         commandName: "parse",
         abstract:
             "Split a delivery URL into cloud name, resource type, type, signature, transformation, version, public id and format.",
+        usage: "variant url parse <url> [<options>]",
         discussion: """
             With --json, one object on stdout (null where a part is absent):
               {"cloudName", "resourceType", "type", "signature", "transformation",

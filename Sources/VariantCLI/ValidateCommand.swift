@@ -6,6 +6,7 @@ struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check Cloudinary transformation strings and print their canonical form.",
+        usage: "variant validate [<transformations> ...] [<options>]",
         discussion: """
             Each transformation is parsed, checked against the documented parameters (values, ranges,
             combinations, if_/if_end balance) and printed in the official SDKs' canonical order (if_

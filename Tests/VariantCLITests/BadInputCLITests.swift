@@ -295,8 +295,29 @@ struct BadInputCLITests {
     /// Every command and subcommand with its own help.
     static let commands = [
         "info", "render", "geometry", "compare", "optimize", "breakpoints", "validate", "url", "url build",
-        "url parse", "plan", "plan merge", "analyze", "crop",
+        "url parse", "plan", "plan run", "plan merge", "analyze", "crop",
     ]
+
+    /// Every line of every help fits 80 columns, the USAGE line included (the parser does not
+    /// wrap it: optimize's ran to 221 columns), and the USAGE line still shows each argument
+    /// the ARGUMENTS section lists.
+    @Test("every help line, USAGE included, fits 80 columns and the usage names the arguments", arguments: [""] + commands)
+    func helpFitsEightyColumns(_ command: String) throws {
+        let result = try CLIRunner.run(command.split(separator: " ").map(String.init) + ["--help"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for line in lines { #expect(line.count <= 80, "\(command): \(line.count) columns: \(line)") }
+        let usage = try #require(lines.first { $0.hasPrefix("USAGE: ") }, "\(command): no USAGE line")
+        #expect(usage.hasPrefix("USAGE: variant \(command)".trimmingCharacters(in: .whitespaces)), "\(usage)")
+        var inArguments = false
+        for line in lines {
+            if line == "ARGUMENTS:" { inArguments = true; continue }
+            if line.isEmpty || !line.hasPrefix(" ") { inArguments = false }
+            guard inArguments, line.hasPrefix("  <") else { continue }
+            let argument = String(line.dropFirst(2).prefix { $0 != " " })
+            #expect(usage.contains(argument), "\(command): \(argument) is not in \(usage)")
+        }
+    }
 
     /// The argument parser wraps help at 80 columns; a paragraph broken by hand at another width
     /// leaves a short line in the middle of it (a long line, a short one, then more of the same
