@@ -61,10 +61,11 @@ struct CropCommand: ParsableCommand {
     var image: String
 
     @Option(name: .customLong("aspect"), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("Aspect ratio W:H or a decimal (1.5 is 3:2); repeat for several.", valueName: "W:H"))
+            help: ArgumentHelp("Aspect ratio W:H or WxH (16:9, 4x5) or a decimal (1.5 is 3:2); repeat for several.",
+                               valueName: "W:H"))
     var aspects: [String] = []
 
-    @Option(parsing: .unconditional, help: "Zoom in: 1 keeps the largest window, 2 a window half as wide and high.")
+    @Option(parsing: .unconditional, help: "Zoom in, from 1 to 100: 1 keeps the largest window, 2 a window half as wide and high.")
     var zoom: Double = 1
 
     @Flag(help: "Print JSON only on stdout.")

@@ -58,10 +58,10 @@ struct Optimize: ParsableCommand {
     @Option(help: "The transformation whose result is optimised (default: the image as it is).")
     var transformation: String?
 
-    @Option(help: "Quality level: best, good, eco or low (default: good).")
+    @Option(help: "Quality level (default: good, unless --target is given).")
     var level: QualityLevel?
 
-    @Option(parsing: .unconditional, help: "A SSIMULACRA2 target instead of a level (e.g. 80).")
+    @Option(parsing: .unconditional, help: "An SSIMULACRA2 target instead of a level (e.g. 80).")
     var target: Double?
 
     @Option(help: "Allowed formats, comma-separated, from avif, webp, jpeg, png.")

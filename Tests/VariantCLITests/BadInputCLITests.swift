@@ -335,6 +335,30 @@ struct BadInputCLITests {
         }
     }
 
+    /// An option's help says each thing once (optimize --level listed its values twice), with
+    /// "an" before SSIMULACRA2, and crop's options name the forms and range they take.
+    @Test("option help: values once, an SSIMULACRA2, crop's 4x5 form and zoom range")
+    func optionHelpWording() throws {
+        func words(_ arguments: [String]) throws -> String {
+            try CLIRunner.run(arguments + ["--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        let optimize = try words(["optimize"])
+        let start = try #require(optimize.range(of: "--level <level> ")), end = try #require(optimize.range(of: " --target <target> "))
+        let level = optimize[start.upperBound..<end.lowerBound]
+        #expect(level.components(separatedBy: "eco").count == 2, "--level: \(level)")
+        #expect(level.contains("(values: best, good, eco, low)") && level.contains("default: good"), "--level: \(level)")
+        #expect(optimize.contains("--target <target> An SSIMULACRA2 target"), "\(optimize)")
+        for command in ["optimize", "breakpoints", "compare", "render", "plan run", "analyze", "crop"] {
+            let help = try words(command.split(separator: " ").map(String.init))
+            #expect(!help.contains("A SSIMULACRA2") && !help.contains("a SSIMULACRA2"), "\(command)")
+        }
+        let crop = try words(["crop"])
+        #expect(crop.contains("--aspect <W:H> Aspect ratio W:H or WxH (16:9, 4x5)"), "\(crop)")
+        #expect(crop.contains("--zoom <zoom> Zoom in, from 1 to 100:"), "\(crop)")
+        let zoom = try CLIRunner.run(["crop", "x.jpg", "--zoom", "101"])
+        #expect(zoom.status == 2 && zoom.stderr.contains("between 1 and 100 for --zoom"), "\(zoom.stderr)")
+    }
+
     /// Indented lines (examples, JSON shapes, the parameter table) must fit as written: the parser
     /// wraps a longer one back to the first column, which breaks a command someone copies. A line
     /// was wrapped when the next line's first word would not have fitted after it.
