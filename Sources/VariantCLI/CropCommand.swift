@@ -147,7 +147,7 @@ struct CropCommand: ParsableCommand {
                 }))
             return
         }
-        print("\(image): \(analysis.width)×\(analysis.height), focal point \(f.x),\(f.y) (\(f.origin.rawValue)), \(analysis.faces.count) face(s)")
+        print("\(image): \(analysis.width)×\(analysis.height), focal point \(f.x),\(f.y) (\(f.origin.rawValue)), \(Wording.counted(analysis.faces.count, "face"))")
         for plan in plans {
             let pad = String(repeating: " ", count: max(0, 6 - plan.aspectRatio.count))
             print("\(plan.aspectRatio)\(pad) \(plan.transformation)  score \(plan.score)")

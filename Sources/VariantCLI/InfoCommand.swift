@@ -55,7 +55,7 @@ struct Info: ParsableCommand {
                     let icc = info.hasIccProfile ? ", ICC profile" : ""
                     let alpha = info.hasAlpha ? ", alpha" : ""
                     let pages = info.pages > 1 ? ", \(info.pages) pages" : ""
-                    print("\(path): \(info.width)×\(info.height) \(info.format), \(info.bands) band\(info.bands == 1 ? "" : "s")\(alpha)\(icc), orientation \(info.orientation)\(pages), \(info.bytes) bytes")
+                    print("\(path): \(info.width)×\(info.height) \(info.format), \(Wording.counted(info.bands, "band"))\(alpha)\(icc), orientation \(info.orientation)\(pages), \(info.bytes) bytes")
                 }
             } catch let error as VipsError {
                 Diagnostics.error(error.description)

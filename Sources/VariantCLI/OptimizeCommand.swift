@@ -136,11 +136,11 @@ struct Optimize: ParsableCommand {
             try JSONOutput.print(result)
         } else {
             let q = result.quality.map { " q\($0)" } ?? " lossless"
-            printSummary("\(result.format)\(q): \(result.bytes) bytes, SSIMULACRA2 \(String(format: "%.1f", result.ssimulacra2)) (target \(result.target)), \(result.encodes) encodes",
+            printSummary("\(result.format)\(q): \(result.bytes) bytes, SSIMULACRA2 \(String(format: "%.1f", result.ssimulacra2)) (target \(result.target)), \(Wording.counted(result.encodes, "encode"))",
                          output: output)
             for c in result.candidates {
                 let cq = c.quality.map { "q\($0)" } ?? "lossless"
-                printSummary("  \(c.format) \(cq): \(c.bytes) bytes, \(String(format: "%.1f", c.ssimulacra2))\(c.meetsTarget ? "" : " (misses the target)"), \(c.encodes) encodes",
+                printSummary("  \(c.format) \(cq): \(c.bytes) bytes, \(String(format: "%.1f", c.ssimulacra2))\(c.meetsTarget ? "" : " (misses the target)"), \(Wording.counted(c.encodes, "encode"))",
                              output: output)
             }
         }

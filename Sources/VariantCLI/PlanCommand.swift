@@ -220,8 +220,9 @@ struct PlanRun: AsyncParsableCommand {
         let s = outcome.statistics
         let seconds = Date().timeIntervalSince(started)
         Diagnostics.write(
-            "variant: planned \(plan.summary.assets) assets, \(plan.summary.variants) variants in \(String(format: "%.1f", seconds)) s: "
-                + "\(plan.summary.errors) errors, \(plan.summary.warnings) warnings, \(plan.summary.failedAssets) failed; "
+            "variant: planned \(Wording.counted(plan.summary.assets, "asset")), \(Wording.counted(plan.summary.variants, "variant")) "
+                + "in \(String(format: "%.1f", seconds)) s: \(Wording.counted(plan.summary.errors, "error")), "
+                + "\(Wording.counted(plan.summary.warnings, "warning")), \(plan.summary.failedAssets) failed; "
                 + "analyses \(s.analysesComputed) computed / \(s.analysesCached) cached, "
                 + "decisions \(s.decisionsComputed) computed / \(s.decisionsCached) cached"
                 + (destination.map { " -> \($0)" } ?? ""))
@@ -274,8 +275,9 @@ struct PlanMerge: ParsableCommand {
         if json { try StandardOutput.write(data) }
         printErrors(of: merged)
         let summary = merged.summary
-        Diagnostics.write("variant: merged \(plans.count) shards, \(summary.assets) assets, \(summary.variants) variants: "
-                            + "\(summary.errors) errors, \(summary.warnings) warnings, \(summary.failedAssets) failed"
+        Diagnostics.write("variant: merged \(Wording.counted(plans.count, "shard")), \(Wording.counted(summary.assets, "asset")), "
+                            + "\(Wording.counted(summary.variants, "variant")): \(Wording.counted(summary.errors, "error")), "
+                            + "\(Wording.counted(summary.warnings, "warning")), \(summary.failedAssets) failed"
                             + (output.map { " -> \($0)" } ?? ""))
         if !merged.passed { throw CLIError.invalidInput }
     }

@@ -237,7 +237,7 @@ func renderedDiagnostics(_ diagnostics: [Diagnostic], input: String) -> [String]
     let listed = diagnostics.filter { $0.code != .moreDiagnostics }
     var lines = listed.prefix(printedDiagnosticLimit).map { $0.rendered(input: input) }
     if listed.count > printedDiagnosticLimit {
-        lines.append("… and \(listed.count - printedDiagnosticLimit) more diagnostics (--json lists them)")
+        lines.append("… and \(Wording.counted(listed.count - printedDiagnosticLimit, "more diagnostic")) (--json lists them)")
     }
     if let unlisted = diagnostics.last(where: { $0.code == .moreDiagnostics }) { lines.append("… \(unlisted.message)") }
     return lines

@@ -44,6 +44,9 @@ struct CropCLITests {
         #expect(crop["facesKept"] as? Int == 1)
         let focal = try #require(json["focalPoint"] as? [String: Any])
         #expect(focal["origin"] as? String == "face" && focal["x"] as? Int == 140)
+        // The text summary counts it in the singular ("1 face(s)" before).
+        let text = try CLIRunner.run(["crop", lake, "--aspect", "9:16", "--faces", "40,500,200,200"])
+        #expect(text.stdout.contains("(face), 1 face\n"), "\(text.stdout)")
         // A box off the image is named and ignored; --faces with --no-faces is a usage error.
         let outside = try CLIRunner.run(["crop", lake, "--faces", "9000,9000,10,10", "--json"])
         #expect(outside.status == 0)

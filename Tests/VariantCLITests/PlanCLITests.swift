@@ -159,6 +159,26 @@ struct PlanCLITests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.json").path))
     }
 
+    @Test("the summary lines count one of a thing in the singular: 1 asset, 1 variant, 1 error, 1 shard")
+    func singularSummary() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = Self.testImages.appendingPathComponent("people-astronaut.jpg").path
+        let manifest = dir.appendingPathComponent("one.json")
+        try Data("""
+            {"campaign": "one", "cloudName": "demo",
+             "placements": [{"name": "square", "aspectRatio": "1:1", "widths": [100], "formats": ["jpeg"]}],
+             "assets": [{"publicId": "t/one", "path": "\(image)", "approval": "pending"}]}
+            """.utf8).write(to: manifest)
+        let part = dir.appendingPathComponent("part.json").path
+        let run = try CLIRunner.run(["plan", manifest.path, "--no-cache", "--fixed-quality", "--shard", "1/1", "-o", part])
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("variant: planned 1 asset, 1 variant in "), "\(run.stderr)")
+        #expect(run.stderr.contains(" s: 1 error, 0 warnings, 0 failed;"), "\(run.stderr)")
+        let merge = try CLIRunner.run(["plan", "merge", part, "-o", dir.appendingPathComponent("merged.json").path])
+        #expect(merge.stderr.contains("variant: merged 1 shard, 1 asset, 1 variant: 1 error, 0 warnings, 0 failed"), "\(merge.stderr)")
+    }
+
     @Test("--shard plans merged with `variant plan merge` equal the single run, byte for byte")
     func shardAndMerge() throws {
         let dir = try Self.campaign()

@@ -81,6 +81,20 @@ struct RenderCLITests {
                 "\(none.stderr)")
     }
 
+    @Test("optimize's summary counts encodes in the singular for one")
+    func optimizeCountsEncodes() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // A flat grey PNG: its lossless PNG candidate is one encode ("1 encodes" before).
+        let flat = dir.appendingPathComponent("flat.png")
+        let pixels = PixelBuffer(width: 64, height: 64, bands: 3, data: [UInt8](repeating: 90, count: 64 * 64 * 3))
+        try Image(pixels: pixels).encoded(as: EncodeOptions.defaults(for: .png, quality: nil)).write(to: flat)
+        let result = try CLIRunner.run(["optimize", flat.path, "--formats", "png"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("  png lossless: ") && result.stdout.contains(", 1 encode\n"), "\(result.stdout)")
+        #expect(!result.stdout.contains(" 1 encodes"), "\(result.stdout)")
+    }
+
     @Test("without an extension, f_ in the transformation chooses the format")
     func noExtension() throws {
         let dir = try Self.folder()

@@ -82,6 +82,9 @@ import Testing
             #expect((result.stdout + result.stderr).contains("… and 19000 more problems, not listed (the first 1000 are)"),
                     "\(arguments[0])")
         }
+        // One past the printed 20: "1 more diagnostic", in the singular.
+        let one = try CLIRunner.run(["validate", String(repeating: "w_100,", count: 21) + "zz_1"])
+        #expect(one.stdout.contains("… and 1 more diagnostic (--json lists them)"), "\(one.stdout)")
         // --json too is bounded: 1000 diagnostics and one that counts the rest (it listed
         // 1M diagnostics, 172 MB, for a 4 MB string).
         let json = try CLIRunner.run(["validate", "--json", long])

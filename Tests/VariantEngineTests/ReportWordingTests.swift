@@ -8,8 +8,8 @@ struct ReportWordingTests {
     func summaryWords() {
         #expect(ContactSheet.kilobytes(12_345) == "12.3 kB")  // a one-variant plan said "0.0 MB"
         #expect(ContactSheet.kilobytes(2_500_000) == "2.5 MB")
-        #expect(ContactSheet.counted(1, "error") == "1 error")
-        #expect(ContactSheet.counted(0, "error") == "0 errors")
-        #expect(ContactSheet.counted(2, "warning") == "2 warnings")
+        #expect(Wording.counted(1, "error") == "1 error")
+        #expect(Wording.counted(0, "error") == "0 errors")
+        #expect(Wording.counted(2, "warning") == "2 warnings")
     }
 }

@@ -40,8 +40,8 @@ enum ContactSheet {
             <style>\(style)</style>\(thumbnails.isEmpty ? "" : "\n<style>\(thumbnails)</style>")</head><body>
             <header><h1>\(escape(plan.campaign))</h1>
             <p class="summary">cloud <b>\(escape(plan.cloudName))</b> · \(plan.summary.assets) assets · \(plan.summary.variants) variants ·
-            predicted \(kilobytes(plan.summary.predictedBytes)) · <span class="\(plan.summary.errors > 0 ? "bad" : "good")">\(counted(plan.summary.errors, "error"))</span> ·
-            \(counted(plan.summary.warnings, "warning")) · \(plan.summary.failedAssets) failed · engine \(escape(plan.engineVersion))\(plan.shard.map { " · shard \($0)" } ?? "")</p>
+            predicted \(kilobytes(plan.summary.predictedBytes)) · <span class="\(plan.summary.errors > 0 ? "bad" : "good")">\(Wording.counted(plan.summary.errors, "error"))</span> ·
+            \(Wording.counted(plan.summary.warnings, "warning")) · \(plan.summary.failedAssets) failed · engine \(escape(plan.engineVersion))\(plan.shard.map { " · shard \($0)" } ?? "")</p>
             <p class="legend">\(plan.placements.enumerated().map { i, p in
                 "<span style=\"border-color:\(colour(i))\">\(escape(p.name)) \(escape(p.aspectRatio))</span>"
             }.joined(separator: " "))</p></header>
@@ -201,9 +201,6 @@ enum ContactSheet {
     static func kilobytes(_ bytes: Int) -> String {
         bytes >= 100_000 ? String(format: "%.1f MB", Double(bytes) / 1_000_000) : String(format: "%.1f kB", Double(bytes) / 1_000)
     }
-
-    /// "1 error", "2 errors".
-    static func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
     static func escape(_ text: String) -> String { XMLText.escaped(text) }
 
