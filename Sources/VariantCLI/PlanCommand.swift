@@ -219,12 +219,15 @@ struct PlanRun: AsyncParsableCommand {
         printErrors(of: plan)
         let s = outcome.statistics
         let seconds = Date().timeIntervalSince(started)
+        // Without a cache file nothing is read from a cache: what did not need computing was an
+        // asset's work shared with another entry of this run (an override of the same file).
+        let notComputed = options.cachePath == nil ? "reused in this run" : "cached"
         Diagnostics.write(
             "variant: planned \(Wording.counted(plan.summary.assets, "asset")), \(Wording.counted(plan.summary.variants, "variant")) "
                 + "in \(String(format: "%.1f", seconds)) s: \(Wording.counted(plan.summary.errors, "error")), "
                 + "\(Wording.counted(plan.summary.warnings, "warning")), \(plan.summary.failedAssets) failed; "
-                + "analyses \(s.analysesComputed) computed / \(s.analysesCached) cached, "
-                + "decisions \(s.decisionsComputed) computed / \(s.decisionsCached) cached"
+                + "analyses \(s.analysesComputed) computed / \(s.analysesCached) \(notComputed), "
+                + "decisions \(s.decisionsComputed) computed / \(s.decisionsCached) \(notComputed)"
                 + (destination.map { " -> \($0)" } ?? ""))
         if !plan.passed { throw CLIError.invalidInput }
     }

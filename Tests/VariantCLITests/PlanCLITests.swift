@@ -179,6 +179,29 @@ struct PlanCLITests {
         #expect(merge.stderr.contains("variant: merged 1 shard, 1 asset, 1 variant: 1 error, 0 warnings, 0 failed"), "\(merge.stderr)")
     }
 
+    /// With --no-cache the summary said "2 cached" for work an override shared with its base
+    /// asset, as if a cache had been read; it says "reused in this run" now. With a cache file
+    /// the wording stays "cached" (see `passing`).
+    @Test("--no-cache: the summary says the work not computed was reused in this run, not cached")
+    func noCacheSummary() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = Self.testImages.appendingPathComponent("people-astronaut.jpg").path
+        let manifest = dir.appendingPathComponent("shared.json")
+        try Data("""
+            {"campaign": "shared", "cloudName": "demo",
+             "placements": [{"name": "square", "aspectRatio": "1:1", "widths": [100, 200], "formats": ["jpeg"]}],
+             "assets": [{"publicId": "t/one", "path": "\(image)", "approval": "approved",
+                         "overrides": [{"locale": "fr-FR", "publicId": "t/one-fr", "path": "\(image)"}]}]}
+            """.utf8).write(to: manifest)
+        let result = try CLIRunner.run(["plan", manifest.path, "--no-cache", "--fixed-quality", "-o", dir.appendingPathComponent("plan.json").path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("analyses 1 computed / 1 reused in this run, decisions 2 computed / 2 reused in this run"),
+                "\(result.stderr)")
+        #expect(!result.stderr.contains("cached"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(".variant-cache.sqlite").path))
+    }
+
     @Test("--shard plans merged with `variant plan merge` equal the single run, byte for byte")
     func shardAndMerge() throws {
         let dir = try Self.campaign()
