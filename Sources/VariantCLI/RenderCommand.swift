@@ -12,8 +12,10 @@ struct Render: ParsableCommand {
             (g_auto and g_face through the engine's smart crop and face detection),
             ar, dpr (layers too), relative sizes, chains, a_ rotation, b_ backgrounds for pad modes, e_grayscale,
             e_blur[:n], e_sharpen[:n], o_, r_ (radius, max), bo_ (border; it follows r_), f_, q_
-            (q_N:420 and :444; q_auto[:level][:sensitive], progressive JPEG as Cloudinary's
-            default), fl_progressive[:none], fl_lossy, fl_png8, fl_any_format, and text layers (l_text:<font>_<size>[_bold|_italic|...]:<text> with co_, o_ and
+            (q_N:420 and :444; q_auto[:level][:sensitive], with Cloudinary's default of
+            progressive JPEG), and the flags progressive[:none], lossy, png8 and any_format.
+
+            Layers: text layers (l_text:<font>_<size>[_bold|_italic|...]:<text> with co_, o_ and
             the fl_layer_apply component's g_, x_, y_; fonts are the nearest local match:
             Liberation for Arial, Times New Roman and Courier New), and image layers
             (l_brand:logo ... fl_layer_apply) drawn from the file --layer names for them, with
