@@ -215,11 +215,9 @@ public enum Renderer {
         }
         image = try image.toSRGB()
         func drawLayers(before component: Int) throws {
+            // (Every call comes after the effects of the components before `component` are
+            // applied: ``applyEffects(before:more:)`` below.)
             while let layer = layers.first, layer.components.upperBound < component {
-                // Effects of earlier components that have no geometry step come first.
-                for index in effectsByComponent.keys.sorted() where index < layer.components.lowerBound {
-                    if let effects = effectsByComponent.removeValue(forKey: index) { image = try effects.apply(to: image) }
-                }
                 let drawn = try layer.drawn(over: image, limits: request.limits, input: request.transformation.description)
                 image = drawn.0
                 notRendered += drawn.notRendered
