@@ -83,6 +83,10 @@ extension ImageAnalysis {
         let width = swapsSides ? pageHeight : header.width
         let height = swapsSides ? header.width : pageHeight
         let side = max(1, min(options.decodeLongestSide, max(width, height)))
+        if options.detectFaces && knownFaces == nil {
+            // The models (1.4 MB of XML) are read while the image decodes.
+            DispatchQueue.global().async { _ = FaceDetector.bundled }
+        }
         let decoded = try Image.thumbnail(
             path: path, width: side, options: ThumbnailOptions(height: side, size: .downOnly), maxPixels: options.maxPixels,
             cancellation: cancellation)
@@ -102,35 +106,40 @@ extension ImageAnalysis {
         let toSourceY = Double(sourceHeight) / Double(raster.height)
         let bounds = SourceRect(x: 0, y: 0, width: sourceWidth, height: sourceHeight)
 
-        var rasterFaces: [RasterFace] = []
-        var faces: [DetectedFace] = []
-        if let knownFaces {
-            faces = knownFaces.compactMap { $0.intersection(bounds) }.map { DetectedFace(box: $0, confidence: 1, detector: "given") }
-            // In the raster, as a square on the box's centre: the saliency weighs faces as squares.
-            rasterFaces = faces.map { f in
-                let side = max(Double(f.box.width) / toSourceX, Double(f.box.height) / toSourceY)
-                return RasterFace(x: f.box.centerX / toSourceX - side / 2, y: f.box.centerY / toSourceY - side / 2, size: side,
-                                  confidence: 1, detector: "given")
+        // The faces and the image-wide cues need nothing of each other: one core each (the
+        // face search spreads over both once its tables are built).
+        let ((rasterFaces, faces), (small, cues)) = try Parallel.both({ () throws -> ([RasterFace], [DetectedFace]) in
+            if let knownFaces {
+                let faces = knownFaces.compactMap { $0.intersection(bounds) }.map { DetectedFace(box: $0, confidence: 1, detector: "given") }
+                // In the raster, as a square on the box's centre: the saliency weighs faces as squares.
+                let rasterFaces = faces.map { f in
+                    let side = max(Double(f.box.width) / toSourceX, Double(f.box.height) / toSourceY)
+                    return RasterFace(x: f.box.centerX / toSourceX - side / 2, y: f.box.centerY / toSourceY - side / 2, size: side,
+                                      confidence: 1, detector: "given")
+                }
+                return (rasterFaces, faces)
             }
-        } else if options.detectFaces {
+            guard options.detectFaces else { return ([], []) }
             let detector = try FaceDetector.bundled.get()
             // Search a smaller copy of large decodes: the cost grows with the number of windows.
             let search = raster.downsampled(toLongestSide: options.faceSearchLongestSide)
             let toRaster = Double(raster.width) / Double(search.width)
-            rasterFaces = detector.detect(in: search, gray: search.gray(), sourceScale: max(toSourceX, toSourceY) * toRaster,
-                                          options: options.faces)
+            let rasterFaces = detector.detect(in: search, gray: search.gray(), sourceScale: max(toSourceX, toSourceY) * toRaster,
+                                              options: options.faces)
                 .map { RasterFace(x: $0.x * toRaster, y: $0.y * toRaster, size: $0.size * toRaster, confidence: $0.confidence, detector: $0.detector) }
-            faces = rasterFaces.map { f in
+            let faces = rasterFaces.map { f in
                 DetectedFace(
                     box: SourceRect(x: Int((f.x * toSourceX).rounded()), y: Int((f.y * toSourceY).rounded()),
                                     width: Int((f.size * toSourceX).rounded()), height: Int((f.size * toSourceY).rounded()))
                         .intersection(bounds) ?? bounds,
                     confidence: (f.confidence * 1000).rounded() / 1000, detector: f.detector)
             }
-        }
+            return (rasterFaces, faces)
+        }, {
+            let small = raster.downsampled(toLongestSide: options.saliencyLongestSide)
+            return (small, SaliencyCues(raster: small))
+        })
 
-        let small = raster.downsampled(toLongestSide: options.saliencyLongestSide)
-        let cues = SaliencyCues(raster: small)
         let mapScaleX = Double(small.width) / Double(raster.width), mapScaleY = Double(small.height) / Double(raster.height)
         let saliency = SaliencyBuilder.map(
             cues: cues, alpha: small.alpha,

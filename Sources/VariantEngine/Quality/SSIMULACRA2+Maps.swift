@@ -38,7 +38,7 @@ extension SSIMULACRA2 {
         let hMu1 = scratch.plane(0)
         let hS11 = scratch.plane(1)
         let rowBands = parallel ? 8 : 1
-        concurrentForEach(rowBands, parallel: parallel) { band in
+        Parallel.forEach(rowBands, parallel: parallel) { band in
             let p11 = UnsafeMutablePointer<Float>.allocate(capacity: width)
             defer { p11.deallocate() }
             for y in (band * height / rowBands)..<((band + 1) * height / rowBands) {
@@ -82,7 +82,7 @@ extension SSIMULACRA2 {
 
         // Horizontal pass.
         let rowBands = parallel ? 8 : 1
-        concurrentForEach(rowBands, parallel: parallel) { band in
+        Parallel.forEach(rowBands, parallel: parallel) { band in
             let products = UnsafeMutablePointer<Float>.allocate(capacity: 2 * width)
             defer { products.deallocate() }
             let p22 = products
@@ -137,7 +137,7 @@ extension SSIMULACRA2 {
         let parallel = width * height >= parallelThreshold
         let planes = (0..<5).map { scratch.plane($0) }
         let rowBands = parallel ? 8 : 1
-        concurrentForEach(rowBands, parallel: parallel) { band in
+        Parallel.forEach(rowBands, parallel: parallel) { band in
             let products = UnsafeMutablePointer<Float>.allocate(capacity: 3 * width)
             defer { products.deallocate() }
             let p11 = products
@@ -187,24 +187,11 @@ extension SSIMULACRA2 {
     ) {
         let strips = parallel ? verticalStrips : 1
         let stripWidth = (width + 4 * strips - 1) / (4 * strips) * 4
-        concurrentForEach(strips, parallel: parallel && strips > 1) { strip in
+        Parallel.forEach(strips, parallel: parallel && strips > 1) { strip in
             let x0 = min(strip * stripWidth, width)
             let count = min(stripWidth, width - x0)
             guard count > 0 else { return }
             body(strip, x0, count)
-        }
-    }
-
-    /// Runs `body(0..<count)` on the calling thread or spread over the cores.
-    static func concurrentForEach(_ count: Int, parallel: Bool, _ body: (Int) -> Void) {
-        if parallel && count > 1 {
-            // The tasks write disjoint memory that the caller owns until this returns.
-            withoutActuallyEscaping(body) { body in
-                let task = UncheckedSendable(body)
-                DispatchQueue.concurrentPerform(iterations: count) { task.value($0) }
-            }
-        } else {
-            for index in 0..<count { body(index) }
         }
     }
 
@@ -452,11 +439,4 @@ extension SSIMULACRA2 {
         sums.detailLost += lost
         sums.detailLost4 += lost4
     }
-}
-
-/// Carries the pointer-capturing closures of ``SSIMULACRA2/concurrentForEach(_:parallel:_:)``
-/// into Dispatch's `@Sendable` API; the tasks touch disjoint memory.
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -116,7 +116,7 @@ public enum SSIMULACRA2 {
         let xyb2 = Planes(count: 3, width: width, height: height)
         let scratch = Planes(count: 5, width: width, height: height)
         let parallel = width * height >= parallelThreshold
-        concurrentForEach(2, parallel: parallel) { index in
+        Parallel.forEach(2, parallel: parallel) { index in
             if index == 0 {
                 linearRGB(reference, background: background, into: linear1)
             } else {
@@ -130,9 +130,9 @@ public enum SSIMULACRA2 {
             // scores may be under 8 pixels wide or high.
             if linear1.width < minimumSize || linear1.height < minimumSize { break }
             if scale > 0 {
-                concurrentForEach(2, parallel: parallel) { downsample($0 == 0 ? linear1 : linear2) }
+                Parallel.forEach(2, parallel: parallel) { downsample($0 == 0 ? linear1 : linear2) }
             }
-            concurrentForEach(2, parallel: parallel) { index in
+            Parallel.forEach(2, parallel: parallel) { index in
                 if index == 0 {
                     positiveXYB(from: linear1, into: xyb1)
                 } else {
