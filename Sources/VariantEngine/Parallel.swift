@@ -17,25 +17,34 @@ enum Parallel {
     }
 
     /// Runs `first` on the calling thread and `second` on another at the same time, and returns
-    /// both results; an error of either is thrown once both have finished (the first's when both
-    /// fail). Not through `forEach`: Dispatch runs an apply nested in another one serially, and
-    /// `first` may spread its own work over the cores.
-    static func both<A, B>(_ first: () throws -> A, _ second: @escaping @Sendable () throws -> B) throws -> (A, B) {
+    /// both results. Not through `forEach`: Dispatch runs an apply nested in another one
+    /// serially, and either task may spread its own work over the cores.
+    static func both<A, B>(_ first: () -> A, _ second: @escaping @Sendable () -> B) -> (A, B) {
         let slot = ResultSlot<B>()
-        DispatchQueue.global().async {
-            slot.result = Result(catching: second)
+        // A queue of its own, not the global one: that one runs no more threads than there are
+        // cores, and the callers (the CLI's async main among them) may hold them all, so the
+        // second task would wait for the first instead of running beside it.
+        DispatchQueue(label: "variant.parallel.both").async {
+            slot.result = second()
             slot.done.signal()
         }
-        let a = Result(catching: first)
+        let a = first()
         slot.done.wait()
-        return (try a.get(), try slot.result!.get())
+        return (a, slot.result!)
+    }
+
+    /// The same for tasks that throw: an error of either is thrown once both have finished
+    /// (the first's when both fail).
+    static func both<A, B>(throwing first: () throws -> A, _ second: @escaping @Sendable () throws -> B) throws -> (A, B) {
+        let (a, b) = both({ Result(catching: first) }, { Result(catching: second) })
+        return (try a.get(), try b.get())
     }
 }
 
 /// Where ``Parallel/both(_:_:)``'s second task leaves its result: written before the signal,
 /// read after the wait.
 private final class ResultSlot<Value>: @unchecked Sendable {
-    var result: Result<Value, Error>?
+    var result: Value?
     let done = DispatchSemaphore(value: 0)
 }
 

@@ -108,7 +108,7 @@ extension ImageAnalysis {
 
         // The faces and the image-wide cues need nothing of each other: one core each (the
         // face search spreads over both once its tables are built).
-        let ((rasterFaces, faces), (small, cues)) = try Parallel.both({ () throws -> ([RasterFace], [DetectedFace]) in
+        let ((rasterFaces, faces), (small, cues)) = try Parallel.both(throwing: { () throws -> ([RasterFace], [DetectedFace]) in
             if let knownFaces {
                 let faces = knownFaces.compactMap { $0.intersection(bounds) }.map { DetectedFace(box: $0, confidence: 1, detector: "given") }
                 // In the raster, as a square on the box's centre: the saliency weighs faces as squares.

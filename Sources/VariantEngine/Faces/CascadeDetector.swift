@@ -642,16 +642,21 @@ struct CascadeDetector: Sendable {
                 }
                 return out
             }
-            var dealt: [Int: Dealt] = [:]
-            for step in Set(steps) where step > 1 {
-                let planeStride = (stride + step - 1) / step
-                let layout = TableLayout(rowStride: planeStride, step: step, planeSize: planeStride * rows)
-                // The squares are whole numbers under 2^53 in the Double table.
-                dealt[step] = Dealt(layout: layout, sums: deal(image.sums, layout) { $0 },
-                                    squares: deal(image.squares, layout) { UInt32(truncatingIfNeeded: Int64($0)) },
-                                    gate: gate.map { deal($0.counts, layout) { UInt16(truncatingIfNeeded: $0) } } ?? [])
+            // One step per task: dealing is memory-bound, and the search waits for it.
+            let wanted = Set(steps).filter { $0 > 1 }.sorted()
+            var tables = [Dealt?](repeating: nil, count: wanted.count)
+            tables.withUnsafeMutableBufferPointer { tables in
+                Parallel.forEach(wanted.count) { k in
+                    let step = wanted[k]
+                    let planeStride = (stride + step - 1) / step
+                    let layout = TableLayout(rowStride: planeStride, step: step, planeSize: planeStride * rows)
+                    // The squares are whole numbers under 2^53 in the Double table.
+                    tables[k] = Dealt(layout: layout, sums: deal(image.sums, layout) { $0 },
+                                      squares: deal(image.squares, layout) { UInt32(truncatingIfNeeded: Int64($0)) },
+                                      gate: gate.map { deal($0.counts, layout) { UInt16(truncatingIfNeeded: $0) } } ?? [])
+                }
             }
-            self.dealt = dealt
+            dealt = Dictionary(uniqueKeysWithValues: zip(wanted, tables.map { $0! }))
         }
 
         /// The tables for `step`, when they were dealt for it from `image` with the same gating.

@@ -86,16 +86,42 @@ final class FaceDetector: Sendable {
     /// Faces in `raster`, strongest first.
     /// - Parameter sourceScale: Source pixels per raster pixel (for `minFaceSize`).
     func detect(in raster: Raster, gray: [UInt8], sourceScale: Double, options: FaceDetectionOptions) -> [RasterFace] {
-        let integral = IntegralImage(gray: gray, width: raster.width, height: raster.height)
         var scan = CascadeDetector.Scan()
         scan.scaleFactor = options.scaleFactor
         scan.stepFraction = options.stepFraction
         scan.refineDepth = options.refineDepth
         scan.minSize = max(20, Int((Double(options.minFaceSize) / sourceScale).rounded()))
         let colourful = Self.isColourful(raster)
-        if colourful && options.skinGate > 0 {
-            scan.skinGate = Self.skinGate(raster, stride: integral.stride, minShare: options.skinGate)
-        }
+        // The tilted search needs only the grey image: it runs beside the upright one, whose
+        // set-up (the tables below) keeps one core busy.
+        let (upright, tilted) = Parallel.both({
+            uprightFaces(in: raster, gray: gray, colourful: colourful, scan: scan, options: options)
+        }, { [self, scan] in
+            var canvas = TurnedCanvas()
+            return options.tiltAngles.filter { $0 != 0 }.flatMap { angle in
+                tiltedFaces(angle: angle, gray: gray, width: raster.width, height: raster.height, scan: scan,
+                            options: options, canvas: &canvas)
+            }
+        })
+        let merged = Self.merge(upright + tilted)
+        return merged.compactMap { face -> RasterFace? in
+            var face = face
+            face.confidence *= Self.verification(face, raster: raster, gray: gray, colourful: colourful)
+            return face.confidence >= options.minConfidence ? face : nil
+        }.sorted(by: Self.strongerFirst)
+    }
+
+    /// The frontal and profile faces of the upright image, before merging.
+    private func uprightFaces(in raster: Raster, gray: [UInt8], colourful: Bool, scan base: CascadeDetector.Scan,
+                              options: FaceDetectionOptions) -> [RasterFace] {
+        var scan = base
+        let gated = colourful && options.skinGate > 0
+        let (integral, skinGate) = Parallel.both({
+            IntegralImage(gray: gray, width: raster.width, height: raster.height)
+        }, {
+            gated ? Self.skinGate(raster, stride: raster.width + 1, minShare: options.skinGate) : nil
+        })
+        scan.skinGate = skinGate
         // Steps 2 to 5 are the windows from 20 to about 70 px at the default step fraction:
         // most of the windows searched. Larger windows are few; they run one at a time.
         scan.lanes = CascadeDetector.LaneTables(integral, gate: scan.skinGate, steps: 2...5)
@@ -127,17 +153,7 @@ final class FaceDetector: Sendable {
                 }
             }
         }
-        var canvas = TurnedCanvas()
-        for angle in options.tiltAngles where angle != 0 {
-            candidates += tiltedFaces(angle: angle, gray: gray, width: raster.width, height: raster.height, scan: scan,
-                                      options: options, canvas: &canvas)
-        }
-        let merged = Self.merge(candidates)
-        return merged.compactMap { face -> RasterFace? in
-            var face = face
-            face.confidence *= Self.verification(face, raster: raster, gray: gray, colourful: colourful)
-            return face.confidence >= options.minConfidence ? face : nil
-        }.sorted(by: Self.strongerFirst)
+        return candidates
     }
 
     /// The turned grey image and its tables, kept from one angle to the next: ±15° turn onto
