@@ -275,6 +275,11 @@ static inline int cvips_icc_colour_space(VipsImage *i, char *out) {
     out[4] = 0;
     return 1;
 }
+/// The embedded ICC profile's bytes (owned by the image), or 0 when there is none.
+static inline int cvips_icc_profile(VipsImage *i, const void **data, size_t *length) {
+    if (vips_image_get_typeof(i, VIPS_META_ICC_NAME) == 0) return 0;
+    return vips_image_get_blob(i, VIPS_META_ICC_NAME, data, length) == 0;
+}
 /// The loader's nickname ("jpegload", "pngload_source" ...) or NULL. Owned by the image.
 static inline const char *cvips_loader(VipsImage *i) {
     const char *s = NULL;

@@ -9,11 +9,18 @@ extension Image {
 
     /// Converts to 8-bit sRGB (3 bands, or 4 with alpha), using the embedded ICC profile when
     /// there is one, so that stripping metadata afterwards does not shift colours.
-    public func toSRGB() throws -> Image {
+    /// - Parameter keepingSRGBProfiles: Leave the pixels of an image whose profile is an sRGB
+    ///   profile (``ICCProfile/isSRGB(_:)``) as they are, for callers that measure rather than
+    ///   deliver: the transform between two encodings of sRGB moves values by a level at most,
+    ///   and cost a twentieth of an analysis (0.01 s for 800×600).
+    public func toSRGB(keepingSRGBProfiles: Bool = false) throws -> Image {
         var image = self
+        let transform = hasICCProfile && profileDescribesPixels
+            && !(keepingSRGBProfiles && cvips_interpretation(pointer) == Int32(VIPS_INTERPRETATION_sRGB.rawValue)
+                 && iccProfile.map(ICCProfile.isSRGB) == true)
         // A profile libvips cannot use (damaged tags: "Couldn't link the profiles") is ignored and
         // the pixels read as sRGB, as browsers do and as libvips itself does for unparseable ones.
-        if hasICCProfile, profileDescribesPixels, let transformed = try? apply("icc_transform", { cvips_icc_transform_srgb(pointer, $0) }) {
+        if transform, let transformed = try? apply("icc_transform", { cvips_icc_transform_srgb(pointer, $0) }) {
             image = transformed
         }
         if cvips_interpretation(image.pointer) != Int32(VIPS_INTERPRETATION_sRGB.rawValue) || image.bands < 3 {

@@ -53,6 +53,13 @@ public final class Image: @unchecked Sendable {
         guard cvips_icc_colour_space(pointer, &space) != 0 else { return nil }
         return String(decoding: space.prefix(4).map { UInt8(bitPattern: $0) }, as: Unicode.ASCII.self)
     }
+    /// The embedded ICC profile, or nil.
+    public var iccProfile: [UInt8]? {
+        var data: UnsafeRawPointer?
+        var length = 0
+        guard cvips_icc_profile(pointer, &data, &length) != 0, let data else { return nil }
+        return Array(UnsafeRawBufferPointer(start: data, count: length))
+    }
     /// For HEIF files, the codec of the picture: "av1" (AVIF) or "hevc" (HEIC); nil otherwise.
     public var heifCompression: String? { cvips_string_field(pointer, "heif-compression").map { String(cString: $0) } }
     /// Number of pages or frames (1 for still images).

@@ -90,7 +90,7 @@ extension ImageAnalysis {
         let decoded = try Image.thumbnail(
             path: path, width: side, options: ThumbnailOptions(height: side, size: .downOnly), maxPixels: options.maxPixels,
             cancellation: cancellation)
-        let pixels = try decoded.toSRGB().pixels()
+        let pixels = try decoded.toSRGB(keepingSRGBProfiles: true).pixels()
         try Image.checkDecodedCleanly(path: path)
         return try analyze(pixels: pixels, sourceWidth: width, sourceHeight: height, format: header.fileFormat ?? "unknown",
                            options: options, knownFaces: knownFaces)
