@@ -31,7 +31,8 @@ struct PlanRun: AsyncParsableCommand {
             inode, size and times: an unchanged file is not read again. Delivery URLs are signed when
             CLOUDINARY_API_SECRET (or the secret of CLOUDINARY_URL) is set. A progress bar is drawn on stderr when it is a terminal.
             Ctrl-C, SIGTERM or SIGHUP stops without writing any output (exit 130, 143, 129): a
-            batch runner's stop leaves no partial file. Every output path (-o, --report, --emit-output,
+            batch runner's stop leaves no partial file. A signal the plan was started ignoring stays
+            ignored: under nohup, a closed terminal does not stop it. Every output path (-o, --report, --emit-output,
             --cache) is checked before planning starts; missing folders of the outputs are made.
 
             Format and quality come from the optimiser's SSIMULACRA2 search, about 2 s of CPU per
@@ -398,17 +399,23 @@ final class ProgressBar: @unchecked Sendable {
 }
 
 /// Turns SIGINT (Ctrl-C), SIGTERM (what Kubernetes, CI runners and `kill` send) and SIGHUP (a
-/// closed terminal) into a cancellation while installed; the default actions come back on
-/// `remove()`. Without it SIGTERM killed a plan mid-write, leaving a temporary file behind.
+/// closed terminal) into a cancellation while installed; the dispositions found come back on
+/// `remove()`. Without it SIGTERM killed a plan mid-write, leaving a temporary file behind. A
+/// signal the process was started ignoring stays ignored, as the tool that set it up asked:
+/// `nohup variant plan …` survives the terminal closing, and a command started in the background
+/// by a script is not stopped by the script's Ctrl-C.
 final class InterruptHandler: @unchecked Sendable {
     static let signals: [(number: Int32, name: String)] = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")]
     private var sources: [DispatchSourceSignal] = []
+    private var previous: [(number: Int32, action: sighandler_t?)] = []
     private let lock = NSLock()
     private var received: Int32?
 
     init(_ onInterrupt: @escaping @Sendable () -> Void) {
         for (number, _) in Self.signals {
-            signal(number, SIG_IGN)
+            let action = signal(number, SIG_IGN)
+            previous.append((number, action))
+            if Self.isIgnore(action) { continue }
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in
                 self?.lock.withLock { if self?.received == nil { self?.received = number } }
@@ -417,6 +424,12 @@ final class InterruptHandler: @unchecked Sendable {
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// Whether a disposition is SIG_IGN (an optional C function pointer: compared by address).
+    static func isIgnore(_ action: sighandler_t?) -> Bool {
+        guard let action else { return false }
+        return unsafeBitCast(action, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
     }
 
     /// Throws the exit a shell expects (128 + the signal's number) when a signal came.
@@ -432,6 +445,6 @@ final class InterruptHandler: @unchecked Sendable {
 
     func remove() {
         for source in sources { source.cancel() }
-        for (number, _) in Self.signals { signal(number, SIG_DFL) }
+        for (number, action) in previous { signal(number, action) }
     }
 }

@@ -57,9 +57,10 @@ struct PlanCLITests {
         let out = dir.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         // The optimiser's searches take many seconds on this campaign: the signal lands mid-plan.
-        // (A shell started in the background ignores SIGINT unless told otherwise: trap resets it.)
+        // (A shell starts background commands ignoring SIGINT, and the plan keeps a signal it
+        // was started ignoring ignored: env gives it back its default.)
         let script = """
-            (trap - INT; exec "$0" plan "$1" -o "$2/plan.json" --report "$2/report.html" --no-cache) & pid=$!
+            env --default-signal=INT "$0" plan "$1" -o "$2/plan.json" --report "$2/report.html" --no-cache & pid=$!
             sleep 2; kill -\(name) $pid; wait $pid
             """
         let result = try CLIRunner.run(["-c", script, CLIRunner.executable.path, dir.appendingPathComponent("campaign.json").path,
@@ -67,6 +68,30 @@ struct PlanCLITests {
         #expect(result.status == status, "\(result.stderr)")
         #expect(result.stderr.hasSuffix("variant: error: \(words): no plan was written\n"), "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
+    }
+
+    @Test("a signal the plan was started ignoring stays ignored: nohup's SIGHUP, a script's background SIGINT")
+    func ignoredSignals() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        // nohup sets SIGHUP to ignored before it starts the command; a shell's `cmd &` does the
+        // same with SIGINT. Both land mid-plan (the optimiser's searches take seconds here: `kill`
+        // finds the process).
+        let script = """
+            nohup "$0" plan "$1" -o "$2/plan.json" --no-cache > /dev/null 2> "$2/log" & pid=$!
+            sleep 0.5; kill -HUP $pid && kill -INT $pid && echo sent; wait $pid; echo "status $?"
+            """
+        let result = try CLIRunner.run(["-c", script, CLIRunner.executable.path, dir.appendingPathComponent("campaign.json").path,
+                                        out.path], shell: true)
+        let log = (try? String(contentsOf: out.appendingPathComponent("log"), encoding: .utf8)) ?? ""
+        // It ran to the end: the plan written, the exit its policy gives (1: in the optimiser's
+        // mode the cut-out's JPEG-only banner is an error).
+        #expect(result.stdout == "sent\nstatus 1\n", "\(result.stderr) \(log)")
+        #expect(log.contains("planned 4 assets, 45 variants"), "\(log)")
+        #expect(!log.contains("no plan was written"), "\(log)")
+        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("plan.json").path))
     }
 
     @Test("a failing policy exits 1 and names each error on stderr; --json prints only the plan")
