@@ -68,7 +68,8 @@ struct PlanRun: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write the HTML contact sheet here.", valueName: "HTML"))
     var report: String?
 
-    @Option(parsing: .unconditional, help: "Assets planned at once (default: the number of cores).")
+    @Option(parsing: .unconditional,
+            help: "Assets planned at once (default: one per core, fewer when a container's memory limit is small).")
     var jobs: Int?
 
     @Flag(help: "Neither read nor write a cache file (entries that share a source still share its work during the run).")

@@ -47,7 +47,8 @@ public struct Engine: Sendable {
     public var smartCropOptions: SmartCropOptions
 
     /// How many single operations do their pixel work at once in this process (see the type's
-    /// documentation); the active processor count unless changed.
+    /// documentation); the cores the process may use unless changed (``SystemResources/usableCores``:
+    /// a container's CPU limit, not the machine's core count).
     public static var concurrentOperations: Int { limiter.currentLimit }
 
     /// Sets ``concurrentOperations`` for the whole process: lower it to bound memory (each
@@ -65,7 +66,7 @@ public struct Engine: Sendable {
         limiter.setLimit(count)
     }
 
-    static let limiter = OperationLimiter(limit: max(1, ProcessInfo.processInfo.activeProcessorCount))
+    static let limiter = OperationLimiter(limit: SystemResources.usableCores)
 
     /// The engine's version and build ("0.1.0+" and a digest of its sources): part of every
     /// cache key and of every plan.

@@ -3,9 +3,10 @@ import Foundation
 
 /// How to run a plan.
 public struct PlanOptions: Sendable {
-    /// Assets planned at the same time (each holds one decoded image at a time); default the
-    /// number of cores.
-    public var jobs: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Assets planned at the same time (each holds one decoded image at a time); default one per
+    /// core the process may use, fewer when its memory limit is small
+    /// (``SystemResources/defaultJobs``: a container's limits, not the machine's).
+    public var jobs: Int = SystemResources.defaultJobs
     /// The SQLite cache file; nil plans without one (entries sharing a source still share its
     /// work, through a temporary database that lasts the run).
     public var cachePath: String?

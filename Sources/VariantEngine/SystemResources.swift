@@ -1,0 +1,105 @@
+import Foundation
+
+/// The cores and memory this process may use. In a container the machine's figures are not
+/// the limits: a Kubernetes pod given 2 CPUs and 2 GiB on a 64-core node still sees 64 cores
+/// (`ProcessInfo.activeProcessorCount` follows the CPU affinity only, and `physicalMemory` the
+/// machine), so one plan job per core would start 64 decodes and be killed for its memory. The
+/// limits are read from the process's control groups (v2 `cpu.max` and `memory.max`, v1
+/// `cpu.cfs_quota_us` and `memory.limit_in_bytes`), from its own group up to the root, the
+/// tightest winning.
+public enum SystemResources {
+    /// Memory a plan job may need at once: the sample campaign's peak grows by 70–140 MB per job
+    /// (`/usr/bin/time -f %M variant plan … --jobs 1, 2, 4`: 372, 450, 589 MB), and a 20 MP source
+    /// decoded whole takes 60 MB per copy.
+    public static let memoryPerJob: UInt64 = 384 << 20
+
+    /// Cores usable: the affinity's count, lowered by a CPU quota (rounded up).
+    public static var usableCores: Int {
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        guard let quota = limits().cpus else { return cores }
+        return max(1, min(cores, Int(quota.rounded(.up))))
+    }
+
+    /// Parallel plan jobs by default: one per usable core, and no more than one per
+    /// ``memoryPerJob`` of the memory limit, when there is one (at least one).
+    public static var defaultJobs: Int {
+        jobs(cores: usableCores, memoryLimit: limits().memory)
+    }
+
+    static func jobs(cores: Int, memoryLimit: UInt64?) -> Int {
+        guard let memoryLimit else { return max(1, cores) }
+        return max(1, min(cores, Int(memoryLimit / memoryPerJob)))
+    }
+
+    /// The limits of this process's control groups.
+    static func limits() -> (cpus: Double?, memory: UInt64?) {
+        limits(groups: read("/proc/self/cgroup") ?? "", read: read)
+    }
+
+    /// The limits found for the groups listed in `groups` (the text of /proc/self/cgroup), with
+    /// `read` giving a file's contents. Every level from the group up to the hierarchy's root is
+    /// looked at: a pod's limit sits on a parent of its container's group.
+    static func limits(groups: String, read: (String) -> String?) -> (cpus: Double?, memory: UInt64?) {
+        var cpus: Double?, memory: UInt64?
+        func tighten(_ value: Double?) { if let value { cpus = min(cpus ?? value, value) } }
+        func tighten(_ value: UInt64?) { if let value { memory = min(memory ?? value, value) } }
+        for line in groups.split(separator: "\n") {
+            let fields = line.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3 else { continue }
+            let controllers = fields[1].split(separator: ",").map(String.init)
+            for directory in levels(of: String(fields[2])) {
+                if controllers.isEmpty {
+                    // v2: one hierarchy, mounted at /sys/fs/cgroup.
+                    let root = "/sys/fs/cgroup" + directory
+                    tighten(read(root + "/cpu.max").flatMap(parseCPUMax))
+                    tighten(read(root + "/memory.max").flatMap(parseBytes))
+                }
+                if controllers.contains("cpu") {
+                    for mount in ["/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"] {
+                        let quota = read(mount + directory + "/cpu.cfs_quota_us"), period = read(mount + directory + "/cpu.cfs_period_us")
+                        if let quota, let period { tighten(parseCFS(quota: quota, period: period)); break }
+                    }
+                }
+                if controllers.contains("memory") {
+                    tighten(read("/sys/fs/cgroup/memory" + directory + "/memory.limit_in_bytes").flatMap(parseBytes))
+                }
+            }
+        }
+        return (cpus, memory)
+    }
+
+    /// "/a/b" → ["/a/b", "/a", ""] (the last is the hierarchy's root).
+    static func levels(of path: String) -> [String] {
+        var parts = path.split(separator: "/").map(String.init)
+        var result: [String] = []
+        while true {
+            result.append(parts.isEmpty ? "" : "/" + parts.joined(separator: "/"))
+            if parts.isEmpty { return result }
+            parts.removeLast()
+        }
+    }
+
+    /// v2 `cpu.max`: "max 100000" (none) or "QUOTA PERIOD" in microseconds.
+    static func parseCPUMax(_ text: String) -> Double? {
+        let fields = text.split(whereSeparator: \.isWhitespace)
+        guard fields.count == 2, let quota = Double(fields[0]), let period = Double(fields[1]), quota > 0, period > 0 else { return nil }
+        return quota / period
+    }
+
+    /// v1 `cpu.cfs_quota_us` (-1: none) over `cpu.cfs_period_us`.
+    static func parseCFS(quota: String, period: String) -> Double? {
+        guard let q = Double(quota.trimmingCharacters(in: .whitespacesAndNewlines)),
+              let p = Double(period.trimmingCharacters(in: .whitespacesAndNewlines)), q > 0, p > 0 else { return nil }
+        return q / p
+    }
+
+    /// A byte limit: v2 "max" is none, and v1 writes "none" as a number near 2^63.
+    static func parseBytes(_ text: String) -> UInt64? {
+        guard let value = UInt64(text.trimmingCharacters(in: .whitespacesAndNewlines)), value < (1 << 62) else { return nil }
+        return value
+    }
+
+    static func read(_ path: String) -> String? {
+        try? String(contentsOfFile: path, encoding: .utf8)
+    }
+}

@@ -1,0 +1,51 @@
+import Testing
+@testable import VariantEngine
+
+/// The container limits that set the plan's default number of jobs, read from control-group
+/// files given here as text (the parsing of the files a real v1 and v2 host has).
+@Suite("System resources")
+struct SystemResourcesTests {
+    static func limits(_ groups: String, _ files: [String: String]) -> (cpus: Double?, memory: UInt64?) {
+        SystemResources.limits(groups: groups, read: { files[$0] })
+    }
+
+    @Test("cgroup v2: a pod's limits on its parent group win over the container's 'max'")
+    func version2() {
+        let found = Self.limits("0::/kubepods/pod1/ctr\n", [
+            "/sys/fs/cgroup/kubepods/pod1/ctr/cpu.max": "max 100000\n",
+            "/sys/fs/cgroup/kubepods/pod1/ctr/memory.max": "max\n",
+            "/sys/fs/cgroup/kubepods/pod1/cpu.max": "200000 100000\n",
+            "/sys/fs/cgroup/kubepods/pod1/memory.max": "2147483648\n",
+        ])
+        #expect(found.cpus == 2)
+        #expect(found.memory == 2 << 30)
+        // 64 cores seen, 2 allowed, 2 GiB: two jobs.
+        #expect(SystemResources.jobs(cores: min(64, Int(found.cpus!.rounded(.up))), memoryLimit: found.memory) == 2)
+    }
+
+    @Test("cgroup v1: quota over period, -1 and v1's huge 'no limit' ignored, the tightest level wins")
+    func version1() {
+        let found = Self.limits("4:memory:/docker/abc\n2:cpu,cpuacct:/docker/abc\n1:name=systemd:/docker/abc\n0::/\n", [
+            "/sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_quota_us": "-1\n",
+            "/sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_period_us": "100000\n",
+            "/sys/fs/cgroup/cpu,cpuacct/docker/cpu.cfs_quota_us": "150000\n",
+            "/sys/fs/cgroup/cpu,cpuacct/docker/cpu.cfs_period_us": "100000\n",
+            "/sys/fs/cgroup/memory/docker/abc/memory.limit_in_bytes": "9223372036854771712\n",
+            "/sys/fs/cgroup/memory/memory.limit_in_bytes": "1073741824\n",
+        ])
+        #expect(found.cpus == 1.5)
+        #expect(found.memory == 1 << 30)
+        #expect(SystemResources.jobs(cores: 2, memoryLimit: found.memory) == 2)
+        #expect(SystemResources.jobs(cores: 8, memoryLimit: 256 << 20) == 1, "at least one job")
+    }
+
+    @Test("no limits, unreadable or odd files: the machine's figures")
+    func none() {
+        #expect(Self.limits("0::/\n", [:]).cpus == nil)
+        let odd = Self.limits("0::/x\n1:cpu:/x\n", ["/sys/fs/cgroup/x/cpu.max": "garbage", "/sys/fs/cgroup/cpu/x/cpu.cfs_quota_us": "12"])
+        #expect(odd.cpus == nil && odd.memory == nil)
+        #expect(SystemResources.jobs(cores: 6, memoryLimit: nil) == 6)
+        #expect(SystemResources.levels(of: "/a/b") == ["/a/b", "/a", ""])
+        #expect(SystemResources.levels(of: "/") == [""])
+    }
+}
