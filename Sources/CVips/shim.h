@@ -387,6 +387,9 @@ static inline int cvips_sharpen(VipsImage *in, VipsImage **out, double sigma) {
 static inline int cvips_extract_band(VipsImage *in, VipsImage **out, int band, int n) {
     return vips_extract_band(in, out, band, "n", n, NULL);
 }
+static inline int cvips_min(VipsImage *in, double *out) {
+    return vips_min(in, out, NULL);
+}
 static inline int cvips_bandjoin2(VipsImage *a, VipsImage *b, VipsImage **out) {
     return vips_bandjoin2(a, b, out, NULL);
 }

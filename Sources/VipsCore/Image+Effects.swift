@@ -28,6 +28,17 @@ extension Image {
         try apply("extract_band") { cvips_extract_band(pointer, $0, Int32(first), Int32(count)) }
     }
 
+    /// The smallest alpha value (255 for an opaque 8-bit image, and for one with no alpha):
+    /// reads every pixel of the alpha band.
+    public func minimumAlpha() throws -> Double {
+        guard hasAlpha else { return 255 }
+        let alpha = try bands(bands - 1)
+        var value = 0.0
+        let status = Vips.guardingOrc { cvips_min(alpha.pointer, &value) }
+        guard status == 0 else { throw alpha.failure(.operationFailed, context: "\(source): min") }
+        return value
+    }
+
     /// Appends the bands of `other` (same size).
     public func joined(with other: Image) throws -> Image {
         try apply("bandjoin", with: [other]) { cvips_bandjoin2(pointer, other.pointer, $0) }

@@ -117,6 +117,29 @@ struct PlanningPolicyTests {
         }
     }
 
+    @Test("a cut-out in a JPEG-only placement is flattened with a warning, the same in both decision modes",
+          arguments: [DecisionMode.fixedQuality, .optimize])
+    func flattenedCutout(mode: DecisionMode) async throws {
+        let folder = try PlanningFixture.folder(with: ["product-camera-cutout.png"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifest = PlanningFixture.manifest(images: ["product-camera-cutout.png"], placements: [
+            PlanningFixture.placement("banner", "3:1", [240], formats: ["jpeg"]),
+            PlanningFixture.placement("square", "1:1", [120], formats: ["webp", "jpeg"]),
+        ])
+        var options = PlanningFixture.options()
+        options.decisions = mode
+        let plan = try await PlanningFixture.plan(manifest, in: folder, options: options).plan
+        #expect(plan.summary.passed, "\(plan.assets.flatMap { $0.placements.flatMap(\.violations) })")
+        let placements = try #require(plan.assets.first?.placements)
+        let banner = try #require(placements.first { $0.placement == "banner" })
+        #expect(banner.variants.map(\.format) == ["jpeg"])
+        #expect(banner.violations.filter { $0.code == .transparencyFlattened }.map(\.severity) == [.warning])
+        // WebP keeps the transparency: nothing to warn about.
+        let square = try #require(placements.first { $0.placement == "square" })
+        #expect(square.variants.map(\.format) == ["webp"])
+        #expect(!square.violations.contains { $0.code == .transparencyFlattened })
+    }
+
     @Test("one unreadable asset is reported in the plan and the others are planned")
     func failingAsset() async throws {
         let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])

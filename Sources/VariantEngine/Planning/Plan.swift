@@ -327,6 +327,8 @@ extension Violation {
         public static let textCoversFace: Code = "text-covers-face"
         /// A variant could not be decided or rendered.
         public static let variantFailed: Code = "variant-failed"
+        /// None of the placement's formats keeps transparency: the cut-out is flattened onto white.
+        public static let transparencyFlattened: Code = "transparency-flattened"
         /// Cloudinary's stored size differs from the local file's.
         public static let cloudinarySizeMismatch: Code = "cloudinary-size-mismatch"
         /// Cloudinary's stored faces differ from the ones found here.

@@ -50,6 +50,9 @@ struct VariantDecision: Sendable, Codable, Equatable {
     var bytes: Int
     var ssimulacra2: Double?
     var decidedBy: String
+    /// True when none of the allowed formats keeps transparency and the variant had transparent
+    /// pixels, flattened onto white as Cloudinary delivers them (nil otherwise).
+    var flattened: Bool? = nil
 }
 
 extension VariantDecision {
@@ -77,6 +80,15 @@ extension VariantDeciding {
 func cloudinaryFormat(_ format: String) -> String { format == "jpeg" ? "jpg" : format }
 
 extension VariantDeciding {
+    /// The variant's pixels on white when it has an alpha channel and none of `formats` keeps
+    /// one (what Cloudinary delivers for `f_jpg` of a cut-out), and whether any pixel was not
+    /// opaque (then the plan warns). Counting reads the pixels once more, only in that case.
+    func flattenedForFormats(_ image: Image, formats: [ImageFormat]) throws -> (image: Image, flattened: Bool) {
+        guard image.hasAlpha, !formats.contains(where: \.supportsAlpha) else { return (image, false) }
+        let transparent = try image.minimumAlpha() < 255
+        return (try image.flattened(background: [255, 255, 255]), transparent)
+    }
+
     /// The variant's pixels; `materialise: false` leaves the pipeline lazy, to be read once.
     func renderPixels(_ request: VariantDecisionRequest, materialise: Bool = true) throws -> RenderedPixels {
         var render = RenderRequest(sourcePath: request.sourcePath, transformation: try Transformation(parsing: request.geometry),
@@ -95,9 +107,11 @@ struct OptimizingDecider: VariantDeciding {
 
     func decide(_ request: VariantDecisionRequest) throws -> VariantDecision {
         let pixels = try renderPixels(request)
+        // As the fixed mode and `variant render` do: no allowed format keeps transparency.
+        let (image, flattened) = try flattenedForFormats(pixels.image, formats: request.formats)
         var options = OptimizeOptions(level: request.level, targets: targets, formats: request.formats)
         options.qualityHints = request.qualityHints
-        let result = try Optimizer.optimize(pixels.image, options: options)
+        let result = try Optimizer.optimize(image, options: options)
         // The result names the family ("png"); the chosen candidate says which kind of it.
         let kind = result.candidates.first { $0.bytes == result.bytes && $0.quality == result.quality }?.format ?? result.format
         let delivery: String
@@ -107,9 +121,10 @@ struct OptimizingDecider: VariantDeciding {
         case "webp-lossless": delivery = "f_webp,q_100"
         default: delivery = "f_\(cloudinaryFormat(result.format))" + (result.quality.map { ",q_\($0)" } ?? "")
         }
-        return VariantDecision(width: pixels.image.width, height: pixels.image.height, format: result.format,
+        return VariantDecision(width: image.width, height: image.height, format: result.format,
                                delivery: delivery, quality: result.quality, bytes: result.bytes,
-                               ssimulacra2: (result.ssimulacra2 * 100).rounded() / 100, decidedBy: "optimizer")
+                               ssimulacra2: (result.ssimulacra2 * 100).rounded() / 100, decidedBy: "optimizer",
+                               flattened: flattened ? true : nil)
     }
 }
 
@@ -125,15 +140,15 @@ struct FixedQualityDecider: VariantDeciding {
         let pixels = try renderPixels(request, materialise: false)
         // AVIF only when nothing else is allowed: its encoder costs ten times the others', and this
         // mode exists to be fast.
-        var image = pixels.image
+        let image = pixels.image
         let usable = request.formats.filter { ($0 != .jpeg || !image.hasAlpha) && $0.canHold(width: image.width, height: image.height) }
         let format = usable.first { $0 != .avif } ?? usable.first ?? request.formats[0]
         let quality = format == .png ? nil : QualityDefaults.fixedQuality(for: format, level: request.level.rawValue)
-        if !format.supportsAlpha, image.hasAlpha { image = try image.flattened(background: [255, 255, 255]) }
-        let data = try image.encoded(as: EncodeOptions.defaults(for: format, quality: quality))
+        let (output, flattened) = try flattenedForFormats(image, formats: [format])
+        let data = try output.encoded(as: EncodeOptions.defaults(for: format, quality: quality))
         try Image.checkDecodedCleanly(path: request.sourcePath)
         return VariantDecision(width: image.width, height: image.height, format: format.rawValue,
                                delivery: "f_\(cloudinaryFormat(format.rawValue))" + (quality.map { ",q_\($0)" } ?? ""), quality: quality,
-                               bytes: data.count, ssimulacra2: nil, decidedBy: "fixed")
+                               bytes: data.count, ssimulacra2: nil, decidedBy: "fixed", flattened: flattened ? true : nil)
     }
 }
