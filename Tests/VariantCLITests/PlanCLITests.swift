@@ -289,6 +289,15 @@ struct PlanCLITests {
         #expect(Self.count("<tr class=\"variant", in: dom.stdout) == 48)
         #expect(dom.stdout.contains("class=\"violation error\""))
         #expect(dom.stdout.contains("not-approved"))
+        // The index lists the pending asset first, and each of its links lands on a section.
+        let index = try #require(dom.stdout.components(separatedBy: "<nav class=\"index\">").dropFirst().first?
+            .components(separatedBy: "</nav>").first)
+        #expect(index.contains("Needs attention: 1 asset with errors"), "\(index)")
+        let links = index.components(separatedBy: "href=\"#").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        #expect(links.first == "t/animal-cat-closeup", "\(links)")
+        for link in links {
+            #expect(dom.stdout.contains("<section class=\"asset\" id=\"\(link.removingPercentEncoding ?? link)\">"), "\(link)")
+        }
 
         let png = dir.appendingPathComponent("report.png")
         let shot = try Self.runChromium(chromium, ["--screenshot=\(png.path)", "--window-size=1200,1600", report.absoluteString],

@@ -13,7 +13,8 @@ import VipsCore
 /// Elements carry classes tests rely on: `.asset` per planned asset, `rect.crop` per
 /// placement crop (`data-placement`), `div.preview` per crop preview (with `svg.text-overlay` where the
 /// variant has text), `circle.focal`, `rect.face`, `tr.variant`, `.violation.error`,
-/// `.violation.warning`, `.asset-failed`.
+/// `.violation.warning`, `.asset-failed`, `nav.index` with `li.error` and `li.warning` links to
+/// the assets that need attention.
 enum ContactSheet {
     /// Longest side of the inlined thumbnails.
     static let thumbnailSide = 360
@@ -45,9 +46,35 @@ enum ContactSheet {
             <p class="legend">\(plan.placements.enumerated().map { i, p in
                 "<span style=\"border-color:\(colour(i))\">\(escape(p.name)) \(escape(p.aspectRatio))</span>"
             }.joined(separator: " "))</p></header>
-            \(body)</body></html>
+            \(index(plan))\(body)</body></html>
 
             """
+    }
+
+    /// What needs attention first: every asset with an error (a failed one included), then every
+    /// one with only warnings, each a link to its section with its counts; a campaign of
+    /// thousands of assets is otherwise a long scroll to find the three that block it.
+    static func index(_ plan: Plan) -> String {
+        let flagged = plan.assets.compactMap { asset -> (asset: PlannedAsset, errors: Int, warnings: Int)? in
+            let all = asset.violations + asset.placements.flatMap(\.violations)
+            let errors = max(all.filter { $0.severity == .error }.count, asset.error == nil ? 0 : 1)
+            let warnings = all.filter { $0.severity == .warning }.count
+            return errors + warnings == 0 ? nil : (asset, errors, warnings)
+        }
+        guard !flagged.isEmpty else {
+            return "<nav class=\"index\"><p class=\"good\">Nothing needs attention: no errors, no warnings.</p></nav>\n"
+        }
+        let ordered = flagged.filter { $0.errors > 0 } + flagged.filter { $0.errors == 0 }
+        let items = ordered.map { entry in
+            let fragment = entry.asset.id.addingPercentEncoding(withAllowedCharacters: .urlFragmentAllowed) ?? entry.asset.id
+            let counts = [entry.errors > 0 ? Wording.counted(entry.errors, "error") : nil,
+                          entry.warnings > 0 ? Wording.counted(entry.warnings, "warning") : nil].compactMap { $0 }
+            return "<li class=\"\(entry.errors > 0 ? "error" : "warning")\"><a href=\"#\(escape(fragment))\">\(escape(entry.asset.id))</a> "
+                + "\(counts.joined(separator: ", "))</li>"
+        }
+        let errors = ordered.filter { $0.errors > 0 }.count
+        return "<nav class=\"index\"><h2>Needs attention: \(Wording.counted(errors, "asset")) with errors, "
+            + "\(ordered.count - errors) with warnings only</h2>\n<ul>\(items.joined(separator: "\n"))</ul></nav>\n"
     }
 
     /// - Parameters:
@@ -229,5 +256,9 @@ enum ContactSheet {
         .preview .text-overlay{position:absolute;inset:0;width:100%;height:100%;display:block}
         ul.violations{margin:4px 0;padding-left:18px}
         .violation.error{color:#b71c1c} .violation.warning{color:#8d6e00}
+        .asset{scroll-margin-top:120px}
+        .index{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 16px;margin:16px 0}
+        .index ul{columns:3 260px;margin:4px 0;padding-left:18px} .index li.error a{color:#b71c1c;font-weight:bold}
+        .index li.warning a{color:#8d6e00} .index .good{color:#2e7d32;margin:0}
         """
 }
