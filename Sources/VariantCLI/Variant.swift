@@ -39,6 +39,8 @@ enum Main {
                 close(placeholder)
             }
         }
+        // In a container with a CPU limit, libvips would start a thread per core of the node.
+        if let threads = SystemResources.libvipsThreads { Vips.setConcurrency(threads) }
         var status = await run(Array(CommandLine.arguments.dropFirst()))
         if let failure = StandardOutput.failure.withLock({ $0 }) {
             Diagnostics.error(failure)

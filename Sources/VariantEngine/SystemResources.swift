@@ -20,6 +20,20 @@ public enum SystemResources {
         return max(1, min(cores, Int(quota.rounded(.up))))
     }
 
+    /// The threads libvips should use per pipeline, when its own count would be wrong: libvips
+    /// sizes its pools by the cores the process is allowed to run on, which in a container with a
+    /// CPU limit are the node's (64 threads per decode in a 2-CPU pod). Nil when the counts agree
+    /// or `VIPS_CONCURRENCY` says what to use. The CLI applies it at start
+    /// (`Vips.setConcurrency`); a program embedding the engine can do the same.
+    public static var libvipsThreads: Int? {
+        libvipsThreads(usable: usableCores, seen: max(1, ProcessInfo.processInfo.activeProcessorCount),
+                       environment: ProcessInfo.processInfo.environment["VIPS_CONCURRENCY"])
+    }
+
+    static func libvipsThreads(usable: Int, seen: Int, environment: String?) -> Int? {
+        environment == nil && usable < seen ? usable : nil
+    }
+
     /// Parallel plan jobs by default: one per usable core, and no more than one per
     /// ``memoryPerJob`` of the memory limit, when there is one (at least one).
     public static var defaultJobs: Int {

@@ -39,6 +39,13 @@ struct SystemResourcesTests {
         #expect(SystemResources.jobs(cores: 8, memoryLimit: 256 << 20) == 1, "at least one job")
     }
 
+    @Test("libvips is given the usable cores only when its own count would be larger and no VIPS_CONCURRENCY is set")
+    func libvipsThreads() {
+        #expect(SystemResources.libvipsThreads(usable: 2, seen: 64, environment: nil) == 2)
+        #expect(SystemResources.libvipsThreads(usable: 2, seen: 2, environment: nil) == nil)
+        #expect(SystemResources.libvipsThreads(usable: 2, seen: 64, environment: "8") == nil)
+    }
+
     @Test("no limits, unreadable or odd files: the machine's figures")
     func none() {
         #expect(Self.limits("0::/\n", [:]).cpus == nil)
