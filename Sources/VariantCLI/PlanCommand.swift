@@ -29,7 +29,7 @@ struct PlanRun: AsyncParsableCommand {
             the manifest), keyed by the content hash, the engine version and the options, so a
             re-run computes only what changed. The content hash is kept too, under the file's path,
             inode, size and times: an unchanged file is not read again. Delivery URLs are signed when
-            CLOUDINARY_API_SECRET (or the secret of CLOUDINARY_URL) is set. A progress bar is drawn on stderr when it is a terminal.
+            CLOUDINARY_API_SECRET (or the secret of CLOUDINARY_URL) is set. On a terminal, stderr shows a progress bar: assets done, the time so far and an estimate of the time left.
             Ctrl-C, SIGTERM or SIGHUP stops without writing any output (exit 130, 143, 129): a
             batch runner's stop leaves no partial file. A signal the plan was started ignoring stays
             ignored: under nohup, a closed terminal does not stop it. Every output path (-o, --report, --emit-output,
@@ -364,25 +364,44 @@ func writeAll(_ outputs: [(path: String, data: Data)]) throws {
     }
 }
 
-/// A one-line progress bar on stderr, drawn only when stderr is a terminal.
+/// A one-line progress bar on stderr, drawn only when stderr is a terminal: the assets done, the
+/// time so far and an estimate of the time left, and the asset that finished last.
 final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
+    private let started = Date()
 
     static func onTerminal() -> ProgressBar? { isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil }
 
     func update(_ progress: PlanProgress) {
         lock.lock()
         defer { lock.unlock() }
-        let columns = Self.terminalColumns()
-        // A line longer than the terminal wraps, and "\r" then rewrites only its last row.
+        let line = Self.line(progress, columns: Self.terminalColumns(), elapsed: Date().timeIntervalSince(started))
+        Diagnostics.raw("\r\u{1B}[K" + line)
+    }
+
+    /// "[#####-----] 3/15 · 0:42, about 2:30 left · done: summer/hero", cut to the terminal's
+    /// width (a longer line wraps, and "\r" then rewrites only its last row). The estimate is
+    /// the time per asset so far: the largest sources go first, so it errs long.
+    static func line(_ progress: PlanProgress, columns: Int, elapsed: TimeInterval) -> String {
         let width = max(5, min(30, columns / 3))
         let filled = progress.total > 0 ? width * progress.completed / progress.total : width
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let head = "[\(bar)] \(progress.completed)/\(progress.total)"
-        let room = columns - 1 - head.count - 1
+        var head = "[\(bar)] \(progress.completed)/\(progress.total) · \(clock(elapsed))"
+        if progress.completed > 0 && progress.completed < progress.total {
+            let left = elapsed / Double(progress.completed) * Double(progress.total - progress.completed)
+            head += ", about \(clock(left)) left"
+        }
+        let room = columns - 1 - head.count - " · done: ".count
         let id = Diagnostics.visible(progress.assetID)
-        let name = room < 2 ? "" : " " + (id.count > room ? "…" + id.suffix(room - 1) : id)
-        Diagnostics.raw("\r\u{1B}[K" + String((head + name).prefix(max(1, columns - 1))))
+        let name = room < 2 || id.isEmpty ? "" : " · done: " + (id.count > room ? "…" + id.suffix(room - 1) : id)
+        return String((head + name).prefix(max(1, columns - 1)))
+    }
+
+    /// 0:07, 12:34, 1:02:03.
+    static func clock(_ seconds: TimeInterval) -> String {
+        let total = Int(seconds.rounded())
+        let (h, m, s) = (total / 3600, total / 60 % 60, total % 60)
+        return h > 0 ? String(format: "%d:%02d:%02d", h, m, s) : String(format: "%d:%02d", m, s)
     }
 
     /// The terminal's width in columns (80 when it does not say).

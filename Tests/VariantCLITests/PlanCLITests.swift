@@ -93,6 +93,30 @@ struct PlanCLITests {
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("plan.json").path))
     }
 
+    @Test("on a terminal a progress line follows each finished asset: count, time so far and left, the asset done")
+    func progressOnTerminal() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let manifest = dir.appendingPathComponent("campaign.json").path
+        // script(1) gives the plan a terminal and copies what it draws to stdout.
+        let result = try CLIRunner.run(["-c", #"script -qec "$0 plan $1 -o $2 --no-cache --fixed-quality" /dev/null"#,
+                                        CLIRunner.executable.path, manifest, dir.appendingPathComponent("plan.json").path],
+                                       shell: true)
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        let lines = result.stdout.replacingOccurrences(of: "\u{1B}[K", with: "").components(separatedBy: CharacterSet(charactersIn: "\r\n"))
+        let drawn = lines.filter { $0.hasPrefix("[") }
+        #expect(drawn.first?.hasSuffix("] 0/4 · 0:00") == true, "\(drawn)")
+        let middle = drawn.filter { $0.contains("] 1/4 · ") || $0.contains("] 2/4 · ") || $0.contains("] 3/4 · ") }
+        #expect(middle.count == 3, "\(drawn)")
+        #expect(middle.allSatisfy { $0.range(of: #" · \d+:\d\d, about \d+:\d\d left · done: \S+$"#, options: .regularExpression) != nil },
+                "\(middle)")
+        #expect(drawn.last?.range(of: #"\] 4/4 · \d+:\d\d · done: \S+$"#, options: .regularExpression) != nil, "\(drawn)")
+        #expect(result.stdout.contains("variant: planned 4 assets, 48 variants"))
+        // Not a terminal: no progress at all.
+        let quiet = try CLIRunner.run(["plan", manifest, "-o", dir.appendingPathComponent("plan2.json").path, "--fixed-quality"])
+        #expect(quiet.status == 0 && !quiet.stderr.contains("done:") && !quiet.stderr.contains("\r"), "\(quiet.stderr)")
+    }
+
     @Test("a failing policy exits 1 and names each error on stderr; --json prints only the plan")
     func failingPolicy() throws {
         let dir = try Self.campaign(approval: "pending", upscale: "never")
