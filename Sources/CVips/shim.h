@@ -264,17 +264,6 @@ static inline const char *cvips_string_field(VipsImage *i, const char *name) {
     if (vips_image_get_string(i, name, &s)) return NULL;
     return s;
 }
-/// The colour space signature of the embedded ICC profile (header bytes 16–19: "RGB ", "CMYK",
-/// "GRAY" ...) into `out` (5 bytes, NUL-terminated); 0 when there is no profile or it is too short.
-static inline int cvips_icc_colour_space(VipsImage *i, char *out) {
-    const void *data = NULL;
-    size_t length = 0;
-    if (vips_image_get_typeof(i, VIPS_META_ICC_NAME) == 0) return 0;
-    if (vips_image_get_blob(i, VIPS_META_ICC_NAME, &data, &length) || length < 20) return 0;
-    memcpy(out, (const char *) data + 16, 4);
-    out[4] = 0;
-    return 1;
-}
 /// The embedded ICC profile's bytes (owned by the image), or 0 when there is none.
 static inline int cvips_icc_profile(VipsImage *i, const void **data, size_t *length) {
     if (vips_image_get_typeof(i, VIPS_META_ICC_NAME) == 0) return 0;

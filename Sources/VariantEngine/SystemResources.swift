@@ -14,9 +14,11 @@ public enum SystemResources {
     public static let memoryPerJob: UInt64 = 384 << 20
 
     /// Cores usable: the affinity's count, lowered by a CPU quota (rounded up).
-    public static var usableCores: Int {
+    public static var usableCores: Int { usableCores(quota: limits().cpus) }
+
+    static func usableCores(quota: Double?) -> Int {
         let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        guard let quota = limits().cpus else { return cores }
+        guard let quota else { return cores }
         return max(1, min(cores, Int(quota.rounded(.up))))
     }
 
@@ -37,7 +39,8 @@ public enum SystemResources {
     /// Parallel plan jobs by default: one per usable core, and no more than one per
     /// ``memoryPerJob`` of the memory limit, when there is one (at least one).
     public static var defaultJobs: Int {
-        jobs(cores: usableCores, memoryLimit: limits().memory)
+        let found = limits()
+        return jobs(cores: usableCores(quota: found.cpus), memoryLimit: found.memory)
     }
 
     static func jobs(cores: Int, memoryLimit: UInt64?) -> Int {

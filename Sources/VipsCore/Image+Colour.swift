@@ -11,8 +11,9 @@ extension Image {
     /// there is one, so that stripping metadata afterwards does not shift colours.
     /// - Parameter keepingSRGBProfiles: Leave the pixels of an image whose profile is an sRGB
     ///   profile (``ICCProfile/isSRGB(_:)``) as they are, for callers that measure rather than
-    ///   deliver: the transform between two encodings of sRGB moves values by a level at most,
-    ///   and cost a twentieth of an analysis (0.01 s for 800×600).
+    ///   deliver: for the common 3144-byte sRGB profile the transform changed no pixel (three
+    ///   TestImages, max difference 0), and skipping it took the CPU time of a 12 MP `variant
+    ///   crop` to 0.97×.
     public func toSRGB(keepingSRGBProfiles: Bool = false) throws -> Image {
         var image = self
         let transform = hasICCProfile && profileDescribesPixels

@@ -49,9 +49,8 @@ public final class Image: @unchecked Sendable {
     /// The colour space the embedded ICC profile describes, as its header spells it ("RGB ",
     /// "CMYK", "GRAY" ...); nil without a profile.
     public var iccColourSpace: String? {
-        var space = [CChar](repeating: 0, count: 5)
-        guard cvips_icc_colour_space(pointer, &space) != 0 else { return nil }
-        return String(decoding: space.prefix(4).map { UInt8(bitPattern: $0) }, as: Unicode.ASCII.self)
+        guard let profile = iccProfile, profile.count >= 20 else { return nil }
+        return ICCProfile.ascii(profile, 16)
     }
     /// The embedded ICC profile, or nil.
     public var iccProfile: [UInt8]? {

@@ -82,11 +82,13 @@ func cloudinaryFormat(_ format: String) -> String { format == "jpeg" ? "jpg" : f
 extension VariantDeciding {
     /// The variant's pixels on white when it has an alpha channel and none of `formats` keeps
     /// one (what Cloudinary delivers for `f_jpg` of a cut-out), and whether any pixel was not
-    /// opaque (then the plan warns). Counting reads the pixels once more, only in that case.
+    /// opaque (then the plan warns). In that case the variant is decoded into memory first: it
+    /// is read twice, and a lazy pipeline is read once.
     func flattenedForFormats(_ image: Image, formats: [ImageFormat]) throws -> (image: Image, flattened: Bool) {
         guard image.hasAlpha, !formats.contains(where: \.supportsAlpha) else { return (image, false) }
-        let transparent = try image.minimumAlpha() < 255
-        return (try image.flattened(background: [255, 255, 255]), transparent)
+        let pixels = try image.materialised()
+        let transparent = try pixels.minimumAlpha() < 255
+        return (try pixels.flattened(background: [255, 255, 255]), transparent)
     }
 
     /// The variant's pixels; `materialise: false` leaves the pipeline lazy, to be read once.
