@@ -361,6 +361,9 @@ static inline int cvips_smartcrop(VipsImage *in, VipsImage **out, int width, int
 
 // MARK: - Pixels and effects
 
+static inline int cvips_shrink(VipsImage *in, VipsImage **out, int hshrink, int vshrink) {
+    return vips_shrink(in, out, (double) hshrink, (double) vshrink, NULL);
+}
 static inline int cvips_gaussblur(VipsImage *in, VipsImage **out, double sigma) {
     return vips_gaussblur(in, out, sigma, NULL);
 }

@@ -60,6 +60,36 @@ struct OperationTests {
         #expect(out.height == size.1)
     }
 
+    @Test("a wide blur computed at reduced size stays within a few levels of the exact one",
+          arguments: [(16.0, 7, 0.8), (20.0, 6, 0.7), (50.0, 4, 0.5), (100.0, 4, 0.6)])
+    func reducedBlur(sigma: Double, maxDifference: Int, meanDifference: Double) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        // A photo with edges of every kind, 1000 px wide: faces, a bar's lights, dark corners.
+        let image = try Image(pixels: Image.thumbnail(path: root.appendingPathComponent("TestImages/people-couple-bar.jpg").path,
+                                                      width: 1000).pixels())
+        let exact = try image.blurred(sigma: sigma).castToEightBit().pixels()
+        let reduced = try image.blurredAtReducedSize(sigma: sigma).castToEightBit().pixels()
+        #expect(reduced.width == exact.width && reduced.height == exact.height && reduced.bands == exact.bands)
+        var worst = 0, total = 0
+        for (a, b) in zip(exact.data, reduced.data) {
+            let d = abs(Int(a) - Int(b))
+            worst = max(worst, d)
+            total += d
+        }
+        let mean = Double(total) / Double(exact.data.count)
+        #expect(worst <= maxDifference && mean <= meanDifference, "max \(worst), mean \(mean)")
+        // It is not the image itself: a blur that wide moves most pixels by far more.
+        let original = try image.pixels()
+        let moved = zip(original.data, reduced.data).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
+        #expect(Double(moved) / Double(original.data.count) > 10 * meanDifference)
+    }
+
+    @Test("under sigma 16 the reduced-size blur is the exact one")
+    func reducedBlurSmallSigma() throws {
+        let image = try Image(pixels: Samples.gradient(width: 200, height: 120))
+        #expect(try image.blurredAtReducedSize(sigma: 12).pixels() == image.blurred(sigma: 12).pixels())
+    }
+
     @Test("extract area keeps the pixels of the rectangle and refuses one outside the image")
     func extract() throws {
         let area = try image.extractArea(left: 10, top: 5, width: 20, height: 10)
