@@ -136,11 +136,11 @@ import Testing
             "§6 face cropped away", camera, "c_crop,w_200,h_100,x_0,y_0/c_fill,g_face,w_50,h_50",
             output: Size(50, 50),
             crop: Rect(50, 0, 100, 100), faces: [Rect(1000, 500, 100, 100)]),
-        // c_auto with a known box: halfway between the thumb (100) and the fill (853) windows, 477
-        // (our reading), centred on the face at (340, 140) and clamped.
+        // c_auto with a known box: halfway between the thumb (the face and its headroom, 144) and
+        // the fill (853) windows, 499 (our reading), centred on the face at (340, 140) and clamped.
         .init(
             "§2 auto face", camera, "c_auto,g_face,w_100,h_100", output: Size(100, 100),
-            crop: Rect(102, 0, 477, 477),
+            crop: Rect(91, 0, 499, 499),
             faces: [Rect(300, 100, 80, 80)]),
         // g_auto: custom coordinates override the detection (RC), except custom_no_override.
         .init(

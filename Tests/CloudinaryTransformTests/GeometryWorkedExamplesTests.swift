@@ -226,13 +226,26 @@ import Testing
         .init(
             "§2 thumb", Samples.camera, "c_thumb,g_face,h_150,w_150", output: Size(150, 150),
             crop: Rect(213, 0, 853, 853)),
+        // The face with 0.4 of its side added all round (A11, our reading): 180 px.
         .init(
             "§2 thumb face", Samples.camera, "c_thumb,g_face,h_150,w_150", output: Size(150, 150),
-            crop: Rect(575, 275, 150, 150), faces: [Rect(600, 300, 100, 100)]),
-        // §3.4 FD: c_thumb,g_face,h_150,w_150,z_0.7 zooms out: 150/0.7 = 214.
+            crop: Rect(560, 260, 180, 180), faces: [Rect(600, 300, 100, 100)]),
+        // §3.4 FD: c_thumb,g_face,h_150,w_150,z_0.7 zooms out: 180/0.7 = 257.
         .init(
             "§3.4 thumb zoom", Samples.camera, "c_thumb,g_face,h_150,w_150,z_0.7", output: Size(150, 150),
-            crop: Rect(543, 243, 214, 214), faces: [Rect(600, 300, 100, 100)]),
+            crop: Rect(522, 222, 257, 257), faces: [Rect(600, 300, 100, 100)]),
+        // A face smaller than the output with its headroom: the output's own size, no zoom-in.
+        .init(
+            "§2 thumb small face", Samples.camera, "c_thumb,g_face,h_150,w_150", output: Size(150, 150),
+            crop: Rect(575, 275, 150, 150), faces: [Rect(620, 320, 60, 60)]),
+        // g_faces: the union of the faces, with the headroom of the largest (40 px).
+        .init(
+            "§2 thumb faces", Samples.camera, "c_thumb,g_faces,h_150,w_300", output: Size(300, 150),
+            crop: Rect(360, 210, 560, 280), faces: [Rect(400, 300, 100, 100), Rect(820, 320, 60, 60)]),
+        // Custom coordinates are taken as drawn: no headroom.
+        .init(
+            "§2 thumb custom", Samples.camera, "c_thumb,g_custom,h_150,w_150", output: Size(150, 150),
+            crop: Rect(600, 300, 200, 200), custom: [Rect(600, 300, 200, 200)]),
         // §2 auto.
         .init(
             "§2 auto", Samples.camera, "c_auto,g_auto,h_350,w_300", output: Size(300, 350), crop: .some(nil)),

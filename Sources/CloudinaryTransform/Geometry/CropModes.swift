@@ -167,7 +167,7 @@ extension GeometryResolution {
             }
             let placeholder = fillWindow(input, box)
             let placement = resolvePlacement(gravity, spec: spec)
-            if case .box(let region) = placement {
+            if case .box(let region, _) = placement {
                 // Custom coordinates override g_auto: the region is kept whole, padded to the box.
                 return paddedWindow(region, box: box, background: spec.background, step: step)
             }

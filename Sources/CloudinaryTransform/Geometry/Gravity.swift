@@ -35,8 +35,10 @@ enum GravityPlacement {
     /// A compass position (with the component's x/y offsets where the mode honours them).
     case compass(CompassGravity)
     /// Centre the window on this rectangle (a face, the union of faces, a custom region, or an
-    /// `xy_center` point), in the component's input pixels.
-    case box(RealRect)
+    /// `xy_center` point), in the component's input pixels. `headroom` is what a thumbnail adds
+    /// on every side of it (detected faces only: hair, chin, some neck; see
+    /// ``GeometryResolution/faceHeadroom``).
+    case box(RealRect, headroom: Double = 0)
     /// `g_auto` and its variants: a window only a `GravityResolver` can give.
     case auto(String)
 }

@@ -15,7 +15,9 @@ extension GeometryResolution {
             }
             let faces = state.mapped(resolver?.faces() ?? [])
             if let first = faces.first {
-                return .box(all ? faces.dropFirst().reduce(first, union) : largest(faces))
+                let region = all ? faces.dropFirst().reduce(first, union) : largest(faces)
+                let side = faces.map { max($0.width, $0.height) }.max() ?? 0
+                return .box(region, headroom: Self.faceHeadroom * side)
             }
             return fallbackPlacement(from: text, to: fallback, spec: spec)
         case .custom(let fallback):
@@ -97,10 +99,12 @@ extension GeometryResolution {
             // x/y offsets are not applied by fill-like modes (A7).
             let position = compass.place(window, in: input)
             return (Rect(position.x, position.y, window.width, window.height), true)
-        case .box(let region):
+        case .box(let region, let headroom):
             var size = window
             if mode == .thumb || mode == .auto, !isPoint(region) {
-                let thumb = thumbWindow(region, box: box, fill: window, zoom: spec.zoom ?? 1)
+                let padded = RealRect(minX: region.minX - headroom, minY: region.minY - headroom,
+                                      maxX: region.maxX + headroom, maxY: region.maxY + headroom)
+                let thumb = thumbWindow(padded, box: box, fill: window, zoom: spec.zoom ?? 1)
                 size = mode == .thumb ? thumb : midway(thumb, window, box: box)
             }
             return (centred(size, on: region), true)
@@ -122,6 +126,15 @@ extension GeometryResolution {
     }
 
     private func isPoint(_ region: RealRect) -> Bool { region.width == 0 && region.height == 0 }
+
+    /// What a thumbnail around detected faces adds on every side, as a share of the largest
+    /// face's side (A11, our reading of the one documented example): in FD's getinfo example
+    /// (640×426, `c_thumb,g_face,w_450`) the window is 321 px high for eyes 81 px apart, 3.96
+    /// eye distances; a frontal detector's box is about 2.2 of them (ours: 98 px for eyes 45 px
+    /// apart on TestImages/people-astronaut.jpg), so the window is about 1.8 boxes high, 0.4 of
+    /// a box added above and below. Without it a thumbnail was the bare box, cutting the hair
+    /// and the chin. Custom regions are taken as they were drawn.
+    static let faceHeadroom = 0.4
 
     /// thumb around a known box (A11, our reading): the box grown to the output's aspect ratio,
     /// never smaller than the output itself (no zoom-in past 1:1 at z 1), divided by z, and at
@@ -217,7 +230,7 @@ extension GeometryResolution {
                     .warning, "crop-clipped",
                     "c_crop \(box.size) is larger than the \(input) image; clipped", spec.index)
             }
-        } else if case .box(let region) = placement {
+        } else if case .box(let region, _) = placement {
             // No dimensions: the detected box (grown to ar if given) divided by z.
             var width = max(region.width, 1)
             var height = max(region.height, 1)
@@ -254,7 +267,7 @@ extension GeometryResolution {
             }
             let position = compass.place(size, in: input, x: offsets.x, y: offsets.y)
             return step(Rect(position.x, position.y, size.width, size.height))
-        case .box(let region):
+        case .box(let region, _):
             if spec.x != nil || spec.y != nil, GravityKind(spec.gravity ?? "") != .xyCenter {
                 note(
                     .info, "offsets-ignored", "x/y do not offset a crop centred on a detected box (HO)",
