@@ -13,6 +13,9 @@
 #include <setjmp.h>
 #include <jpeglib.h>
 #include <jerror.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 // MARK: - Life cycle and errors
 
@@ -361,6 +364,16 @@ static inline int cvips_smartcrop(VipsImage *in, VipsImage **out, int width, int
 
 // MARK: - Pixels and effects
 
+/* Caps glibc's malloc arenas (mallopt M_ARENA_MAX): 1 when taken, 0 when refused or when the
+   C library is not glibc. */
+static inline int cvips_limit_malloc_arenas(int count) {
+#if defined(__GLIBC__) && defined(M_ARENA_MAX)
+    return mallopt(M_ARENA_MAX, count);
+#else
+    (void) count;
+    return 0;
+#endif
+}
 static inline int cvips_shrink(VipsImage *in, VipsImage **out, int hshrink, int vshrink) {
     return vips_shrink(in, out, (double) hshrink, (double) vshrink, NULL);
 }

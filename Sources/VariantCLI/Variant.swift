@@ -26,6 +26,8 @@ struct Variant: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        // Before any thread allocates: see SystemResources.mallocArenas.
+        SystemResources.limitMallocArenas()
         // A reader that goes away (`variant … | head -1`) makes the next write fail with EPIPE,
         // reported as an I/O error like any other, instead of killing the process with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)

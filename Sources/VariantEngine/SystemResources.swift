@@ -1,4 +1,5 @@
 import Foundation
+import VipsCore
 
 /// The cores and memory this process may use. In a container the machine's figures are not
 /// the limits: a Kubernetes pod given 2 CPUs and 2 GiB on a 64-core node still sees 64 cores
@@ -8,9 +9,11 @@ import Foundation
 /// `cpu.cfs_quota_us` and `memory.limit_in_bytes`), from its own group up to the root, the
 /// tightest winning.
 public enum SystemResources {
-    /// Memory a plan job may need at once: the sample campaign's peak grows by 70–140 MB per job
-    /// (`/usr/bin/time -f %M variant plan … --jobs 1, 2, 4`: 372, 450, 589 MB), and a 20 MP source
-    /// decoded whole takes 60 MB per copy.
+    /// Memory a plan job may need at once: with the malloc arenas capped (``limitMallocArenas()``,
+    /// as the CLI does), the sample campaign peaks at 180, 242 and 292 MiB for `--jobs 1, 2, 4`
+    /// with `--fixed-quality` and at 305 and 496 MiB for 1 and 2 jobs in the default mode
+    /// (BENCHMARKS.md), and
+    /// a 20 MP source decoded whole takes 60 MB per copy.
     public static let memoryPerJob: UInt64 = 384 << 20
 
     /// Cores usable: the affinity's count, lowered by a CPU quota (rounded up).
@@ -34,6 +37,29 @@ public enum SystemResources {
 
     static func libvipsThreads(usable: Int, seen: Int, environment: String?) -> Int? {
         environment == nil && usable < seen ? usable : nil
+    }
+
+    /// How many malloc arenas glibc should keep, when its own number would waste memory: one
+    /// per usable core, at least 2. glibc gives threads heaps (arenas) of their own, up to eight
+    /// per core, and each keeps what is freed in it for its own later use; over a plan, which
+    /// decodes and scores on many threads, the peak grew with every asset. Nil when
+    /// `MALLOC_ARENA_MAX` says what to use.
+    public static var mallocArenas: Int? {
+        mallocArenas(usable: usableCores, environment: ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"])
+    }
+
+    static func mallocArenas(usable: Int, environment: String?) -> Int? {
+        environment == nil ? max(2, usable) : nil
+    }
+
+    /// Applies ``mallocArenas`` (glibc only: elsewhere it does nothing) and returns the number
+    /// set, or nil. Call it at start, before other threads allocate: arenas already made stay.
+    /// The CLI does; a program embedding the engine can do the same. Measured in BENCHMARKS.md
+    /// ("Plan memory and malloc arenas").
+    @discardableResult
+    public static func limitMallocArenas() -> Int? {
+        guard let arenas = mallocArenas, Vips.limitMallocArenas(arenas) else { return nil }
+        return arenas
     }
 
     /// Parallel plan jobs by default: one per usable core, and no more than one per

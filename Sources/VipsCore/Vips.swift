@@ -188,6 +188,14 @@ public enum Vips {
         cvips_concurrency_set(Int32(clamping: threads))
     }
 
+    /// Caps the C library's malloc arenas at `count` (glibc's `M_ARENA_MAX`; libvips allocates
+    /// its buffers with malloc too). Returns false where that is not glibc or it was refused.
+    /// Arenas already made stay: call it at start, before other threads allocate.
+    @discardableResult
+    public static func limitMallocArenas(_ count: Int) -> Bool {
+        cvips_limit_malloc_arenas(Int32(clamping: count)) == 1
+    }
+
     /// Shuts libvips down; with `VIPS_LEAK=1` in the environment it then reports leaked objects
     /// on stderr. Call it once, at process exit, after every ``Image`` is gone.
     public static func shutdown() {

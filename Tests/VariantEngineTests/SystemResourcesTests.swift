@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import VariantEngine
 
@@ -44,6 +45,17 @@ struct SystemResourcesTests {
         #expect(SystemResources.libvipsThreads(usable: 2, seen: 64, environment: nil) == 2)
         #expect(SystemResources.libvipsThreads(usable: 2, seen: 2, environment: nil) == nil)
         #expect(SystemResources.libvipsThreads(usable: 2, seen: 64, environment: "8") == nil)
+    }
+
+    @Test("glibc's malloc arenas: one per usable core, at least two, unless MALLOC_ARENA_MAX is set")
+    func mallocArenas() {
+        #expect(SystemResources.mallocArenas(usable: 1, environment: nil) == 2)
+        #expect(SystemResources.mallocArenas(usable: 16, environment: nil) == 16)
+        #expect(SystemResources.mallocArenas(usable: 16, environment: "4") == nil)
+        // glibc takes the setting (mallopt returns 1) in this process, which does not set the variable.
+        if ProcessInfo.processInfo.environment["MALLOC_ARENA_MAX"] == nil {
+            #expect(SystemResources.limitMallocArenas() == max(2, SystemResources.usableCores))
+        }
     }
 
     @Test("no limits, unreadable or odd files: the machine's figures")
