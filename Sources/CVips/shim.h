@@ -486,4 +486,17 @@ static inline int cvips_pngsave(VipsImage *in, void **buf, size_t *len, CVipsPng
         "interlace", o.interlace, "strip", o.strip, NULL);
 }
 
+typedef struct {
+    double dither;
+    int effort;
+    int bitdepth;
+    int interlace;
+    int strip;
+} CVipsGifOptions;
+
+static inline int cvips_gifsave(VipsImage *in, void **buf, size_t *len, CVipsGifOptions o) {
+    return vips_gifsave_buffer(in, buf, len, "dither", o.dither, "effort", o.effort,
+        "bitdepth", o.bitdepth, "interlace", o.interlace, "strip", o.strip, NULL);
+}
+
 #endif

@@ -39,7 +39,7 @@ struct BreakpointsCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "At most this many breakpoints, 3 to 200 (as Cloudinary accepts).")
     var maxImages = 20
 
-    @Option(help: "Format measured: jpeg, webp, avif or png.")
+    @Option(help: "Format measured: jpeg, webp, avif, png or gif.")
     var format = "jpeg"
 
     @Option(parsing: .unconditional, help: "Encoder quality measured.")
@@ -83,7 +83,7 @@ struct BreakpointsCommand: ParsableCommand {
         timeout.install()
         maxPixels.install()
         guard let f = ImageFormat(name: format) else {
-            throw CLIError.usage("Expected jpeg, webp, avif or png for --format but received \(format)")
+            throw CLIError.usage("Expected jpeg, webp, avif, png or gif for --format but received \(format)")
         }
         let variant = try renderVariant(image: image, transformation: transformation, settings: "--format and --quality set them")
         let options = BreakpointOptions(minWidth: minWidth, maxWidth: maxWidth, bytesStep: bytesStep,

@@ -13,7 +13,7 @@ struct FormatList: ExpressibleByArgument {
     init?(argument: String) {
         var result: [ImageFormat] = []
         for name in argument.split(separator: ",") {
-            guard let format = ImageFormat(name: String(name)) else { return nil }
+            guard let format = ImageFormat(name: String(name)), ImageFormat.decided.contains(format) else { return nil }
             if !result.contains(format) { result.append(format) }
         }
         guard !result.isEmpty else { return nil }
@@ -99,7 +99,7 @@ struct Optimize: ParsableCommand {
         // Before the search: a bad output path found after it wasted all of it.
         if let output {
             _ = try checkImageOutput(output, source: image, formatHint: "leave the extension off (the chosen format is written either way)",
-                                     json: json)
+                                     json: json, formats: ImageFormat.decided)
         }
         let variant = try renderVariant(image: image, transformation: transformation)
         var options = OptimizeOptions(level: level ?? .good, formats: formats.formats)

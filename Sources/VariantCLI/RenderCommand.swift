@@ -24,7 +24,7 @@ struct Render: ParsableCommand {
             the JSON's "notRendered"; they are never silently dropped.
 
             Output format: f_ in the transformation, else the extension of OUT, else the source's
-            when it is JPEG, WebP, AVIF or PNG (JPEG for any other: GIF, TIFF, HEIC ...).
+            when it is JPEG, WebP, AVIF, PNG or GIF (JPEG for any other: TIFF, HEIC ...).
             An animation or a multi-page file renders its first page, with a note saying so.
             The file is written atomically: on any error nothing is left at OUT. -o - writes the
             image to stdout for a pipe (the summary line then goes to stderr; not with --json).

@@ -158,7 +158,9 @@ func isStandardOutput(_ path: String?) -> Bool {
 /// extension that names a format or none. Returns the format the extension names. `-` is
 /// standard output, refused when it is a terminal (image bytes would garble it) or when
 /// `--json` would print there too.
-func checkImageOutput(_ path: String, option: String = "-o", source: String, formatHint: String, json: Bool) throws -> ImageFormat? {
+/// `formats`: the formats the command writes (a known extension of another is refused too).
+func checkImageOutput(_ path: String, option: String = "-o", source: String, formatHint: String, json: Bool,
+                      formats: [ImageFormat] = ImageFormat.allCases) throws -> ImageFormat? {
     if isStandardOutput(path) {
         if json {
             throw CLIError.usage("\(option) \(path) writes the image to stdout, where --json prints: give a file path, or drop --json")
@@ -189,8 +191,13 @@ func checkImageOutput(_ path: String, option: String = "-o", source: String, for
     }
     let ext = (path as NSString).pathExtension
     let format = ImageFormat(name: ext)
+    let names = formats.map { "." + $0.fileExtension }
+    let listed = names.dropLast().joined(separator: ", ") + (names.count > 1 ? " or " : "") + (names.last ?? "")
     if !ext.isEmpty, format == nil {
-        throw CLIError.usage("\(path): unknown output extension '.\(ext)': name the file .jpg, .webp, .avif or .png, or \(formatHint)")
+        throw CLIError.usage("\(path): unknown output extension '.\(ext)': name the file \(listed), or \(formatHint)")
+    }
+    if let format, !formats.contains(format) {
+        throw CLIError.usage("\(path): this command does not write \(format.displayName): name the file \(listed), or \(formatHint)")
     }
     return format
 }

@@ -1,6 +1,6 @@
 /// The output formats the engine encodes.
 public enum ImageFormat: String, Sendable, CaseIterable, Codable {
-    case jpeg, webp, avif, png
+    case jpeg, webp, avif, png, gif
 
     /// The usual file extension.
     public var fileExtension: String {
@@ -9,22 +9,24 @@ public enum ImageFormat: String, Sendable, CaseIterable, Codable {
         case .webp: "webp"
         case .avif: "avif"
         case .png: "png"
+        case .gif: "gif"
         }
     }
 
-    /// Whether the format can carry an alpha channel.
+    /// Whether the format can carry an alpha channel (GIF: fully transparent pixels only).
     public var supportsAlpha: Bool { self != .jpeg }
 
     /// The longest side the format's encoder here writes as a file that can be read back:
     /// libjpeg's 65500, libwebp's 16383, and for AVIF the 16384 that libheif reads by default
     /// (larger AVIF encodes succeed, but libheif refuses them, or they come out broken).
-    /// PNG has no such limit below the pixel limits.
+    /// PNG has no such limit below the pixel limits; GIF stores sides in 16 bits.
     public var maxSide: Int? {
         switch self {
         case .jpeg: 65_500
         case .webp: 16_383
         case .avif: 16_384
         case .png: nil
+        case .gif: 65_535
         }
     }
 
@@ -38,16 +40,22 @@ public enum ImageFormat: String, Sendable, CaseIterable, Codable {
         case .webp: "WebP"
         case .avif: "AVIF"
         case .png: "PNG"
+        case .gif: "GIF"
         }
     }
 
-    /// The format for a file extension or Cloudinary `f_` value ("jpg", "jpeg", "webp", "avif", "png").
+    /// The formats the optimiser and the planner choose among (`f_auto` never delivers GIF for
+    /// a still image); GIF is rendered when a transformation asks for it (`f_gif`).
+    public static let decided: [ImageFormat] = [.jpeg, .webp, .avif, .png]
+
+    /// The format for a file extension or Cloudinary `f_` value ("jpg", "jpeg", "webp", "avif", "png", "gif").
     public init?(name: String) {
         switch name.lowercased() {
         case "jpg", "jpeg", "jpe": self = .jpeg
         case "webp": self = .webp
         case "avif": self = .avif
         case "png": self = .png
+        case "gif": self = .gif
         default: return nil
         }
     }
@@ -161,12 +169,34 @@ public struct PNGOptions: Sendable, Equatable, Codable {
     }
 }
 
+/// GIF encoder settings (cgif through libvips, libimagequant for the palette).
+public struct GIFOptions: Sendable, Equatable, Codable {
+    /// Palette dithering 0...1; default 1.
+    public var dither: Double = 1.0
+    /// Palette quantisation effort 1...10; default 7.
+    public var effort: Int = 7
+    /// Bits per pixel 1...8 (a palette of up to 2^bitDepth colours); default 8.
+    public var bitDepth: Int = 8
+    /// Interlaced rows; default false.
+    public var interlaced: Bool = false
+    public var stripMetadata: Bool = true
+
+    public init(dither: Double = 1.0, effort: Int = 7, bitDepth: Int = 8, interlaced: Bool = false, stripMetadata: Bool = true) {
+        self.dither = dither
+        self.effort = effort
+        self.bitDepth = bitDepth
+        self.interlaced = interlaced
+        self.stripMetadata = stripMetadata
+    }
+}
+
 /// One encoder and its settings.
 public enum EncodeOptions: Sendable, Equatable {
     case jpeg(JPEGOptions)
     case webp(WebPOptions)
     case avif(AVIFOptions)
     case png(PNGOptions)
+    case gif(GIFOptions)
 
     public var format: ImageFormat {
         switch self {
@@ -174,6 +204,7 @@ public enum EncodeOptions: Sendable, Equatable {
         case .webp: .webp
         case .avif: .avif
         case .png: .png
+        case .gif: .gif
         }
     }
 
@@ -194,6 +225,8 @@ public enum EncodeOptions: Sendable, Equatable {
             return .avif(o)
         case .png:
             return .png(PNGOptions())
+        case .gif:
+            return .gif(GIFOptions())
         }
     }
 
@@ -204,6 +237,7 @@ public enum EncodeOptions: Sendable, Equatable {
         case .webp(let o): o.lossless ? nil : o.quality
         case .avif(let o): o.lossless ? nil : o.quality
         case .png(let o): o.palette ? o.quality : nil
+        case .gif: nil
         }
     }
 }

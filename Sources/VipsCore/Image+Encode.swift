@@ -59,6 +59,15 @@ extension Image {
             status = cvips_pngsave(pointer, &buffer, &length, CVipsPngOptions(
                 compression: Int32(o.compression), interlace: o.progressive ? 1 : 0, palette: o.palette ? 1 : 0,
                 quality: Int32(o.quality), effort: Int32(o.effort), dither: o.dither, strip: o.stripMetadata ? 1 : 0))
+        case .gif(let o):
+            try Self.check(o.effort, in: 1...10, "GIF palette effort")
+            try Self.check(o.bitDepth, in: 1...8, "GIF bit depth")
+            guard (0...1).contains(o.dither) else {
+                throw VipsError(.invalidArgument, "expected GIF dithering from 0 to 1 but received \(o.dither)", context: source)
+            }
+            status = cvips_gifsave(pointer, &buffer, &length, CVipsGifOptions(
+                dither: o.dither, effort: Int32(o.effort), bitdepth: Int32(o.bitDepth), interlace: o.interlaced ? 1 : 0,
+                strip: o.stripMetadata ? 1 : 0))
         }
         guard status == 0, let buffer else {
             if let buffer { cvips_free(buffer) }

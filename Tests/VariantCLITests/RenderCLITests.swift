@@ -138,6 +138,28 @@ struct RenderCLITests {
         #expect(result.stderr.contains("variant: warning:"), "\(result.stderr)")
     }
 
+    @Test("f_gif renders a GIF (with q_auto too: nothing to search), and so does -o x.gif without f_")
+    func gif() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (transformation, name) in [("c_fill,w_120,h_90/f_gif", "a"), ("c_fill,w_120,h_90/f_gif,q_auto", "b"),
+                                       ("c_fill,w_120,h_90", "c.gif")] {
+            let out = dir.appendingPathComponent(name).path
+            let result = try CLIRunner.run(["render", Self.photo, transformation, "-o", out, "--json"])
+            #expect(result.status == 0, "\(transformation): \(result.stderr)")
+            #expect(!result.stderr.contains("not rendered"), "\(transformation): \(result.stderr)")
+            let json = try result.json()
+            #expect(json["format"] as? String == "gif" && json["width"] as? Int == 120 && json["height"] as? Int == 90,
+                    "\(transformation): \(json)")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: out))
+            #expect(bytes.starts(with: Array("GIF89a".utf8)), "\(transformation)")
+            #expect(json["bytes"] as? Int == bytes.count)
+        }
+        // The optimiser does not choose GIF.
+        let optimize = try CLIRunner.run(["optimize", Self.photo, "--transformation", "c_scale,w_100", "--formats", "webp,gif"])
+        #expect(optimize.status == 2, "\(optimize.stderr)")
+    }
+
     @Test("render and optimize check -o before any work: empty, unknown extension, missing folder")
     func outputCheckedFirst() throws {
         let dir = try Self.folder()
@@ -145,7 +167,13 @@ struct RenderCLITests {
         let gif = dir.appendingPathComponent("x.gif").path
         let optimizeGif = try CLIRunner.run(["optimize", Self.photo, "--transformation", "c_scale,w_100", "-o", gif])
         #expect(optimizeGif.status == 2)
-        #expect(optimizeGif.stderr.contains("unknown output extension '.gif'"), "\(optimizeGif.stderr)")
+        #expect(optimizeGif.stderr.contains("x.gif: this command does not write GIF: name the file .jpg, .webp, .avif or .png"),
+                "\(optimizeGif.stderr)")
+        let tiff = dir.appendingPathComponent("x.tif").path
+        let renderTiff = try CLIRunner.run(["render", Self.photo, "c_scale,w_100", "-o", tiff])
+        #expect(renderTiff.status == 2)
+        #expect(renderTiff.stderr.contains("unknown output extension '.tif': name the file .jpg, .webp, .avif, .png or .gif"),
+                "\(renderTiff.stderr)")
         #expect(!FileManager.default.fileExists(atPath: gif))
         let missing = dir.appendingPathComponent("nodir/x.avif").path
         let optimizeMissing = try CLIRunner.run(["optimize", Self.photo, "-o", missing, "--json"])

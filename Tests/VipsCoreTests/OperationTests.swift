@@ -143,6 +143,29 @@ struct OperationTests {
         #expect(throws: VipsError.self) { try big.encoded(as: .jpeg(JPEGOptions(quality: 0))) }
     }
 
+    @Test("GIF: a palette of at most 2^bitDepth colours, read back at the same size; settings out of range refused")
+    func gif() throws {
+        let image = try Image(pixels: Samples.gradient(width: 120, height: 80)).materialised()
+        let data = try image.encoded(as: .gif(GIFOptions()))
+        #expect(data.starts(with: Array("GIF89a".utf8)))
+        let back = try Image.load(data: data)
+        #expect(back.format == "gif" && back.width == 120 && back.height == 80)
+        func colours(_ data: Data) throws -> Int {
+            let pixels = try Image.load(data: data).pixels()
+            var seen = Set<[UInt8]>()
+            for i in stride(from: 0, to: pixels.data.count, by: pixels.bands) {
+                seen.insert(Array(pixels.data[i..<(i + min(3, pixels.bands))]))
+            }
+            return seen.count
+        }
+        #expect(try colours(data) <= 256)
+        #expect(try colours(image.encoded(as: .gif(GIFOptions(dither: 0, bitDepth: 1)))) <= 2)
+        #expect(throws: VipsError.self) { try image.encoded(as: .gif(GIFOptions(effort: 0))) }
+        #expect(throws: VipsError.self) { try image.encoded(as: .gif(GIFOptions(bitDepth: 9))) }
+        #expect(throws: VipsError.self) { try image.encoded(as: .gif(GIFOptions(dither: 1.5))) }
+        #expect(ImageFormat(name: "gif") == .gif && !ImageFormat.decided.contains(.gif))
+    }
+
     @Test("grey images convert to three-band sRGB")
     func srgb() throws {
         let grey = try Image(pixels: Samples.gradient(width: 8, height: 8, bands: 1))

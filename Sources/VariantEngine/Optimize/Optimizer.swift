@@ -208,6 +208,11 @@ public enum Optimizer {
         guard !options.formats.isEmpty else {
             throw EngineError(.invalidArgument, "no output format is allowed", input: image.source)
         }
+        if let other = options.formats.first(where: { !ImageFormat.decided.contains($0) }) {
+            throw EngineError(.invalidArgument, "the optimiser chooses among "
+                                + ImageFormat.decided.map(\.rawValue).joined(separator: ", ") + ", not \(other.rawValue)",
+                              input: image.source)
+        }
         try checkScorable(width: image.width, height: image.height, maxPixels: options.maxPixels, input: image.source)
         guard image.width >= SSIMULACRA2.minimumSize, image.height >= SSIMULACRA2.minimumSize else {
             throw EngineError(.tooSmallToScore,
@@ -283,6 +288,8 @@ public enum Optimizer {
                     let (candidate, data) = try searchPalette(working, scorer, options, bound: limit)
                     keep(candidate, data)
                 }
+            case .gif:
+                continue  // Refused above: never a candidate.
             }
         }
         guard !candidates.isEmpty else {
@@ -348,6 +355,8 @@ public enum Optimizer {
                     for q in 1...100 { add("png8", q, try image.encoded(as: encodeOptions(.png, quality: q, options))) }
                     add("png", nil, try losslessPNG(image, grey: Self.isGrey(pixels)), score: 100)
                 }
+            case .gif:
+                continue
             }
         }
         if kind == .graphic, options.formats.contains(.webp) {
@@ -414,6 +423,7 @@ public enum Optimizer {
         case .webp: .webp(WebPOptions(quality: quality, effort: options.webpEffort))
         case .avif: .avif(AVIFOptions(quality: quality, effort: options.avifEffort, chromaSubsampling: options.chromaSubsampling))
         case .png: .png(PNGOptions(compression: 9, palette: true, quality: quality))
+        case .gif: .gif(GIFOptions())
         }
     }
 
@@ -593,7 +603,7 @@ enum QualityPrior {
         case .jpeg: 0.7
         case .webp: 0.6
         case .avif: 0.8
-        case .png: 0.5
+        case .png, .gif: 0.5
         }
     }
 }

@@ -66,6 +66,8 @@ public enum Renderer {
         if formats == [.png], delivery.format != .auto, !delivery.palette, !delivery.anyFormat {
             return try encodeFixed(rendered, request, delivery)
         }
+        // GIF has no quality to search (its palette is its only setting).
+        if formats == [.gif] { return try encodeFixed(rendered, request, delivery) }
         var options = OptimizeOptions(formats: formats)
         // Progressive is Cloudinary's default with q_auto, baseline with a numeric quality.
         options.progressiveJPEG = delivery.progressive ?? delivery.quality.isAuto
@@ -400,7 +402,7 @@ public enum Renderer {
         case .avif(var o):
             o.chromaSubsampling = delivery.chroma ?? o.chromaSubsampling
             options = .avif(o)
-        case .webp:
+        case .webp, .gif:
             break
         }
         return options
@@ -437,6 +439,7 @@ enum QualityDefaults {
             "eco": [.jpeg: 70, .webp: 70, .avif: 45, .png: 100],
             "low": [.jpeg: 60, .webp: 60, .avif: 35, .png: 100],
         ]
-        return table[level]?[format] ?? table["good"]![format]!
+        // GIF has no quality setting.
+        return table[level]?[format] ?? table["good"]![format] ?? 100
     }
 }
