@@ -12,8 +12,7 @@ public enum SystemResources {
     /// Memory a plan job may need at once: with the malloc arenas capped (``limitMallocArenas()``,
     /// as the CLI does), the sample campaign peaks at 180, 242 and 292 MiB for `--jobs 1, 2, 4`
     /// with `--fixed-quality` and at 305 and 496 MiB for 1 and 2 jobs in the default mode
-    /// (BENCHMARKS.md), and
-    /// a 20 MP source decoded whole takes 60 MB per copy.
+    /// (BENCHMARKS.md); a 20 MP source decoded whole takes 60 MB per copy.
     public static let memoryPerJob: UInt64 = 384 << 20
 
     /// Cores usable: the affinity's count, lowered by a CPU quota (rounded up).
