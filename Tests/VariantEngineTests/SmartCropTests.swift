@@ -52,6 +52,22 @@ struct SmartCropGeometryTests {
     }
 }
 
+struct SmartCropHeadroomTests {
+    /// A tight zoomed window, a salient glass below the face pulling it down: the window keeps
+    /// the hair room above the face (35 % of its height) before room below the chin.
+    @Test("a tight window keeps room for the hair above a face before room below it")
+    func hairBeforeChin() {
+        let face = SourceRect(x: 450, y: 450, width: 100, height: 100)
+        let analysis = syntheticAnalysis(width: 1000, height: 1000, blob: SourceRect(x: 430, y: 560, width: 140, height: 200),
+                                         faces: [face])
+        let plan = SmartCropper(options: SmartCropOptions(zoom: 5)).crop(analysis, aspectRatio: AspectRatio(parsing: "1:1")!)
+        #expect(plan.rect.height == 200)
+        #expect(plan.rect.contains(face), "\(plan.rect)")
+        #expect(plan.rect.y <= face.y - 35, "\(plan.rect): less than 35 px above the face")
+        #expect(plan.rect.maxY >= face.maxY + 15, "\(plan.rect): less than 15 px below the face")
+    }
+}
+
 struct SmartCropPlacementTests {
     struct Case: CustomTestStringConvertible, Sendable {
         var name: String

@@ -66,13 +66,19 @@ public struct SourceRect: Sendable, Codable, Equatable, Hashable, CustomStringCo
 
     /// Grown by `fraction` of its size on every side, then clipped to `bounds`.
     public func expanded(by fraction: Double, within bounds: SourceRect) -> SourceRect {
+        expanded(sides: fraction, above: fraction, below: fraction, within: bounds)
+    }
+
+    /// The rectangle grown by `sides` of its width left and right, `above` and `below` of its
+    /// height at the top and bottom, then clipped to `bounds`.
+    public func expanded(sides: Double, above: Double, below: Double, within bounds: SourceRect) -> SourceRect {
         func pixels(_ value: Double) -> Int {
             guard value.isFinite else { return 0 }
             return Int(max(-1e15, min(1e15, value.rounded())))
         }
-        let dx = pixels(Double(width) * fraction), dy = pixels(Double(height) * fraction)
-        let grown = SourceRect(x: Self.difference(x, dx), y: Self.difference(y, dy),
-                               width: Self.sum(width, Self.sum(dx, dx)), height: Self.sum(height, Self.sum(dy, dy)))
+        let dx = pixels(Double(width) * sides), top = pixels(Double(height) * above), bottom = pixels(Double(height) * below)
+        let grown = SourceRect(x: Self.difference(x, dx), y: Self.difference(y, top),
+                               width: Self.sum(width, Self.sum(dx, dx)), height: Self.sum(height, Self.sum(top, bottom)))
         return grown.intersection(bounds) ?? self
     }
 }

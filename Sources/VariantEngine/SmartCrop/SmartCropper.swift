@@ -4,9 +4,16 @@ import Foundation
 public struct SmartCropOptions: Sendable, Equatable {
     /// > 1 keeps a tighter window around the subject (what `c_thumb`/`c_auto` zoom do); default 1.
     public var zoom: Double = 1
-    /// Share of a face box added on every side as hair and chin: what has to stay inside the
-    /// crop for the face to count as whole (dropped when the padded face would not fit); default 0.25.
+    /// Share of a face box's width added left and right, for the ears and the sides of the
+    /// head: with ``hairRoom`` and ``chinRoom``, what a crop should keep for the face to count
+    /// as whole (a softer preference than the face itself; dropped when the padded face would
+    /// not fit); default 0.25.
     public var faceMargin: Double = 0.25
+    /// Share of a face box's height added above it for the hair, and below it for the chin:
+    /// detected boxes run from the brows to the mouth, so a head reaches further up than down;
+    /// defaults 0.35 and 0.15 (the padded face is as tall as with 0.25 both ways).
+    public var hairRoom: Double = 0.35
+    public var chinRoom: Double = 0.15
     /// Share of a face box added on every side before the "never slice" rule applies
     /// (detected boxes are tighter than heads); default 0.12.
     public var faceCoreMargin: Double = 0.12
@@ -204,7 +211,8 @@ public struct SmartCropper: Sendable {
     func faceConstraints(_ analysis: ImageAnalysis, windowWidth w: Int, windowHeight h: Int, bare: Bool = false) -> [FaceConstraint] {
         let largest = Double(analysis.faces.map(\.box.area).max() ?? 1)
         return analysis.faces.map { face in
-            let padded = face.box.expanded(by: options.faceMargin, within: analysis.bounds)
+            let padded = face.box.expanded(sides: options.faceMargin, above: options.hairRoom, below: options.chinRoom,
+                                           within: analysis.bounds)
             let box = padded.width <= w && padded.height <= h ? padded : face.box
             // Detected boxes are tighter than a face (ears, hair): a little margin is part of
             // what must not be sliced, when it fits.
