@@ -161,7 +161,7 @@ struct AssetPlanner: Sendable {
             // got (the same crop and level: it moves by a step or two between widths). Other
             // placements give none, so adding one changes no decision of the others.
             var hints: [ImageFormat: Int] = [:]
-            var flattenedWidths: [Int] = []
+            var flattened = false
             for width in spec.widths {
                 try cancellation.check()
                 var request = VariantDecisionRequest(sourcePath: job.resolvedPath, crop: crop.rect, width: width,
@@ -196,10 +196,10 @@ struct AssetPlanner: Sendable {
                 if let format = ImageFormat(name: decision.format), format != .png, let quality = decision.quality {
                     hints[format] = quality
                 }
-                if decision.flattened == true { flattenedWidths.append(width) }
+                if decision.flattened == true { flattened = true }
                 placement.variants.append(try variant(decision, crop: crop, width: width, level: level, job: job))
             }
-            if !flattenedWidths.isEmpty {
+            if flattened {
                 placement.violations.append(Violation(
                     code: .transparencyFlattened, severity: .warning,
                     message: "none of the formats (\(spec.formats.joined(separator: ", "))) keeps transparency: the variants are "
