@@ -66,6 +66,19 @@ struct SmartCropHeadroomTests {
         #expect(plan.rect.y <= face.y - 35, "\(plan.rect): less than 35 px above the face")
         #expect(plan.rect.maxY >= face.maxY + 15, "\(plan.rect): less than 15 px below the face")
     }
+
+    /// A window too short for all the room (150 px of head in 140 px): the 40 px to spare go
+    /// above and below in the same 35 : 15 proportion, not wherever the glass below pulls.
+    @Test("a window too short for all the head room still gives most of what fits to the hair")
+    func hairBeforeChinInPart() {
+        let face = SourceRect(x: 450, y: 450, width: 100, height: 100)
+        let analysis = syntheticAnalysis(width: 1000, height: 1000, blob: SourceRect(x: 430, y: 560, width: 140, height: 200),
+                                         faces: [face])
+        let plan = SmartCropper().crop(analysis, windowWidth: 140, windowHeight: 140)
+        #expect(plan.rect.contains(face), "\(plan.rect)")
+        #expect(plan.rect.y <= face.y - 26, "\(plan.rect): less than 26 px above the face")
+        #expect(plan.facesKept == 1 && plan.facesCut == 0)
+    }
 }
 
 struct SmartCropPlacementTests {

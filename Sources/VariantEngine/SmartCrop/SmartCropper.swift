@@ -211,9 +211,7 @@ public struct SmartCropper: Sendable {
     func faceConstraints(_ analysis: ImageAnalysis, windowWidth w: Int, windowHeight h: Int, bare: Bool = false) -> [FaceConstraint] {
         let largest = Double(analysis.faces.map(\.box.area).max() ?? 1)
         return analysis.faces.map { face in
-            let padded = face.box.expanded(sides: options.faceMargin, above: options.hairRoom, below: options.chinRoom,
-                                           within: analysis.bounds)
-            let box = padded.width <= w && padded.height <= h ? padded : face.box
+            let box = roomyBox(face.box, windowWidth: w, windowHeight: h, within: analysis.bounds)
             // Detected boxes are tighter than a face (ears, hair): a little margin is part of
             // what must not be sliced, when it fits.
             let core = face.box.expanded(by: options.faceCoreMargin, within: analysis.bounds)
@@ -233,6 +231,30 @@ public struct SmartCropper: Sendable {
             }
             return FaceConstraint(face: hard, box: box, weight: weight, fits: hard.width <= w && hard.height <= h)
         }
+    }
+
+    /// `face` with the room for its head (``SmartCropOptions/faceMargin``, ``SmartCropOptions/hairRoom``,
+    /// ``SmartCropOptions/chinRoom``), or with as much of it as a `w` × `h` window holds: when the
+    /// window is too short for all of it, the room above and below shrinks in proportion, so a
+    /// tight crop still keeps more hair than chin (a window that only just held the bare box used to
+    /// centre it, and cut the top of the head as readily as the chin); likewise the sides.
+    func roomyBox(_ face: SourceRect, windowWidth w: Int, windowHeight h: Int, within bounds: SourceRect) -> SourceRect {
+        /// The two margins wanted on one axis, scaled down together to fit `spare` pixels.
+        func margins(_ side: Int, _ first: Double, _ second: Double, spare: Int) -> (Int, Int) {
+            let wantFirst = max(0, Double(side) * first), wantSecond = max(0, Double(side) * second)
+            guard wantFirst.isFinite, wantSecond.isFinite, wantFirst + wantSecond > 0 else { return (0, 0) }
+            let scale = min(1, Double(max(0, spare)) / (wantFirst + wantSecond))
+            let a = Int((wantFirst * scale).rounded(.down)), b = Int((wantSecond * scale).rounded(.down))
+            return (a, b)
+        }
+        let padded = face.expanded(sides: options.faceMargin, above: options.hairRoom, below: options.chinRoom, within: bounds)
+        if padded.width <= w && padded.height <= h { return padded }
+        guard face.width <= w, face.height <= h else { return face }
+        let (left, right) = margins(face.width, options.faceMargin, options.faceMargin, spare: w - face.width)
+        let (top, bottom) = margins(face.height, options.hairRoom, options.chinRoom, spare: h - face.height)
+        let grown = SourceRect(x: SourceRect.difference(face.x, left), y: SourceRect.difference(face.y, top),
+                               width: face.width + left + right, height: face.height + top + bottom)
+        return grown.intersection(bounds) ?? face
     }
 
     static func keptFraction(_ box: SourceRect, in window: SourceRect) -> Double {
