@@ -10,8 +10,8 @@ manifest=TestImages/campaign/campaign.json
 
 echo "== variant plan $manifest"
 # --fixed-quality: each variant is encoded once at its level's fixed quality (about 10 s here).
-# Without it every variant gets the full SSIMULACRA2 search, AVIF included: about 3 minutes of
-# wall time on 2 cores (BENCHMARKS.md, "The default mode"), so the demo shows the fast mode.
+# Without it every variant gets the full SSIMULACRA2 search, AVIF included: about 80 s of wall
+# time on 2 cores (BENCHMARKS.md, "AVIF effort 3"), so the demo shows the fast mode.
 "$variant" plan "$manifest" -o "$out/plan.json" --report "$out/report.html" --cache "$out/cache.sqlite" --fixed-quality
 status=$?
 # Exit 1 would mean the plan was written and some asset broke a placement policy at error

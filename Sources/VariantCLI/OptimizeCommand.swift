@@ -80,6 +80,8 @@ struct Optimize: ParsableCommand {
     @Option(parsing: .unconditional, help: "Refuse variants with more pixels than this: the measure holds about 80 bytes a pixel.")
     var maxPixels = OptimizeOptions.defaultMaxPixels
 
+    @OptionGroup var avifEffort: AVIFEffortOption
+
     @OptionGroup var timeout: TimeoutOption
 
     func validate() throws {
@@ -106,6 +108,7 @@ struct Optimize: ParsableCommand {
         if let target { options.target = target }
         options.exhaustive = exhaustive
         options.maxPixels = maxPixels
+        options.avifEffort = avifEffort.value
         let result: OptimizeResult
         do {
             result = try Optimizer.optimize(variant, options: options)

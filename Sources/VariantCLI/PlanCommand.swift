@@ -100,6 +100,8 @@ struct PlanRun: AsyncParsableCommand {
 
     @OptionGroup var maxPixels: MaxPixelsOption
 
+    @OptionGroup var avifEffort: AVIFEffortOption
+
     @OptionGroup var timeout: TimeoutOption
 
     func validate() throws {
@@ -138,6 +140,7 @@ struct PlanRun: AsyncParsableCommand {
         if let jobs { options.jobs = jobs }
         options.shard = shard.flatMap(PlanShard.init(parsing:))
         options.decisions = fixedQuality ? .fixedQuality : .optimize
+        options.avifEffort = avifEffort.value
         // As `variant url` reads it: CLOUDINARY_API_SECRET (an empty one is none), else CLOUDINARY_URL.
         if let problem = SecretEnvironment.malformedURL() { Diagnostics.warning("\(problem): the URLs are not signed from it") }
         options.apiSecret = SecretEnvironment.apiSecret()

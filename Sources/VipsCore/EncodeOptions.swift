@@ -125,13 +125,19 @@ public struct WebPOptions: Sendable, Equatable, Codable {
 public struct AVIFOptions: Sendable, Equatable, Codable {
     /// 1...100; default 50.
     public var quality: Int = 50
-    /// 0...9; default 4. Probe at the effort you ship: lower efforts score lower at equal Q.
-    public var effort: Int = 4
+    /// 0...9 (libaom's speed is 9 − effort); default ``defaultEffort``. Probe at the effort you
+    /// ship: lower efforts score lower at equal Q.
+    public var effort: Int = AVIFOptions.defaultEffort
     public var lossless: Bool = false
     public var chromaSubsampling: ChromaSubsampling = .auto
     public var stripMetadata: Bool = true
 
-    public init(quality: Int = 50, effort: Int = 4, lossless: Bool = false,
+    /// 3, libaom's speed 6 (avifenc's default). Measured here (BENCHMARKS.md, "AVIF effort 3"):
+    /// effort 4 (libvips's default) took 3.3–4.0 times as long and made files about 5 % smaller at
+    /// the same SSIMULACRA2 score; AVIF encodes were most of the optimiser's time.
+    public static let defaultEffort = 3
+
+    public init(quality: Int = 50, effort: Int = AVIFOptions.defaultEffort, lossless: Bool = false,
                 chromaSubsampling: ChromaSubsampling = .auto, stripMetadata: Bool = true) {
         self.quality = quality
         self.effort = effort

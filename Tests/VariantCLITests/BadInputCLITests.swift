@@ -279,6 +279,8 @@ struct BadInputCLITests {
         (["optimize", "IMAGE", "--level", "best", "--target", "80"], "--level best and --target both set the score to reach"),
         (["crop", "IMAGE", "--aspect", "-1:2"], "for --aspect but received '-1:2'"),
         (["crop", "IMAGE", "--aspect", "1000000:1"], "(positive numbers of at most 6 digits, 4 after the point) for --aspect but received '1000000:1'"),
+        (["optimize", "IMAGE", "--avif-effort", "10"], "Expected an AVIF effort from 0 to 9 for --avif-effort but received 10"),
+        (["plan", "IMAGE", "--avif-effort", "-1"], "Expected an AVIF effort from 0 to 9 for --avif-effort but received -1"),
     ])
     func optionRanges(_ arguments: [String], _ message: String) throws {
         // A file that is not an image: a decode would fail with another message.

@@ -1,4 +1,5 @@
 import Foundation
+import CloudinaryTransform
 import GRDB
 import Testing
 @testable import VariantEngine
@@ -183,6 +184,36 @@ struct PlanningCacheTests {
         let changedAnalysis = try await Engine(analysisOptions: noFaces)
             .plan(manifest, baseDirectory: folder.path, options: PlanningFixture.options(cache: cache))
         #expect(changedAnalysis.statistics.analysesComputed == 2)
+    }
+
+    @Test("another AVIF effort decides the AVIF variants again, encodes at that effort and is recorded")
+    func avifEffort() async throws {
+        let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cache = folder.appendingPathComponent("cache.sqlite")
+        // Fixed quality with AVIF the only format: one AVIF encode per variant.
+        let manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg"],
+                                                placements: [PlanningFixture.placement("wide", "16:9", [320, 480], formats: ["avif"])])
+        let standard = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
+        #expect(standard.plan.settings?.avifEffort == nil)
+        var options = PlanningFixture.options(cache: cache)
+        options.avifEffort = 4
+        let slower = try await PlanningFixture.plan(manifest, in: folder, options: options)
+        #expect(slower.statistics.analysesComputed == 0)
+        #expect(slower.statistics.decisionsComputed == 2 && slower.statistics.decisionsCached == 0)
+        #expect(slower.plan.settings?.avifEffort == 4)
+        // The bytes are those of an encode at each effort (the same pixels, the same quality).
+        let pick = { (plan: Plan) in plan.assets[0].placements[0].variants.map(\.bytes) }
+        let variant = try Renderer.renderPixels(RenderRequest(
+            sourcePath: folder.appendingPathComponent("people-astronaut.jpg").path,
+            transformation: try Transformation(parsing: standard.plan.assets[0].placements[0].variants[0].transformation
+                .components(separatedBy: "/").prefix(2).joined(separator: "/")))).image
+        let quality = try #require(standard.plan.assets[0].placements[0].variants[0].quality)
+        for (effort, plan) in [(AVIFOptions.defaultEffort, standard.plan), (4, slower.plan)] {
+            let data = try variant.encoded(as: EncodeOptions.avif(AVIFOptions(quality: quality, effort: effort)))
+            #expect(data.count == pick(plan)[0], "effort \(effort)")
+        }
+        #expect(pick(standard.plan) != pick(slower.plan))
     }
 
     @Test("a corrupt or foreign cache file is rebuilt with a warning, never trusted", arguments: ["garbage", "foreign", "truncated", "views only"])

@@ -86,6 +86,11 @@ struct PlanningShardTests {
         otherSecretOptions.apiSecret = "secret"
         let sameSecretOne = try await PlanningFixture.plan(manifest, in: folder, options: otherSecretOptions).plan
         #expect(throws: Never.self) { try Sharding.merge([sameSecretOne, signedTwo]) }
+        // Decided at another AVIF effort: its AVIF sizes and qualities differ.
+        var effortTwo = two
+        effortTwo.settings?.avifEffort = 4
+        let efforts = #expect(throws: EngineError.self) { try Sharding.merge([one, effortTwo]) }
+        #expect(efforts?.message.contains("--avif-effort 4") == true, "\(String(describing: efforts))")
         var dated = two
         dated.settings?.asOf = "2026-01-01"
         #expect(throws: EngineError.self) { try Sharding.merge([one, dated]) }

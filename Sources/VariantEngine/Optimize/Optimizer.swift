@@ -44,7 +44,7 @@ public struct OptimizeOptions: Sendable {
     public static let defaultFormats: [ImageFormat] = [.avif, .webp, .jpeg, .png]
 
     public init(target: Double = QualityLevel.good.defaultTarget, formats: [ImageFormat] = OptimizeOptions.defaultFormats,
-                contentKind: ContentKind? = nil, qualityHints: [ImageFormat: Int] = [:], avifEffort: Int = 4,
+                contentKind: ContentKind? = nil, qualityHints: [ImageFormat: Int] = [:], avifEffort: Int = AVIFOptions.defaultEffort,
                 webpEffort: Int = 4) {
         self.target = target
         self.formats = formats

@@ -69,13 +69,19 @@ public struct PlanSettings: Sendable, Codable, Equatable {
     /// `--max-pixels`) when it is not the standard 100 megapixels: a source over it fails, so
     /// shards planned under different limits must not merge. nil at the standard limit.
     public var maxPixels: Int?
+    /// The AVIF encoder effort of the decisions (``PlanOptions/avifEffort``, the CLI's
+    /// `--avif-effort`) when it is not ``AVIFOptions/defaultEffort``: it changes AVIF's sizes and
+    /// qualities, so shards decided at different efforts must not merge. nil at the default.
+    public var avifEffort: Int?
 
-    public init(decisions: DecisionMode, signed: Bool, asOf: String?, secretFingerprint: String? = nil, maxPixels: Int? = nil) {
+    public init(decisions: DecisionMode, signed: Bool, asOf: String?, secretFingerprint: String? = nil, maxPixels: Int? = nil,
+                avifEffort: Int? = nil) {
         self.decisions = decisions
         self.signed = signed
         self.asOf = asOf
         self.secretFingerprint = secretFingerprint
         self.maxPixels = maxPixels
+        self.avifEffort = avifEffort
     }
 
     /// The fingerprint recorded for `secret`.

@@ -14,6 +14,9 @@ public struct PlanOptions: Sendable {
     public var shard: PlanShard?
     /// Perceptual search (default) or the level's fixed quality.
     public var decisions: DecisionMode = .optimize
+    /// The AVIF encoder effort every decision encodes and scores at, 0...9 (higher: smaller
+    /// files, slower); default ``AVIFOptions/defaultEffort``.
+    public var avifEffort: Int = AVIFOptions.defaultEffort
     /// Signs delivery URLs when set (the CLI reads `CLOUDINARY_API_SECRET`).
     public var apiSecret: String?
     /// The day rights expiry dates are checked against ("YYYY-MM-DD"); default the manifest's
@@ -64,8 +67,8 @@ enum Planner {
         let cache = try options.cachePath.map { try PlanCache(path: $0) } ?? PlanCache.temporary()
         warnings += cache.warnings
         let decider: any VariantDeciding = switch options.decisions {
-        case .optimize: OptimizingDecider()
-        case .fixedQuality: FixedQualityDecider()
+        case .optimize: OptimizingDecider(avifEffort: options.avifEffort)
+        case .fixedQuality: FixedQualityDecider(avifEffort: options.avifEffort)
         }
         let planner = AssetPlanner(manifest: manifest, options: options, decider: decider, cache: cache)
         let specs = placementSpecs(manifest)
@@ -134,7 +137,8 @@ enum Planner {
                         settings: PlanSettings(decisions: options.decisions, signed: secret != nil,
                                                asOf: datesMatter ? options.asOf ?? manifest.policy?.asOf : nil,
                                                secretFingerprint: secret.map(PlanSettings.fingerprint(ofSecret:)),
-                                               maxPixels: maxPixels == LoadOptions.standardMaxPixels ? nil : maxPixels))
+                                               maxPixels: maxPixels == LoadOptions.standardMaxPixels ? nil : maxPixels,
+                                               avifEffort: options.avifEffort == AVIFOptions.defaultEffort ? nil : options.avifEffort))
         if cache.damagedEntries > 0 {
             warnings.append("the cache \(cache.path) held \(cache.damagedEntries) damaged entr\(cache.damagedEntries == 1 ? "y" : "ies"): "
                             + "recomputed and replaced, not trusted")

@@ -72,6 +72,7 @@ public enum Sharding {
                 let signing = settings.signed ? "signed" + (settings.secretFingerprint.map { " with secret \($0)" } ?? "") : "unsigned"
                 return "\(settings.decisions), \(signing), as of \(settings.asOf ?? "the manifest")"
                     + (settings.maxPixels.map { ", --max-pixels \($0)" } ?? "")
+                    + (settings.avifEffort.map { ", --avif-effort \($0)" } ?? "")
             } ?? "unrecorded" })
             guard settings.count == 1 else {
                 throw EngineError(.invalidArgument, "the shards were planned with different options (\(settings.sorted().joined(separator: "; "))): "

@@ -103,8 +103,9 @@ extension VariantDeciding {
 /// The optimiser (Sources/VariantEngine/Optimize) on the variant's pixels as delivered.
 struct OptimizingDecider: VariantDeciding {
     var targets = QualityTargets()
+    var avifEffort = AVIFOptions.defaultEffort
 
-    var identity: String { "optimize:\(targets.best),\(targets.good),\(targets.eco),\(targets.low)" }
+    var identity: String { "optimize:\(targets.best),\(targets.good),\(targets.eco),\(targets.low),avif-effort:\(avifEffort)" }
     var takesQualityHints: Bool { true }
 
     func decide(_ request: VariantDecisionRequest) throws -> VariantDecision {
@@ -113,6 +114,7 @@ struct OptimizingDecider: VariantDeciding {
         let (image, flattened) = try flattenedForFormats(pixels.image, formats: request.formats)
         var options = OptimizeOptions(level: request.level, targets: targets, formats: request.formats)
         options.qualityHints = request.qualityHints
+        options.avifEffort = avifEffort
         let result = try Optimizer.optimize(image, options: options)
         // The result names the family ("png"); the chosen candidate says which kind of it.
         let kind = result.candidates.first { $0.bytes == result.bytes && $0.quality == result.quality }?.format ?? result.format
@@ -133,7 +135,9 @@ struct OptimizingDecider: VariantDeciding {
 /// The level's fixed quality (what `q_auto` falls back to without a search) in the first allowed
 /// format other than AVIF that can carry the image; one encode.
 struct FixedQualityDecider: VariantDeciding {
-    var identity: String { "fixed" }
+    var avifEffort = AVIFOptions.defaultEffort
+
+    var identity: String { "fixed:avif-effort:\(avifEffort)" }
 
     func decide(_ request: VariantDecisionRequest) throws -> VariantDecision {
         // One encode reads the pixels once, so they stream from the decoder to the encoder as in
@@ -147,7 +151,12 @@ struct FixedQualityDecider: VariantDeciding {
         let format = usable.first { $0 != .avif } ?? usable.first ?? request.formats[0]
         let quality = format == .png ? nil : QualityDefaults.fixedQuality(for: format, level: request.level.rawValue)
         let (output, flattened) = try flattenedForFormats(image, formats: [format])
-        let data = try output.encoded(as: EncodeOptions.defaults(for: format, quality: quality))
+        var encoding = EncodeOptions.defaults(for: format, quality: quality)
+        if case .avif(var avif) = encoding {
+            avif.effort = avifEffort
+            encoding = .avif(avif)
+        }
+        let data = try output.encoded(as: encoding)
         try Image.checkDecodedCleanly(path: request.sourcePath)
         return VariantDecision(width: image.width, height: image.height, format: format.rawValue,
                                delivery: "f_\(cloudinaryFormat(format.rawValue))" + (quality.map { ",q_\($0)" } ?? ""), quality: quality,
