@@ -8,12 +8,14 @@ struct Render: ParsableCommand {
         abstract: "Render a Cloudinary transformation of a local image with libvips.",
         usage: "variant render <image> <transformation> -o <output> [<options>]",
         discussion: """
-            Executes the transformation the way Cloudinary delivers it: every crop mode and gravity
-            (g_auto and g_face through the engine's smart crop and face detection),
-            ar, dpr (layers too), relative sizes, chains, a_ rotation, b_ backgrounds for pad modes, e_grayscale,
-            e_blur[:n], e_sharpen[:n], o_, r_ (radius, max), bo_ (border; it follows r_), f_, q_
-            (q_N:420 and :444; q_auto[:level][:sensitive], with Cloudinary's default of
-            progressive JPEG), and the flags progressive[:none], lossy, png8 and any_format.
+            Executes the transformation the way Cloudinary delivers it: every crop mode
+            and gravity (g_auto and g_face through the engine's smart crop and face
+            detection), ar, dpr (layers too), relative sizes, chains, a_ rotation, b_
+            (the padding's colour; an opaque one also fills what is transparent),
+            e_grayscale, e_blur[:n], e_sharpen[:n], o_, r_ (radius, max), bo_ (border;
+            it follows r_), f_, q_ (q_N:420 and :444; q_auto[:level][:sensitive], with
+            Cloudinary's default of progressive JPEG), and the flags progressive[:none],
+            lossy, png8 and any_format.
 
             Layers: text layers (l_text:<font>_<size>[_bold|_italic|...]:<text> with co_, o_ and
             the fl_layer_apply component's g_, x_, y_; fonts are the nearest local match:

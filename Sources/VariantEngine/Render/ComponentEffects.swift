@@ -19,6 +19,11 @@ struct ComponentEffects: Sendable {
     }
 
     var effects: [Effect] = []
+    /// The component's `b_` colour: besides padding (the geometry's step), an opaque one is what
+    /// the component's transparent areas show ("the background color to use instead of transparent
+    /// background areas", Cloudinary's SDK reference). Kept apart from ``effects``: it changes
+    /// nothing on an opaque image, so it must not stop a crop merging with the scale after it.
+    var background: RGBAColour?
     var notRendered: [String] = []
 
     /// Whether a pixel's result depends on its neighbours (a blur or a sharpen).
@@ -75,7 +80,9 @@ struct ComponentEffects: Sendable {
             case "b":
                 // A colour pads (with the geometry's step); b_auto, b_blurred, b_gen_fill … are
                 // computed by Cloudinary from the image, and padded here with the default colour.
-                if RGBAColour(cloudinary: raw) == nil, !raw.hasPrefix("$") {
+                if let colour = RGBAColour(cloudinary: raw) {
+                    background = colour
+                } else if !raw.hasPrefix("$") {
                     notRendered.append("b_\(raw) (padded with the default colour)")
                 }
             case "fl":
@@ -144,7 +151,17 @@ struct ComponentEffects: Sendable {
         if let border { image = try Self.drawBorder(image, width: border.width, colour: border.colour, corners: corners) }
         if let corners { image = try Self.roundCorners(image, corners) }
         if let opacity { image = try Self.scaleAlpha(image, by: opacity) }
+        // Last: the corners r_ rounds and what o_ makes see-through show the background too.
+        if let background, image.hasAlpha { image = try Self.filled(image, with: background) }
         return image
+    }
+
+    /// `image` over an opaque `colour`. A translucent `b_` is left to pad and to be the ground a
+    /// format without alpha flattens onto (``Renderer/backgroundForFlatten(_:)``): filled here
+    /// too, a JPEG would show it twice over.
+    static func filled(_ image: Image, with colour: RGBAColour) throws -> Image {
+        guard colour.alpha == 255 else { return image }
+        return try image.flattened(background: colour.bands(withAlpha: false))
     }
 
     /// The shape `r_` gives an image: corner radii (top-left, top-right, bottom-right,

@@ -114,6 +114,30 @@ struct RenderEffectsTests {
         #expect(edge[1] <= 2 && edge[2] >= 250, "\(edge)")
     }
 
+    @Test("an opaque b_ colour fills the transparent areas of its component's result, in formats with alpha too")
+    func backgroundFillsTransparency() throws {
+        // Left half opaque blue, right half fully transparent.
+        let data = (0..<(40 * 20)).flatMap { i -> [UInt8] in i % 40 < 20 ? [0, 0, 255, 255] : [0, 255, 0, 0] }
+        let source = try Self.file(PixelBuffer(width: 40, height: 20, bands: 4, data: data), name: "half.png")
+        let filled = try Self.render("b_rgb:ff8000/f_png", source).pixels
+        #expect(Self.pixel(filled, 30, 10).prefix(3) == [255, 128, 0], "\(Self.pixel(filled, 30, 10))")
+        #expect(Self.pixel(filled, 5, 10).prefix(3) == [0, 0, 255])
+        #expect(filled.bands == 3 || Self.pixel(filled, 30, 10)[3] == 255)
+        // Padding with b_ fills the pad and the image's own transparency alike.
+        let padded = try Self.render("c_pad,b_white,w_80,h_20/f_webp,q_100", source).pixels
+        for x in [5, 50, 75] { #expect(Self.pixel(padded, x, 10).prefix(3).allSatisfy { $0 >= 250 }, "x \(x): \(Self.pixel(padded, x, 10))") }
+        // Corners r_ makes transparent show the component's b_.
+        let opaque = try Self.file(PixelBuffer(width: 40, height: 40, bands: 3, data: [UInt8](repeating: 200, count: 40 * 40 * 3)),
+                                   name: "grey.png")
+        let round = try Self.render("r_max,b_black/f_png", opaque).pixels
+        #expect(Array(Self.pixel(round, 0, 0).prefix(3)) == [0, 0, 0] && (round.bands == 3 || Self.pixel(round, 0, 0)[3] == 255),
+                "\(Self.pixel(round, 0, 0))")
+        // A translucent b_ leaves transparency alone (it is only the ground of a flatten), and
+        // b_ in an earlier component does not fill what a later one makes transparent.
+        #expect(Self.pixel(try Self.render("b_rgb:ff800080/f_png", source).pixels, 30, 10)[3] == 0)
+        #expect(Self.pixel(try Self.render("b_black/r_max/f_png", opaque).pixels, 0, 0)[3] == 0)
+    }
+
     @Test("a format without alpha flattens onto the base's b_ colour, itself over white; a layer's b_ is the layer's")
     func flattenBackground() throws {
         // 20×20, fully transparent.
