@@ -9,13 +9,15 @@ totals: bytes and CPU time of the second effort against the first.
 Usage: scripts/compare-avif-effort.py [--variant BIN] [--efforts 3,4]
 """
 import argparse
-import json
+import importlib.util
 import os
-import resource
-import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The optimiser evaluation's runner: one `variant optimize` of a row, with its CPU time.
+_spec = importlib.util.spec_from_file_location("evaluate_optimizer", os.path.join(ROOT, "scripts", "evaluate-optimizer.py"))
+evaluate_optimizer = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(evaluate_optimizer)
 ROWS_600 = """animal-bird-trunk-large.jpg animal-bird-very-tall.jpg animal-dog-bicycle.jpg animal-dogs-window.jpg
 architecture-facade.jpg architecture-temple.jpg graphic-illustration.png landscape-lake-boats.jpg
 landscape-mountain-meadow.jpg landscape-very-wide.jpg logo-alpha.png people-beach-small-faces.jpg
@@ -29,16 +31,9 @@ people-group-solvay-1927.jpg product-fig-bowl.jpg""".split()
 
 
 def decide(variant, image, width, effort):
-    cmd = [variant, "optimize", os.path.join(ROOT, "TestImages", image), "--transformation",
-           f"c_limit,w_{width},h_{width}", "--level", "good", "--formats", "avif,webp,jpeg,png",
-           "--avif-effort", str(effort), "--json"]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run(cmd, capture_output=True, text=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if out.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed: {out.stderr}")
-    result = json.loads(out.stdout)
-    result["cpu"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    result = evaluate_optimizer.run(variant, image, width, "good", "avif,webp,jpeg,png", False,
+                                    extra=["--avif-effort", str(effort)])
+    result["cpu"] = result["cpuSeconds"]
     avif = [c for c in result["candidates"] if c["format"] == "avif"]
     result["avifEncodes"] = avif[0]["encodes"] if avif else 0
     return result

@@ -34,9 +34,11 @@ DEFAULT_IMAGES = [
 ]
 
 
-def run(variant, image, width, level, formats, exhaustive):
+def run(variant, image, width, level, formats, exhaustive, extra=()):
+    """One `variant optimize` of `c_limit,w_N,h_N`, its JSON with the CPU seconds it took."""
     cmd = [variant, "optimize", os.path.join(ROOT, "TestImages", image),
            "--transformation", f"c_limit,w_{width},h_{width}", "--level", level, "--formats", formats, "--json"]
+    cmd += list(extra)
     if exhaustive:
         cmd.append("--exhaustive")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
