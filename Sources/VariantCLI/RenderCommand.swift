@@ -71,6 +71,8 @@ struct Render: ParsableCommand {
 
     @OptionGroup var maxPixels: MaxPixelsOption
 
+    @OptionGroup var avifEffort: AVIFEffortOption
+
     @OptionGroup var timeout: TimeoutOption
 
     func run() throws {
@@ -96,6 +98,7 @@ struct Render: ParsableCommand {
         var request = RenderRequest(
             sourcePath: image, transformation: parsedTransformation, defaultFormat: extensionFormat,
             resolver: resolver, limits: LoadOptions(maxPixels: maxPixels.value, timeout: timeout.limit))
+        request.avifEffort = avifEffort.value
         for layer in layers {
             guard let equals = layer.firstIndex(of: "="), equals != layer.startIndex, layer.index(after: equals) != layer.endIndex else {
                 throw CLIError.usage("--layer: expected ID=FILE (brand:logo=logo.png) but received '\(layer)'")

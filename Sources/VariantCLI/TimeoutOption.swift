@@ -82,8 +82,9 @@ struct KnownFacesOption: ParsableArguments {
     }
 }
 
-/// `--avif-effort N`, shared by the commands that decide formats: the AVIF encoder effort the
-/// decisions encode and score at (``AVIFOptions/defaultEffort`` unless given).
+/// `--avif-effort N`, shared by the commands that encode AVIF or decide formats (render,
+/// optimize, plan): the effort every AVIF is encoded and scored at (``AVIFOptions/defaultEffort``
+/// unless given), so a render reproduces the bytes a plan at the same effort predicted.
 struct AVIFEffortOption: ParsableArguments {
     @Option(
         name: .customLong("avif-effort"), parsing: .unconditional,

@@ -281,6 +281,7 @@ struct BadInputCLITests {
         (["crop", "IMAGE", "--aspect", "1000000:1"], "(positive numbers of at most 6 digits, 4 after the point) for --aspect but received '1000000:1'"),
         (["optimize", "IMAGE", "--avif-effort", "10"], "Expected an AVIF effort from 0 to 9 for --avif-effort but received 10"),
         (["plan", "IMAGE", "--avif-effort", "-1"], "Expected an AVIF effort from 0 to 9 for --avif-effort but received -1"),
+        (["render", "IMAGE", "f_avif", "-o", "/tmp/never-written.jpg", "--avif-effort", "x"], "--avif-effort"),
     ])
     func optionRanges(_ arguments: [String], _ message: String) throws {
         // A file that is not an image: a decode would fail with another message.

@@ -24,6 +24,9 @@ public struct RenderRequest: Sendable {
     /// `brand:logo`): `l_brand:logo` … `fl_layer_apply` is drawn from that file. A layer with no
     /// file here is listed in ``RenderResult/notRendered``.
     public var layerFiles: [String: String] = [:]
+    /// The AVIF encoder effort of an AVIF output, and of the search `f_auto`/`q_auto` makes
+    /// (``OptimizeOptions/avifEffort``); default ``AVIFOptions/defaultEffort``, as the planner's.
+    public var avifEffort: Int = AVIFOptions.defaultEffort
 
     public init(sourcePath: String, transformation: Transformation, defaultFormat: ImageFormat? = nil,
                 resolver: (any GravityResolver)? = nil, limits: LoadOptions = LoadOptions()) {

@@ -34,7 +34,7 @@ public enum Renderer {
     /// Encodes at the transformation's (or the default) format and quality: no search.
     static func encodeFixed(_ rendered: RenderedPixels, _ request: RenderRequest, _ delivery: DeliverySettings) throws -> RenderResult {
         let options = encodeOptions(delivery, default: request.defaultFormat, sourceFormat: rendered.sourceFormat,
-                                    hasAlpha: rendered.image.hasAlpha)
+                                    hasAlpha: rendered.image.hasAlpha, avifEffort: request.avifEffort)
         var output = rendered.image
         if !options.format.supportsAlpha, output.hasAlpha {
             output = try output.flattened(background: backgroundForFlatten(request.transformation))
@@ -69,6 +69,7 @@ public enum Renderer {
         // GIF has no quality to search (its palette is its only setting).
         if formats == [.gif] { return try encodeFixed(rendered, request, delivery) }
         var options = OptimizeOptions(formats: formats)
+        options.avifEffort = request.avifEffort
         // Progressive is Cloudinary's default with q_auto, baseline with a numeric quality.
         options.progressiveJPEG = delivery.progressive ?? delivery.quality.isAuto
         options.chromaSubsampling = delivery.chroma ?? .auto
@@ -87,7 +88,7 @@ public enum Renderer {
         }
         if image.width < SSIMULACRA2.minimumSize || image.height < SSIMULACRA2.minimumSize {
             return try renderUnmeasured(image, rendered: rendered, formats: formats, delivery: delivery,
-                                        background: backgroundForFlatten(request.transformation))
+                                        background: backgroundForFlatten(request.transformation), avifEffort: request.avifEffort)
         }
         let decision = try Optimizer.optimize(image, options: options)
         return RenderResult(
@@ -101,12 +102,12 @@ public enum Renderer {
     /// A variant under SSIMULACRA2's 8×8 cannot be measured: each allowed format at the fixed
     /// quality (`q_N`, or the `q_auto` level's), the smallest kept, and a note that says so.
     static func renderUnmeasured(_ image: Image, rendered: RenderedPixels, formats: [ImageFormat],
-                                 delivery: DeliverySettings, background: [Double]) throws -> RenderResult {
+                                 delivery: DeliverySettings, background: [Double], avifEffort: Int) throws -> RenderResult {
         var best: (options: EncodeOptions, data: Data)?
         for format in formats {
             var fixed = delivery
             fixed.format = .fixed(format)
-            let options = encodeOptions(fixed, default: nil, sourceFormat: nil, hasAlpha: image.hasAlpha)
+            let options = encodeOptions(fixed, default: nil, sourceFormat: nil, hasAlpha: image.hasAlpha, avifEffort: avifEffort)
             let flat = !format.supportsAlpha && image.hasAlpha ? try image.flattened(background: background) : image
             let data = try flat.encoded(as: options)
             if best.map({ data.count < $0.data.count }) ?? true { best = (options, data) }
@@ -375,7 +376,7 @@ public enum Renderer {
 
     /// The encoder settings: `f_`/`q_` from the transformation, else the defaults.
     static func encodeOptions(_ delivery: DeliverySettings, default defaultFormat: ImageFormat?, sourceFormat: String?,
-                              hasAlpha: Bool) -> EncodeOptions {
+                              hasAlpha: Bool, avifEffort: Int) -> EncodeOptions {
         let format: ImageFormat
         switch delivery.format {
         case .fixed(let f): format = delivery.lossyFormat(f, hasAlpha: hasAlpha)
@@ -401,6 +402,7 @@ public enum Renderer {
             options = .png(o)
         case .avif(var o):
             o.chromaSubsampling = delivery.chroma ?? o.chromaSubsampling
+            o.effort = avifEffort
             options = .avif(o)
         case .webp, .gif:
             break

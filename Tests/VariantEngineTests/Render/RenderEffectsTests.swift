@@ -114,6 +114,27 @@ struct RenderEffectsTests {
         #expect(edge[1] <= 2 && edge[2] >= 250, "\(edge)")
     }
 
+    @Test("an AVIF is encoded at the request's effort, in a fixed encode and in the f_auto search alike")
+    func avifEffort() throws {
+        let source = PlanningFixture.testImages.appendingPathComponent("people-astronaut.jpg").path
+        let pixels = try Renderer.renderPixels(RenderRequest(sourcePath: source, transformation: try Transformation(parsing: "c_scale,w_160")),
+                                               materialise: true).image
+        var sizes: [Int] = []
+        for effort in [AVIFOptions.defaultEffort, 4] {
+            var fixed = RenderRequest(sourcePath: source, transformation: try Transformation(parsing: "c_scale,w_160/f_avif,q_60"))
+            fixed.avifEffort = effort
+            let rendered = try Renderer.render(fixed)
+            #expect(rendered.bytes == (try pixels.encoded(as: .avif(AVIFOptions(quality: 60, effort: effort)))).count, "effort \(effort)")
+            sizes.append(rendered.bytes)
+            var searched = RenderRequest(sourcePath: source, transformation: try Transformation(parsing: "c_scale,w_160/f_avif,q_auto"))
+            searched.avifEffort = effort
+            let decided = try Renderer.render(searched)
+            let quality = try #require(decided.quality)
+            #expect(decided.bytes == (try pixels.encoded(as: .avif(AVIFOptions(quality: quality, effort: effort)))).count, "effort \(effort)")
+        }
+        #expect(sizes[0] != sizes[1])
+    }
+
     @Test("an opaque b_ colour fills the transparent areas of its component's result, in formats with alpha too")
     func backgroundFillsTransparency() throws {
         // Left half opaque blue, right half fully transparent.
