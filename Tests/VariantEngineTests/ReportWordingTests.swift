@@ -12,4 +12,12 @@ struct ReportWordingTests {
         #expect(Wording.counted(0, "error") == "0 errors")
         #expect(Wording.counted(2, "warning") == "2 warnings")
     }
+
+    @Test("the summary says how the decisions were made, and a non-default AVIF effort")
+    func decisionWords() {
+        #expect(ContactSheet.decisionWords(PlanSettings(decisions: .fixedQuality, signed: false, asOf: nil))
+                == "fixed quality per level, unscored")
+        #expect(ContactSheet.decisionWords(PlanSettings(decisions: .optimize, signed: false, asOf: nil, avifEffort: 4))
+                == "decided by SSIMULACRA2 search, AVIF effort 4")
+    }
 }

@@ -42,7 +42,7 @@ enum ContactSheet {
             <header><h1>\(escape(plan.campaign))</h1>
             <p class="summary">cloud <b>\(escape(plan.cloudName))</b> · \(plan.summary.assets) assets · \(plan.summary.variants) variants ·
             predicted \(kilobytes(plan.summary.predictedBytes)) · <span class="\(plan.summary.errors > 0 ? "bad" : "good")">\(Wording.counted(plan.summary.errors, "error"))</span> ·
-            \(Wording.counted(plan.summary.warnings, "warning")) · \(plan.summary.failedAssets) failed · engine \(escape(plan.engineVersion))\(plan.shard.map { " · shard \($0)" } ?? "")</p>
+            \(Wording.counted(plan.summary.warnings, "warning")) · \(plan.summary.failedAssets) failed · \(escape(decisionWords(plan.settings))) · engine \(escape(plan.engineVersion))\(plan.shard.map { " · shard \($0)" } ?? "")</p>
             <p class="legend">\(plan.placements.enumerated().map { i, p in
                 "<span style=\"border-color:\(colour(i))\">\(escape(p.name)) \(escape(p.aspectRatio))</span>"
             }.joined(separator: " "))</p></header>
@@ -225,6 +225,17 @@ enum ContactSheet {
     static func colour(_ index: Int) -> String { colours[index % colours.count] }
 
     /// Bytes for people: MB from a tenth of one, kB below (a small plan said "0.0 MB").
+    /// How the formats and qualities were decided, for the summary line: the table's empty
+    /// SSIMULACRA2 column needs the reason beside it.
+    static func decisionWords(_ settings: PlanSettings?) -> String {
+        guard let settings else { return "how decided not recorded" }
+        let how = switch settings.decisions {
+        case .optimize: "decided by SSIMULACRA2 search"
+        case .fixedQuality: "fixed quality per level, unscored"
+        }
+        return how + (settings.avifEffort.map { ", AVIF effort \($0)" } ?? "")
+    }
+
     static func kilobytes(_ bytes: Int) -> String {
         bytes >= 100_000 ? String(format: "%.1f MB", Double(bytes) / 1_000_000) : String(format: "%.1f kB", Double(bytes) / 1_000)
     }
