@@ -224,7 +224,6 @@ enum ContactSheet {
 
     static func colour(_ index: Int) -> String { colours[index % colours.count] }
 
-    /// Bytes for people: MB from a tenth of one, kB below (a small plan said "0.0 MB").
     /// How the formats and qualities were decided, for the summary line: the table's empty
     /// SSIMULACRA2 column needs the reason beside it.
     static func decisionWords(_ settings: PlanSettings?) -> String {
@@ -236,6 +235,7 @@ enum ContactSheet {
         return how + (settings.avifEffort.map { ", AVIF effort \($0)" } ?? "")
     }
 
+    /// Bytes for people: MB from a tenth of one, kB below (a small plan said "0.0 MB").
     static func kilobytes(_ bytes: Int) -> String {
         bytes >= 100_000 ? String(format: "%.1f MB", Double(bytes) / 1_000_000) : String(format: "%.1f kB", Double(bytes) / 1_000)
     }
