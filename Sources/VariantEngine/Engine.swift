@@ -33,7 +33,9 @@ import VipsCore
 /// var options = PlanOptions()
 /// options.cachePath = ".variant-cache.sqlite"
 /// let outcome = try await engine.plan(manifest, baseDirectory: ".", options: options) { progress in
-///     print("\(progress.completed)/\(progress.total) \(progress.assetID)")
+///     if progress.event == .asset {
+///         print("\(progress.completed)/\(progress.total) assets, \(progress.variantsDone)/\(progress.variantsTotal) variants: \(progress.assetID)")
+///     }
 /// }
 /// for asset in outcome.plan.assets {
 ///     for placement in asset.placements { print(asset.publicId, placement.placement, placement.srcset) }
@@ -212,8 +214,9 @@ public struct Engine: Sendable {
     ///   - manifest: A validated manifest (``CampaignManifest/load(path:)``).
     ///   - baseDirectory: What the manifest's relative paths are relative to (its folder).
     ///   - options: Jobs, cache, shard, decision mode, URL signing.
-    ///   - progress: Called once with 0 completed before the first asset, then after each asset,
-    ///     from any task.
+    ///   - progress: Called once before the first asset (the totals), after each variant's
+    ///     decision and after each asset (``PlanProgress/event``); from any thread, one call at a
+    ///     time, with counts that never go down.
     /// - Returns: The plan, the counts of computed and cached results, and warnings.
     /// - Throws: ``ManifestError`` for a manifest that breaks the rules a loaded one is checked
     ///   against (one built in code, say); `EngineError(.invalidArgument)` for an `asOf` that is

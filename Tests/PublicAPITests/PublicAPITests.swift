@@ -59,17 +59,22 @@ struct PublicAPITests {
         options.apiSecret = "secret"
         final class Seen: @unchecked Sendable {
             let lock = NSLock()
-            var ids: [String] = []
-            func add(_ id: String) { lock.lock(); ids.append(id); lock.unlock() }
+            var calls: [PlanProgress] = []
+            func add(_ progress: PlanProgress) { lock.lock(); calls.append(progress); lock.unlock() }
         }
         let seen = Seen()
         let outcome = try await Engine().plan(manifest, baseDirectory: "/", options: options) { progress in
-            #expect(progress.total == 2)
-            seen.add(progress.assetID)
+            #expect(progress.total == 2 && progress.variantsTotal == 4)
+            seen.add(progress)
         }
-        // First a call before any asset (the total, at once), then one per asset.
-        #expect(seen.ids.first == "")
-        #expect(seen.ids.dropFirst().sorted() == ["sync/astronaut", "sync/couple"])
+        // First a call before any work (the totals, at once), then one per variant and one per asset.
+        let calls = seen.calls
+        #expect(calls.first.map { $0.event == .started && $0.assetID == "" && $0.variantsDone == 0 } == true)
+        #expect(calls.filter { $0.event == .asset }.map(\.assetID).sorted() == ["sync/astronaut", "sync/couple"])
+        #expect(calls.filter { $0.event == .variant }.count == 4)
+        #expect(zip(calls, calls.dropFirst()).allSatisfy { $0.completed <= $1.completed && $0.variantsDone < $1.variantsDone
+            || $0.completed < $1.completed })
+        #expect(calls.last.map { $0.event == .asset && $0.completed == 2 && $0.variantsDone == 4 } == true)
         // Codes are typed for matching and plain strings in the JSON; a code this build does not
         // know (a plan written by a newer engine) still decodes.
         let violation = try #require(outcome.plan.assets.first { $0.publicId == "sync/couple" }?.violations.first)
@@ -88,6 +93,39 @@ struct PublicAPITests {
         #expect(html.contains("<svg") && html.contains("sync/couple"))
         let data = try PlanJSON.encode(outcome.plan)
         #expect(try JSONDecoder().decode(Plan.self, from: data) == outcome.plan)
+    }
+
+    @Test("progress counts a failed asset's variants as done when it ends, so both counts reach their totals")
+    func progressReachesTotals() async throws {
+        // The missing file fails before any variant is decided.
+        let manifest = CampaignManifest(
+            campaign: "p", cloudName: "demo", policy: CampaignPolicy(requireApproved: false),
+            placements: [Placement(name: "card", aspectRatio: "1:1", widths: [100, 200], formats: ["jpeg"]),
+                         Placement(name: "wide", aspectRatio: "16:9", widths: [300], formats: ["jpeg"])],
+            assets: [CampaignAsset(publicId: "p/astronaut", path: Self.astronaut),
+                     CampaignAsset(publicId: "p/missing", path: "/nonexistent/missing.jpg")])
+        var options = PlanOptions()
+        options.decisions = .fixedQuality
+        options.jobs = 1
+        final class Seen: @unchecked Sendable {
+            let lock = NSLock()
+            var calls: [PlanProgress] = []
+            func add(_ progress: PlanProgress) { lock.lock(); calls.append(progress); lock.unlock() }
+        }
+        let seen = Seen()
+        let outcome = try await Engine().plan(manifest, baseDirectory: "/", options: options) { seen.add($0) }
+        let calls = seen.calls
+        #expect(calls.allSatisfy { $0.variantsTotal == 6 && $0.total == 2 })
+        let ends = calls.filter { $0.event == .asset }
+        #expect(ends.map(\.assetID).sorted() == ["p/astronaut", "p/missing"])
+        #expect(ends.first { $0.assetID == "p/missing" }?.failed == true)
+        #expect(ends.first { $0.assetID == "p/astronaut" }?.failed == false)
+        #expect(calls.last?.variantsDone == 6 && calls.last?.completed == 2)
+        // Variant calls only for the asset that was read, one per width.
+        let variantCalls = calls.filter { $0.event == .variant }
+        #expect(variantCalls.count == 3 && variantCalls.allSatisfy { $0.assetID == "p/astronaut" })
+        #expect(variantCalls.map(\.variantsDone) == [1, 2, 3] || variantCalls.map(\.variantsDone) == [4, 5, 6])
+        #expect(outcome.plan.assets.first { $0.publicId == "p/astronaut" }?.placements.flatMap(\.variants).count == 3)
     }
 
     @Test("the sample campaign's manifest loads, and a bad one throws ManifestError with paths")

@@ -93,7 +93,7 @@ struct PlanCLITests {
         #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("plan.json").path))
     }
 
-    @Test("on a terminal a progress line follows each finished asset: count, time so far and left, the asset done")
+    @Test("on a terminal a progress line follows each finished asset and moves with the variants between them")
     func progressOnTerminal() throws {
         let dir = try Self.campaign()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -105,12 +105,22 @@ struct PlanCLITests {
         #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
         let lines = result.stdout.replacingOccurrences(of: "\u{1B}[K", with: "").components(separatedBy: CharacterSet(charactersIn: "\r\n"))
         let drawn = lines.filter { $0.hasPrefix("[") }
-        #expect(drawn.first?.hasSuffix("] 0/4 · 0:00") == true, "\(drawn)")
-        let middle = drawn.filter { $0.contains("] 1/4 · ") || $0.contains("] 2/4 · ") || $0.contains("] 3/4 · ") }
-        #expect(middle.count == 3, "\(drawn)")
-        #expect(middle.allSatisfy { $0.range(of: #" · \d+:\d\d, about \d+:\d\d left · done: \S+$"#, options: .regularExpression) != nil },
+        #expect(drawn.first?.hasSuffix("] 0/4 assets, 0/48 variants · 0:00") == true, "\(drawn)")
+        // The counts of each line drawn: assets, variants.
+        let counts: [(assets: Int, variants: Int)] = drawn.compactMap { line in
+            guard let match = line.firstMatch(of: #/\] (\d)/4 assets, (\d+)/48 variants · /#) else { return nil }
+            return (Int(match.1)!, Int(match.2)!)
+        }
+        #expect(counts.count == drawn.count, "\(drawn)")
+        #expect(zip(counts, counts.dropFirst()).allSatisfy { $0.assets <= $1.assets && $0.variants <= $1.variants }, "\(drawn)")
+        // Between assets the variants move the bar (an asset here is 12 variants, 0.2 s or more).
+        #expect(counts.contains { $0.assets == 0 && $0.variants > 0 }, "\(drawn)")
+        let middle = drawn.filter { $0.contains("] 1/4 assets") || $0.contains("] 2/4 assets") || $0.contains("] 3/4 assets") }
+        #expect(Set(middle.compactMap { $0.firstMatch(of: #/\] (\d)/4/#).map { String($0.1) } }) == ["1", "2", "3"], "\(drawn)")
+        #expect(middle.allSatisfy { $0.range(of: #" · \d+:\d\d(, ~\d+:\d\d left)? · done: \S+$"#, options: .regularExpression) != nil },
                 "\(middle)")
-        #expect(drawn.last?.range(of: #"\] 4/4 · \d+:\d\d · done: \S+$"#, options: .regularExpression) != nil, "\(drawn)")
+        #expect(drawn.last?.range(of: #"\] 4/4 assets, 48/48 variants · \d+:\d\d · done: \S+$"#, options: .regularExpression) != nil,
+                "\(drawn)")
         #expect(result.stdout.contains("variant: planned 4 assets, 48 variants"))
         // Not a terminal: no progress at all.
         let quiet = try CLIRunner.run(["plan", manifest, "-o", dir.appendingPathComponent("plan2.json").path, "--fixed-quality"])

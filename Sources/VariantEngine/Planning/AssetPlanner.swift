@@ -25,6 +25,9 @@ struct AssetJob: Sendable {
     var cloudinary: CloudinaryResource?
     /// The approval the manifest states, if any (`approval` is the effective one).
     var manifestApproval: String?
+
+    /// The variants it can have: a decision per placement and width.
+    var variantCount: Int { placements.reduce(0) { $0 + $1.widths.count } }
 }
 
 /// Counts of what was computed and what came from the cache.
@@ -55,7 +58,9 @@ struct AssetPlanner: Sendable {
 
     /// Synchronous pixel work: the planner runs it on a dispatch queue (``Engine/offload(_:)``),
     /// not on Swift's cooperative threads, and `cancellation` says when the task was cancelled.
-    func plan(_ job: AssetJob, cancellation: CancellationFlag = CancellationFlag()) throws -> (PlannedAsset, PlanStatistics) {
+    /// `decided` is called after each width's decision, computed, cached or failed.
+    func plan(_ job: AssetJob, cancellation: CancellationFlag = CancellationFlag(),
+              decided: () -> Void = {}) throws -> (PlannedAsset, PlanStatistics) {
         var statistics = PlanStatistics()
         let policy = manifest.effectivePolicy
         var asset = PlannedAsset(
@@ -164,6 +169,7 @@ struct AssetPlanner: Sendable {
             var flattened = false
             for width in spec.widths {
                 try cancellation.check()
+                defer { decided() }
                 var request = VariantDecisionRequest(sourcePath: job.resolvedPath, crop: crop.rect, width: width,
                                                      formats: formats, level: level, cancellation: cancellation.vips)
                 request.qualityHints = decider.takesQualityHints ? hints : [:]

@@ -31,20 +31,87 @@ public struct PlanOptions: Sendable {
 }
 
 /// Where a running plan is.
+///
+/// A plan reports three kinds of moment: once at the start (nothing done yet, the totals
+/// known), after each variant's decision (computed, from the cache, or failed), and after each
+/// asset. An asset that fails before its variants (a file that cannot be read) counts them as
+/// done when it ends, so both counts reach their totals. Calls never overlap and the counts
+/// never go down.
 public struct PlanProgress: Sendable {
+    /// What just happened.
+    public enum Event: Sendable, Equatable {
+        /// The first call, before any work.
+        case started
+        /// One variant of `assetID` was decided (or failed).
+        case variant
+        /// `assetID` was finished (planned or failed).
+        case asset
+    }
+
     /// Assets finished (planned or failed).
     public var completed: Int
     public var total: Int
-    /// The asset just finished ("" in the first call, before any).
+    /// The asset just finished, or whose variant was just decided ("" in the first call).
     public var assetID: String
-    /// Whether it failed.
+    /// Whether the finished asset failed (false for the other events).
     public var failed: Bool
+    public var event: Event
+    /// Variants decided so far, over every asset, and how many the plan has at most: every
+    /// asset's placements times their widths.
+    public var variantsDone: Int
+    public var variantsTotal: Int
 
-    public init(completed: Int, total: Int, assetID: String, failed: Bool) {
+    public init(completed: Int, total: Int, assetID: String, failed: Bool, event: Event? = nil,
+                variantsDone: Int = 0, variantsTotal: Int = 0) {
         self.completed = completed
         self.total = total
         self.assetID = assetID
         self.failed = failed
+        self.event = event ?? (assetID.isEmpty ? .started : .asset)
+        self.variantsDone = variantsDone
+        self.variantsTotal = variantsTotal
+    }
+}
+
+/// Counts a running plan's progress and passes it on, one call at a time (variants are decided
+/// on several threads at once).
+final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private let report: (@Sendable (PlanProgress) -> Void)?
+    private var state: PlanProgress
+    /// Variants counted so far per asset, to top an asset up to its share when it ends.
+    private var counted: [String: Int] = [:]
+
+    init(assets: Int, variants: Int, report: (@Sendable (PlanProgress) -> Void)?) {
+        self.report = report
+        state = PlanProgress(completed: 0, total: assets, assetID: "", failed: false, event: .started,
+                             variantsDone: 0, variantsTotal: variants)
+    }
+
+    func start() { lock.withLock { report?(state) } }
+
+    /// One variant of `assetID` decided (computed, cached or failed).
+    func variant(of assetID: String) {
+        lock.withLock {
+            counted[assetID, default: 0] += 1
+            state.variantsDone += 1
+            state.assetID = assetID
+            state.failed = false
+            state.event = .variant
+            report?(state)
+        }
+    }
+
+    /// `assetID` ended; `variants` is its share of the total, whatever became of them.
+    func asset(_ assetID: String, variants: Int, failed: Bool) {
+        lock.withLock {
+            state.variantsDone += max(0, variants - (counted.removeValue(forKey: assetID) ?? 0))
+            state.completed += 1
+            state.assetID = assetID
+            state.failed = failed
+            state.event = .asset
+            report?(state)
+        }
     }
 }
 
@@ -80,12 +147,13 @@ enum Planner {
         if let shard = options.shard { jobs = jobs.filter { Sharding.shard(of: $0.shardKey, count: shard.count) == shard.index } }
         jobs = largestFirst(jobs)
 
-        let total = jobs.count
         // The first call says how many are coming, before an asset's seconds of work.
-        progress?(PlanProgress(completed: 0, total: total, assetID: "", failed: false))
+        let counter = ProgressCounter(assets: jobs.count, variants: jobs.reduce(0) { $0 + $1.variantCount },
+                                      report: progress)
+        counter.start()
         var planned: [PlannedAsset] = []
         var statistics = PlanStatistics()
-        try await withThrowingTaskGroup(of: (PlannedAsset, PlanStatistics, String).self) { group in
+        try await withThrowingTaskGroup(of: (PlannedAsset, PlanStatistics, AssetJob).self) { group in
             // Jobs stay where they are and are marked when started (taking one out of the array
             // would move every job after it: quadratic in a manifest of many thousand assets).
             var started = [Bool](repeating: false, count: jobs.count)
@@ -112,18 +180,20 @@ enum Planner {
                     // Off the cooperative pool: an asset's decodes and encodes take seconds, and
                     // holding its threads that long starved the caller's other async work.
                     group.addTask {
-                        let (asset, counts) = try await Engine.offload { flag in try planner.plan(job, cancellation: flag) }
-                        return (asset, counts, job.resolvedPath)
+                        let (asset, counts) = try await Engine.offload { flag in
+                            try planner.plan(job, cancellation: flag) { counter.variant(of: job.id) }
+                        }
+                        return (asset, counts, job)
                     }
                 }
             }
             startWhatCan()
-            while let (asset, counts, path) = try await group.next() {
+            while let (asset, counts, job) = try await group.next() {
                 running -= 1
-                finishedFiles.insert(path)
+                finishedFiles.insert(job.resolvedPath)
                 planned.append(asset)
                 statistics.add(counts)
-                progress?(PlanProgress(completed: planned.count, total: total, assetID: asset.id, failed: asset.error != nil))
+                counter.asset(asset.id, variants: job.variantCount, failed: asset.error != nil)
                 try Task.checkCancellation()
                 startWhatCan()
             }
