@@ -7,6 +7,7 @@
 #include <vips/vips.h>
 #include <vips/vector.h>
 #include <gmodule.h>
+#include <stdlib.h>
 #include <string.h>
 #include <dlfcn.h>
 #include <stdio.h>
@@ -60,6 +61,10 @@ typedef struct {
     jmp_buf escape;
     int warnings;
     char message[JMSG_LENGTH_MAX];
+    FILE *file;
+    /// Bytes skipped before the end-of-image marker, and the file offset just past that marker.
+    long skipped, skippedEnd;
+    char skippedMessage[JMSG_LENGTH_MAX];
 } CVipsJpegScan;
 
 static void cvips_jpeg_scan_fail(j_common_ptr cinfo) {
@@ -71,10 +76,41 @@ static void cvips_jpeg_scan_fail(j_common_ptr cinfo) {
 static void cvips_jpeg_scan_message(j_common_ptr cinfo, int level) {
     CVipsJpegScan *scan = (CVipsJpegScan *) cinfo->err;
     if (level >= 0) return;  // trace messages
-    // Bytes between the last scan and the end-of-image marker are common in camera files, and
-    // every pixel has been decoded by then: not damage.
-    if (cinfo->err->msg_code == JWRN_EXTRANEOUS_DATA && cinfo->err->msg_parm.i[1] == 0xd9) return;
+    // Bytes between the last scan and the end-of-image marker: padding (zeros or 0xFF fill, as
+    // some camera files have) is not damage, since every pixel has been decoded by then; other
+    // bytes are entropy data the decoder never reached, because damage (a run of zeros, say)
+    // decoded as valid codes and used up the image early. Which it was is read afterwards.
+    if (cinfo->err->msg_code == JWRN_EXTRANEOUS_DATA && cinfo->err->msg_parm.i[1] == 0xd9 && scan->skipped == 0) {
+        j_decompress_ptr d = (j_decompress_ptr) cinfo;
+        scan->skipped = cinfo->err->msg_parm.i[0];
+        scan->skippedEnd = ftell(scan->file) - (long) d->src->bytes_in_buffer;
+        (*cinfo->err->format_message)(cinfo, scan->skippedMessage);
+        return;
+    }
     if (scan->warnings++ == 0) (*cinfo->err->format_message)(cinfo, scan->message);
+}
+
+/// Whether the @count bytes libjpeg skipped before the end-of-image marker, which ends just
+/// before @end in @file, are all padding (0x00 or 0xFF). The marker's own 0xFF fill bytes
+/// (which libjpeg swallows without counting) are stepped over first.
+static inline int cvips_jpeg_skipped_is_padding(FILE *file, long count, long end) {
+    enum { window = 1 << 16 };
+    if (count <= 0) return 1;
+    if (count > window / 2 || end < 2) return 0;
+    long start = end - 2 - window / 2 - count;
+    if (start < 0) start = 0;
+    long length = end - 2 - start;  // up to the marker's 0xFF
+    unsigned char *buffer = malloc((size_t) length + 1);
+    if (buffer == NULL) return 0;
+    int padding = fseek(file, start, SEEK_SET) == 0 && fread(buffer, 1, (size_t) length, file) == (size_t) length;
+    long last = length - 1;
+    while (padding && last >= 0 && buffer[last] == 0xFF) last--;  // fill before the marker
+    if (last + 1 < count) padding = 0;
+    for (long i = last + 1 - count; padding && i <= last; i++) {
+        if (buffer[i] != 0x00 && buffer[i] != 0xFF) padding = 0;
+    }
+    free(buffer);
+    return padding;
 }
 
 /// Decodes the JPEG file at @path at 1/8 of its size (the whole entropy stream is still read)
@@ -87,6 +123,7 @@ static inline int cvips_jpeg_scan(const char *path, char *message, size_t size) 
     struct jpeg_decompress_struct cinfo;
     CVipsJpegScan scan;
     memset(&scan, 0, sizeof scan);
+    scan.file = file;
     cinfo.err = jpeg_std_error(&scan.base);
     scan.base.error_exit = cvips_jpeg_scan_fail;
     scan.base.emit_message = cvips_jpeg_scan_message;
@@ -110,6 +147,10 @@ static inline int cvips_jpeg_scan(const char *path, char *message, size_t size) 
     while (cinfo.output_scanline < cinfo.output_height) jpeg_read_scanlines(&cinfo, row, 1);
     jpeg_finish_decompress(&cinfo);
     jpeg_destroy_decompress(&cinfo);
+    if (scan.skipped > 0 && !cvips_jpeg_skipped_is_padding(file, scan.skipped, scan.skippedEnd)
+        && scan.warnings++ == 0) {
+        memcpy(scan.message, scan.skippedMessage, sizeof scan.message);
+    }
     fclose(file);
     snprintf(message, size, "%s", scan.message);
     return scan.warnings > 0 ? 1 : 0;

@@ -108,8 +108,6 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         timeout.install()
-        // One image, one operation at a time: libvips's message buffer says whether to scan.
-        Image.damageCheck = .afterWarning
         maxPixels.install()
         var options = AnalysisOptions()
         options.detectFaces = !noFaces

@@ -110,8 +110,6 @@ struct CropCommand: ParsableCommand {
 
     func run() throws {
         timeout.install()
-        // One image, one operation at a time: libvips's message buffer says whether to scan.
-        Image.damageCheck = .afterWarning
         maxPixels.install()
         let ratios = aspects.isEmpty ? AspectRatio.campaignDefaults : aspects.compactMap { AspectRatio(parsing: $0) }
         var options = AnalysisOptions()

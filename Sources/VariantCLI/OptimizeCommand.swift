@@ -96,8 +96,6 @@ struct Optimize: ParsableCommand {
 
     func run() throws {
         timeout.install()
-        // One image, one operation at a time: libvips's message buffer says whether to scan.
-        Image.damageCheck = .afterWarning
         // Before the search: a bad output path found after it wasted all of it.
         if let output {
             _ = try checkImageOutput(output, source: image, formatHint: "leave the extension off (the chosen format is written either way)",
@@ -157,6 +155,8 @@ func renderVariant(image: String, transformation: String?,
                    settings: String = "--formats and --level choose among them") throws -> Image {
     guard let text = transformation else {
         let source = try Image.load(path: image)
+        // JPEG damage libvips decodes through without a word (a run of zeros in the scan data).
+        try Image.checkDecodedCleanly(path: image)
         if source.pageCount > 1 {
             Diagnostics.write("variant: the source has \(source.pageCount) pages or frames: only the first is measured")
         }

@@ -77,8 +77,6 @@ struct Render: ParsableCommand {
 
     func run() throws {
         timeout.install()
-        // One image, one operation at a time: libvips's message buffer says whether to scan.
-        Image.damageCheck = .afterWarning
         maxPixels.install()
         let parsedTransformation = try parseTransformationArgument(
             transformation, usage: "the image comes first, variant render IMAGE TRANSFORMATION -o OUT")

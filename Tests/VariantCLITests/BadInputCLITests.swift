@@ -42,6 +42,44 @@ struct BadInputCLITests {
         #expect(!truncatedLine.contains("Corrupt JPEG data"), "\(truncatedLine)")
     }
 
+    /// Found by a QA pass: 5000 zero bytes in the middle of a baseline JPEG's scan data decode as
+    /// valid codes (a grey band), so the image is used up before its data is, and libjpeg's only
+    /// word is "extraneous bytes before marker 0xd9", at the end, which libvips never asks for.
+    /// Every command took the file; bytes there that are padding (zeros, 0xFF) are not damage.
+    @Test("a run of zeros in the scan data fails every command that reads pixels; padding before the end marker does not")
+    func zerosInScanData() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let baseline = dir.appendingPathComponent("baseline.jpg")
+        let made = try CLIRunner.run(["render", Self.testImages.appendingPathComponent("people-couple-bar.jpg").path,
+                                      "c_scale,w_400/q_90", "-o", baseline.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        let clean = try Data(contentsOf: baseline)
+        let scan = try #require(clean.firstRange(of: Data([0xFF, 0xDA]))).lowerBound
+        var zeroed = clean
+        let middle = scan + (clean.count - scan) / 2
+        zeroed.replaceSubrange(middle..<middle + 5000, with: Data(count: 5000))
+        let zeros = dir.appendingPathComponent("zeros.jpg")
+        try zeroed.write(to: zeros)
+        var padded = clean
+        padded.insert(contentsOf: Data(count: 64) + Data([0xFF, 0xFF]), at: clean.count - 2)
+        let padding = dir.appendingPathComponent("padding.jpg")
+        try padded.write(to: padding)
+        let out = dir.appendingPathComponent("out.jpg").path
+        let commands: [[String]] = [["info", "F"], ["analyze", "F"], ["crop", "F"], ["render", "F", "w_100", "-o", out],
+                                    ["optimize", "F", "--formats", "jpeg"], ["compare", baseline.path, "F"]]
+        for command in commands {
+            let damaged = try CLIRunner.run(command.map { $0 == "F" ? zeros.path : $0 })
+            #expect(damaged.status == 2, "\(command[0]): \(damaged.stderr)")
+            #expect(damaged.stderr.contains("zeros.jpg: ") && damaged.stderr.contains("extraneous bytes before marker 0xd9"),
+                    "\(command[0]): \(damaged.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out), "\(command[0]) wrote its output")
+            let fine = try CLIRunner.run(command.map { $0 == "F" ? padding.path : $0 })
+            #expect(fine.status == 0, "\(command[0]): \(fine.stderr)")
+            try? FileManager.default.removeItem(atPath: out)
+        }
+    }
+
     @Test("a JPEG cut inside its headers says the header could not be read, in every command",
           arguments: [["info"], ["render", "-", "w_100", "-o", "/dev/null"], ["analyze"], ["crop"]])
     func cutInsideHeaders(command: [String]) throws {

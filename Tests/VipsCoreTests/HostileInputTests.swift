@@ -46,10 +46,16 @@ struct HostileInputTests {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", root.appendingPathComponent("scripts/hostile-images.py").path, dir.path]
         process.standardOutput = FileHandle.nullDevice
+        let err = Pipe()
+        process.standardError = err
         do { try process.run() } catch { return .failure(VipsError(.invalidArgument, "\(error)", context: "hostile-images.py")) }
+        // Read before waiting: a full pipe would stall the script. What it said goes in the
+        // failure (a failure seen once, under load, said nothing of why).
+        let said = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            return .failure(VipsError(.invalidArgument, "failed (needs python3 and the vips command)", context: "hostile-images.py"))
+            return .failure(VipsError(.invalidArgument, "failed with status \(process.terminationStatus) (needs python3 and the vips command): \(said)",
+                                      context: "hostile-images.py"))
         }
         return .success(dir)
     }()

@@ -87,10 +87,13 @@ extension ImageAnalysis {
             // The models (1.4 MB of XML) are read while the image decodes.
             DispatchQueue.global().async { _ = FaceDetector.bundled }
         }
-        let decoded = try Image.thumbnail(
-            path: path, width: side, options: ThumbnailOptions(height: side, size: .downOnly), maxPixels: options.maxPixels,
-            cancellation: cancellation)
-        let pixels = try decoded.toSRGB(keepingSRGBProfiles: true).pixels()
+        // The damage scan reads the whole entropy stream at 1/8: on the other core, beside the decode.
+        let (pixels, _) = try Parallel.both(throwing: {
+            let decoded = try Image.thumbnail(
+                path: path, width: side, options: ThumbnailOptions(height: side, size: .downOnly), maxPixels: options.maxPixels,
+                cancellation: cancellation)
+            return try decoded.toSRGB(keepingSRGBProfiles: true).pixels()
+        }, { Image.scanForDamage(path: path) })
         try Image.checkDecodedCleanly(path: path)
         return try analyze(pixels: pixels, sourceWidth: width, sourceHeight: height, format: header.fileFormat ?? "unknown",
                            options: options, knownFaces: knownFaces)
