@@ -252,6 +252,10 @@ def make(out):
     vips("bandjoin_const", w("cmyk.v"), w("cmyk-alpha.v"), "128")
     vips("copy", w("cmyk-alpha.v"), w("cmyk-alpha.tif"), "--interpretation", "cmyk")
     write("cmyk-alpha.tif", read(w("cmyk-alpha.tif")), "CMYK TIFF with alpha and its profile")
+    # libvips writes a TIFF's directory at its end: cut in half, the file has none.
+    vips("copy", w("base.v"), w("plain.tif"))
+    tif = read(w("plain.tif"))
+    write("truncated.tif", tif[: len(tif) // 2], "TIFF cut in half (its directory, at the end, gone)")
 
     # HEIC (HEVC in HEIF): the same container as AVIF, another codec.
     vips("heifsave", w("base.v"), w("hevc.heic"), "--compression", "hevc")

@@ -94,7 +94,19 @@ public struct LoadOptions: Sendable, Equatable {
         self.cancellation = cancellation
     }
 
-    func checkLoader(_ found: UnsafePointer<CChar>?, input: String) throws {
+    /// - Parameter leading: The input's first bytes, to tell a damaged file of an accepted
+    ///   format from a format that is not accepted.
+    func checkLoader(_ found: UnsafePointer<CChar>?, input: String, leading: [UInt8]) throws {
+        // libvips's TIFF reader claims a file only once libtiff has read its directory, which a
+        // writer may put at the end: a TIFF cut short went to ImageMagick, and was refused as
+        // "formats only ImageMagick reads", though TIFF is accepted.
+        let tiff = leading.starts(with: [0x49, 0x49, 0x2A, 0x00]) || leading.starts(with: [0x4D, 0x4D, 0x00, 0x2A])
+            || leading.starts(with: [0x49, 0x49, 0x2B, 0x00]) || leading.starts(with: [0x4D, 0x4D, 0x00, 0x2B])
+        if tiff, found.map({ !String(cString: $0).lowercased().contains("tiff") }) ?? true {
+            cvips_error_clear()
+            throw VipsError(.decodeFailed, "cannot read the image header: a TIFF file whose image directory cannot be read "
+                            + "(cut short or damaged)", context: input)
+        }
         guard let found else {
             cvips_error_clear()
             throw VipsError(.unsupportedFormat, "not an image format this build can read", context: input)
@@ -132,7 +144,7 @@ extension Image {
         try Vips.initialise()
         try checkReadableFile(path)
         let loader = Vips.findLoader { cvips_find_load_file(path) }
-        try options.checkLoader(loader, input: path)
+        try options.checkLoader(loader, input: path, leading: leadingBytes(path, count: 4))
         return try opened(cvips_load_file(path, options.c(loader: loader.map { String(cString: $0) })), path: path, options: options)
     }
 
@@ -184,7 +196,7 @@ extension Image {
         guard !data.isEmpty else { throw VipsError(.emptyInput, "the input is empty (0 bytes)", context: name) }
         let pointer: UnsafeMutablePointer<VipsImage>? = try data.withUnsafeBytes { raw in
             let loader = Vips.findLoader { cvips_find_load_bytes(raw.baseAddress, raw.count) }
-            try options.checkLoader(loader, input: name)
+            try options.checkLoader(loader, input: name, leading: Array(raw.prefix(4)))
             return cvips_load_bytes(raw.baseAddress, raw.count, options.c(loader: loader.map { String(cString: $0) }))
         }
         return try opened(pointer, path: name, options: options)
@@ -319,11 +331,15 @@ extension Image {
     nonisolated(unsafe) private static var jpegScans: [String: String?] = [:]
 
     /// Whether the file starts as a JPEG does (FF D8 FF), whatever its name.
-    static func isJPEGFile(_ path: String) -> Bool {
-        guard let file = fopen(path, "rb") else { return false }
+    static func isJPEGFile(_ path: String) -> Bool { leadingBytes(path, count: 3) == [0xFF, 0xD8, 0xFF] }
+
+    /// The file's first `count` bytes (fewer in a shorter file, none when it cannot be read).
+    static func leadingBytes(_ path: String, count: Int) -> [UInt8] {
+        guard let file = fopen(path, "rb") else { return [] }
         defer { fclose(file) }
-        var magic = [UInt8](repeating: 0, count: 3)
-        return fread(&magic, 1, 3, file) == 3 && magic == [0xFF, 0xD8, 0xFF]
+        var bytes = [UInt8](repeating: 0, count: count)
+        let read = fread(&bytes, 1, count, file)
+        return Array(bytes.prefix(read))
     }
 
     /// Checks that `path` is an existing, readable, non-empty file (not a directory), with the

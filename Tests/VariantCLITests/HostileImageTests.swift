@@ -59,6 +59,10 @@ struct HostileImageTests {
         Row(file: "av1.avif", outcome: .works(format: "avif", width: 320, height: 320)),
         // Found in review: libheif's words came with libvips's stray "bad seek" lines and a code.
         Row(file: "truncated.avif", outcome: .fails("cannot read the image header: heif: Invalid input: Unexpected end of file")),
+        // Found by a QA pass: without its directory libvips's TIFF reader does not claim the file,
+        // ImageMagick's does, and it was refused as a format "only ImageMagick reads".
+        Row(file: "truncated.tif",
+            outcome: .fails("cannot read the image header: a TIFF file whose image directory cannot be read (cut short or damaged)")),
         Row(file: "rgb-16bit.png", outcome: .works(format: "png", width: 320, height: 320, bands: 3)),
         Row(file: "grey-16bit.png", outcome: .works(format: "png", width: 320, height: 320, bands: 1)),
         Row(file: "grey-alpha.png", outcome: .works(format: "png", width: 320, height: 320, bands: 2, alpha: true)),

@@ -70,6 +70,7 @@ struct HostileInputTests {
         ("truncated.jpg", .decodeFailed),
         ("truncated.png", .decodeFailed),
         ("truncated.webp", .decodeFailed),
+        ("truncated.tif", .decodeFailed),
         ("header-only.jpg", .decodeFailed),
         ("bit-flipped.png", .decodeFailed),
         ("icc-5mb.jpg", nil), ("icc-noise.jpg", nil), ("icc-damaged-tag.jpg", nil), ("icc-cmyk-on-rgb.jpg", nil),
