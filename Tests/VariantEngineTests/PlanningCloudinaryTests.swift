@@ -253,6 +253,10 @@ struct PlanningCloudinaryTests {
         #expect(issues(#"{"publicId": "a/c", "path": "x.jpg", "cloudinary": {"public_id": "a/b"}}"#)
             == [#"c.json: assets[0].cloudinary.public_id: expected the asset's publicId 'a/c' for public_id but received "a/b""#])
         #expect(issues(#"{"path": "x.jpg"}"#) == ["c.json: assets[0].publicId: required key 'publicId' is missing"])
+        // Found by a QA pass: a negative version went into every URL as /v-3/.
+        #expect(issues(#"{"path": "x.jpg", "cloudinary": {"public_id": "a/b", "version": -3}}"#)
+            == ["c.json: assets[0].cloudinary.version: expected a version number (1719304854) for version but received -3"])
+        #expect(issues(#"{"path": "x.jpg", "cloudinary": {"public_id": "a/b", "version": 1719304854}}"#).isEmpty)
         #expect(issues(#"{"path": "x.jpg", "cloudinary": {"public_id": "a/b"}}"#, policy: #"{"asOf": "May", "cloudinaryKeys": {"aproval": "x"}}"#)
             == ["c.json: policy.cloudinaryKeys.aproval: unknown key 'aproval'; did you mean 'approval'?",
                 #"c.json: policy.asOf: expected a date YYYY-MM-DD for asOf but received "May""#])

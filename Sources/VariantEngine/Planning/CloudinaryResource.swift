@@ -74,9 +74,11 @@ public struct CloudinaryResource: Sendable, Codable, Equatable {
     public var resourceType: String? { raw["resource_type"]?.stringValue }
     public var type: String? { raw["type"]?.stringValue }
     public var format: String? { raw["format"]?.stringValue }
-    /// The version digits (`1719304854`); a string form ("v1719304854") is accepted too.
+    /// The version digits (`1719304854`); a string form ("v1719304854") is accepted too. Digits
+    /// only, as `url build --version` takes them: a negative number made URLs with `/v-3/`,
+    /// which read back as part of the public id.
     public var version: String? {
-        if let number = raw["version"]?.intValue { return String(number) }
+        if let number = raw["version"]?.intValue { return number >= 0 ? String(number) : nil }
         if let text = raw["version"]?.stringValue {
             let digits = text.hasPrefix("v") ? String(text.dropFirst()) : text
             return !digits.isEmpty && digits.allSatisfy(\.isNumber) ? digits : nil
