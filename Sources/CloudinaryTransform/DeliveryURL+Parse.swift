@@ -28,7 +28,7 @@ extension DeliveryURL {
             rest = rest[..<q]
         }
         guard let schemeEnd = DeliveryURL.find("://", in: rest) else {
-            throw DeliveryURLError(.notAURL, "expected <scheme>://<host>/… but received '\(text)'")
+            throw DeliveryURLError(.notAURL, "expected <scheme>://<host>/… but received '\(Diagnostic.shown(text))'")
         }
         let scheme = String(rest[..<schemeEnd])
         rest = rest[rest.index(schemeEnd, offsetBy: 3)...]

@@ -47,11 +47,20 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         self.suggestion = suggestion
     }
 
-    /// `error[code]: message (did you mean …?)`.
+    /// `error[code]: message (did you mean …?)`; a long suggestion (the whole input, fixed) is
+    /// shown by its two ends, as values in messages are (``Diagnostic/shown(_:)``).
     public var description: String {
         var text = "\(severity.rawValue)[\(code.rawValue)]: \(message)"
-        if let suggestion { text += " (did you mean \(suggestion)?)" }
+        if let suggestion { text += " (did you mean \(Self.shown(suggestion))?)" }
         return text
+    }
+
+    /// `text` as messages quote it: itself up to 80 characters, else its first and last 30 with
+    /// the count between ("9999…9999 (100000 characters)"), so that a diagnostic about a huge
+    /// value does not repeat it (the input and the caret line show where it is).
+    public static func shown(_ text: String) -> String {
+        guard text.count > 80 else { return text }
+        return "\(text.prefix(30))…\(text.suffix(30)) (\(text.count) characters)"
     }
 
     /// The description followed by the input and a caret line under the offending text.

@@ -301,7 +301,7 @@ struct TransformationParser {
             suggestion = spec.key.text + "_" + value
         }
         report(
-            .error, .unknownParameter, "unknown parameter '\(key)'", component: component, offset: offset,
+            .error, .unknownParameter, "unknown parameter '\(Diagnostic.shown(key))'", component: component, offset: offset,
             length: max(length, 1), suggestion: suggestion)
     }
 

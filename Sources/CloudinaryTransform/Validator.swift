@@ -49,6 +49,8 @@ private let bang = UInt8(ascii: "!")
 }
 
 @inline(__always) private func string(_ b: Bytes) -> String { String(decoding: b, as: UTF8.self) }
+/// A value as messages quote it, a long one by its two ends (``Diagnostic/shown(_:)``).
+private func shown(_ b: Bytes) -> String { Diagnostic.shown(string(b)) }
 
 /// `$` followed by a letter and letters or digits: a variable reference.
 @inline(__always) private func isVariableReference(_ b: Bytes) -> Bool {
@@ -109,7 +111,7 @@ extension TransformationParser {
     )
         -> Problem
     {
-        Problem(code: code, message: "expected \(what) for \(key.text) but received '\(string(value))'")
+        Problem(code: code, message: "expected \(what) for \(key.text) but received '\(shown(value))'")
     }
 
     private func unknownKeyword(
@@ -117,7 +119,7 @@ extension TransformationParser {
         whole value: Bytes
     ) -> Problem {
         var problem = Problem(
-            code: .unknownValue, message: "unknown \(what) '\(string(word))' for \(key.text)", offset: offset,
+            code: .unknownValue, message: "unknown \(what) '\(shown(word))' for \(key.text)", offset: offset,
             length: word.count)
         if let best = suggest(string(word), among: set.words) {
             problem.suggestion =
@@ -176,7 +178,7 @@ extension TransformationParser {
                     if piece[0] == UInt8(ascii: "-") {
                         return Problem(
                             code: .outOfRange,
-                            message: "radius must not be negative, received '\(string(piece))'",
+                            message: "radius must not be negative, received '\(shown(piece))'",
                             offset: offset, length: piece.count)
                     }
                     return nil
@@ -249,7 +251,7 @@ extension TransformationParser {
                         return Problem(
                             code: .outOfRange,
                             message:
-                                "a percentage for \(key.text) must be 0 to 100, received '\(string(value))'")
+                                "a percentage for \(key.text) must be 0 to 100, received '\(shown(value))'")
                     }
                     return nil
                 }
@@ -344,7 +346,7 @@ extension TransformationParser {
                 return Problem(
                     code: .suspiciousValue,
                     message:
-                        "the default image '\(string(value))' has no extension; d_ expects the public id with its format",
+                        "the default image '\(shown(value))' has no extension; d_ expects the public id with its format",
                     severity: .warning)
             }
             return nil
@@ -358,7 +360,7 @@ extension TransformationParser {
                 for c in piece where !(isAlnum(c) || c == underscore || c == UInt8(ascii: "-")) {
                     return Problem(
                         code: .invalidValue,
-                        message: "expected a transformation name for t but received '\(string(piece))'",
+                        message: "expected a transformation name for t but received '\(shown(piece))'",
                         offset: offset, length: piece.count)
                 }
                 return nil
@@ -446,7 +448,7 @@ extension TransformationParser {
             return Problem(
                 code: key == .w || key == .h ? .invalidSize : .outOfRange,
                 message:
-                    "\(key.text) (\(ParameterTable.spec(key).name)) must be \(what), received '\(string(value))'"
+                    "\(key.text) (\(ParameterTable.spec(key).name)) must be \(what), received '\(shown(value))'"
             )
         }
         if trackUnits, number != 0 {
@@ -498,7 +500,7 @@ extension TransformationParser {
         if expectOperand, tokenCount > 0 {
             return Problem(
                 code: .invalidExpression,
-                message: "the expression '\(string(value))' for \(key) ends with an operator")
+                message: "the expression '\(shown(value))' for \(key) ends with an operator")
         }
         return nil
     }
@@ -508,7 +510,7 @@ extension TransformationParser {
     ) -> Problem {
         var problem = Problem(
             code: .invalidExpression,
-            message: "expected \(expecting) in the expression for \(key) but received '\(string(token))'",
+            message: "expected \(expecting) in the expression for \(key) but received '\(shown(token))'",
             offset: offset, length: token.count)
         if let best = suggest(string(token), among: among) {
             problem.suggestion =
@@ -527,7 +529,7 @@ extension TransformationParser {
                     return Problem(
                         code: .invalidAspectRatio,
                         message:
-                            "expected <width>:<height> with two positive numbers for ar but received '\(string(value))'",
+                            "expected <width>:<height> with two positive numbers for ar but received '\(shown(value))'",
                         offset: offset, length: max(part.count, 1))
                 }
             }
@@ -541,12 +543,12 @@ extension TransformationParser {
             return Problem(
                 code: .invalidAspectRatio,
                 message:
-                    "expected <width>:<height> or a positive decimal for ar but received '\(string(value))'")
+                    "expected <width>:<height> or a positive decimal for ar but received '\(shown(value))'")
         default:
             if NumberScanner.value(value) <= 0 {
                 return Problem(
                     code: .invalidAspectRatio,
-                    message: "an aspect ratio must be positive, received '\(string(value))'")
+                    message: "an aspect ratio must be positive, received '\(shown(value))'")
             }
             return nil
         }
@@ -563,7 +565,7 @@ extension TransformationParser {
                 let flag = slice(level, colon + 1, level.count)
                 guard equals(flag, "sensitive") else {
                     return Problem(code: .unknownValue,
-                                   message: "q_auto takes a level and then only ':sensitive', received '\(string(flag))'",
+                                   message: "q_auto takes a level and then only ':sensitive', received '\(shown(flag))'",
                                    offset: 5 + colon + 1, length: flag.count)
                 }
                 level = slice(level, 0, colon)
@@ -585,7 +587,7 @@ extension TransformationParser {
             let q = NumberScanner.value(head)
             if q < 1 || q > 100 {
                 return Problem(
-                    code: .outOfRange, message: "q (quality) must be 1 to 100, received '\(string(head))'",
+                    code: .outOfRange, message: "q (quality) must be 1 to 100, received '\(shown(head))'",
                     offset: 0,
                     length: head.count)
             }
@@ -619,12 +621,12 @@ extension TransformationParser {
             return Problem(
                 code: .invalidColor,
                 message:
-                    "expected rgb: followed by 3, 4, 6 or 8 hex digits for \(key.text) but received '\(string(value))'",
+                    "expected rgb: followed by 3, 4, 6 or 8 hex digits for \(key.text) but received '\(shown(value))'",
                 offset: offset, length: value.count)
         }
         if Keywords.colorNames.contains(value) || isVariableReference(value) { return nil }
         var problem = Problem(
-            code: .invalidColor, message: "unknown colour '\(string(value))' for \(key.text)", offset: offset,
+            code: .invalidColor, message: "unknown colour '\(shown(value))' for \(key.text)", offset: offset,
             length: value.count)
         var allHex = value.count > 0
         for c in value where !isHex(c) { allHex = false }
@@ -649,7 +651,7 @@ extension TransformationParser {
         let style = slice(rest, 0, styleEnd)
         if !equals(style, "solid") {
             return Problem(
-                code: .invalidValue, message: "the only border style is solid, received '\(string(style))'",
+                code: .invalidValue, message: "the only border style is solid, received '\(shown(style))'",
                 offset: i + 3, length: style.count,
                 suggestion: "bo_" + string(slice(value, 0, i)) + "px_solid_"
                     + string(slice(rest, styleEnd + 1, rest.count)))
@@ -687,7 +689,7 @@ extension TransformationParser {
                 return Problem(
                     code: .invalidValue,
                     message: "e_\(string(name)) takes a number \(numberText(range.lowerBound)) to \(numberText(range.upperBound))"
-                        + words.map { " or '\($0)'" }.joined() + ", received '\(string(argument))'",
+                        + words.map { " or '\($0)'" }.joined() + ", received '\(shown(argument))'",
                     offset: first, length: argument.count,
                     suggestion: words.isEmpty ? nil : suggest(string(argument), among: words).map {
                         "e_\(string(name)):" + $0 + string(slice(value, end, value.count))
@@ -697,7 +699,7 @@ extension TransformationParser {
                 return Problem(
                     code: .outOfRange,
                     message:
-                        "e_\(string(name)) takes \(numberText(range.lowerBound)) to \(numberText(range.upperBound)), received \(string(argument))",
+                        "e_\(string(name)) takes \(numberText(range.lowerBound)) to \(numberText(range.upperBound)), received \(shown(argument))",
                     offset: first, length: argument.count)
             }
         }
@@ -724,7 +726,7 @@ extension TransformationParser {
                 for c in piece where !(isAlnum(c) || c == underscore) {
                     return Problem(
                         code: .invalidValue,
-                        message: "expected a focal name for g_auto but received '\(string(piece))'",
+                        message: "expected a focal name for g_auto but received '\(shown(piece))'",
                         offset: headEnd + 1 + offset, length: piece.count)
                 }
                 return nil
@@ -742,7 +744,7 @@ extension TransformationParser {
             }
         }
         var problem = Problem(
-            code: .unknownValue, message: "unknown gravity '\(string(value))' for g", offset: 0,
+            code: .unknownValue, message: "unknown gravity '\(shown(value))' for g", offset: 0,
             length: value.count)
         if let best = suggest(string(head), among: Vocabulary.compassGravities + Vocabulary.specialGravities)
         {
@@ -812,7 +814,7 @@ extension TransformationParser {
                     ?? (NumberScanner.classify(argument.0) != .none || isVariableReference(argument.0))
                 if !valid {
                     return Problem(code: .invalidValue,
-                                   message: "expected \(allowed.map { $0.joined(separator: ", ") } ?? "a number") after \(pair) in a text style but received '\(string(argument.0))'",
+                                   message: "expected \(allowed.map { $0.joined(separator: ", ") } ?? "a number") after \(pair) in a text style but received '\(shown(argument.0))'",
                                    offset: base + argument.1, length: argument.0.count, severity: .warning)
                 }
                 i += 3
@@ -899,12 +901,12 @@ extension TransformationParser {
         }
         if needOperand {
             return Problem(
-                code: .invalidExpression, message: "the condition '\(string(value))' ends with an operator")
+                code: .invalidExpression, message: "the condition '\(shown(value))' ends with an operator")
         }
         if !clauseHasComparison {
             return Problem(
                 code: .invalidExpression,
-                message: "expected <operand>_<comparison>_<operand> for if but received '\(string(value))'")
+                message: "expected <operand>_<comparison>_<operand> for if but received '\(shown(value))'")
         }
         return nil
     }
@@ -942,7 +944,7 @@ extension TransformationParser {
         if value[0] == bang {
             if value.count < 2 || value[value.count - 1] != bang {
                 report(
-                    .error, .invalidVariable, "a string value is written !text!, received '\(string(value))'",
+                    .error, .invalidVariable, "a string value is written !text!, received '\(shown(value))'",
                     component: facts.index, offset: valueOffset, length: value.count)
             }
             return
@@ -962,7 +964,7 @@ extension TransformationParser {
             return Problem(
                 code: .invalidVariable,
                 message:
-                    "expected a number, !string!, $name or an expression as a variable value but received '\(string(value))'"
+                    "expected a number, !string!, $name or an expression as a variable value but received '\(shown(value))'"
             )
         }
         return checkExpression(key, value)

@@ -7,6 +7,26 @@ import Testing
 struct RobustnessTests {
     static let alphabet = Array("abcefghilqrtuwxyz0123456789_,/:.$!-%éü ".unicodeScalars).map(Character.init)
 
+    /// Found by a QA pass: a 100,000-digit width made a 100 KB message (the value quoted whole),
+    /// and an 80 KB nested expression an 80 KB "did you mean".
+    @Test("huge values are quoted by their two ends, in messages and suggestions")
+    func hugeValuesQuotedShort() throws {
+        let digits = String(repeating: "9", count: 100_000)
+        let width = Transformation.parse("w_" + digits).diagnostics
+        let first = try #require(width.first)
+        #expect(first.message.count < 200 && first.message.contains("(100000 characters)"), "\(first.message.prefix(300))")
+        #expect(first.length == 100_000, "the caret still covers the whole value")
+        let unknown = try #require(Transformation.parse(String(repeating: "k", count: 5000) + "_1").diagnostics.first)
+        #expect(unknown.description.count < 300 && unknown.message.contains("(5000 characters)"), "\(unknown.description.prefix(300))")
+        let nested = String(repeating: "w_(", count: 20_000)
+        for diagnostic in Transformation.parse(nested).diagnostics {
+            #expect(diagnostic.description.count < 400, "\(diagnostic.description.prefix(300))")
+        }
+        #expect(Diagnostic.shown("short") == "short")
+        #expect(Diagnostic.shown(String(repeating: "a", count: 80)).count == 80)
+        #expect(Diagnostic.shown(String(repeating: "a", count: 81)) == String(repeating: "a", count: 30) + "…" + String(repeating: "a", count: 30) + " (81 characters)")
+    }
+
     @Test func randomStrings() {
         var generator = SplitMix64(state: 7)
         var failures: [String] = []
