@@ -261,7 +261,9 @@ func abbreviated(_ text: String, limit: Int = 200) -> String {
 func parseTransformationArgument(_ text: String, usage: String) throws -> Transformation {
     let parsed = Transformation.parse(text)
     guard let transformation = parsed.transformation, parsed.isValid else {
-        if FileManager.default.fileExists(atPath: text) {
+        // A file, not a folder: "///" (three empty components) names the root folder.
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: text, isDirectory: &isFolder), !isFolder.boolValue {
             throw CLIError(message: "invalid transformation: \(abbreviated(text)) is a file, not a transformation "
                            + "(one looks like c_fill,w_800,h_450): \(usage)", status: ExitStatus.invalid)
         }

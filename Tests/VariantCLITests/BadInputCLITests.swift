@@ -243,6 +243,10 @@ struct BadInputCLITests {
         // What is not a file keeps the parser's diagnostics.
         let typo = try CLIRunner.run(["render", image, "c_fil,w_100", "-o", out])
         #expect(typo.status == 1 && typo.stderr.contains("did you mean") && !typo.stderr.contains("is a file"), "\(typo.stderr)")
+        // Found by a QA pass: "///" names the root folder, and was called "a file" too.
+        let slashes = try CLIRunner.run(["render", image, "///", "-o", out])
+        #expect(slashes.status == 1 && slashes.stderr.contains("error[empty-component]") && !slashes.stderr.contains("is a file"),
+                "\(slashes.stderr)")
     }
 
     /// Two readable images of different sizes are input checked and found invalid: exit 1 (it was
