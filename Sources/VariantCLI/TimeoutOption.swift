@@ -19,8 +19,9 @@ struct TimeoutOption: ParsableArguments {
         }
     }
 
-    /// The limit, nil for none.
-    var limit: Duration? { seconds == 0 ? nil : .milliseconds(Int64((seconds * 1000).rounded())) }
+    /// The limit, nil for none. In nanoseconds: in milliseconds, 0.0001 s became a limit of 0,
+    /// which stopped every decode as "longer than the time limit of 0 s".
+    var limit: Duration? { seconds == 0 ? nil : .nanoseconds(max(1, Int64((seconds * 1e9).rounded()))) }
 
     /// Makes the limit the process-wide default, so the loads the engine makes itself (analysis,
     /// planning, the optimiser's candidates) honour it as well as the ones the command makes.

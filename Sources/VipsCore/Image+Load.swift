@@ -239,12 +239,25 @@ extension Image {
         if total.overflow || total.partialValue > maxPixels {
             throw VipsError(
                 .tooManyPixels,
-                "\(w)×\(h) is \(Self.megapixels(w, h)) megapixels, over the limit of \(Self.megapixels(maxPixels, 1)) megapixels",
+                "\(w)×\(h) is \(Self.overLimit(Double(w) * Double(h), limit: maxPixels, of: "the limit of "))",
                 context: source)
         }
     }
 
-    private static func megapixels(_ w: Int, _ h: Int) -> String { megapixelsDescription(Double(w) * Double(h)) }
+    /// "101 megapixels, over the limit of 100 megapixels": `pixels` against `limit`, in exact
+    /// pixels when megapixels would read the same on both sides (100,010,000 against 100,000,000
+    /// read "100 megapixels, over the limit of 100 megapixels"). `of` comes before the limit.
+    public static func overLimit(_ pixels: Double, limit: Int, of: String) -> String {
+        let (size, bound) = (megapixelsDescription(pixels), megapixelsDescription(Double(limit)))
+        if size != bound { return "\(size) megapixels, over \(of)\(bound) megapixels" }
+        func grouped(_ n: Double) -> String {
+            let digits = String(format: "%.0f", n)
+            return String(digits.reversed().enumerated().map { $0.offset > 0 && $0.offset % 3 == 0 ? [",", $0.element] : [$0.element] }
+                .joined().reversed())
+        }
+        return "\(grouped(pixels)) pixels, over \(of)\(grouped(Double(limit))) pixels"
+    }
+
 
     /// `pixels` in megapixels as the errors about limits say it: whole numbers from 10, one
     /// decimal from 0.1, two significant digits below.

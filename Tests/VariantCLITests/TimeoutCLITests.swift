@@ -72,6 +72,18 @@ struct TimeoutCLITests {
         #expect(bad.stderr.contains("for --timeout but received -1.0"), "\(command): \(bad.stderr)")
     }
 
+    /// Found by a QA pass: the limit was kept in milliseconds, so 0.0001 s became 0 and the
+    /// message said "the time limit of 0 s", which the help calls no limit.
+    @Test("a limit under a millisecond is kept as given, and named so")
+    func tinyLimit() throws {
+        let png = try Self.bigPNG()
+        defer { try? FileManager.default.removeItem(at: png.deletingLastPathComponent()) }
+        let out = png.deletingLastPathComponent().appendingPathComponent("out.webp")
+        let result = try CLIRunner.run(["render", png.path, "c_scale,w_300/e_blur:200", "-o", out.path, "--timeout", "0.0001"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("the time limit of 0.0001 s"), "\(result.stderr)")
+    }
+
     @Test("--timeout 0 (no limit) and a generous limit both render", arguments: ["0", "600"])
     func generous(value: String) throws {
         let png = try Self.bigPNG()

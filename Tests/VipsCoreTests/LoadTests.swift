@@ -64,6 +64,13 @@ struct LoadTests {
         // A small limit keeps its digits (it said "over the limit of 0.0 megapixels").
         let small = #expect(throws: VipsError.self) { try Image.load(data: bomb, options: LoadOptions(maxPixels: 1000)) }
         #expect(small?.description.contains("over the limit of 0.001 megapixels") == true, "\(small?.description ?? "")")
+        // Found by a QA pass: sizes just over the limit read "100 megapixels, over the limit of
+        // 100 megapixels"; they are now in exact pixels.
+        let close = #expect(throws: VipsError.self) { try Image.load(data: bomb, options: LoadOptions(maxPixels: 399_990_000)) }
+        #expect(close?.description.hasSuffix("20000×20000 is 400,000,000 pixels, over the limit of 399,990,000 pixels") == true,
+                "\(close?.description ?? "")")
+        #expect(Image.overLimit(1_000_001, limit: 1_000_000, of: "") == "1,000,001 pixels, over 1,000,000 pixels")
+        #expect(Image.overLimit(999, limit: 100, of: "") == "0.001 megapixels, over 0.0001 megapixels")
     }
 
     @Test("missing, directory, empty, random and truncated files give typed errors naming the file")

@@ -194,9 +194,8 @@ public enum Optimizer {
     static func checkScorable(width: Int, height: Int, maxPixels: Int, input: String?) throws {
         let pixels = width * height
         guard pixels > maxPixels else { return }
-        func megapixels(_ n: Int) -> String { Image.megapixelsDescription(Double(n)) }
         throw EngineError(.invalidArgument,
-                          "\(width)×\(height) is \(megapixels(pixels)) megapixels, over the \(megapixels(maxPixels)) the quality "
+                          "\(width)×\(height) is \(Image.overLimit(Double(pixels), limit: maxPixels, of: "the ")) the quality "
                             + "measure works on (about 80 bytes a pixel); scale it down first or raise --max-pixels",
                           input: input)
     }

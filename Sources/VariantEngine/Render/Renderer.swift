@@ -279,10 +279,9 @@ public enum Renderer {
         let limit = request.limits.maxPixels
         for step in geometry.steps {
             for size in [step.resize, step.canvas, step.output] where size.width * size.height > limit {
-                func megapixels(_ n: Int) -> String { String(format: "%.0f", Double(n) / 1_000_000) }
                 throw EngineError(.invalidTransformation,
-                                  "makes a \(size.width)×\(size.height) image (\(megapixels(size.width * size.height)) megapixels), "
-                                    + "over the limit of \(megapixels(limit)) megapixels",
+                                  "makes a \(size.width)×\(size.height) image, "
+                                    + Image.overLimit(Double(size.width) * Double(size.height), limit: limit, of: "the limit of "),
                                   input: request.transformation.description)
             }
         }
