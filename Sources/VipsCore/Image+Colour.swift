@@ -39,7 +39,10 @@ extension Image {
 
     /// Whether the embedded profile is for the kind of pixels the image has. libvips's thumbnail
     /// converts CMYK to sRGB and leaves the CMYK profile attached: applying it again read RGB and
-    /// alpha as four inks (a CMYK image with alpha came out nearly black, its alpha gone).
+    /// alpha as four inks (a CMYK image with alpha came out nearly black, its alpha gone). A
+    /// profile describes device values only: a CIELAB TIFF carrying its source's sRGB profile
+    /// read Lab as RGB (a QA pass found it dark red at its own size, SSIMULACRA2 −238), so
+    /// colourimetric spaces (Lab, XYZ, LCh, scRGB …) convert by their interpretation alone.
     var profileDescribesPixels: Bool {
         guard let space = iccColourSpace else { return false }
         func kind(_ i: VipsInterpretation) -> Int32 { Int32(i.rawValue) }
@@ -47,7 +50,10 @@ extension Image {
         case kind(VIPS_INTERPRETATION_CMYK): return space == "CMYK"
         case kind(VIPS_INTERPRETATION_B_W), kind(VIPS_INTERPRETATION_GREY16): return space == "GRAY"
         case kind(VIPS_INTERPRETATION_sRGB), kind(VIPS_INTERPRETATION_RGB), kind(VIPS_INTERPRETATION_RGB16): return space == "RGB "
-        default: return true
+        // Bands with no colour meaning of their own: the profile says what they are.
+        case kind(VIPS_INTERPRETATION_MULTIBAND):
+            return (space == "RGB " && bands >= 3) || (space == "GRAY" && bands <= 2) || (space == "CMYK" && bands >= 4)
+        default: return false
         }
     }
 

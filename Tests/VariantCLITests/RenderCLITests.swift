@@ -14,6 +14,30 @@ struct RenderCLITests {
         return dir
     }
 
+    /// Found by a QA pass: a CIELAB TIFF that carries its source's sRGB profile (libvips keeps
+    /// the profile through a colour conversion) had the profile applied to its Lab values at
+    /// its own size, where nothing else converts it: dark red, SSIMULACRA2 −171 against the source.
+    @Test("a Lab TIFF carrying an sRGB profile renders in its colours at any size")
+    func labWithProfile() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = CLIRunner.packageRoot.appendingPathComponent("TestImages/people-couple-bar.jpg").path
+        let lab = dir.appendingPathComponent("lab.tif").path
+        let made = try CLIRunner.run(["-c", "vips colourspace \"$0\" \"$1\" lab && vipsheader -a \"$1\" | grep icc-profile-data",
+                                      source, lab], shell: true)
+        #expect(made.status == 0 && made.stdout.contains("bytes of binary data"), "the fixture keeps its profile: \(made.stdout) \(made.stderr)")
+        for width in [800, 300] {
+            let (expected, actual) = (dir.appendingPathComponent("ref\(width).png").path, dir.appendingPathComponent("lab\(width).png").path)
+            for (input, output) in [(source, expected), (lab, actual)] {
+                let rendered = try CLIRunner.run(["render", input, "w_\(width)", "-o", output])
+                #expect(rendered.status == 0, "\(rendered.stderr)")
+            }
+            let score = try CLIRunner.run(["compare", expected, actual, "--json"])
+            let value = try #require(score.json()["ssimulacra2"] as? Double, "\(score.stderr)")
+            #expect(value > 90, "w_\(width): SSIMULACRA2 \(value)")
+        }
+    }
+
     @Test("an unknown extension is a usage error naming it, and nothing is written")
     func unknownExtension() throws {
         let dir = try Self.folder()
