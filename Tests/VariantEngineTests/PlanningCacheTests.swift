@@ -186,21 +186,23 @@ struct PlanningCacheTests {
         #expect(changedAnalysis.statistics.analysesComputed == 2)
     }
 
-    @Test("another AVIF effort decides the AVIF variants again, encodes at that effort and is recorded")
+    @Test("another AVIF effort decides the AVIF variants again, encodes at that effort and is recorded; placements without AVIF keep theirs")
     func avifEffort() async throws {
         let folder = try PlanningFixture.folder(with: ["people-astronaut.jpg"])
         defer { try? FileManager.default.removeItem(at: folder) }
         let cache = folder.appendingPathComponent("cache.sqlite")
-        // Fixed quality with AVIF the only format: one AVIF encode per variant.
+        // Fixed quality with AVIF the only format: one AVIF encode per variant. The WebP
+        // placement's decision does not depend on the AVIF effort (it was decided again).
         let manifest = PlanningFixture.manifest(images: ["people-astronaut.jpg"],
-                                                placements: [PlanningFixture.placement("wide", "16:9", [320, 480], formats: ["avif"])])
+                                                placements: [PlanningFixture.placement("wide", "16:9", [320, 480], formats: ["avif"]),
+                                                             PlanningFixture.placement("card", "1:1", [200], formats: ["webp", "jpeg"])])
         let standard = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
         #expect(standard.plan.settings?.avifEffort == nil)
         var options = PlanningFixture.options(cache: cache)
         options.avifEffort = 4
         let slower = try await PlanningFixture.plan(manifest, in: folder, options: options)
         #expect(slower.statistics.analysesComputed == 0)
-        #expect(slower.statistics.decisionsComputed == 2 && slower.statistics.decisionsCached == 0)
+        #expect(slower.statistics.decisionsComputed == 2 && slower.statistics.decisionsCached == 1)
         #expect(slower.plan.settings?.avifEffort == 4)
         // The bytes are those of an encode at each effort (the same pixels, the same quality).
         let pick = { (plan: Plan) in plan.assets[0].placements[0].variants.map(\.bytes) }

@@ -8,7 +8,7 @@ private final class RecordingDecider: VariantDeciding, @unchecked Sendable {
     private let lock = NSLock()
     private var log: [(request: VariantDecisionRequest, decision: VariantDecision)] = []
 
-    var identity: String { optimizer.identity }
+    func identity(formats: [ImageFormat]) -> String { optimizer.identity(formats: formats) }
     var takesQualityHints: Bool { true }
     var calls: [(request: VariantDecisionRequest, decision: VariantDecision)] { lock.withLock { log } }
 

@@ -174,7 +174,7 @@ struct AssetPlanner: Sendable {
                                                      formats: formats, level: level, cancellation: cancellation.vips)
                 request.qualityHints = decider.takesQualityHints ? hints : [:]
                 if let overlay = job.overlay { request.overlay = TextOverlayComponents.components(overlay, width: width) }
-                let key = PlanCache.key([contentHash, "decision", decider.identity, request.geometry,
+                let key = PlanCache.key([contentHash, "decision", decider.identity(formats: formats), request.geometry,
                                          formats.map(\.rawValue).joined(separator: ","), level.rawValue]
                                         + Self.hintKey(request.qualityHints))
                 let decision: VariantDecision

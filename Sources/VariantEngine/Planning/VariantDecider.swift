@@ -66,10 +66,17 @@ extension VariantDecision {
 /// The seam between the planner and whatever decides format and quality. Every input that
 /// changes the answer goes into `identity` or the request, since both make the cache key.
 protocol VariantDeciding: Sendable {
-    var identity: String { get }
+    /// The settings that change the answer for a variant allowed `formats`: the AVIF effort
+    /// only where AVIF is allowed (another effort re-decided WebP and JPEG placements for nothing).
+    func identity(formats: [ImageFormat]) -> String
     /// Whether ``VariantDecisionRequest/qualityHints`` change the work (and maybe the answer).
     var takesQualityHints: Bool { get }
     func decide(_ request: VariantDecisionRequest) throws -> VariantDecision
+}
+
+/// The AVIF effort's part of a decider's identity: none where AVIF is not allowed.
+private func avifPart(_ effort: Int, _ formats: [ImageFormat]) -> String {
+    formats.contains(.avif) ? ",avif-effort:\(effort)" : ""
 }
 
 extension VariantDeciding {
@@ -105,7 +112,9 @@ struct OptimizingDecider: VariantDeciding {
     var targets = QualityTargets()
     var avifEffort = AVIFOptions.defaultEffort
 
-    var identity: String { "optimize:\(targets.best),\(targets.good),\(targets.eco),\(targets.low),avif-effort:\(avifEffort)" }
+    func identity(formats: [ImageFormat]) -> String {
+        "optimize:\(targets.best),\(targets.good),\(targets.eco),\(targets.low)" + avifPart(avifEffort, formats)
+    }
     var takesQualityHints: Bool { true }
 
     func decide(_ request: VariantDecisionRequest) throws -> VariantDecision {
@@ -137,7 +146,7 @@ struct OptimizingDecider: VariantDeciding {
 struct FixedQualityDecider: VariantDeciding {
     var avifEffort = AVIFOptions.defaultEffort
 
-    var identity: String { "fixed:avif-effort:\(avifEffort)" }
+    func identity(formats: [ImageFormat]) -> String { "fixed" + avifPart(avifEffort, formats) }
 
     func decide(_ request: VariantDecisionRequest) throws -> VariantDecision {
         // One encode reads the pixels once, so they stream from the decoder to the encoder as in
