@@ -258,7 +258,6 @@ extension Image {
         return "\(grouped(pixels)) pixels, over \(of)\(grouped(Double(limit))) pixels"
     }
 
-
     /// `pixels` in megapixels as the errors about limits say it: whole numbers from 10, one
     /// decimal from 0.1, two significant digits below.
     public static func megapixelsDescription(_ pixels: Double) -> String {
