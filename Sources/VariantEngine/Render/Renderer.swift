@@ -341,6 +341,12 @@ public enum Renderer {
                 x: step.padding.left, y: step.padding.top, width: step.canvas.width, height: step.canvas.height,
                 extend: .background, background: colour.bands(withAlpha: image.hasAlpha))
         }
+        // A turn or an upside-down flip reads the image's last rows first, which a source decoded
+        // sequentially (libvips's thumbnail) refuses once they have left its line cache: a 3391
+        // px tall JPEG failed `w_500/a_180` with "out of order read". Computed once, in memory.
+        if step.rotation != 0 || step.flip == .vertical {
+            image = try image.materialised()
+        }
         if let flip = step.flip {
             image = try image.flipped(horizontal: flip == .horizontal)
         }

@@ -23,11 +23,16 @@ struct RenderTests {
         "c_scale,w_300/a_45", "c_fill,w_300,h_200/e_grayscale", "c_fill,w_300,h_200/r_max",
         "c_fill,w_300,h_200/r_20:40", "c_fill,w_300,h_200/bo_6px_solid_rgb:00ff00", "e_blur:300/c_scale,w_200",
         "c_scale,w_200/e_sharpen", "c_scale,w_200/o_50", "c_fill,ar_3:1,w_600",
+        // Turns and an upside-down flip after a shrink-on-load (found by a QA pass: "out of order read").
+        "c_scale,w_500/a_180", "c_scale,w_300/a_vflip", "c_pad,ar_16:9/a_90",
     ]
 
     static let sources = [
         "people-group-bar-crowd.jpg", "people-pool-exif-orientation-6.jpg", "logo-alpha.png",
         "landscape-very-wide.jpg", "product-coffee-adobergb.jpg",
+        // 3391 rows: more than the sequential decode keeps, so a turn that reads the last rows
+        // first fails unless the pixels are in memory.
+        "animal-bird-very-tall.jpg",
     ]
 
     @Test("the rendered size is exactly the resolved geometry's output", arguments: sources)
@@ -46,6 +51,18 @@ struct RenderTests {
             #expect(decoded.width == rendered.width && decoded.height == rendered.height)
             #expect(rendered.notRendered.isEmpty, "\(text): \(rendered.notRendered)")
         }
+    }
+
+    @Test("a turn after a shrink-on-load of a tall JPEG is the shrunk image turned")
+    func turnAfterShrink() throws {
+        let path = Self.image("animal-bird-very-tall.jpg")
+        func pixels(_ text: String) throws -> PixelBuffer {
+            try Renderer.renderPixels(RenderRequest(sourcePath: path, transformation: try Transformation(parsing: text))).image.pixels()
+        }
+        let turned = try pixels("c_scale,w_500/a_180")
+        let expected = try Image(pixels: try pixels("c_scale,w_500")).rotated(degrees: 180).pixels()
+        #expect(turned.width == expected.width && turned.height == expected.height)
+        #expect(turned.data == expected.data)
     }
 
     /// The same crop made by the vips CLI (autorot, ICC to sRGB, crop, resize), compared by mean
