@@ -38,6 +38,24 @@ struct RenderCLITests {
         }
     }
 
+    /// Found by a QA pass: chained resizes were one lazy pipeline, and each later resize
+    /// recomputed the rows it overlapped of the earlier ones: this chain of an 800×600 photo took
+    /// 27.8 s of wall time (55 s of CPU), and under load ran past 60 s; computed once per step it
+    /// takes under a second. The per-computation time limit makes the difference a failure, not
+    /// a figure: 20 s is far above what one step needs on any build.
+    @Test("chained resizes are computed once each: a five-resize chain stays inside a 20 s limit per computation")
+    func chainedResizes() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("chain.png").path
+        let photo = CLIRunner.packageRoot.appendingPathComponent("TestImages/people-couple-bar.jpg").path
+        let result = try CLIRunner.run(["render", photo, "w_5120,h_3840/w_300,h_5000/w_36,h_598/w_1000,h_1000/w_500,h_500",
+                                        "-o", out, "--json", "--timeout", "20"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let json = try result.json()
+        #expect(json["width"] as? Int == 500 && json["height"] as? Int == 500, "\(json)")
+    }
+
     @Test("an unknown extension is a usage error naming it, and nothing is written")
     func unknownExtension() throws {
         let dir = try Self.folder()
