@@ -5,6 +5,13 @@ import VariantEngine
 
 /// The engine as the sync tool uses it: only the public API (no `@testable`), only `Engine`,
 /// the manifest and plan types, and CloudinaryTransform's URL parser.
+/// The progress calls a plan made, from whichever thread made them.
+private final class Seen: @unchecked Sendable {
+    let lock = NSLock()
+    var calls: [PlanProgress] = []
+    func add(_ progress: PlanProgress) { lock.lock(); calls.append(progress); lock.unlock() }
+}
+
 @Suite("Public API: what the sync tool imports")
 struct PublicAPITests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -57,11 +64,6 @@ struct PublicAPITests {
         var options = PlanOptions()
         options.decisions = .fixedQuality
         options.apiSecret = "secret"
-        final class Seen: @unchecked Sendable {
-            let lock = NSLock()
-            var calls: [PlanProgress] = []
-            func add(_ progress: PlanProgress) { lock.lock(); calls.append(progress); lock.unlock() }
-        }
         let seen = Seen()
         let outcome = try await Engine().plan(manifest, baseDirectory: "/", options: options) { progress in
             #expect(progress.total == 2 && progress.variantsTotal == 4)
@@ -107,11 +109,6 @@ struct PublicAPITests {
         var options = PlanOptions()
         options.decisions = .fixedQuality
         options.jobs = 1
-        final class Seen: @unchecked Sendable {
-            let lock = NSLock()
-            var calls: [PlanProgress] = []
-            func add(_ progress: PlanProgress) { lock.lock(); calls.append(progress); lock.unlock() }
-        }
         let seen = Seen()
         let outcome = try await Engine().plan(manifest, baseDirectory: "/", options: options) { seen.add($0) }
         let calls = seen.calls
