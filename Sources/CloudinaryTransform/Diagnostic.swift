@@ -55,12 +55,13 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         return text
     }
 
-    /// `text` as messages quote it: itself up to 80 characters, else its first and last 30 with
-    /// the count between ("9999…9999 (100000 characters)"), so that a diagnostic about a huge
-    /// value does not repeat it (the input and the caret line show where it is).
-    public static func shown(_ text: String) -> String {
-        guard text.count > 80 else { return text }
-        return "\(text.prefix(30))…\(text.suffix(30)) (\(text.count) characters)"
+    /// `text` as messages quote it: itself up to `limit` characters (80), else its first `head`
+    /// and last `tail` (30 each) with the count ("9999…9999 (100000 characters)"), so that a
+    /// diagnostic about a huge value does not repeat it (the input and the caret line show where
+    /// it is). The engine's errors name a long input the same way, with more of it kept.
+    public static func shown(_ text: String, limit: Int = 80, head: Int = 30, tail: Int = 30) -> String {
+        guard text.count > limit else { return text }
+        return "\(text.prefix(head))…\(text.suffix(tail)) (\(text.count) characters)"
     }
 
     /// The description followed by the input and a caret line under the offending text.

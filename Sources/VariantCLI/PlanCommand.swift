@@ -37,9 +37,9 @@ struct PlanRun: AsyncParsableCommand {
             ignored: under nohup, a closed terminal does not stop it. Every output path (-o, --report, --emit-output,
             --cache) is checked before planning starts; missing folders of the outputs are made.
 
-            Format and quality come from the optimiser's SSIMULACRA2 search, about 0.8 s of CPU per
+            Format and quality come from the optimiser's SSIMULACRA2 search, about 0.65 s of CPU per
             variant of the sample campaign (mostly AVIF encodes); --fixed-quality encodes each
-            variant once at its level's quality instead, about 0.1 s. Cached decisions cost
+            variant once at its level's quality instead, about 0.075 s. Cached decisions cost
             neither.
 
             --emit writes the values to store in Contentstack entry fields, per asset and

@@ -1,3 +1,4 @@
+import CloudinaryTransform
 import Foundation
 
 /// An error from the engine: a code, a one-line message and the input it concerns.
@@ -35,8 +36,7 @@ public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
     /// first 100 and last 40, so the reason is not lost at the end of a screenful.
     public var description: String {
         guard let input else { return message }
-        guard input.count > 200 else { return "\(input): \(message)" }
-        return "\(input.prefix(100))…\(input.suffix(40)) (\(input.count) characters): \(message)"
+        return "\(Diagnostic.shown(input, limit: 200, head: 100, tail: 40)): \(message)"
     }
 }
 
