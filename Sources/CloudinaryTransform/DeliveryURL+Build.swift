@@ -88,7 +88,18 @@ extension DeliveryURL {
         var transformation = options.transformation.flatMap { $0.isEmpty ? nil : $0 }
         var format = options.format.flatMap { $0.isEmpty ? nil : $0 }
         if options.type == "fetch", let fetchFormat = format {
-            transformation = appendingFormat(fetchFormat, to: transformation)
+            // A transformation that sets the format already keeps it, as the SDKs leave an
+            // explicit fetch_format alone (adding f_ again made `f_auto,f_webp`, which the
+            // validator refuses as a duplicate).
+            let given = formatsSet(in: transformation)
+            if given.isEmpty {
+                transformation = appendingFormat(fetchFormat, to: transformation)
+            } else if !given.contains(fetchFormat) {
+                throw DeliveryURLError(
+                    .conflictingFormat,
+                    "the transformation sets f_\(given[0]) and the format asks for \(fetchFormat): a fetch URL's format "
+                        + "is an f_ parameter, so give one of them")
+            }
             format = nil
         }
 
@@ -193,6 +204,14 @@ extension DeliveryURL {
     }
 
     /// Adds `f_<format>` to the last component, keeping it in canonical order.
+    /// The values of the `f_` parameters of a transformation's text (components split at `/`,
+    /// parameters at `,`: a text layer's own `,` and `/` are escaped).
+    static func formatsSet(in transformation: String?) -> [String] {
+        guard let transformation else { return [] }
+        return transformation.split(separator: "/").flatMap { $0.split(separator: ",") }
+            .filter { $0.hasPrefix("f_") }.map { String($0.dropFirst(2)) }
+    }
+
     static func appendingFormat(_ format: String, to transformation: String?) -> String {
         guard let transformation, !transformation.isEmpty else { return "f_" + format }
         var components = transformation.split(separator: "/", omittingEmptySubsequences: false).map(

@@ -19,7 +19,9 @@ extension DeliveryURL {
     ///
     /// - Throws: ``DeliveryURLError`` when there is no scheme and host, or no public id.
     public init(parsing text: String) throws {
-        var rest = Substring(text)
+        // Spaces and line breaks around a URL (pasted, or read from a file) are no part of it:
+        // kept, they ended up in the scheme and the format, and in the text a signature covers.
+        var rest = Substring(text).trimmingWhitespace()
         // A fragment never reaches the server: it is no part of the public id (`x#frag` was).
         if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
         var query: String? = nil
@@ -49,7 +51,14 @@ extension DeliveryURL {
             cloudName = segments.removeFirst()
         } else if let cloud = DeliveryURL.privateCDNCloud(host) {
             cloudName = cloud
-        } else if !DeliveryURL.formMarkers.contains(segments[0]) {
+        } else if !DeliveryURL.formMarkers.contains(segments[0]), segments.count > 1,
+            !DeliveryURL.isSignature(segments[0]), !DeliveryURL.isVersion(segments[0]),
+            !DeliveryURL.looksLikeTransformation(segments[0])
+        {
+            // A custom host carries the cloud name in the path unless it is a private CDN's:
+            // then a root-path URL starts with the signature, a transformation, a version or
+            // the public id itself (`cdn.example.com/s--…--/sample.jpg` named the cloud
+            // "s--…--").
             cloudName = segments.removeFirst()
         }
 
@@ -190,5 +199,14 @@ extension DeliveryURL {
             if ParameterKey(String(key)) == nil { return false }
         }
         return true
+    }
+}
+
+extension Substring {
+    /// Without the spaces, tabs and line breaks at either end.
+    func trimmingWhitespace() -> Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0.isNewline }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return self[endIndex...] }
+        return self[first...last]
     }
 }

@@ -177,6 +177,9 @@ public struct DeliveryURLError: Error, Sendable, Hashable, CustomStringConvertib
         /// An http(s) URL as the public id of an `upload` URL: the SDKs hand it back unchanged
         /// (nothing of Cloudinary in it); `fetch` is what delivers a remote image.
         public static let remoteUpload: Code = "remote-upload"
+        /// A fetch URL's format given twice, differently: by the format and by an `f_` of the
+        /// transformation.
+        public static let conflictingFormat: Code = "conflicting-format"
     }
 
     public init(_ code: Code, _ message: String) {

@@ -182,7 +182,10 @@ struct URLBuildCommand: ParsableCommand {
             The public id is percent-decoded then encoded as the SDKs do; v1 is added when it has a
             folder and no --version (unless --no-force-version). The transformation is validated first
             (exit 1 with diagnostics on stderr when invalid; --no-validate skips that) and printed as
-            given; pass its canonical form if you want canonical URLs.
+            given; pass its canonical form if you want canonical URLs. With --type fetch, --format
+            becomes f_<format>, merged into the last component in canonical order (in a component of
+            its own after a layer or a condition); a transformation with an f_ of its own keeps it,
+            and a different --format is refused.
 
             Signing (--sign): s--<8 characters of SHA-1>-- by default, --signature-algorithm sha256 for
             8 characters of SHA-256, --long-signature for 32 characters of SHA-256. The secret comes

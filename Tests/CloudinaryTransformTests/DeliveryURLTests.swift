@@ -222,6 +222,56 @@ struct DeliveryURLTests {
         #expect(raw.verifySignature(apiSecret: "abcd"))
     }
 
+    /// A transformation that sets f_ already made `f_auto,f_webp` with a fetch format, which
+    /// the validator refuses as a duplicate; the SDKs leave an explicit fetch_format alone.
+    @Test func fetchFormatGivenByTheTransformationIsNotAddedAgain() throws {
+        var options = DeliveryURL.Options(cloudName: "demo")
+        options.type = "fetch"
+        options.format = "webp"
+        options.transformation = "c_fill,f_webp,w_100"
+        let same = try DeliveryURL.build(publicId: "https://example.com/a.jpg", options: options)
+        #expect(same.absoluteString == "https://res.cloudinary.com/demo/image/fetch/c_fill,f_webp,w_100/https://example.com/a.jpg")
+        options.transformation = "f_auto"
+        #expect {
+            try DeliveryURL.build(publicId: "https://example.com/a.jpg", options: options)
+        } throws: { error in
+            let error = error as? DeliveryURLError
+            return error?.code == .conflictingFormat && error?.message.contains("sets f_auto and the format asks for webp") == true
+        }
+    }
+
+    /// Root-path URLs on a private CDN's own host carry no cloud name: the first segment is the
+    /// signature, a transformation, a version or the public id (the SDK builds them with
+    /// private_cdn, secure_distribution and use_root_path).
+    @Test func rootPathOnACustomHostHasNoCloudName() throws {
+        var options = DeliveryURL.Options(cloudName: "demo")
+        options.privateCDN = true
+        options.secureDistribution = "cdn.example.com"
+        options.useRootPath = true
+        options.format = "jpg"
+        options.signing = .init(apiSecret: "abcd")
+        let built = try DeliveryURL.build(publicId: "sample", options: options)
+        // cloudinary_url('sample', cloud_name='demo', private_cdn=True, secure_distribution='cdn.example.com',
+        //                use_root_path=True, format='jpg', sign_url=True, api_secret='abcd', secure=True)
+        #expect(built.absoluteString == "https://cdn.example.com/s--lGdq5NKO--/sample.jpg")
+        let parsed = try DeliveryURL(parsing: built.absoluteString)
+        #expect(parsed.cloudName == nil && parsed.signature == "s--lGdq5NKO--" && parsed.publicId == "sample", "\(parsed)")
+        #expect(parsed.verifySignature(apiSecret: "abcd"))
+        let transformed = try DeliveryURL(parsing: "https://cdn.example.com/c_fill,w_100/sample.jpg")
+        #expect(transformed.cloudName == nil && transformed.transformation == "c_fill,w_100" && transformed.publicId == "sample")
+        let bare = try DeliveryURL(parsing: "https://cdn.example.com/sample.jpg")
+        #expect(bare.cloudName == nil && bare.publicId == "sample" && bare.format == "jpg")
+        // A CNAME of the shared domain still names the cloud first.
+        let cname = try DeliveryURL(parsing: "http://images.example.com/demo/image/upload/sample.jpg")
+        #expect(cname.cloudName == "demo" && cname.publicId == "sample")
+    }
+
+    /// Spaces around a pasted URL ended up in the scheme, the format and the signed text.
+    @Test func spacesAroundAURLAreNoPartOfIt() throws {
+        let url = try DeliveryURL(parsing: " https://res.cloudinary.com/demo/image/upload/sample.jpg \n")
+        #expect(url.scheme == "https" && url.format == "jpg" && url.publicId == "sample", "\(url)")
+    }
+
     /// A fetch format does not join a component that ends a condition or applies a layer.
     @Test func fetchFormatStaysOutOfConditionAndLayerComponents() {
         #expect(DeliveryURL.appendingFormat("png", to: "if_w_gt_400/c_fill,w_400/if_end") == "if_w_gt_400/c_fill,w_400/if_end/f_png")
