@@ -1,3 +1,4 @@
+import CloudinaryTransform
 import Foundation
 import Testing
 @testable import VariantEngine
@@ -91,12 +92,54 @@ struct ManifestValidationExtraTests {
         #expect(overlay.map(\.description) == ["assets[0].overrides[0].text.relativeSize: expected a number but received a string",
                                                 "assets[0].overrides[0]: an override needs a 'locale', a 'region' or both"], "\(overlay)")
 
-        // A font that would be read as syntax in l_text:<font>_<size>:… is refused where it is written.
-        for font in ["!Foo", "Foo$bar", "50%25"] {
+        // A font that would be read as syntax in l_text:<font>_<size>:…, or that ends or splits
+        // the URL (`#` made the rest a fragment), is refused where it is written.
+        for font in ["!Foo", "Foo$bar", "50%25", "A#b", "A?b", "A&b", "Ünï", "A<b", " Arial"] {
             let issues = Self.issues(Self.json(asset: #"{"publicId": "x/a", "path": "a.jpg", "overrides": [{"locale": "de", "text": {"text": "hi", "font": "\#(font)"}}]}"#))
-            #expect(issues.map(\.description) == ["assets[0].overrides[0].text.font: expected a font family without _ : , / ! $ % for font but received \"\(font)\""],
+            #expect(issues.map(\.description) == ["assets[0].overrides[0].text.font: expected a font family of ASCII letters, digits, spaces, - and . (Arial, Times New Roman) for font but received \"\(font)\""],
                     "\(issues)")
         }
+    }
+
+    /// Hex colours were offered by the error message and then failed every variant at render
+    /// time (`co_ff0000` is no colour Cloudinary knows); unknown names failed there too.
+    @Test("overlay colours: names and hex forms accepted and written as Cloudinary reads them, others refused with their path")
+    func overlayColours() {
+        for (color, written) in [("white", "white"), ("ff0000", "rgb:ff0000"), ("#ff0000", "rgb:ff0000"), ("rgb:FF0000", "rgb:FF0000"),
+                                 ("fff", "rgb:fff"), ("ff000080", "rgb:ff000080")] {
+            let asset = #"{"publicId": "x/a", "path": "a.jpg", "overrides": [{"locale": "de", "text": {"text": "hi", "color": "\#(color)"}}]}"#
+            #expect(Self.issues(Self.json(asset: asset)).isEmpty, "\(color)")
+            let parts = TextOverlayComponents.components(TextOverlay(text: "hi", color: color), width: 400)
+            #expect(parts[0].hasPrefix("co_\(written),l_text:"), "\(parts)")
+            #expect(Transformation.parse(parts.joined(separator: "/")).isValid, "\(parts)")
+        }
+        for color in ["Red", "notacolor", "0", "ff00f", "#gg0000", "rgb:12345"] {
+            let issues = Self.issues(Self.json(asset: #"{"publicId": "x/a", "path": "a.jpg", "overrides": [{"locale": "de", "text": {"text": "hi", "color": "\#(color)"}}]}"#))
+            #expect(issues.map(\.path) == ["assets[0].overrides[0].text.color"], "\(color): \(issues)")
+            #expect(issues.first?.message.contains("a colour name (white, black, …) or 3, 4, 6 or 8 hex digits") == true, "\(issues)")
+        }
+        let red = Self.issues(Self.json(asset: #"{"publicId": "x/a", "path": "a.jpg", "overrides": [{"locale": "de", "text": {"text": "hi", "color": "Red"}}]}"#))
+        #expect(red.first?.message.hasSuffix("(colour names are lower case: red)") == true, "\(red)")
+    }
+
+    /// A font with spaces went into the URL as it was: the srcset split at each space.
+    @Test("a font family with spaces is written %20 in the layer, and the layer still reads back")
+    func fontWithSpaces() throws {
+        let parts = TextOverlayComponents.components(TextOverlay(text: "Hi", font: "Times New Roman"), width: 400)
+        #expect(parts[0] == "co_white,l_text:Times%20New%20Roman_20:Hi", "\(parts)")
+        #expect(!parts.joined().contains(" "))
+        #expect(Transformation.parse(parts.joined(separator: "/")).isValid)
+    }
+
+    /// A NUL or an escape in overlay text went into every URL as %00 / %1B.
+    @Test("control characters in overlay text are refused with their path; a line break is kept")
+    func overlayControlCharacters() {
+        let nul = Self.issues(Self.json(asset: #"{"publicId": "x/a", "path": "a.jpg", "overrides": [{"locale": "de", "text": {"text": "a\u0000b"}}]}"#))
+        #expect(nul.map(\.description) == ["assets[0].overrides[0].text.text: the overlay text holds the control character U+0000; only a line break (\\n) may be in it"],
+                "\(nul)")
+        let escape = Self.issues(Self.json(asset: #"{"publicId": "x/a", "path": "a.jpg", "overrides": [{"locale": "de", "text": {"text": "a\u001bb"}}]}"#))
+        #expect(escape.first?.message.contains("U+001B") == true, "\(escape)")
+        #expect(Self.issues(Self.json(asset: #"{"publicId": "x/a", "path": "a.jpg", "overrides": [{"locale": "de", "text": {"text": "two\nlines"}}]}"#)).isEmpty)
     }
 
     @Test("the type received is named: a number, a string, a list, a mapping, true or false, null")

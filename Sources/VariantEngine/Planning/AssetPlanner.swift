@@ -304,7 +304,9 @@ enum TextOverlayComponents {
         var apply = "fl_layer_apply,g_\(gravity)"
         if gravity.contains("north") || gravity.contains("south") { apply += ",y_\(margin)" }
         if gravity.contains("east") || gravity.contains("west") { apply += ",x_\(margin)" }
-        return ["co_\(overlay.color ?? "white"),l_text:\(overlay.font ?? "Arial")_\(size):\(escape(overlay.text))", apply]
+        let color = overlay.color.flatMap(TextOverlay.colorValue) ?? "white"
+        let font = TextOverlay.fontParameter(overlay.font ?? "Arial")
+        return ["co_\(color),l_text:\(font)_\(size):\(escape(overlay.text))", apply]
     }
 
     /// Cloudinary's text escaping: percent-encode outside the unreserved set, and encode `,`

@@ -1,3 +1,4 @@
+import CloudinaryTransform
 import Foundation
 
 /// A campaign manifest: the assets a campaign uses, the placements it cuts them for, and the
@@ -321,7 +322,7 @@ public struct TextOverlay: Sendable, Codable, Equatable {
     public var font: String?
     /// Font size as a share of the variant's width; default 0.05.
     public var relativeSize: Double?
-    /// Colour name or hex without `#`; default "white".
+    /// A colour name, or 3, 4, 6 or 8 hex digits (bare, after `#` or after `rgb:`); default "white".
     public var color: String?
     /// Cloudinary gravity: north, south, center ...; default "south".
     public var gravity: String?
@@ -338,6 +339,28 @@ public struct TextOverlay: Sendable, Codable, Equatable {
     static let gravities = ["north", "south", "east", "west", "center", "north_east", "north_west", "south_east",
                             "south_west"]
     static let knownKeys = ["text", "font", "relativeSize", "color", "gravity"]
+
+    /// Whether a font family cannot go into `l_text:<font>_<size>:…`: `_ : , / ! $ %` are that
+    /// syntax's own, and `# ? &`, control characters and anything past ASCII ended or split the
+    /// delivery URL (a font "A#b" made everything after it a fragment). Spaces are written `%20`.
+    static func fontProblem(_ font: String) -> Bool {
+        font.isEmpty || font.first == " " || font.last == " "
+            || !font.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || " -.".unicodeScalars.contains($0)) }
+    }
+
+    /// The font family as the layer parameter writes it.
+    static func fontParameter(_ font: String) -> String { font.replacingOccurrences(of: " ", with: "%20") }
+
+    /// The `co_` value of a colour: a Cloudinary colour name as it is, hex digits (bare, after
+    /// `#` or after `rgb:`) as `rgb:<digits>`; nil for anything else (`co_ff0000` is not a colour
+    /// Cloudinary knows, and failed every variant at render time).
+    static func colorValue(_ color: String) -> String? {
+        if Vocabulary.colorNames.contains(color) { return color }
+        var digits = Substring(color)
+        if digits.hasPrefix("#") { digits = digits.dropFirst() } else if digits.hasPrefix("rgb:") { digits = digits.dropFirst(4) }
+        guard [3, 4, 6, 8].contains(digits.count), digits.allSatisfy(\.isHexDigit), digits.allSatisfy(\.isASCII) else { return nil }
+        return "rgb:" + digits
+    }
 }
 
 /// How serious a violation is: errors fail the plan (exit status 1), warnings are reported.

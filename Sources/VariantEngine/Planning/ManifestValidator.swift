@@ -230,15 +230,22 @@ enum ManifestValidator {
                              ManifestError.expected("one of \(TextOverlay.gravities.joined(separator: ", "))", for: "gravity",
                                                     received: "\"\(gravity)\""))
                     }
-                    // Each of these would be read as syntax in l_text:<font>_<size>:… (`!` opens a
-                    // quoted string, `$` a variable, `%` an escape).
-                    if let font = text.font, font.isEmpty || font.contains(where: { "_:,/!$%".contains($0) }) {
-                        fail(ManifestPath.join(textPath, "font"),
-                             ManifestError.expected("a font family without _ : , / ! $ %", for: "font", received: "\"\(font)\""))
+                    if let control = text.text.unicodeScalars.first(where: { $0.properties.generalCategory == .control && $0 != "\n" }) {
+                        fail(ManifestPath.join(textPath, "text"),
+                             "the overlay text holds the control character U+\(String(format: "%04X", control.value)); "
+                                + "only a line break (\\n) may be in it")
                     }
-                    if let color = text.color, color.isEmpty || !color.allSatisfy({ $0.isLetter || $0.isNumber }) {
+                    if let font = text.font, TextOverlay.fontProblem(font) {
+                        fail(ManifestPath.join(textPath, "font"),
+                             ManifestError.expected("a font family of ASCII letters, digits, spaces, - and . (Arial, Times New Roman)",
+                                                    for: "font", received: "\"\(font)\""))
+                    }
+                    if let color = text.color, TextOverlay.colorValue(color) == nil {
+                        let lower = color.lowercased()
+                        let hint = lower != color && TextOverlay.colorValue(lower) != nil ? " (colour names are lower case: \(lower))" : ""
                         fail(ManifestPath.join(textPath, "color"),
-                             ManifestError.expected("a colour name or hex digits without #", for: "color", received: "\"\(color)\""))
+                             ManifestError.expected("a colour name (white, black, …) or 3, 4, 6 or 8 hex digits (ff0000, #ff0000, rgb:ff0000)",
+                                                    for: "color", received: "\"\(color)\"") + hint)
                     }
                 }
             }
