@@ -25,6 +25,40 @@ enum CanonicalOrder {
         return i == a1 && j < b1
     }
 
+    /// `order` (indexes into `texts`, "key_value" each) with a variable that another one in the
+    /// same component uses moved before it: `$z_10,$a_$z_mul_2` stays so, where name order put
+    /// `$a` first, using `$z` before it was set. Variables no other one uses keep name order
+    /// (the SDKs sort `$name` keys); a cycle keeps it too.
+    static func declaringFirst(_ order: [Int], texts: [String]) -> [Int] {
+        declaringFirst(order) { texts[$0] }
+    }
+
+    /// The same, with each parameter's "key_value" text from `text`.
+    static func declaringFirst(_ order: [Int], text: (Int) -> String) -> [Int] {
+        let variables = order.filter { text($0).hasPrefix("$") }
+        guard variables.count > 1 else { return order }
+        var texts: [Int: String] = [:]
+        for v in variables { texts[v] = text(v) }
+        func name(_ index: Int) -> Substring { texts[index]!.prefix { $0 != "_" } }
+        func uses(_ user: Int, _ used: Int) -> Bool {
+            let text = texts[user]!, reference = name(used)
+            var rest = text[text.index(after: text.firstIndex(of: "_") ?? text.startIndex)...]
+            while let range = rest.range(of: reference) {
+                let after = rest[range.upperBound...].first
+                if after == nil || !(after!.isASCII && (after!.isLetter || after!.isNumber)) { return true }
+                rest = rest[range.upperBound...]
+            }
+            return false
+        }
+        var pending = variables, placed: [Int] = []
+        while !pending.isEmpty {
+            let ready = pending.firstIndex { v in !pending.contains { $0 != v && uses(v, $0) } } ?? 0
+            placed.append(pending.remove(at: ready))
+        }
+        var next = placed.makeIterator()
+        return order.map { texts[$0] != nil ? next.next()! : $0 }
+    }
+
     @inline(__always)
     static func isCondition(_ bytes: Bytes, _ start: Int, _ end: Int) -> Bool {
         end - start >= 3 && bytes[start] == UInt8(ascii: "i") && bytes[start + 1] == UInt8(ascii: "f")
@@ -78,6 +112,7 @@ enum CanonicalPrinter {
                         }
                         order[j] = moving
                     }
+                    order = CanonicalOrder.declaringFirst(order, texts: texts)
                     for (k, index) in order.enumerated() {
                         if k > 0 {
                             out[at] = UInt8(ascii: ",")

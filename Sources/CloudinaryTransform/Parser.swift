@@ -382,6 +382,16 @@ struct TransformationParser {
                         }
                         order[j] = moving
                     }
+                    // Variables used by another of the component's come before it (rare: two
+                    // or more variables in one component).
+                    var variables = 0
+                    for k in 0..<count where bytes[spans[order[k]]] == UInt8(ascii: "$") { variables += 1 }
+                    if variables > 1 {
+                        let sorted = CanonicalOrder.declaringFirst(Array(order)) { i in
+                            String(decoding: bytes[spans[i]..<spans[i + 1]], as: UTF8.self)
+                        }
+                        for k in 0..<count { order[k] = sorted[k] }
+                    }
                     for k in 0..<count {
                         if k > 0 {
                             out[at] = UInt8(ascii: ",")

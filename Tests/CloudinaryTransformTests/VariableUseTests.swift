@@ -9,6 +9,19 @@ struct VariableUseTests {
         Transformation.validate(input).diagnostics.filter { $0.code == .undefinedVariable }
     }
 
+    /// Name order put `$a_$z_mul_2` before `$z_10`, using `$z` before it was set; the SDK
+    /// keeps its `variables` list in the order given.
+    @Test func theCanonicalFormSetsAVariableBeforeAnotherUsesIt() throws {
+        let canonical = try #require(Transformation.validate("$z_10,$a_$z_mul_2,c_scale,w_$a").canonical)
+        #expect(canonical == "$z_10,$a_$z_mul_2,c_scale,w_$a")
+        #expect(Transformation.validate(canonical).canonical == canonical)
+        // Independent variables keep name order, as the SDKs sort `$name` keys; a name that only
+        // starts like another is not a use of it.
+        #expect(Transformation.validate("$z_10,$a_20,c_scale,w_$a").canonical == "$a_20,$z_10,c_scale,w_$a")
+        #expect(Transformation.validate("$ab_5,$b_$ab_mul_2,$a_3,w_$b").canonical == "$a_3,$ab_5,$b_$ab_mul_2,w_$b")
+        #expect(Transformation.validate("$c_$b_add_1,$b_$a_add_1,$a_1,w_$c").canonical == "$a_1,$b_$a_add_1,$c_$b_add_1,w_$c")
+    }
+
     @Test func anUndeclaredUseIsAWarningAtTheUse() throws {
         let result = Transformation.validate("c_fill,w_$undefined")
         #expect(result.isValid)
