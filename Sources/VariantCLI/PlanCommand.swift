@@ -168,7 +168,7 @@ struct PlanRun: AsyncParsableCommand {
         // cache itself decides, and uses it read-only.
         if let cachePath = cache, !FileManager.default.fileExists(atPath: cachePath) {
             try checkOutputPath(cachePath, option: "--cache", kind: "a cache file")
-            let folder = URL(fileURLWithPath: cachePath).deletingLastPathComponent()
+            let folder = URL(fileURLWithPath: AtomicFile.destination(of: cachePath)).deletingLastPathComponent()
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             } catch {
@@ -305,7 +305,9 @@ private func checkOutputPath(_ path: String, option: String, kind: String) throw
     }
     // Standardised first: removing the last component of ".../missing/.." adds another "..",
     // so walking up that path never reached a folder that exists (the command spun forever).
-    var folder = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
+    // Resolved as the file system does (a link then ".." leads elsewhere than the text says),
+    // which also leaves no ".." to walk up through.
+    var folder = URL(fileURLWithPath: AtomicFile.destination(of: path)).deletingLastPathComponent()
     while !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
         guard folder.path != "/" else { throw CLIError.io("\(path): no folder of it exists") }
         folder.deleteLastPathComponent()
@@ -354,7 +356,8 @@ func writeAll(_ outputs: [(path: String, data: Data)]) throws {
     defer { for s in staged { s.discard() } }  // whatever was not committed
     do {
         for output in outputs {
-            let folder = URL(fileURLWithPath: output.path).deletingLastPathComponent()
+            // Where the file system puts it: a link then ".." leads elsewhere than the text says.
+            let folder = URL(fileURLWithPath: AtomicFile.destination(of: output.path)).deletingLastPathComponent()
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             } catch {

@@ -179,7 +179,7 @@ func checkImageOutput(_ path: String, option: String = "-o", source: String, for
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
         throw CLIError.io("\(path): is a directory, not an image file")
     }
-    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    let folder = URL(fileURLWithPath: AtomicFile.destination(of: path)).deletingLastPathComponent().path
     if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue {
         throw CLIError.io("\(path): \(folder) is not a directory")
     }

@@ -57,6 +57,25 @@ struct PlanOutputSafetyCLITests {
         #expect(!fm.fileExists(atPath: dir.appendingPathComponent("p.json").path))
     }
 
+    /// `proj/link -> ../other`: `link/../m.json` is the folder above `other`'s m.json, not
+    /// proj's manifest; read as written, it was refused as "the same file as the manifest".
+    @Test("an output through a link to a folder and then .. lands where the file system says, not where the text says")
+    func linkThenParent() throws {
+        let root = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fm = FileManager.default
+        let project = root.appendingPathComponent("proj"), away = root.appendingPathComponent("elsewhere/other")
+        try fm.createDirectory(at: away, withIntermediateDirectories: true)
+        try fm.copyItem(at: dir, to: project)
+        try fm.createSymbolicLink(atPath: project.appendingPathComponent("link").path, withDestinationPath: away.path)
+        let result = try CLIRunner.run(["plan", "m.json", "--fixed-quality", "--no-cache", "-o", "link/../m.json"], currentDirectory: project)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(fm.fileExists(atPath: root.appendingPathComponent("elsewhere/m.json").path))
+        #expect(try Self.digest(project.appendingPathComponent("m.json")) == Self.digest(dir.appendingPathComponent("m.json")))
+    }
+
     @Test("an output that fails after the plan is made leaves none of the others behind")
     func allOrNothing() throws {
         let dir = try Self.campaign()

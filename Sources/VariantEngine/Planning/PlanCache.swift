@@ -132,7 +132,8 @@ final class PlanCache: Sendable {
             }
             return true
         }
-        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        // Where the file system puts it (a link then ".." leads elsewhere than the text says).
+        let directory = URL(fileURLWithPath: AtomicFile.destination(of: path)).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw EngineError(.io, "cannot create the cache: the directory \(directory) does not exist", input: path)

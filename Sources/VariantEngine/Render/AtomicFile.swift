@@ -60,7 +60,10 @@ public enum AtomicFile {
             }
             url = URL(fileURLWithPath: resolved(path) ?? path)
         } else {
-            url = URL(fileURLWithPath: try followingLinks(path))  // a new file, maybe through a dangling link
+            // A new file, maybe through a dangling link: where the file system puts it. (URL
+            // reads "link/../x" as "x" in the current folder, and a plan written through
+            // `-o link/../m.json` replaced the manifest there.)
+            url = URL(fileURLWithPath: destination(of: path))
         }
         let directory = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
@@ -101,7 +104,11 @@ public enum AtomicFile {
         if let existing = resolved(path) { return existing }
         // The longest existing folder on the way, resolved by the file system; the folders after
         // it are made by the writer, so their `..` are read as written.
-        var parts = URL(fileURLWithPath: (try? followingLinks(path)) ?? path).path.split(separator: "/").map(String.init)
+        // Made absolute by hand: URL's path drops "link/.." as written, where the file system
+        // goes to the link's target and then up from there (another folder).
+        let target = (try? followingLinks(path)) ?? path
+        let absolute = target.hasPrefix("/") ? target : FileManager.default.currentDirectoryPath + "/" + target
+        var parts = absolute.split(separator: "/").map(String.init)
         let name = parts.popLast() ?? ""
         var existing = parts.count
         while existing > 0, resolved("/" + parts[..<existing].joined(separator: "/")) == nil { existing -= 1 }
