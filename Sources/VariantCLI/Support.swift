@@ -57,8 +57,12 @@ enum Diagnostics {
         _ = writeEverything(Data(text.utf8), to: STDERR_FILENO)
     }
 
-    static func error(_ text: String) { write("variant: error: \(text)") }
-    static func warning(_ text: String) { write("variant: warning: \(text)") }
+    /// `variant: error: text` and `variant: warning: text` are one line each: a line break in
+    /// the text (a file name or an id may hold one) is spelled out too, so one problem stays one
+    /// line for whoever parses the log. (Lists of problems go through ``write(_:)``.)
+    static func error(_ text: String) { write("variant: error: \(oneLine(text))") }
+    static func warning(_ text: String) { write("variant: warning: \(oneLine(text))") }
+    static func oneLine(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: "\\u{A}") }
 }
 
 enum JSONOutput {

@@ -210,6 +210,12 @@ struct BadInputCLITests {
         #expect(result.status == 2)
         #expect(result.stderr.hasPrefix(#"variant: error: a\u{1B}[2J\u{7}b.jpg: "#), "\(result.stderr)")
         #expect(!result.stderr.unicodeScalars.contains { $0 != "\n" && $0.properties.generalCategory == .control })
+
+        // A line break in a file name split the one-line error in two.
+        let broken = try CLIRunner.run(["info", "no\npe.jpg"])
+        #expect(broken.status == 2)
+        #expect(broken.stderr.hasPrefix(#"variant: error: no\u{A}pe.jpg: "#), "\(broken.stderr)")
+        #expect(broken.stderr.filter { $0 == "\n" }.count == 1, "\(broken.stderr)")
     }
 
     @Test("variant help NAME: a name that is no command is a usage error naming the commands there are")
