@@ -64,7 +64,8 @@ struct PlanRun: AsyncParsableCommand {
     @Argument(help: "The campaign manifest (JSON or YAML).")
     var manifest: String
 
-    @Option(name: [.short, .customLong("output")], help: "Where to write the plan (default plan.json unless --json).")
+    @Option(name: [.short, .customLong("output")],
+            help: "Where to write the plan (default plan.json unless --json); - for stdout, as --json.")
     var output: String?
 
     @Option(help: ArgumentHelp("Also write the HTML contact sheet here.", valueName: "HTML"))
@@ -94,7 +95,7 @@ struct PlanRun: AsyncParsableCommand {
                                valueName: "FORMAT"))
     var emit: String?
 
-    @Option(help: ArgumentHelp("Where --emit writes (default stdout).", valueName: "PATH"))
+    @Option(help: ArgumentHelp("Where --emit writes (default stdout; - for stdout too).", valueName: "PATH"))
     var emitOutput: String?
 
     @Option(help: ArgumentHelp("The day rights expiry is checked against (default today, UTC).", valueName: "YYYY-MM-DD"))
@@ -112,8 +113,11 @@ struct PlanRun: AsyncParsableCommand {
             throw ValidationError("expected one of \(formats.joined(separator: ", ")) for --emit but received \"\(emit)\"")
         }
         if emitOutput != nil && emit == nil { throw ValidationError("--emit-output needs --emit FORMAT") }
-        if emit != nil && emitOutput == nil && json {
-            throw ValidationError("--json and --emit both print on stdout: give --emit-output PATH")
+        for (option, path) in [("--report", report), ("--cache", cache)] where path == standardOutputPath {
+            throw ValidationError("\(option) -: stdout is for the plan (-o -, --json) or --emit's values; give a file path")
+        }
+        if planToStdout && fieldsToStdout {
+            throw ValidationError("\(json ? "--json" : "-o -") and --emit both print on stdout: give --emit-output PATH")
         }
         if let now, PolicyDate.parse(now) == nil {
             throw ValidationError("expected a date YYYY-MM-DD for --now but received \"\(now)\"")
@@ -125,9 +129,14 @@ struct PlanRun: AsyncParsableCommand {
         if noCache && cache != nil { throw ValidationError("--no-cache and --cache exclude each other") }
     }
 
+    /// `-` names stdout, as for `render` and `optimize` (it made a file called "-").
+    private var planToStdout: Bool { json || output == standardOutputPath }
+    private var fieldsToStdout: Bool { emit != nil && (emitOutput == nil || emitOutput == standardOutputPath) }
+
     func run() async throws {
         timeout.install()
         maxPixels.install()
+        let emitOutput = self.emitOutput == standardOutputPath ? nil : self.emitOutput
         let manifestValue: CampaignManifest
         do {
             manifestValue = try CampaignManifest.load(path: manifest)
@@ -148,7 +157,7 @@ struct PlanRun: AsyncParsableCommand {
         options.apiSecret = SecretEnvironment.apiSecret()
         options.asOf = now.flatMap(PolicyDate.parse) ?? manifestValue.policy?.asOf ?? PolicyDate.today()
         if !noCache { options.cachePath = cache ?? URL(fileURLWithPath: directory).appendingPathComponent(".variant-cache.sqlite").path }
-        let destination = output ?? (json ? nil : "plan.json")
+        let destination = output == standardOutputPath ? nil : output ?? (json ? nil : "plan.json")
         // (With --emit and no --emit-output, stdout holds the field values; the plan goes to the file.)
         // Every output's place is checked before the work, so a typo costs nothing and no
         // output is written while another cannot be.
@@ -220,21 +229,24 @@ struct PlanRun: AsyncParsableCommand {
         // renamed into place whole).
         try interrupt.check()
         try writeAll(files)
-        if json { try StandardOutput.write(data) }
+        if planToStdout { try StandardOutput.write(data) }
         if let fields, emitOutput == nil { try StandardOutput.write(fields) }
 
         printErrors(of: plan)
         let s = outcome.statistics
         let seconds = Date().timeIntervalSince(started)
-        // Without a cache file nothing is read from a cache: what did not need computing was an
-        // asset's work shared with another entry of this run (an override of the same file).
-        let notComputed = options.cachePath == nil ? "reused in this run" : "cached"
+        // Work not computed came from the cache file (an earlier run) or from another entry of
+        // this run with the same source; without a cache file only the second can happen.
+        func counts(_ computed: Int, _ cached: Int, _ reused: Int) -> String {
+            "\(computed) computed" + (options.cachePath == nil ? "" : " / \(cached) cached")
+                + (reused > 0 || options.cachePath == nil ? " / \(reused) reused in this run" : "")
+        }
         Diagnostics.write(
             "variant: planned \(Wording.counted(plan.summary.assets, "asset")), \(Wording.counted(plan.summary.variants, "variant")) "
                 + "in \(String(format: "%.1f", seconds)) s: \(Wording.counted(plan.summary.errors, "error")), "
                 + "\(Wording.counted(plan.summary.warnings, "warning")), \(plan.summary.failedAssets) failed; "
-                + "analyses \(s.analysesComputed) computed / \(s.analysesCached) \(notComputed), "
-                + "decisions \(s.decisionsComputed) computed / \(s.decisionsCached) \(notComputed)"
+                + "analyses \(counts(s.analysesComputed, s.analysesCached, s.analysesReused)), "
+                + "decisions \(counts(s.decisionsComputed, s.decisionsCached, s.decisionsReused))"
                 + (destination.map { " -> \($0)" } ?? ""))
         if !plan.passed { throw CLIError.invalidInput }
     }
@@ -258,7 +270,7 @@ struct PlanMerge: ParsableCommand {
     @Argument(help: "The shard plans.")
     var plans: [String]
 
-    @Option(name: [.short, .customLong("output")], help: "Where to write the merged plan.")
+    @Option(name: [.short, .customLong("output")], help: "Where to write the merged plan; - for stdout, as --json.")
     var output: String?
 
     @Flag(help: "Print the merged plan as JSON on stdout.")
@@ -270,6 +282,9 @@ struct PlanMerge: ParsableCommand {
     }
 
     func run() throws {
+        // `-` names stdout (it made a file called "-").
+        let toStdout = json || output == standardOutputPath
+        let output = self.output == standardOutputPath ? nil : self.output
         if let output {
             try checkOutputPath(output, option: "-o", kind: "a plan file")
             try checkDistinct(outputs: [("-o", output)], inputs: plans.map { ("a shard plan", $0) })
@@ -282,7 +297,7 @@ struct PlanMerge: ParsableCommand {
         }
         let data = try PlanJSON.encode(merged)
         if let output { try writeAll([(output, data)]) }
-        if json { try StandardOutput.write(data) }
+        if toStdout { try StandardOutput.write(data) }
         printErrors(of: merged)
         let summary = merged.summary
         Diagnostics.write("variant: merged \(Wording.counted(plans.count, "shard")), \(Wording.counted(summary.assets, "asset")), "

@@ -258,6 +258,59 @@ struct PlanCLITests {
                 "\(result.stderr)")
         #expect(!result.stderr.contains("cached"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(".variant-cache.sqlite").path))
+
+        // A cache file made by this run: the shared work was still not read from an earlier
+        // run (the summary said "1 cached" on a brand-new cache); a second run reads it all.
+        let cache = dir.appendingPathComponent("new.sqlite").path
+        let fresh = try CLIRunner.run(["plan", manifest.path, "--cache", cache, "--fixed-quality", "-o", dir.appendingPathComponent("p1.json").path])
+        #expect(fresh.stderr.contains("analyses 1 computed / 0 cached / 1 reused in this run, decisions 2 computed / 0 cached / 2 reused in this run"),
+                "\(fresh.stderr)")
+        let again = try CLIRunner.run(["plan", manifest.path, "--cache", cache, "--fixed-quality", "-o", dir.appendingPathComponent("p2.json").path])
+        #expect(again.stderr.contains("analyses 0 computed / 2 cached, decisions 0 computed / 4 cached"), "\(again.stderr)")
+    }
+
+    /// `-o -` (plan and merge) and `--emit-output -` made a file called "-" and printed nothing.
+    @Test("-o - and --emit-output - write to stdout; a report or cache of - is refused")
+    func dashIsStdout() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = Self.testImages.appendingPathComponent("people-astronaut.jpg").path
+        let manifest = dir.appendingPathComponent("one.json")
+        try Data("""
+            {"campaign": "one", "cloudName": "demo",
+             "placements": [{"name": "square", "aspectRatio": "1:1", "widths": [100], "formats": ["jpeg"]}],
+             "assets": [{"publicId": "t/one", "path": "\(image)", "approval": "approved"}]}
+            """.utf8).write(to: manifest)
+        let dash = dir.appendingPathComponent("-").path
+        // Run in `dir`, where a file called "-" would land.
+        func run(_ arguments: [String]) throws -> CLIRunner.Result { try CLIRunner.run(arguments, currentDirectory: dir) }
+
+        let plan = try run(["plan", manifest.path, "--no-cache", "--fixed-quality", "-o", "-"])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let printed = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any]
+        #expect((printed?["assets"] as? [Any])?.count == 1, "\(plan.stdout.prefix(200))")
+        #expect(!FileManager.default.fileExists(atPath: dash))
+
+        let shard = dir.appendingPathComponent("s.json").path
+        _ = try run(["plan", manifest.path, "--no-cache", "--fixed-quality", "--shard", "1/1", "-o", shard])
+        let merge = try run(["plan", "merge", shard, "-o", "-"])
+        #expect(merge.status == 0, "\(merge.stderr)")
+        #expect(merge.stdout == plan.stdout)
+        #expect(!FileManager.default.fileExists(atPath: dash))
+
+        let fields = try run(["plan", manifest.path, "--no-cache", "--fixed-quality", "-o", dir.appendingPathComponent("p.json").path,
+                                        "--emit", "url", "--emit-output", "-"])
+        #expect(fields.status == 0, "\(fields.stderr)")
+        #expect(fields.stdout.contains("https://res.cloudinary.com/demo/image/upload/"), "\(fields.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: dash))
+
+        let both = try run(["plan", manifest.path, "--no-cache", "--fixed-quality", "-o", "-", "--emit", "url"])
+        #expect(both.status == 2 && both.stderr.contains("-o - and --emit both print on stdout"), "\(both.stderr)")
+        for option in ["--report", "--cache"] {
+            let refused = try run(["plan", manifest.path, "--fixed-quality", option, "-"])
+            #expect(refused.status == 2 && refused.stderr.contains("\(option) -: stdout is for the plan"), "\(refused.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dash))
     }
 
     @Test("--shard plans merged with `variant plan merge` equal the single run, byte for byte")

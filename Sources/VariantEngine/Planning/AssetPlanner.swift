@@ -30,20 +30,25 @@ struct AssetJob: Sendable {
     var variantCount: Int { placements.reduce(0) { $0 + $1.widths.count } }
 }
 
-/// Counts of what was computed and what came from the cache.
+/// Counts of what was computed, what came from the cache file (an earlier run's work) and what
+/// was reused within this run (entries of one source file share their work).
 public struct PlanStatistics: Sendable, Codable, Equatable {
     public var analysesComputed = 0
     public var analysesCached = 0
+    public var analysesReused = 0
     public var decisionsComputed = 0
     public var decisionsCached = 0
+    public var decisionsReused = 0
 
     public init() {}
 
     mutating func add(_ other: PlanStatistics) {
         analysesComputed += other.analysesComputed
         analysesCached += other.analysesCached
+        analysesReused += other.analysesReused
         decisionsComputed += other.decisionsComputed
         decisionsCached += other.decisionsCached
+        decisionsReused += other.decisionsReused
     }
 }
 
@@ -80,7 +85,11 @@ struct AssetPlanner: Sendable {
                 return header.width == cached.width && header.height == cached.height
             }) {
                 analysis = cached
-                statistics.analysesCached += 1
+                if cache?.storedInThisRun(.analyses, key: key) == true {
+                    statistics.analysesReused += 1
+                } else {
+                    statistics.analysesCached += 1
+                }
             } else {
                 analysis = try ImageAnalysis.analyze(path: job.resolvedPath, options: options.analysis,
                                                      cancellation: cancellation.vips)
@@ -180,7 +189,11 @@ struct AssetPlanner: Sendable {
                 let decision: VariantDecision
                 if let cached = cache?.value(VariantDecision.self, .decisions, key: key, usable: \.isConsistent) {
                     decision = cached
-                    statistics.decisionsCached += 1
+                    if cache?.storedInThisRun(.decisions, key: key) == true {
+                        statistics.decisionsReused += 1
+                    } else {
+                        statistics.decisionsCached += 1
+                    }
                 } else {
                     do {
                         if opened == nil {

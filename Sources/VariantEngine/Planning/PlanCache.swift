@@ -42,6 +42,9 @@ final class PlanCache: Sendable {
     /// Entries read whose bytes no longer matched their check (damaged where they are stored).
     private let damaged = Mutex(0)
     var damagedEntries: Int { damaged.withLock { $0 } }
+    /// The entries this process stored ("table key"): what a plan reads back from them is work
+    /// shared within the run (overrides of one file), not work an earlier run cached.
+    private let storedHere = Mutex(Set<String>())
 
     /// Opens (or creates) the cache at `path`.
     /// - Throws: `EngineError(.io)` when the file cannot be created even after moving a bad one aside.
@@ -295,11 +298,17 @@ final class PlanCache: Sendable {
 
     func store(_ table: Table, key: String, data: Data) {
         if readOnly { return }
+        storedHere.withLock { _ = $0.insert(table.rawValue + " " + key) }
         // A cache that cannot be written costs time, not correctness: the plan is still right.
         try? queue.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO \(table.rawValue) (key, engineVersion, value) VALUES (?, ?, ?)",
                            arguments: [key, Self.identity, Self.sealed(data)])
         }
+    }
+
+    /// Whether this process stored the entry (a hit on it is reuse within the run).
+    func storedInThisRun(_ table: Table, key: String) -> Bool {
+        storedHere.withLock { $0.contains(table.rawValue + " " + key) }
     }
 
     /// `data` after an 8-byte check of it (little-endian).
