@@ -215,7 +215,24 @@ struct PlanningManifestTests {
         steps.placements[0].widths = nil
         steps.placements[0].breakpoints = BreakpointRange(minWidth: 320, maxWidth: 330, count: 5)
         #expect(ManifestValidator.validate(steps).map(\.message)
-                == ["5 steps from 320 to 330, rounded to tens, give only 2 different widths (320, 330): ask for 2 or widen the range"])
+                == ["5 steps from 320 to 330, rounded to tens, give only 2 different widths (320, 330): ask for 2 (320, 330), list the widths, or widen the range"])
+        // The advice is a count that gives that many widths (1...15 with 20 steps gives 1, 10,
+        // 15, but 3 steps give 1, 15: it said "ask for 3"), and no width passes maxWidth (301
+        // to 309 listed 310).
+        for (min, max, count, message) in [
+            (1, 15, 20, "20 steps from 1 to 15, rounded to tens, give only 3 different widths (1, 10, 15): ask for 2 (1, 15), list the widths, or widen the range"),
+            (301, 309, 5, "5 steps from 301 to 309, rounded to tens, give only 2 different widths (301, 309): ask for 2 (301, 309), list the widths, or widen the range"),
+        ] {
+            steps.placements[0].breakpoints = BreakpointRange(minWidth: min, maxWidth: max, count: count)
+            #expect(ManifestValidator.validate(steps).map(\.message) == [message])
+            let advised = try #require(BreakpointRange(minWidth: min, maxWidth: max, count: count).largestDistinctCount)
+            steps.placements[0].breakpoints = BreakpointRange(minWidth: min, maxWidth: max, count: advised)
+            #expect(ManifestValidator.validate(steps).isEmpty)
+        }
+        for count in 2...20 {
+            let widths = BreakpointRange(minWidth: 301, maxWidth: 309, count: count).widths
+            #expect(widths.allSatisfy { (301...309).contains($0) } && widths == widths.sorted(), "\(count): \(widths)")
+        }
         steps.placements[0].breakpoints = BreakpointRange(minWidth: 320, maxWidth: 1920, count: 4)
         #expect(ManifestValidator.validate(steps).isEmpty)
         var nowhere = PlanningFixture.manifest(images: ["people-astronaut.jpg"])

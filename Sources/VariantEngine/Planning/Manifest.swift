@@ -199,9 +199,16 @@ public struct BreakpointRange: Sendable, Codable, Equatable {
         for k in 0..<count {
             let raw = Double(minWidth) * pow(ratio, Double(k))
             let width = k == 0 ? minWidth : k == count - 1 ? maxWidth : Int((raw / 10).rounded()) * 10
-            if result.last.map({ width > $0 }) ?? true { result.append(width) }
+            // A middle width rounded up to maxWidth or past it is none (301...309 gave 310).
+            if result.last.map({ width > $0 }) ?? true, k == count - 1 || width < maxWidth { result.append(width) }
         }
         return result
+    }
+
+    /// The largest count below this one whose steps stay apart after rounding, for advice when
+    /// these fall together; nil when there is none but 1.
+    var largestDistinctCount: Int? {
+        stride(from: count - 1, through: 2, by: -1).first { BreakpointRange(minWidth: minWidth, maxWidth: maxWidth, count: $0).widths.count == $0 }
     }
 
     static let knownKeys = ["minWidth", "maxWidth", "count"]

@@ -93,7 +93,10 @@ enum ManifestValidator {
                     fail(ManifestPath.join(rangePath, "count"),
                          "\(range.count) steps from \(range.minWidth) to \(range.maxWidth), rounded to tens, give only "
                             + "\(range.widths.count) different widths (\(range.widths.map(String.init).joined(separator: ", "))): "
-                            + "ask for \(range.widths.count) or widen the range")
+                            + (range.largestDistinctCount.map { count in
+                                let widths = BreakpointRange(minWidth: range.minWidth, maxWidth: range.maxWidth, count: count).widths
+                                return "ask for \(count) (\(widths.map(String.init).joined(separator: ", "))), list the widths, or widen the range"
+                            } ?? "list the widths, or widen the range"))
                 }
             }
             if let formats = placement.formats {
