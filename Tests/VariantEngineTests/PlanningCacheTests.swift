@@ -219,7 +219,7 @@ struct PlanningCacheTests {
         #expect(pick(standard.plan) != pick(slower.plan))
     }
 
-    @Test("a corrupt or foreign cache file is rebuilt with a warning, never trusted", arguments: ["garbage", "foreign", "truncated", "views only"])
+    @Test("a corrupt or foreign cache file is rebuilt with a warning, never trusted", arguments: ["garbage", "foreign", "truncated", "views only", "damaged page"])
     func corrupt(_ kind: String) async throws {
         let folder = try PlanningFixture.folder(with: Self.images)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -246,6 +246,15 @@ struct PlanningCacheTests {
                 try db.execute(sql: "CREATE VIEW settings AS SELECT 1 AS x")
             }
             try other.close()
+        case "damaged page":
+            // The header and the schema intact, the last page's b-tree overwritten: SQLite's
+            // check lists what it found under a header line.
+            _ = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
+            var bytes = try Data(contentsOf: cache)
+            let pageSize = Int(bytes[16]) << 8 | Int(bytes[17])
+            let last = (bytes.count / pageSize - 1) * pageSize
+            bytes.replaceSubrange(last..<(last + 64), with: Data(repeating: 0x7F, count: 64))
+            try bytes.write(to: cache)
         default:
             _ = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
             let bytes = try Data(contentsOf: cache)
@@ -256,6 +265,11 @@ struct PlanningCacheTests {
         let outcome = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options(cache: cache))
         #expect(outcome.warnings.count == 1)
         #expect(outcome.warnings.first?.contains("rebuilt") == true)
+        if kind == "damaged page" {
+            // SQLite's own header line ("*** in database main ***") was all the reason said.
+            #expect(outcome.warnings.first?.contains("is corrupt (SQLite's check found ") == true, "\(outcome.warnings)")
+            #expect(outcome.warnings.first?.contains("***") == false, "\(outcome.warnings)")
+        }
         #expect(outcome.statistics.analysesCached == 0 && outcome.statistics.decisionsCached == 0)
         #expect(try PlanJSON.encode(outcome.plan) == PlanJSON.encode(reference.plan))
         #expect(FileManager.default.fileExists(atPath: cache.path + ".bad"))

@@ -263,10 +263,11 @@ final class PlanCache: Sendable {
         }
         let check = try String.fetchOne(db, sql: "PRAGMA quick_check") ?? ""
         guard check == "ok" else {
-            // SQLite lists every damaged page, one per line: the first says what kind.
-            let lines = check.split(separator: "\n")
-            let more = lines.count > 1 ? "; \(lines.count - 1) more" : ""
-            throw CacheProblem(reason: "is corrupt (\(lines.first.map { $0.prefix(200) } ?? "")\(more))")
+            // SQLite lists every problem, one per line, under a "*** in database main ***"
+            // header (which alone said nothing): the first problem says what kind.
+            let lines = check.split(separator: "\n").filter { !$0.hasPrefix("***") }
+            let first = lines.first.map { (lines.count == 1 ? ": " : ": the first, ") + $0.prefix(200) } ?? ""
+            throw CacheProblem(reason: "is corrupt (SQLite's check found \(lines.count) problem\(lines.count == 1 ? "" : "s")\(first))")
         }
         let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
         guard version == schemaVersion else { throw CacheProblem(reason: "has another schema (\(version))") }
