@@ -77,6 +77,14 @@ struct PlanningPolicyTests {
         }
         #expect(codes("test/people-couple-bar") == ["not-approved"])
         #expect(codes("test/people-astronaut") == [])
+        // Without the requirement a pending asset passes quietly; a rejected one is planned
+        // with a warning (it passed without a word).
+        var relaxed = CampaignPolicy()
+        relaxed.requireApproved = false
+        #expect(PolicyChecker.approval("pending", policy: relaxed).isEmpty)
+        let rejected = PolicyChecker.approval("rejected", policy: relaxed)
+        #expect(rejected.map(\.code) == [.notApproved] && rejected.map(\.severity) == [.warning], "\(rejected)")
+        #expect(PolicyChecker.approval("rejected", policy: CampaignPolicy()).map(\.severity) == [.error])
         // 512 px wide: below the 600 px minimum; 1200 px needs upscaling, which "never" makes an error.
         let hero = codes("test/people-astronaut", "hero")
         #expect(hero.contains("source-too-small"))

@@ -9,7 +9,15 @@ import VipsCore
 enum PolicyChecker {
     /// Approval: with `requireApproved`, anything but "approved" is an error.
     static func approval(_ approval: String, policy: CampaignPolicy) -> [Violation] {
-        guard approval != "approved", policy.effectiveRequireApproved else { return [] }
+        guard approval != "approved" else { return [] }
+        guard policy.effectiveRequireApproved else {
+            // Not required is not asked for: a rejected asset is still someone's explicit no, and
+            // it went into the plan (and its Contentstack values) without a word.
+            return approval == "rejected"
+                ? [Violation(code: .notApproved, severity: .warning,
+                             message: "the asset is rejected; it is planned because the policy does not require approved assets")]
+                : []
+        }
         return [Violation(code: .notApproved, severity: .error,
                           message: "the asset is \(approval), and the policy requires approved assets")]
     }
