@@ -27,7 +27,8 @@ public enum Sharding {
     /// Joins shard plans into the whole plan.
     /// - Throws: `EngineError(.invalidArgument)` when the plans are of different manifests or
     ///   engine versions, when a shard is missing or given twice, when a plan's assets do not add
-    ///   up to its summary (a file cut short or edited), or an asset appears twice.
+    ///   up to its summary (a file cut short, or edited so that its counts change; an edit that
+    ///   keeps them, such as a changed URL, is not detected), or an asset appears twice.
     /// - Parameter names: What to call each plan in messages (its file), in the same order.
     public static func merge(_ plans: [Plan], names: [String]? = nil) throws -> Plan {
         guard let first = plans.first else { throw EngineError(.invalidArgument, "no plan to merge") }
