@@ -95,7 +95,11 @@ struct GeometryCommand: ParsableCommand {
         do {
             geometry = try parsed.geometry(source: size, orientation: orientation, resolver: resolver)
         } catch let error as GeometryError {
-            Diagnostics.error(error.description)
+            if let located = error.diagnostic(in: parsed, input: transformation) {
+                Diagnostics.write("variant: " + located.rendered(input: transformation))
+            } else {
+                Diagnostics.error(error.description)
+            }
             throw CLIError.invalidInput
         }
         if json {

@@ -120,6 +120,12 @@ struct Render: ParsableCommand {
         do {
             result = try Renderer.render(request)
         } catch let error as EngineError {
+            // A geometry that cannot be resolved is shown as validation shows a problem: the
+            // string and a caret under the parameter.
+            if let located = error.geometryError?.diagnostic(in: parsedTransformation, input: transformation) {
+                Diagnostics.write("variant: " + located.rendered(input: transformation))
+                throw CLIError(message: "\(image): invalid transformation", status: ExitStatus.invalid)
+            }
             throw CLIError(message: error.description,
                            status: error.code == .invalidTransformation ? ExitStatus.invalid : ExitStatus.ioError)
         }

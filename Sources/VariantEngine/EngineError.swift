@@ -25,6 +25,9 @@ public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
     public let message: String
     /// The file or value concerned.
     public let input: String?
+    /// For a transformation whose geometry cannot be resolved: the geometry's own error (its
+    /// component and parameter, for a caret under it).
+    public var geometryError: GeometryError?
 
     public init(_ code: Code, _ message: String, input: String? = nil) {
         self.code = code

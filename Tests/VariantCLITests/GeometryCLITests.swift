@@ -18,6 +18,30 @@ import Testing
         #expect(steps[0]["padding"] as? [Int] == [0, 0, 0, 0])
     }
 
+    /// A size the geometry cannot use was one line naming a component; it now shows the string
+    /// with a caret under the parameter, as validation problems are shown, in geometry and
+    /// render alike (after a multi-byte character too: the caret counts characters).
+    @Test func geometryErrorsPointAtTheParameter() throws {
+        let geometry = try CLIRunner.run(["geometry", "--source", "800x600", "c_scale,w_0"])
+        #expect(geometry.status == 1)
+        #expect(geometry.stderr == """
+            variant: error[invalid-value]: component 0: Expected a positive size for w but received '0'
+              c_scale,w_0
+                      ^~~
+
+            """, "\(geometry.stderr)")
+        let image = CLIRunner.packageRoot.appendingPathComponent("TestImages/people-astronaut.jpg").path
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("caret-\(UUID().uuidString).jpg").path
+        let render = try CLIRunner.run(["render", image, "l_text:Arial_20:Grüße/fl_layer_apply/c_crop,w_ow", "-o", out])
+        #expect(render.status == 1)
+        let lines = render.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("variant: error[invalid-value]: component 2: Expected pixels") == true, "\(render.stderr)")
+        #expect(lines.dropFirst().first == "  l_text:Arial_20:Grüße/fl_layer_apply/c_crop,w_ow", "\(render.stderr)")
+        #expect(lines.dropFirst(2).first == String(repeating: " ", count: 2 + 44) + "^~~~", "\(render.stderr)")
+        #expect(lines.last == "variant: error: \(image): invalid transformation", "\(render.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
     /// A value starting with '-' is the option's value, refused by its own rule (the parser
     /// took it for an option and said the value was missing).
     @Test func negativeSizesAreTheOptionsValues() throws {

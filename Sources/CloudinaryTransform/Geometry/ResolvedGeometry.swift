@@ -197,6 +197,28 @@ public struct GeometryError: Error, Hashable, Sendable, CustomStringConvertible 
     }
 }
 
+extension GeometryError {
+    /// The error as a diagnostic pointing at its parameter in `input` (what `transformation` was
+    /// parsed from), for the caret line validation errors have; nil when the error names no
+    /// parameter or the parameter is not found there.
+    ///
+    /// ```swift
+    /// // c_scale,w_0 → error[invalid-value]: component 0: Expected a positive size for w but received '0'
+    /// //   c_scale,w_0
+    /// //           ^~~
+    /// ```
+    public func diagnostic(in transformation: Transformation, input: String) -> Diagnostic? {
+        guard let component, let key, component < transformation.components.count,
+              let parameter = transformation.components[component].first(key), let utf8Offset = parameter.sourceOffset,
+              utf8Offset <= input.utf8.count
+        else { return nil }
+        let start = input.utf8.index(input.utf8.startIndex, offsetBy: utf8Offset)
+        let offset = input.distance(from: input.startIndex, to: start)
+        return Diagnostic(severity: .error, code: DiagnosticCode(rawValue: code), message: description,
+                          component: component, offset: offset, length: parameter.description.count)
+    }
+}
+
 /// `localizedDescription` (what loggers print) says what happened.
 extension GeometryError: LocalizedError {
     public var errorDescription: String? { description }

@@ -271,7 +271,9 @@ public enum Renderer {
             return try Geometry.resolve(source: source, orientation: orientation, components: components,
                                         resolver: request.resolver)
         } catch let error as GeometryError {
-            throw EngineError(.invalidTransformation, error.description, input: request.transformation.description)
+            var failure = EngineError(.invalidTransformation, error.description, input: request.transformation.description)
+            failure.geometryError = error
+            throw failure
         }
     }
 
