@@ -217,17 +217,23 @@ struct PlanCLITests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.json").path))
     }
 
-    @Test("the summary lines count one of a thing in the singular: 1 asset, 1 variant, 1 error, 1 shard")
-    func singularSummary() throws {
-        let dir = try CLIRunner.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let image = Self.testImages.appendingPathComponent("people-astronaut.jpg").path
+    /// A manifest of one asset (the astronaut) and one 100 px square placement, in `dir`.
+    static func oneAsset(in dir: URL, approval: String) throws -> URL {
+        let image = testImages.appendingPathComponent("people-astronaut.jpg").path
         let manifest = dir.appendingPathComponent("one.json")
         try Data("""
             {"campaign": "one", "cloudName": "demo",
              "placements": [{"name": "square", "aspectRatio": "1:1", "widths": [100], "formats": ["jpeg"]}],
-             "assets": [{"publicId": "t/one", "path": "\(image)", "approval": "pending"}]}
+             "assets": [{"publicId": "t/one", "path": "\(image)", "approval": "\(approval)"}]}
             """.utf8).write(to: manifest)
+        return manifest
+    }
+
+    @Test("the summary lines count one of a thing in the singular: 1 asset, 1 variant, 1 error, 1 shard")
+    func singularSummary() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let manifest = try Self.oneAsset(in: dir, approval: "pending")
         let part = dir.appendingPathComponent("part.json").path
         let run = try CLIRunner.run(["plan", manifest.path, "--no-cache", "--fixed-quality", "--shard", "1/1", "-o", part])
         #expect(run.status == 1, "\(run.stderr)")
@@ -274,13 +280,7 @@ struct PlanCLITests {
     func dashIsStdout() throws {
         let dir = try CLIRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let image = Self.testImages.appendingPathComponent("people-astronaut.jpg").path
-        let manifest = dir.appendingPathComponent("one.json")
-        try Data("""
-            {"campaign": "one", "cloudName": "demo",
-             "placements": [{"name": "square", "aspectRatio": "1:1", "widths": [100], "formats": ["jpeg"]}],
-             "assets": [{"publicId": "t/one", "path": "\(image)", "approval": "approved"}]}
-            """.utf8).write(to: manifest)
+        let manifest = try Self.oneAsset(in: dir, approval: "approved")
         let dash = dir.appendingPathComponent("-").path
         // Run in `dir`, where a file called "-" would land.
         func run(_ arguments: [String]) throws -> CLIRunner.Result { try CLIRunner.run(arguments, currentDirectory: dir) }
