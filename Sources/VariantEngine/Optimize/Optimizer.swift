@@ -34,6 +34,10 @@ public struct OptimizeOptions: Sendable {
     public var maxPixels = OptimizeOptions.defaultMaxPixels
     /// Progressive JPEG files (`fl_progressive`; Cloudinary's default with `q_auto`).
     public var progressiveJPEG = false
+    /// Whether lossless WebP is a candidate (for graphics); default true. A plan turns it off: no
+    /// Cloudinary parameter asks for lossless WebP (`f_webp,q_100` is lossy), so the choice could
+    /// not be written as the transformation that delivers it.
+    public var losslessWebP = true
     /// JPEG and AVIF chroma subsampling (`q_N:420` / `q_N:444`); the encoder's choice by default.
     public var chromaSubsampling: ChromaSubsampling = .auto
 
@@ -266,7 +270,7 @@ public enum Optimizer {
                 keep(OptimizeCandidate(format: "png", quality: nil, bytes: data.count, ssimulacra2: 100, encodes: 1,
                                        meetsTarget: true), data)
             }
-            if kind == .graphic, options.formats.contains(.webp) {
+            if kind == .graphic, options.formats.contains(.webp), options.losslessWebP {
                 let data = try working.encoded(as: .webp(WebPOptions(lossless: true, effort: options.webpEffort)))
                 keep(OptimizeCandidate(format: "webp-lossless", quality: nil, bytes: data.count, ssimulacra2: 100,
                                        encodes: 1, meetsTarget: true), data)
@@ -358,7 +362,7 @@ public enum Optimizer {
                 continue
             }
         }
-        if kind == .graphic, options.formats.contains(.webp) {
+        if kind == .graphic, options.formats.contains(.webp), options.losslessWebP {
             add("webp-lossless", nil, try image.encoded(as: .webp(WebPOptions(lossless: true, effort: options.webpEffort))),
                 score: 100)
         }
@@ -507,13 +511,13 @@ public enum Optimizer {
     /// Lossless PNG of `image` (8-bit sRGB, with or without alpha), written with one grey band
     /// (and its alpha) when every pixel is grey: the same pixels decoded, about a quarter fewer
     /// bytes than three equal bands (a text scan: 54,034 against 72,040).
-    static func losslessPNG(_ image: Image, grey: Bool) throws -> Data {
+    static func losslessPNG(_ image: Image, grey: Bool, progressive: Bool = false) throws -> Data {
         var source = image
         if grey, image.bands >= 3 {
             source = try image.bands(0, count: 1)
             if image.hasAlpha { source = try source.joined(with: image.bands(image.bands - 1, count: 1)) }
         }
-        return try source.encoded(as: .png(PNGOptions(compression: 9)))
+        return try source.encoded(as: .png(PNGOptions(compression: 9, progressive: progressive)))
     }
 
     /// Whether red, green and blue are equal in every pixel (of 3 or 4 bands).

@@ -124,14 +124,17 @@ struct OptimizingDecider: VariantDeciding {
         var options = OptimizeOptions(level: request.level, targets: targets, formats: request.formats)
         options.qualityHints = request.qualityHints
         options.avifEffort = avifEffort
+        // Every choice must be a transformation Cloudinary delivers and `render` reproduces.
+        options.losslessWebP = false
         let result = try Optimizer.optimize(image, options: options)
         // The result names the family ("png"); the chosen candidate says which kind of it.
         let kind = result.candidates.first { $0.bytes == result.bytes && $0.quality == result.quality }?.format ?? result.format
         let delivery: String
         switch kind {
-        case "png8": delivery = "f_png,fl_png8"
+        // The palette's quantisation quality rides on q_ (it was left out, and the render of
+        // `f_png,fl_png8` quantised at 100: 2.5 times the predicted bytes).
+        case "png8": delivery = "f_png,fl_png8" + (result.quality.map { ",q_\($0)" } ?? "")
         case "png": delivery = "f_png"
-        case "webp-lossless": delivery = "f_webp,q_100"
         default: delivery = "f_\(cloudinaryFormat(result.format))" + (result.quality.map { ",q_\($0)" } ?? "")
         }
         return VariantDecision(width: image.width, height: image.height, format: result.format,
@@ -165,7 +168,7 @@ struct FixedQualityDecider: VariantDeciding {
             avif.effort = avifEffort
             encoding = .avif(avif)
         }
-        let data = try output.encoded(as: encoding)
+        let data = try Renderer.encoded(output, as: encoding)
         try Image.checkDecodedCleanly(path: request.sourcePath)
         return VariantDecision(width: image.width, height: image.height, format: format.rawValue,
                                delivery: "f_\(cloudinaryFormat(format.rawValue))" + (quality.map { ",q_\($0)" } ?? ""), quality: quality,

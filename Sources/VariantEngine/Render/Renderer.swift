@@ -39,7 +39,7 @@ public enum Renderer {
         if !options.format.supportsAlpha, output.hasAlpha {
             output = try output.flattened(background: backgroundForFlatten(request.transformation))
         }
-        let data = try output.encoded(as: options)
+        let data = try encoded(output, as: options)
         try Image.checkDecodedCleanly(path: request.sourcePath)
         return RenderResult(
             width: output.width, height: output.height, format: options.format.rawValue, quality: options.quality,
@@ -109,7 +109,7 @@ public enum Renderer {
             fixed.format = .fixed(format)
             let options = encodeOptions(fixed, default: nil, sourceFormat: nil, hasAlpha: image.hasAlpha, avifEffort: avifEffort)
             let flat = !format.supportsAlpha && image.hasAlpha ? try image.flattened(background: background) : image
-            let data = try flat.encoded(as: options)
+            let data = try encoded(flat, as: options)
             if best.map({ data.count < $0.data.count }) ?? true { best = (options, data) }
         }
         guard let best else { throw EngineError(.invalidArgument, "no output format to encode the variant in") }
@@ -388,6 +388,16 @@ public enum Renderer {
         return RGBAColour.white.bands(withAlpha: false)
     }
 
+    /// A variant's file: lossless PNG as the optimiser writes it (zlib 9, one grey band when
+    /// every pixel is grey), anything else as `options` say. A plan's decisions and `render`
+    /// encode through it, so rendering a plan's transformation gives the bytes it predicted.
+    static func encoded(_ image: Image, as options: EncodeOptions) throws -> Data {
+        guard case .png(let png) = options, !png.palette else { return try image.encoded(as: options) }
+        // Read once into memory: the grey test and the encode both read every pixel.
+        let memory = try image.materialised()
+        return try Optimizer.losslessPNG(memory, grey: Optimizer.isGrey(memory.pixels()), progressive: png.progressive)
+    }
+
     /// The encoder settings: `f_`/`q_` from the transformation, else the defaults.
     static func encodeOptions(_ delivery: DeliverySettings, default defaultFormat: ImageFormat?, sourceFormat: String?,
                               hasAlpha: Bool, avifEffort: Int) -> EncodeOptions {
@@ -411,8 +421,12 @@ public enum Renderer {
             o.chromaSubsampling = delivery.chroma ?? o.chromaSubsampling
             options = .jpeg(o)
         case .png(var o):
+            // As the optimiser encodes PNG (zlib 9; a palette at q_N's quantisation quality), so
+            // that `f_png,fl_png8,q_32` renders the file a plan predicted (q_ was dropped).
             o.progressive = delivery.progressive ?? false
             o.palette = delivery.palette
+            o.compression = 9
+            o.quality = delivery.palette ? (quality ?? 100) : 100
             options = .png(o)
         case .avif(var o):
             o.chromaSubsampling = delivery.chroma ?? o.chromaSubsampling

@@ -100,6 +100,12 @@ struct OptimizerTests {
         let art = try Self.variant("graphic-illustration.png", "c_scale,w_320")
         let graphic = try Optimizer.optimize(art, options: OptimizeOptions(target: 60, formats: [.jpeg]))
         #expect(graphic.contentKind == .graphic)
+        // A graphic tries lossless WebP, unless the choice must be a Cloudinary transformation
+        // (a plan), which has no parameter for it.
+        var withWebP = OptimizeOptions(target: 60, formats: [.webp])
+        #expect(try Optimizer.optimize(art, options: withWebP).candidates.contains { $0.format == "webp-lossless" })
+        withWebP.losslessWebP = false
+        #expect(try !Optimizer.optimize(art, options: withWebP).candidates.contains { $0.format == "webp-lossless" })
     }
 
     @Test("formats that cannot beat the best file found are pruned, and the decision is the smallest passing one")

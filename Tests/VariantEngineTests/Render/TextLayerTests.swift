@@ -22,7 +22,8 @@ struct TextLayerTests {
     static func render(_ text: String, source: String) throws -> (pixels: PixelBuffer, notRendered: [String]) {
         let result = try Renderer.render(RenderRequest(sourcePath: source, transformation: try Transformation(parsing: text),
                                                        defaultFormat: .png))
-        return (try Image.load(data: result.data).pixels(), result.notRendered)
+        // As sRGB: a PNG whose pixels are all grey is written with one grey band.
+        return (try Image.load(data: result.data).toSRGB().pixels(), result.notRendered)
     }
 
     /// The box of the pixels that differ from the flat grey: (left, top, right, bottom), inclusive.
@@ -161,7 +162,7 @@ struct TextLayerTests {
         try big.encoded(as: EncodeOptions.defaults(for: .jpeg, quality: 90)).write(to: URL(fileURLWithPath: jpeg))
         let result = try Renderer.render(RenderRequest(sourcePath: jpeg, transformation: try Transformation(parsing:
             "c_crop,w_800,h_400,x_0,y_0/co_white,l_text:Arial_120_bold:SALE/fl_layer_apply,g_south_east/c_scale,w_100"), defaultFormat: .png))
-        let cropped = try Image.load(data: result.data).pixels()
+        let cropped = try Image.load(data: result.data).toSRGB().pixels()
         #expect(cropped.width == 100 && Self.inkBox(cropped, threshold: 60) != nil)
     }
     /// Found in the second review: an effect of the last geometry component, applied in the
@@ -201,7 +202,7 @@ struct TextLayerTests {
             sourcePath: source, transformation: try Transformation(parsing: "l_text:Arial_40:Hi,co_white,g_north_west/c_scale,w_200"),
             defaultFormat: .png))
         #expect(result.notRendered.isEmpty, "\(result.notRendered)")
-        let pixels = try Image.load(data: result.data).pixels()
+        let pixels = try Image.load(data: result.data).toSRGB().pixels()
         #expect(pixels.width == 200 && pixels.height == 100)
         let box = try #require(Self.inkBox(pixels, threshold: 20))
         #expect(box.0 <= 3 && box.1 <= 8 && box.2 < 40 && box.3 < 25, "\(box)")  // halved, in the corner
@@ -219,7 +220,7 @@ struct TextLayerTests {
         let red = try Renderer.render(RenderRequest(sourcePath: source, transformation: try Transformation(parsing: "c_pad,w_400,h_400,b_red"),
                                                     defaultFormat: .png))
         #expect(red.notRendered.isEmpty)
-        let pixels = try Image.load(data: red.data).pixels()
+        let pixels = try Image.load(data: red.data).toSRGB().pixels()
         #expect(pixels.value(x: 200, y: 5, band: 0) == 255 && pixels.value(x: 200, y: 5, band: 1) == 0)
     }
 }
