@@ -62,7 +62,8 @@ public enum Breakpoints {
             let height = max(1, Int((Double(source.height) * Double(width) / Double(source.width)).rounded()))
             var scaled = try source.resized(toWidth: width, height: height)
             if options.format == .jpeg, scaled.hasAlpha { scaled = try scaled.flattened(background: [255, 255, 255]) }
-            let size = try scaled.encoded(as: .defaults(for: options.format, quality: options.quality)).count
+            // Encoded as `render` encodes (PNG as a plan and render write it).
+            let size = try Renderer.encoded(scaled, as: .defaults(for: options.format, quality: options.quality)).count
             measured[width] = size
             return size
         }
