@@ -341,6 +341,8 @@ struct PlanCLITests {
         let mixed = try CLIRunner.run(["plan", "merge", limited, parts[1], parts[2], "-o", merged])
         #expect(mixed.status == 1)
         #expect(mixed.stderr.contains("planned with different options") && mixed.stderr.contains("--max-pixels 1000"), "\(mixed.stderr)")
+        // Which shard has which options: the one to plan again is named.
+        #expect(mixed.stderr.contains("--max-pixels 1000: \(limited)") && mixed.stderr.contains(": \(parts[1]), \(parts[2])"), "\(mixed.stderr)")
     }
 
     @Test("the report loads in headless Chromium and shows every crop")

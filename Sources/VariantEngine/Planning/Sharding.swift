@@ -69,14 +69,22 @@ public enum Sharding {
             // Shards of a --fixed-quality run and of an optimising one, signed and unsigned (or
             // with different secrets), checked as of different days, or loaded under different
             // pixel limits would join into a plan no single run gives.
-            let settings = Set(plans.map { $0.settings.map { settings in
+            let described = plans.map { $0.settings.map { settings in
                 let signing = settings.signed ? "signed" + (settings.secretFingerprint.map { " with secret \($0)" } ?? "") : "unsigned"
                 return "\(settings.decisions), \(signing), as of \(settings.asOf ?? "the manifest")"
                     + (settings.maxPixels.map { ", --max-pixels \($0)" } ?? "")
                     + (settings.avifEffort.map { ", --avif-effort \($0)" } ?? "")
-            } ?? "unrecorded" })
+            } ?? "unrecorded" }
+            let settings = Set(described)
             guard settings.count == 1 else {
-                throw EngineError(.invalidArgument, "the shards were planned with different options (\(settings.sorted().joined(separator: "; "))): "
+                // Each set of options with the shards planned with it (it named none, so the
+                // shard to plan again had to be found by hand).
+                let groups = settings.sorted().map { options in
+                    let members = plans.indices.filter { described[$0] == options }
+                    let shown = members.prefix(5).map(name).joined(separator: ", ") + (members.count > 5 ? " and \(members.count - 5) more" : "")
+                    return "\(options): \(shown)"
+                }
+                throw EngineError(.invalidArgument, "the shards were planned with different options (\(groups.joined(separator: "; "))): "
                                     + "plan every shard with the same options")
             }
         } else {
