@@ -54,7 +54,14 @@ public enum AtomicFile {
         let url: URL
         if stat(path, &status) == 0 {  // (through any links)
             switch status.st_mode & S_IFMT {
-            case S_IFREG: mode = status.st_mode & 0o7777
+            case S_IFREG:
+                // A file no one may write is one its owner protected: replacing it (rename needs
+                // only the folder's permission) lost it without a word, and kept its mode.
+                guard status.st_mode & 0o222 != 0 else {
+                    throw EngineError(.io, "is read-only: it is not replaced (make it writable, remove it, or give another path)",
+                                      input: path)
+                }
+                mode = status.st_mode & 0o7777
             case S_IFDIR: throw EngineError(.io, "is a directory", input: path)
             default: return Staged(path: path, writesThrough: true, temporary: nil, destination: nil, data: data)
             }

@@ -181,8 +181,15 @@ struct RenderTests {
         // A directory is refused and left alone; nothing else is left behind.
         let error = #expect(throws: EngineError.self) { try AtomicFile.write(bytes, to: dir.path) }
         #expect(error?.message == "is a directory")
+        // A file no one may write is not replaced (it was, keeping its 0444), even by root.
+        let locked = dir.appendingPathComponent("locked.json").path
+        try Data("kept".utf8).write(to: URL(fileURLWithPath: locked))
+        #expect(chmod(locked, 0o444) == 0)
+        let refused = #expect(throws: EngineError.self) { try AtomicFile.write(bytes, to: locked) }
+        #expect(refused?.message.hasPrefix("is read-only: it is not replaced") == true, "\(String(describing: refused))")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: locked)) == Data("kept".utf8))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
-                == ["dangling.jpg", "fifo", "link.jpg", "made.jpg", "target.jpg"])
+                == ["dangling.jpg", "fifo", "link.jpg", "locked.json", "made.jpg", "target.jpg"])
     }
 
     @Test("f_ and q_ choose the encoder; JPEG output of an image with alpha is flattened")
