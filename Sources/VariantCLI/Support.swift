@@ -207,10 +207,15 @@ func checkImageOutput(_ path: String, option: String = "-o", source: String, for
 }
 
 /// Refuses an output path that names no file: an empty one, or one ending in `/` (a folder:
-/// written as given, it became a file of that name).
+/// written as given, it became a file of that name); and a file no one may write, which the
+/// write would refuse only after the work (``AtomicFile``).
 func checkNamesAFile(_ path: String, option: String, kind: String) throws {
     if path.isEmpty { throw CLIError.usage("\(option): expected a path to \(kind) but received an empty one") }
     if path.hasSuffix("/") { throw CLIError.usage("\(option) \(path): names a folder; give the path of \(kind)") }
+    var status = stat()
+    if path != standardOutputPath, stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_mode & 0o222 == 0 {
+        throw CLIError.io("\(path): is read-only: it is not replaced (make it writable, remove it, or give another path)")
+    }
 }
 
 /// Writes an image to `path` atomically (nothing is left there on failure), or to standard

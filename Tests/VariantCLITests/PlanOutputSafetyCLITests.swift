@@ -76,6 +76,26 @@ struct PlanOutputSafetyCLITests {
         #expect(try Self.digest(project.appendingPathComponent("m.json")) == Self.digest(dir.appendingPathComponent("m.json")))
     }
 
+    /// A 0444 file was replaced (keeping its mode); it is refused before any work now.
+    @Test("an output onto a file no one may write is refused before the work, and the file is kept")
+    func readOnlyOutput() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let locked = dir.appendingPathComponent("locked.json")
+        try Data("kept".utf8).write(to: locked)
+        #expect(chmod(locked.path, 0o444) == 0)
+        for arguments in [["plan", "m.json", "--fixed-quality", "--no-cache", "-o", "locked.json"],
+                          ["plan", "m.json", "--fixed-quality", "--no-cache", "-o", "p.json", "--report", "locked.json"],
+                          ["render", "a.jpg", "c_scale,w_50", "-o", "locked.json"]] {
+            let result = try CLIRunner.run(arguments, currentDirectory: dir)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("locked.json: is read-only: it is not replaced"), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("planned"), "refused before planning: \(result.stderr)")
+        }
+        #expect(try Data(contentsOf: locked) == Data("kept".utf8))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("p.json").path))
+    }
+
     @Test("an output that fails after the plan is made leaves none of the others behind")
     func allOrNothing() throws {
         let dir = try Self.campaign()
