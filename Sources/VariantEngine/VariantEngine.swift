@@ -1,4 +1,6 @@
-import CloudinaryTransform
+// CloudinaryTransform's types are in the Engine's signatures too (`render` throws
+// `TransformationError` and takes `any GravityResolver`): `import VariantEngine` alone names them.
+@_exported import CloudinaryTransform
 // VipsCore's public types are part of this module's API (`VipsError` is what a bad file throws,
 // `LoadOptions` holds the process-wide limits, `ImageFormat` names formats): a sync tool that
 // imports VariantEngine gets them without depending on a module that is not a product.

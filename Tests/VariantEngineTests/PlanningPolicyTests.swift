@@ -25,7 +25,12 @@ struct PlanningPolicyTests {
                 for variant in placement.variants {
                     #expect(variant.transformation.hasPrefix(placement.cropTransformation + "/c_scale,w_\(variant.width)/f_"))
                     #expect(try Transformation(parsing: variant.transformation).canonicalDescription == variant.transformation)
-                    #expect(variant.autoTransformation.hasSuffix("/f_auto,q_auto:good"))
+                    #expect(variant.autoTransformation.hasSuffix("/f_auto/q_auto:good"))
+                    // Our own strings pass our own validator without a word (the one-component
+                    // f_auto,q_auto form drew a format-quality-together warning).
+                    for text in [variant.transformation, variant.autoTransformation] {
+                        #expect(Transformation.validate(text).diagnostics.isEmpty, "\(text): \(Transformation.validate(text).diagnostics)")
+                    }
                     let url = try DeliveryURL(parsing: variant.url)
                     #expect(url.transformation == variant.transformation)
                     #expect(url.publicId == asset.publicId)

@@ -10,7 +10,8 @@ import Foundation
 /// let known = KnownRegions(faces: [Rect(600, 300, 100, 100)])
 /// let t = try Transformation(parsing: "c_thumb,g_face,w_150,h_150")
 /// let g = try t.geometry(source: Size(1280, 853), resolver: known)
-/// // g.crop == Rect(575, 275, 150, 150)
+/// // g.crop == Rect(560, 260, 180, 180): the face and its margin, a square scaled to 150
+/// //           (GeometryWorkedExamplesTests checks this face's window)
 /// ```
 public protocol GravityResolver: Sendable {
     /// Face boxes, as detected or stored on the asset (`coordinates.faces`).

@@ -248,7 +248,9 @@ struct AssetPlanner: Sendable {
         var components = [crop.transformation, "c_scale,w_\(width)"]
         if let overlay = job.overlay { components += TextOverlayComponents.components(overlay, width: width) }
         let explicit = try Transformation(parsing: (components + [decision.delivery]).joined(separator: "/")).canonicalDescription
-        let automatic = try Transformation(parsing: (components + ["f_auto,q_auto:\(level.rawValue)"]).joined(separator: "/"))
+        // f_auto and q_auto in components of their own, as Cloudinary's transformation rules ask
+        // (and our validator warns otherwise): the one-component form warned on every variant.
+        let automatic = try Transformation(parsing: (components + ["f_auto", "q_auto:\(level.rawValue)"]).joined(separator: "/"))
             .canonicalDescription
         let upscale = Double(width) / Double(crop.rect.width)
         return PlannedVariant(
@@ -302,7 +304,8 @@ struct AssetPlanner: Sendable {
         // A relative path missing: say where it was looked for (the plan holds no absolute
         // paths: shards planned on different machines must merge into the same bytes).
         if job.path != job.resolvedPath, !FileManager.default.fileExists(atPath: job.resolvedPath) {
-            return named + " (relative paths are read from the manifest's folder, as the manifest was named)"
+            return named + " (relative paths are read from the manifest's folder, as the manifest was named; "
+                + "for a manifest made in code, the plan's baseDirectory)"
         }
         return named
     }

@@ -254,7 +254,7 @@ public struct PlannedPlacement: Sendable, Codable, Equatable {
     public var variants: [PlannedVariant]
     /// `<url> <width>w, ...` over the explicit URLs.
     public var srcset: String
-    /// The same over the `f_auto,q_auto` URLs.
+    /// The same over the `f_auto/q_auto` URLs.
     public var autoSrcset: String
     public var violations: [Violation]
 }
@@ -266,7 +266,8 @@ public struct PlannedVariant: Sendable, Codable, Equatable {
     /// Canonical and explicit: `c_crop,...` then `c_scale,w_`, overlays, then `f_<format>,q_<quality>`.
     public var transformation: String
     public var url: String
-    /// The same crop and scale with `f_auto,q_auto:<level>`: what to store when Cloudinary should decide.
+    /// The same crop and scale with `/f_auto/q_auto:<level>` (a component each, as Cloudinary's
+    /// transformation rules ask): what to store when Cloudinary should decide.
     public var autoTransformation: String
     public var autoUrl: String
     public var format: String

@@ -1,7 +1,8 @@
 /// One planned crop: the rectangle in source pixels, its score, and the Cloudinary
 /// transformation that delivers exactly that rectangle.
 public struct CropPlan: Sendable, Codable, Equatable {
-    /// The ratio asked for, e.g. "16:9" (or "WxH" for an explicit window size).
+    /// The ratio asked for, written W:H ("16:9"; a decimal such as "1.5" becomes "3:2"), or "WxH"
+    /// for an explicit window size. Results come in the order asked for.
     public var aspectRatio: String
     public var rect: SourceRect
     /// Share of the image's saliency inside the crop, 0...1.
