@@ -388,6 +388,20 @@ struct PlanCLITests {
             #expect(dom.stdout.contains("<section class=\"asset\" id=\"\(link.removingPercentEncoding ?? link)\">"), "\(link)")
         }
 
+        // At 500 px (headless Chromium's narrowest window) nothing sticks out sideways: the
+        // decisions tables (about 760 px of columns) and the 360 px overview made this page
+        // 793 px wide. A probe script in a copy of the page writes the laid-out width into the DOM.
+        let probe = dir.appendingPathComponent("probe.html")
+        try html.replacingOccurrences(of: "</body>", with: "<script>document.documentElement.dataset.layout = "
+                                        + "document.documentElement.scrollWidth + 'x' + window.innerWidth</script></body>")
+            .write(to: probe, atomically: true, encoding: .utf8)
+        let narrow = try Self.runChromium(chromium, ["--window-size=500,900", "--dump-dom", probe.absoluteString], profile: profile)
+        let layout = try #require(narrow.stdout.firstMatch(of: #/data-layout="(\d+)x(\d+)"/#), "\(narrow.stdout.prefix(300))")
+        #expect(Int(layout.1)! <= Int(layout.2)!, "the page is \(layout.1) px wide in a \(layout.2) px window")
+        // Ids are isolated for right-to-left text; a portrait thumbnail is shown at its own width.
+        #expect(dom.stdout.contains("<h2><bdi>t/animal-cat-closeup</bdi></h2>"))
+        #expect(html.contains("@media print"), "photos are CSS backgrounds: printed only with exact colours")
+
         let png = dir.appendingPathComponent("report.png")
         let shot = try Self.runChromium(chromium, ["--screenshot=\(png.path)", "--window-size=1200,1600", report.absoluteString],
                                         profile: profile)

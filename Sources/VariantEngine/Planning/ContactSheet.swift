@@ -69,7 +69,7 @@ enum ContactSheet {
             let fragment = entry.asset.id.addingPercentEncoding(withAllowedCharacters: .urlFragmentAllowed) ?? entry.asset.id
             let counts = [entry.errors > 0 ? Wording.counted(entry.errors, "error") : nil,
                           entry.warnings > 0 ? Wording.counted(entry.warnings, "warning") : nil].compactMap { $0 }
-            return "<li class=\"\(entry.errors > 0 ? "error" : "warning")\"><a href=\"#\(escape(fragment))\">\(escape(entry.asset.id))</a> "
+            return "<li class=\"\(entry.errors > 0 ? "error" : "warning")\"><a href=\"#\(escape(fragment))\"><bdi>\(escape(entry.asset.id))</bdi></a> "
                 + "\(counts.joined(separator: ", "))</li>"
         }
         let errors = ordered.filter { $0.errors > 0 }.count
@@ -84,7 +84,7 @@ enum ContactSheet {
                         inlined: inout Set<String>, styles: inout String, cancellation: CancellationFlag? = nil) -> String {
         let failed = asset.error != nil
         var out = "<section class=\"asset\(failed ? " asset-failed" : "")\" id=\"\(escape(asset.id))\">\n"
-        out += "<h2>\(escape(asset.id))</h2>\n<p class=\"meta\">\(escape(asset.path))"
+        out += "<h2><bdi>\(escape(asset.id))</bdi></h2>\n<p class=\"meta\">\(escape(asset.path))"
         if let source = asset.source {
             out += " · \(source.width)×\(source.height) \(escape(source.format)) · \(escape(source.contentClass)) · \(asset.faces.count) face(s)"
             out += " · sha256 <code>\(source.contentHash.prefix(12))</code>"
@@ -97,7 +97,10 @@ enum ContactSheet {
 
         if let source = asset.source {
             out += "<div class=\"sheet\">\n<figure class=\"overview\">"
-            out += "<div class=\"frame\" style=\"aspect-ratio:\(source.width)/\(source.height)\">"
+            // As wide as the thumbnail is (a portrait one was shown at 360 px wide, enlarged).
+            let frameWidth = source.width >= source.height ? thumbnailSide
+                : max(1, Int((Double(thumbnailSide) * Double(source.width) / Double(source.height)).rounded()))
+            out += "<div class=\"frame\" style=\"aspect-ratio:\(source.width)/\(source.height);width:\(frameWidth)px\">"
             let thumbnailData = thumbnail(asset, baseDirectory: baseDirectory, cache: cache, cancellation: cancellation)
             let picture = "src-" + source.contentHash.prefix(16).filter { $0.isHexDigit }
             if let jpeg = thumbnailData {
@@ -139,7 +142,8 @@ enum ContactSheet {
         }
 
         if !asset.placements.isEmpty {
-            out += "<table class=\"decisions\"><thead><tr><th>placement</th><th>crop</th><th>score</th><th>width</th><th>size</th><th>format</th><th>q</th><th>bytes</th><th>SSIMULACRA2</th><th>transformation</th></tr></thead><tbody>\n"
+            // In a box of its own that scrolls: its columns need about 760 px, more than a phone has.
+            out += "<div class=\"table-scroll\"><table class=\"decisions\"><thead><tr><th>placement</th><th>crop</th><th>score</th><th>width</th><th>size</th><th>format</th><th>q</th><th>bytes</th><th>SSIMULACRA2</th><th>transformation</th></tr></thead><tbody>\n"
             for placement in asset.placements {
                 let index = plan.placements.firstIndex { $0.name == placement.placement } ?? 0
                 let flagged = Dictionary(grouping: placement.violations.filter { $0.width != nil }, by: { $0.width! })
@@ -164,7 +168,7 @@ enum ContactSheet {
                     out += "<tr class=\"violations\"><td colspan=\"10\">\(violations(placement.violations, context: placement.placement))</td></tr>\n"
                 }
             }
-            out += "</tbody></table>\n"
+            out += "</tbody></table></div>\n"
         }
         out += "</section>\n"
         return out
@@ -252,7 +256,7 @@ enum ContactSheet {
         .asset-failed{border-color:#c62828;background:#fff5f5}
         .meta{color:#555;margin:0 0 8px}
         .sheet{display:flex;gap:16px;flex-wrap:wrap}
-        figure{margin:0} figcaption{color:#777;font-size:12px}
+        figure{margin:0;min-width:0;max-width:100%} figcaption{color:#666;font-size:12px}
         .frame{position:relative;width:360px;max-width:100%;background:#eee}
         .frame .photo,.frame svg{position:absolute;inset:0;width:100%;height:100%;display:block}
         .photo{background-size:100% 100%;background-repeat:no-repeat}
@@ -261,13 +265,17 @@ enum ContactSheet {
         th{background:#f3f3f3} code{font-size:11.5px;word-break:break-all}
         .swatch{display:inline-block;width:10px;height:10px;margin-right:6px;border-radius:2px}
         tr.flag-error td{background:#ffebee} tr.flag-warning td{background:#fff8e1}
-        .up{color:#e65100}
+        .up{color:#bf360c}
         .sheet{align-items:flex-end} .crop-preview{width:150px}
         .preview{width:150px;background-repeat:no-repeat;background-color:#eee;outline:1px solid #ccc;position:relative}
         .preview .text-overlay{position:absolute;inset:0;width:100%;height:100%;display:block}
         ul.violations{margin:4px 0;padding-left:18px}
         .violation.error{color:#b71c1c} .violation.warning{color:#8d6e00}
-        .asset{scroll-margin-top:120px}
+        .asset{scroll-margin-top:160px}
+        .table-scroll{overflow-x:auto;max-width:100%}
+        h2,.meta,.index a{overflow-wrap:anywhere}
+        @media (max-width:900px){header{position:static}.asset{scroll-margin-top:8px}}
+        @media print{*{-webkit-print-color-adjust:exact;print-color-adjust:exact}header{position:static}}
         .index{background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 16px;margin:16px 0}
         .index ul{columns:3 260px;margin:4px 0;padding-left:18px} .index li.error a{color:#b71c1c;font-weight:bold}
         .index li.warning a{color:#8d6e00} .index .good{color:#2e7d32;margin:0}
