@@ -141,6 +141,27 @@ struct PlanningCloudinaryTests {
         #expect(regions.faces == [SourceRect(x: 164, y: 263, width: 55, height: 55)])
     }
 
+    /// A stored face wholly outside the image was dropped without a word.
+    @Test("stored coordinates wholly outside the image are ignored with a warning that names them")
+    func regionsOutside() async throws {
+        var couple = try Self.resource("admin-api-couple-bar.json")
+        couple.raw = couple.raw.setting("coordinates", to: .object(["faces": .array([
+            .array([371, 112, 123, 123].map(JSONValue.int)), .array([10000, 10000, 50, 50].map(JSONValue.int)),
+        ])]))
+        let regions = couple.regions(uprightWidth: 800, uprightHeight: 600, orientation: 1)
+        #expect(regions.faces == [SourceRect(x: 371, y: 112, width: 123, height: 123)])
+        #expect(regions.outside == [SourceRect(x: 10000, y: 10000, width: 50, height: 50)])
+        let plan = try await Self.plan(Self.manifest([CampaignAsset(cloudinary: couple, path: Self.image("people-couple-bar.jpg"))]))
+        let asset = try #require(plan.assets.first)
+        let warning = try #require(asset.violations.first { $0.code == "cloudinary-region-outside" }, "\(asset.violations)")
+        #expect(warning.severity == .warning)
+        #expect(warning.message == "stored coordinates [10000, 10000, 50, 50] lie outside the 800×600 image (stored pixels): ignored")
+        // A box that overlaps the image's edge is clipped, not reported.
+        couple.raw = couple.raw.setting("coordinates", to: .object(["faces": .array([.array([790, 590, 50, 50].map(JSONValue.int))])]))
+        let edge = couple.regions(uprightWidth: 800, uprightHeight: 600, orientation: 1)
+        #expect(edge.outside.isEmpty && edge.faces == [SourceRect(x: 790, y: 590, width: 10, height: 10)])
+    }
+
     @Test("stored faces that our detector does not find (and the reverse) are reported; the crop still respects them")
     func facesDisagree() async throws {
         var couple = try Self.resource("admin-api-couple-bar.json")

@@ -140,6 +140,9 @@ struct AssetPlanner: Sendable {
                 if let disagreement = merge.disagreement {
                     asset.violations.append(Violation(code: .facesDisagree, severity: .warning, message: disagreement))
                 }
+                if let note = regions.outsideNote {
+                    asset.violations.append(Violation(code: .cloudinaryRegionOutside, severity: .warning, message: note))
+                }
             }
             asset.violations += PolicyChecker.cloudinary(
                 facts, manifestApproval: job.manifestApproval, region: job.region, isOverride: job.baseAsset != nil,

@@ -149,6 +149,17 @@ public struct CloudinaryRegions: Sendable, Equatable {
     /// Set when the resource's width and height match neither the local file's stored nor its
     /// oriented size: the local copy is another image, and its coordinates are not used.
     public var mismatch: String?
+    /// Stored boxes (faces and custom areas) that lie wholly outside the image, dropped.
+    public var outside: [SourceRect] = []
+    /// What ``outside`` means, for a warning: "[x, y, w, h] … lie outside the W×H image".
+    public var outsideNote: String? {
+        guard !outside.isEmpty else { return nil }
+        let boxes = outside.prefix(5).map { "[\($0.x), \($0.y), \($0.width), \($0.height)]" }.joined(separator: ", ")
+            + (outside.count > 5 ? " and \(outside.count - 5) more" : "")
+        return "stored coordinates \(boxes) lie outside the \(frameSize) image (\(frame) pixels): ignored"
+    }
+    /// The size the coordinates are in, "W×H".
+    public var frameSize = ""
 }
 
 extension CloudinaryResource {
@@ -171,6 +182,9 @@ extension CloudinaryResource {
         let storedHeight = swaps ? uprightWidth : uprightHeight
         let bounds = SourceRect(x: 0, y: 0, width: uprightWidth, height: uprightHeight)
         let storedBounds = SourceRect(x: 0, y: 0, width: storedWidth, height: storedHeight)
+        // Boxes wholly outside are dropped, and reported (a stored face at 10000,10000 on a
+        // 512 px image vanished without a word).
+        let all = (faceCoordinates ?? []) + customCoordinates
         func clip(_ boxes: [SourceRect]) -> [SourceRect] { boxes.compactMap { $0.intersection(bounds) } }
         // Clipped to the stored image before the turn: the turn's arithmetic then stays in range
         // (a stored box near 2^62 overflowed it).
@@ -178,19 +192,20 @@ extension CloudinaryResource {
             boxes.compactMap { $0.intersection(storedBounds) }
                 .map { Self.upright($0, storedWidth: storedWidth, storedHeight: storedHeight, orientation: orientation) }
         }
+        func regions(_ faces: [SourceRect]?, _ custom: [SourceRect], frame: String, within: SourceRect) -> CloudinaryRegions {
+            CloudinaryRegions(faces: faces, custom: custom, frame: frame, mismatch: nil,
+                              outside: all.filter { $0.intersection(within) == nil }, frameSize: "\(within.width)×\(within.height)")
+        }
 
         guard let width, let height else {
             // No size to check against: trust the coordinates as stored pixels.
-            return CloudinaryRegions(faces: faceCoordinates.map { clip(turned($0)) }, custom: clip(turned(customCoordinates)),
-                                     frame: "stored", mismatch: nil)
+            return regions(faceCoordinates.map { clip(turned($0)) }, clip(turned(customCoordinates)), frame: "stored", within: storedBounds)
         }
         if width == storedWidth && height == storedHeight {
-            return CloudinaryRegions(faces: faceCoordinates.map { clip(turned($0)) }, custom: clip(turned(customCoordinates)),
-                                     frame: "stored", mismatch: nil)
+            return regions(faceCoordinates.map { clip(turned($0)) }, clip(turned(customCoordinates)), frame: "stored", within: storedBounds)
         }
         if width == uprightWidth && height == uprightHeight {
-            return CloudinaryRegions(faces: faceCoordinates.map(clip), custom: clip(customCoordinates), frame: "upright",
-                                     mismatch: nil)
+            return regions(faceCoordinates.map(clip), clip(customCoordinates), frame: "upright", within: bounds)
         }
         let local = swaps ? "\(storedWidth)×\(storedHeight) stored, \(uprightWidth)×\(uprightHeight) after EXIF orientation \(orientation)"
             : "\(uprightWidth)×\(uprightHeight)"

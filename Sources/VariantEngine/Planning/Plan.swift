@@ -340,6 +340,8 @@ extension Violation {
         public static let cloudinarySizeMismatch: Code = "cloudinary-size-mismatch"
         /// Cloudinary's stored faces differ from the ones found here.
         public static let facesDisagree: Code = "faces-disagree"
+        /// A stored face or custom area wholly outside the image (warning; it is ignored).
+        public static let cloudinaryRegionOutside: Code = "cloudinary-region-outside"
         /// The manifest's approval and Cloudinary's moderation differ.
         public static let approvalDisagrees: Code = "approval-disagrees"
         /// The asset carries a tag the policy blocks.
