@@ -117,7 +117,7 @@ struct PlanRun: AsyncParsableCommand {
             throw ValidationError("\(option) -: stdout is for the plan (-o -, --json) or --emit's values; give a file path")
         }
         if planToStdout && fieldsToStdout {
-            throw ValidationError("\(json ? "--json" : "-o -") and --emit both print on stdout: give --emit-output PATH")
+            throw ValidationError("\(json ? "--json" : "-o -") and --emit both print on stdout: give --emit-output a file path")
         }
         if let now, PolicyDate.parse(now) == nil {
             throw ValidationError("expected a date YYYY-MM-DD for --now but received \"\(now)\"")
@@ -320,8 +320,8 @@ private func checkOutputPath(_ path: String, option: String, kind: String) throw
     }
     // Standardised first: removing the last component of ".../missing/.." adds another "..",
     // so walking up that path never reached a folder that exists (the command spun forever).
-    // Resolved as the file system does (a link then ".." leads elsewhere than the text says),
-    // which also leaves no ".." to walk up through.
+    // Resolved as the file system does (a link then ".." leads elsewhere than the text says).
+    // Its folders hold no "." or ".." (the file's own name cannot be one: checkNamesAFile).
     var folder = URL(fileURLWithPath: AtomicFile.destination(of: path)).deletingLastPathComponent()
     while !FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
         guard folder.path != "/" else { throw CLIError.io("\(path): no folder of it exists") }

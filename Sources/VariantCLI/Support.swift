@@ -211,7 +211,12 @@ func checkImageOutput(_ path: String, option: String = "-o", source: String, for
 /// write would refuse only after the work (``AtomicFile``).
 func checkNamesAFile(_ path: String, option: String, kind: String) throws {
     if path.isEmpty { throw CLIError.usage("\(option): expected a path to \(kind) but received an empty one") }
-    if path.hasSuffix("/") { throw CLIError.usage("\(option) \(path): names a folder; give the path of \(kind)") }
+    // "missing/.." and "x/." name folders too (and "missing/.." sent the folder check into a
+    // walk up that never ended).
+    let last = path.split(separator: "/").last
+    if path.hasSuffix("/") || last == "." || last == ".." {
+        throw CLIError.usage("\(option) \(path): names a folder; give the path of \(kind)")
+    }
     var status = stat()
     if path != standardOutputPath, stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_mode & 0o222 == 0 {
         throw CLIError.io("\(path): is read-only: it is not replaced (make it writable, remove it, or give another path)")

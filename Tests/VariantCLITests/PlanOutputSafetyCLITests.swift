@@ -74,6 +74,19 @@ struct PlanOutputSafetyCLITests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(fm.fileExists(atPath: root.appendingPathComponent("elsewhere/m.json").path))
         #expect(try Self.digest(project.appendingPathComponent("m.json")) == Self.digest(dir.appendingPathComponent("m.json")))
+        // A dangling link reached through that folder link: its "../" is taken from where the
+        // link really is (elsewhere/other), as the shell's `>` would (it landed in proj/made).
+        try fm.createSymbolicLink(atPath: away.appendingPathComponent("out.json").path, withDestinationPath: "../made/out.json")
+        let dangling = try CLIRunner.run(["plan", "m.json", "--fixed-quality", "--no-cache", "-o", "link/out.json"], currentDirectory: project)
+        #expect(dangling.status == 0, "\(dangling.stderr)")
+        #expect(fm.fileExists(atPath: root.appendingPathComponent("elsewhere/made/out.json").path))
+        #expect(!fm.fileExists(atPath: project.appendingPathComponent("made").path))
+        // A last component of . or .. names a folder: refused at once ("missing/.." walked up
+        // forever in the folder check).
+        for output in ["missing/..", "a.jpg/..", "sub/."] {
+            let folder = try CLIRunner.run(["plan", "m.json", "--fixed-quality", "--no-cache", "-o", output], currentDirectory: project)
+            #expect(folder.status == 2 && folder.stderr.contains("-o \(output): names a folder"), "\(output): \(folder.stderr)")
+        }
     }
 
     /// A 0444 file was replaced (keeping its mode); it is refused before any work now.

@@ -139,8 +139,10 @@ public enum AtomicFile {
         var current = path
         for _ in 0..<40 {
             guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { return current }
-            current = target.hasPrefix("/") ? target
-                : URL(fileURLWithPath: current).deletingLastPathComponent().appendingPathComponent(target).path
+            // Joined as text, not through URL, which reads "dir/../x" away as "x": the file
+            // system goes to dir's target first when dir is a link (``destination(of:)``).
+            let folder = current.lastIndex(of: "/").map { String(current[..<$0]) } ?? "."
+            current = target.hasPrefix("/") ? target : (folder.isEmpty ? "/" : folder + "/") + target
         }
         throw EngineError(.io, "too many levels of symbolic links", input: path)
     }
