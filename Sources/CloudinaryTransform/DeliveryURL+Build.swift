@@ -203,15 +203,34 @@ extension DeliveryURL {
         return ("http", host, sharedDomain)
     }
 
-    /// Adds `f_<format>` to the last component, keeping it in canonical order.
-    /// The values of the `f_` parameters of a transformation's text (components split at `/`,
-    /// parameters at `,`: a text layer's own `,` and `/` are escaped).
+    /// The values of the `f_` parameters that set the delivered format: in components of the
+    /// base image, outside layers and `if_ … if_end` branches, as the parser reads them (a `,`
+    /// or `/` inside a `!quoted!` value is the value's). Splitting the text took an `f_webp` in
+    /// a quoted string, a layer's own `f_png` or a conditional `f_avif` for the delivery's.
+    /// A transformation that does not parse has none (it is built as given).
     static func formatsSet(in transformation: String?) -> [String] {
-        guard let transformation else { return [] }
-        return transformation.split(separator: "/").flatMap { $0.split(separator: ",") }
-            .filter { $0.hasPrefix("f_") }.map { String($0.dropFirst(2)) }
+        guard let transformation, let parsed = Transformation.parse(transformation).transformation else { return [] }
+        let nesting = LayerNesting(parsed)
+        var conditional = 0
+        var formats: [String] = []
+        for (index, component) in parsed.components.enumerated() {
+            // `if_…` alone opens a branch that `if_end` closes; with other parameters it is a
+            // condition on its own component only.
+            if let condition = component.first("if") {
+                if condition.rawValue == "end" {
+                    conditional = max(0, conditional - 1)
+                } else if condition.rawValue != "else", component.parameters.count == 1 {
+                    conditional += 1
+                }
+                continue
+            }
+            guard conditional == 0, !nesting.inLayer[index] else { continue }
+            formats += component.parameters.filter { $0.key == "f" }.map(\.rawValue)
+        }
+        return formats
     }
 
+    /// Adds `f_<format>` to the last component, keeping it in canonical order.
     static func appendingFormat(_ format: String, to transformation: String?) -> String {
         guard let transformation, !transformation.isEmpty else { return "f_" + format }
         var components = transformation.split(separator: "/", omittingEmptySubsequences: false).map(

@@ -52,13 +52,15 @@ extension DeliveryURL {
         } else if let cloud = DeliveryURL.privateCDNCloud(host) {
             cloudName = cloud
         } else if !DeliveryURL.formMarkers.contains(segments[0]), segments.count > 1,
-            !DeliveryURL.isSignature(segments[0]), !DeliveryURL.isVersion(segments[0]),
-            !DeliveryURL.looksLikeTransformation(segments[0])
+            DeliveryURL.formMarkers.contains(segments[1])
+                || (!DeliveryURL.isSignature(segments[0]) && !DeliveryURL.isVersion(segments[0])
+                    && !DeliveryURL.looksLikeTransformation(segments[0]))
         {
             // A custom host carries the cloud name in the path unless it is a private CDN's:
             // then a root-path URL starts with the signature, a transformation, a version or
             // the public id itself (`cdn.example.com/s--…--/sample.jpg` named the cloud
-            // "s--…--").
+            // "s--…--"). Before image/upload … the first segment is the cloud's, whatever it
+            // looks like (a cloud may be called v2024).
             cloudName = segments.removeFirst()
         }
 

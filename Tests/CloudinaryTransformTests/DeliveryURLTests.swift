@@ -238,6 +238,17 @@ struct DeliveryURLTests {
             let error = error as? DeliveryURLError
             return error?.code == .conflictingFormat && error?.message.contains("sets f_auto and the format asks for webp") == true
         }
+        // Only the base image's unconditional f_ counts: not one in quoted text, in a layer or
+        // in an if_ branch (the text was split at every ',' and '/').
+        for (given, built) in [
+            ("$t_!a,f_webp,b!/c_scale,w_500", "$t_!a,f_webp,b!/c_scale,f_webp,w_500"),
+            ("if_w_gt_1000/f_avif/if_end/c_scale,w_500", "if_w_gt_1000/f_avif/if_end/c_scale,f_webp,w_500"),
+            ("l_logo/f_png/fl_layer_apply,g_north/c_scale,w_500", "l_logo/f_png/fl_layer_apply,g_north/c_scale,f_webp,w_500"),
+            ("if_w_gt_100,f_jpg,w_100/c_scale,w_50", "if_w_gt_100,f_jpg,w_100/c_scale,f_webp,w_50"),
+        ] {
+            options.transformation = given
+            #expect(try DeliveryURL.build(publicId: "https://example.com/a.jpg", options: options).transformation == built, "\(given)")
+        }
     }
 
     /// Root-path URLs on a private CDN's own host carry no cloud name: the first segment is the
@@ -261,9 +272,12 @@ struct DeliveryURLTests {
         #expect(transformed.cloudName == nil && transformed.transformation == "c_fill,w_100" && transformed.publicId == "sample")
         let bare = try DeliveryURL(parsing: "https://cdn.example.com/sample.jpg")
         #expect(bare.cloudName == nil && bare.publicId == "sample" && bare.format == "jpg")
-        // A CNAME of the shared domain still names the cloud first.
+        // A CNAME of the shared domain still names the cloud first, whatever the cloud's name
+        // looks like (v2024 read as a version made the public id "image/upload/sample").
         let cname = try DeliveryURL(parsing: "http://images.example.com/demo/image/upload/sample.jpg")
         #expect(cname.cloudName == "demo" && cname.publicId == "sample")
+        let versionLike = try DeliveryURL(parsing: "http://images.example.com/v2024/image/upload/sample.jpg")
+        #expect(versionLike.cloudName == "v2024" && versionLike.publicId == "sample" && versionLike.version == nil, "\(versionLike)")
     }
 
     /// Spaces around a pasted URL ended up in the scheme, the format and the signed text.
