@@ -40,13 +40,25 @@ enum CanonicalOrder {
         var texts: [Int: String] = [:]
         for v in variables { texts[v] = text(v) }
         func name(_ index: Int) -> Substring { texts[index]!.prefix { $0 != "_" } }
+        // A use is `$name` not followed by another letter or digit, outside `!quoted!` text;
+        // inside it only `$(name)` is one, as the validator reads uses.
         func uses(_ user: Int, _ used: Int) -> Bool {
-            let text = texts[user]!, reference = name(used)
-            var rest = text[text.index(after: text.firstIndex(of: "_") ?? text.startIndex)...]
-            while let range = rest.range(of: reference) {
-                let after = rest[range.upperBound...].first
-                if after == nil || !(after!.isASCII && (after!.isLetter || after!.isNumber)) { return true }
-                rest = rest[range.upperBound...]
+            let text = Array(texts[user]!.utf8), reference = Array(name(used).utf8)
+            var i = (text.firstIndex(of: UInt8(ascii: "_")) ?? 0) + 1
+            var quoted = false
+            while i < text.count {
+                let c = text[i]
+                if c == UInt8(ascii: "!") { quoted.toggle(); i += 1; continue }
+                if c == UInt8(ascii: "$") {
+                    if quoted {
+                        let form = [UInt8(ascii: "$"), UInt8(ascii: "(")] + reference.dropFirst() + [UInt8(ascii: ")")]
+                        if text[i...].starts(with: form) { return true }
+                    } else if text[i...].starts(with: reference) {
+                        let after = i + reference.count < text.count ? text[i + reference.count] : nil
+                        if after.map({ !(($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x7A)) }) ?? true { return true }
+                    }
+                }
+                i += 1
             }
             return false
         }

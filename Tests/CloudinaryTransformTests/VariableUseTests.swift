@@ -20,6 +20,12 @@ struct VariableUseTests {
         #expect(Transformation.validate("$z_10,$a_20,c_scale,w_$a").canonical == "$a_20,$z_10,c_scale,w_$a")
         #expect(Transformation.validate("$ab_5,$b_$ab_mul_2,$a_3,w_$b").canonical == "$a_3,$ab_5,$b_$ab_mul_2,w_$b")
         #expect(Transformation.validate("$c_$b_add_1,$b_$a_add_1,$a_1,w_$c").canonical == "$a_1,$b_$a_add_1,$c_$b_add_1,w_$c")
+        // A bare $a inside quoted text is text, not a use (it made a false cycle, and name order
+        // put $a before the $z it uses); $(a) there is a use.
+        #expect(Transformation.validate("$z_!$a!,$a_$z_mul_2,w_$a").canonical == "$z_!$a!,$a_$z_mul_2,w_$a")
+        #expect(Transformation.validate("$b_!x $(a)!,$a_!y!,w_100").canonical == "$a_!y!,$b_!x $(a)!,w_100")
+        // The model's printer (canonicalDescription) orders them the same way.
+        #expect(try Transformation(parsing: "$z_10,$a_$z_mul_2,c_scale,w_$a").canonicalDescription == "$z_10,$a_$z_mul_2,c_scale,w_$a")
     }
 
     @Test func anUndeclaredUseIsAWarningAtTheUse() throws {
