@@ -436,6 +436,29 @@ static inline int cvips_extract_band(VipsImage *in, VipsImage **out, int band, i
 static inline int cvips_min(VipsImage *in, double *out) {
     return vips_min(in, out, NULL);
 }
+/* 1 when the first three bands of every pixel are equal, 0 when not, -1 when the image is not
+ * 8-bit with at least 3 bands or cannot be read. Reads through a region, so an image in memory
+ * is read in place, without a copy; stops at the first pixel that differs. */
+static inline int cvips_is_grey(VipsImage *in) {
+    if (in->BandFmt != VIPS_FORMAT_UCHAR || in->Bands < 3) return -1;
+    VipsRegion *region = vips_region_new(in);
+    if (!region) return -1;
+    int result = 1;
+    VipsRect rect = { 0, 0, in->Xsize, 0 };
+    for (int top = 0; top < in->Ysize && result == 1; top += 64) {
+        rect.top = top;
+        rect.height = VIPS_MIN(64, in->Ysize - top);
+        if (vips_region_prepare(region, &rect)) { result = -1; break; }
+        for (int y = top; y < top + rect.height && result == 1; y++) {
+            const VipsPel *p = VIPS_REGION_ADDR(region, 0, y);
+            for (int x = 0; x < in->Xsize; x++, p += in->Bands) {
+                if (p[0] != p[1] || p[1] != p[2]) { result = 0; break; }
+            }
+        }
+    }
+    g_object_unref(region);
+    return result;
+}
 static inline int cvips_bandjoin2(VipsImage *a, VipsImage *b, VipsImage **out) {
     return vips_bandjoin2(a, b, out, NULL);
 }

@@ -60,6 +60,17 @@ extension Image {
         return value
     }
 
+    /// Whether every pixel is grey (red, green and blue equal; alpha not looked at). One or two
+    /// bands are grey. Reads every pixel (an image in memory in place, without a copy) until
+    /// one differs: call it on a ``materialised()`` image when the pixels are read again after.
+    public func isGrey() throws -> Bool {
+        guard bands >= 3 else { return true }
+        let eightBit = isEightBit ? self : try apply("cast") { cvips_cast(pointer, $0, Int32(VIPS_FORMAT_UCHAR.rawValue)) }
+        let status = cvips_is_grey(eightBit.pointer)
+        guard status >= 0 else { throw eightBit.failure(.operationFailed, context: "\(source): grey test") }
+        return status == 1
+    }
+
     /// Appends the bands of `other` (same size).
     public func joined(with other: Image) throws -> Image {
         try apply("bandjoin", with: [other]) { cvips_bandjoin2(pointer, other.pointer, $0) }

@@ -53,6 +53,22 @@ struct OperationTests {
         image = try Image(pixels: Samples.gradient(width: 64, height: 48))
     }
 
+    @Test("isGrey: equal red, green and blue everywhere, alpha not looked at; read in place from memory")
+    func greyTest() throws {
+        func image(_ bands: Int, _ data: [UInt8]) throws -> Image {
+            try Image(pixels: PixelBuffer(width: data.count / bands / 2, height: 2, bands: bands, data: data)).materialised()
+        }
+        #expect(try image(3, [7, 7, 7, 9, 9, 9, 0, 0, 0, 255, 255, 255]).isGrey())
+        #expect(try image(4, [7, 7, 7, 0, 9, 9, 9, 255, 1, 1, 1, 30, 2, 2, 2, 2]).isGrey())
+        // The last pixel of the last row differs in blue only.
+        #expect(try !image(3, [7, 7, 7, 9, 9, 9, 0, 0, 0, 255, 255, 254]).isGrey())
+        #expect(try image(1, [1, 2, 3, 4]).isGrey() && image(2, [1, 255, 3, 0, 5, 9, 7, 1]).isGrey())
+        // Taller than one 64-row strip: a colour pixel in the second strip is found.
+        var tall = [UInt8](repeating: 128, count: 3 * 3 * 100)
+        tall[3 * (3 * 90 + 1) + 2] = 0
+        #expect(try !Image(pixels: PixelBuffer(width: 3, height: 100, bands: 3, data: tall)).materialised().isGrey())
+    }
+
     @Test("resize to an exact size corrects libvips's own rounding", arguments: [(33, 17), (1, 1), (200, 150), (64, 1)])
     func exactResize(size: (Int, Int)) throws {
         let out = try image.resized(toWidth: size.0, height: size.1)
