@@ -266,7 +266,10 @@ final class PlanCache: Sendable {
             // SQLite lists every problem, one per line, under a "*** in database main ***"
             // header (which alone said nothing): the first problem says what kind.
             let lines = check.split(separator: "\n").filter { !$0.hasPrefix("***") }
-            let first = lines.first.map { (lines.count == 1 ? ": " : ": the first, ") + $0.prefix(200) } ?? ""
+            guard let firstLine = lines.first else {
+                throw CacheProblem(reason: "is corrupt (SQLite's check: \(check.prefix(200)))")
+            }
+            let first = (lines.count == 1 ? ": " : ": the first, ") + firstLine.prefix(200)
             throw CacheProblem(reason: "is corrupt (SQLite's check found \(lines.count) problem\(lines.count == 1 ? "" : "s")\(first))")
         }
         let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
