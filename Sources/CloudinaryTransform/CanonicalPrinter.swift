@@ -25,15 +25,11 @@ enum CanonicalOrder {
         return i == a1 && j < b1
     }
 
-    /// `order` (indexes into `texts`, "key_value" each) with a variable that another one in the
+    /// `order` (indexes of parameters) with a variable that another one in the
     /// same component uses moved before it: `$z_10,$a_$z_mul_2` stays so, where name order put
     /// `$a` first, using `$z` before it was set. Variables no other one uses keep name order
     /// (the SDKs sort `$name` keys); a cycle keeps it too.
-    static func declaringFirst(_ order: [Int], texts: [String]) -> [Int] {
-        declaringFirst(order) { texts[$0] }
-    }
-
-    /// The same, with each parameter's "key_value" text from `text`.
+    /// Each parameter's "key_value" text comes from `text`.
     static func declaringFirst(_ order: [Int], text: (Int) -> String) -> [Int] {
         let variables = order.filter { text($0).hasPrefix("$") }
         guard variables.count > 1 else { return order }
@@ -124,7 +120,7 @@ enum CanonicalPrinter {
                         }
                         order[j] = moving
                     }
-                    order = CanonicalOrder.declaringFirst(order, texts: texts)
+                    order = CanonicalOrder.declaringFirst(order) { texts[$0] }
                     for (k, index) in order.enumerated() {
                         if k > 0 {
                             out[at] = UInt8(ascii: ",")

@@ -1,3 +1,5 @@
+import Foundation
+
 extension DeliveryURL {
     /// The first path segments that name the resource type (or its SEO/short forms).
     static let formMarkers: Set<String> = ["image", "video", "raw", "images", "files", "iu"]
@@ -21,7 +23,7 @@ extension DeliveryURL {
     public init(parsing text: String) throws {
         // Spaces and line breaks around a URL (pasted, or read from a file) are no part of it:
         // kept, they ended up in the scheme and the format, and in the text a signature covers.
-        var rest = Substring(text).trimmingWhitespace()
+        var rest = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
         // A fragment never reaches the server: it is no part of the public id (`x#frag` was).
         if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
         var query: String? = nil
@@ -201,14 +203,5 @@ extension DeliveryURL {
             if ParameterKey(String(key)) == nil { return false }
         }
         return true
-    }
-}
-
-extension Substring {
-    /// Without the spaces, tabs and line breaks at either end.
-    func trimmingWhitespace() -> Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0.isNewline }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return self[endIndex...] }
-        return self[first...last]
     }
 }

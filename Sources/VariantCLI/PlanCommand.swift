@@ -318,8 +318,6 @@ private func checkOutputPath(_ path: String, option: String, kind: String) throw
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
         throw CLIError.io("\(path): is a directory, not \(kind)")
     }
-    // Standardised first: removing the last component of ".../missing/.." adds another "..",
-    // so walking up that path never reached a folder that exists (the command spun forever).
     // Resolved as the file system does (a link then ".." leads elsewhere than the text says).
     // Its folders hold no "." or ".." (the file's own name cannot be one: checkNamesAFile).
     var folder = URL(fileURLWithPath: AtomicFile.destination(of: path)).deletingLastPathComponent()

@@ -217,10 +217,7 @@ func checkNamesAFile(_ path: String, option: String, kind: String) throws {
     if path.hasSuffix("/") || last == "." || last == ".." {
         throw CLIError.usage("\(option) \(path): names a folder; give the path of \(kind)")
     }
-    var status = stat()
-    if path != standardOutputPath, stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_mode & 0o222 == 0 {
-        throw CLIError.io("\(path): is read-only: it is not replaced (make it writable, remove it, or give another path)")
-    }
+    if path != standardOutputPath, AtomicFile.isReadOnlyFile(path) { throw CLIError.io("\(path): \(AtomicFile.readOnlyReason)") }
 }
 
 /// Writes an image to `path` atomically (nothing is left there on failure), or to standard

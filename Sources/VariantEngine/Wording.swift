@@ -3,4 +3,10 @@ public enum Wording {
     /// "1 error", "2 errors": the count and its noun, plural unless the count is 1 (nouns that
     /// take an s).
     public static func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+    /// "a, b, c and 4 more": the first `limit` items, so a message about thousands of them
+    /// stays a line.
+    public static func listed(_ items: [String], limit: Int) -> String {
+        items.prefix(limit).joined(separator: ", ") + (items.count > limit ? " and \(items.count - limit) more" : "")
+    }
 }

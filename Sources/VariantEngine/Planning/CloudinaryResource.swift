@@ -154,8 +154,7 @@ public struct CloudinaryRegions: Sendable, Equatable {
     /// What ``outside`` means, for a warning: "[x, y, w, h] … lie outside the W×H image".
     public var outsideNote: String? {
         guard !outside.isEmpty else { return nil }
-        let boxes = outside.prefix(5).map { "[\($0.x), \($0.y), \($0.width), \($0.height)]" }.joined(separator: ", ")
-            + (outside.count > 5 ? " and \(outside.count - 5) more" : "")
+        let boxes = Wording.listed(outside.map { "[\($0.x), \($0.y), \($0.width), \($0.height)]" }, limit: 5)
         return "stored coordinates \(boxes) lie outside the \(frameSize) image (\(frame) pixels): ignored"
     }
     /// The size the coordinates are in, "W×H".

@@ -81,8 +81,7 @@ public enum Sharding {
                 // shard to plan again had to be found by hand).
                 let groups = settings.sorted().map { options in
                     let members = plans.indices.filter { described[$0] == options }
-                    let shown = members.prefix(5).map(name).joined(separator: ", ") + (members.count > 5 ? " and \(members.count - 5) more" : "")
-                    return "\(options): \(shown)"
+                    return "\(options): \(Wording.listed(members.map(name), limit: 5))"
                 }
                 throw EngineError(.invalidArgument, "the shards were planned with different options (\(groups.joined(separator: "; "))): "
                                     + "plan every shard with the same options")
@@ -91,8 +90,7 @@ public enum Sharding {
             // One whole plan "merged" is itself, which hides that a shard plan was meant.
             let whole = plans.indices.filter { plans[$0].shard == nil }.map(name)
             throw EngineError(.invalidArgument, "only shard plans (made with --shard) can be merged"
-                                + (shards.isEmpty ? "" : "; whole plans: \(whole.prefix(10).joined(separator: ", "))"
-                                    + (whole.count > 10 ? " and \(whole.count - 10) more" : "")))
+                                + (shards.isEmpty ? "" : "; whole plans: \(Wording.listed(whole, limit: 10))"))
         }
         // A shard file cut short or edited by hand no longer adds up to its own summary: an
         // asset left out would silently be missing from the merged plan.

@@ -45,6 +45,19 @@ public enum AtomicFile {
         }
     }
 
+    /// Why an output onto a file no one may write is refused.
+    public static let readOnlyReason = "is read-only: it is not replaced (make it writable, remove it, or give another path)"
+
+    /// Whether `path` (through any links) is a regular file no one may write: one its owner
+    /// protected, which replacing (rename needs only the folder's permission) lost without a
+    /// word, keeping its mode. Outputs refuse it, root's too.
+    public static func isReadOnlyFile(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && isReadOnly(status)
+    }
+
+    static func isReadOnly(_ status: stat) -> Bool { status.st_mode & S_IFMT == S_IFREG && status.st_mode & 0o222 == 0 }
+
     /// Writes `data` into a temporary file beside `path`'s destination (after every link), with
     /// the permissions of the file it will replace.
     /// - Throws: `EngineError(.io)` naming the file, as ``write(_:to:)``.
@@ -55,12 +68,7 @@ public enum AtomicFile {
         if stat(path, &status) == 0 {  // (through any links)
             switch status.st_mode & S_IFMT {
             case S_IFREG:
-                // A file no one may write is one its owner protected: replacing it (rename needs
-                // only the folder's permission) lost it without a word, and kept its mode.
-                guard status.st_mode & 0o222 != 0 else {
-                    throw EngineError(.io, "is read-only: it is not replaced (make it writable, remove it, or give another path)",
-                                      input: path)
-                }
+                guard !isReadOnly(status) else { throw EngineError(.io, readOnlyReason, input: path) }
                 mode = status.st_mode & 0o7777
             case S_IFDIR: throw EngineError(.io, "is a directory", input: path)
             default: return Staged(path: path, writesThrough: true, temporary: nil, destination: nil, data: data)

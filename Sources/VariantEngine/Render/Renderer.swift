@@ -397,7 +397,7 @@ public enum Renderer {
         // one copy of the image (a sequential decode cannot be read twice), not the three that
         // copying it out for the test took (370 MB against 164 for a 6000 px render).
         let memory = try image.materialised()
-        return try Optimizer.losslessPNG(memory, grey: memory.isGrey(), progressive: png.progressive)
+        return try Optimizer.losslessPNG(memory, progressive: png.progressive)
     }
 
     /// The encoder settings: `f_`/`q_` from the transformation, else the defaults.
