@@ -89,6 +89,13 @@ enum Main {
         }
         do {
             var command = try Variant.parseAsRoot(arguments)
+            // A group named without one of its commands (`variant`, `variant url`): its help, on
+            // stderr, as a usage error, so a script that forgot the command does not pass. Asked
+            // for (`--help`, `help`), the help is a success, on stdout, and never gets here.
+            if !type(of: command).configuration.subcommands.isEmpty {
+                Diagnostics.write(Variant.helpMessage(for: type(of: command)))
+                return ExitStatus.ioError
+            }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -93,6 +93,16 @@ struct InfoCLITests {
         let help = try CLIRunner.run(["info", "--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("--json"))
+        // A group without its command is a usage error, its help on stderr; asked for, a success.
+        for group in [[], ["url"]] {
+            let bare = try CLIRunner.run(group)
+            #expect(bare.status == 2, "\(group)")
+            #expect(bare.stdout.isEmpty)
+            #expect(bare.stderr.contains("USAGE: variant"), "\(group): \(bare.stderr)")
+            let asked = try CLIRunner.run(group + ["--help"])
+            #expect(asked.status == 0)
+            #expect(asked.stdout.contains("SUBCOMMANDS"))
+        }
     }
 
     @Test("every file in TestImages is described")
