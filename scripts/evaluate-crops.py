@@ -235,10 +235,57 @@ def main():
     for f, a, o in classes:
         if a != o:
             print(f"- {f}: annotated {a}, ours {o}")
+    placement_with_known_faces(args, annotations)
     print(f"\n`variant crop` (six ratios, faces, focal point): median {sorted(times)[len(times) // 2] * 1000:.0f} ms per image, "
           f"total {sum(times):.2f} s")
     if args.json:
         json.dump({"rows": rows, "detection": detection}, open(args.json, "w"), indent=1)
+
+
+ZOOMS = ["1", "1.5", "2", "3"]
+
+
+def placement_with_known_faces(args, annotations):
+    """The placement alone, without detection: the annotated faces given with --faces, at
+    several zooms. A slice is avoidable when some window of the same size keeps a face (90 % of
+    it) and slices none (every face that fits keeps at most 10 % or at least 90 %); positions are
+    tried on a grid of at most 240 × 240."""
+    def avoidable(faces, width, height, w, h):
+        fits = [f[2] <= w and f[3] <= h for f in faces]
+        for x in np.unique(np.linspace(0, width - w, min(width - w + 1, 240)).astype(int)):
+            for y in np.unique(np.linspace(0, height - h, min(height - h + 1, 240)).astype(int)):
+                kept = [intersection(f, (x, y, w, h)) / area(f) for f in faces]
+                if all(k <= 0.1 or k >= 0.9 or not fit for k, fit in zip(kept, fits)) and any(k >= 0.9 for k in kept):
+                    return True
+        return False
+
+    print("\nWith the annotated faces given (`--faces`), no detection: faces sliced by the crop, and crops\n"
+          "where a window of the same size keeps a face and slices none\n")
+    print("| zoom | faces that fit | sliced | crops with an avoidable slice |")
+    print("| ---: | ---: | ---: | ---: |")
+    for zoom in ZOOMS:
+        fitting = sliced = avoidable_crops = 0
+        for entry in annotations["images"]:
+            faces = entry["faces"]
+            if not faces:
+                continue
+            known = ";".join(",".join(str(v) for v in f) for f in faces)
+            ratios = [a for r in RATIOS for a in ("--aspect", f"{r[0]}:{r[1]}")]
+            run = subprocess.run([args.variant, "crop", os.path.join(args.images, entry["file"]), "--json",
+                                  "--zoom", zoom, "--faces", known] + ratios, capture_output=True, text=True)
+            if run.returncode != 0:
+                sys.exit(f"variant crop failed on {entry['file']}: {run.stderr.strip()}")
+            result = json.loads(run.stdout)
+            for c in result["crops"]:
+                r = (c["x"], c["y"], c["width"], c["height"])
+                cut = [f for f in faces if f[2] <= r[2] and f[3] <= r[3] and 0.1 < intersection(f, r) / area(f) < 0.9]
+                fitting += sum(1 for f in faces if f[2] <= r[2] and f[3] <= r[3])
+                sliced += len(cut)
+                if cut and avoidable(faces, result["width"], result["height"], r[2], r[3]):
+                    avoidable_crops += 1
+                    if args.verbose:
+                        print(f"avoidable slice at zoom {zoom}: {entry['file']} {c['aspectRatio']} crop {r}", file=sys.stderr)
+        print(f"| {zoom} | {fitting} | {sliced} | {avoidable_crops} |")
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ struct PlanningPolicyTests {
         var manifest = PlanningFixture.manifest(images: images, placements: [
             Placement(name: "hero", aspectRatio: "16:9", widths: [400, 1200], formats: ["jpeg"], byteBudget: 30_000,
                       minSourceWidth: 600, upscale: .never),
-            Placement(name: "banner", aspectRatio: "5:1", widths: [300], formats: ["webp"], upscale: .allow),
+            Placement(name: "banner", aspectRatio: "6:1", widths: [300], formats: ["webp"], upscale: .allow),
         ])
         manifest.assets[1].approval = "pending"
         let plan = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options()).plan
@@ -99,12 +99,13 @@ struct PlanningPolicyTests {
         #expect(plan.assets[0].placements[0].variants.last?.upscale != nil)
         // A 1200 px JPEG is over a 30 kB budget.
         #expect(plan.assets.flatMap(\.placements).flatMap(\.violations).contains { $0.code == "over-budget" && $0.width == 1200 })
-        // A 5:1 band cannot hold the couple's faces (nor the camera cut-out): pad instead.
+        // A 6:1 band (133 px of the couple's 600) cannot hold their faces, 152 px from the top of
+        // one to the bottom of the other (nor the camera cut-out): pad instead. A 5:1 band can.
         let fit = try #require(plan.assets.first { $0.id == "test/people-couple-bar" }?.placements
             .first { $0.placement == "banner" }?.violations.first { $0.code == "subject-does-not-fit" })
         #expect(fit.severity == .warning)
         let suggestion = try #require(fit.suggestion)
-        #expect(suggestion.contains("c_pad,ar_5:1,b_auto,w_300"))
+        #expect(suggestion.contains("c_pad,ar_6:1,b_auto,w_300"))
         #expect(throws: Never.self) { try Transformation(parsing: suggestion) }
         #expect(codes("test/product-camera-cutout", "banner").contains("subject-does-not-fit"))
         let all: [Violation] = plan.assets.flatMap { asset -> [Violation] in

@@ -143,6 +143,24 @@ struct SmartCropPlacementTests {
         #expect(plan.facesKept >= 1)
     }
 
+    /// Found in review: the crop kept the margins of large faces whole and sliced a small face
+    /// instead (a 3:1 crop of a crowd showed a chin strip along its top edge; a 3× zoomed 1:1 crop
+    /// of a couple showed half of her face) where a window that trims a margin, or leaves the
+    /// face out, slices none. The faces are the annotated ones of those two photos.
+    @Test("a window that slices no face wins over one that keeps every margin but slices a face",
+          arguments: [
+            (800, 600, "3:1", 1.0, [SourceRect(x: 255, y: 235, width: 100, height: 110), SourceRect(x: 350, y: 140, width: 120, height: 147),
+                                    SourceRect(x: 0, y: 150, width: 72, height: 92), SourceRect(x: 572, y: 52, width: 58, height: 88),
+                                    SourceRect(x: 120, y: 243, width: 42, height: 57), SourceRect(x: 703, y: 180, width: 42, height: 50)]),
+            (800, 600, "1:1", 3.0, [SourceRect(x: 262, y: 128, width: 113, height: 120), SourceRect(x: 378, y: 85, width: 134, height: 142)]),
+          ])
+    func noSliceBeforeMargins(width: Int, height: Int, ratio: String, zoom: Double, faces: [SourceRect]) throws {
+        let analysis = syntheticAnalysis(width: width, height: height, blob: nil, faces: faces)
+        let plan = SmartCropper(options: SmartCropOptions(zoom: zoom)).crop(analysis, aspectRatio: try #require(AspectRatio(parsing: ratio)))
+        #expect(plan.facesCut == 0, "\(ratio) \(plan.rect): \(faces.map { SmartCropper.keptFraction($0, in: plan.rect) })")
+        #expect(plan.facesKept >= 1)
+    }
+
     /// Found in review (a man smiling in front of posters): the 3:1 window could not hold his
     /// face, and kept a small face on a poster whole instead, cutting his through the mouth.
     @Test("a face larger than the window is kept as far as it goes before a small face that fits")
