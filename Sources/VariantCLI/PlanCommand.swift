@@ -193,7 +193,7 @@ struct PlanRun: AsyncParsableCommand {
                 bar?.update(progress)
             }
         }
-        let interrupt = InterruptHandler { planning.cancel() }
+        let interrupt = InterruptHandler { _ in planning.cancel() }
         defer { interrupt.remove() }
         let outcome: PlanOutcome
         do {
@@ -470,7 +470,8 @@ final class InterruptHandler: @unchecked Sendable {
     private let lock = NSLock()
     private var received: Int32?
 
-    init(_ onInterrupt: @escaping @Sendable () -> Void) {
+    /// - Parameter onInterrupt: Called with the signal's number, once per signal.
+    init(_ onInterrupt: @escaping @Sendable (Int32) -> Void) {
         for (number, _) in Self.signals {
             let action = signal(number, SIG_IGN)
             previous.append((number, action))
@@ -478,7 +479,7 @@ final class InterruptHandler: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in
                 self?.lock.withLock { if self?.received == nil { self?.received = number } }
-                onInterrupt()
+                onInterrupt(number)
             }
             source.resume()
             sources.append(source)
@@ -496,10 +497,10 @@ final class InterruptHandler: @unchecked Sendable {
         if let number = lock.withLock({ received }) { throw Self.stopped(by: number) }
     }
 
-    static func stopped(by number: Int32) -> CLIError {
-        if number == SIGINT { return CLIError(message: "interrupted: no plan was written", status: 128 + SIGINT) }
+    static func stopped(by number: Int32, _ consequence: String = "no plan was written") -> CLIError {
+        if number == SIGINT { return CLIError(message: "interrupted: \(consequence)", status: 128 + SIGINT) }
         let name = signals.first { $0.number == number }?.name ?? "signal \(number)"
-        return CLIError(message: "stopped by \(name): no plan was written", status: 128 + number)
+        return CLIError(message: "stopped by \(name): \(consequence)", status: 128 + number)
     }
 
     func remove() {

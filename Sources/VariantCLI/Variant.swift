@@ -9,7 +9,8 @@ struct Variant: AsyncParsableCommand {
         discussion: """
             Every command that prints results takes --json and then prints JSON only on stdout;
             diagnostics go to stderr. Exit status: 0 success, 1 the input was checked and found
-            invalid (or a policy failed), 2 usage or I/O error.
+            invalid (or a policy failed), 2 usage or I/O error. Stopped by Ctrl-C, SIGTERM or
+            SIGHUP, a command exits 130, 143 or 129 and leaves no partial file.
 
             The engine's version and the libvips it links: variant --version
             """.reflowed,
@@ -96,6 +97,16 @@ enum Main {
                 Diagnostics.write(Variant.helpMessage(for: type(of: command)))
                 return ExitStatus.ioError
             }
+            // Stopped by a signal, a command leaves no temporary file of an output it was writing
+            // (render and optimize left a hidden `.NAME.….partial` of up to 54 MB). The plan
+            // stops on its own terms: it finishes no output and says so.
+            let stop = command is PlanRun ? nil : InterruptHandler { number in
+                AtomicFile.discardStaged()
+                let stopped = InterruptHandler.stopped(by: number, "no output file was left half-written")
+                Diagnostics.error(stopped.message)
+                _exit(stopped.status)
+            }
+            defer { stop?.remove() }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -325,3 +325,54 @@ struct RenderCLITests {
         #expect(!FileManager.default.fileExists(atPath: branded + ".3.png"))
     }
 }
+
+/// Found in review: SIGTERM or SIGINT while `render` or `optimize` wrote its file killed the
+/// process and left the hidden temporary file (`.v.jpg.….partial`, up to 54 MB) in the folder.
+@Suite("A stopped command leaves no temporary file (CLI)")
+struct StoppedWriteCLITests {
+    @Test("SIGTERM while render writes its file: status 143, the old file as it was, nothing else")
+    func signalDuringWrite() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try Data("old".utf8).write(to: out.appendingPathComponent("v.jpg"))
+        // The signal is sent as soon as the temporary file appears (the write of a 8000 px JPEG
+        // takes milliseconds); an attempt where the render ends first is tried again.
+        let script = """
+            seen=0
+            for attempt in 1 2 3 4 5 6 7 8 9 10; do
+              env --default-signal=TERM "$0" render "$1" c_scale,w_8000/q_95 -o "$2/v.jpg" 2> "$3" & pid=$!
+              while kill -0 $pid 2> /dev/null; do
+                if compgen -G "$2/.*.partial" > /dev/null; then seen=1; break; fi
+              done
+              kill -TERM $pid 2> /dev/null; wait $pid; status=$?
+              if [ $seen = 1 ]; then echo "status $status"; break; fi
+            done
+            ls -A "$2"
+            """
+        let log = dir.appendingPathComponent("log")
+        let result = try CLIRunner.run(["-c", script, CLIRunner.executable.path,
+                                        CLIRunner.packageRoot.appendingPathComponent("TestImages/people-astronaut.jpg").path,
+                                        out.path, log.path], shell: true, bash: true)
+        #expect(result.stdout == "status 143\nv.jpg\n", "\(result.stdout) \(result.stderr)")
+        #expect(try String(contentsOf: out.appendingPathComponent("v.jpg"), encoding: .utf8) == "old")
+        let stderr = try String(contentsOf: log, encoding: .utf8)
+        #expect(stderr == "variant: error: stopped by SIGTERM: no output file was left half-written\n", "\(stderr)")
+    }
+
+    @Test("Ctrl-C during a render's work: status 130 and a message, no file")
+    func interruptBeforeWrite() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = """
+            env --default-signal=INT "$0" render "$1" c_scale,w_8000/e_blur:300 -o "$2/v.png" & pid=$!
+            sleep 0.3; kill -INT $pid; wait $pid; echo "status $?"; ls -A "$2"
+            """
+        let result = try CLIRunner.run(["-c", script, CLIRunner.executable.path,
+                                        CLIRunner.packageRoot.appendingPathComponent("TestImages/people-astronaut.jpg").path,
+                                        dir.path], shell: true)
+        #expect(result.stdout == "status 130\n", "\(result.stdout) \(result.stderr)")
+        #expect(result.stderr.hasSuffix("variant: error: interrupted: no output file was left half-written\n"), "\(result.stderr)")
+    }
+}

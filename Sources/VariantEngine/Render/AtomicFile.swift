@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Writes files so that a reader never sees half of one: the bytes go to a temporary file in the
 /// same directory, which is renamed over the destination only once complete.
@@ -31,17 +32,40 @@ public enum AtomicFile {
         public func commit() throws {
             if let data { return try AtomicFile.writeThrough(data, to: path) }
             guard let temporary, let destination else { return }
-            // rename(2) replaces the destination in one step on the same file system.
-            guard rename(temporary.path, destination.path) == 0 else {
-                let reason = String(cString: strerror(errno))
+            // rename(2) replaces the destination in one step on the same file system. Under the
+            // lock, so a stop either removes the temporary file first or comes after the rename.
+            let failure: Int32? = AtomicFile.staged.withLock { paths in
+                if rename(temporary.path, destination.path) == 0 {
+                    paths.remove(temporary.path)
+                    return nil
+                }
+                return errno
+            }
+            if let failure {
                 discard()
-                throw EngineError(.io, "cannot write: \(reason)", input: path)
+                throw EngineError(.io, "cannot write: \(String(cString: strerror(failure)))", input: path)
             }
         }
 
         /// Removes the temporary file (nothing happens to the destination).
         public func discard() {
-            if let temporary { try? FileManager.default.removeItem(at: temporary) }
+            guard let temporary else { return }
+            try? FileManager.default.removeItem(at: temporary)
+            AtomicFile.staged.withLock { _ = $0.remove(temporary.path) }
+        }
+    }
+
+    /// The temporary files of writes staged and not yet committed or discarded. Held while one is
+    /// written or renamed, so ``discardStaged()`` never runs in between and misses one.
+    static let staged = Mutex<Set<String>>([])
+
+    /// Removes the temporary file of every write staged and not yet committed or discarded: for a
+    /// process stopped by a signal, so that no hidden partial file stays beside its outputs (a
+    /// SIGTERM during `render`'s write left a 54 MB `.out.png.….partial`).
+    public static func discardStaged() {
+        staged.withLock { paths in
+            for path in paths { unlink(path) }
+            paths.removeAll()
         }
     }
 
@@ -98,15 +122,20 @@ public enum AtomicFile {
         }
         let temporary = directory.appendingPathComponent(".\(kept).\(UUID().uuidString).partial")
         do {
-            try data.write(to: temporary, options: [])
-            if let mode, chmod(temporary.path, mode) != 0 {
-                throw EngineError(.io, "cannot keep the file's permissions: \(String(cString: strerror(errno)))", input: path)
+            try staged.withLock { paths in
+                paths.insert(temporary.path)
+                try data.write(to: temporary, options: [])
+                if let mode, chmod(temporary.path, mode) != 0 {
+                    throw EngineError(.io, "cannot keep the file's permissions: \(String(cString: strerror(errno)))", input: path)
+                }
             }
         } catch let error as EngineError {
             try? FileManager.default.removeItem(at: temporary)
+            staged.withLock { _ = $0.remove(temporary.path) }
             throw error
         } catch {
             try? FileManager.default.removeItem(at: temporary)
+            staged.withLock { _ = $0.remove(temporary.path) }
             throw EngineError(.io, "cannot write: \(systemReason(error))", input: path)
         }
         return Staged(path: path, writesThrough: false, temporary: temporary, destination: url, data: nil)
