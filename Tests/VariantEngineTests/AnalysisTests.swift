@@ -70,6 +70,30 @@ struct AnalysisTests {
         #expect((0..<side).contains(f.x) && (0..<side).contains(f.y), "\(side)×\(side): \(f.x),\(f.y)")
     }
 
+    /// Found in review: a dragon on a flat ground (graphic-illustration.png) and a photo pasted
+    /// on a grey canvas got the image's centre as focal point, outside every crop the tool made:
+    /// with the subject on under a tenth of the map, the 90th percentile the peak was measured
+    /// from lay in the ground.
+    @Test("a subject on under a tenth of a flat ground is the focal point; a flat map keeps the centre")
+    func focalPointOfSmallSubject() throws {
+        // A map of 100 × 50 cells over a 1000 × 500 image: a block of 12 × 10 cells (2.4 %).
+        var values = [UInt8](repeating: 0, count: 100 * 50)
+        for y in 5..<15 { for x in 70..<82 { values[y * 100 + x] = 180 } }
+        let map = SaliencyMap(width: 100, height: 50, values: values)
+        let focal = FocalPointEstimator.estimate(faces: [], saliency: map, sourceWidth: 1000, sourceHeight: 500, opaqueBounds: nil)
+        #expect(focal.origin == .feature && (700..<820).contains(focal.x) && (50..<150).contains(focal.y), "\(focal)")
+        let flat = SaliencyMap(width: 100, height: 50, values: [UInt8](repeating: 40, count: 100 * 50))
+        let centre = FocalPointEstimator.estimate(faces: [], saliency: flat, sourceWidth: 1000, sourceHeight: 500, opaqueBounds: nil)
+        #expect(centre.origin == .center && centre.x == 500 && centre.y == 250, "\(centre)")
+
+        let drawn = try ImageAnalysis.analyze(path: testImage("graphic-illustration.png"), options: {
+            var o = AnalysisOptions(); o.detectFaces = false; return o }())
+        // The dragon, as annotated: 1493,171, 764×554.
+        #expect(drawn.focalPoint.origin == .feature, "\(drawn.focalPoint)")
+        #expect(SourceRect(x: 1493, y: 171, width: 764, height: 554)
+            .contains(SourceRect(x: drawn.focalPoint.x, y: drawn.focalPoint.y, width: 1, height: 1)), "\(drawn.focalPoint)")
+    }
+
     @Test("the salient region holds the middle 80 % of the saliency along each axis")
     func salientRegion() throws {
         var analysis = try ImageAnalysis.analyze(path: testImage("people-astronaut.jpg"), options: {

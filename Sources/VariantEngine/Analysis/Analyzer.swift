@@ -211,13 +211,24 @@ enum FocalPointEstimator {
             }
         }
         let mean = Double(saliency.values.reduce(0) { $0 + Int($1) }) / Double(max(1, saliency.values.count))
-        // A map without a clear peak (texture, sky) says nothing about where to look.
-        let contrast = peak > 0 ? (Double(threshold) - mean) / Double(peak) : 0
+        // A map without a clear peak (texture, sky) says nothing about where to look: how far the
+        // strongest tenth stands above the whole. Its mean, not its lowest value: a subject on
+        // less than a tenth of a flat ground (a dragon on white) puts the 90th percentile in the
+        // ground, and its focal point fell back to the centre, outside every crop.
+        let tenth = max(1, saliency.values.count / 10)
+        var top = 0, topCount = 0
+        for value in stride(from: 255, through: 0, by: -1) where topCount < tenth {
+            let taken = min(histogram[value], tenth - topCount)
+            top += value * taken
+            topCount += taken
+        }
+        let topMean = topCount > 0 ? Double(top) / Double(topCount) : 0
+        let contrast = peak > 0 ? (topMean - mean) / Double(peak) : 0
         if sw > 0, contrast > 0.05 {
             let x = sx / sw * Double(sourceWidth) / Double(saliency.width)
             let y = sy / sw * Double(sourceHeight) / Double(saliency.height)
             return FocalPoint(x: min(sourceWidth - 1, Int(x.rounded())), y: min(sourceHeight - 1, Int(y.rounded())),
-                              weight: (min(1, contrast * 2) * 1000).rounded() / 1000, origin: .feature)
+                              weight: (min(1, contrast) * 1000).rounded() / 1000, origin: .feature)
         }
         let box = opaqueBounds ?? SourceRect(x: 0, y: 0, width: sourceWidth, height: sourceHeight)
         // A pixel of the box: the middle of a 1-pixel side rounds to 1, one past it.
