@@ -259,6 +259,35 @@ import Testing
         #expect(recorder.requests.first?.mode == "thumb")
     }
 
+    /// Found in review: `g_auto:aoi_…` was ignored (the crop missed the area named), and object
+    /// names, `_avoid`, aggressiveness and `g_liquid` were dropped without a word.
+    @Test func areaOfInterestPlacesTheWindow() throws {
+        let g = try resolveGeometry("c_crop,w_100,h_100,g_auto:aoi_500_300_100_100", Self.camera)
+        #expect(g.crop == Rect(500, 300, 100, 100))
+        #expect(g.notes.contains { $0.code == "area-of-interest" })
+        // Centred on it in a fill, after a scale (source pixels, mapped through the chain): at the
+        // right edge, the window clamped.
+        let fill = try resolveGeometry("c_scale,w_640/c_fill,g_auto:aoi_1000_0_200_200,w_100,h_100", Self.camera)
+        #expect(fill.crop.map { $0.x + $0.width } == 1280, "\(String(describing: fill.crop))")
+        // Outside the image: said, and placed as plain g_auto.
+        let outside = try resolveGeometry("c_fill,g_auto:aoi_5000_0_10_10,w_100,h_100", Self.camera)
+        #expect(outside.notes.contains { $0.code == "not-supported-locally" && $0.message.contains("aoi_5000_0_10_10") })
+    }
+
+    @Test(arguments: ["c_fill,g_auto:dog,w_200,h_400", "c_fill,g_auto:dog_avoid,w_200,h_400", "c_thumb,g_auto:0,w_100,h_100",
+                      "c_fill,g_auto:classic,w_100,h_100", "c_scale,w_400,h_600,g_liquid"])
+    func unusedQualifiersAreSaid(_ transformation: String) throws {
+        let g = try resolveGeometry(transformation, Self.camera, resolver: KnownRegions(auto: { _ in Rect(0, 0, 400, 400) }))
+        #expect(g.notes.contains { $0.code == "not-supported-locally" && $0.severity == .warning }, "\(g.notes)")
+    }
+
+    @Test(arguments: ["c_fill,g_auto,w_100,h_100", "c_fill,g_auto:faces,w_100,h_100", "c_fill,g_auto:subject,w_100,h_100",
+                      "c_scale,w_640,h_427,g_liquid"])
+    func usedQualifiersAreQuiet(_ transformation: String) throws {
+        let g = try resolveGeometry(transformation, Self.camera, resolver: KnownRegions(auto: { _ in Rect(0, 0, 400, 400) }))
+        #expect(!g.notes.contains { $0.code == "not-supported-locally" }, "\(g.notes)")
+    }
+
     /// fill_pad keeps the resolver's whole window, fitted and padded to the box: 1280×400 → 400×125.
     @Test func fillPadPadsAWiderWindow() throws {
         let resolver = KnownRegions(auto: { _ in Rect(0, 200, 1280, 400) })

@@ -100,6 +100,11 @@ extension GeometryResolution {
         case .scale:
             if let gravity = spec.gravity, GravityKind(gravity) != .liquid {
                 note(.info, "gravity-ignored", "c_scale takes no gravity but g_liquid", spec.index)
+            } else if spec.gravity != nil, W > 0, abs(Int((Double(tw) * Double(H) / Double(W)).rounded()) - th) > 1 {
+                // Cloudinary carves seams to change the shape; here the image is stretched.
+                note(.warning, "not-supported-locally",
+                     "g_liquid (content-aware rescaling) is not available locally: the image is stretched to \(tw)x\(th)",
+                     spec.index)
             }
             return step(resize: box.size)
         case .fit:

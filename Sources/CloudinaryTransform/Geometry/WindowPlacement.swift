@@ -42,6 +42,30 @@ extension GeometryResolution {
                     spec.index)
                 return .box(largest(regions))
             }
+            // An area of interest names the region itself: the window is centred on it.
+            if let aoi = focal.first(where: { $0.hasPrefix("aoi_") }) {
+                let numbers = aoi.dropFirst(4).split(separator: "_", omittingEmptySubsequences: false).map { Int($0) }
+                if numbers.count == 4, let x = numbers[0], let y = numbers[1], let w = numbers[2], let h = numbers[3], w > 0, h > 0,
+                   let region = state.mapped([Rect(x, y, w, h)]).first {
+                    note(.info, "area-of-interest",
+                         "g_\(text): the window is centred on the area of interest (Cloudinary's detection inside it is not available locally)",
+                         spec.index)
+                    return .box(region)
+                }
+                note(.warning, "not-supported-locally",
+                     "g_\(text): \(aoi) is not an area inside the image (aoi_<x>_<y>_<w>_<h> in source pixels); placed as g_auto",
+                     spec.index)
+            }
+            // What only Cloudinary's detection uses (objects, `_avoid`, the classic algorithm, a
+            // thumb's aggressiveness): said, not silently dropped.
+            let used: Set<String> = ["face", "faces", "subject", "custom_no_override", "none"]
+            let unused = focal.filter { !used.contains($0) && !$0.hasPrefix("aoi_") }
+            if !unused.isEmpty {
+                note(.warning, "not-supported-locally",
+                     "g_\(text): \(unused.joined(separator: ", ")) not used locally (object detection, the classic "
+                        + "algorithm and thumb aggressiveness are Cloudinary's); the window follows saliency and faces",
+                     spec.index)
+            }
             return .auto(text)
         case .xyCenter:
             let x = Double(spec.x?.pixels(side: state.size.width) ?? state.size.width / 2)
