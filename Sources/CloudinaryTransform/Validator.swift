@@ -594,7 +594,7 @@ extension TransformationParser {
             if let tail, !(equals(tail, "420") || equals(tail, "444") || equals(tail, "422")) {
                 return Problem(
                     code: .invalidValue,
-                    message: "expected a chroma subsampling 420 or 444 after q_\(string(head)):",
+                    message: "expected a chroma subsampling 420, 422 or 444 after q_\(string(head)):",
                     offset: head.count + 1, length: tail.count)
             }
             return nil

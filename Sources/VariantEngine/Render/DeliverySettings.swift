@@ -54,6 +54,9 @@ struct DeliverySettings: Sendable, Equatable {
                     } else if let q = Int(parts.first ?? "") {
                         quality = .fixed(q)
                         chroma = parts.count > 1 ? (parts[1] == "444" ? .off : parts[1] == "420" ? .on : nil) : nil
+                        // libvips writes 4:2:0 or 4:4:4, not 4:2:2 (found in review: q_80:422 was
+                        // written 4:2:0 without a word).
+                        if parts.count > 1, chroma == nil { notRendered.append("the :\(parts[1]) chroma of q_\(parameter.rawValue)") }
                     } else {
                         notRendered.append("q_\(parameter.rawValue)")
                     }

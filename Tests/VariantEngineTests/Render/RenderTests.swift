@@ -232,6 +232,9 @@ struct RenderTests {
         #expect(lumaSampling(try render(photo, "c_scale,w_200,q_95:420,f_jpg").data) == 0x22)
         #expect(lumaSampling(try render(photo, "c_scale,w_200,q_60:444,f_jpg").data) == 0x11)
         #expect(lumaSampling(try render(photo, "c_scale,w_200,q_60,f_jpg").data) == 0x22)
+        // 4:2:2, which libvips cannot write, is said rather than written as 4:2:0 without a word.
+        let fourTwoTwo = try render(photo, "c_scale,w_200,q_60:422,f_jpg")
+        #expect(fourTwoTwo.notRendered == ["the :422 chroma of q_60:422"] && fourTwoTwo.quality == 60)
         // fl_lossy: a PNG without an alpha channel is delivered as JPEG; with one it stays PNG.
         #expect(try render(photo, "c_scale,w_200,f_png,fl_lossy").format == "jpeg")
         #expect(try render(logo, "c_scale,w_200,f_png,fl_lossy").format == "png")
