@@ -326,7 +326,7 @@ private func checkOutputPath(_ path: String, option: String, kind: String) throw
         folder.deleteLastPathComponent()
     }
     guard isDirectory.boolValue else { throw CLIError.io("\(path): \(folder.path) is not a directory") }
-    guard FileManager.default.isWritableFile(atPath: folder.path) else {
+    guard try writesThrough(path) || FileManager.default.isWritableFile(atPath: folder.path) else {
         throw CLIError.io("\(path): the folder \(folder.path) is not writable")
     }
 }

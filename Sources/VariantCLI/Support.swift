@@ -157,6 +157,19 @@ func isStandardOutput(_ path: String?) -> Bool {
     return named.st_dev == descriptor.st_dev && named.st_ino == descriptor.st_ino
 }
 
+/// Whether `path` (through any links) is a device, a pipe or a socket, which is written as it
+/// is, without a temporary file in its folder: its folder need not be writable (`-o /dev/null`
+/// was refused to anyone but root, /dev being root's), but it must be.
+/// - Throws: `CLIError.io` when it is one this process may not write.
+func writesThrough(_ path: String) throws -> Bool {
+    var status = stat()
+    guard stat(path, &status) == 0 else { return false }
+    let type = status.st_mode & S_IFMT
+    guard type != S_IFREG, type != S_IFDIR else { return false }
+    guard access(path, W_OK) == 0 else { throw CLIError.io("\(path): cannot be written (\(String(cString: strerror(errno))))") }
+    return true
+}
+
 /// Checks an image output path (`render -o`, `optimize -o`) before any work: a path, not a
 /// directory, not the source image itself, in a folder that exists and can be written, with an
 /// extension that names a format or none. Returns the format the extension names. `-` is
@@ -190,7 +203,7 @@ func checkImageOutput(_ path: String, option: String = "-o", source: String, for
     guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
         throw CLIError.io("\(path): the folder \(folder) does not exist")
     }
-    guard FileManager.default.isWritableFile(atPath: folder) else {
+    guard try writesThrough(path) || FileManager.default.isWritableFile(atPath: folder) else {
         throw CLIError.io("\(path): the folder \(folder) is not writable")
     }
     let ext = (path as NSString).pathExtension

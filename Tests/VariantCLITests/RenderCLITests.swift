@@ -14,6 +14,25 @@ struct RenderCLITests {
         return dir
     }
 
+    /// Found in review: `-o /dev/null` was refused to anyone but root ("the folder /dev is not
+    /// writable"): a device is written as it is, with no temporary file beside it.
+    @Test("a user who cannot write /dev still writes to /dev/null; a pipe they cannot open is refused")
+    func deviceOutputs() throws {
+        // As root, the commands run as nobody.
+        let user = getuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : ""
+        let null = try CLIRunner.run(["-c", user + "\"$0\" render \"$1\" w_100 -o /dev/null && " + user
+                                        + "\"$0\" optimize \"$1\" --transformation w_100 --formats jpeg -o /dev/null",
+                                      CLIRunner.executable.path, Self.photo], shell: true)
+        #expect(null.status == 0, "\(null.stderr)")
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let pipe = dir.appendingPathComponent("pipe").path
+        #expect(mkfifo(pipe, 0o444) == 0 && chmod(pipe, 0o444) == 0 && chmod(dir.path, 0o755) == 0)
+        let denied = try CLIRunner.run(["-c", user + "\"$0\" render \"$1\" w_100 -o \"$2\"", CLIRunner.executable.path, Self.photo, pipe],
+                                       shell: true)
+        #expect(denied.status == 2 && denied.stderr.contains("pipe: cannot be written"), "\(denied.stderr)")
+    }
+
     /// Found by a QA pass: a CIELAB TIFF that carries its source's sRGB profile (libvips keeps
     /// the profile through a colour conversion) had the profile applied to its Lab values at
     /// its own size, where nothing else converts it: dark red, SSIMULACRA2 −171 against the source.
