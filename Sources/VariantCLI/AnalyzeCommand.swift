@@ -118,11 +118,9 @@ struct AnalyzeCommand: ParsableCommand {
             if isStandardOutput(saliencyMapPath) {
                 throw CLIError.usage("--saliency-map \(saliencyMapPath): stdout carries the analysis; give the map a file path")
             }
-            let named = try checkImageOutput(saliencyMapPath, option: "--saliency-map", source: image, formatHint: "name it .png",
-                                             json: json)
-            if let named, named != .png {
-                throw CLIError.usage("--saliency-map \(saliencyMapPath): the map is written as PNG; name it .png")
-            }
+            // PNG only: the extension message lists just that (it offered .jpg, then refused it).
+            _ = try checkImageOutput(saliencyMapPath, option: "--saliency-map", source: image,
+                                     formatHint: "leave the extension off (the map is a PNG)", json: json, formats: [.png])
         }
         let analysis = try AnalysisRunner.analyze(image, options: options, knownFaces: try knownFaces.boxes())
         knownFaces.warnOutside(width: analysis.width, height: analysis.height)

@@ -68,7 +68,7 @@ struct Optimize: ParsableCommand {
     var formats = FormatList(argument: "avif,webp,jpeg,png")!
 
     @Option(name: [.short, .customLong("output")],
-            help: "Write the chosen file here (in the chosen format, whatever the extension says); - for stdout.")
+            help: "Write the chosen file here; - for stdout. It is in the chosen format even when a .jpg, .webp, .avif or .png extension names another (with a warning); other extensions are refused.")
     var output: String?
 
     @Flag(help: "Print JSON only on stdout.")

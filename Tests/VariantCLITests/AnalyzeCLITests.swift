@@ -40,8 +40,11 @@ struct AnalyzeCLITests {
         let written = try info.json()
         #expect(written["width"] as? Int == size["width"] && written["height"] as? Int == size["height"] && written["bands"] as? Int == 1)
         let jpeg = try CLIRunner.run(["analyze", photo, "--saliency-map", dir.appendingPathComponent("map.jpg").path])
-        #expect(jpeg.status == 2 && jpeg.stderr.contains("the map is written as PNG; name it .png"), "\(jpeg.stderr)")
+        #expect(jpeg.status == 2 && jpeg.stderr.contains("name the file .png, or leave the extension off (the map is a PNG)"), "\(jpeg.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("map.jpg").path))
+        // An unknown extension is told the same: it was offered .jpg, which was then refused.
+        let text = try CLIRunner.run(["analyze", photo, "--saliency-map", dir.appendingPathComponent("map.txt").path])
+        #expect(text.status == 2 && text.stderr.contains("name the file .png, or") && !text.stderr.contains(".jpg"), "\(text.stderr)")
     }
 
     @Test("a transparent logo is graphic with alpha")
