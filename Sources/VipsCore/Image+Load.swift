@@ -152,7 +152,10 @@ extension Image {
     /// `path` names the input in errors.
     private static func opened(_ pointer: UnsafeMutablePointer<VipsImage>?, path: String, options: LoadOptions) throws -> Image {
         guard let pointer else {
-            let error = VipsError.fromLibvips(.decodeFailed, context: path, fallback: "cannot read the image header")
+            // Some decoders give no words (libspng, for a PNG cut inside its headers, only warns
+            // "not enough data"): the loader claimed the file, so it is damaged.
+            let error = VipsError.fromLibvips(.decodeFailed, context: path,
+                                              fallback: "cannot read the image header (the file is cut short or damaged)")
             // A file cut inside its headers: the decoder's words alone ("VipsJpeg: Premature end
             // of input file") do not say which step failed. Only the decoder's lines are its
             // reason: lines naming no file ("source: bad seek to 4542") may be another thread's.
