@@ -733,6 +733,19 @@ extension TransformationParser {
             }
         }
         if Keywords.compassGravities.contains(value) { return nil }
+        if Keywords.compassGravities.contains(head) {
+            // g_north_east:x_10 was told "did you mean g_north_west:x_10?": the gravity is fine,
+            // the qualifier is what no compass gravity takes.
+            let tail = string(slice(value, headEnd + 1, value.count))
+            var problem = Problem(
+                code: .invalidValue,
+                message: "g_\(string(head)) takes no ':' qualifier; offsets are parameters of their own (x_, y_)",
+                offset: headEnd, length: value.count - headEnd)
+            if tail.range(of: #"^[xy]_-?[0-9.]+$"#, options: .regularExpression) != nil {
+                problem.suggestion = "g_\(string(head)),\(tail)"
+            }
+            return problem
+        }
         if Keywords.specialGravities.contains(head) {
             if headEnd == value.count { return nil }
             return forEachPiece(slice(value, headEnd + 1, value.count), separator: colon) { piece, offset in

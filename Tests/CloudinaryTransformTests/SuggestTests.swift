@@ -18,6 +18,17 @@ struct SuggestTests {
         #expect(Suggest.closest(to: "red", among: ["red"]) == nil)  // an exact match is no typo
     }
 
+    /// Found in review: g_north_east:x_10 was told "did you mean g_north_west:x_10?".
+    @Test("a compass gravity with a qualifier is told what is wrong, not offered another gravity")
+    func compassQualifier() throws {
+        let problem = try #require(Transformation.parse("c_fill,g_north_east:x_10,w_100,h_100").diagnostics.first { $0.severity == .error })
+        #expect(problem.code == .invalidValue && problem.message.contains("g_north_east takes no ':' qualifier"), "\(problem)")
+        #expect(problem.suggestion == "g_north_east,x_10")
+        #expect(Transformation.parse("g_north_east:foo,c_crop,w_10").diagnostics.first { $0.severity == .error }?.suggestion == nil)
+        // A misspelt gravity still gets the nearest name.
+        #expect(Transformation.parse("g_nort_east,c_crop,w_10").diagnostics.first?.suggestion == "g_north_east")
+    }
+
     @Test("a transformation full of unknown names gets suggestions for its first problems only")
     func suggestionLimit() {
         let text = Array(repeating: "wdth_100", count: 20).joined(separator: "/")
