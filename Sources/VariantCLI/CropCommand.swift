@@ -133,6 +133,15 @@ struct CropCommand: ParsableCommand {
         let analysis = try AnalysisRunner.analyze(image, options: options, knownFaces: try knownFaces.boxes())
         knownFaces.warnOutside(width: analysis.width, height: analysis.height)
         let plans = SmartCropper(options: SmartCropOptions(zoom: zoom)).crops(analysis, aspectRatios: ratios)
+        // A window whole pixels cannot give the ratio (999999:1 is 800×1 in an 800 px image):
+        // said, as the plan's ratio-inexact warning says it (found in review: silent).
+        for (ratio, plan) in zip(ratios, plans) where plan.rect.height > 0 {
+            let actual = Double(plan.rect.width) / Double(plan.rect.height)
+            guard abs(actual / ratio.value - 1) > 0.02 else { continue }
+            Diagnostics.warning("--aspect \(ratio): the window is \(plan.rect.width)x\(plan.rect.height), "
+                                + String(format: "%.1f %% %@", abs(actual / ratio.value - 1) * 100, actual < ratio.value ? "narrower" : "wider")
+                                + ": the image is too small for the ratio" + (zoom > 1 ? " at this zoom" : ""))
+        }
         let f = analysis.focalPoint
         if json {
             try JSONOutput.print(CropOutput(

@@ -77,8 +77,17 @@ struct KnownFacesOption: ParsableArguments {
 
     /// Warns about given boxes that miss the analysed image (the analysis dropped them).
     func warnOutside(width: Int, height: Int) {
-        for box in (try? boxes()) ?? [] where box.intersection(SourceRect(x: 0, y: 0, width: width, height: height)) == nil {
-            Diagnostics.warning("--faces: the box \(box.x),\(box.y),\(box.width),\(box.height) lies outside the \(width)x\(height) image; it is ignored")
+        let image = SourceRect(x: 0, y: 0, width: width, height: height)
+        for box in (try? boxes()) ?? [] {
+            guard let inside = box.intersection(image) else {
+                Diagnostics.warning("--faces: the box \(box.x),\(box.y),\(box.width),\(box.height) lies outside the \(width)x\(height) image; it is ignored")
+                continue
+            }
+            // Clipped without a word before (found in review).
+            if inside != box {
+                Diagnostics.warning("--faces: the box \(box.x),\(box.y),\(box.width),\(box.height) reaches past the \(width)x\(height) image; "
+                                    + "it is used as \(inside.x),\(inside.y),\(inside.width),\(inside.height)")
+            }
         }
     }
 }

@@ -64,6 +64,19 @@ struct CropCLITests {
         #expect(crops.map { $0["aspectRatio"] as? String } == ["16:9", "4:5", "1:1", "9:16", "3:1", "2:3"])
     }
 
+    /// Found in review: both were silent.
+    @Test("a ratio whole pixels cannot give, and a face box past the edge, are warnings")
+    func unmetRatioAndClippedFace() throws {
+        let path = Self.images.appendingPathComponent("people-couple-bar.jpg").path
+        let result = try CLIRunner.run(["crop", path, "--aspect", "999999:1", "--aspect", "16:9", "--zoom", "3",
+                                        "--faces", "700,500,200,200", "--json"])
+        #expect(result.status == 0)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines == ["variant: warning: --faces: the box 700,500,200,200 reaches past the 800x600 image; it is used as 700,500,100,100",
+                          "variant: warning: --aspect 999999:1: the window is 267x1, 100.0 % narrower: the image is too small for the ratio at this zoom"],
+                "\(result.stderr)")
+    }
+
     @Test("bad options are usage errors (status 2)", arguments: [["--aspect", "16"], ["--aspect", "0:1"], ["--zoom", "0.5"]])
     func badOptions(options: [String]) throws {
         let path = Self.images.appendingPathComponent("people-astronaut.jpg").path
