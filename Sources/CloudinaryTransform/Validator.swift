@@ -810,8 +810,20 @@ extension TransformationParser {
             pieces.append((piece, offset))
             return nil
         }
-        guard pieces.count > 2, NumberScanner.classify(pieces[1].0) != .none || isVariableReference(pieces[1].0) else { return nil }
         let base = 5  // "text:"
+        // A size (a number second) makes this a family and a size: both must be there, the size
+        // above 0 (found in review: Arial_0, Arial_-5 and _30 were valid, then not drawn).
+        if pieces.count >= 2, NumberScanner.classify(pieces[1].0) != .none {
+            if pieces[0].0.isEmpty {
+                return Problem(code: .invalidValue, message: "a text layer needs a font family before its size (text:Arial_30:…)",
+                               offset: base, length: 0)
+            }
+            if NumberScanner.value(pieces[1].0) <= 0 {
+                return Problem(code: .outOfRange, message: "a text layer's font size must be above 0, received '\(shown(pieces[1].0))'",
+                               offset: base + pieces[1].1, length: pieces[1].0.count)
+            }
+        }
+        guard pieces.count > 2, NumberScanner.classify(pieces[1].0) != .none || isVariableReference(pieces[1].0) else { return nil }
         var i = 2
         while i < pieces.count {
             let (piece, offset) = pieces[i]
