@@ -55,8 +55,15 @@ struct ComponentEffects: Sendable {
                     notRendered.append("e_\(raw)")
                     continue
                 }
+                // What is drawn otherwise than asked is said (found in review: e_grayscale:50 and
+                // e_blur:50:2 rendered as e_grayscale and e_blur:50 without a word).
+                if ["grayscale", "greyscale", "blur", "sharpen"].contains(parts[0]), parts.count > 2 {
+                    notRendered.append("the :\(parts[2...].joined(separator: ":")) after e_\(parts[0]):\(parts[1]) (only a strength is read)")
+                }
                 switch parts[0] {
-                case "grayscale", "greyscale": effects.append(.grayscale)
+                case "grayscale", "greyscale":
+                    effects.append(.grayscale)
+                    if parts.count > 1, strength != 100 { notRendered.append("the :\(parts[1]) of e_\(raw) (drawn as full grayscale)") }
                 case "blur": effects.append(.blur(strength ?? 100))
                 case "sharpen": effects.append(.sharpen(strength ?? 100))
                 case "upscale": break  // geometry

@@ -232,6 +232,10 @@ struct RenderTests {
         #expect(lumaSampling(try render(photo, "c_scale,w_200,q_95:420,f_jpg").data) == 0x22)
         #expect(lumaSampling(try render(photo, "c_scale,w_200,q_60:444,f_jpg").data) == 0x11)
         #expect(lumaSampling(try render(photo, "c_scale,w_200,q_60,f_jpg").data) == 0x22)
+        // An effect drawn otherwise than asked is said too.
+        #expect(try render(photo, "c_scale,w_100,e_grayscale:50").notRendered == ["the :50 of e_grayscale:50 (drawn as full grayscale)"])
+        #expect(try render(photo, "c_scale,w_100,e_grayscale").notRendered.isEmpty)
+        #expect(try render(photo, "c_scale,w_100,e_blur:50:2").notRendered == ["the :2 after e_blur:50 (only a strength is read)"])
         // 4:2:2, which libvips cannot write, is said rather than written as 4:2:0 without a word.
         let fourTwoTwo = try render(photo, "c_scale,w_200,q_60:422,f_jpg")
         #expect(fourTwoTwo.notRendered == ["the :422 chroma of q_60:422"] && fourTwoTwo.quality == 60)
