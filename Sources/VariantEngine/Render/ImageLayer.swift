@@ -93,6 +93,13 @@ struct ImageLayer: Sendable {
         }
         let (left, top) = placement.position(of: (rendered.image.width, rendered.image.height), on: (base.width, base.height))
         let image = try LayerPlacement.composite(rendered.image, over: base, x: left, y: top)
-        return (image, rendered.notRendered.map { "\($0) (in layer l_\(publicId.replacingOccurrences(of: "/", with: ":")))" })
+        let name = "l_" + publicId.replacingOccurrences(of: "/", with: ":")
+        // fl_relative is reported once, as the layer's (``init?``), not again from inside it.
+        var notes = rendered.notRendered.filter { !$0.hasPrefix("fl_relative") }.map { "\($0) (in layer \(name))" }
+        if let overflow = placement.overflow(of: name, size: (rendered.image.width, rendered.image.height), at: (left, top),
+                                             on: (base.width, base.height)) {
+            notes.append(overflow)
+        }
+        return (image, notes)
     }
 }

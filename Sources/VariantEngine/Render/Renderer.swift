@@ -320,7 +320,7 @@ public enum Renderer {
         /// The base with the layer drawn, and what the layer's own transformation left out.
         func drawn(over base: Image, limits: LoadOptions, input: String) throws -> (Image, notRendered: [String]) {
             switch self {
-            case .text(let layer): (try layer.drawn(over: base, maxPixels: limits.maxPixels, input: input), [])
+            case .text(let layer): try layer.drawn(over: base, maxPixels: limits.maxPixels, input: input)
             case .image(let layer): try layer.drawn(over: base, limits: limits)
             }
         }

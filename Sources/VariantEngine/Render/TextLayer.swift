@@ -223,9 +223,9 @@ struct TextLayer: Sendable, Equatable {
     }
 
     /// Draws the text over `base` (8-bit sRGB, with or without alpha); the result has the same
-    /// size and bands.
-    func drawn(over base: Image, maxPixels: Int, input: String) throws -> Image {
-        guard !text.allSatisfy(\.isWhitespace), opacity > 0, colour.alpha > 0 else { return base }
+    /// size and bands. Also returns the part past the base's edges (``LayerPlacement/overflow(of:size:at:on:)``).
+    func drawn(over base: Image, maxPixels: Int, input: String) throws -> (Image, notRendered: [String]) {
+        guard !text.allSatisfy(\.isWhitespace), opacity > 0, colour.alpha > 0 else { return (base, []) }
         let mask = try mask(maxPixels: maxPixels, input: input)
         let (left, top) = position(of: (mask.width, mask.height), on: (base.width, base.height))
         let alpha = try mask.linear(opacity / 100 * Double(colour.alpha) / 255, 0).castToEightBit()
@@ -233,7 +233,9 @@ struct TextLayer: Sendable, Equatable {
         ink = try ink.joined(with: mask.linear(0, Double(colour.green)).castToEightBit())
         ink = try ink.joined(with: mask.linear(0, Double(colour.blue)).castToEightBit())
         let overlay = try ink.joined(with: alpha).taggedSRGB()
-        return try LayerPlacement.composite(overlay, over: base, x: left, y: top)
+        let overflow = placement.overflow(of: "the text layer", size: (mask.width, mask.height), at: (left, top),
+                                          on: (base.width, base.height))
+        return (try LayerPlacement.composite(overlay, over: base, x: left, y: top), overflow.map { [$0] } ?? [])
     }
 
     /// Where the text's box goes on a canvas (``LayerPlacement/position(of:on:)``).

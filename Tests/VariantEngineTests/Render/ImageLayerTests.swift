@@ -42,6 +42,24 @@ struct ImageLayerTests {
         #expect(again == pixels)
     }
 
+    /// Found in review: a layer larger than its base was clipped with only an info note, where
+    /// Cloudinary widens the delivered image to hold it (unless fl_no_overflow).
+    @Test func aLayerPastTheEdgeIsReportedUnlessNoOverflowAsksForIt() throws {
+        let source = try TextLayerTests.flatSource()
+        let files = ["brand/badge": try Self.badge(beside: source)]
+        let (_, past) = try Self.render("l_brand:badge/fl_layer_apply,g_north_west,x_-10", source: source, files: files)
+        #expect(past.count == 1 && past[0].hasPrefix("the part of l_brand:badge past the "), "\(past)")
+        let (_, clipped) = try Self.render("l_brand:badge/fl_layer_apply.no_overflow,g_north_west,x_-10", source: source, files: files)
+        #expect(clipped.isEmpty, "\(clipped)")
+        let (_, inside) = try Self.render("l_brand:badge/fl_layer_apply,g_north_west", source: source, files: files)
+        #expect(inside.isEmpty, "\(inside)")
+        // Text too, and fl_relative once.
+        let text = try Renderer.render(RenderRequest(sourcePath: source, transformation: try Transformation(parsing: "l_text:Arial_400:Huge/fl_layer_apply")))
+        #expect(text.notRendered.count == 1 && text.notRendered[0].hasPrefix("the part of the text layer past the "), "\(text.notRendered)")
+        let (_, relative) = try Self.render("l_brand:badge,w_0.3,fl_relative/fl_layer_apply", source: source, files: files)
+        #expect(relative == ["fl_relative (sizes taken from the layer's file)"], "\(relative)")
+    }
+
     /// The reference's pepper example: dpr resizes the overlay as it does the image. (The layer
     /// stayed at its dpr-1 size and place on a base twice as large.)
     @Test func dprScalesTheLayersSizesAndOffsets() throws {
