@@ -161,6 +161,16 @@ struct SmartCropPlacementTests {
         #expect(plan.facesKept >= 1)
     }
 
+    /// Found in review of the first fix: a slice cost above everything else left the couple of a
+    /// crowd out of a 2.5× zoomed 16:9 crop for an empty corner with one small face (saliency
+    /// 0.451 to 0.062). The cost must not outweigh the subject.
+    @Test("avoiding a slice does not give up the main faces for an empty corner")
+    func sliceAvoidanceKeepsTheSubject() throws {
+        let analysis = try ImageAnalysis.analyze(path: testImage("people-group-bar-crowd.jpg"))
+        let plan = SmartCropper(options: SmartCropOptions(zoom: 2.5)).crop(analysis, aspectRatio: try #require(AspectRatio(parsing: "16:9")))
+        #expect(plan.facesKept >= 2 && plan.score >= 0.4, "\(plan.rect) kept \(plan.facesKept) cut \(plan.facesCut) score \(plan.score)")
+    }
+
     /// Found in review (a man smiling in front of posters): the 3:1 window could not hold his
     /// face, and kept a small face on a poster whole instead, cutting his through the mouth.
     @Test("a face larger than the window is kept as far as it goes before a small face that fits")
