@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import VariantEngine
 
 /// `variant plan`: a campaign manifest to a plan (and a report); `variant plan merge`: shard
@@ -479,6 +480,7 @@ final class InterruptHandler: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in
                 self?.lock.withLock { if self?.received == nil { self?.received = number } }
+                Self.stopping.withLock { if $0 == nil { $0 = number } }
                 onInterrupt(number)
             }
             source.resume()
@@ -497,10 +499,29 @@ final class InterruptHandler: @unchecked Sendable {
         if let number = lock.withLock({ received }) { throw Self.stopped(by: number) }
     }
 
-    static func stopped(by number: Int32, _ consequence: String = "no plan was written") -> CLIError {
-        if number == SIGINT { return CLIError(message: "interrupted: \(consequence)", status: 128 + SIGINT) }
+    static func stopped(by number: Int32, _ consequence: String? = "no plan was written") -> CLIError {
+        let tail = consequence.map { ": " + $0 } ?? ""
+        if number == SIGINT { return CLIError(message: "interrupted" + tail, status: 128 + SIGINT) }
         let name = signals.first { $0.number == number }?.name ?? "signal \(number)"
-        return CLIError(message: "stopped by \(name): \(consequence)", status: 128 + number)
+        return CLIError(message: "stopped by \(name)" + tail, status: 128 + number)
+    }
+
+    /// The first signal any handler took, for ``dieBySignal()``.
+    static let stopping = Mutex<Int32?>(nil)
+
+    /// Ends the process by the signal that stopped it, if one did, its handling done: a shell
+    /// tells a command that died by SIGINT from one that exited 130, and only the first stops a
+    /// loop of commands (`for f in *; do variant …; done` ran on after Ctrl-C). The status a
+    /// shell shows is the same, 128 + the signal's number.
+    static func dieBySignal() {
+        guard let number = stopping.withLock({ $0 }) else { return }
+        signal(number, SIG_DFL)
+        // libdispatch keeps the signals it watches blocked: unblocked here, or it stays pending.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, number)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        raise(number)
     }
 
     func remove() {

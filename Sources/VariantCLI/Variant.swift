@@ -51,6 +51,9 @@ enum Main {
         }
         // With VIPS_LEAK=1, shutting down makes libvips report any object still alive.
         if ProcessInfo.processInfo.environment["VIPS_LEAK"] != nil { Vips.shutdown() }
+        // A plan stopped by a signal has said so and written nothing: it dies by that signal.
+        fflush(nil)
+        InterruptHandler.dieBySignal()
         exit(status)
     }
 
@@ -101,9 +104,10 @@ enum Main {
             // (render and optimize left a hidden `.NAME.….partial` of up to 54 MB). The plan
             // stops on its own terms: it finishes no output and says so.
             let stop = command is PlanRun ? nil : InterruptHandler { number in
-                AtomicFile.discardStaged()
-                let stopped = InterruptHandler.stopped(by: number, "no output file was left half-written")
+                let removed = AtomicFile.discardStaged()
+                let stopped = InterruptHandler.stopped(by: number, removed > 0 ? "the file being written was removed" : nil)
                 Diagnostics.error(stopped.message)
+                InterruptHandler.dieBySignal()
                 _exit(stopped.status)
             }
             defer { stop?.remove() }

@@ -62,10 +62,13 @@ public enum AtomicFile {
     /// Removes the temporary file of every write staged and not yet committed or discarded: for a
     /// process stopped by a signal, so that no hidden partial file stays beside its outputs (a
     /// SIGTERM during `render`'s write left a 54 MB `.out.png.….partial`).
-    public static func discardStaged() {
+    /// - Returns: How many there were.
+    @discardableResult
+    public static func discardStaged() -> Int {
         staged.withLock { paths in
             for path in paths { unlink(path) }
-            paths.removeAll()
+            defer { paths.removeAll() }
+            return paths.count
         }
     }
 
