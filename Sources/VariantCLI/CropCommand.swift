@@ -138,7 +138,7 @@ struct CropCommand: ParsableCommand {
         for (ratio, plan) in zip(ratios, plans) where plan.rect.height > 0 {
             let actual = Double(plan.rect.width) / Double(plan.rect.height)
             guard abs(actual / ratio.value - 1) > 0.02 else { continue }
-            Diagnostics.warning("--aspect \(ratio): the window is \(plan.rect.width)x\(plan.rect.height), "
+            Diagnostics.warning("\(aspects.isEmpty ? "the" : "--aspect") \(ratio)\(aspects.isEmpty ? " crop" : ""): the window is \(plan.rect.width)x\(plan.rect.height), "
                                 + String(format: "%.1f %% %@", abs(actual / ratio.value - 1) * 100, actual < ratio.value ? "narrower" : "wider")
                                 + ": the image is too small for the ratio" + (zoom > 1 ? " at this zoom" : ""))
         }

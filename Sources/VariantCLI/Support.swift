@@ -157,7 +157,7 @@ func isStandardOutput(_ path: String?) -> Bool {
     return named.st_dev == descriptor.st_dev && named.st_ino == descriptor.st_ino
 }
 
-/// Whether `path` (through any links) is a device, a pipe or a socket, which is written as it
+/// Whether `path` (through any links) is a device or a pipe, which is written as it
 /// is, without a temporary file in its folder: its folder need not be writable (`-o /dev/null`
 /// was refused to anyone but root, /dev being root's), but it must be.
 /// - Throws: `CLIError.io` when it is one this process may not write.
@@ -166,6 +166,8 @@ func writesThrough(_ path: String) throws -> Bool {
     guard stat(path, &status) == 0 else { return false }
     let type = status.st_mode & S_IFMT
     guard type != S_IFREG, type != S_IFDIR else { return false }
+    // A socket cannot be opened for writing (it failed only after the work).
+    if type == S_IFSOCK { throw CLIError.io("\(path): is a socket, not a file, device or pipe") }
     guard access(path, W_OK) == 0 else { throw CLIError.io("\(path): cannot be written (\(String(cString: strerror(errno))))") }
     return true
 }

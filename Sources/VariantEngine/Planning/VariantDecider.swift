@@ -154,8 +154,9 @@ struct FixedQualityDecider: VariantDeciding {
     func decide(_ request: VariantDecisionRequest) throws -> VariantDecision {
         // One encode reads the pixels once, so they stream from the decoder to the encoder as in
         // `variant render` (copying them to memory first cost a tenth of a re-run: libvips zeroes
-        // every buffer it allocates, and the copy allocates the whole image). Lossless PNG is
-        // the exception: it is copied once, for its grey test (Renderer.encoded).
+        // every buffer it allocates, and the copy allocates the whole image). Lossless PNG, and
+        // AVIF or palette PNG with an alpha band, are the exceptions: copied once, for the grey
+        // test and the opaque-alpha test (Renderer.encoded).
         let pixels = try renderPixels(request, materialise: false)
         // AVIF only when nothing else is allowed: its encoder costs ten times the others', and this
         // mode exists to be fast.
