@@ -236,10 +236,12 @@ func checkNamesAFile(_ path: String, option: String, kind: String) throws {
 }
 
 /// Writes an image to `path` atomically (nothing is left there on failure), or to standard
-/// output for `-`.
+/// output for `-` and for a path that names it (`/dev/stdout`): written at its place in the
+/// stream, not renamed over the file stdout is redirected to (found in review: `{ echo header;
+/// variant render … -o /dev/stdout; } > f` lost the header).
 func writeImageOutput(_ data: Data, to path: String) throws {
     do {
-        if path == standardOutputPath {
+        if isStandardOutput(path) {
             try StandardOutput.write(data)
         } else {
             try AtomicFile.write(data, to: path)

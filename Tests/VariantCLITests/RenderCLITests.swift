@@ -33,6 +33,19 @@ struct RenderCLITests {
         #expect(denied.status == 2 && denied.stderr.contains("pipe: cannot be written"), "\(denied.stderr)")
     }
 
+    @Test("-o /dev/stdout with stdout redirected to a file writes at its place in the stream")
+    func devStdoutInAStream() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("f.out").path
+        let result = try CLIRunner.run(["-c", "{ echo header; \"$0\" render \"$1\" w_50,f_png -o /dev/stdout; echo trailer; } > \"$2\"",
+                                        CLIRunner.executable.path, Self.photo, file], shell: true)
+        #expect(result.status == 0, "\(result.stderr)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+        #expect(data.starts(with: Data("header\n\u{89}PNG".utf8.prefix(7)) + Data([0x89, 0x50, 0x4E, 0x47])), "\(data.prefix(12) as NSData)")
+        #expect(data.suffix(8) == Data("trailer\n".utf8))
+    }
+
     /// Found by a QA pass: a CIELAB TIFF that carries its source's sRGB profile (libvips keeps
     /// the profile through a colour conversion) had the profile applied to its Lab values at
     /// its own size, where nothing else converts it: dark red, SSIMULACRA2 −171 against the source.
