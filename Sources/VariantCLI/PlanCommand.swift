@@ -131,13 +131,15 @@ struct PlanRun: AsyncParsableCommand {
     }
 
     /// `-` names stdout, as for `render` and `optimize` (it made a file called "-").
-    private var planToStdout: Bool { json || output == standardOutputPath }
-    private var fieldsToStdout: Bool { emit != nil && (emitOutput == nil || emitOutput == standardOutputPath) }
+    /// So does a path to what stdout is (`/dev/stdout`): written into the stream, not renamed over
+    /// the file stdout is redirected to.
+    private var planToStdout: Bool { json || isStandardOutput(output) }
+    private var fieldsToStdout: Bool { emit != nil && (emitOutput == nil || isStandardOutput(emitOutput)) }
 
     func run() async throws {
         timeout.install()
         maxPixels.install()
-        let emitOutput = self.emitOutput == standardOutputPath ? nil : self.emitOutput
+        let emitOutput = isStandardOutput(self.emitOutput) ? nil : self.emitOutput
         let manifestValue: CampaignManifest
         do {
             manifestValue = try CampaignManifest.load(path: manifest)
@@ -158,7 +160,7 @@ struct PlanRun: AsyncParsableCommand {
         options.apiSecret = SecretEnvironment.apiSecret()
         options.asOf = now.flatMap(PolicyDate.parse) ?? manifestValue.policy?.asOf ?? PolicyDate.today()
         if !noCache { options.cachePath = cache ?? URL(fileURLWithPath: directory).appendingPathComponent(".variant-cache.sqlite").path }
-        let destination = output == standardOutputPath ? nil : output ?? (json ? nil : "plan.json")
+        let destination = isStandardOutput(output) ? nil : output ?? (json ? nil : "plan.json")
         // (With --emit and no --emit-output, stdout holds the field values; the plan goes to the file.)
         // Every output's place is checked before the work, so a typo costs nothing and no
         // output is written while another cannot be.
@@ -284,8 +286,8 @@ struct PlanMerge: ParsableCommand {
 
     func run() throws {
         // `-` names stdout (it made a file called "-").
-        let toStdout = json || output == standardOutputPath
-        let output = self.output == standardOutputPath ? nil : self.output
+        let toStdout = json || isStandardOutput(output)
+        let output = isStandardOutput(self.output) ? nil : self.output
         if let output {
             try checkOutputPath(output, option: "-o", kind: "a plan file")
             try checkDistinct(outputs: [("-o", output)], inputs: plans.map { ("a shard plan", $0) })

@@ -312,6 +312,13 @@ struct PlanCLITests {
             #expect(refused.status == 2 && refused.stderr.contains("\(option) -: stdout is for the plan"), "\(refused.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: dash))
+
+        // A path to stdout writes into the stream too (it was renamed over the file stdout went to).
+        let stream = dir.appendingPathComponent("stream.out").path
+        let streamed = try CLIRunner.run(["-c", "{ echo header; \"$0\" plan \"$1\" --no-cache --fixed-quality -o /dev/stdout; echo trailer; } > \"$2\"",
+                                          CLIRunner.executable.path, manifest.path, stream], shell: true)
+        #expect(streamed.status == 0, "\(streamed.stderr)")
+        #expect(try String(contentsOfFile: stream, encoding: .utf8) == "header\n" + plan.stdout + "trailer\n")
     }
 
     @Test("--shard plans merged with `variant plan merge` equal the single run, byte for byte")
