@@ -33,7 +33,7 @@ struct PlanRun: AsyncParsableCommand {
             CLOUDINARY_API_SECRET (or the secret of CLOUDINARY_URL) is set. On a terminal, stderr
             shows a progress bar: assets and variants done, the time so far and an estimate of the
             time left.
-            Ctrl-C, SIGTERM or SIGHUP stops without writing any output (exit 130, 143, 129): a
+            Ctrl-C, SIGTERM or SIGHUP stops without writing any output (the shell shows 130, 143, 129): a
             batch runner's stop leaves no partial file. A signal the plan was started ignoring stays
             ignored: under nohup, a closed terminal does not stop it. Every output path (-o, --report, --emit-output,
             --cache) is checked before planning starts; missing folders of the outputs are made.

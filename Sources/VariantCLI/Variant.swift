@@ -10,7 +10,8 @@ struct Variant: AsyncParsableCommand {
             Every command that prints results takes --json and then prints JSON only on stdout;
             diagnostics go to stderr. Exit status: 0 success, 1 the input was checked and found
             invalid (or a policy failed), 2 usage or I/O error. Stopped by Ctrl-C, SIGTERM or
-            SIGHUP, a command exits 130, 143 or 129 and leaves no partial file.
+            SIGHUP, a command leaves no partial file and ends by that signal (a shell shows 130,
+            143 or 129; a loop of commands stops).
 
             The engine's version and the libvips it links: variant --version
             """.reflowed,
