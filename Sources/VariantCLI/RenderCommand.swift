@@ -98,7 +98,11 @@ struct Render: ParsableCommand {
             resolver: resolver, limits: LoadOptions(maxPixels: maxPixels.value, timeout: timeout.limit))
         request.avifEffort = avifEffort.value
         for layer in layers {
-            guard let equals = layer.firstIndex(of: "="), equals != layer.startIndex, layer.index(after: equals) != layer.endIndex else {
+            // An id may hold "=" itself (a fetch layer's base64): the first "=" after which a file
+            // exists splits it, else the first one.
+            let splits = layer.indices.filter { layer[$0] == "=" }
+            let split = splits.first { FileManager.default.fileExists(atPath: String(layer[layer.index(after: $0)...])) } ?? splits.first
+            guard let equals = split, equals != layer.startIndex, layer.index(after: equals) != layer.endIndex else {
                 throw CLIError.usage("--layer: expected ID=FILE (brand:logo=logo.png) but received '\(layer)'")
             }
             let file = String(layer[layer.index(after: equals)...])
@@ -115,6 +119,13 @@ struct Render: ParsableCommand {
                 throw CLIError.usage("--layer \(layer): the layer \(id) already has the file \(earlier)")
             }
             request.layerFiles[id] = file
+        }
+        // A file for a layer the transformation does not name is said, not silently unused.
+        let named = Set(parsedTransformation.components.flatMap { component in
+            component.parameters.filter { $0.key == "l" || $0.key == "u" }.map { $0.rawValue.replacingOccurrences(of: ":", with: "/") }
+        })
+        for id in request.layerFiles.keys.sorted() where !named.contains(id) {
+            Diagnostics.warning("--layer \(id.replacingOccurrences(of: "/", with: ":")): the transformation has no l_ or u_ of that id; the file is not used")
         }
         let result: RenderResult
         do {

@@ -334,6 +334,12 @@ struct RenderCLITests {
         #expect(without.status == 0, "\(without.stderr)")
         #expect(without.stderr.contains("warning: l_brand:logo is not rendered locally (give --layer brand:logo=FILE to draw it from a file)"),
                 "\(without.stderr)")
+        // The layer is named once, not again by its fl_layer_apply (found in review).
+        #expect(!without.stderr.contains("fl_layer_apply"), "\(without.stderr)")
+        // A file for a layer the transformation does not name is said.
+        let unused = try CLIRunner.run(["render", Self.photo, transformation, "-o", plain, "--layer", "brand:other=\(logo)"])
+        #expect(unused.stderr.contains("warning: --layer brand:other: the transformation has no l_ or u_ of that id; the file is not used"),
+                "\(unused.stderr)")
         let with = try CLIRunner.run(["render", Self.photo, transformation, "-o", branded, "--layer", "brand:logo=\(logo)"])
         #expect(with.status == 0, "\(with.stderr)")
         #expect(!with.stderr.contains("not rendered"), "\(with.stderr)")

@@ -175,7 +175,9 @@ public enum Renderer {
             let effects = ComponentEffects(component)
             // A component an `if_` skipped, or one inside a layer, does nothing to this image.
             if !geometry.skippedComponents.contains(index) { effectsByComponent[index] = effects }
-            notRendered += effects.notRendered
+            // A layer not drawn is listed by its l_; its fl_layer_apply said it again each time.
+            let inLayer = spans.contains { $0.components.contains(index) }
+            notRendered += effects.notRendered.filter { !(inLayer && $0 == "fl_layer_apply") }
         }
 
         // A crop merges with the scale after it only when its component has no effects (they
