@@ -139,7 +139,7 @@ struct CropCommand: ParsableCommand {
             let actual = Double(plan.rect.width) / Double(plan.rect.height)
             guard abs(actual / ratio.value - 1) > 0.02 else { continue }
             Diagnostics.warning("\(aspects.isEmpty ? "the" : "--aspect") \(ratio)\(aspects.isEmpty ? " crop" : ""): the window is \(plan.rect.width)x\(plan.rect.height), "
-                                + String(format: "%.1f %% %@", abs(actual / ratio.value - 1) * 100, actual < ratio.value ? "narrower" : "wider")
+                                + (actual >= 1 ? String(format: "about %.3g:1", actual) : String(format: "about 1:%.3g", 1 / actual))
                                 + ": the image is too small for the ratio" + (zoom > 1 ? " at this zoom" : ""))
         }
         let f = analysis.focalPoint
