@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Synchronization
 import VariantEngine
 
 /// `variant plan`: a campaign manifest to a plan (and a report); `variant plan merge`: shard
@@ -482,7 +481,7 @@ final class InterruptHandler: @unchecked Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in
                 self?.lock.withLock { if self?.received == nil { self?.received = number } }
-                Self.stopping.withLock { if $0 == nil { $0 = number } }
+                Self.stopping.record(number)
                 onInterrupt(number)
             }
             source.resume()
@@ -508,15 +507,23 @@ final class InterruptHandler: @unchecked Sendable {
         return CLIError(message: "stopped by \(name)" + tail, status: 128 + number)
     }
 
-    /// The first signal any handler took, for ``dieBySignal()``.
-    static let stopping = Mutex<Int32?>(nil)
+    /// The first signal any handler took, for ``dieBySignal()`` (a pthread lock, which
+    /// ThreadSanitizer sees).
+    static let stopping = FirstSignal()
+
+    final class FirstSignal: @unchecked Sendable {
+        private let lock = NSLock()
+        private var number: Int32?
+        func record(_ signal: Int32) { lock.withLock { if number == nil { number = signal } } }
+        var value: Int32? { lock.withLock { number } }
+    }
 
     /// Ends the process by the signal that stopped it, if one did, its handling done: a shell
     /// tells a command that died by SIGINT from one that exited 130, and only the first stops a
     /// loop of commands (`for f in *; do variant …; done` ran on after Ctrl-C). The status a
     /// shell shows is the same, 128 + the signal's number.
     static func dieBySignal() {
-        guard let number = stopping.withLock({ $0 }) else { return }
+        guard let number = stopping.value else { return }
         signal(number, SIG_DFL)
         // libdispatch keeps the signals it watches blocked: unblocked here, or it stays pending.
         var set = sigset_t()

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Writes files so that a reader never sees half of one: the bytes go to a temporary file in the
 /// same directory, which is renamed over the destination only once complete.
@@ -56,8 +55,20 @@ public enum AtomicFile {
     }
 
     /// The temporary files of writes staged and not yet committed or discarded. Held while one is
-    /// written or renamed, so ``discardStaged()`` never runs in between and misses one.
-    static let staged = Mutex<Set<String>>([])
+    /// written or renamed, so ``discardStaged()`` never runs in between and misses one. (A
+    /// pthread lock, which ThreadSanitizer sees: it reported the `Mutex` this was as a race.)
+    static let staged = StagedFiles()
+
+    final class StagedFiles: @unchecked Sendable {
+        private let lock = NSLock()
+        private var paths = Set<String>()
+
+        func withLock<T>(_ body: (inout Set<String>) throws -> T) rethrows -> T {
+            lock.lock()
+            defer { lock.unlock() }
+            return try body(&paths)
+        }
+    }
 
     /// Removes the temporary file of every write staged and not yet committed or discarded: for a
     /// process stopped by a signal, so that no hidden partial file stays beside its outputs (a
