@@ -105,7 +105,7 @@ enum Main {
             // (render and optimize left a hidden `.NAME.….partial` of up to 54 MB). The plan
             // stops on its own terms: it finishes no output and says so.
             let stop = command is PlanRun ? nil : InterruptHandler { number in
-                let removed = AtomicFile.discardStaged()
+                let removed = AtomicFile.discardStaged(forGood: true)
                 let stopped = InterruptHandler.stopped(by: number, removed > 0 ? "the file being written was removed" : nil)
                 Diagnostics.error(stopped.message)
                 InterruptHandler.dieBySignal()

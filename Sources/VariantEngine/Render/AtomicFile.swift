@@ -68,15 +68,29 @@ public enum AtomicFile {
             defer { lock.unlock() }
             return try body(&paths)
         }
+
+        /// Takes the lock and never gives it back: for a process about to end.
+        func lockForGood() -> Set<String> {
+            lock.lock()
+            return paths
+        }
     }
 
     /// Removes the temporary file of every write staged and not yet committed or discarded: for a
     /// process stopped by a signal, so that no hidden partial file stays beside its outputs (a
     /// SIGTERM during `render`'s write left a 54 MB `.out.png.….partial`).
+    /// - Parameter forGood: Keep every other write out from then on, for a process about to
+    ///   end: a write between this and the end would fail on its removed file and say so
+    ///   (a stopped render also printed "cannot write: No such file or directory").
     /// - Returns: How many there were.
     @discardableResult
-    public static func discardStaged() -> Int {
-        staged.withLock { paths in
+    public static func discardStaged(forGood: Bool = false) -> Int {
+        if forGood {
+            let paths = staged.lockForGood()
+            for path in paths { unlink(path) }
+            return paths.count
+        }
+        return staged.withLock { paths in
             for path in paths { unlink(path) }
             defer { paths.removeAll() }
             return paths.count
