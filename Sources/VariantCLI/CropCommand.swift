@@ -135,10 +135,11 @@ struct CropCommand: ParsableCommand {
         let plans = SmartCropper(options: SmartCropOptions(zoom: zoom)).crops(analysis, aspectRatios: ratios)
         // A window whole pixels cannot give the ratio (999999:1 is 800×1 in an 800 px image):
         // said, as the plan's ratio-inexact warning says it (found in review: silent).
-        for (ratio, plan) in zip(ratios, plans) where plan.rect.height > 0 {
+        for (ratio, plan) in zip(ratios, plans)
+        where ratio.miss(width: plan.rect.width, height: plan.rect.height) > AspectRatio.missTolerance {
             let actual = Double(plan.rect.width) / Double(plan.rect.height)
-            guard abs(actual / ratio.value - 1) > 0.02 else { continue }
-            Diagnostics.warning("\(aspects.isEmpty ? "the" : "--aspect") \(ratio)\(aspects.isEmpty ? " crop" : ""): the window is \(plan.rect.width)x\(plan.rect.height), "
+            let named = aspects.isEmpty ? "the \(ratio) crop" : "--aspect \(ratio)"
+            Diagnostics.warning("\(named): the window is \(plan.rect.width)x\(plan.rect.height), "
                                 + (actual >= 1 ? String(format: "about %.3g:1", actual) : String(format: "about 1:%.3g", 1 / actual))
                                 + ": the image is too small for the ratio" + (zoom > 1 ? " at this zoom" : ""))
         }

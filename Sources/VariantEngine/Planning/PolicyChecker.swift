@@ -51,10 +51,11 @@ enum PolicyChecker {
     static func ratio(crop: SourceRect, spec: PlannedPlacementSpec) -> [Violation] {
         guard let ratio = AspectRatio(parsing: spec.aspectRatio), crop.width > 0, crop.height > 0 else { return [] }
         let actual = Double(crop.width) / Double(crop.height)
-        guard abs(actual / ratio.value - 1) > 0.02 else { return [] }
+        let miss = ratio.miss(width: crop.width, height: crop.height)
+        guard miss > AspectRatio.missTolerance else { return [] }
         return [Violation(code: .ratioInexact, severity: .warning,
                           message: "the \(spec.aspectRatio) crop of this source is \(crop.width)×\(crop.height) px, "
-                            + String(format: "%.1f %% %@ than %@", abs(actual / ratio.value - 1) * 100,
+                            + String(format: "%.1f %% %@ than %@", miss * 100,
                                      actual < ratio.value ? "narrower" : "wider", spec.aspectRatio)
                             + ": the source is too small for the ratio")]
     }

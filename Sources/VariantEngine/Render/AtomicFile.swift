@@ -157,14 +157,9 @@ public enum AtomicFile {
                     throw EngineError(.io, "cannot keep the file's permissions: \(String(cString: strerror(errno)))", input: path)
                 }
             }
-        } catch let error as EngineError {
-            try? FileManager.default.removeItem(at: temporary)
-            staged.withLock { _ = $0.remove(temporary.path) }
-            throw error
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            staged.withLock { _ = $0.remove(temporary.path) }
-            throw EngineError(.io, "cannot write: \(systemReason(error))", input: path)
+            Staged(path: path, writesThrough: false, temporary: temporary, destination: url, data: nil).discard()
+            throw error as? EngineError ?? EngineError(.io, "cannot write: \(systemReason(error))", input: path)
         }
         return Staged(path: path, writesThrough: false, temporary: temporary, destination: url, data: nil)
     }

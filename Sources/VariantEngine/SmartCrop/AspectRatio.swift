@@ -43,6 +43,17 @@ public struct AspectRatio: Sendable, Hashable, Codable, CustomStringConvertible 
     public var value: Double { Double(width) / Double(height) }
     public var description: String { "\(width):\(height)" }
 
+    /// How far a `width` × `height` window is from this ratio, as a share of it (0.02: 2 % wider
+    /// or narrower). Whole pixels hold a ratio within one pixel; past 2 % (``missTolerance``) the
+    /// image is too small for the ratio, and the plan and `variant crop` say so.
+    public func miss(width: Int, height: Int) -> Double {
+        guard width > 0, height > 0 else { return 0 }
+        return abs(Double(width) / Double(height) / value - 1)
+    }
+
+    /// The share of ``miss(width:height:)`` past which a window is reported.
+    public static let missTolerance = 0.02
+
     /// The placements a campaign hero is usually cut for: desktop 16:9, mobile 4:5 and 9:16,
     /// social 1:1, banner 3:1, portrait 2:3.
     public static let campaignDefaults: [AspectRatio] = [(16, 9), (4, 5), (1, 1), (9, 16), (3, 1), (2, 3)]

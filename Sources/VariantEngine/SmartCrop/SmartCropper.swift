@@ -150,7 +150,7 @@ public struct SmartCropper: Sendable {
             ///   detected box but a margin) count.
             func best(cutPenalty: Double, keepingOne: Bool = false) -> (rect: SourceRect, wholeWithoutCuts: Bool) {
                 var scores = [Double](repeating: 0, count: saliency.count)
-                var unfiltered = scores
+                var keepsAFace = [Bool](repeating: false, count: saliency.count)
                 var wholeWithoutCuts = false
                 for (j, y) in ys.enumerated() {
                     for (i, x) in xs.enumerated() {
@@ -180,14 +180,17 @@ public struct SmartCropper: Sendable {
                             }
                         }
                         if whole && !cut { wholeWithoutCuts = true }
-                        scores[j * xs.count + i] = keepingOne && !keptOne && !whole ? -.infinity : score
-                        unfiltered[j * xs.count + i] = score
+                        scores[j * xs.count + i] = score
+                        keepsAFace[j * xs.count + i] = keptOne || whole
                     }
+                }
+                // Only the windows that keep a face, unless none searched does (a region that
+                // leaves them out): then all count.
+                if keepingOne, keepsAFace.contains(true) {
+                    for k in scores.indices where !keepsAFace[k] { scores[k] = -.infinity }
                 }
                 // On a plateau (a subject larger than the window, or nothing salient) take the middle
                 // of the near-best positions rather than the first one found.
-                // No window searched keeps a face (a region that leaves them out): all count.
-                if scores.allSatisfy({ $0 == -.infinity }) { scores = unfiltered }
                 let top = scores.max() ?? 0
                 var plateau: [(i: Int, j: Int)] = []
                 for j in ys.indices {
