@@ -14,6 +14,7 @@
 #include <setjmp.h>
 #include <jpeglib.h>
 #include <jerror.h>
+#include <fontconfig/fontconfig.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -480,6 +481,40 @@ static inline int cvips_text(VipsImage **out, const char *markup, const char *fo
         return vips_text(out, markup, "font", font, "dpi", dpi, "align", (VipsAlign) align, "justify", justify,
                          "spacing", spacing, NULL);
     return vips_text(out, markup, "font", font, "dpi", dpi, "align", (VipsAlign) align, "justify", justify, NULL);
+}
+// The family fontconfig gives for `family` (and weight and slant), the one Pango draws with, copied
+// into `out`; and which of `scalars` no installed font has (their indices into `missing`, the
+// count returned). -1 when fontconfig has no font at all.
+static inline int cvips_font_match(const char *family, int bold, int italic, const unsigned int *scalars,
+                                   int count, char *out, size_t size, int *missing) {
+    out[0] = 0;
+    FcPattern *pattern = FcPatternCreate();
+    if (!pattern) return -1;
+    FcPatternAddString(pattern, FC_FAMILY, (const FcChar8 *) family);
+    if (bold) FcPatternAddInteger(pattern, FC_WEIGHT, FC_WEIGHT_BOLD);
+    if (italic) FcPatternAddInteger(pattern, FC_SLANT, FC_SLANT_ITALIC);
+    FcConfigSubstitute(NULL, pattern, FcMatchPattern);
+    FcDefaultSubstitute(pattern);
+    FcResult result;
+    FcCharSet *coverage = NULL;
+    FcFontSet *fonts = FcFontSort(NULL, pattern, FcTrue, &coverage, &result);
+    FcPatternDestroy(pattern);
+    if (!fonts || fonts->nfont == 0) {
+        if (fonts) FcFontSetDestroy(fonts);
+        if (coverage) FcCharSetDestroy(coverage);
+        return -1;
+    }
+    FcChar8 *name = NULL;
+    if (FcPatternGetString(fonts->fonts[0], FC_FAMILY, 0, &name) == FcResultMatch && name) {
+        snprintf(out, size, "%s", (const char *) name);
+    }
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+        if (!coverage || !FcCharSetHasChar(coverage, scalars[i])) missing[n++] = i;
+    }
+    FcFontSetDestroy(fonts);
+    if (coverage) FcCharSetDestroy(coverage);
+    return n;
 }
 static inline VipsImage *cvips_copy_memory(VipsImage *in) { return vips_image_copy_memory(in); }
 static inline void *cvips_write_to_memory(VipsImage *in, size_t *length) {

@@ -176,7 +176,7 @@ func renderVariant(image: String, transformation: String?,
         // What the variant leaves out is said here too (it was said by render only): the file
         // measured is not the one Cloudinary would deliver.
         for parameter in rendered.notRendered { Diagnostics.warning("\(parameter) is not rendered locally") }
-        for note in rendered.sourceNotes { Diagnostics.write("variant: \(note)") }
+        for note in rendered.sourceNotes + rendered.drawingNotes { Diagnostics.write("variant: \(note)") }
         return rendered.image
     } catch let error as EngineError {
         throw CLIError(message: error.description, status: error.code == .invalidTransformation ? ExitStatus.invalid : ExitStatus.ioError)

@@ -45,7 +45,7 @@ public enum Renderer {
             width: output.width, height: output.height, format: options.format.rawValue, quality: options.quality,
             bytes: data.count, crop: rendered.geometry.crop?.array, shrinkOnLoad: rendered.shrinkOnLoad,
             notRendered: rendered.notRendered + delivery.notRendered,
-            notes: rendered.geometry.notes.map(\.description) + rendered.sourceNotes, data: data)
+            notes: rendered.geometry.notes.map(\.description) + rendered.sourceNotes + rendered.drawingNotes, data: data)
     }
 
     /// `f_auto` and/or `q_auto[:level]`: the optimiser decides, measured with SSIMULACRA2.
@@ -95,7 +95,7 @@ public enum Renderer {
             width: image.width, height: image.height, format: decision.format, quality: decision.quality,
             bytes: decision.bytes, crop: rendered.geometry.crop?.array, shrinkOnLoad: rendered.shrinkOnLoad,
             notRendered: rendered.notRendered + delivery.notRendered,
-            notes: rendered.geometry.notes.map(\.description) + rendered.sourceNotes, data: decision.data,
+            notes: rendered.geometry.notes.map(\.description) + rendered.sourceNotes + rendered.drawingNotes, data: decision.data,
             ssimulacra2: decision.ssimulacra2, encodes: decision.encodes)
     }
 
@@ -119,7 +119,7 @@ public enum Renderer {
             width: image.width, height: image.height, format: best.options.format.rawValue, quality: best.options.quality,
             bytes: best.data.count, crop: rendered.geometry.crop?.array, shrinkOnLoad: rendered.shrinkOnLoad,
             notRendered: rendered.notRendered + delivery.notRendered,
-            notes: rendered.geometry.notes.map(\.description) + rendered.sourceNotes + [note], data: best.data, encodes: formats.count)
+            notes: rendered.geometry.notes.map(\.description) + rendered.sourceNotes + rendered.drawingNotes + [note], data: best.data, encodes: formats.count)
     }
 
     /// Renders the pixels only (no encoding): the variant as it will be delivered, in 8-bit sRGB,
@@ -145,6 +145,7 @@ public enum Renderer {
 
         var effectsByComponent: [Int: ComponentEffects] = [:]
         var notRendered: [String] = []
+        var drawingNotes: [String] = []
         // Text layers, and image layers with a local file, are drawn where they are applied;
         // what they leave out is listed once each. Conditions are evaluated on the base image's
         // geometry, not on layers: a layer inside an `if_` block (or with a condition of its
@@ -226,6 +227,7 @@ public enum Renderer {
                 let drawn = try layer.drawn(over: image, limits: request.limits, input: request.transformation.description)
                 image = drawn.0
                 notRendered += drawn.notRendered
+                if case .text(let text) = layer { drawingNotes += text.fontNotes }
                 layers.removeFirst()
             }
         }
@@ -262,7 +264,7 @@ public enum Renderer {
             try Image.checkDecodedCleanly(path: request.sourcePath)
         }
         return RenderedPixels(image: image, geometry: geometry, shrinkOnLoad: shrink, notRendered: notRendered, sourcePages: header.pageCount,
-                              sourceFormat: header.fileFormat)
+                              sourceFormat: header.fileFormat, drawingNotes: drawingNotes)
     }
 
     static func resolveGeometry(_ request: RenderRequest, source: Size, orientation: Int) throws -> ResolvedGeometry {
@@ -467,6 +469,9 @@ public struct RenderedPixels: Sendable {
     public var sourcePages: Int = 1
     /// The source's format ("jpeg", "png", "avif", "heic" ...: a HEIF file is named by its codec).
     public var sourceFormat: String?
+    /// What drawing the layers changed that no parameter asked for: a font drawn with another
+    /// one, characters no font here has (``TextLayer/fontNotes``).
+    public var drawingNotes: [String] = []
 
     /// What the variant leaves out of the source without any parameter asking: an animation
     /// becomes a still, which nobody should learn only by looking.

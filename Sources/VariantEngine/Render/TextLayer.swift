@@ -193,17 +193,67 @@ struct TextLayer: Sendable, Equatable {
         return bound
     }
 
+    /// The family as Pango is given it (empty: Pango's "Sans"): characters Pango reads as syntax
+    /// (`,` separates families, digits at the end read as a size) are dropped or kept apart.
+    var pangoFamily: String {
+        let name = family.filter { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" }
+        return name.isEmpty ? "" : name
+    }
+
     /// The Pango font description: the family, its weight and style, the size in pixels (points
     /// at 72 dpi).
     var fontDescription: String {
-        // A family name goes into the description as it is; characters Pango reads as syntax
-        // (`,` separates families, digits at the end read as a size) are dropped or kept apart.
-        let name = family.filter { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" }
+        let name = pangoFamily
         var parts = [name.isEmpty ? "Sans" : name + ","]
         if bold { parts.append("Bold") } else if let weight { parts.append(weight.capitalized) }
         if italic { parts.append("Italic") }
         parts.append(String(size))
         return parts.joined(separator: " ")
+    }
+
+    /// Stand-ins whose glyphs have the same widths as the family asked for (fontconfig's metric
+    /// aliases), so the text takes the same room: keys and values folded by ``folded(_:)``.
+    static let metricCompatible: [String: String] = [
+        "arial": "liberationsans", "helvetica": "liberationsans", "arimo": "liberationsans",
+        "timesnewroman": "liberationserif", "times": "liberationserif", "tinos": "liberationserif",
+        "couriernew": "liberationmono", "courier": "liberationmono", "cousine": "liberationmono",
+    ]
+
+    static func folded(_ family: String) -> String {
+        family.lowercased().filter { $0 != " " && $0 != "-" }
+    }
+
+    /// What the fonts installed here change about the text, as notes for the render: a family
+    /// drawn in another one, and characters no font has (drawn as boxes). Cloudinary draws
+    /// with its own fonts, so the local render differs from the delivered one there.
+    func fontNotes(match: FontMatch?) -> [String] {
+        let component = "component \(components.lowerBound): "
+        guard let match else {
+            return ["warning: " + component + "no font is installed here, so the text layer cannot be drawn as Cloudinary draws it [font-substituted]"]
+        }
+        var notes: [String] = []
+        let name = pangoFamily.isEmpty ? "Sans" : pangoFamily
+        let asked = Self.folded(name), drawn = Self.folded(match.family)
+        if !match.family.isEmpty, asked != drawn {
+            if Self.metricCompatible[asked] == drawn {
+                notes.append("info: " + component + "the font \(name) is drawn with \(match.family), which has the same "
+                             + "widths; the letters' shapes differ [font-substituted]")
+            } else {
+                notes.append("warning: " + component + "the font \(name) is not installed here: the text is drawn with "
+                             + "\(match.family), so its widths and letter shapes differ from Cloudinary's [font-substituted]")
+            }
+        }
+        if !match.missing.isEmpty {
+            let shown = match.missing.prefix(8).map { String($0) }.joined() + (match.missing.count > 8 ? "…" : "")
+            let what = match.missing.count == 1 ? "1 character of the text" : "\(match.missing.count) characters of the text"
+            notes.append("warning: " + component + "no font here has \(what) (\(shown)): drawn as boxes [glyphs-missing]")
+        }
+        return notes
+    }
+
+    /// ``fontNotes(match:)`` for the fonts installed here.
+    var fontNotes: [String] {
+        fontNotes(match: FontMatch.lookUp(family: pangoFamily.isEmpty ? "Sans" : pangoFamily, bold: bold, italic: italic, text: text))
     }
 
     /// The text as Pango markup, with its decoration and letter spacing.

@@ -223,4 +223,39 @@ struct TextLayerTests {
         let pixels = try Image.load(data: red.data).toSRGB().pixels()
         #expect(pixels.value(x: 200, y: 5, band: 0) == 255 && pixels.value(x: 200, y: 5, band: 1) == 0)
     }
+
+    /// A text drawn in another font than it names, or with characters no font here has, looked
+    /// different from Cloudinary's without a word (the reviewers' "unknown fonts are replaced
+    /// silently, CJK draws boxes").
+    @Test func fontsDrawnOtherwiseAreNoted() throws {
+        let source = try Self.flatSource()
+        func notes(_ layer: String) throws -> [String] {
+            let result = try Renderer.render(RenderRequest(sourcePath: source, transformation: try Transformation(parsing: layer + "/fl_layer_apply"),
+                                                           defaultFormat: .png))
+            return result.notes.filter { $0.contains("[font-substituted]") || $0.contains("[glyphs-missing]") }
+        }
+        let unknown = try notes("l_text:NoSuchFontAtAll_40:Hello")
+        #expect(unknown.count == 1 && unknown[0].hasPrefix("warning: component 0: the font NoSuchFontAtAll is not installed here: the text is drawn with "),
+                "\(unknown)")
+        // Arial's stand-in (installed by scripts/install-deps.sh) has its widths: said, quietly.
+        #expect(try notes("l_text:Arial_40:Hello") == [
+            "info: component 0: the font Arial is drawn with Liberation Sans, which has the same widths; the letters' shapes differ [font-substituted]",
+        ])
+        #expect(try notes("l_text:Liberation%20Sans_40_bold:Hello").isEmpty)
+        // Adlam (U+1E900…): in no font this project installs.
+        let boxes = try notes("l_text:Liberation%20Sans_40:ok%20%F0%9E%A4%80%F0%9E%A4%81%F0%9E%A4%80")
+        #expect(boxes == ["warning: component 0: no font here has 2 characters of the text (\u{1E900}\u{1E901}): drawn as boxes [glyphs-missing]"],
+                "\(boxes)")
+    }
+
+    /// The wording without fontconfig: many missing characters are cut short, and a family
+    /// that differs only in case or spaces is the same family.
+    @Test func fontNotesWording() throws {
+        let layer = try #require(TextLayer(layer: "text:open%20sans_20:x", components: 2...2))
+        #expect(layer.fontNotes(match: FontMatch(family: "Open Sans", missing: [])).isEmpty)
+        #expect(layer.fontNotes(match: FontMatch(family: "OpenSans", missing: [])).isEmpty)
+        let many = layer.fontNotes(match: FontMatch(family: "Open Sans", missing: (0x4E00..<0x4E0A).compactMap(Unicode.Scalar.init)))
+        #expect(many == ["warning: component 2: no font here has 10 characters of the text (一丁丂七丄丅丆万…): drawn as boxes [glyphs-missing]"], "\(many)")
+        #expect(layer.fontNotes(match: nil).first?.contains("no font is installed here") == true)
+    }
 }
