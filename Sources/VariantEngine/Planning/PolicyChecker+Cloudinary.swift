@@ -44,12 +44,9 @@ extension PolicyChecker {
                 code: .approvalDisagrees, severity: .warning,
                 message: "the manifest says \(stated) but Cloudinary's metadata says \(cloudinary); the manifest's approval is used"))
         }
-        let blocked = Set(policy.blockedTags ?? [])
-        let hits = Array(Set(tags + facts.tags).intersection(blocked)).sorted()
-        if !hits.isEmpty {
-            violations.append(Violation(code: .blockedTag, severity: .error,
-                                        message: "the asset is tagged \(hits.map { "'\($0)'" }.joined(separator: ", ")), which the policy blocks"))
-        }
+        // The manifest's own tags were checked without Cloudinary's data (``blockedTags(_:policy:)``);
+        // here the tags only Cloudinary gives.
+        violations += PolicyChecker.blockedTags(facts.tags.filter { !tags.contains($0) }, policy: policy, source: "in Cloudinary ")
         if let expiry = facts.rightsExpiry {
             if let asOf {
                 if asOf > expiry {

@@ -22,6 +22,15 @@ enum PolicyChecker {
                           message: "the asset is \(approval), and the policy requires approved assets")]
     }
 
+    /// Tags in `policy.blockedTags`: an asset carrying one is an error. The manifest's tags are
+    /// checked for every asset; Cloudinary's, when the asset has its data, in ``cloudinary(_:manifestApproval:region:isOverride:tags:asOf:policy:)``.
+    static func blockedTags(_ tags: [String], policy: CampaignPolicy, source: String = "") -> [Violation] {
+        let hits = Array(Set(tags).intersection(policy.blockedTags ?? [])).sorted()
+        guard !hits.isEmpty else { return [] }
+        return [Violation(code: .blockedTag, severity: .error,
+                          message: "the asset is tagged \(source)\(hits.map { "'\($0)'" }.joined(separator: ", ")), which the policy blocks")]
+    }
+
     /// The source against the placement's minimum size.
     static func sourceSize(width: Int, height: Int, spec: PlannedPlacementSpec) -> [Violation] {
         var problems: [String] = []
