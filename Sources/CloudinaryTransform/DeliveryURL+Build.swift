@@ -273,7 +273,9 @@ extension DeliveryURL {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func startsWithVersion(_ text: String) -> Bool {
+    /// Whether `text` starts like a version segment (`v` and a digit): the SDKs' test for not
+    /// adding `v1` to a public id in a folder.
+    public static func startsWithVersion(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         return bytes.count > 1 && bytes[0] == UInt8(ascii: "v") && bytes[1] &- 48 < 10
     }

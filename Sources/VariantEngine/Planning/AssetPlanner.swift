@@ -72,7 +72,8 @@ struct AssetPlanner: Sendable {
             id: job.id, publicId: job.publicId, path: job.path, baseAsset: job.baseAsset, locale: job.locale,
             region: job.region, approval: job.approval, tags: job.tags, alt: job.alt, overlayText: job.overlay?.text,
             source: nil, faces: [], focalPoint: nil, error: nil,
-            violations: PolicyChecker.approval(job.approval, policy: policy), placements: [])
+            violations: PolicyChecker.approval(job.approval, policy: policy) + PolicyChecker.blockedTags(job.tags, policy: policy),
+            placements: [])
 
         let analysis: ImageAnalysis
         let contentHash: String
@@ -267,24 +268,34 @@ struct AssetPlanner: Sendable {
     /// A variant's delivery URL: the resource's version pins the URL to the asset as it is now
     /// (`v<version>`); the transformation's `f_` decides the format, so no extension is added.
     func url(_ transformation: String, job: AssetJob) throws -> String {
-        var urlOptions = DeliveryURL.Options(cloudName: manifest.cloudName)
-        urlOptions.resourceType = manifest.resourceType ?? "image"
-        urlOptions.type = manifest.deliveryType ?? "upload"
+        var urlOptions = baseURLOptions(job)
         urlOptions.transformation = transformation
-        urlOptions.version = job.cloudinary?.version
-        if let secret = options.apiSecret, !secret.isEmpty { urlOptions.signing = .init(apiSecret: secret) }
         return try DeliveryURL.build(publicId: job.publicId, options: urlOptions).absoluteString
     }
 
     /// The original's URL: with Cloudinary's version and format when the resource gives them.
     func originalURL(_ job: AssetJob) throws -> String {
+        var urlOptions = baseURLOptions(job)
+        urlOptions.format = job.cloudinary?.format
+        return try DeliveryURL.build(publicId: job.publicId, options: urlOptions).absoluteString
+    }
+
+    /// What every URL of `job` shares: cloud, resource type, delivery type, version, signing.
+    private func baseURLOptions(_ job: AssetJob) -> DeliveryURL.Options {
         var urlOptions = DeliveryURL.Options(cloudName: manifest.cloudName)
         urlOptions.resourceType = manifest.resourceType ?? "image"
         urlOptions.type = manifest.deliveryType ?? "upload"
-        urlOptions.version = job.cloudinary?.version
-        urlOptions.format = job.cloudinary?.format
+        urlOptions.version = job.cloudinary?.version ?? Self.versionForFolderLikeAVersion(job.publicId)
         if let secret = options.apiSecret, !secret.isEmpty { urlOptions.signing = .init(apiSecret: secret) }
-        return try DeliveryURL.build(publicId: job.publicId, options: urlOptions).absoluteString
+        return urlOptions
+    }
+
+    /// "1" for a public id in a folder whose name starts like a version (`v2/hero`, `v2024x/a`),
+    /// nil otherwise. The SDKs add their `v1` to ids in folders but not to these, and Cloudinary
+    /// reads a first folder `v2` as the version and delivers `hero`; a plan knows the id is a
+    /// public id, so it pins the version, as for every other id in a folder.
+    static func versionForFolderLikeAVersion(_ publicId: String) -> String? {
+        publicId.contains("/") && DeliveryURL.startsWithVersion(publicId) ? "1" : nil
     }
 
     /// Faces kept and cut, counted over the faces only (the crop also weighed custom focus areas).
