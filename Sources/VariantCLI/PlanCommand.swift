@@ -29,7 +29,8 @@ struct PlanRun: AsyncParsableCommand {
             the manifest), keyed by the content hash, the engine version and the options, so a
             re-run computes only what changed. The content hash is kept too, under the file's path,
             inode, size and times: an unchanged file is not read again. Delivery URLs are signed when
-            CLOUDINARY_API_SECRET (or the secret of CLOUDINARY_URL) is set. On a terminal, stderr
+            CLOUDINARY_API_SECRET (or the secret of CLOUDINARY_URL, which must be the manifest's
+            cloud) is set; spaces and line breaks around it are dropped. On a terminal, stderr
             shows a progress bar: assets and variants done, the time so far and an estimate of the
             time left.
             Ctrl-C, SIGTERM or SIGHUP stops without writing any output (the shell shows 130, 143, 129): a
@@ -155,8 +156,15 @@ struct PlanRun: AsyncParsableCommand {
         options.decisions = fixedQuality ? .fixedQuality : .optimize
         options.avifEffort = avifEffort.value
         // As `variant url` reads it: CLOUDINARY_API_SECRET (an empty one is none), else CLOUDINARY_URL.
-        if let problem = SecretEnvironment.malformedURL() { Diagnostics.warning("\(problem): the URLs are not signed from it") }
         options.apiSecret = SecretEnvironment.apiSecret()
+        if options.apiSecret == nil, let problem = SecretEnvironment.malformedURL() {
+            Diagnostics.warning("\(problem): the URLs are not signed from it")
+        }
+        if let cloud = SecretEnvironment.secretCloud(), cloud != manifestValue.cloudName {
+            throw CLIError.usage("CLOUDINARY_URL holds the secret of the cloud '\(cloud)', but the manifest's cloudName is "
+                                 + "'\(manifestValue.cloudName)': URLs signed with it would be refused. Set CLOUDINARY_API_SECRET "
+                                 + "to \(manifestValue.cloudName)'s secret, or CLOUDINARY_URL to its cloudinary:// URL")
+        }
         options.asOf = now.flatMap(PolicyDate.parse) ?? manifestValue.policy?.asOf ?? PolicyDate.today()
         if !noCache { options.cachePath = cache ?? URL(fileURLWithPath: directory).appendingPathComponent(".variant-cache.sqlite").path }
         let destination = isStandardOutput(output) ? nil : output ?? (json ? nil : "plan.json")

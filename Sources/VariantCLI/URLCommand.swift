@@ -15,10 +15,32 @@ enum SecretEnvironment {
     static let secretVariable = "CLOUDINARY_API_SECRET"
 
     /// `CLOUDINARY_API_SECRET`, else the secret in `CLOUDINARY_URL` (`cloudinary://key:secret@cloud`).
+    /// Spaces and line breaks around `CLOUDINARY_API_SECRET` are removed with a warning: a file
+    /// or a Kubernetes Secret made with `echo` ends with a line break, which no secret has, and
+    /// every signature made with it would be wrong. A blank one is none.
     static func apiSecret() -> String? {
         let environment = ProcessInfo.processInfo.environment
-        if let secret = environment[secretVariable], !secret.isEmpty { return secret }
-        return cloudinaryURL()?.secret
+        if let raw = environment[secretVariable], !raw.isEmpty {
+            let secret = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if secret.isEmpty {
+                Diagnostics.warning("\(secretVariable) is blank: it is not used")
+            } else {
+                if secret != raw {
+                    Diagnostics.warning("\(secretVariable) has spaces or a line break around it (as `echo` leaves in a file or a Kubernetes Secret): they are not part of the secret")
+                }
+                return secret
+            }
+        }
+        return cloudinaryURL()?.secret.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The cloud whose secret ``apiSecret()`` gives, when it comes from `CLOUDINARY_URL`: a
+    /// secret signs the URLs of its own cloud only.
+    static func secretCloud() -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let raw = environment[secretVariable], !raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return nil }
+        guard let url = cloudinaryURL(), url.secret?.isEmpty == false else { return nil }
+        return url.cloud
     }
 
     /// `CLOUDINARY_CLOUD_NAME`, else the cloud in `CLOUDINARY_URL`.
@@ -32,8 +54,11 @@ enum SecretEnvironment {
     /// (the value itself is not repeated: it holds the secret).
     static func malformedURL() -> String? {
         guard let text = ProcessInfo.processInfo.environment["CLOUDINARY_URL"], !text.isEmpty else { return nil }
-        if let url = cloudinaryURL(), url.cloud?.isEmpty == false { return nil }
-        return "CLOUDINARY_URL is set but is not of the form cloudinary://<key>:<secret>@<cloud>"
+        guard let url = cloudinaryURL(), url.cloud?.isEmpty == false else {
+            return "CLOUDINARY_URL is set but is not of the form cloudinary://<key>:<secret>@<cloud>"
+        }
+        if url.secret?.isEmpty ?? true { return "CLOUDINARY_URL is set but has no secret (cloudinary://<key>:<secret>@<cloud>)" }
+        return nil
     }
 
     static func cloudinaryURL() -> (secret: String?, cloud: String?)? {

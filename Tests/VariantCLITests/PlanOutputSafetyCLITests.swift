@@ -160,6 +160,34 @@ struct PlanOutputSafetyCLITests {
         let fromURL = try settings(["CLOUDINARY_API_SECRET": "", "CLOUDINARY_URL": "cloudinary://key:secret@demo"])
         #expect(fromURL.signed == true)
         #expect(fromURL.url.contains("/s--"), "\(fromURL.url)")
+
+        // Found in review: a secret read from a file or a Kubernetes Secret made with `echo`
+        // ends with a line break, and every URL was signed with it; a CLOUDINARY_URL of another
+        // cloud signed this cloud's URLs with its secret; one without a secret signed nothing
+        // without a word.
+        func run(_ environment: [String: String]) throws -> CLIRunner.Result {
+            try CLIRunner.run(["plan", "m.json", "--fixed-quality", "--no-cache", "--json"], environment: environment,
+                              currentDirectory: dir)
+        }
+        let newline = try run(["CLOUDINARY_API_SECRET": "secret\n", "CLOUDINARY_URL": ""])
+        #expect(newline.status == 0, "\(newline.stderr)")
+        #expect(newline.stderr.contains("CLOUDINARY_API_SECRET has spaces or a line break around it"), "\(newline.stderr)")
+        let clean = try run(["CLOUDINARY_API_SECRET": "secret", "CLOUDINARY_URL": ""])
+        #expect(newline.stdout == clean.stdout)
+        let blank = try run(["CLOUDINARY_API_SECRET": " \n", "CLOUDINARY_URL": ""])
+        #expect(blank.stderr.contains("CLOUDINARY_API_SECRET is blank: it is not used"), "\(blank.stderr)")
+        #expect(!blank.stdout.contains("/s--"))
+        let otherCloud = try run(["CLOUDINARY_API_SECRET": "", "CLOUDINARY_URL": "cloudinary://key:other@staging"])
+        #expect(otherCloud.status == 2)
+        #expect(otherCloud.stderr.contains("CLOUDINARY_URL holds the secret of the cloud 'staging', but the manifest's cloudName is 'demo'"),
+                "\(otherCloud.stderr)")
+        #expect(!otherCloud.stderr.contains("other"))
+        let noSecret = try run(["CLOUDINARY_API_SECRET": "", "CLOUDINARY_URL": "cloudinary://key@demo"])
+        #expect(noSecret.status == 0)
+        #expect(noSecret.stderr.contains("CLOUDINARY_URL is set but has no secret"), "\(noSecret.stderr)")
+        // CLOUDINARY_API_SECRET wins, so CLOUDINARY_URL's cloud does not matter.
+        let both = try run(["CLOUDINARY_API_SECRET": "secret", "CLOUDINARY_URL": "cloudinary://key:other@staging"])
+        #expect(both.status == 0 && both.stdout == clean.stdout, "\(both.stderr)")
     }
 
     @Test("merge names the errors and the totals, refuses a shard cut short and an output over a shard")
