@@ -124,6 +124,35 @@ struct PlanningManifestTests {
         }
     }
 
+    /// Found in review: an asset listing a placement twice was planned once without a word, and
+    /// overrides for `de-DE` and `de-de` became two plan entries for one market.
+    @Test func repeatedPlacementsAndLocalesInOtherCaseAreRefused() throws {
+        let text = """
+            campaign: c
+            cloudName: demo
+            placements: [{name: p, aspectRatio: "1:1", widths: [100]}, {name: q, aspectRatio: "16:9", widths: [100]}]
+            assets:
+              - publicId: a
+                path: a.jpg
+                placements: [p, q, p]
+                overrides:
+                  - {locale: de-DE, text: {text: Hallo}}
+                  - {locale: de-de, text: {text: Servus}}
+                  - {locale: fr-FR, region: EU, text: {text: Salut}}
+                  - {locale: FR-fr, region: eu, text: {text: Salut}}
+            """
+        do {
+            _ = try CampaignManifest.parse(Data(text.utf8), file: "c.yaml", yaml: true)
+            Issue.record("accepted")
+        } catch let error as ManifestError {
+            #expect(error.issues.map(\.path) == ["assets[0].placements[2]", "assets[0].overrides[1]", "assets[0].overrides[3]"], "\(error)")
+            #expect(error.issues.allSatisfy { $0.code == "duplicate" })
+            #expect(error.issues.first?.message == "placement 'p' is already placements[0]")
+            #expect(error.issues.dropFirst().first?.message
+                    == "'de-de' is already overridden at overrides[0] (as 'de-DE': locales and regions are the same in any case)")
+        }
+    }
+
     /// What the parsers let through or lose: the JSON parser keeps one of two equal keys (an
     /// asset "approved" then "rejected" was planned as approved), a Latin-1 byte became U+FFFD
     /// in a public id, a number beyond Int64 refused the document without a place.

@@ -174,11 +174,18 @@ enum ManifestValidator {
                 fail(ManifestPath.join(path, "placements"),
                      "an empty list places the asset nowhere; name its placements, or leave the key out for all of them")
             }
-            for (k, name) in (asset.placements ?? []).enumerated() where !knownPlacements.contains(name) {
-                var message = "no placement is named '\(name)'"
-                if let s = Suggest.closest(to: name, among: knownPlacements) { message += "; did you mean '\(s)'?" }
-                fail(ManifestPath.join(ManifestPath.join(path, "placements"), k), message)
+            for (k, name) in (asset.placements ?? []).enumerated() {
+                let placementPath = ManifestPath.join(ManifestPath.join(path, "placements"), k)
+                if !knownPlacements.contains(name) {
+                    var message = "no placement is named '\(name)'"
+                    if let s = Suggest.closest(to: name, among: knownPlacements) { message += "; did you mean '\(s)'?" }
+                    fail(placementPath, message)
+                } else if let first = asset.placements?.firstIndex(of: name), first < k {
+                    fail(placementPath, "duplicate", "placement '\(name)' is already placements[\(first)]")
+                }
             }
+            // Locale and region tags are read without regard to case (BCP 47): `de-DE` and
+            // `de-de` are one market, so two overrides of them are two texts for it.
             var overrideKeys: [String: Int] = [:]
             for (j, override) in (asset.overrides ?? []).enumerated() {
                 let overridePath = ManifestPath.join(ManifestPath.join(path, "overrides"), j)
@@ -193,10 +200,12 @@ enum ManifestValidator {
                 }
                 if override.locale == nil && override.region == nil {
                     fail(overridePath, "missing-key", "an override needs a 'locale', a 'region' or both")
-                } else if let first = overrideKeys[override.key] {
-                    fail(overridePath, "duplicate", "'\(override.key)' is already overridden at overrides[\(first)]")
+                } else if let first = overrideKeys[override.key.lowercased()] {
+                    let earlier = asset.overrides?[first].key ?? override.key
+                    fail(overridePath, "duplicate", "'\(override.key)' is already overridden at overrides[\(first)]"
+                         + (earlier == override.key ? "" : " (as '\(earlier)': locales and regions are the same in any case)"))
                 } else {
-                    overrideKeys[override.key] = j
+                    overrideKeys[override.key.lowercased()] = j
                     let entry = asset.publicId + "@" + override.key
                     if let other = entryIds[entry] {
                         fail(overridePath, "duplicate", "its plan entry '\(entry)' is also that of \(other); rename one of them")
