@@ -10,8 +10,9 @@ public struct AspectRatio: Sendable, Hashable, Codable, CustomStringConvertible 
     }
 
     /// Parses "16:9", "16x9" or "16/9", and decimals as `ar_` takes them: "1.5" is 3:2,
-    /// "1.78:1" is 89:50 (up to four decimal places, reduced to lowest terms). A lone whole
-    /// number ("16") is refused.
+    /// "1.78:1" is 89:50 (up to four decimal places, reduced to lowest terms). With more places
+    /// (up to 12) a decimal is a ratio rounded for print, and reads as the simplest fraction
+    /// that rounds to it: "1.7777778" is 16:9. A lone whole number ("16") is refused.
     public init?(parsing text: String) {
         let colon = text.split(separator: ":", omittingEmptySubsequences: false)
         let parts = colon.count == 2 ? colon : text.split(whereSeparator: { $0 == "x" || $0 == "/" })
@@ -24,19 +25,45 @@ public struct AspectRatio: Sendable, Hashable, Codable, CustomStringConvertible 
         var w = a.units, h = b.units
         for _ in a.decimals..<digits { w *= 10 }
         for _ in b.decimals..<digits { h *= 10 }
+        guard w > 0, h > 0 else { return nil }
+        if digits > 4 {
+            // Every ratio the written numbers round from: each decimal is within half a unit of
+            // its last place, a whole number is exact. In halves, to stay in integers.
+            func halfUnit(_ n: (units: Int, decimals: Int), _ text: Substring) -> Int {
+                guard text.contains(".") else { return 0 }
+                var e = 1
+                for _ in n.decimals..<digits { e *= 10 }
+                return e
+            }
+            let ew = halfUnit(a, numbers[0]), eh = halfUnit(b, numbers[1])
+            guard 2 * h > eh else { return nil }
+            let (n, d) = Self.simplest(2 * w - ew, 2 * h + eh, 2 * w + ew, 2 * h - eh)
+            self.init(width: n, height: d)
+            return
+        }
         var (x, y) = (w, h)
         while y != 0 { (x, y) = (y, x % y) }
-        guard x > 0 else { return nil }
         self.init(width: w / x, height: h / x)
     }
 
-    /// "1.25" as (125, 2): the digits without the point and how many followed it (at most 4).
+    /// The fraction with the smallest denominator in [a/b, c/d] (positive, a/b ≤ c/d), by
+    /// continued fractions.
+    static func simplest(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> (Int, Int) {
+        let q = a / b
+        if q * b == a { return (q, 1) }
+        if c / d > q { return (q + 1, 1) }
+        // Both ends in (q, q + 1): the simplest of the reciprocals of what is left past q.
+        let (n, m) = simplest(d, c - q * d, b, a - q * b)
+        return (q * n + m, n)
+    }
+
+    /// "1.25" as (125, 2): the digits without the point and how many followed it (at most 12).
     private static func scaled(_ text: Substring) -> (units: Int, decimals: Int)? {
         let pieces = text.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(pieces.count), pieces.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
               !pieces[0].isEmpty, pieces[0].count <= 6 else { return nil }
         let fraction = pieces.count == 2 ? pieces[1] : ""
-        guard fraction.count <= 4, pieces.count == 1 || !fraction.isEmpty, let units = Int(pieces[0] + fraction) else { return nil }
+        guard fraction.count <= 12, pieces.count == 1 || !fraction.isEmpty, let units = Int(pieces[0] + fraction) else { return nil }
         return (units, fraction.count)
     }
 
