@@ -180,6 +180,41 @@ struct PlanningCloudinaryTests {
         #expect(try Self.crop(asset, "desktop").contains(SourceRect(x: 640, y: 60, width: 90, height: 90)))
     }
 
+    /// Found in review: a public id whose first folder reads as a version (`v2/hero`) got URLs
+    /// without `v1`, which Cloudinary reads as version 2 of `hero`, signed over the wrong id.
+    @Test func aFolderThatReadsAsAVersionIsPinned() async throws {
+        var options = PlanningFixture.options()
+        options.apiSecret = "S3cret"
+        let assets = ["v2/hero", "v2hero/a", "qa/a"].map {
+            CampaignAsset(publicId: $0, path: Self.image("people-couple-bar.jpg"), approval: "approved", placements: ["square"])
+        }
+        let plan = try await Self.plan(Self.manifest(assets), options: options)
+        for asset in plan.assets {
+            let variant = try #require(asset.placements.first?.variants.first)
+            for url in [variant.url, variant.autoUrl, try #require(asset.originalUrl)] {
+                let parsed = try DeliveryURL(parsing: url)
+                #expect(parsed.publicId == asset.publicId, "\(url)")
+                #expect(parsed.version == "1", "\(url)")
+                #expect(parsed.signature != nil, "\(url)")
+            }
+        }
+        #expect(AssetPlanner.versionForFolderLikeAVersion("v2") == nil)
+        #expect(AssetPlanner.versionForFolderLikeAVersion("v/x") == nil)
+        #expect(AssetPlanner.versionForFolderLikeAVersion("v12/x/y") == "1")
+    }
+
+    /// Found in review: a tag the manifest gives blocked the asset only when it also had
+    /// Cloudinary's data, so a blocked asset without it passed the gate with exit 0.
+    @Test func aManifestTagIsBlockedWithoutCloudinaryData() async throws {
+        let asset = CampaignAsset(publicId: "qa/a", path: Self.image("people-couple-bar.jpg"), approval: "approved",
+                                  tags: ["summer", "archive"], placements: ["square"])
+        let plan = try await Self.plan(Self.manifest([asset], policy: CampaignPolicy(blockedTags: ["archive"])))
+        let violations = try #require(plan.assets.first).violations
+        #expect(violations.map { "\($0.code) \($0.severity)" } == ["blocked-tag error"])
+        #expect(violations.first?.message == "the asset is tagged 'archive', which the policy blocks")
+        #expect(!plan.passed)
+    }
+
     @Test("policy reads tags, context and metadata: approval, blocked tags, rights expiry, regions")
     func policy() async throws {
         let astronaut = try Self.resource("media-library-widget-astronaut.json")
