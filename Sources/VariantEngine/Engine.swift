@@ -88,13 +88,34 @@ public struct Engine: Sendable {
     /// - Parameters:
     ///   - path: An image file libvips can read.
     ///   - knownFaces: Faces already known (the asset's stored faces), in source pixels after EXIF
-    ///     orientation: used instead of the face search, which is skipped. nil: search.
+    ///     orientation: used instead of the face search, which is skipped. nil: search. A box
+    ///     reaching past the image is clipped to it.
     /// - Returns: The analysis, in source pixels after EXIF orientation.
-    /// - Throws: `VipsError` when the file cannot be read; `CancellationError` when cancelled.
+    /// - Throws: `VipsError` when the file cannot be read; `CancellationError` when cancelled;
+    ///   `EngineError(.invalidArgument)` for a known face with no area, or wholly outside the
+    ///   image (coordinates in another frame, before EXIF orientation say: every face would be
+    ///   lost, and the crops would cut them).
     public func analyze(_ path: String, knownFaces: [SourceRect]? = nil) async throws -> ImageAnalysis {
         let options = analysisOptions
-        return try await Self.offloadInTurn { flag in
+        try Self.checkKnownFaces(knownFaces, path: path)
+        let analysis = try await Self.offloadInTurn { flag in
             try ImageAnalysis.analyze(path: path, options: options, knownFaces: knownFaces, cancellation: flag.vips)
+        }
+        try Self.checkKnownFaces(knownFaces, path: path, width: analysis.width, height: analysis.height)
+        return analysis
+    }
+
+    /// Known faces with no area (and, given the image's size, wholly outside it) are refused.
+    static func checkKnownFaces(_ faces: [SourceRect]?, path: String, width: Int? = nil, height: Int? = nil) throws {
+        for (i, box) in (faces ?? []).enumerated() {
+            let text = "knownFaces[\(i)] (x \(box.x), y \(box.y), \(box.width)×\(box.height))"
+            guard box.width > 0, box.height > 0 else {
+                throw EngineError(.invalidArgument, "\(text) has no area: a face box needs a width and a height over 0", input: path)
+            }
+            if let width, let height, box.intersection(SourceRect(x: 0, y: 0, width: width, height: height)) == nil {
+                throw EngineError(.invalidArgument, "\(text) lies wholly outside the \(width)×\(height) image; known faces are in "
+                                  + "source pixels after EXIF orientation", input: path)
+            }
         }
     }
 
@@ -111,6 +132,27 @@ public struct Engine: Sendable {
     /// - Returns: One crop per ratio, in the order given.
     /// - Throws: `EngineError(.invalidArgument)` for a ratio that does not parse; `VipsError` for the file.
     public func crops(_ path: String, aspectRatios: [String], knownFaces: [SourceRect]? = nil) async throws -> [CropPlan] {
+        // The arguments are checked before the image is decoded.
+        _ = try cropper(aspectRatios)
+        return try crops(from: try await analyze(path, knownFaces: knownFaces), aspectRatios: aspectRatios)
+    }
+
+    /// Smart crops from an analysis already made (``analyze(_:knownFaces:)``): a sync tool that
+    /// stores the faces and focal point, then the crops, analyses the image once.
+    ///
+    /// ```swift
+    /// let engine = Engine()
+    /// let analysis = try await engine.analyze("hero.jpg")
+    /// let crops = try engine.crops(from: analysis, aspectRatios: ["16:9", "4:5"])
+    /// ```
+    /// - Throws: `EngineError(.invalidArgument)` for a ratio that does not parse, or a zoom under 1.
+    public func crops(from analysis: ImageAnalysis, aspectRatios: [String]) throws -> [CropPlan] {
+        let (cropper, ratios) = try cropper(aspectRatios)
+        return cropper.crops(analysis, aspectRatios: ratios)
+    }
+
+    /// The cropper and the parsed ratios, or the error for a ratio or zoom that has no meaning.
+    private func cropper(_ aspectRatios: [String]) throws -> (SmartCropper, [AspectRatio]) {
         let ratios = try aspectRatios.map { text in
             guard let ratio = AspectRatio(parsing: text) else {
                 throw EngineError(.invalidArgument, "expected W:H or a decimal (e.g. 16:9, 1.5) for aspectRatio but received \"\(text)\"")
@@ -121,8 +163,7 @@ public struct Engine: Sendable {
         guard zoom.isFinite, zoom >= 1 else {
             throw EngineError(.invalidArgument, "expected a zoom of 1 or more for smartCropOptions.zoom but received \(zoom)")
         }
-        let analysis = try await analyze(path, knownFaces: knownFaces)
-        return SmartCropper(options: smartCropOptions).crops(analysis, aspectRatios: ratios)
+        return (SmartCropper(options: smartCropOptions), ratios)
     }
 
     /// Chooses format and quality for one variant the way `f_auto,q_auto:<level>` would, measured

@@ -36,6 +36,19 @@ struct PublicAPITests {
         #expect(given.faces.map(\.box) == stored && given.faces.allSatisfy { $0.detector == "given" })
         let square = try await engine.crops(Self.couple, aspectRatios: ["1:1"], knownFaces: stored)
         #expect(square[0].facesKept == 1)
+        // Crops from the analysis already made: the same as from the file.
+        #expect(try engine.crops(from: given, aspectRatios: ["1:1"]) == square)
+        #expect(try engine.crops(from: analysis, aspectRatios: ["16:9", "1:1"]) == crops)
+        #expect(throws: EngineError.self) { try engine.crops(from: analysis, aspectRatios: ["1:0"]) }
+        // Found in the API review: known faces in another frame (wholly outside the image) or
+        // with no area were dropped without a word, and the crops then cut the real faces.
+        for box in [SourceRect(x: 5000, y: 5000, width: 100, height: 100), SourceRect(x: 10, y: 10, width: -100, height: 100)] {
+            let error = await #expect(throws: EngineError.self) { try await engine.analyze(Self.couple, knownFaces: [box]) }
+            #expect(error?.code == .invalidArgument)
+            #expect(error?.message.hasPrefix("knownFaces[0] (x \(box.x), y \(box.y), ") == true
+                    && (error?.message.contains("lies wholly outside the 800×600 image") == true
+                        || error?.message.contains("has no area") == true), "\(String(describing: error))")
+        }
 
         let decision = try await engine.optimize(Self.couple, transformation: crops[1].transformation + "/c_scale,w_200",
                                                  level: .good, formats: [.webp, .jpeg])
@@ -262,8 +275,9 @@ struct PublicAPITests {
         await #expect(throws: EngineError.self) { try await engine.plan(good, baseDirectory: "/", options: none) }
 
         // Faces near Int.max (hostile stored coordinates) overflowed the rectangle arithmetic.
+        // (Such a box is outside the image, which is now an error rather than a silent drop.)
         let huge = [SourceRect(x: Int.max - 5, y: 0, width: Int.max, height: 10)]
-        #expect(try await engine.crops(Self.couple, aspectRatios: ["1:1"], knownFaces: huge).count == 1)
+        await #expect(throws: EngineError.self) { try await engine.crops(Self.couple, aspectRatios: ["1:1"], knownFaces: huge) }
         let resource = try CloudinaryResource(json: Data(#"{"public_id": "x", "width": 800, "height": 600, "coordinates": {"faces": [[9223372036854775000, 0, 1000, 10]]}}"#.utf8))
         _ = try await engine.gravityResolver(Self.couple, cloudinary: resource)
 

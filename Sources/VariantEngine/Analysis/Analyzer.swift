@@ -65,6 +65,8 @@ extension ImageAnalysis {
     ///     after EXIF orientation: used instead of the face search, which is then skipped
     ///     (boxes are clipped to the image; one outside it is dropped). nil: search.
     /// - Returns: The analysis, in source pixels after EXIF orientation.
+    /// Blocking: it holds its thread for the whole computation and does not take turns with the
+    /// engine's other operations or stop when a task is cancelled. From async code, use ``Engine``.
     /// - Throws: `VipsError` naming the file when it cannot be read or decoded;
     ///   `EngineError(.invalidArgument)` for options that have no meaning (``AnalysisOptions/check()``);
     ///   an error naming the model if the bundled face models are missing (a broken install).

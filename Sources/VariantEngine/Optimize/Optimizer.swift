@@ -205,6 +205,8 @@ public enum Optimizer {
     }
 
     /// Chooses format and quality for `image` (8-bit sRGB, as delivered).
+    /// Blocking: it holds its thread for the whole computation and does not take turns with the
+    /// engine's other operations or stop when a task is cancelled. From async code, use ``Engine``.
     /// - Throws: `VipsError` when encoding fails, `EngineError` when no format is allowed or the
     ///   image is too large to score (``OptimizeOptions/maxPixels``).
     public static func optimize(_ image: Image, options: OptimizeOptions) throws -> OptimizeResult {

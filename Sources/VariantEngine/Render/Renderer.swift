@@ -21,6 +21,8 @@ import VipsCore
 /// ```
 public enum Renderer {
     /// Renders `request` to encoded bytes.
+    /// Blocking: it holds its thread for the whole computation and does not take turns with the
+    /// engine's other operations or stop when a task is cancelled. From async code, use ``Engine``.
     /// - Throws: `VipsError` for unreadable sources, `EngineError` for transformations whose
     ///   geometry cannot be resolved or encoded.
     public static func render(_ request: RenderRequest) throws -> RenderResult {
@@ -124,6 +126,8 @@ public enum Renderer {
 
     /// Renders the pixels only (no encoding): the variant as it will be delivered, in 8-bit sRGB,
     /// decoded into memory, for measuring (SSIMULACRA2) or encoding several ways.
+    /// Blocking: it holds its thread for the whole computation and does not take turns with the
+    /// engine's other operations or stop when a task is cancelled. From async code, use ``Engine``.
     public static func renderPixels(_ request: RenderRequest) throws -> RenderedPixels {
         try renderPixels(request, materialise: true)
     }
