@@ -56,6 +56,8 @@ struct TransformationParser {
     var unlistedErrors = false
     var components: [Component] = []
     var conditionalDepth = 0
+    /// Per open `if_` block, whether its `if_else` was seen.
+    var elseSeen: [Bool] = []
     var openConditionOffset = 0
     var previousWasInlineCondition = false
     var layerOpen = false

@@ -147,8 +147,15 @@ extension TransformationParser {
             return checkNumeric(key, spec, value, facts: &facts, valueOffset: valueOffset, trackUnits: false)
         case .angle:
             if NumberScanner.classify(value) != .none { return nil }
+            // An expression has `_` between its names; so do auto_right and auto_left, also in
+            // a `.` list of modes (`a_auto_right.hflip`, as the SDKs write a list).
             if firstIndex(of: underscore, in: value) != nil, !Keywords.angleKeywords.contains(value) {
-                return checkExpression(key, value)
+                var namesAMode = false
+                _ = forEachPiece(value, separator: dot) { piece, _ in
+                    if Keywords.angleKeywords.contains(piece) { namesAMode = true }
+                    return nil
+                }
+                if !namesAMode { return checkExpression(key, value) }
             }
             return forEachPiece(value, separator: dot) { piece, offset in
                 if NumberScanner.classify(piece) != .none || Keywords.angleKeywords.contains(piece) {
@@ -1097,6 +1104,7 @@ extension TransformationParser {
             } else {
                 if conditionalDepth == 0 { openConditionOffset = facts.conditionOffset }
                 conditionalDepth += 1
+                elseSeen.append(false)
                 previousWasInlineCondition = false
             }
         case .elseBranch:
@@ -1104,6 +1112,14 @@ extension TransformationParser {
                 report(
                     .error, .unbalancedConditional, "if_else with no if_ before it", component: index,
                     offset: facts.conditionOffset, length: 7)
+            } else if conditionalDepth > 0, !previousWasInlineCondition {
+                // if_ … if_else … if_end has one else branch; a second one has no meaning.
+                if elseSeen.last == true {
+                    report(
+                        .error, .unbalancedConditional, "a second if_else in one if_ block", component: index,
+                        offset: facts.conditionOffset, length: 7)
+                }
+                elseSeen[elseSeen.count - 1] = true
             }
             previousWasInlineCondition = false
         case .end:
@@ -1113,6 +1129,7 @@ extension TransformationParser {
                     offset: facts.conditionOffset, length: 6)
             } else {
                 conditionalDepth -= 1
+                elseSeen.removeLast()
             }
             previousWasInlineCondition = false
         }

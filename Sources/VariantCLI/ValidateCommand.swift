@@ -10,7 +10,9 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
             Each transformation is parsed, checked against the documented parameters (values, ranges,
             combinations, if_/if_end balance) and printed in the official SDKs' canonical order (if_
-            first, then $variables, then keys in ASCII order; components keep their order).
+            first, then $variables, then keys in ASCII order; components keep their order), with
+            one difference: a $variable whose value uses another comes after it, where the SDKs
+            sort it by name ($big_2_mul_$small,$small_150 is printed $small_150,$big_2_mul_$small).
             Diagnostics point at the offending text and suggest a fix when one is likely.
 
             With no argument, one transformation per line is read from stdin (blank lines skipped).

@@ -49,6 +49,20 @@ struct InvalidTransformationTests {
         }
     }
 
+    /// Found in review against the SDK: `angle=['auto_right', 'hflip']` prints
+    /// `a_auto_right.hflip`, which was read as an expression and refused. A second `if_else` in
+    /// one block was accepted.
+    @Test func angleListsWithAutoModesAndOneElsePerBlock() {
+        for text in ["a_auto_right.hflip", "a_hflip.auto_left", "a_auto_left.90", "a_auto_right"] {
+            #expect(Transformation.parse(text).isValid, "\(text)")
+        }
+        let bogus = Transformation.parse("a_auto_right.bogus")
+        #expect(bogus.diagnostics.first?.message.contains("'bogus'") == true, "\(bogus.diagnostics)")
+        #expect(Transformation.parse("if_w_gt_400/w_400/if_else/if_w_gt_5/w_1/if_else/w_2/if_end/if_end").isValid)
+        let twice = Transformation.parse("if_w_gt_400/w_400/if_else/w_200/if_else/w_100/if_end")
+        #expect(twice.diagnostics.map(\.message) == ["a second if_else in one if_ block"])
+    }
+
     @Test func validateAgreesWithParse() {
         for record in Self.records {
             let context = ValidationContext(resourceType: record.resourceType.flatMap(MediaKind.init))
