@@ -125,7 +125,10 @@ extension DeliveryURL {
             let dot = publicId.lastIndex(of: "."), !publicId[dot...].contains("/"),
             publicId.index(after: dot) < publicId.endIndex,
             // `.hidden` (or `folder/.hidden`) is a public id starting with a dot, not a format.
-            dot != publicId.startIndex, publicId[publicId.index(before: dot)] != "/"
+            dot != publicId.startIndex, publicId[publicId.index(before: dot)] != "/",
+            // Nor is `.jpg%3Fx%3D1` (the SDKs build it from the id `a.jpg?x=1`): a format is
+            // letters, digits, '-' and '_', as a build takes it.
+            publicId[publicId.index(after: dot)...].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
         {
             format = String(publicId[publicId.index(after: dot)...])
             publicId = String(publicId[..<dot])

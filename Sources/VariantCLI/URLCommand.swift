@@ -314,9 +314,10 @@ struct URLBuildCommand: ParsableCommand {
         if longSignature, signatureAlgorithm == "sha1" {
             throw ValidationError("--long-signature is a SHA-256 signature: drop --signature-algorithm sha1")
         }
-        if let version,
-            // ASCII digits: `٣` is a number to Unicode, but no version a URL parser reads.
-            !(version.hasPrefix("v") ? version.dropFirst() : Substring(version)).allSatisfy({ ("0"..."9").contains($0) })
+        if let version, case let digits = version.hasPrefix("v") ? version.dropFirst() : Substring(version),
+            // ASCII digits, at least one (`v` and '' were ignored): `٣` is a number to Unicode,
+            // but no version a URL parser reads.
+            digits.isEmpty || !digits.allSatisfy({ ("0"..."9").contains($0) })
         {
             throw ValidationError("Expected digits for --version but received '\(version)'")
         }

@@ -45,6 +45,14 @@ enum Main {
         }
         // In a container with a CPU limit, libvips would start a thread per core of the node.
         if let threads = SystemResources.libvipsThreads { Vips.setConcurrency(threads) }
+        // Swift reads each argument as UTF-8 and puts U+FFFD where it is not: a public id or a
+        // transformation would be signed or validated as another text than the one given
+        // (stdin is refused in that case already). A file name in another encoding could not
+        // be opened from the mended text either.
+        if let bad = firstArgumentNotUTF8() {
+            Diagnostics.error("argument \(bad) is not UTF-8 text (a file name or a value in another encoding?)")
+            exit(ExitStatus.ioError)
+        }
         var status = await run(Array(CommandLine.arguments.dropFirst()))
         if let failure = StandardOutput.failure.withLock({ $0 }) {
             Diagnostics.error(failure)
@@ -56,6 +64,16 @@ enum Main {
         fflush(nil)
         InterruptHandler.dieBySignal()
         exit(status)
+    }
+
+    /// The 1-based position of the first argument that is not valid UTF-8, or nil.
+    static func firstArgumentNotUTF8() -> Int? {
+        for index in 1..<Int(CommandLine.argc) {
+            guard let pointer = CommandLine.unsafeArgv[index] else { continue }
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer))
+            if String(validating: bytes, as: UTF8.self) == nil { return index }
+        }
+        return nil
     }
 
     /// Why `variant help words…` names no command (nil when it does): the first word that is not

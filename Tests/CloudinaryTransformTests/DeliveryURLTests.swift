@@ -160,6 +160,15 @@ struct DeliveryURLTests {
         #expect(versioned.verifySignature(apiSecret: "abc"))
     }
 
+    /// Found in review: the SDKs build `…/upload/a.jpg%3Fx%3D1` from the id `a.jpg?x=1` with no
+    /// format; parsing it gave the format `jpg%3Fx%3D1`, which no build takes back.
+    @Test func anEscapedTailIsNotAFormat() throws {
+        let url = try DeliveryURL(parsing: "https://res.cloudinary.com/demo/image/upload/a.jpg%3Fx%3D1")
+        #expect(url.publicId == "a.jpg%3Fx%3D1" && url.format == nil)
+        let plain = try DeliveryURL(parsing: "https://res.cloudinary.com/demo/image/upload/w_10/f/a.web-p_2")
+        #expect(plain.publicId == "f/a" && plain.format == "web-p_2")
+    }
+
     @Test func signatureWithDashesParses() throws {
         let url = try DeliveryURL(
             parsing: "https://res.cloudinary.com/demo/image/upload/s----SjmNDA--/w_100/sample.jpg")

@@ -149,4 +149,19 @@ import Testing
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("wrong-resource-type"))
     }
+
+    /// Found in review: `--version v` and `--version ''` were ignored (a folder id then got v1),
+    /// and an argument that is not UTF-8 was signed as the text with U+FFFD in its place.
+    @Test func aVersionWithoutDigitsAndAnArgumentNotUTF8AreRefused() throws {
+        for version in ["v", ""] {
+            let result = try CLIRunner.run(["url", "build", "f/sample", "--cloud-name", "demo", "--version", version])
+            #expect(result.status == 2 && result.stdout.isEmpty, "\(version): \(result.stderr)")
+            #expect(result.stderr.contains("Expected digits for --version but received '\(version)'"), "\(result.stderr)")
+        }
+        let line = "'\(CLIRunner.executable.path)' url build \"$(printf 'a\\377b')\" --cloud-name demo"
+        let result = try CLIRunner.run(["-c", line], shell: true, bash: true)
+        #expect(result.status == 2 && result.stdout.isEmpty, "\(result.stdout)")
+        #expect(result.stderr == "variant: error: argument 3 is not UTF-8 text (a file name or a value in another encoding?)\n",
+                "\(result.stderr)")
+    }
 }
