@@ -38,8 +38,10 @@ struct Optimize: ParsableCommand {
             warning ("meetsTarget": false).
 
             JSON: {"format", "quality", "bytes", "ssimulacra2", "encodes", "target", "meetsTarget",
-            "contentKind", "candidates": [{"format", "quality", "bytes", "ssimulacra2", "encodes",
-            "meetsTarget", "pruned"}]}; "quality" is null for a lossless file; "pruned": the
+            "contentKind", "delivery", "candidates": [{"format", "quality", "bytes", "ssimulacra2",
+            "encodes", "meetsTarget", "pruned"}]}; "quality" is null for a lossless file;
+            "delivery" is the component that asks Cloudinary for the chosen file ("f_webp,q_62",
+            "f_png,fl_png8,q_70"; null for lossless WebP, which none asks for); "pruned": the
             format's search stopped once its missing file was larger than another's passing one.
             "contentKind" (photo or graphic) is the optimiser's own quick estimate from the
             variant's pixels, which decides the formats tried; it is not the "contentClass" of

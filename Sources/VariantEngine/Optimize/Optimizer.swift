@@ -134,9 +134,14 @@ public struct OptimizeResult: Sendable, Codable {
     public var candidates: [OptimizeCandidate]
     /// The chosen file (not part of the JSON).
     public var data: Data
+    /// The delivery component that asks Cloudinary for this file: "f_webp,q_62", "f_jpg,q_80",
+    /// "f_png,fl_png8,q_70" (a palette, its quantisation quality on q_), "f_png" (lossless).
+    /// nil for a lossless WebP, which no delivery parameter asks for (allow it with
+    /// ``OptimizeOptions/losslessWebP`` only when the file itself is what is delivered).
+    public var delivery: String?
 
     enum CodingKeys: String, CodingKey {
-        case format, quality, bytes, ssimulacra2, encodes, target, meetsTarget, contentKind, candidates
+        case format, quality, bytes, ssimulacra2, encodes, target, meetsTarget, contentKind, delivery, candidates
     }
 
     public init(from decoder: Decoder) throws {
@@ -150,6 +155,7 @@ public struct OptimizeResult: Sendable, Codable {
         meetsTarget = try c.decode(Bool.self, forKey: .meetsTarget)
         contentKind = try c.decode(ContentKind.self, forKey: .contentKind)
         candidates = try c.decode([OptimizeCandidate].self, forKey: .candidates)
+        delivery = try c.decodeIfPresent(String.self, forKey: .delivery)
         data = Data()
     }
 
@@ -163,6 +169,7 @@ public struct OptimizeResult: Sendable, Codable {
         try c.encode(target, forKey: .target)
         try c.encode(meetsTarget, forKey: .meetsTarget)
         try c.encode(contentKind, forKey: .contentKind)
+        try c.encode(delivery, forKey: .delivery)
         try c.encode(candidates, forKey: .candidates)
     }
 
@@ -177,6 +184,15 @@ public struct OptimizeResult: Sendable, Codable {
         contentKind = kind
         self.candidates = candidates
         self.data = data
+        let q = chosen.quality.map { ",q_\($0)" } ?? ""
+        switch chosen.format {
+        // The palette's quantisation quality rides on q_ (the render of `f_png,fl_png8` without
+        // it quantised at 100: 2.5 times the predicted bytes).
+        case "png8": delivery = "f_png,fl_png8" + q
+        case "png": delivery = "f_png"
+        case "webp-lossless": delivery = nil
+        default: delivery = "f_\(chosen.format == "jpeg" ? "jpg" : chosen.format)" + q
+        }
     }
 }
 

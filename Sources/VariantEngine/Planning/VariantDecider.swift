@@ -127,16 +127,8 @@ struct OptimizingDecider: VariantDeciding {
         // Every choice must be a transformation Cloudinary delivers and `render` reproduces.
         options.losslessWebP = false
         let result = try Optimizer.optimize(image, options: options)
-        // The result names the family ("png"); the chosen candidate says which kind of it.
-        let kind = result.candidates.first { $0.bytes == result.bytes && $0.quality == result.quality }?.format ?? result.format
-        let delivery: String
-        switch kind {
-        // The palette's quantisation quality rides on q_ (it was left out, and the render of
-        // `f_png,fl_png8` quantised at 100: 2.5 times the predicted bytes).
-        case "png8": delivery = "f_png,fl_png8" + (result.quality.map { ",q_\($0)" } ?? "")
-        case "png": delivery = "f_png"
-        default: delivery = "f_\(cloudinaryFormat(result.format))" + (result.quality.map { ",q_\($0)" } ?? "")
-        }
+        // (Never nil here: lossless WebP is off.)
+        let delivery = result.delivery ?? "f_\(cloudinaryFormat(result.format))"
         return VariantDecision(width: image.width, height: image.height, format: result.format,
                                delivery: delivery, quality: result.quality, bytes: result.bytes,
                                ssimulacra2: (result.ssimulacra2 * 100).rounded() / 100, decidedBy: "optimizer",

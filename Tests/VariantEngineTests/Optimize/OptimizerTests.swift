@@ -26,6 +26,8 @@ struct OptimizerTests {
         let smallest = result.candidates.filter(\.meetsTarget).map(\.bytes).min()
         #expect(result.bytes == smallest)
         #expect(result.data.count == result.bytes)
+        // What asks Cloudinary for it (found in the API review: every sync tool mapped this itself).
+        #expect(result.delivery == "f_\(result.format == "jpeg" ? "jpg" : result.format),q_\(result.quality ?? -1)")
         // The reported score is the real score of the chosen file.
         let decoded = try Image.load(data: result.data).pixels()
         let score = try SSIMULACRA2.score(reference: photo.pixels(), distorted: decoded)
@@ -77,6 +79,10 @@ struct OptimizerTests {
         #expect(Double(lossless.bytes) < Double(threeBands.count) * 0.85, "\(lossless.bytes) against \(threeBands.count)")
         #expect(result.candidates.contains { $0.format == "png8" })
         #expect(result.bytes < lossless.bytes)
+        // The palette chosen: its delivery names it and carries its quantisation quality.
+        #expect(result.delivery == "f_png,fl_png8,q_\(result.quality ?? -1)", "\(String(describing: result.delivery))")
+        let lone = try Optimizer.optimize(scan, options: OptimizeOptions(target: 99.9, formats: [.png]))
+        if lone.quality == nil { #expect(lone.delivery == "f_png") }
     }
 
     @Test("a higher target never gives a lower score or fewer bytes")
