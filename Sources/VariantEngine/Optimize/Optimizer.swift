@@ -2,7 +2,7 @@ import Foundation
 import VipsCore
 
 /// What kind of picture a variant is, for the choice of candidate formats.
-public enum ContentKind: String, Sendable, Codable {
+public enum ContentKind: String, Sendable, Codable, Equatable {
     /// Photographs and anything with smooth, noisy detail: lossy formats only.
     case photo
     /// Flat colours, logos, illustrations, text: palette and lossless formats are tried too.
@@ -120,7 +120,7 @@ public struct OptimizeCandidate: Sendable, Codable, Equatable {
 }
 
 /// The decision for one variant.
-public struct OptimizeResult: Sendable, Codable {
+public struct OptimizeResult: Sendable, Codable, Equatable {
     /// The chosen candidate's format ("avif", "webp", "jpeg", "png").
     public var format: String
     public var quality: Int?

@@ -39,15 +39,22 @@ public struct RenderRequest: Sendable {
 }
 
 /// A rendered variant and what was decided to make it.
-public struct RenderResult: Sendable, Codable {
+public struct RenderResult: Sendable, Codable, Equatable {
     public var width: Int
     public var height: Int
     public var format: String
     /// The encoder quality used (nil for lossless output).
     public var quality: Int?
     public var bytes: Int
-    /// The part of the upright source visible in the output, in source pixels.
+    /// The part of the upright source visible in the output, in source pixels: [x, y, width,
+    /// height] (``cropRect`` as a rectangle); nil when the geometry does not say.
     public var crop: [Int]?
+
+    /// ``crop`` as a rectangle.
+    public var cropRect: SourceRect? {
+        guard let crop, crop.count == 4 else { return nil }
+        return SourceRect(x: crop[0], y: crop[1], width: crop[2], height: crop[3])
+    }
     /// How much the decoder shrank the source while loading it (1 = full size).
     public var shrinkOnLoad: Double
     /// Parameters that were parsed but are not rendered locally (`l_text:…`, `e_cartoonify` …).
