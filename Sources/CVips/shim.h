@@ -482,9 +482,10 @@ static inline int cvips_text(VipsImage **out, const char *markup, const char *fo
                          "spacing", spacing, NULL);
     return vips_text(out, markup, "font", font, "dpi", dpi, "align", (VipsAlign) align, "justify", justify, NULL);
 }
-// The family fontconfig gives for `family` (and weight and slant), the one Pango draws with, copied
-// into `out`; and which of `scalars` no installed font has (their indices into `missing`, the
-// count returned). -1 when fontconfig has no font at all.
+// The family fontconfig gives for `family` (and weight and slant), the one Pango draws with: every
+// name the font goes by ("DejaVu Sans\nDejaVu Sans Condensed"), one a line, copied into `out`; and
+// which of `scalars` no installed font has (their indices into `missing`, the count returned). -1
+// when fontconfig has no font at all.
 static inline int cvips_font_match(const char *family, int bold, int italic, const unsigned int *scalars,
                                    int count, char *out, size_t size, int *missing) {
     out[0] = 0;
@@ -505,8 +506,11 @@ static inline int cvips_font_match(const char *family, int bold, int italic, con
         return -1;
     }
     FcChar8 *name = NULL;
-    if (FcPatternGetString(fonts->fonts[0], FC_FAMILY, 0, &name) == FcResultMatch && name) {
-        snprintf(out, size, "%s", (const char *) name);
+    size_t used = 0;
+    for (int k = 0; used + 1 < size && FcPatternGetString(fonts->fonts[0], FC_FAMILY, k, &name) == FcResultMatch && name; k++) {
+        int n = snprintf(out + used, size - used, "%s%s", k ? "\n" : "", (const char *) name);
+        if (n < 0 || (size_t) n >= size - used) { out[used] = 0; break; }
+        used += (size_t) n;
     }
     int n = 0;
     for (int i = 0; i < count; i++) {

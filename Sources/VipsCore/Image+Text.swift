@@ -42,34 +42,40 @@ extension Image {
 public struct FontMatch: Sendable, Equatable {
     /// The family drawn; empty when fontconfig names none.
     public var family: String
+    /// Every name the font drawn goes by (`family` first): "DejaVu Sans Condensed" is also
+    /// "DejaVu Sans".
+    public var names: [String]
     /// Characters of the text no font here has, each once, in the text's order.
     public var missing: [Unicode.Scalar]
 
-    public init(family: String, missing: [Unicode.Scalar]) {
+    public init(family: String, names: [String]? = nil, missing: [Unicode.Scalar]) {
         self.family = family
+        self.names = names ?? [family]
         self.missing = missing
     }
 
     /// What fontconfig gives for `family` (bold and italic as asked) and `text`; nil when
     /// fontconfig has no font at all.
     public static func lookUp(family: String, bold: Bool = false, italic: Bool = false, text: String) -> FontMatch? {
-        // Each character once; spaces, controls and format characters (joiners, selectors)
-        // draw nothing of their own.
+        // Each character once; spaces, controls, format characters and the ones Unicode says
+        // are drawn as nothing (variation selectors, fillers) draw nothing of their own.
         var seen = Set<Unicode.Scalar>()
         var scalars: [UInt32] = []
         for scalar in text.unicodeScalars where !seen.contains(scalar) {
             seen.insert(scalar)
+            if scalar.properties.isDefaultIgnorableCodePoint || scalar.properties.isVariationSelector { continue }
             switch scalar.properties.generalCategory {
             case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned: continue
             default: scalars.append(scalar.value)
             }
         }
-        var name = [CChar](repeating: 0, count: 256)
+        var name = [CChar](repeating: 0, count: 1024)
         var missing = [Int32](repeating: 0, count: max(1, scalars.count))
         let count = cvips_font_match(family, bold ? 1 : 0, italic ? 1 : 0, scalars, Int32(scalars.count), &name,
                                      name.count, &missing)
         guard count >= 0 else { return nil }
-        let drawn = name.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        return FontMatch(family: drawn, missing: missing.prefix(Int(count)).compactMap { Unicode.Scalar(scalars[Int($0)]) })
+        let names = name.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }.split(separator: "\n").map(String.init)
+        return FontMatch(family: names.first ?? "", names: names,
+                         missing: missing.prefix(Int(count)).compactMap { Unicode.Scalar(scalars[Int($0)]) })
     }
 }

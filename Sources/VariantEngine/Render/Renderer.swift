@@ -231,7 +231,7 @@ public enum Renderer {
                 let drawn = try layer.drawn(over: image, limits: request.limits, input: request.transformation.description)
                 image = drawn.0
                 notRendered += drawn.notRendered
-                if case .text(let text) = layer { drawingNotes += text.fontNotes }
+                if case .text(let text) = layer, !text.drawsNothing { drawingNotes += text.fontNotes }
                 layers.removeFirst()
             }
         }

@@ -219,6 +219,9 @@ struct TextLayer: Sendable, Equatable {
         "couriernew": "liberationmono", "courier": "liberationmono", "cousine": "liberationmono",
     ]
 
+    /// fontconfig's generic names, folded: they name a kind of font, not one.
+    static let genericFamilies: Set<String> = ["sans", "sansserif", "serif", "monospace", "mono", "cursive", "fantasy", "systemui", "emoji", "math"]
+
     static func folded(_ family: String) -> String {
         family.lowercased().filter { $0 != " " && $0 != "-" }
     }
@@ -234,8 +237,11 @@ struct TextLayer: Sendable, Equatable {
         var notes: [String] = []
         let name = pangoFamily.isEmpty ? "Sans" : pangoFamily
         let asked = Self.folded(name), drawn = Self.folded(match.family)
-        if !match.family.isEmpty, asked != drawn {
-            if Self.metricCompatible[asked] == drawn {
+        if !match.family.isEmpty, !match.names.contains(where: { Self.folded($0) == asked }) {
+            if Self.genericFamilies.contains(asked) {
+                notes.append("info: " + component + "\(name) is a generic family, drawn here with \(match.family); Cloudinary's "
+                             + "fonts go by their names (Arial, Roboto …) [font-substituted]")
+            } else if Self.metricCompatible[asked] == drawn {
                 notes.append("info: " + component + "the font \(name) is drawn with \(match.family), which has the same "
                              + "widths; the letters' shapes differ [font-substituted]")
             } else {
@@ -274,8 +280,11 @@ struct TextLayer: Sendable, Equatable {
 
     /// Draws the text over `base` (8-bit sRGB, with or without alpha); the result has the same
     /// size and bands. Also returns the part past the base's edges (``LayerPlacement/overflow(of:size:at:on:)``).
+    /// Whether the layer leaves no ink: a blank text, `o_0` or a transparent colour.
+    var drawsNothing: Bool { text.allSatisfy(\.isWhitespace) || opacity <= 0 || colour.alpha == 0 }
+
     func drawn(over base: Image, maxPixels: Int, input: String) throws -> (Image, notRendered: [String]) {
-        guard !text.allSatisfy(\.isWhitespace), opacity > 0, colour.alpha > 0 else { return (base, []) }
+        guard !drawsNothing else { return (base, []) }
         let mask = try mask(maxPixels: maxPixels, input: input)
         let (left, top) = position(of: (mask.width, mask.height), on: (base.width, base.height))
         let alpha = try mask.linear(opacity / 100 * Double(colour.alpha) / 255, 0).castToEightBit()

@@ -242,6 +242,13 @@ struct TextLayerTests {
             "info: component 0: the font Arial is drawn with Liberation Sans, which has the same widths; the letters' shapes differ [font-substituted]",
         ])
         #expect(try notes("l_text:Liberation%20Sans_40_bold:Hello").isEmpty)
+        // Found in the diff review: a face whose second name was asked for ("DejaVu Sans
+        // Condensed" is also "DejaVu Sans"), characters that draw nothing (a variation
+        // selector), and a text that draws nothing (o_0) were all reported.
+        #expect(try notes("l_text:DejaVu%20Sans%20Condensed_40:Hello").isEmpty)
+        #expect(try notes("l_text:DejaVu%20Sans_40:A%F3%A0%84%80B%E1%A0%8B").isEmpty)
+        #expect(try notes("l_text:NoSuchFontAtAll_40:%E6%97%A5,o_0").isEmpty)
+        #expect(try notes("l_text:Sans_40:Hi").first?.hasPrefix("info: component 0: Sans is a generic family, drawn here with ") == true)
         // Adlam (U+1E900…): in no font this project installs.
         let boxes = try notes("l_text:Liberation%20Sans_40:ok%20%F0%9E%A4%80%F0%9E%A4%81%F0%9E%A4%80")
         #expect(boxes == ["warning: component 0: no font here has 2 characters of the text (\u{1E900}\u{1E901}): drawn as boxes [glyphs-missing]"],
