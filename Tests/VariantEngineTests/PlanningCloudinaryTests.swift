@@ -215,6 +215,26 @@ struct PlanningCloudinaryTests {
         #expect(!plan.passed)
     }
 
+    /// Found in the diff review of that fix: a swapped override (another picture) was blocked by
+    /// the base asset's Cloudinary tags; the manifest's and Cloudinary's tags gave two
+    /// violations; a region in another case was not licensed.
+    @Test func blockedTagsOnceAndOnlyTheAssetsOwnRegionsInAnyCase() async throws {
+        var asset = CampaignAsset(cloudinary: try Self.resource("media-library-widget-astronaut.json"),
+                                  path: Self.image("people-astronaut.jpg"), placements: ["square"])
+        asset.tags = ["legal-hold"]
+        asset.overrides = [AssetOverride(region: "APAC", publicId: "apac/hero", path: Self.image("people-couple-bar.jpg")),
+                           AssetOverride(region: "na", text: TextOverlay(text: "Hi"))]
+        let policy = CampaignPolicy(asOf: "2025-01-01", regions: ["NA"], blockedTags: ["archive", "legal-hold"])
+        let plan = try await Self.plan(Self.manifest([asset], policy: policy))
+        func violations(_ id: String) -> [String] {
+            plan.assets.first { $0.id == id }?.violations.map { "\($0.code): \($0.message)" } ?? ["missing \(id)"]
+        }
+        #expect(violations("summer-2026/astronaut") == ["blocked-tag: the asset is tagged 'archive', 'legal-hold', which the policy blocks"])
+        // The swap carries the manifest's tags (the entry's), not the base picture's Cloudinary ones.
+        #expect(violations("summer-2026/astronaut@APAC") == ["blocked-tag: the asset is tagged 'legal-hold', which the policy blocks"])
+        #expect(violations("summer-2026/astronaut@na") == ["blocked-tag: the asset is tagged 'archive', 'legal-hold', which the policy blocks"])
+    }
+
     @Test("policy reads tags, context and metadata: approval, blocked tags, rights expiry, regions")
     func policy() async throws {
         let astronaut = try Self.resource("media-library-widget-astronaut.json")

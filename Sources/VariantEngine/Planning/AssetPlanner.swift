@@ -72,7 +72,8 @@ struct AssetPlanner: Sendable {
             id: job.id, publicId: job.publicId, path: job.path, baseAsset: job.baseAsset, locale: job.locale,
             region: job.region, approval: job.approval, tags: job.tags, alt: job.alt, overlayText: job.overlay?.text,
             source: nil, faces: [], focalPoint: nil, error: nil,
-            violations: PolicyChecker.approval(job.approval, policy: policy) + PolicyChecker.blockedTags(job.tags, policy: policy),
+            violations: PolicyChecker.approval(job.approval, policy: policy)
+                + PolicyChecker.blockedTags(job.tags + (job.cloudinary?.tags ?? []), policy: policy),
             placements: [])
 
         let analysis: ImageAnalysis
@@ -147,7 +148,7 @@ struct AssetPlanner: Sendable {
             }
             asset.violations += PolicyChecker.cloudinary(
                 facts, manifestApproval: job.manifestApproval, region: job.region, isOverride: job.baseAsset != nil,
-                tags: job.tags, asOf: (options.asOf ?? policy.asOf).flatMap(PolicyDate.parse), policy: policy)
+                asOf: (options.asOf ?? policy.asOf).flatMap(PolicyDate.parse), policy: policy)
             asset.cloudinary = planned
         }
         var cropAnalysis = faceAnalysis

@@ -256,8 +256,10 @@ enum Planner {
                     job.publicId = publicId
                     job.path = path
                     job.resolvedPath = resolve(path)
-                    // Another asset: the base asset's Cloudinary data does not describe it.
+                    // Another asset: the base asset's Cloudinary data does not describe it (nor do
+                    // the tags taken from it).
                     job.cloudinary = nil
+                    job.tags = asset.tags ?? []
                     job.manifestApproval = override.approval ?? asset.approval
                 }
                 job.approval = override.approval ?? base.approval

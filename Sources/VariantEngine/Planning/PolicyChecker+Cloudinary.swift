@@ -33,20 +33,17 @@ struct CloudinaryPolicyFacts: Sendable, Equatable {
 }
 
 extension PolicyChecker {
-    /// The policy checks that read Cloudinary's data: blocked tags, rights expiry against `asOf`,
+    /// The policy checks that read Cloudinary's data: rights expiry against `asOf`,
     /// licensed regions against the campaign's regions (or the override's region), and a
     /// manifest approval that contradicts Cloudinary's.
     static func cloudinary(_ facts: CloudinaryPolicyFacts, manifestApproval: String?, region: String?, isOverride: Bool,
-                           tags: [String], asOf: String?, policy: CampaignPolicy) -> [Violation] {
+                           asOf: String?, policy: CampaignPolicy) -> [Violation] {
         var violations: [Violation] = []
         if let stated = manifestApproval, let cloudinary = facts.approval, stated != cloudinary {
             violations.append(Violation(
                 code: .approvalDisagrees, severity: .warning,
                 message: "the manifest says \(stated) but Cloudinary's metadata says \(cloudinary); the manifest's approval is used"))
         }
-        // The manifest's own tags were checked without Cloudinary's data (``blockedTags(_:policy:)``);
-        // here the tags only Cloudinary gives.
-        violations += PolicyChecker.blockedTags(facts.tags.filter { !tags.contains($0) }, policy: policy, source: "in Cloudinary ")
         if let expiry = facts.rightsExpiry {
             if let asOf {
                 if asOf > expiry {
@@ -60,7 +57,9 @@ extension PolicyChecker {
         }
         if let licensed = facts.regions {
             let needed = isOverride ? region.map { [$0] } ?? [] : (policy.regions ?? [])
-            let missing = needed.filter { !licensed.contains($0) }
+            // Region codes in any case are the same region (the manifest refuses `EU` and `eu`
+            // as two overrides for that reason).
+            let missing = needed.filter { region in !licensed.contains { $0.caseInsensitiveCompare(region) == .orderedSame } }
             if !missing.isEmpty {
                 violations.append(Violation(
                     code: .regionNotLicensed, severity: .error,

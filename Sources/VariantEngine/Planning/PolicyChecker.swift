@@ -22,13 +22,13 @@ enum PolicyChecker {
                           message: "the asset is \(approval), and the policy requires approved assets")]
     }
 
-    /// Tags in `policy.blockedTags`: an asset carrying one is an error. The manifest's tags are
-    /// checked for every asset; Cloudinary's, when the asset has its data, in ``cloudinary(_:manifestApproval:region:isOverride:tags:asOf:policy:)``.
-    static func blockedTags(_ tags: [String], policy: CampaignPolicy, source: String = "") -> [Violation] {
+    /// Tags in `policy.blockedTags` (the manifest's and Cloudinary's, for every asset): an asset
+    /// carrying one is an error, one violation naming them all.
+    static func blockedTags(_ tags: [String], policy: CampaignPolicy) -> [Violation] {
         let hits = Array(Set(tags).intersection(policy.blockedTags ?? [])).sorted()
         guard !hits.isEmpty else { return [] }
         return [Violation(code: .blockedTag, severity: .error,
-                          message: "the asset is tagged \(source)\(hits.map { "'\($0)'" }.joined(separator: ", ")), which the policy blocks")]
+                          message: "the asset is tagged \(hits.map { "'\($0)'" }.joined(separator: ", ")), which the policy blocks")]
     }
 
     /// The source against the placement's minimum size.
