@@ -160,11 +160,7 @@ struct PlanRun: AsyncParsableCommand {
         if options.apiSecret == nil, let problem = SecretEnvironment.malformedURL() {
             Diagnostics.warning("\(problem): the URLs are not signed from it")
         }
-        if let cloud = SecretEnvironment.secretCloud(), cloud != manifestValue.cloudName {
-            throw CLIError.usage("CLOUDINARY_URL holds the secret of the cloud '\(cloud)', but the manifest's cloudName is "
-                                 + "'\(manifestValue.cloudName)': URLs signed with it would be refused. Set CLOUDINARY_API_SECRET "
-                                 + "to \(manifestValue.cloudName)'s secret, or CLOUDINARY_URL to its cloudinary:// URL")
-        }
+        try SecretEnvironment.checkSecretCloud(manifestValue.cloudName, whose: "the manifest's cloudName is '\(manifestValue.cloudName)'")
         options.asOf = now.flatMap(PolicyDate.parse) ?? manifestValue.policy?.asOf ?? PolicyDate.today()
         if !noCache { options.cachePath = cache ?? URL(fileURLWithPath: directory).appendingPathComponent(".variant-cache.sqlite").path }
         let destination = isStandardOutput(output) ? nil : output ?? (json ? nil : "plan.json")

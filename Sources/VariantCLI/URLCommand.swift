@@ -43,6 +43,15 @@ enum SecretEnvironment {
         return url.cloud
     }
 
+    /// Refuses a secret from `CLOUDINARY_URL` for another cloud than the URLs': it signs only its
+    /// own cloud's (cloud names compared in any case). `whose` says where the URLs' cloud comes
+    /// from ("the manifest's cloudName is 'demo'").
+    static func checkSecretCloud(_ cloud: String, whose: String) throws {
+        guard let secretCloud = secretCloud(), secretCloud.caseInsensitiveCompare(cloud) != .orderedSame else { return }
+        throw CLIError.usage("CLOUDINARY_URL holds the secret of the cloud '\(secretCloud)', but \(whose): URLs signed with it "
+                             + "would be refused. Set CLOUDINARY_API_SECRET to \(cloud)'s secret, or CLOUDINARY_URL to its cloudinary:// URL")
+    }
+
     /// `CLOUDINARY_CLOUD_NAME`, else the cloud in `CLOUDINARY_URL`.
     static func cloudName() -> String? {
         let environment = ProcessInfo.processInfo.environment
@@ -53,16 +62,18 @@ enum SecretEnvironment {
     /// Why `CLOUDINARY_URL` gave nothing, when it is set but not `cloudinary://key:secret@cloud`
     /// (the value itself is not repeated: it holds the secret).
     static func malformedURL() -> String? {
-        guard let text = ProcessInfo.processInfo.environment["CLOUDINARY_URL"], !text.isEmpty else { return nil }
+        guard let text = ProcessInfo.processInfo.environment["CLOUDINARY_URL"], !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        else { return nil }
         guard let url = cloudinaryURL(), url.cloud?.isEmpty == false else {
             return "CLOUDINARY_URL is set but is not of the form cloudinary://<key>:<secret>@<cloud>"
         }
-        if url.secret?.isEmpty ?? true { return "CLOUDINARY_URL is set but has no secret (cloudinary://<key>:<secret>@<cloud>)" }
+        if url.secret?.isEmpty ?? true { return "CLOUDINARY_URL is set but has no secret: it needs cloudinary://<key>:<secret>@<cloud>" }
         return nil
     }
 
     static func cloudinaryURL() -> (secret: String?, cloud: String?)? {
-        guard let text = ProcessInfo.processInfo.environment["CLOUDINARY_URL"],
+        // Spaces or a line break around it (a value read from a file) are not part of a URL.
+        guard let text = ProcessInfo.processInfo.environment["CLOUDINARY_URL"]?.trimmingCharacters(in: .whitespacesAndNewlines),
             let url = URLComponents(string: text), url.scheme == "cloudinary"
         else { return nil }
         // The secret as written, not percent-decoded: the SDKs sign with it so (Python's
@@ -131,8 +142,10 @@ struct URLParseCommand: ParsableCommand {
         if secret == nil, verify {
             secret = SecretEnvironment.apiSecret()
             if secret == nil {
-                throw CLIError.usage("--verify needs \(SecretEnvironment.secretVariable) or CLOUDINARY_URL")
+                throw CLIError.usage("--verify needs \(SecretEnvironment.secretVariable) or CLOUDINARY_URL"
+                                     + (SecretEnvironment.malformedURL().map { " (\($0))" } ?? ""))
             }
+            if let cloud = parsed.cloudName { try SecretEnvironment.checkSecretCloud(cloud, whose: "the URL is for '\(cloud)'") }
         }
         let signatureValid = secret.map { parsed.verifySignature(apiSecret: $0) }
         // The URL says whether the asset is an image or a video, so applicability is checked too.
@@ -205,7 +218,9 @@ struct URLBuildCommand: ParsableCommand {
         abstract: "Build (and sign) a delivery URL as the official SDKs do.",
         discussion: """
             The public id is percent-decoded then encoded as the SDKs do; v1 is added when it has a
-            folder and no --version (unless --no-force-version). The transformation is validated first
+            folder and no --version (unless --no-force-version), except, as in the SDKs, when its
+            first folder starts like a version (v2/hero: a warning says the URL reads as version 2
+            of hero). The transformation is validated first
             (exit 1 with diagnostics on stderr when invalid; --no-validate skips that) and printed as
             given; pass its canonical form if you want canonical URLs. With --type fetch, --format
             becomes f_<format>, merged into the last component in canonical order (in a component of
@@ -351,6 +366,7 @@ struct URLBuildCommand: ParsableCommand {
                     "--sign needs --api-secret, \(SecretEnvironment.secretVariable) or CLOUDINARY_URL"
                         + (SecretEnvironment.malformedURL().map { " (\($0))" } ?? ""))
             }
+            if apiSecret == nil { try SecretEnvironment.checkSecretCloud(cloud, whose: "the URL is for '\(cloud)'") }
             options.signing = .init(
                 apiSecret: secret, algorithm: signatureAlgorithm.flatMap(URLSignature.Algorithm.init(rawValue:)) ?? .sha1,
                 long: longSignature)
@@ -361,6 +377,13 @@ struct URLBuildCommand: ParsableCommand {
                 transformation, context: ValidationContext(resourceType: media))
             for line in renderedDiagnostics(result.diagnostics, input: transformation) { Diagnostics.write(line) }
             if !result.isValid { throw CLIError.invalidInput }
+        }
+        // As the SDKs build it, a public id whose first folder starts like a version gets no v1:
+        // the URL then reads as that version of the rest (the plan pins v1 instead).
+        if options.forceVersion, (version ?? "").isEmpty, publicId.contains("/"), DeliveryURL.startsWithVersion(publicId) {
+            let folder = publicId.prefix { $0 != "/" }
+            Diagnostics.warning("\(publicId) starts like a version: built as the SDKs build it, with no v1, the URL reads as "
+                                + "version \(folder.dropFirst()) of '\(publicId.dropFirst(folder.count + 1))'; pass --version 1 to deliver '\(publicId)'")
         }
         let url: DeliveryURL
         do {

@@ -164,4 +164,33 @@ import Testing
         #expect(result.stderr == "variant: error: argument 3 is not UTF-8 text (a file name or a value in another encoding?)\n",
                 "\(result.stderr)")
     }
+
+    /// Found in the diff review: `url build` signed with the secret of another cloud's
+    /// CLOUDINARY_URL (plan refused it), a CLOUDINARY_URL read from a file with its line break was
+    /// "not of the form", and `v2/hero` was built without a word about how it reads.
+    @Test func secretsOfAnotherCloudAndIdsThatReadAsAVersion() throws {
+        let other = try CLIRunner.run(["url", "build", "f/x", "--cloud-name", "demo", "--sign"],
+                                      environment: ["CLOUDINARY_API_SECRET": "", "CLOUDINARY_URL": "cloudinary://k:other@staging"])
+        #expect(other.status == 2 && other.stdout.isEmpty)
+        #expect(other.stderr.contains("CLOUDINARY_URL holds the secret of the cloud 'staging', but the URL is for 'demo'"), "\(other.stderr)")
+        #expect(!other.stderr.contains("other"))
+        let sameInOtherCase = try CLIRunner.run(["url", "build", "f/x", "--cloud-name", "demo", "--sign"],
+                                                environment: ["CLOUDINARY_API_SECRET": "", "CLOUDINARY_URL": "cloudinary://k:s@Demo"])
+        #expect(sameInOtherCase.status == 0, "\(sameInOtherCase.stderr)")
+        let newline = try CLIRunner.run(["url", "build", "f/x", "--sign"],
+                                        environment: ["CLOUDINARY_API_SECRET": "", "CLOUDINARY_CLOUD_NAME": "", "CLOUDINARY_URL": "cloudinary://k:s@demo\n"])
+        #expect(newline.status == 0 && newline.stderr.isEmpty, "\(newline.stderr)")
+        #expect(newline.stdout == "https://res.cloudinary.com/demo/image/upload/s--NwZf1OVp--/v1/f/x\n")
+        let noSecret = try CLIRunner.run(["url", "parse", "https://res.cloudinary.com/demo/image/upload/s--abcdefgh--/f/x", "--verify"],
+                                         environment: ["CLOUDINARY_API_SECRET": "", "CLOUDINARY_URL": "cloudinary://k@demo"])
+        #expect(noSecret.status == 2)
+        #expect(noSecret.stderr.contains("(CLOUDINARY_URL is set but has no secret: it needs cloudinary://<key>:<secret>@<cloud>)"),
+                "\(noSecret.stderr)")
+        let versionLike = try CLIRunner.run(["url", "build", "v2/hero", "--cloud-name", "demo"])
+        #expect(versionLike.stdout == "https://res.cloudinary.com/demo/image/upload/v2/hero\n")
+        #expect(versionLike.stderr.contains("the URL reads as version 2 of 'hero'; pass --version 1 to deliver 'v2/hero'"),
+                "\(versionLike.stderr)")
+        let pinned = try CLIRunner.run(["url", "build", "v2/hero", "--cloud-name", "demo", "--version", "1"])
+        #expect(pinned.stderr.isEmpty && pinned.stdout == "https://res.cloudinary.com/demo/image/upload/v1/v2/hero\n")
+    }
 }
