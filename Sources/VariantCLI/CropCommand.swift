@@ -61,7 +61,7 @@ struct CropCommand: ParsableCommand {
     var image: String
 
     @Option(name: .customLong("aspect"), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("Aspect ratio W:H or WxH (16:9, 4x5) or a decimal (1.5 is 3:2); repeat for several.",
+            help: ArgumentHelp("Aspect ratio W:H, WxH or W/H (16:9, 4x5) or a decimal (1.5 is 3:2; 1.7777778 is 16:9); repeat for several.",
                                valueName: "W:H"))
     var aspects: [String] = []
 
@@ -101,7 +101,7 @@ struct CropCommand: ParsableCommand {
         if noFaces, knownFaces.text != nil { throw ValidationError("--faces and --no-faces exclude each other") }
         for text in aspects where AspectRatio(parsing: text) == nil {
             throw ValidationError("Expected a ratio like 16:9, 4x5 or 1.5 (positive numbers of at most 6 digits, "
-                                  + "4 after the point) for --aspect but received '\(text)'")
+                                  + "12 after the point) for --aspect but received '\(text)'")
         }
         guard zoom.isFinite, zoom >= 1, zoom <= 100 else {
             throw ValidationError("Expected a number between 1 and 100 for --zoom but received \(zoom)")

@@ -68,7 +68,7 @@ enum Main {
 
     /// The 1-based position of the first argument that is not valid UTF-8, or nil.
     static func firstArgumentNotUTF8() -> Int? {
-        for index in 1..<Int(CommandLine.argc) {
+        for index in 1..<max(1, Int(CommandLine.argc)) {
             guard let pointer = CommandLine.unsafeArgv[index] else { continue }
             let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer))
             if String(validating: bytes, as: UTF8.self) == nil { return index }

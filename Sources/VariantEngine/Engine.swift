@@ -130,7 +130,8 @@ public struct Engine: Sendable {
     ///   - aspectRatios: "W:H" strings (or decimals, "1.5").
     ///   - knownFaces: Faces already known, used instead of the face search (see ``analyze(_:knownFaces:)``).
     /// - Returns: One crop per ratio, in the order given.
-    /// - Throws: `EngineError(.invalidArgument)` for a ratio that does not parse; `VipsError` for the file.
+    /// - Throws: `EngineError(.invalidArgument)` for a ratio that does not parse, or a known face
+    ///   with no area or outside the image (``analyze(_:knownFaces:)``); `VipsError` for the file.
     public func crops(_ path: String, aspectRatios: [String], knownFaces: [SourceRect]? = nil) async throws -> [CropPlan] {
         // The arguments are checked before the image is decoded.
         _ = try cropper(aspectRatios)

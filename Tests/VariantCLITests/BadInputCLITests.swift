@@ -334,7 +334,7 @@ struct BadInputCLITests {
         (["info", "IMAGE", "--max-pixels", "-5"], "for --max-pixels but received -5"),
         (["optimize", "IMAGE", "--level", "best", "--target", "80"], "--level best and --target both set the score to reach"),
         (["crop", "IMAGE", "--aspect", "-1:2"], "for --aspect but received '-1:2'"),
-        (["crop", "IMAGE", "--aspect", "1000000:1"], "(positive numbers of at most 6 digits, 4 after the point) for --aspect but received '1000000:1'"),
+        (["crop", "IMAGE", "--aspect", "1000000:1"], "(positive numbers of at most 6 digits, 12 after the point) for --aspect but received '1000000:1'"),
         (["optimize", "IMAGE", "--avif-effort", "10"], "Expected an AVIF effort from 0 to 9 for --avif-effort but received 10"),
         (["plan", "IMAGE", "--avif-effort", "-1"], "Expected an AVIF effort from 0 to 9 for --avif-effort but received -1"),
         (["render", "IMAGE", "f_avif", "-o", "/tmp/never-written.jpg", "--avif-effort", "x"], "--avif-effort"),
@@ -412,7 +412,7 @@ struct BadInputCLITests {
             #expect(!help.contains("A SSIMULACRA2") && !help.contains("a SSIMULACRA2"), "\(command)")
         }
         let crop = try words(["crop"])
-        #expect(crop.contains("--aspect <W:H> Aspect ratio W:H or WxH (16:9, 4x5)"), "\(crop)")
+        #expect(crop.contains("--aspect <W:H> Aspect ratio W:H, WxH or W/H (16:9, 4x5)"), "\(crop)")
         #expect(crop.contains("--zoom <zoom> Zoom in, from 1 to 100:"), "\(crop)")
         let zoom = try CLIRunner.run(["crop", "x.jpg", "--zoom", "101"])
         #expect(zoom.status == 2 && zoom.stderr.contains("between 1 and 100 for --zoom"), "\(zoom.stderr)")

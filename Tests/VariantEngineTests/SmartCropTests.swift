@@ -243,13 +243,15 @@ struct AspectRatioTests {
         // asking for a decimal. More than four places read as the simplest fraction that rounds
         // to the decimal written.
         let rounded: [(String, Int, Int)] = [("1.7777778", 16, 9), ("1.77778", 16, 9), ("0.5625:1", 9, 16), ("0.56250", 9, 16),
-                                             ("1.33333", 4, 3), ("2.3333333333:1", 7, 3), ("1.23456", 1279, 1036), ("1:1.7777778", 9, 16)]
+                                             ("1.33333", 4, 3), ("2.3333333333:1", 7, 3), ("1.23456", 1279, 1036), ("1:1.7777778", 9, 16),
+                                             // No simple ratio rounds to these: read to four places.
+                                             ("1.000000000001:1", 1, 1), ("1.33333333337", 4, 3)]
         for (text, w, h) in rounded {
             let ratio = AspectRatio(parsing: text)
             #expect(ratio?.width == w && ratio?.height == h, "\(text) → \(String(describing: ratio))")
         }
         for text in ["", "16", "16:", ":9", "16-9", "-1:2", "0:5", "1.:2", ".5", "1.1234567890123", "16:9:1", "١٦:٩", "abc", "1e3",
-                     "0.00000:1"] {
+                     "0.00000:1", "0.00001:1", "999999.999999999999"] {
             #expect(AspectRatio(parsing: text) == nil, "\(text)")
         }
     }

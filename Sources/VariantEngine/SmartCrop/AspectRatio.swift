@@ -38,12 +38,37 @@ public struct AspectRatio: Sendable, Hashable, Codable, CustomStringConvertible 
             let ew = halfUnit(a, numbers[0]), eh = halfUnit(b, numbers[1])
             guard 2 * h > eh else { return nil }
             let (n, d) = Self.simplest(2 * w - ew, 2 * h + eh, 2 * w + ew, 2 * h - eh)
+            // No simple ratio rounds to it (1.000000000001 gave 666666666668:666666666667):
+            // the closest ratio of smaller numbers.
+            if max(n, d) > Self.simplestBound {
+                guard let (p, q) = Self.closest(Double(w) / Double(h), bound: Self.simplestBound) else { return nil }
+                self.init(width: p, height: q)
+                return
+            }
             self.init(width: n, height: d)
             return
         }
         var (x, y) = (w, h)
         while y != 0 { (x, y) = (y, x % y) }
         self.init(width: w / x, height: h / x)
+    }
+
+    /// The largest side of a ratio read from a long decimal; past it, the decimal is rounded.
+    static let simplestBound = 10_000
+
+    /// The fraction p/q closest to `value` with p and q at most `bound` (the smaller q among equally
+    /// close ones); nil when no such fraction is positive.
+    static func closest(_ value: Double, bound: Int) -> (Int, Int)? {
+        guard value.isFinite, value > 0 else { return nil }
+        var best: (p: Int, q: Int, error: Double)? = nil
+        for q in 1...bound {
+            let p = (value * Double(q)).rounded()
+            guard p <= Double(bound) else { break }
+            guard p >= 1 else { continue }
+            let error = abs(p / Double(q) - value)
+            if best.map({ error < $0.error * (1 - 1e-12) }) ?? true { best = (Int(p), q, error) }
+        }
+        return best.map { ($0.p, $0.q) }
     }
 
     /// The fraction with the smallest denominator in [a/b, c/d] (positive, a/b ≤ c/d), by
