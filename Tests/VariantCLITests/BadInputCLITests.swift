@@ -279,7 +279,7 @@ struct BadInputCLITests {
         let result = try CLIRunner.run(["compare", reference, other])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains("other.png: Expected distorted of 64x48 (the reference's size) but received 48x64"),
+        #expect(result.stderr.contains("other.png: expected the distorted image at 64×48 (the reference's size) but received 48×64"),
                 "\(result.stderr)")
         let tiny = try png("tiny.png", 4, 4)
         #expect(try CLIRunner.run(["compare", tiny, tiny]).status == 2)

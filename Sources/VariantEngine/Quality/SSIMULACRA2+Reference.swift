@@ -73,8 +73,8 @@ extension SSIMULACRA2 {
             guard distorted.width == width, distorted.height == height else {
                 throw SSIMULACRA2Error(
                     code: .sizeMismatch,
-                    message: "Expected distorted of \(width)x\(height) (the reference's size) "
-                        + "but received \(distorted.width)x\(distorted.height)")
+                    message: "expected the distorted image at \(width)×\(height) (the reference's size) "
+                        + "but received \(distorted.width)×\(distorted.height)")
             }
             return score(validated: distorted)
         }

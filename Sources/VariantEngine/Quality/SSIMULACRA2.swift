@@ -65,8 +65,8 @@ public enum SSIMULACRA2 {
             throw SSIMULACRA2Error(
                 code: .sizeMismatch,
                 message:
-                    "Expected distorted of \(reference.width)x\(reference.height) (the reference's size) "
-                    + "but received \(distorted.width)x\(distorted.height)")
+                    "expected the distorted image at \(reference.width)×\(reference.height) (the reference's size) "
+                    + "but received \(distorted.width)×\(distorted.height)")
         }
         guard reference.width >= minimumSize, reference.height >= minimumSize else {
             throw SSIMULACRA2Error(
