@@ -13,6 +13,9 @@ struct PlanCommand: AsyncParsableCommand {
             the plans of --shard runs into the plan a single run gives. The plan's JSON schema is
             in Sources/VariantEngine/Planning/PLAN-SCHEMA.md. Exit status 1 when a policy fails
             (any error-level violation, or an asset that cannot be planned).
+
+            The options (-o, --report, --jobs, --cache, --fixed-quality, --shard, --emit ...) and
+            the examples are in 'variant plan run --help'.
             """.reflowed,
         subcommands: [PlanRun.self, PlanMerge.self],
         defaultSubcommand: PlanRun.self
