@@ -37,7 +37,7 @@ build: deps
 	$(SWIFT) build -c $(CONFIG) --product variant $(RELEASE_FLAGS)
 
 test: deps
-	@scripts/install-deps.sh chromium   # the contact sheet is checked in a real browser
+	@scripts/install-deps.sh chromium strace   # the contact sheet is checked in a real browser; strace holds a rename for a signal test
 	$(SWIFT) build --build-tests $(TEST_FLAGS)
 	$(SWIFT) test --skip-build
 # The second pass builds only the metric and its tests (Tests/Baseline, a package of links to

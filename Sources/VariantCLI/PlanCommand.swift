@@ -37,7 +37,8 @@ struct PlanRun: AsyncParsableCommand {
             shows a progress bar: assets and variants done, the time so far and an estimate of the
             time left.
             Ctrl-C, SIGTERM or SIGHUP stops without writing any output (the shell shows 130, 143, 129): a
-            batch runner's stop leaves no partial file. A signal the plan was started ignoring stays
+            batch runner's stop leaves no partial file. Once the outputs are being written (a few
+            milliseconds), a signal lets them finish and the run ends as they say. A signal the plan was started ignoring stays
             ignored: under nohup, a closed terminal does not stop it. Every output path (-o, --report, --emit-output,
             --cache) is checked before planning starts; missing folders of the outputs are made.
 
@@ -235,8 +236,9 @@ struct PlanRun: AsyncParsableCommand {
         }
         // A signal while the outputs were made (the report takes a while) still stops the run
         // before anything is written; once the writing has begun it finishes (each file is
-        // renamed into place whole).
-        try interrupt.check()
+        // renamed into place whole), and a signal then no longer stops the run: it ends as the
+        // written outputs say (it exited 143 with every file written, found in the scale review).
+        try interrupt.beginCommit()
         try writeAll(files)
         if planToStdout { try StandardOutput.write(data) }
         if let fields, emitOutput == nil { try StandardOutput.write(fields) }
@@ -441,8 +443,60 @@ final class ProgressBar: @unchecked Sendable {
         }
         let room = columns - 1 - head.count - " · done: ".count
         let id = Diagnostics.visible(progress.assetID)
-        let name = room < 2 || id.isEmpty ? "" : " · done: " + (id.count > room ? "…" + id.suffix(room - 1) : id)
-        return String((head + name).prefix(max(1, columns - 1)))
+        // In terminal columns: CJK and emoji take two (an id of them wrapped the line, and the
+        // wrapped part stayed on screen).
+        let name = room < 2 || id.isEmpty ? "" : " · done: " + (displayWidth(id) > room ? "…" + suffix(of: id, columns: room - 1) : id)
+        return prefix(of: head + name, columns: max(1, columns - 1))
+    }
+
+    /// Columns a terminal gives `text`: two for wide characters (East Asian wide and full-width
+    /// forms, most emoji), none for combining marks and joiners, one otherwise; per character,
+    /// by its first scalar.
+    static func displayWidth<S: StringProtocol>(_ text: S) -> Int {
+        text.reduce(0) { $0 + columns(of: $1) }
+    }
+
+    static func columns(of character: Character) -> Int {
+        guard let scalar = character.unicodeScalars.first else { return 0 }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format, .control: return 0
+        default: break
+        }
+        let v = scalar.value
+        let wide: [ClosedRange<UInt32>] = [
+            0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+            0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x3FFFD,
+        ]
+        if wide.contains(where: { $0.contains(v) }) { return 2 }
+        // A character shown as an emoji by its selector (☺️) is two columns too.
+        return character.unicodeScalars.contains("\u{FE0F}") ? 2 : 1
+    }
+
+    /// The longest start of `text` that fits in `columns`.
+    static func prefix(of text: String, columns: Int) -> String {
+        var used = 0
+        var out = ""
+        for character in text {
+            let w = Self.columns(of: character)
+            if used + w > columns { break }
+            used += w
+            out.append(character)
+        }
+        return out
+    }
+
+    /// The longest end of `text` that fits in `columns`.
+    static func suffix(of text: String, columns: Int) -> String {
+        var used = 0
+        var out: [Character] = []
+        for character in text.reversed() {
+            let w = Self.columns(of: character)
+            if used + w > columns { break }
+            used += w
+            out.append(character)
+        }
+        return String(out.reversed())
     }
 
     /// 0:07, 12:34, 1:02:03.
@@ -478,6 +532,8 @@ final class InterruptHandler: @unchecked Sendable {
     private var previous: [(number: Int32, action: sighandler_t?)] = []
     private let lock = NSLock()
     private var received: Int32?
+    /// Set by ``beginCommit()``: signals from then on are let pass.
+    private var committing = false
 
     /// - Parameter onInterrupt: Called with the signal's number, once per signal.
     init(_ onInterrupt: @escaping @Sendable (Int32) -> Void) {
@@ -487,7 +543,13 @@ final class InterruptHandler: @unchecked Sendable {
             if Self.isIgnore(action) { continue }
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [weak self] in
-                self?.lock.withLock { if self?.received == nil { self?.received = number } }
+                guard let self else { return }
+                let taken = self.lock.withLock { () -> Bool in
+                    if self.committing { return false }
+                    if self.received == nil { self.received = number }
+                    return true
+                }
+                guard taken else { return }
                 Self.stopping.record(number)
                 onInterrupt(number)
             }
@@ -505,6 +567,16 @@ final class InterruptHandler: @unchecked Sendable {
     /// Throws the exit a shell expects (128 + the signal's number) when a signal came.
     func check() throws {
         if let number = lock.withLock({ received }) { throw Self.stopped(by: number) }
+    }
+
+    /// ``check()``, then, in the same step, lets every later signal pass: the outputs are being
+    /// written, whole, and the run ends as they say.
+    func beginCommit() throws {
+        let number = lock.withLock { () -> Int32? in
+            if received == nil { committing = true }
+            return received
+        }
+        if let number { throw Self.stopped(by: number) }
     }
 
     static func stopped(by number: Int32, _ consequence: String? = "no plan was written") -> CLIError {

@@ -71,6 +71,28 @@ struct PlanCLITests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
     }
 
+    /// Found in the scale review: a SIGTERM that came while the outputs were being renamed into
+    /// place let them finish, as documented, and then exited 143, so a batch runner took a
+    /// written shard for a failed one. strace (installed by `make test`) holds the first rename
+    /// for a second, so the signal lands there.
+    @Test func aSignalDuringTheCommitLetsItFinishAndTheRunSucceed() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let script = """
+            env --default-signal=INT strace -f -qq -o /dev/null -e trace=rename -e inject=rename:delay_enter=1000000:when=1 \
+              "$0" plan "$1" -o "$2/plan.json" --report "$2/report.html" --no-cache --fixed-quality & pid=$!
+            for i in $(seq 600); do ls -a "$2" | grep -q partial && break; sleep 0.05; done
+            kill -TERM $(pgrep -P $pid) 2>/dev/null || kill -TERM $pid; wait $pid; echo "status $?"
+            """
+        let result = try CLIRunner.run(["-c", script, CLIRunner.executable.path, dir.appendingPathComponent("campaign.json").path,
+                                        out.path], shell: true, bash: true)
+        #expect(result.stdout.hasSuffix("status 0\n"), "\(result.stdout) \(result.stderr)")
+        #expect(result.stderr.contains("variant: planned 4 assets, 48 variants"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["plan.json", "report.html"])
+    }
+
     @Test("a signal the plan was started ignoring stays ignored: nohup's SIGHUP, a script's background SIGINT")
     func ignoredSignals() throws {
         let dir = try Self.campaign()
@@ -126,6 +148,29 @@ struct PlanCLITests {
         // Not a terminal: no progress at all.
         let quiet = try CLIRunner.run(["plan", manifest, "-o", dir.appendingPathComponent("plan2.json").path, "--fixed-quality"])
         #expect(quiet.status == 0 && !quiet.stderr.contains("done:") && !quiet.stderr.contains("\r"), "\(quiet.stderr)")
+    }
+
+    /// Found in the scale review: the progress line was cut by characters, so an id of CJK
+    /// characters (two columns each) wrapped a narrow terminal's line, and the wrapped part
+    /// stayed on screen.
+    @Test func theProgressLineFitsANarrowTerminalWithWideIds() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = Self.testImages.appendingPathComponent("people-astronaut.jpg").path
+        let assets = (0..<3).map { #"{"publicId": "写真/キャンペーン画像の長い名前\#($0)", "path": "\#(image)", "approval": "approved"}"# }
+        try Data(#"{"campaign": "cjk", "cloudName": "demo", "placements": [{"name": "sq", "aspectRatio": "1:1", "widths": [100], "formats": ["webp"]}], "assets": [\#(assets.joined(separator: ","))]}"#.utf8)
+            .write(to: dir.appendingPathComponent("m.json"))
+        let result = try CLIRunner.run(["-c", #"script -qec "stty cols 60; $0 plan $1 -o $2 --no-cache --fixed-quality" /dev/null"#,
+                                        CLIRunner.executable.path, dir.appendingPathComponent("m.json").path,
+                                        dir.appendingPathComponent("plan.json").path], shell: true)
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        let drawn = result.stdout.replacingOccurrences(of: "\u{1B}[K", with: "").components(separatedBy: CharacterSet(charactersIn: "\r\n"))
+            .filter { $0.hasPrefix("[") }
+        func columns(_ line: String) -> Int {
+            line.unicodeScalars.reduce(0) { $0 + ((0x3040...0x9FFF).contains($1.value) ? 2 : 1) }
+        }
+        #expect(drawn.contains { $0.contains("done: …") }, "\(drawn)")
+        #expect(!drawn.isEmpty && drawn.allSatisfy { columns($0) <= 59 }, "\(drawn.map { ($0, columns($0)) })")
     }
 
     @Test("a failing policy exits 1 and names each error on stderr; --json prints only the plan")
