@@ -93,6 +93,24 @@ struct PlanCLITests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted() == ["plan.json", "report.html"])
     }
 
+    /// Found in the scale review: an animated GIF was planned as a still without a word, though
+    /// Cloudinary delivers its f_webp as an animation, many times the predicted bytes.
+    @Test func anAnimatedSourceIsPlannedWithAWarning() throws {
+        let folder = try HostileImageTests.folder.get()
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let gif = folder.appendingPathComponent("animated-500-frames.gif").path
+        try Data(#"{"campaign": "gif", "cloudName": "demo", "placements": [{"name": "sq", "aspectRatio": "1:1", "widths": [40], "formats": ["webp"]}], "assets": [{"publicId": "x/anim", "path": "\#(gif)", "approval": "approved"}]}"#.utf8)
+            .write(to: dir.appendingPathComponent("m.json"))
+        let result = try CLIRunner.run(["plan", dir.appendingPathComponent("m.json").path, "--json", "--no-cache", "--fixed-quality"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("0 errors, 1 warning"), "\(result.stderr)")
+        let assets = try result.json()["assets"] as? [[String: Any]]
+        let violations = assets?.first?["violations"] as? [[String: Any]]
+        #expect(violations?.compactMap { $0["code"] as? String } == ["animated-source"])
+        #expect((violations?.first?["message"] as? String)?.hasPrefix("the source has 500 frames or pages: the plan decides the first") == true)
+    }
+
     @Test("a signal the plan was started ignoring stays ignored: nohup's SIGHUP, a script's background SIGINT")
     func ignoredSignals() throws {
         let dir = try Self.campaign()

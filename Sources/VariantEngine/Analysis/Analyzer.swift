@@ -97,8 +97,10 @@ extension ImageAnalysis {
             return try decoded.toSRGB(keepingSRGBProfiles: true).pixels()
         }, { Image.scanForDamage(path: path) })
         try Image.checkDecodedCleanly(path: path)
-        return try analyze(pixels: pixels, sourceWidth: width, sourceHeight: height, format: header.fileFormat ?? "unknown",
-                           options: options, knownFaces: knownFaces)
+        var analysis = try analyze(pixels: pixels, sourceWidth: width, sourceHeight: height, format: header.fileFormat ?? "unknown",
+                                   options: options, knownFaces: knownFaces)
+        if header.pageCount > 1 { analysis.pages = header.pageCount }
+        return analysis
     }
 
     /// Analyses pixels already decoded (upright, 8-bit sRGB, any size up to the source's), for

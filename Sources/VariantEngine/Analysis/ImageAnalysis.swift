@@ -32,6 +32,9 @@ public struct ImageAnalysis: Sendable, Codable, Equatable {
     public var decodedLongestSide: Int
     /// The engine version that produced this analysis (part of cache keys).
     public var engineVersion: String
+    /// Frames or pages, when the source has more than one (an animated GIF or WebP, a
+    /// multi-page TIFF); nil for one. The analysis is of the first.
+    public var pages: Int? = nil
 
     /// The whole image as a rectangle.
     public var bounds: SourceRect { SourceRect(x: 0, y: 0, width: width, height: height) }

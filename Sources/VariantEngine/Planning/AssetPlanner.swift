@@ -120,6 +120,14 @@ struct AssetPlanner: Sendable {
                                              weight: analysis.focalPoint.weight, origin: analysis.focalPoint.origin.rawValue)
 
         asset.originalUrl = try originalURL(job)
+        if let pages = analysis.pages, pages > 1 {
+            // Every decision is of the first frame, and Cloudinary delivers f_webp, f_avif or
+            // f_gif of an animation animated: the bytes would be several frames'.
+            asset.violations.append(Violation(
+                code: .animatedSource, severity: .warning,
+                message: "the source has \(pages) frames or pages: the plan decides the first; Cloudinary delivers an animated "
+                    + "source as an animation in WebP, AVIF or GIF (larger than predicted) unless the transformation asks for one frame (pg_1)"))
+        }
         // What the crops respect: detected faces, merged with Cloudinary's stored ones, and its
         // custom focus areas (kept whole like faces, but not counted or reported as faces).
         var faceAnalysis = analysis

@@ -352,6 +352,8 @@ extension Violation {
         public static let rightsUnchecked: Code = "rights-unchecked"
         /// The asset is not licensed for the entry's region.
         public static let regionNotLicensed: Code = "region-not-licensed"
+        /// The source has several frames or pages: the plan decides the first (warning).
+        public static let animatedSource: Code = "animated-source"
     }
 }
 
