@@ -468,7 +468,8 @@ final class ProgressBar: @unchecked Sendable {
             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
             0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x3FFFD,
         ]
-        if wide.contains(where: { $0.contains(v) }) { return 2 }
+        // Emoji shown as such without a selector (✅, 🚀, a flag's regional indicators).
+        if wide.contains(where: { $0.contains(v) }) || scalar.properties.isEmojiPresentation { return 2 }
         // A character shown as an emoji by its selector (☺️) is two columns too.
         return character.unicodeScalars.contains("\u{FE0F}") ? 2 : 1
     }

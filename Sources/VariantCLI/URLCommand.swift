@@ -380,10 +380,14 @@ struct URLBuildCommand: ParsableCommand {
         }
         // As the SDKs build it, a public id whose first folder starts like a version gets no v1:
         // the URL then reads as that version of the rest (the plan pins v1 instead).
-        if options.forceVersion, (version ?? "").isEmpty, publicId.contains("/"), DeliveryURL.startsWithVersion(publicId) {
-            let folder = publicId.prefix { $0 != "/" }
+        // (Cloudinary reads a first segment of v and digits only as the version: `v2-launch/` is a
+        // folder. The id as it will be in the URL: `v2%2Fhero` is `v2/hero` there.)
+        let decoded = DeliveryURL.percentDecode(publicId)
+        let folder = decoded.prefix { $0 != "/" }
+        if options.forceVersion, (version ?? "").isEmpty, decoded.contains("/"), folder.count > 1, folder.first == "v",
+           folder.dropFirst().allSatisfy({ ("0"..."9").contains($0) }) {
             Diagnostics.warning("\(publicId) starts like a version: built as the SDKs build it, with no v1, the URL reads as "
-                                + "version \(folder.dropFirst()) of '\(publicId.dropFirst(folder.count + 1))'; pass --version 1 to deliver '\(publicId)'")
+                                + "version \(folder.dropFirst()) of '\(decoded.dropFirst(folder.count + 1))'; pass --version 1 to deliver '\(decoded)'")
         }
         let url: DeliveryURL
         do {

@@ -58,7 +58,10 @@ struct PublicAPITests {
         let rendered = try await engine.render(Self.couple, transformation: crops[0].transformation + "/c_scale,w_320/f_webp,q_70")
         #expect(rendered.width == 320 && rendered.format == "webp" && rendered.bytes == rendered.data.count)
         #expect(rendered.cropRect == crops[0].rect)
-        #expect(rendered == rendered && decision == decision)
+        // Equatable: the same render twice is the same value, a different one is not.
+        let again = try await engine.render(Self.couple, transformation: crops[0].transformation + "/c_scale,w_320/f_webp,q_70")
+        let other = try await engine.render(Self.couple, transformation: crops[0].transformation + "/c_scale,w_320/f_webp,q_71")
+        #expect(rendered == again && rendered != other)
 
         // The brand mark the sync tool adds, from its local file; without the file it is only listed.
         let logo = Self.root.appendingPathComponent("TestImages/logo-alpha.png").path

@@ -334,7 +334,7 @@ struct BadInputCLITests {
         (["info", "IMAGE", "--max-pixels", "-5"], "for --max-pixels but received -5"),
         (["optimize", "IMAGE", "--level", "best", "--target", "80"], "--level best and --target both set the score to reach"),
         (["crop", "IMAGE", "--aspect", "-1:2"], "for --aspect but received '-1:2'"),
-        (["crop", "IMAGE", "--aspect", "1000000:1"], "(positive numbers of at most 6 digits, 12 after the point) for --aspect but received '1000000:1'"),
+        (["crop", "IMAGE", "--aspect", "1000000:1"], "(positive numbers of at most 6 digits, 12 after the point; a long decimal near a ratio of numbers up to 10000) for --aspect but received '1000000:1'"),
         (["optimize", "IMAGE", "--avif-effort", "10"], "Expected an AVIF effort from 0 to 9 for --avif-effort but received 10"),
         (["plan", "IMAGE", "--avif-effort", "-1"], "Expected an AVIF effort from 0 to 9 for --avif-effort but received -1"),
         (["render", "IMAGE", "f_avif", "-o", "/tmp/never-written.jpg", "--avif-effort", "x"], "--avif-effort"),

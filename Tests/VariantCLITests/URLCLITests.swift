@@ -190,6 +190,11 @@ import Testing
         #expect(versionLike.stdout == "https://res.cloudinary.com/demo/image/upload/v2/hero\n")
         #expect(versionLike.stderr.contains("the URL reads as version 2 of 'hero'; pass --version 1 to deliver 'v2/hero'"),
                 "\(versionLike.stderr)")
+        // Only a first segment of v and digits reads as a version; an escaped slash is a slash.
+        let folder = try CLIRunner.run(["url", "build", "v2-launch/hero", "--cloud-name", "demo"])
+        #expect(folder.stderr.isEmpty && folder.stdout == "https://res.cloudinary.com/demo/image/upload/v2-launch/hero\n", "\(folder.stderr)")
+        let escaped = try CLIRunner.run(["url", "build", "v2%2Fhero", "--cloud-name", "demo"])
+        #expect(escaped.stderr.contains("the URL reads as version 2 of 'hero'"), "\(escaped.stderr)")
         let pinned = try CLIRunner.run(["url", "build", "v2/hero", "--cloud-name", "demo", "--version", "1"])
         #expect(pinned.stderr.isEmpty && pinned.stdout == "https://res.cloudinary.com/demo/image/upload/v1/v2/hero\n")
     }

@@ -230,8 +230,15 @@ struct PlanningCloudinaryTests {
             plan.assets.first { $0.id == id }?.violations.map { "\($0.code): \($0.message)" } ?? ["missing \(id)"]
         }
         #expect(violations("summer-2026/astronaut") == ["blocked-tag: the asset is tagged 'archive', 'legal-hold', which the policy blocks"])
-        // The swap carries the manifest's tags (the entry's), not the base picture's Cloudinary ones.
-        #expect(violations("summer-2026/astronaut@APAC") == ["blocked-tag: the asset is tagged 'legal-hold', which the policy blocks"])
+        // The swap carries the manifest's tags (the entry's), not the base picture's Cloudinary
+        // ones; nor its approval (so it is pending, and the policy requires approval) or alt text.
+        #expect(violations("summer-2026/astronaut@APAC") == [
+            "not-approved: the asset is pending, and the policy requires approved assets",
+            "blocked-tag: the asset is tagged 'legal-hold', which the policy blocks",
+        ])
+        let swap = try #require(plan.assets.first { $0.id == "summer-2026/astronaut@APAC" })
+        #expect(swap.approval == "pending" && swap.alt == nil)
+        #expect(plan.assets.first { $0.id == "summer-2026/astronaut@na" }?.approval == "approved")
         #expect(violations("summer-2026/astronaut@na") == ["blocked-tag: the asset is tagged 'archive', 'legal-hold', which the policy blocks"])
     }
 

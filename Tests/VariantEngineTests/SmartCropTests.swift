@@ -244,7 +244,7 @@ struct AspectRatioTests {
         // to the decimal written.
         let rounded: [(String, Int, Int)] = [("1.7777778", 16, 9), ("1.77778", 16, 9), ("0.5625:1", 9, 16), ("0.56250", 9, 16),
                                              ("1.33333", 4, 3), ("2.3333333333:1", 7, 3), ("1.23456", 1279, 1036), ("1:1.7777778", 9, 16),
-                                             // No simple ratio rounds to these: read to four places.
+                                             // No small ratio rounds to these: the closest ratio of numbers up to 10000.
                                              ("1.000000000001:1", 1, 1), ("1.33333333337", 4, 3)]
         for (text, w, h) in rounded {
             let ratio = AspectRatio(parsing: text)

@@ -137,7 +137,8 @@ public struct OptimizeResult: Sendable, Codable, Equatable {
     /// The delivery component that asks Cloudinary for this file: "f_webp,q_62", "f_jpg,q_80",
     /// "f_png,fl_png8,q_70" (a palette, its quantisation quality on q_), "f_png" (lossless).
     /// nil for a lossless WebP, which no delivery parameter asks for (allow it with
-    /// ``OptimizeOptions/losslessWebP`` only when the file itself is what is delivered).
+    /// ``OptimizeOptions/losslessWebP`` only when the file itself is what is delivered), and
+    /// for a result decoded from JSON written before this field.
     public var delivery: String?
 
     enum CodingKeys: String, CodingKey {

@@ -120,13 +120,14 @@ struct AssetPlanner: Sendable {
                                              weight: analysis.focalPoint.weight, origin: analysis.focalPoint.origin.rawValue)
 
         asset.originalUrl = try originalURL(job)
-        if let pages = analysis.pages, pages > 1 {
+        if let pages = analysis.pages, pages > 1, ["gif", "webp"].contains(analysis.format) {
             // Every decision is of the first frame, and Cloudinary delivers f_webp, f_avif or
-            // f_gif of an animation animated: the bytes would be several frames'.
+            // f_gif of an animation animated: the bytes would be several frames'. (A document's
+            // pages, a TIFF's or a PDF's, are delivered one at a time, the first by default.)
             asset.violations.append(Violation(
                 code: .animatedSource, severity: .warning,
-                message: "the source has \(pages) frames or pages: the plan decides the first; Cloudinary delivers an animated "
-                    + "source as an animation in WebP, AVIF or GIF (larger than predicted) unless the transformation asks for one frame (pg_1)"))
+                message: "the source is an animation of \(pages) frames: the plan decides the first; Cloudinary delivers it "
+                    + "as an animation in WebP, AVIF or GIF (larger than predicted) unless the transformation asks for one frame (pg_1)"))
         }
         // What the crops respect: detected faces, merged with Cloudinary's stored ones, and its
         // custom focus areas (kept whole like faces, but not counted or reported as faces).

@@ -256,13 +256,16 @@ enum Planner {
                     job.publicId = publicId
                     job.path = path
                     job.resolvedPath = resolve(path)
-                    // Another asset: the base asset's Cloudinary data does not describe it (nor do
-                    // the tags taken from it).
+                    // Another asset: the base asset's Cloudinary data does not describe it, nor do
+                    // the approval, tags and alt text taken from it.
                     job.cloudinary = nil
                     job.tags = asset.tags ?? []
+                    job.alt = asset.alt
                     job.manifestApproval = override.approval ?? asset.approval
+                    job.approval = override.approval ?? asset.approval ?? "pending"
+                } else {
+                    job.approval = override.approval ?? base.approval
                 }
-                job.approval = override.approval ?? base.approval
                 job.overlay = override.text
                 jobs.append(job)
             }

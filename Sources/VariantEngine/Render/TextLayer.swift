@@ -278,11 +278,18 @@ struct TextLayer: Sendable, Equatable {
         return attributes.isEmpty ? escaped : "<span \(attributes.joined(separator: " "))>\(escaped)</span>"
     }
 
+    /// Whether the layer leaves no ink: `o_0`, a transparent colour, or a text of nothing but
+    /// spaces, controls and characters drawn as nothing (a zero-width space or joiner, which
+    /// Pango refused to lay out as "no text to render", failing the whole render).
+    var drawsNothing: Bool {
+        opacity <= 0 || colour.alpha == 0 || !text.unicodeScalars.contains { scalar in
+            let p = scalar.properties
+            return !(p.isWhitespace || p.isDefaultIgnorableCodePoint || p.generalCategory == .control || p.generalCategory == .format)
+        }
+    }
+
     /// Draws the text over `base` (8-bit sRGB, with or without alpha); the result has the same
     /// size and bands. Also returns the part past the base's edges (``LayerPlacement/overflow(of:size:at:on:)``).
-    /// Whether the layer leaves no ink: a blank text, `o_0` or a transparent colour.
-    var drawsNothing: Bool { text.allSatisfy(\.isWhitespace) || opacity <= 0 || colour.alpha == 0 }
-
     func drawn(over base: Image, maxPixels: Int, input: String) throws -> (Image, notRendered: [String]) {
         guard !drawsNothing else { return (base, []) }
         let mask = try mask(maxPixels: maxPixels, input: input)

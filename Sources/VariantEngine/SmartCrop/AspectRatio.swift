@@ -12,7 +12,9 @@ public struct AspectRatio: Sendable, Hashable, Codable, CustomStringConvertible 
     /// Parses "16:9", "16x9" or "16/9", and decimals as `ar_` takes them: "1.5" is 3:2,
     /// "1.78:1" is 89:50 (up to four decimal places, reduced to lowest terms). With more places
     /// (up to 12) a decimal is a ratio rounded for print, and reads as the simplest fraction
-    /// that rounds to it: "1.7777778" is 16:9. A lone whole number ("16") is refused.
+    /// that rounds to it: "1.7777778" is 16:9; when that fraction needs numbers over 10000, as
+    /// the closest ratio of numbers up to 10000 ("3.141592653589" is 355:113), and nil when
+    /// there is none. A lone whole number ("16") is refused.
     public init?(parsing text: String) {
         let colon = text.split(separator: ":", omittingEmptySubsequences: false)
         let parts = colon.count == 2 ? colon : text.split(whereSeparator: { $0 == "x" || $0 == "/" })

@@ -248,6 +248,8 @@ struct TextLayerTests {
         #expect(try notes("l_text:DejaVu%20Sans%20Condensed_40:Hello").isEmpty)
         #expect(try notes("l_text:DejaVu%20Sans_40:A%F3%A0%84%80B%E1%A0%8B").isEmpty)
         #expect(try notes("l_text:NoSuchFontAtAll_40:%E6%97%A5,o_0").isEmpty)
+        // A text of zero-width characters only failed the render ("no text to render").
+        #expect(try notes("l_text:Sans_40:%E2%80%8B%E2%80%8D").isEmpty)
         #expect(try notes("l_text:Sans_40:Hi").first?.hasPrefix("info: component 0: Sans is a generic family, drawn here with ") == true)
         // Adlam (U+1E900…): in no font this project installs.
         let boxes = try notes("l_text:Liberation%20Sans_40:ok%20%F0%9E%A4%80%F0%9E%A4%81%F0%9E%A4%80")
