@@ -269,8 +269,7 @@ public struct Engine: Sendable {
                      progress: (@Sendable (PlanProgress) -> Void)? = nil) async throws -> PlanOutcome {
         // A manifest built in code has not been through the loader: a ratio that does not parse
         // stopped the process.
-        let issues = ManifestValidator.validate(manifest)
-        if !issues.isEmpty { throw ManifestError(file: "manifest", issues: issues) }
+        try manifest.validate()
         if options.jobs < 1 {
             throw EngineError(.invalidArgument, "expected 1 or more for jobs but received \(options.jobs)")
         }

@@ -268,6 +268,10 @@ struct PublicAPITests {
             placements: [Placement(name: "card", aspectRatio: "wide", widths: [200], formats: ["webp"])],
             assets: [CampaignAsset(publicId: "code/a", path: Self.astronaut, approval: "approved")])
         await #expect(throws: ManifestError.self) { try await engine.plan(manifest, baseDirectory: "/") }
+        // And before any planning, naming the manifest as the caller does (found in the API
+        // review: the only way was to encode it and parse it back).
+        let invalid = #expect(throws: ManifestError.self) { try manifest.validate(file: "summer (sync tool)") }
+        #expect(invalid?.description.hasPrefix("summer (sync tool): placements[0].aspectRatio: ") == true, "\(String(describing: invalid))")
         var dated = PlanOptions()
         dated.asOf = "tomorrow"
         let good = CampaignManifest(

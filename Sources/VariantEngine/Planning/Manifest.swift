@@ -46,6 +46,21 @@ public struct CampaignManifest: Sendable, Codable, Equatable {
 
     public var effectivePolicy: CampaignPolicy { policy ?? CampaignPolicy() }
 
+    /// Checks a manifest built in code against the rules a loaded one meets (the placements'
+    /// ratios, widths and formats, unique ids, overrides ...), every problem at once, before
+    /// any planning: ``Engine/plan(_:baseDirectory:options:progress:)`` runs the same check.
+    ///
+    /// ```swift
+    /// var manifest = CampaignManifest(campaign: "summer", cloudName: "demo", placements: placements, assets: assets)
+    /// try manifest.validate(file: "summer (built by the sync tool)")
+    /// ```
+    /// - Parameter file: How the errors name the manifest.
+    /// - Throws: ``ManifestError`` listing every problem with its path inside the manifest.
+    public func validate(file: String = "manifest") throws {
+        let issues = ManifestValidator.validate(self)
+        if !issues.isEmpty { throw ManifestError(file: file, issues: issues) }
+    }
+
     /// The keys a manifest may use at its top level (unknown keys are reported, with a suggestion).
     static let knownKeys = ["campaign", "cloudName", "resourceType", "deliveryType", "policy", "placements", "assets"]
     /// The delivery types of stored assets, which the plan's URLs can name.
