@@ -246,4 +246,32 @@ struct PlanningPolicyTests {
         #expect(html.components(separatedBy: "<svg class=\"text-overlay\" viewBox=\"0 0 200 200\"").count - 1 == 3)
         #expect(html.contains(">Hallo</text>") && html.contains(">Ciao</text>"))
     }
+
+    /// An override's text in a script no installed font has, or in a font not installed, was
+    /// measured with boxes or a stand-in, and the overflow and face checks passed or failed on
+    /// that without a word.
+    @Test func overlaysMeasuredInOtherFontsAreSaid() async throws {
+        let image = "people-portrait-grace-hopper.jpg"
+        let folder = try PlanningFixture.folder(with: [image])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var manifest = PlanningFixture.manifest(images: [image], placements: [PlanningFixture.placement("square", "1:1", [200])])
+        manifest.assets[0].overrides = [
+            AssetOverride(locale: "en-GB", text: TextOverlay(text: "Hello")),  // Arial: Liberation Sans has its widths
+            AssetOverride(locale: "de-DE", text: TextOverlay(text: "Hallo", font: "NoSuchFontAtAll")),
+            AssetOverride(locale: "ff-Adlm", text: TextOverlay(text: "\u{1E900}\u{1E901} ok")),  // Adlam: no font here
+        ]
+        let plan = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options()).plan
+        func violations(_ locale: String) throws -> [String] {
+            try #require(plan.assets.first { $0.locale == locale }).violations
+                .filter { ["font-substituted", "glyphs-missing"].contains($0.code.rawValue) }.map { "\($0.code): \($0.message)" }
+        }
+        #expect(try violations("en-GB") == [])
+        let german = try violations("de-DE")
+        #expect(german.count == 1 && german[0].hasPrefix("font-substituted: the overlay's font NoSuchFontAtAll is not installed here: its text was measured in "),
+                "\(german)")
+        #expect(try violations("ff-Adlm") == [
+            "glyphs-missing: no font here has 2 characters of the text (\u{1E900}\u{1E901}) of the overlay: it was measured with boxes in "
+                + "their place, so text-overflows and text-covers-face may be wrong; install a font for its script to check it",
+        ])
+    }
 }

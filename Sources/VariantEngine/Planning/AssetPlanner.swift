@@ -120,6 +120,7 @@ struct AssetPlanner: Sendable {
                                              weight: analysis.focalPoint.weight, origin: analysis.focalPoint.origin.rawValue)
 
         asset.originalUrl = try originalURL(job)
+        if let overlay = job.overlay { asset.violations += try PolicyChecker.overlayFonts(overlay) }
         if let pages = analysis.pages, pages > 1, ["gif", "webp"].contains(analysis.format) {
             // Every decision is of the first frame, and Cloudinary delivers f_webp, f_avif or
             // f_gif of an animation animated: the bytes would be several frames'. (A document's

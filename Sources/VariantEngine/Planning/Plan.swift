@@ -352,6 +352,10 @@ extension Violation {
         public static let rightsUnchecked: Code = "rights-unchecked"
         /// The asset is not licensed for the entry's region.
         public static let regionNotLicensed: Code = "region-not-licensed"
+        /// An overlay's font is not installed here: its checks measured a stand-in (warning).
+        public static let fontSubstituted: Code = "font-substituted"
+        /// No font here has some of an overlay's characters: its checks measured boxes (warning).
+        public static let glyphsMissing: Code = "glyphs-missing"
         /// The source has several frames or pages: the plan decides the first (warning).
         public static let animatedSource: Code = "animated-source"
     }

@@ -99,6 +99,30 @@ enum PolicyChecker {
     /// unless `fl_no_overflow` clips it, so the planned size and srcset would be wrong), or over
     /// a face kept in the crop (`text-covers-face`, a warning: the text's box and the face box's
     /// middle, a tenth in from each side, share at least a tenth of the smaller).
+    /// An overlay's text as the fonts here draw it, against Cloudinary: a family drawn with a
+    /// stand-in of other widths, or characters no font has (boxes in their place), make the
+    /// overflow and face checks measure another text than the one delivered. Once per entry.
+    static func overlayFonts(_ overlay: TextOverlay) throws -> [Violation] {
+        let components = TextOverlayComponents.components(overlay, width: 1000)
+        guard let layer = TextLayer.layers(in: try Transformation(parsing: components.joined(separator: "/"))).first,
+              !layer.drawsNothing, let match = layer.fontMatch
+        else { return [] }
+        var violations: [Violation] = []
+        if layer.fontDifference(match) == .standIn {
+            violations.append(Violation(
+                code: .fontSubstituted, severity: .warning,
+                message: "the overlay's font \(layer.familyAsked) is not installed here: its text was measured in \(match.family), "
+                    + "whose widths differ, so text-overflows and text-covers-face may be wrong; install the font to check it"))
+        }
+        if !match.missing.isEmpty {
+            violations.append(Violation(
+                code: .glyphsMissing, severity: .warning,
+                message: "no font here has \(TextLayer.describe(missing: match.missing)) of the overlay: it was measured with boxes in "
+                    + "their place, so text-overflows and text-covers-face may be wrong; install a font for its script to check it"))
+        }
+        return violations
+    }
+
     static func textOverlay(_ overlay: TextOverlay, variants: [PlannedVariant], crop: SourceRect,
                             faces: [DetectedFace]) throws -> [Violation] {
         var violations: [Violation] = []

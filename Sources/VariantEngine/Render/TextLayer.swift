@@ -235,32 +235,58 @@ struct TextLayer: Sendable, Equatable {
             return ["warning: " + component + "no font is installed here, so the text layer cannot be drawn as Cloudinary draws it [font-substituted]"]
         }
         var notes: [String] = []
-        let name = pangoFamily.isEmpty ? "Sans" : pangoFamily
-        let asked = Self.folded(name), drawn = Self.folded(match.family)
-        if !match.family.isEmpty, !match.names.contains(where: { Self.folded($0) == asked }) {
-            if Self.genericFamilies.contains(asked) {
-                notes.append("info: " + component + "\(name) is a generic family, drawn here with \(match.family); Cloudinary's "
-                             + "fonts go by their names (Arial, Roboto …) [font-substituted]")
-            } else if Self.metricCompatible[asked] == drawn {
-                notes.append("info: " + component + "the font \(name) is drawn with \(match.family), which has the same "
-                             + "widths; the letters' shapes differ [font-substituted]")
-            } else {
-                notes.append("warning: " + component + "the font \(name) is not installed here: the text is drawn with "
-                             + "\(match.family), so its widths and letter shapes differ from Cloudinary's [font-substituted]")
-            }
+        let name = familyAsked
+        switch fontDifference(match) {
+        case .none: break
+        case .generic:
+            notes.append("info: " + component + "\(name) is a generic family, drawn here with \(match.family); Cloudinary's "
+                         + "fonts go by their names (Arial, Roboto …) [font-substituted]")
+        case .metricTwin:
+            notes.append("info: " + component + "the font \(name) is drawn with \(match.family), which has the same "
+                         + "widths; the letters' shapes differ [font-substituted]")
+        case .standIn:
+            notes.append("warning: " + component + "the font \(name) is not installed here: the text is drawn with "
+                         + "\(match.family), so its widths and letter shapes differ from Cloudinary's [font-substituted]")
         }
         if !match.missing.isEmpty {
-            let shown = match.missing.prefix(8).map { String($0) }.joined() + (match.missing.count > 8 ? "…" : "")
-            let what = match.missing.count == 1 ? "1 character of the text" : "\(match.missing.count) characters of the text"
-            notes.append("warning: " + component + "no font here has \(what) (\(shown)): drawn as boxes [glyphs-missing]")
+            notes.append("warning: " + component + "no font here has \(Self.describe(missing: match.missing)): drawn as boxes [glyphs-missing]")
         }
         return notes
     }
 
-    /// ``fontNotes(match:)`` for the fonts installed here.
-    var fontNotes: [String] {
-        fontNotes(match: FontMatch.lookUp(family: pangoFamily.isEmpty ? "Sans" : pangoFamily, bold: bold, italic: italic, text: text))
+    /// The family as asked, as Pango is given it ("Sans" for none).
+    var familyAsked: String { pangoFamily.isEmpty ? "Sans" : pangoFamily }
+
+    /// How the face fontconfig gives differs from the one asked for.
+    enum FontDifference: Equatable {
+        /// The family asked (by any of its names).
+        case none
+        /// A generic name (Sans, serif): any face of that kind.
+        case generic
+        /// A metric-compatible stand-in (Arial drawn with Liberation Sans): the same widths.
+        case metricTwin
+        /// Another face: other widths and shapes.
+        case standIn
     }
+
+    func fontDifference(_ match: FontMatch) -> FontDifference {
+        let asked = Self.folded(familyAsked)
+        guard !match.family.isEmpty, !match.names.contains(where: { Self.folded($0) == asked }) else { return .none }
+        if Self.genericFamilies.contains(asked) { return .generic }
+        return Self.metricCompatible[asked] == Self.folded(match.family) ? .metricTwin : .standIn
+    }
+
+    /// "3 characters of the text (日本語)", the first eight shown.
+    static func describe(missing: [Unicode.Scalar]) -> String {
+        let shown = missing.prefix(8).map { String($0) }.joined() + (missing.count > 8 ? "…" : "")
+        return (missing.count == 1 ? "1 character of the text" : "\(missing.count) characters of the text") + " (\(shown))"
+    }
+
+    /// What fontconfig gives for this layer's family, style and text here.
+    var fontMatch: FontMatch? { FontMatch.lookUp(family: familyAsked, bold: bold, italic: italic, text: text) }
+
+    /// ``fontNotes(match:)`` for the fonts installed here.
+    var fontNotes: [String] { fontNotes(match: fontMatch) }
 
     /// The text as Pango markup, with its decoration and letter spacing.
     var markup: String {
