@@ -182,12 +182,16 @@ public struct Engine: Sendable {
     ///   - resolver: Faces, custom coordinates and `g_auto` windows, as for
     ///     ``render(_:transformation:defaultFormat:resolver:)``; nil analyses the image when the
     ///     transformation needs it.
+    ///   - explicitOnly: Only choices an explicit `f_`/`q_` component delivers, so that the
+    ///     result's ``OptimizeResult/delivery`` is never nil (a lossless WebP, which `f_auto` may
+    ///     give a graphic, is left out); default false. A sync tool that stores the
+    ///     transformation sets it, as the planner does.
     /// - Returns: The decision, with the encoded bytes in `data`.
     /// - Throws: `TransformationError` for an invalid transformation, `EngineError(.invalidArgument)`
     ///   for one with `f_` or `q_` (the choice is optimize's), `VipsError`, `EngineError`.
     public func optimize(_ path: String, transformation: String, level: QualityLevel = .good,
                          formats: [ImageFormat] = OptimizeOptions.defaultFormats,
-                         resolver: (any GravityResolver)? = nil) async throws -> OptimizeResult {
+                         resolver: (any GravityResolver)? = nil, explicitOnly: Bool = false) async throws -> OptimizeResult {
         let parsed = try Transformation(parsing: transformation)
         let delivery = ContentResolver.deliveryParameters(parsed)
         guard delivery.isEmpty else {
@@ -198,7 +202,9 @@ public struct Engine: Sendable {
         return try await Self.offloadInTurn { flag in
             let pixels = try Renderer.renderPixels(RenderRequest(sourcePath: path, transformation: parsed, resolver: resolver,
                                                                  limits: LoadOptions(cancellation: flag.vips)))
-            return try Optimizer.optimize(pixels.image, options: OptimizeOptions(level: level, formats: formats))
+            var options = OptimizeOptions(level: level, formats: formats)
+            options.losslessWebP = !explicitOnly
+            return try Optimizer.optimize(pixels.image, options: options)
         }
     }
 

@@ -58,6 +58,13 @@ struct PublicAPITests {
         let rendered = try await engine.render(Self.couple, transformation: crops[0].transformation + "/c_scale,w_320/f_webp,q_70")
         #expect(rendered.width == 320 && rendered.format == "webp" && rendered.bytes == rendered.data.count)
         #expect(rendered.cropRect == crops[0].rect)
+        // A graphic may get a lossless WebP, which no f_/q_ asks for: explicitOnly keeps to what a
+        // stored transformation delivers (found in the second review).
+        let illustration = Self.root.appendingPathComponent("TestImages/graphic-illustration.png").path
+        let free = try await engine.optimize(illustration, transformation: "c_scale,w_300", formats: [.webp])
+        let explicit = try await engine.optimize(illustration, transformation: "c_scale,w_300", formats: [.webp], explicitOnly: true)
+        #expect(free.delivery == nil && free.quality == nil)
+        #expect(explicit.delivery == "f_webp,q_\(explicit.quality ?? -1)", "\(String(describing: explicit.delivery))")
         // Equatable: the same render twice is the same value, a different one is not.
         let again = try await engine.render(Self.couple, transformation: crops[0].transformation + "/c_scale,w_320/f_webp,q_70")
         let other = try await engine.render(Self.couple, transformation: crops[0].transformation + "/c_scale,w_320/f_webp,q_71")
