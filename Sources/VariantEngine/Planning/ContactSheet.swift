@@ -84,7 +84,13 @@ enum ContactSheet {
                         inlined: inout Set<String>, styles: inout String, cancellation: CancellationFlag? = nil) -> String {
         let failed = asset.error != nil
         var out = "<section class=\"asset\(failed ? " asset-failed" : "")\" id=\"\(escape(asset.id))\">\n"
-        out += "<h2><bdi>\(escape(asset.id))</bdi></h2>\n<p class=\"meta\">\(escape(asset.path))"
+        out += "<h2><bdi>\(escape(asset.id))</bdi></h2>\n<p class=\"meta\">"
+        // A swap delivers another public id than its entry's name says (found in review: it
+        // showed only in the links).
+        if asset.baseAsset != nil, !asset.id.hasPrefix(asset.publicId + "@") {
+            out += "delivers <bdi>\(escape(asset.publicId))</bdi> · "
+        }
+        out += escape(asset.path)
         if let source = asset.source {
             out += " · \(source.width)×\(source.height) \(escape(source.format)) · \(escape(source.contentClass)) · \(asset.faces.count) face(s)"
             out += " · sha256 <code>\(source.contentHash.prefix(12))</code>"
@@ -273,6 +279,7 @@ enum ContactSheet {
         .violation.error{color:#b71c1c} .violation.warning{color:#8d6e00}
         .asset{scroll-margin-top:160px}
         .table-scroll{overflow-x:auto;max-width:100%}
+        tr.violations ul.violations{position:sticky;left:6px;max-width:calc(100vw - 110px);box-sizing:border-box}
         h2,.meta,.index a{overflow-wrap:anywhere}
         @media (max-width:900px){header{position:static}.asset{scroll-margin-top:8px}}
         @media print{*{-webkit-print-color-adjust:exact;print-color-adjust:exact}header{position:static}}
