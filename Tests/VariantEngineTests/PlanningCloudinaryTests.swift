@@ -223,7 +223,7 @@ struct PlanningCloudinaryTests {
                                   path: Self.image("people-astronaut.jpg"), placements: ["square"])
         asset.tags = ["legal-hold"]
         asset.overrides = [AssetOverride(region: "APAC", publicId: "apac/hero", path: Self.image("people-couple-bar.jpg")),
-                           AssetOverride(region: "na", text: TextOverlay(text: "Hi"))]
+                           AssetOverride(region: "na", text: TextOverlay(text: "Hi"), alt: "An astronaut, in North America")]
         let policy = CampaignPolicy(asOf: "2025-01-01", regions: ["NA"], blockedTags: ["archive", "legal-hold"])
         let plan = try await Self.plan(Self.manifest([asset], policy: policy))
         func violations(_ id: String) -> [String] {
@@ -239,6 +239,9 @@ struct PlanningCloudinaryTests {
         let swap = try #require(plan.assets.first { $0.id == "summer-2026/astronaut@APAC" })
         #expect(swap.approval == "pending" && swap.alt == nil)
         #expect(plan.assets.first { $0.id == "summer-2026/astronaut@na" }?.approval == "approved")
+        // An override's own alt text (a locale's words; a swap's only way to have one).
+        #expect(plan.assets.first { $0.id == "summer-2026/astronaut@na" }?.alt == "An astronaut, in North America")
+        #expect(plan.assets.first { $0.id == "summer-2026/astronaut" }?.alt == "An astronaut in a white suit")
         #expect(violations("summer-2026/astronaut@na") == ["blocked-tag: the asset is tagged 'archive', 'legal-hold', which the policy blocks"])
     }
 

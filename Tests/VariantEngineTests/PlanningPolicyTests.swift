@@ -259,6 +259,11 @@ struct PlanningPolicyTests {
             AssetOverride(locale: "en-GB", text: TextOverlay(text: "Hello")),  // Arial: Liberation Sans has its widths
             AssetOverride(locale: "de-DE", text: TextOverlay(text: "Hallo", font: "NoSuchFontAtAll")),
             AssetOverride(locale: "ff-Adlm", text: TextOverlay(text: "\u{1E900}\u{1E901} ok")),  // Adlam: no font here
+            // Too long for the variant, in both fonts: an error in the font Cloudinary has, a
+            // warning where the measurement is of another text (found in the report review).
+            AssetOverride(locale: "fr-FR", text: TextOverlay(text: "Une phrase bien trop longue pour la place", relativeSize: 0.2)),
+            AssetOverride(locale: "fr-BE", text: TextOverlay(text: "Une phrase bien trop longue pour la place", font: "NoSuchFontAtAll",
+                                                             relativeSize: 0.2)),
         ]
         let plan = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options()).plan
         func violations(_ locale: String) throws -> [String] {
@@ -269,6 +274,12 @@ struct PlanningPolicyTests {
         let german = try violations("de-DE")
         #expect(german.count == 1 && german[0].hasPrefix("font-substituted: the overlay's font NoSuchFontAtAll is not installed here: its text was measured in "),
                 "\(german)")
+        func overflow(_ locale: String) throws -> Violation? {
+            try #require(plan.assets.first { $0.locale == locale }).placements.flatMap(\.violations).first { $0.code == .textOverflows }
+        }
+        #expect(try overflow("fr-FR")?.severity == .error)
+        #expect(try overflow("fr-BE")?.severity == .warning)
+        #expect(try overflow("fr-BE")?.message.hasSuffix("(measured in another font or with boxes here, see font-substituted or glyphs-missing: a warning, not an error)") == true)
         #expect(try violations("ff-Adlm") == [
             "glyphs-missing: no font here has 2 characters of the text (\u{1E900}\u{1E901}) of the overlay: it was measured with boxes in "
                 + "their place, so text-overflows and text-covers-face may be wrong; install a font for its script to check it",

@@ -120,7 +120,8 @@ struct AssetPlanner: Sendable {
                                              weight: analysis.focalPoint.weight, origin: analysis.focalPoint.origin.rawValue)
 
         asset.originalUrl = try originalURL(job)
-        if let overlay = job.overlay { asset.violations += try PolicyChecker.overlayFonts(overlay) }
+        let overlayFonts = try job.overlay.map(PolicyChecker.overlayFonts) ?? []
+        asset.violations += overlayFonts
         if let pages = analysis.pages, pages > 1, ["gif", "webp"].contains(analysis.format) {
             // Every decision is of the first frame, and Cloudinary delivers f_webp, f_avif or
             // f_gif of an animation animated: the bytes would be several frames'. (A document's
@@ -242,7 +243,7 @@ struct AssetPlanner: Sendable {
             placement.violations += PolicyChecker.budget(variants: placement.variants, spec: spec)
             if let overlay = job.overlay {
                 placement.violations += try PolicyChecker.textOverlay(overlay, variants: placement.variants, crop: crop.rect,
-                                                                      faces: faceAnalysis.faces)
+                                                                      faces: faceAnalysis.faces, measuredOtherwise: !overlayFonts.isEmpty)
             }
             placement.srcset = placement.variants.map { "\($0.url) \($0.width)w" }.joined(separator: ", ")
             placement.autoSrcset = placement.variants.map { "\($0.autoUrl) \($0.width)w" }.joined(separator: ", ")

@@ -320,21 +320,25 @@ public struct AssetOverride: Sendable, Codable, Equatable {
     public var approval: String?
     /// A text overlay added to every variant.
     public var text: TextOverlay?
+    /// Alt text in the locale, or of the swapped picture. Default: the base asset's, except for
+    /// a swap (another picture: the base asset's words do not describe it), which has none.
+    public var alt: String?
 
     public init(locale: String? = nil, region: String? = nil, publicId: String? = nil, path: String? = nil,
-                approval: String? = nil, text: TextOverlay? = nil) {
+                approval: String? = nil, text: TextOverlay? = nil, alt: String? = nil) {
         self.locale = locale
         self.region = region
         self.publicId = publicId
         self.path = path
         self.approval = approval
         self.text = text
+        self.alt = alt
     }
 
     /// "de-DE", "EU" or "de-DE/EU": the suffix of the planned asset's id.
     public var key: String { [locale, region].compactMap { $0 }.joined(separator: "/") }
 
-    static let knownKeys = ["locale", "region", "publicId", "path", "approval", "text"]
+    static let knownKeys = ["locale", "region", "publicId", "path", "approval", "text", "alt"]
 }
 
 /// A Cloudinary text overlay (`l_text:<font>_<size>:<text>`), sized relative to each variant.

@@ -613,7 +613,7 @@ struct ManifestTypeChecker {
     ])
     static let override = ManifestType.mapping([
         .init("locale", .string), .init("region", .string), .init("publicId", .string), .init("path", .string),
-        .init("approval", .string), .init("text", text),
+        .init("approval", .string), .init("text", text), .init("alt", .string),
     ])
     static let asset = ManifestType.mapping([
         .init("publicId", .string, .unlessResourceId), .init("path", .string, .required), .init("approval", .string),

@@ -260,11 +260,12 @@ enum Planner {
                     // the approval, tags and alt text taken from it.
                     job.cloudinary = nil
                     job.tags = asset.tags ?? []
-                    job.alt = asset.alt
+                    job.alt = override.alt
                     job.manifestApproval = override.approval ?? asset.approval
                     job.approval = override.approval ?? asset.approval ?? "pending"
                 } else {
                     job.approval = override.approval ?? base.approval
+                    job.alt = override.alt ?? base.alt
                 }
                 job.overlay = override.text
                 jobs.append(job)

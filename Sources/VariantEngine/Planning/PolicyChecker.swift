@@ -123,8 +123,11 @@ enum PolicyChecker {
         return violations
     }
 
+    /// - Parameter measuredOtherwise: The text was measured in a stand-in font or with boxes
+    ///   (``overlayFonts(_:)``): an overflow is then a warning, not an error that blocks the
+    ///   entry on a measurement known to be of another text.
     static func textOverlay(_ overlay: TextOverlay, variants: [PlannedVariant], crop: SourceRect,
-                            faces: [DetectedFace]) throws -> [Violation] {
+                            faces: [DetectedFace], measuredOtherwise: Bool = false) throws -> [Violation] {
         var violations: [Violation] = []
         for variant in variants {
             let components = TextOverlayComponents.components(overlay, width: variant.width)
@@ -137,9 +140,10 @@ enum PolicyChecker {
             let quoted = "the text '\(overlay.text)' (\(layer.size) px)"
             if left < 0 || top < 0 || box.maxX > variant.width || box.maxY > variant.height {
                 violations.append(Violation(
-                    code: .textOverflows, severity: .error,
+                    code: .textOverflows, severity: measuredOtherwise ? .warning : .error,
                     message: "\(quoted) is \(box.width)×\(box.height) px at \(left),\(top) and runs past the \(variant.width)×\(variant.height) variant: "
-                        + "Cloudinary would widen the image to hold it (fl_no_overflow clips it instead); shorten it or lower its relativeSize",
+                        + "Cloudinary would widen the image to hold it (fl_no_overflow clips it instead); shorten it or lower its relativeSize"
+                        + (measuredOtherwise ? " (measured in another font or with boxes here, see font-substituted or glyphs-missing: a warning, not an error)" : ""),
                     width: variant.width))
             }
             let scale = Double(variant.width) / Double(crop.width)
