@@ -471,12 +471,17 @@ struct PlanCLITests {
         // decisions tables (about 760 px of columns) and the 360 px overview made this page
         // 793 px wide. A probe script in a copy of the page writes the laid-out width into the DOM.
         let probe = dir.appendingPathComponent("probe.html")
+        // The violations inside a scrolling table are read without scrolling it: their lists'
+        // right edges (found in the report review: 400 px past the visible part at 420 px).
         try html.replacingOccurrences(of: "</body>", with: "<script>document.documentElement.dataset.layout = "
-                                        + "document.documentElement.scrollWidth + 'x' + window.innerWidth</script></body>")
+                                        + "document.documentElement.scrollWidth + 'x' + window.innerWidth + 'x' + Math.round(Math.max(0, "
+                                        + "...[...document.querySelectorAll('tr.violations ul')].map(u => u.getBoundingClientRect().right)))"
+                                        + "</script></body>")
             .write(to: probe, atomically: true, encoding: .utf8)
         let narrow = try Self.runChromium(chromium, ["--window-size=500,900", "--dump-dom", probe.absoluteString], profile: profile)
-        let layout = try #require(narrow.stdout.firstMatch(of: #/data-layout="(\d+)x(\d+)"/#), "\(narrow.stdout.prefix(300))")
+        let layout = try #require(narrow.stdout.firstMatch(of: #/data-layout="(\d+)x(\d+)x(\d+)"/#), "\(narrow.stdout.prefix(300))")
         #expect(Int(layout.1)! <= Int(layout.2)!, "the page is \(layout.1) px wide in a \(layout.2) px window")
+        #expect(Int(layout.3)! > 0 && Int(layout.3)! <= Int(layout.2)!, "violations reach \(layout.3) px in a \(layout.2) px window")
         // Ids are isolated for right-to-left text; a portrait thumbnail is shown at its own width.
         #expect(dom.stdout.contains("<h2><bdi>t/animal-cat-closeup</bdi></h2>"))
         #expect(html.contains("@media print"), "photos are CSS backgrounds: printed only with exact colours")

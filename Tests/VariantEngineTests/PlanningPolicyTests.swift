@@ -195,6 +195,11 @@ struct PlanningPolicyTests {
         let swapped = plan.assets[1]
         #expect(swapped.publicId == "test/cat" && swapped.source?.width == 451)
         #expect(swapped.placements.first?.variants.first?.url.contains("/test/cat") == true)
+        // The contact sheet says which public id the swap delivers (it showed only in links),
+        // and no other entry's line says "delivers".
+        let html = try await Engine().report(plan, baseDirectory: folder.path)
+        #expect(html.components(separatedBy: "<p class=\"meta\">delivers <bdi>test/cat</bdi> · ").count == 2)
+        #expect(html.components(separatedBy: "delivers <bdi>").count == 2)
     }
 
     @Test("the optimiser decides format and quality with a SSIMULACRA2 score")
