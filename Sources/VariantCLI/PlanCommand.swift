@@ -456,6 +456,13 @@ final class ProgressBar: @unchecked Sendable {
         text.reduce(0) { $0 + columns(of: $1) }
     }
 
+    /// East Asian wide and full-width blocks, and the emoji blocks.
+    static let wideRanges: [ClosedRange<UInt32>] = [
+        0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+        0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+        0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x3FFFD,
+    ]
+
     static func columns(of character: Character) -> Int {
         guard let scalar = character.unicodeScalars.first else { return 0 }
         switch scalar.properties.generalCategory {
@@ -463,13 +470,8 @@ final class ProgressBar: @unchecked Sendable {
         default: break
         }
         let v = scalar.value
-        let wide: [ClosedRange<UInt32>] = [
-            0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
-            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
-            0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x3FFFD,
-        ]
         // Emoji shown as such without a selector (✅, 🚀, a flag's regional indicators).
-        if wide.contains(where: { $0.contains(v) }) || scalar.properties.isEmojiPresentation { return 2 }
+        if wideRanges.contains(where: { $0.contains(v) }) || scalar.properties.isEmojiPresentation { return 2 }
         // A character shown as an emoji by its selector (☺️) is two columns too.
         return character.unicodeScalars.contains("\u{FE0F}") ? 2 : 1
     }

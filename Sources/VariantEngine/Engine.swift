@@ -134,8 +134,8 @@ public struct Engine: Sendable {
     ///   with no area or outside the image (``analyze(_:knownFaces:)``); `VipsError` for the file.
     public func crops(_ path: String, aspectRatios: [String], knownFaces: [SourceRect]? = nil) async throws -> [CropPlan] {
         // The arguments are checked before the image is decoded.
-        _ = try cropper(aspectRatios)
-        return try crops(from: try await analyze(path, knownFaces: knownFaces), aspectRatios: aspectRatios)
+        let (cropper, ratios) = try cropper(aspectRatios)
+        return cropper.crops(try await analyze(path, knownFaces: knownFaces), aspectRatios: ratios)
     }
 
     /// Smart crops from an analysis already made (``analyze(_:knownFaces:)``): a sync tool that

@@ -192,7 +192,7 @@ public struct OptimizeResult: Sendable, Codable, Equatable {
         case "png8": delivery = "f_png,fl_png8" + q
         case "png": delivery = "f_png"
         case "webp-lossless": delivery = nil
-        default: delivery = "f_\(chosen.format == "jpeg" ? "jpg" : chosen.format)" + q
+        default: delivery = "f_\(cloudinaryFormat(chosen.format))" + q
         }
     }
 }
