@@ -66,7 +66,7 @@ struct PlanEmitCLITests {
         #expect((plan["assets"] as? [Any])?.count == 3)
         let values = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any])
         let url = try #require((values["fields"] as? [String: [String: String]])?["summer-2026/pool"]?["square"])
-        #expect(url.hasPrefix("https://res.cloudinary.com/demo/image/upload/c_crop,h_600,w_600,x_0,y_0/c_scale,w_300/f_"))
+        #expect(url.hasPrefix("https://res.cloudinary.com/demo/image/upload/c_crop,h_600,w_600,x_0,y_0/c_scale,h_300,w_300/f_"))
         let skipped = try #require(values["skipped"] as? [[String: Any]])
         #expect(skipped.first?["reasons"] as? [String] == ["blocked-tag", "region-not-licensed"])
 

@@ -23,7 +23,9 @@ struct PlanningPolicyTests {
                 let ratio = Double(placement.crop.width) / Double(placement.crop.height)
                 #expect(abs(ratio - (placement.placement == "wide" ? 16.0 / 9 : 1)) < 0.02)
                 for variant in placement.variants {
-                    #expect(variant.transformation.hasPrefix(placement.cropTransformation + "/c_scale,w_\(variant.width)/f_"))
+                    let height = AspectRatio(parsing: placement.aspectRatio)!.height(forWidth: variant.width)
+                    #expect(variant.transformation.hasPrefix(placement.cropTransformation + "/c_scale,h_\(height),w_\(variant.width)/f_"))
+                    #expect(variant.height == height)
                     #expect(try Transformation(parsing: variant.transformation).canonicalDescription == variant.transformation)
                     #expect(variant.autoTransformation.hasSuffix("/f_auto/q_auto:good"))
                     // Our own strings pass our own validator without a word (the one-component
@@ -36,7 +38,6 @@ struct PlanningPolicyTests {
                     #expect(url.publicId == asset.publicId)
                     #expect(url.signature == nil)
                     #expect(variant.bytes > 0 && variant.decidedBy == "fixed")
-                    #expect(abs(Double(variant.height) - Double(variant.width) * Double(placement.crop.height) / Double(placement.crop.width)) <= 1)
                 }
                 #expect(placement.srcset == placement.variants.map { "\($0.url) \($0.width)w" }.joined(separator: ", "))
             }
@@ -113,6 +114,41 @@ struct PlanningPolicyTests {
         }
         let errorCount = all.filter { $0.severity == .error }.count
         #expect(plan.summary.errors == errorCount)
+    }
+
+    @Test("a variant has the placement's exact size though whole source pixels cannot hold the ratio; a crop that misses the ratio keeps its own")
+    func exactVariantSize() async throws {
+        // 9:16 of an 800×600 photo is 337.5 px wide: the crop is 338×600, and its width alone
+        // scaled to 540 gave 540×959 (and 720×1278), where the page's box is 540×960.
+        let images = ["people-couple-bar.jpg"]
+        let folder = try PlanningFixture.folder(with: images)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let manifest = PlanningFixture.manifest(images: images, placements: [
+            PlanningFixture.placement("story", "9:16", [360, 540, 720], formats: ["webp"]),
+            PlanningFixture.placement("banner", "3:1", [1200], formats: ["webp"]),
+            // 24:1 of 800×600 is 800×33 (24.24:1, 1 % wide): held; 25:1 is 800×32 exactly.
+            PlanningFixture.placement("strip", "24:1", [480], formats: ["webp"]),
+        ])
+        let plan = try await PlanningFixture.plan(manifest, in: folder, options: PlanningFixture.options()).plan
+        let placements = try #require(plan.assets.first?.placements)
+        let sizes = placements.map { $0.variants.map { "\($0.width)×\($0.height)" } }
+        #expect(sizes == [["360×640", "540×960", "720×1280"], ["1200×400"], ["480×20"]])
+        let story = placements[0]
+        #expect(story.crop.width == 338 && story.crop.height == 600)
+        #expect(story.variants[1].transformation.hasPrefix("c_crop,h_600,w_338,x_\(story.crop.x),y_0/c_scale,h_960,w_540/f_webp,q_"))
+        #expect(story.variants[1].autoTransformation.hasPrefix("c_crop,h_600,w_338,x_\(story.crop.x),y_0/c_scale,h_960,w_540/f_auto/"))
+        // What Cloudinary is asked for is what the local render writes.
+        for variant in placements.flatMap(\.variants) {
+            let rendered = try Renderer.render(RenderRequest(sourcePath: folder.appendingPathComponent(images[0]).path,
+                                                             transformation: try Transformation(parsing: variant.transformation)))
+            #expect(rendered.width == variant.width && rendered.height == variant.height && rendered.bytes == variant.bytes,
+                    "\(variant.transformation): rendered \(rendered.width)×\(rendered.height)")
+        }
+        // A window that cannot hold its ratio (a 3×2 source for 16:9 is 3×2, 16 % off) is scaled
+        // by its width alone: stretching it to the ratio would distort the picture.
+        #expect(AspectRatio(width: 16, height: 9)!.exactHeight(forWidth: 320, window: (3, 2)) == nil)
+        #expect(AspectRatio(width: 9, height: 16)!.exactHeight(forWidth: 540, window: (338, 600)) == 960)
+        #expect(AspectRatio(width: 16, height: 9)!.height(forWidth: 1000) == 563)
     }
 
     @Test("a crop too small for its ratio is a warning; ratios beyond 25:1 are refused in the manifest")

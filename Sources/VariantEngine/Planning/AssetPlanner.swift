@@ -199,6 +199,7 @@ struct AssetPlanner: Sendable {
                                                      formats: formats, level: level, cancellation: cancellation.vips)
                 request.qualityHints = decider.takesQualityHints ? hints : [:]
                 if let overlay = job.overlay { request.overlay = TextOverlayComponents.components(overlay, width: width) }
+                request.height = ratio.exactHeight(forWidth: width, window: (crop.rect.width, crop.rect.height))
                 let key = PlanCache.key([contentHash, "decision", decider.identity(formats: formats), request.geometry,
                                          formats.map(\.rawValue).joined(separator: ","), level.rawValue]
                                         + Self.hintKey(request.qualityHints))
@@ -232,7 +233,7 @@ struct AssetPlanner: Sendable {
                     hints[format] = quality
                 }
                 if decision.flattened == true { flattened = true }
-                placement.variants.append(try variant(decision, crop: crop, width: width, level: level, job: job))
+                placement.variants.append(try variant(decision, request: request, crop: crop, level: level, job: job))
             }
             if flattened {
                 placement.violations.append(Violation(
@@ -259,16 +260,16 @@ struct AssetPlanner: Sendable {
     }
 
     /// The explicit and the automatic transformation of one variant, with their URLs.
-    func variant(_ decision: VariantDecision, crop: CropPlan, width: Int, level: QualityLevel,
+    func variant(_ decision: VariantDecision, request: VariantDecisionRequest, crop: CropPlan, level: QualityLevel,
                  job: AssetJob) throws -> PlannedVariant {
-        var components = [crop.transformation, "c_scale,w_\(width)"]
-        if let overlay = job.overlay { components += TextOverlayComponents.components(overlay, width: width) }
+        let components = request.components
+        let width = request.width
         let explicit = try Transformation(parsing: (components + [decision.delivery]).joined(separator: "/")).canonicalDescription
         // f_auto and q_auto in components of their own, as Cloudinary's transformation rules ask
         // (and our validator warns otherwise): the one-component form warned on every variant.
         let automatic = try Transformation(parsing: (components + ["f_auto", "q_auto:\(level.rawValue)"]).joined(separator: "/"))
             .canonicalDescription
-        let upscale = Double(width) / Double(crop.rect.width)
+        let upscale = max(Double(width) / Double(crop.rect.width), Double(request.height ?? 0) / Double(crop.rect.height))
         return PlannedVariant(
             width: decision.width, height: decision.height, transformation: explicit,
             url: try url(explicit, job: job), autoTransformation: automatic,

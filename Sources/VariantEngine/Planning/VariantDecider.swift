@@ -29,13 +29,19 @@ struct VariantDecisionRequest: Sendable {
     var qualityHints: [ImageFormat: Int] = [:]
     /// Components drawn over the scaled crop: a text overlay and its `fl_layer_apply`.
     var overlay: [String] = []
+    /// The placement's exact output height when the crop holds its ratio
+    /// (``AspectRatio/exactHeight(forWidth:window:)``): the scale then names both sides.
+    var height: Int? = nil
 
-    /// The crop then the scale, as Cloudinary executes them, then any overlay (no delivery
-    /// settings). Part of the decision's key: a variant with text is decided with its text.
-    var geometry: String {
-        (["c_crop,h_\(crop.height),w_\(crop.width),x_\(crop.x),y_\(crop.y)/c_scale,w_\(width)"] + overlay)
-            .joined(separator: "/")
+    /// The crop then the scale, as Cloudinary executes them (canonical key order)
+    var components: [String] {
+        ["c_crop,h_\(crop.height),w_\(crop.width),x_\(crop.x),y_\(crop.y)",
+         "c_scale," + (height.map { "h_\($0)," } ?? "") + "w_\(width)"] + overlay
     }
+
+    /// ``components`` as one string (no delivery settings). Part of the decision's key: a
+    /// variant with text is decided with its text, a variant scaled to its exact height with it.
+    var geometry: String { components.joined(separator: "/") }
 }
 
 /// A decided variant: the delivered size, format and quality, and the predicted bytes.

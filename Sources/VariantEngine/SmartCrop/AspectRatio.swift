@@ -108,6 +108,19 @@ public struct AspectRatio: Sendable, Hashable, Codable, CustomStringConvertible 
     /// The share of ``miss(width:height:)`` past which a window is reported.
     public static let missTolerance = 0.02
 
+    /// The height of a `width`-px output of this ratio (rounded half up): 9:16 at 540 is 960.
+    public func height(forWidth width: Int) -> Int {
+        max(1, Int((Double(width) * Double(height) / Double(self.width)).rounded(.toNearestOrAwayFromZero)))
+    }
+
+    /// The exact `width` × height a window scales to when it holds this ratio (its miss within
+    /// ``missTolerance``), and nil when it does not: whole source pixels rarely hold a ratio
+    /// exactly (9:16 of 600 px is 337.5 × 600), so scaling the window by its width alone gives
+    /// 540 × 959, where a page sized for the placement expects 540 × 960.
+    public func exactHeight(forWidth width: Int, window: (width: Int, height: Int)) -> Int? {
+        miss(width: window.width, height: window.height) <= Self.missTolerance ? height(forWidth: width) : nil
+    }
+
     /// The placements a campaign hero is usually cut for: desktop 16:9, mobile 4:5 and 9:16,
     /// social 1:1, banner 3:1, portrait 2:3.
     public static let campaignDefaults: [AspectRatio] = [(16, 9), (4, 5), (1, 1), (9, 16), (3, 1), (2, 3)]
