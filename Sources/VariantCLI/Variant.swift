@@ -148,7 +148,7 @@ enum Main {
             // Commands name the input themselves; this is the net under them, so nothing
             // reaches the user as a Swift value.
             Diagnostics.error(error.description)
-            return error.code == .invalidTransformation ? ExitStatus.invalid : ExitStatus.ioError
+            return [.invalidTransformation, .unsupported].contains(error.code) ? ExitStatus.invalid : ExitStatus.ioError
         } catch let error as SSIMULACRA2Error {
             Diagnostics.error(error.message)
             return ExitStatus.ioError

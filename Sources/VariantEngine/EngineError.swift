@@ -15,7 +15,9 @@ public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
         public static let invalidTransformation = Code(rawValue: "invalid-transformation")
         /// An option or argument is out of range.
         public static let invalidArgument = Code(rawValue: "invalid-argument")
-        /// The requested output cannot be produced (e.g. a format this build cannot encode).
+        /// The requested output cannot be produced from this input: no allowed format can
+        /// carry it (too large for every one, or transparent where none keeps alpha). The CLI
+        /// exits 1, as for any input checked and found invalid for the request.
         public static let unsupported = Code(rawValue: "unsupported")
         /// The image is smaller than SSIMULACRA2 can score (8×8): its quality cannot be measured.
         public static let tooSmallToScore = Code(rawValue: "too-small-to-score")

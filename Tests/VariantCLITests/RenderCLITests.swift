@@ -150,9 +150,15 @@ struct RenderCLITests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try result.json()["format"] as? String == "jpeg")
         let none = try CLIRunner.run(["optimize", Self.photo, "--transformation", "c_scale,w_16500,h_8", "--formats", "avif,webp"])
-        #expect(none.status != 0)
+        // Exit 1, as render's "too large for AVIF": the request was checked and is invalid for the
+        // formats (it was 2, an I/O or usage error).
+        #expect(none.status == 1)
         #expect(none.stderr.contains("16500×8 is too large for every allowed format (longest side at most: AVIF 16384, WebP 16383)"),
                 "\(none.stderr)")
+        let logo = CLIRunner.packageRoot.appendingPathComponent("TestImages/logo-alpha.png").path
+        let opaqueOnly = try CLIRunner.run(["optimize", logo, "--formats", "jpeg"])
+        #expect(opaqueOnly.status == 1 && opaqueOnly.stderr.contains("none of the allowed formats (jpeg) can carry this image's transparency"),
+                "\(opaqueOnly.status) \(opaqueOnly.stderr)")
     }
 
     @Test("optimize's summary counts encodes in the singular for one")

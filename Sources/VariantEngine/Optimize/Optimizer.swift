@@ -225,7 +225,9 @@ public enum Optimizer {
     /// Blocking: it holds its thread for the whole computation and does not take turns with the
     /// engine's other operations or stop when a task is cancelled. From async code, use ``Engine``.
     /// - Throws: `VipsError` when encoding fails, `EngineError` when no format is allowed or the
-    ///   image is too large to score (``OptimizeOptions/maxPixels``).
+    ///   image is too large to score (``OptimizeOptions/maxPixels``) (`.invalidArgument`), and
+    ///   when no allowed format can carry the image (`.unsupported`: too large for each, or
+    ///   transparent where none keeps alpha).
     public static func optimize(_ image: Image, options: OptimizeOptions) throws -> OptimizeResult {
         guard !options.formats.isEmpty else {
             throw EngineError(.invalidArgument, "no output format is allowed", input: image.source)
@@ -247,7 +249,7 @@ public enum Optimizer {
         let fitting = options.formats.filter { $0.canHold(width: image.width, height: image.height) }
         guard !fitting.isEmpty else {
             let limits = options.formats.compactMap { f in f.maxSide.map { "\(f.displayName) \($0)" } }.joined(separator: ", ")
-            throw EngineError(.invalidArgument, "\(image.width)×\(image.height) is too large for every allowed format "
+            throw EngineError(.unsupported, "\(image.width)×\(image.height) is too large for every allowed format "
                                 + "(longest side at most: \(limits))", input: image.source)
         }
         options.formats = fitting
@@ -315,7 +317,7 @@ public enum Optimizer {
             }
         }
         guard !candidates.isEmpty else {
-            throw EngineError(.invalidArgument, "none of the allowed formats (\(options.formats.map(\.rawValue).joined(separator: ", "))) can carry this image's transparency", input: image.source)
+            throw EngineError(.unsupported, "none of the allowed formats (\(options.formats.map(\.rawValue).joined(separator: ", "))) can carry this image's transparency", input: image.source)
         }
         let passing = candidates.indices.filter { candidates[$0].meetsTarget }
         let chosen = passing.min { candidates[$0].bytes < candidates[$1].bytes }
@@ -386,7 +388,7 @@ public enum Optimizer {
                 score: 100)
         }
         guard !files.isEmpty else {
-            throw EngineError(.invalidArgument, "none of the allowed formats (\(options.formats.map(\.rawValue).joined(separator: ", "))) can carry this image's transparency", input: source)
+            throw EngineError(.unsupported, "none of the allowed formats (\(options.formats.map(\.rawValue).joined(separator: ", "))) can carry this image's transparency", input: source)
         }
         let order = files.indices.sorted {
             (files[$0].data.count, files[$0].rank, files[$0].quality ?? 0)
