@@ -70,6 +70,32 @@ struct AnalysisTests {
         #expect((0..<side).contains(f.x) && (0..<side).contains(f.y), "\(side)×\(side): \(f.x),\(f.y)")
     }
 
+    /// Found in review: a blank grey or coloured image (600×400) had a "feature" focal point of
+    /// weight 0.159 and a salient region over its middle: a Float sum's drift (about 0.05 ΔE) was
+    /// stretched to a full-strength cue, and the centre prior made a peak of it.
+    @Test("a blank image of any colour has the centre as focal point and no salient middle",
+          arguments: [[128, 128, 128], [30, 30, 30], [255, 255, 255], [200, 30, 30], [0, 0, 0]])
+    func blankImage(colour: [Int]) throws {
+        let pixel = colour.map(UInt8.init)
+        let data: [UInt8] = (0..<(600 * 400)).flatMap { _ in pixel }
+        let analysis = try ImageAnalysis.analyze(pixels: PixelBuffer(width: 600, height: 400, bands: 3, data: data),
+                                                 sourceWidth: 600, sourceHeight: 400, format: "png")
+        #expect(analysis.focalPoint.origin == .center && analysis.focalPoint.weight == 0, "\(colour): \(analysis.focalPoint)")
+        #expect(analysis.focalPoint.x == 300 && analysis.focalPoint.y == 200)
+        #expect(analysis.salientRegion() == SourceRect(x: 0, y: 0, width: 600, height: 400), "\(colour): \(analysis.salientRegion())")
+    }
+
+    /// Found in review: alpha 250 everywhere was "no alpha" to the analysis (its threshold was
+    /// 250) while `optimize --formats jpeg` refused the same image for its transparency.
+    @Test("any alpha under 255 is transparency, as the optimiser counts it", arguments: [250, 254, 255])
+    func nearlyOpaque(alpha: Int) throws {
+        let data: [UInt8] = (0..<(64 * 48)).flatMap { i -> [UInt8] in [UInt8(i % 200), 90, 140, UInt8(alpha)] }
+        let analysis = try ImageAnalysis.analyze(pixels: PixelBuffer(width: 64, height: 48, bands: 4, data: data),
+                                                 sourceWidth: 64, sourceHeight: 48, format: "png")
+        #expect(analysis.hasAlpha == (alpha < 255))
+        #expect((analysis.opaqueBounds != nil) == (alpha < 255))
+    }
+
     /// Found in review: a dragon on a flat ground (graphic-illustration.png) and a photo pasted
     /// on a grey canvas got the image's centre as focal point, outside every crop the tool made:
     /// with the subject on under a tenth of the map, the 90th percentile the peak was measured

@@ -125,10 +125,13 @@ struct Plane: Sendable {
 
     /// Divides by the `fraction` percentile and clips to 0...1 (so a few outliers do not flatten
     /// everything else).
-    func normalised(percentile fraction: Double = 0.99) -> Plane {
+    /// - Parameter floor: The smallest value that counts as full strength: a plane whose
+    ///   percentile is under it is scaled by 1 / floor, so rounding noise (a flat image's cues
+    ///   are about 1e-5, not 0) is not stretched into a full-strength signal.
+    func normalised(percentile fraction: Double = 0.99, floor: Float = 1e-6) -> Plane {
         let top = percentile(fraction)
         guard top > 1e-6 else { return Plane(width: width, height: height) }
-        let scale = 1 / top
+        let scale = 1 / max(top, floor)
         return Plane(width: width, height: height, values: values.map { min(1, max(0, $0 * scale)) })
     }
 }

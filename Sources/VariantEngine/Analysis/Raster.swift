@@ -52,8 +52,10 @@ struct Raster: Sendable {
             }
         }
         self.rgb = rgb
-        // An alpha band that is opaque everywhere is no alpha for the analysis.
-        self.alpha = hasAlpha && alpha.contains(where: { $0 < 250 }) ? alpha : nil
+        // An alpha band that is opaque everywhere is no alpha for the analysis; any pixel short of
+        // 255 is transparency, as the optimiser counts it (alpha 250 everywhere was "no alpha"
+        // here while `optimize --formats jpeg` refused the image for its transparency).
+        self.alpha = hasAlpha && alpha.contains(where: { $0 < 255 }) ? alpha : nil
     }
 
     /// Rec. 601 luma, one byte per pixel (what the face cascades were trained on).

@@ -69,15 +69,15 @@ struct SaliencyCues {
         // Background: colour clusters of the border ring; contrast is the distance to the nearest
         // cluster that covers a fair share of the border, mixed with the distance to the mean.
         let clusters = SaliencyCues.borderClusters(l: l, a: a, b: b)
-        var meanL: Float = 0, meanA: Float = 0, meanB: Float = 0
+        // Summed in Double: a Float sum over 100,000 pixels drifts by about 0.05 ΔE, which a flat
+        // image's contrast then showed as a (normalised) signal.
+        var sumL = 0.0, sumA = 0.0, sumB = 0.0
         for i in 0..<n {
-            meanL += l.values[i]
-            meanA += a.values[i]
-            meanB += b.values[i]
+            sumL += Double(l.values[i])
+            sumA += Double(a.values[i])
+            sumB += Double(b.values[i])
         }
-        meanL /= Float(n)
-        meanA /= Float(n)
-        meanB /= Float(n)
+        let meanL = Float(sumL / Double(n)), meanA = Float(sumA / Double(n)), meanB = Float(sumB / Double(n))
         var contrast = Plane(width: w, height: h)
         for i in 0..<n {
             var nearest = Float.greatestFiniteMagnitude
@@ -88,7 +88,8 @@ struct SaliencyCues {
             let dl = l.values[i] - meanL, da = a.values[i] - meanA, db = b.values[i] - meanB
             contrast.values[i] = 0.75 * nearest.squareRoot() + 0.25 * (dl * dl + da * da + db * db).squareRoot()
         }
-        self.contrast = contrast.boxBlurred(radius: max(1, side / 100)).normalised(percentile: 0.99)
+        // Under half a unit of ΔE is no difference anyone sees (a flat grey image's is float noise).
+        self.contrast = contrast.boxBlurred(radius: max(1, side / 100)).normalised(percentile: 0.99, floor: 0.5)
 
         // Gradient of lightness (central differences).
         var gradient = Plane(width: w, height: h)
@@ -102,7 +103,7 @@ struct SaliencyCues {
             }
         }
         self.gradient = gradient
-        edges = gradient.boxBlurred(radius: max(1, side / 60)).normalised(percentile: 0.99)
+        edges = gradient.boxBlurred(radius: max(1, side / 60)).normalised(percentile: 0.99, floor: 0.1)
 
         // Text: many strong, thin edges close together, denser along lines than across them.
         var strong = Plane(width: w, height: h)
@@ -199,7 +200,11 @@ enum SaliencyBuilder {
             combined.values[i] = weights.backgroundContrast * cues.contrast.values[i] + weights.edges * cues.edges.values[i]
                 + weights.skin * cues.skin.values[i] + weights.text * cues.text.values[i]
         }
-        combined = combined.normalised(percentile: 0.995)
+        // A cue over its floor is normalised to full strength, so any image with content peaks
+        // at its weight (0.5 for contrast) or more; under a tenth, every cue is noise (a blank
+        // image's contrast is about 0.002 ΔE) and the map stays blank, which puts the focal point
+        // at the centre, not on the centre prior's bump.
+        combined = combined.normalised(percentile: 0.995, floor: 0.1)
         var values = [UInt8](repeating: 0, count: n)
         let sigma2: Float = 2 * 0.3 * 0.3
         for y in 0..<h {
