@@ -203,6 +203,16 @@ def make(out):
     large = bytearray(read(w("large.jpg")))
     large[len(large) // 2: len(large) // 2 + 5000] = b"\xaa" * 5000
     write("damaged-large.jpg", bytes(large), "3200 px JPEG with 5000 bytes of scan data overwritten")
+    # A progressive JPEG whose last Huffman table and scan repeat 1500 times before the end:
+    # libjpeg warns at each repeat and reads them all before the first row (about 20 ms a scan
+    # at 4000 px, 30 s in all), a decode no --timeout reached.
+    vips("black", w("flat.v"), "4000", "4000")
+    vips("copy", w("flat.v"), w("progressive.jpg") + "[Q=75,interlace,strip]")
+    progressive = read(w("progressive.jpg"))
+    last_table = progressive.rindex(b"\xff\xc4")
+    assert progressive.endswith(b"\xff\xd9") and progressive.rindex(b"\xff\xda") > last_table
+    write("scan-bomb.jpg", progressive[:-2] + progressive[last_table:-2] * 1500 + b"\xff\xd9",
+          "progressive 4000 px JPEG with its last scan repeated 1500 times (libjpeg reads every one)")
     write("bit-flipped.jpg", bit_flipped(plain, 40, 1, 1000), "JPEG with 40 bits flipped in the scan data")
     write("bit-flipped.png", bit_flipped(png, 40, 2, 200), "PNG with 40 bits flipped in IDAT")
     write("bit-flipped.webp", bit_flipped(webp, 40, 3, 100), "WebP with 40 bits flipped in the bitstream")

@@ -57,7 +57,7 @@ struct AnalyzeCommand: ParsableCommand {
                "focalPoint": {"x", "y", "weight", "origin"},
                "faces": [{"x", "y", "width", "height", "confidence", "detector"}],
                "contentClass", "dominantColors": [{"hex", "share"}],
-               "opaqueBounds" (images with alpha and some pixel over alpha 16), "decodedLongestSide",
+               "opaqueBounds" (with alpha, when a pixel is over 16), "decodedLongestSide",
                "salientRegion": {"x", "y", "width", "height"},
                "saliencyMap": {"width", "height"}}
             origin: face, feature or center. detector: frontal or profile, or given for the

@@ -46,6 +46,8 @@ public final class Image: @unchecked Sendable {
     }
     /// Whether an ICC profile is embedded.
     public var hasICCProfile: Bool { cvips_has_field(pointer, "icc-profile-data") != 0 }
+    /// Whether the loader found a progressive JPEG or an interlaced PNG or GIF.
+    public var isInterlaced: Bool { cvips_int_field(pointer, "interlaced", 0) != 0 }
     /// The colour space the embedded ICC profile describes, as its header spells it ("RGB ",
     /// "CMYK", "GRAY" ...); nil without a profile.
     public var iccColourSpace: String? {

@@ -251,6 +251,23 @@ struct HostileImageTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path).isEmpty)
     }
 
+    /// Found in review: a 600 KB progressive JPEG of 3000 repeated scans held analyze, crop,
+    /// breakpoints and a plan's worker 65-85 s, past `--timeout 5`: libjpeg reads every scan
+    /// before the first row, inside one libvips call the time limit cannot reach, and the
+    /// damage scan beside it read them all too. A progressive file is now scanned first, and the
+    /// scan stops at libjpeg's first warning; the message is that one warning (the decode that
+    /// ran to the end gave two, joined: "…coefficient 1; VipsJpeg: …coefficient 37").
+    @Test("a progressive JPEG of repeated scans is refused at the first, in every command that analyses")
+    func scanBomb() throws {
+        let bomb = try Self.folder.get().appendingPathComponent("scan-bomb.jpg").path
+        let reason = "cannot decode the image: VipsJpeg: Inconsistent progression sequence for component 0 coefficient 1"
+        for arguments in [["analyze", bomb, "--json"], ["crop", bomb, "--json"], ["breakpoints", bomb, "--json"],
+                          ["render", bomb, "c_fill,g_auto,w_100,h_100", "-o", "/dev/null"]] {
+            let (result, _) = try Self.run(arguments + ["--timeout", "5"])
+            #expect(result.status == 2 && result.stderr == "variant: error: \(bomb): \(reason)\n", "\(arguments[0]): \(result.stderr)")
+        }
+    }
+
     @Test("with no f_ and no extension, AVIF stays AVIF and HEIC becomes JPEG")
     func keptFormat() throws {
         let folder = try Self.folder.get()

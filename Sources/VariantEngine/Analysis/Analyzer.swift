@@ -89,6 +89,10 @@ extension ImageAnalysis {
             // The models (1.4 MB of XML) are read while the image decodes.
             DispatchQueue.global().async { _ = FaceDetector.bundled }
         }
+        // A progressive JPEG is scanned before it is decoded: thousands of repeated scans in a
+        // 600 KB file held libvips's decode for 70 s past any --timeout (libjpeg reads every scan
+        // before the first row), where the scan stops at the first inconsistent one.
+        if header.isInterlaced { try Image.checkDecodedCleanly(path: path) }
         // The damage scan reads the whole entropy stream at 1/8: on the other core, beside the decode.
         let (pixels, _) = try Parallel.both(throwing: {
             let decoded = try Image.thumbnail(
