@@ -68,6 +68,12 @@ import Testing
         // Other angles: the rotated bounding box (100·(cos 45° + sin 45°) = 141.4).
         .init("§5 a_45", Size(100, 100), "a_45", output: Size(141, 141), crop: Rect(0, 0, 100, 100)),
         .init("§5 a_30", camera, "a_30", output: Size(1535, 1379), crop: Rect(0, 0, 1280, 853)),
+        // A decimal angle is one turn (it was split at the point: a_12.5 turned 12° then 5°,
+        // 287×359): 200·cos 12.5° + 303·sin 12.5° = 260.8, 200·sin 12.5° + 303·cos 12.5° = 339.1.
+        .init("§5 a_12.5", Size(200, 303), "a_12.5", output: Size(261, 339), crop: Rect(0, 0, 200, 303)),
+        .init("§5 a_-7.5", Size(200, 303), "a_-7.5", output: Size(238, 327), crop: Rect(0, 0, 200, 303)),
+        .init("§5 a_12.5 then a flip", Size(200, 303), "a_12.5.hflip", output: Size(261, 339), crop: Rect(0, 0, 200, 303)),
+        .init("§5 a_90.vflip is a list", Size(200, 303), "a_90.vflip", output: Size(303, 200), crop: Rect(0, 0, 200, 303)),
         // a_auto_right: a quarter turn first when the box is portrait and the image landscape.
         .init(
             "§5 auto_right", camera, "c_fill,w_200,h_400,a_auto_right", output: Size(200, 400),

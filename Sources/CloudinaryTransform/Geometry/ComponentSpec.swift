@@ -153,7 +153,7 @@ struct GeometryComponentReader {
                     spec.flags.insert(String(flag.split(separator: ":", maxSplits: 1).first ?? flag))
                 }
             case "a":
-                spec.angles += try value.split(separator: ".").map { item in
+                spec.angles += try Self.angleItems(value).map { item in
                     switch item {
                     case "auto_right": return .autoRight
                     case "auto_left": return .autoLeft
@@ -185,6 +185,26 @@ struct GeometryComponentReader {
             }
         }
         return spec
+    }
+
+    /// The `.`-separated items of an `a_` value, a decimal angle kept whole: `a_12.5` is one
+    /// turn of 12.5°, not 12° then 5° (`a_vflip.hflip`, `a_-7.5.hflip` and `a_90.vflip` are lists).
+    static func angleItems(_ value: String) -> [Substring] {
+        let pieces = value.split(separator: ".", omittingEmptySubsequences: false)
+        var items: [Substring] = []
+        var i = 0
+        while i < pieces.count {
+            let piece = pieces[i]
+            if i + 1 < pieces.count, Int(piece) != nil || piece == "-" || piece.isEmpty,
+               !pieces[i + 1].isEmpty, pieces[i + 1].allSatisfy({ $0.isASCII && $0.isNumber }) {
+                items.append(value[piece.startIndex..<pieces[i + 1].endIndex])
+                i += 2
+            } else {
+                items.append(piece)
+                i += 1
+            }
+        }
+        return items
     }
 
     /// Replaces a whole-value `$name` by the variable's text.
