@@ -208,6 +208,22 @@ struct RenderCLITests {
                 "\(optimize.stderr)")
     }
 
+    /// Found in review: `if_fc_gt_0` took the no-face branch of a face close-up, while
+    /// `g_face` on the same file found the face: only faces given with --faces were counted.
+    @Test("if_fc counts the faces render finds")
+    func faceCountCondition() throws {
+        let closeup = CLIRunner.packageRoot.appendingPathComponent("TestImages/people-face-closeup.jpg").path
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("o.png").path
+        let faces = try CLIRunner.run(["render", closeup, "if_fc_gt_0/c_scale,w_100/if_else/c_scale,w_50/if_end", "-o", out, "--json"])
+        #expect(faces.status == 0, "\(faces.stderr)")
+        #expect(try faces.json()["width"] as? Int == 100, "\(faces.stdout) \(faces.stderr)")
+        let none = try CLIRunner.run(["render", closeup, "if_fc_eq_0/c_scale,w_100/if_else/c_scale,w_50/if_end", "-o", out, "--json"])
+        #expect(none.status == 0, "\(none.stderr)")
+        #expect(try none.json()["width"] as? Int == 50, "\(none.stdout) \(none.stderr)")
+    }
+
     @Test("the geometry's warnings reach stderr in a plain run, not only the JSON")
     func warningsOnStderr() throws {
         let dir = try Self.folder()

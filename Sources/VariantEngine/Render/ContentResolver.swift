@@ -10,10 +10,18 @@ public enum ContentResolver {
     public static func needsAnalysis(_ transformation: Transformation) -> Bool {
         transformation.components.contains { component in
             component.parameters.contains { p in
-                p.key == "g"
-                    && (p.rawValue.hasPrefix("auto") || p.rawValue.hasPrefix("face") || p.rawValue.hasPrefix("custom:face"))
+                (p.key == "g"
+                    && (p.rawValue.hasPrefix("auto") || p.rawValue.hasPrefix("face") || p.rawValue.hasPrefix("custom:face")))
+                    || (p.key == "if" && countsFaces(p.rawValue))
             }
         }
+    }
+
+    /// Whether a condition reads the face count (`if_fc_gt_0`): the count is then of the faces
+    /// the analysis finds, not of none (the condition took the no-face branch of a face
+    /// close-up). (A variable holding it, `$n_fc`, is not evaluated locally, and says so.)
+    static func countsFaces(_ value: String) -> Bool {
+        value.contains("face_count") || value.contains("faceCount") || value.split(separator: "_").contains("fc")
     }
 
     /// The `f_` and `q_` parameters of `transformation` as written: what the optimiser decides
