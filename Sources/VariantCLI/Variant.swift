@@ -100,10 +100,28 @@ enum Main {
         return nil
     }
 
+    /// The first argument before any `--` that reads as a file name starting with a dash
+    /// (`-hero.jpg`: a dash, then a name with a `.` or `/`, not a number). The parser takes it
+    /// for a bundle of short options, and with an `h` in it printed the help and exited 0, so a
+    /// batch job counted an image it never touched as done.
+    static func fileNameReadAsOptions(_ arguments: [String]) -> String? {
+        for argument in arguments {
+            if argument == "--" { return nil }
+            guard argument.hasPrefix("-"), !argument.hasPrefix("--"), argument.count > 2,
+                  argument.contains(".") || argument.contains("/"), Double(argument) == nil else { continue }
+            return argument
+        }
+        return nil
+    }
+
     static func run(_ arguments: [String]) async -> Int32 {
         if arguments == ["--version"] {
             print(Variant.versionLine)
             return 0
+        }
+        if let dashed = fileNameReadAsOptions(arguments) {
+            Diagnostics.error("\(dashed): a name that starts with '-' is read as options; write ./\(dashed), or put -- before it")
+            return ExitStatus.ioError
         }
         // `variant help NAME …` printed the top help and exit 0 for a name that is no command.
         if arguments.first == "help", let unknown = unknownCommand(in: Array(arguments.dropFirst())) {

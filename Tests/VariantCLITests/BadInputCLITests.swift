@@ -170,6 +170,28 @@ struct BadInputCLITests {
 
     /// Found in review: options that take a number read `-1` as an unknown option ("Missing
     /// value"), and `url build` listed `--version` twice (the asset's and the program's).
+    /// Found in review: `variant render -hero.jpg w_100 -o out.jpg` printed render's help and
+    /// exited 0 without writing anything (`-hero.jpg` parsed as -h -e -r -o …).
+    @Test("a file name starting with a dash is a usage error that says how to write it; ./-name and -- work")
+    func dashedFileName() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = dir.appendingPathComponent("-hero.jpg")
+        try FileManager.default.copyItem(at: Self.testImages.appendingPathComponent("people-astronaut.jpg"), to: source)
+        for arguments in [["render", "-hero.jpg", "w_100", "-o", "out.jpg"], ["info", "-hero.jpg"], ["analyze", "-hero.jpg", "--json"]] {
+            let result = try CLIRunner.run(arguments, currentDirectory: dir)
+            #expect(result.status == 2 && result.stdout.isEmpty, "\(arguments): \(result.stdout)")
+            #expect(result.stderr == "variant: error: -hero.jpg: a name that starts with '-' is read as options; "
+                    + "write ./-hero.jpg, or put -- before it\n", "\(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.jpg").path))
+        #expect(try CLIRunner.run(["render", "./-hero.jpg", "w_100", "-o", "out.jpg"], currentDirectory: dir).status == 0)
+        #expect(try CLIRunner.run(["info", "--", "-hero.jpg"], currentDirectory: dir).status == 0)
+        // Negative decimals are numbers, not names.
+        let zoom = try CLIRunner.run(["crop", "./-hero.jpg", "--zoom", "-1.5"], currentDirectory: dir)
+        #expect(zoom.status == 2 && zoom.stderr.contains("zoom"), "\(zoom.stderr)")
+    }
+
     @Test("negative numbers reach the range check; --version is listed once per command")
     func numericOptionsAndVersion() throws {
         let orientation = try CLIRunner.run(["geometry", "--source", "800x533", "w_5", "--orientation", "-1"])
