@@ -224,6 +224,30 @@ struct RenderCLITests {
         #expect(try none.json()["width"] as? Int == 50, "\(none.stdout) \(none.stderr)")
     }
 
+    /// Found in review: c_fill_pad,g_auto rendered the plain fill window, a 90 px sliver through
+    /// a face, with nothing said; Cloudinary pads when more of the image must be kept.
+    @Test("c_fill_pad pads to keep the faces a fill would slice, and is a fill when it slices none")
+    func fillPad() throws {
+        let group = CLIRunner.packageRoot.appendingPathComponent("TestImages/people-group-three-tattoos.jpg").path
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("o.png").path
+        func crop(_ transformation: String) throws -> [Int] {
+            let result = try CLIRunner.run(["render", group, transformation, "-o", out, "--json"])
+            #expect(result.status == 0, "\(transformation): \(result.stderr)")
+            return try #require(try result.json()["crop"] as? [Int])
+        }
+        // The three faces, as annotated in TestImages/annotations.json (x, y, width, height).
+        let faces = [[123, 75, 167, 165], [327, 63, 170, 184], [563, 27, 174, 173]]
+        let padded = try crop("c_fill_pad,g_auto,w_100,h_600")
+        for face in faces {
+            #expect(face[0] >= padded[0] && face[0] + face[2] <= padded[0] + padded[2]
+                    && face[1] >= padded[1] && face[1] + face[3] <= padded[1] + padded[3], "\(face) outside \(padded)")
+        }
+        #expect(try crop("c_fill,g_auto,w_100,h_600")[2] < 100)
+        #expect(try crop("c_fill_pad,g_auto,w_600,h_400") == (try crop("c_fill,g_auto,w_600,h_400")))
+    }
+
     @Test("the geometry's warnings reach stderr in a plain run, not only the JSON")
     func warningsOnStderr() throws {
         let dir = try Self.folder()

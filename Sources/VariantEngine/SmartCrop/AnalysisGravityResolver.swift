@@ -45,6 +45,29 @@ public struct AnalysisGravityResolver: GravityResolver {
         if request.gravity.hasPrefix("auto:faces") { cropOptions.faceReward *= 3 }
         cropOptions.zoom = 1
         let plan = SmartCropper(options: cropOptions).crop(analysis, windowWidth: width, windowHeight: height, within: within)
-        return Rect(x: plan.rect.x, y: plan.rect.y, width: plan.rect.width, height: plan.rect.height)
+        var window = plan.rect
+        if ["fill_pad", "auto_pad"].contains(request.mode), request.output.width > 0, request.output.height > 0 {
+            window = Self.padWindow(fill: window, faces: analysis.faces.map(\.box), within: within,
+                                    ratio: Double(request.output.width) / Double(request.output.height))
+        }
+        return Rect(x: window.x, y: window.y, width: window.width, height: window.height)
+    }
+
+    /// `c_fill_pad` / `c_auto_pad`: the fill window when it keeps every face whole; otherwise
+    /// the faces with a tenth of their extent around them, widened to the output's ratio as far
+    /// as `within` allows. What that window leaves of the output is padded (Cloudinary pads
+    /// "if more of the original image needs to be included"; this rendered a plain fill that
+    /// sliced a face, without a word).
+    static func padWindow(fill: SourceRect, faces: [SourceRect], within: SourceRect, ratio: Double) -> SourceRect {
+        let inside = faces.compactMap { $0.intersection(within) }
+        guard let first = inside.first, !inside.allSatisfy({ fill.contains($0) }), ratio.isFinite, ratio > 0 else { return fill }
+        let subject = inside.dropFirst().reduce(first) { $0.union($1) }.expanded(by: 0.1, within: within)
+        var w = Double(subject.width), h = Double(subject.height)
+        if w / h > ratio { h = w / ratio } else { w = h * ratio }
+        let width = min(within.width, max(subject.width, Int(w.rounded())))
+        let height = min(within.height, max(subject.height, Int(h.rounded())))
+        let x = min(max(within.x, Int(subject.centerX - Double(width) / 2)), within.maxX - width)
+        let y = min(max(within.y, Int(subject.centerY - Double(height) / 2)), within.maxY - height)
+        return SourceRect(x: x, y: y, width: width, height: height)
     }
 }
