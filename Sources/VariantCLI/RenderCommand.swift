@@ -152,7 +152,7 @@ struct Render: ParsableCommand {
             }
             Diagnostics.warning("\(parameter) is not rendered locally" + hint)
         }
-        // The geometry's warnings ("w_auto ... is ignored here") and notes: on stderr too, not
+        // The geometry's warnings ("t_hero is a named transformation …") and notes: on stderr too, not
         // only in the JSON, so a plain run does not hide them.
         for note in result.notes { Diagnostics.write("variant: \(note)") }
         try writeImageOutput(result.data, to: output)

@@ -156,6 +156,13 @@ import Testing
         }
         #expect(try codes("t_hero").contains("named-transformation"))
         #expect(try codes("c_limit,w_auto").contains("width-auto"))
+        // Without Client Hints Cloudinary uses the fallback width (it was ignored: 1280 px).
+        #expect(try resolveGeometry("c_limit,w_auto", Self.camera).output == Self.camera)
+        #expect(try resolveGeometry("c_limit,w_auto:100:400", Self.camera).output == Size(400, 267))
+        #expect(try resolveGeometry("c_limit,w_auto:breakpoints:400", Self.camera).output == Size(400, 267))
+        #expect(try resolveGeometry("c_limit,w_auto:breakpoints_200_1920_30_15:400:json", Self.camera).output == Size(400, 267))
+        #expect(try resolveGeometry("ar_16:9,c_fill,w_auto:100:400", Self.camera).output == Size(400, 225))
+        #expect(try resolveGeometry("c_limit,w_auto:100:400", Self.camera).notes.contains { $0.message.contains("the fallback width, 400, as this render does") })
         #expect(try codes("e_upscale", Size(3000, 2000)).contains("upscale-too-large"))
         #expect(try codes("a_45", Size(4000, 3000)).contains("rotate-downscale"))
         #expect(try codes("c_scale,w_100,dpr_auto").contains("dpr-auto"))

@@ -82,6 +82,8 @@ struct GeometryComponentSpec {
     var condition: String?
     var namedTransformation: String?
     var widthAuto = false
+    /// The fallback width of `w_auto:…:<fallback>`, used as the width here.
+    var widthAutoFallback: Int?
 
     var ignoresAspectRatio: Bool { flags.contains("ignore_aspect_ratio") }
     var isLayerApply: Bool { flags.contains("layer_apply") }
@@ -123,6 +125,13 @@ struct GeometryComponentReader {
             case "w", "h":
                 if key == "w", value.hasPrefix("auto") {
                     spec.widthAuto = true
+                    // Without Client Hints (a local render has none) Cloudinary uses the fallback
+                    // width when one is given: w_auto:100:400, w_auto:breakpoints:400,
+                    // w_auto:breakpoints_200_1920_30_15:400[:json].
+                    if let fallback = Self.autoWidthFallback(value) {
+                        spec.width = .pixels(fallback)
+                        spec.widthAutoFallback = fallback
+                    }
                     continue
                 }
                 let length = try readLength(value, key: key, index: index, input: input)
@@ -185,6 +194,16 @@ struct GeometryComponentReader {
             }
         }
         return spec
+    }
+
+    /// The fallback width of a `w_auto` value: the whole number after the rounding step
+    /// (`auto:100:400`) or after the breakpoint settings (`auto:breakpoints_…:400`); nil when
+    /// there is none (`auto`, `auto:100`, `auto:breakpoints:json`).
+    static func autoWidthFallback(_ value: String) -> Int? {
+        let pieces = value.split(separator: ":", omittingEmptySubsequences: false)
+        guard pieces.count >= 3, pieces[0] == "auto" else { return nil }
+        guard let fallback = Int(pieces[2]), fallback > 0 else { return nil }
+        return fallback
     }
 
     /// The `.`-separated items of an `a_` value, a decimal angle kept whole: `a_12.5` is one

@@ -232,7 +232,13 @@ struct GeometryResolution {
                     "t_\(name) is a named transformation defined on the account; its geometry is not known locally",
                     index)
             }
-            if spec.widthAuto {
+            if let fallback = spec.widthAutoFallback {
+                note(
+                    .warning, "width-auto",
+                    "w_auto depends on the requesting device (Client Hints); without them Cloudinary uses the "
+                        + "fallback width, \(fallback), as this render does", index
+                )
+            } else if spec.widthAuto {
                 note(
                     .warning, "width-auto",
                     "w_auto depends on the requesting device (Client Hints); the width is ignored here", index
