@@ -416,12 +416,12 @@ extension TransformationParser {
         if let problem = checkNumeric(key, spec, value, facts: &facts, valueOffset: valueOffset, trackUnits: true) {
             return problem
         }
-        // Legal to write, but nothing can be that size: geometry and rendering refuse it.
+        // Nothing can be that size: geometry and rendering refuse it, so validate does too (a
+        // warning let a sync tool gating on validate store strings that never render).
         if kind != .none, Double(string(value)) == 0 {
             return Problem(
-                code: .suspiciousValue,
-                message: "\(key.text)_\(string(value)) asks for a \(key == .w ? "width" : "height") of zero; a size is positive pixels or a decimal share of the input",
-                severity: .warning)
+                code: .invalidSize,
+                message: "\(key.text)_\(string(value)) asks for a \(key == .w ? "width" : "height") of zero; a size is positive pixels or a decimal share of the input")
         }
         return nil
     }

@@ -108,11 +108,13 @@ struct ValidationRuleTests {
         }
     }
 
-    @Test func zeroSizeWarns() {
+    /// Found in review: a zero size was a warning here while render and geometry refuse it, so a
+    /// sync tool that gates on validate stored strings that never render.
+    @Test func zeroSizeIsInvalid() {
         for input in ["w_0", "c_fill,h_0,w_100", "c_scale,w_0.0"] {
             let result = Transformation.parse(input)
-            #expect(result.isValid, "\(input)")
-            #expect(result.diagnostics.map(\.code) == [.suspiciousValue], "\(input)")
+            #expect(!result.isValid, "\(input)")
+            #expect(result.diagnostics.map(\.code) == [.invalidSize], "\(input)")
         }
         #expect(Transformation.parse("c_scale,w_0.5,x_0").diagnostics.isEmpty)
     }
