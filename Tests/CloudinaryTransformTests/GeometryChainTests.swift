@@ -192,6 +192,17 @@ import Testing
         }
     }
 
+    /// Found in review: an expression that evaluates to zero or less, or divides by zero, was
+    /// told "Expected … or an expression", which it is.
+    @Test("a size expression that gives zero or less, or divides by zero, is named for what it gives",
+          arguments: [("w_iw_sub_1400", "the expression gives -120 here"), ("w_iw_div_0", "not an expression that divides by zero"),
+                      ("h_ih_mul_0", "the expression gives 0 here")])
+    func expressionSizes(_ transformation: String, _ words: String) throws {
+        #expect { try resolveGeometry(transformation, Self.camera) } throws: { error in
+            (error as? GeometryError)?.message.contains(words) == true
+        }
+    }
+
     @Test func invalidSourcesAndOrientations() {
         #expect(throws: GeometryError.self) { try resolveGeometry("w_100", Size(0, 10)) }
         #expect(throws: GeometryError.self) { try resolveGeometry("w_100", Self.camera, orientation: 9) }

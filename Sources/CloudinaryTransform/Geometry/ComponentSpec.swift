@@ -246,8 +246,17 @@ struct GeometryComponentReader {
             guard f > 0 else { throw error(index, key, expected: "a positive size", value) }
             return .relative(f)
         }
-        if let v = evaluate(value, input: input), v > 0 {
+        if let v = evaluate(value, input: input) {
+            // An expression that evaluates to zero or less (iw_sub_900 of an 800 px image), or
+            // divides by zero (iw_div_0), was told it is no expression.
+            guard v > 0 else {
+                throw error(index, key, expected: "a positive size (the expression gives \(GeometryRounding.offset(v)) here)", value)
+            }
             return .absolute(v)
+        }
+        let tokens = value.split(separator: "_")
+        if tokens.indices.contains(where: { ["div", "mod"].contains(tokens[$0]) && $0 + 1 < tokens.count && Double(tokens[$0 + 1]) == 0 }) {
+            throw error(index, key, expected: "a size, not an expression that divides by zero", value)
         }
         throw error(
             index, key, expected: "pixels, a decimal multiple of the input, iw, ih or an expression", value)
