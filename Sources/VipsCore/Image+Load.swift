@@ -365,6 +365,20 @@ extension Image {
         if path.isEmpty { throw VipsError(.fileNotFound, "the image path is empty", context: nil) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            // A link loop, a name too long, or a folder on the way that cannot be searched all
+            // read "no such file" here, though the file may well be there.
+            var status = stat()
+            if stat(path, &status) != 0, errno != ENOENT {
+                let reason: String
+                switch errno {
+                case ELOOP: reason = "too many levels of symbolic links (a link loop?)"
+                case ENAMETOOLONG: reason = "the name is too long for the file system"
+                case EACCES: reason = "permission denied (a folder on the way cannot be searched)"
+                case ENOTDIR: reason = "a part of the path is not a folder"
+                default: reason = String(cString: strerror(errno))
+                }
+                throw VipsError(errno == EACCES ? .unreadable : .fileNotFound, reason, context: path)
+            }
             throw VipsError(.fileNotFound, "no such file", context: path)
         }
         guard !isDirectory.boolValue else {

@@ -82,6 +82,19 @@ struct InfoCLITests {
         let directory = try CLIRunner.run(["info", dir.path])
         #expect(directory.status == 2)
         #expect(directory.stderr.contains("is a directory"))
+        // Found in review: a link loop, a name too long and a path through a file all read
+        // "no such file".
+        let a = dir.appendingPathComponent("a.jpg").path, b = dir.appendingPathComponent("b.jpg").path
+        try FileManager.default.createSymbolicLink(atPath: a, withDestinationPath: b)
+        try FileManager.default.createSymbolicLink(atPath: b, withDestinationPath: a)
+        try jpeg.write(to: dir.appendingPathComponent("photo.jpg"))
+        for (path, reason) in [(a, "too many levels of symbolic links (a link loop?)"),
+                               (dir.appendingPathComponent(String(repeating: "b", count: 300) + ".jpg").path,
+                                "the name is too long for the file system"),
+                               (dir.appendingPathComponent("photo.jpg/x.jpg").path, "a part of the path is not a folder")] {
+            let result = try CLIRunner.run(["info", path])
+            #expect(result.status == 2 && result.stderr == "variant: error: \(path): \(reason)\n", "\(result.stderr)")
+        }
     }
 
     @Test("usage errors exit 2 and --help exits 0")
