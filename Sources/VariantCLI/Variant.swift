@@ -148,6 +148,16 @@ enum Main {
                 _exit(stopped.status)
             }
             defer { stop?.remove() }
+            // An encode past --timeout (AV1 of a large image) cannot be stopped inside libheif:
+            // the command ends there, as a decode past it does, leaving no staged file. Not in
+            // a plan, where one asset's encode must not end the others' work.
+            if !(command is PlanRun) {
+                EncodeDeadline.handler = { message in
+                    AtomicFile.discardStaged(forGood: true)
+                    Diagnostics.error(message)
+                    _exit(ExitStatus.ioError)
+                }
+            }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -24,6 +24,8 @@ extension Image {
             throw VipsError(.tooLargeForFormat, "\(width)×\(height) is too large for \(options.format.displayName), "
                                 + "which takes at most \(limit) pixels a side", context: source)
         }
+        let deadline = EncodeDeadline.arm(source: source, format: options.format.displayName)
+        defer { deadline?.cancel() }
         var buffer: UnsafeMutableRawPointer? = nil
         var length = 0
         let status: Int32
@@ -132,5 +134,37 @@ extension Image {
         guard range.contains(value) else {
             throw VipsError(.invalidArgument, "Expected an integer between \(range.lowerBound) and \(range.upperBound) for \(name) but received \(value)")
         }
+    }
+}
+
+
+/// The time limit of an encode. An encoder (libheif's AV1 above all: 22 s for a 3000 px noise
+/// image) runs after the pipeline has delivered its pixels, where the per-tile check of
+/// ``LoadOptions/timeout`` never looks, so `--timeout 0.2` let it run and write its file. A
+/// program that can stop as a whole (the CLI) installs ``handler``; when an encode outlives
+/// ``LoadOptions/defaultTimeout`` (and a grace period), the handler is called on another
+/// thread with the message, and must end the process (a library caller installs nothing, and
+/// nothing happens).
+public enum EncodeDeadline {
+    nonisolated(unsafe) public static var handler: (@Sendable (String) -> Void)?
+
+    final class Armed: @unchecked Sendable {
+        let timer: DispatchSourceTimer
+        init(timer: DispatchSourceTimer) { self.timer = timer }
+        func cancel() { timer.cancel() }
+    }
+
+    static func arm(source: String?, format: String) -> Armed? {
+        guard let handler, let limit = LoadOptions.defaultTimeout else { return nil }
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue.global())
+        // The pipeline a lazy image computes inside the encode stops itself at the limit, at its
+        // next tile, with its own message: the hard stop leaves it a grace period of a second or
+        // half the limit, whichever is longer.
+        timer.schedule(deadline: .now() + limit.seconds + max(1, limit.seconds / 2))
+        let message = "\(source.map { $0 + ": " } ?? "")the \(format) encode took longer than the time limit of "
+            + "\(limit.secondsDescription) and was stopped"
+        timer.setEventHandler { handler(message) }
+        timer.resume()
+        return Armed(timer: timer)
     }
 }

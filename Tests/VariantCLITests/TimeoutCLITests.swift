@@ -37,6 +37,30 @@ struct TimeoutCLITests {
         #expect(elapsed < 10, "took \(elapsed) s")
     }
 
+    /// Found in review: an AVIF encode runs after the pipeline, where the per-tile check never
+    /// looks: `render big.png f_avif --timeout 0.2` ran 22 s and wrote its file.
+    @Test("an encode past --timeout ends the command: the encode named, exit 2, no file, no staged file")
+    func stopsSlowEncode() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // 200 px of noise scaled to 1500 px: a fast decode and pipeline, then about 11 s of AV1
+        // at effort 9, far past the limit and its grace of 1 s.
+        var state: UInt32 = 12345
+        let noise = (0..<(200 * 200 * 3)).map { _ -> UInt8 in
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return UInt8(truncatingIfNeeded: state >> 24)
+        }
+        let source = dir.appendingPathComponent("noise.png")
+        try Image(pixels: PixelBuffer(width: 200, height: 200, bands: 3, data: noise)).encoded(as: .png(PNGOptions())).write(to: source)
+        let out = dir.appendingPathComponent("out.avif")
+        let result = try CLIRunner.run(["render", source.path, "c_scale,w_1500/f_avif", "-o", out.path, "--timeout", "0.3",
+                                        "--avif-effort", "9"])
+        #expect(result.status == 2)
+        #expect(result.stderr == "variant: error: \(source.path): the AVIF encode took longer than the time limit of 0.3 s and was stopped\n",
+                "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["noise.png"])
+    }
+
     @Test("a plan whose asset runs past --timeout reports asset-timed-out for it, not asset-unreadable")
     func planTimeout() throws {
         let png = try Self.bigPNG()
