@@ -236,6 +236,25 @@ struct PlanOutputSafetyCLITests {
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("caches/new/plan.sqlite").path))
     }
 
+    /// Found in review: on a full disk the cache could not be made, and its 0- or 4096-byte
+    /// start stayed; the next run set it aside as damaged (one more `.bad` each time), and the
+    /// message blamed the file ("is not a readable cache (database or disk is full)").
+    @Test("a cache that cannot be written for want of disk leaves nothing behind and says so")
+    func cacheOnAFullDisk() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Files of this process may not grow past 8 KB (ulimit -f, SIGXFSZ ignored): the disk
+        // refuses the cache's pages as a full one would.
+        let command = "trap '' XFSZ; ulimit -f 8; exec \"$0\" plan m.json --fixed-quality --cache c.sqlite -o p.json"
+        for _ in 0..<2 {
+            let result = try CLIRunner.run(["-c", command, CLIRunner.executable.path], currentDirectory: dir, shell: true, bash: true)
+            #expect(result.status == 2)
+            #expect(result.stderr.hasPrefix("variant: error: c.sqlite: cannot create the cache: the disk ")
+                    && result.stderr.hasSuffix("; free some space, or plan with --no-cache\n"), "\(result.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a.jpg", "b.jpg", "m.json"])
+        }
+    }
+
     @Test("a missing image named relatively says where such paths are read from")
     func missingImageSaysWhere() throws {
         let dir = try Self.campaign()

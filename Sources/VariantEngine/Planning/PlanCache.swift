@@ -74,8 +74,15 @@ final class PlanCache: Sendable {
             // not damage, and the file must not be set aside.
             throw EngineError(.io, "the cache is locked by another process (\(busy.reason)) after waiting "
                                 + "\(Self.formatted(Self.busyTimeout)) s: try again, or plan with --no-cache", input: path)
+        } catch let failure as CacheStorageFailure {
+            if !existed { Self.removeFiles(path) }
+            throw EngineError(.io, "cannot \(existed ? "open" : "create") the cache: \(failure.reason); "
+                                + "free some space, or plan with --no-cache", input: path)
         } catch let problem as CacheProblem {
             guard existed else {
+                // Nothing of a cache that could not be made is left behind (a 0-byte or 4 KB file
+                // that the next run set aside as damaged, one more .bad each time).
+                Self.removeFiles(path)
                 throw EngineError(.io, "cannot create the cache: \(problem.reason)", input: path)
             }
             // Never over an earlier file set aside: that one may be the only copy of something.
@@ -90,7 +97,10 @@ final class PlanCache: Sendable {
                 for suffix in ["-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
                 queue = try Self.open(path: path)
             } catch {
-                throw EngineError(.io, "cannot rebuild the cache: \(Self.reason(error))", input: path)
+                // The damaged file stays set aside; the new one that could not be made goes.
+                if FileManager.default.fileExists(atPath: aside) { Self.removeFiles(path) }
+                let reason = (error as? CacheStorageFailure)?.reason ?? Self.reason(error)
+                throw EngineError(.io, "cannot rebuild the cache: \(reason)", input: path)
             }
         } catch {
             throw EngineError(.io, "cannot open the cache: \(Self.reason(error))", input: path)
@@ -115,6 +125,11 @@ final class PlanCache: Sendable {
         } catch {
             throw EngineError(.io, "cannot make a temporary cache: \(Self.reason(error))", input: "--no-cache")
         }
+    }
+
+    /// Removes the cache file at `path` with SQLite's companions (-wal, -shm, -journal).
+    static func removeFiles(_ path: String) {
+        for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     /// Refuses a place the cache must not take: a directory, a device or pipe, a file that is
@@ -171,6 +186,12 @@ final class PlanCache: Sendable {
 
     /// The file is locked by another connection (SQLITE_BUSY or SQLITE_LOCKED past the wait).
     struct CacheBusy: Error {
+        var reason: String
+    }
+
+    /// The disk failed the open (SQLITE_FULL, SQLITE_IOERR): not the file's fault, so it is not
+    /// set aside as damaged (a full disk moved a good cache to `.bad`, and left a new empty one).
+    struct CacheStorageFailure: Error {
         var reason: String
     }
 
@@ -246,6 +267,10 @@ final class PlanCache: Sendable {
         } catch let error as DatabaseError {
             try? queue.close()
             if isBusy(error) { throw CacheBusy(reason: error.message ?? error.description) }
+            if error.resultCode.primaryResultCode == .SQLITE_FULL || error.resultCode.primaryResultCode == .SQLITE_IOERR {
+                throw CacheStorageFailure(reason: error.resultCode.primaryResultCode == .SQLITE_FULL
+                                          ? "the disk is full" : "the disk could not be read or written (\(error.message ?? error.description))")
+            }
             throw CacheProblem(reason: "is not a readable cache (\(error.message ?? error.description))")
         }
         return queue
