@@ -63,7 +63,12 @@ struct DeliverySettings: Sendable, Equatable {
                 case "fl":
                     for flag in parameter.rawValue.split(separator: ".") {
                         switch flag {
-                        case "progressive", "progressive:semi", "progressive:steep": progressive = true
+                        case "progressive": progressive = true
+                        case "progressive:semi", "progressive:steep":
+                            // Cloudinary's own scan scripts; libjpeg writes its standard one (found
+                            // in review: the same 10 scans as plain fl_progressive, without a word).
+                            progressive = true
+                            notRendered.append("the scan script of fl_\(flag) (written with libjpeg's standard progression)")
                         case "progressive:none": progressive = false
                         case "png8": palette = true
                         case "any_format": anyFormat = true

@@ -239,6 +239,10 @@ struct RenderTests {
         // 4:2:2, which libvips cannot write, is said rather than written as 4:2:0 without a word.
         let fourTwoTwo = try render(photo, "c_scale,w_200,q_60:422,f_jpg")
         #expect(fourTwoTwo.notRendered == ["the :422 chroma of q_60:422"] && fourTwoTwo.quality == 60)
+        // Cloudinary's semi and steep scan scripts are written as libjpeg's standard one: said.
+        #expect(try render(photo, "c_scale,w_200,f_jpg,fl_progressive:semi").notRendered
+                == ["the scan script of fl_progressive:semi (written with libjpeg's standard progression)"])
+        #expect(try render(photo, "c_scale,w_200,f_jpg,fl_progressive").notRendered.isEmpty)
         // fl_lossy: a PNG without an alpha channel is delivered as JPEG; with one it stays PNG.
         #expect(try render(photo, "c_scale,w_200,f_png,fl_lossy").format == "jpeg")
         #expect(try render(logo, "c_scale,w_200,f_png,fl_lossy").format == "png")
