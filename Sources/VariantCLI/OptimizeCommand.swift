@@ -42,7 +42,10 @@ struct Optimize: ParsableCommand {
             "encodes", "meetsTarget", "pruned"}]}; "quality" is null for a lossless file;
             "delivery" is the component that asks Cloudinary for the chosen file ("f_webp,q_62",
             "f_png,fl_png8,q_70"; null for lossless WebP, which none asks for); "pruned": the
-            format's search stopped once its missing file was larger than another's passing one.
+            format's search stopped once its missing file was larger than another's passing one
+            (never with --exhaustive, which gives each format's own smallest passing file).
+            "format" of a candidate: avif, webp, jpeg, png (lossless), png8 (palette) or
+            webp-lossless.
             "contentKind" (photo or graphic) is the optimiser's own quick estimate from the
             variant's pixels, which decides the formats tried; it is not the "contentClass" of
             analyze and the plan (photo, graphic or text, from the full analysis), and the two

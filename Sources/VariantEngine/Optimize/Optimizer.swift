@@ -75,9 +75,9 @@ public struct OptimizeCandidate: Sendable, Codable, Equatable {
     public var encodes: Int
     public var meetsTarget: Bool
     /// The search of this format stopped early: a file that still missed the target was already
-    /// larger than another format's passing file (the exhaustive run: another format's file
-    /// met the target first, in increasing byte order). The quality and score are those of
-    /// the last file measured.
+    /// larger than another format's passing file. The quality and score are those of the last
+    /// file measured. Never in the exhaustive run, which measures each format to its own
+    /// smallest passing file.
     public var pruned: Bool
 
     init(format: String, quality: Int?, bytes: Int, ssimulacra2: Double, encodes: Int, meetsTarget: Bool,
@@ -409,8 +409,10 @@ public enum Optimizer {
                 break
             }
         }
-        // Per format: the winner, else its largest file measured (all of them missed), else,
-        // when none was reached, its smallest file, scored for the report.
+        // Per format: the winner, else the format's own smallest file that meets the target
+        // (measured on past the winner: the true optimum of each format, which is what this mode
+        // is for; it gave the largest file measured before the winner, "q89, misses the target,
+        // pruned", where q90 met it), else, when none does, its best-scoring file.
         var candidates: [OptimizeCandidate] = []
         var chosen = 0
         for name in formatNames {
@@ -419,18 +421,17 @@ public enum Optimizer {
             if let winner, files[winner].format == name {
                 pick = winner
                 chosen = candidates.count
-            } else if let measured = own.last(where: { files[$0].score != nil }) {
-                pick = measured
+            } else if let passing = try own.first(where: { try score($0) >= options.target }) {
+                pick = passing
             } else {
-                pick = own[0]
-                _ = try score(pick)
+                pick = try own.max { try score($0) < score($1) }!
             }
             let file = files[pick]
             let meets = file.score! >= options.target
             if winner == nil, meets { chosen = candidates.count }
             candidates.append(OptimizeCandidate(format: name, quality: file.quality, bytes: file.data.count,
                                                 ssimulacra2: file.score!, encodes: own.count, meetsTarget: meets,
-                                                pruned: winner != nil && pick != winner))
+                                                pruned: false))
         }
         if winner == nil {
             chosen = candidates.indices.max { candidates[$0].ssimulacra2 < candidates[$1].ssimulacra2 }!

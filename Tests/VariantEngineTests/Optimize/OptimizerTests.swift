@@ -127,6 +127,25 @@ struct OptimizerTests {
         }
     }
 
+    /// Found in review: the exhaustive run gave a losing format the largest file it measured
+    /// before the winner ("jpeg q89, misses the target, pruned", 100 encodes) where the default
+    /// search found q90 meeting it.
+    @Test("the exhaustive run gives each format its own smallest passing file, as the search finds it")
+    func exhaustivePerFormat() throws {
+        let photo = try Self.variant("landscape-lake-boats.jpg", "c_fill,w_160,h_120")
+        var options = OptimizeOptions(target: 80, formats: [.jpeg, .webp, .avif])
+        let searched = try Optimizer.optimize(photo, options: options)
+        options.exhaustive = true
+        let exhaustive = try Optimizer.optimize(photo, options: options)
+        #expect(exhaustive.format == searched.format && exhaustive.quality == searched.quality)
+        for candidate in exhaustive.candidates {
+            #expect(candidate.meetsTarget && !candidate.pruned, "\(candidate)")
+            if let found = searched.candidates.first(where: { $0.format == candidate.format && $0.meetsTarget && !$0.pruned }) {
+                #expect(found.quality == candidate.quality, "\(candidate.format): search q\(found.quality ?? -1), exhaustive q\(candidate.quality ?? -1)")
+            }
+        }
+    }
+
     @Test("breakpoints grow by at least the step, stay within bounds and respect max images")
     func breakpoints() throws {
         let photo = try Image.load(path: Self.image("people-couple-bar.jpg")).toSRGB()
