@@ -22,12 +22,14 @@ import Testing
     /// with a caret under the parameter, as validation problems are shown, in geometry and
     /// render alike (after a multi-byte character too: the caret counts characters).
     @Test func geometryErrorsPointAtTheParameter() throws {
-        let geometry = try CLIRunner.run(["geometry", "--source", "800x600", "c_scale,w_0"])
+        // (w_0, which validation now refuses itself, was the example; an expression that gives
+        // a negative width here passes validation and fails in the geometry.)
+        let geometry = try CLIRunner.run(["geometry", "--source", "800x600", "c_scale,w_iw_sub_900"])
         #expect(geometry.status == 1)
         #expect(geometry.stderr == """
-            variant: error[invalid-value]: component 0: Expected a positive size for w but received '0'
-              c_scale,w_0
-                      ^~~
+            variant: error[invalid-value]: component 0: Expected a positive size (the expression gives -100 here) for w but received 'iw_sub_900'
+              c_scale,w_iw_sub_900
+                      ^~~~~~~~~~~~
 
             """, "\(geometry.stderr)")
         let image = CLIRunner.packageRoot.appendingPathComponent("TestImages/people-astronaut.jpg").path
