@@ -252,13 +252,15 @@ extension Image {
     /// read "100 megapixels, over the limit of 100 megapixels"). `of` comes before the limit.
     public static func overLimit(_ pixels: Double, limit: Int, of: String) -> String {
         let (size, bound) = (megapixelsDescription(pixels), megapixelsDescription(Double(limit)))
-        if size != bound { return "\(size) megapixels, over \(of)\(bound) megapixels" }
+        // Limits under a tenth of a megapixel are said in pixels (--max-pixels 1 read "over the
+        // limit of 1e-06 megapixels").
+        if size != bound, limit >= 100_000 { return "\(size) megapixels, over \(of)\(bound) megapixels" }
         func grouped(_ n: Double) -> String {
             let digits = String(format: "%.0f", n)
             return String(digits.reversed().enumerated().map { $0.offset > 0 && $0.offset % 3 == 0 ? [",", $0.element] : [$0.element] }
                 .joined().reversed())
         }
-        return "\(grouped(pixels)) pixels, over \(of)\(grouped(Double(limit))) pixels"
+        return "\(grouped(pixels)) pixels, over \(of)\(grouped(Double(limit))) pixel\(limit == 1 ? "" : "s")"
     }
 
     /// `pixels` in megapixels as the errors about limits say it: whole numbers from 10, one

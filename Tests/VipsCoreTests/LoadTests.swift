@@ -61,16 +61,19 @@ struct LoadTests {
         let lenient = try Image.load(data: bomb, options: LoadOptions(maxPixels: 500_000_000))
         #expect(lenient.width == 20_000)
         #expect(throws: VipsError.self) { try lenient.thumbnail(width: 10).pixels() }
-        // A small limit keeps its digits (it said "over the limit of 0.0 megapixels").
+        // A small limit is said in pixels (it said "over the limit of 0.0 megapixels", then
+        // "0.001 megapixels", and --max-pixels 1 "1e-06 megapixels").
         let small = #expect(throws: VipsError.self) { try Image.load(data: bomb, options: LoadOptions(maxPixels: 1000)) }
-        #expect(small?.description.contains("over the limit of 0.001 megapixels") == true, "\(small?.description ?? "")")
+        #expect(small?.description.contains("is 400,000,000 pixels, over the limit of 1,000 pixels") == true, "\(small?.description ?? "")")
         // Found by a QA pass: sizes just over the limit read "100 megapixels, over the limit of
         // 100 megapixels"; they are now in exact pixels.
         let close = #expect(throws: VipsError.self) { try Image.load(data: bomb, options: LoadOptions(maxPixels: 399_990_000)) }
         #expect(close?.description.hasSuffix("20000×20000 is 400,000,000 pixels, over the limit of 399,990,000 pixels") == true,
                 "\(close?.description ?? "")")
         #expect(Image.overLimit(1_000_001, limit: 1_000_000, of: "") == "1,000,001 pixels, over 1,000,000 pixels")
-        #expect(Image.overLimit(999, limit: 100, of: "") == "0.001 megapixels, over 0.0001 megapixels")
+        #expect(Image.overLimit(999, limit: 100, of: "") == "999 pixels, over 100 pixels")
+        #expect(Image.overLimit(1200, limit: 1, of: "the limit of ") == "1,200 pixels, over the limit of 1 pixel")
+        #expect(Image.overLimit(300_000, limit: 200_000, of: "") == "0.3 megapixels, over 0.2 megapixels")
     }
 
     @Test("missing, directory, empty, random and truncated files give typed errors naming the file")
