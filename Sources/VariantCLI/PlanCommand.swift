@@ -376,14 +376,26 @@ private func checkDistinct(outputs: [(option: String, path: String?)], inputs: [
 /// Writes every output or none: each is staged in a temporary file beside it (missing folders
 /// made first), devices are written to, and only then are the files renamed into place.
 func writeAll(_ outputs: [(path: String, data: Data)]) throws {
+    // The folders this call made, outermost first: removed again (when empty) if an output
+    // fails, so a failed run leaves no trace (`-o new/p.json --report /dev/full` left new/).
+    var made: [URL] = []
+    var committed = false
+    defer { if !committed { for folder in made.reversed() { rmdir(folder.path) } } }
     var staged: [AtomicFile.Staged] = []
     defer { for s in staged { s.discard() } }  // whatever was not committed
     do {
         for output in outputs {
             // Where the file system puts it: a link then ".." leads elsewhere than the text says.
             let folder = URL(fileURLWithPath: AtomicFile.destination(of: output.path)).deletingLastPathComponent()
+            var missing: [URL] = []
+            var ancestor = folder
+            while !FileManager.default.fileExists(atPath: ancestor.path), ancestor.path != "/" {
+                missing.insert(ancestor, at: 0)
+                ancestor = ancestor.deletingLastPathComponent()
+            }
             do {
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                made += missing
             } catch {
                 throw CLIError.io("\(output.path): cannot make the folder \(folder.path): \(error.localizedDescription)")
             }
@@ -391,6 +403,7 @@ func writeAll(_ outputs: [(path: String, data: Data)]) throws {
         }
         for s in staged where s.writesThrough { try s.commit() }
         for s in staged where !s.writesThrough { try s.commit() }
+        committed = true
     } catch let error as EngineError {
         throw CLIError.io(error.description)
     }

@@ -119,6 +119,11 @@ struct PlanOutputSafetyCLITests {
         #expect(result.stderr.contains("/dev/full: cannot write"), "\(result.stderr)")
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
         #expect(left == ["a.jpg", "b.jpg", "m.json"], "no plan and no partial file: \(left)")
+        // Nor the folders made for the outputs (new/sub/ stayed, empty).
+        let nested = try CLIRunner.run(["plan", "m.json", "--fixed-quality", "--no-cache", "-o", "new/sub/p.json", "--report", "/dev/full"],
+                                       currentDirectory: dir)
+        #expect(nested.status == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a.jpg", "b.jpg", "m.json"])
     }
 
     @Test("an image named through a link reports the image's size, not the link's")
