@@ -292,7 +292,11 @@ struct TransformationParser {
 
     mutating func reportUnknownKey(_ key: String, value: String, component: Int, offset: Int, length: Int) {
         var suggestion: String? = nil
-        if let spec = ParameterTable.all.first(where: { $0.sdkOption == key || $0.name == key }) {
+        if key != key.lowercased(), ParameterTable.keyTexts.contains(key.lowercased()) {
+            // Typed in capitals (C_SCALE): keys and keywords are lower case. The value too when it
+            // has no small letter (it was "did you mean c_SCALE?", itself refused).
+            suggestion = key.lowercased() + "_" + (value.contains(where: \.isLowercase) ? value : value.lowercased())
+        } else if let spec = ParameterTable.all.first(where: { $0.sdkOption == key || $0.name == key }) {
             suggestion = spec.key.text + "_" + value
         } else if let best = suggest(key, among: ParameterTable.keyTexts) {
             suggestion = best + "_" + value

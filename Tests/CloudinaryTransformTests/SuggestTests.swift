@@ -29,6 +29,14 @@ struct SuggestTests {
         #expect(Transformation.parse("g_nort_east,c_crop,w_10").diagnostics.first?.suggestion == "g_north_east")
     }
 
+    /// Found in review: C_SCALE,W_100 was told "did you mean c_SCALE?", which is refused too.
+    @Test("a parameter typed in capitals is offered in lower case, its value too when it has no small letter")
+    func capitals() {
+        let suggestions = Transformation.parse("C_SCALE,W_100,L_text:Arial_20:Hi").diagnostics.map(\.suggestion)
+        #expect(suggestions == ["c_scale", "w_100", "l_text:Arial_20:Hi"])
+        #expect(Transformation.validate("c_scale,w_100").diagnostics.isEmpty)
+    }
+
     @Test("a transformation full of unknown names gets suggestions for its first problems only")
     func suggestionLimit() {
         let text = Array(repeating: "wdth_100", count: 20).joined(separator: "/")
