@@ -100,15 +100,16 @@ enum Main {
         return nil
     }
 
-    /// The first argument before any `--` that reads as a file name starting with a dash
-    /// (`-hero.jpg`: a dash, then a name with a `.` or `/`, not a number). The parser takes it
-    /// for a bundle of short options, and with an `h` in it printed the help and exited 0, so a
-    /// batch job counted an image it never touched as done.
+    /// The first argument before any `--` that reads as a name starting with a dash and would
+    /// be taken for the help (`-hero.jpg`: one dash, an `h`, a `.` or `/`, no `=`). The parser
+    /// reads it as a bundle of short options, -h among them, and printed the help and exited 0,
+    /// so a batch job counted an image it never touched as done. Without an `h` the parser
+    /// refuses such a name itself, and `-o=out.jpg` is an option with its value.
     static func fileNameReadAsOptions(_ arguments: [String]) -> String? {
         for argument in arguments {
             if argument == "--" { return nil }
-            guard argument.hasPrefix("-"), !argument.hasPrefix("--"), argument.count > 2,
-                  argument.contains(".") || argument.contains("/"), Double(argument) == nil else { continue }
+            guard argument.hasPrefix("-"), !argument.hasPrefix("--"), argument.count > 2, !argument.contains("="),
+                  argument.contains("h"), argument.contains(".") || argument.contains("/") else { continue }
             return argument
         }
         return nil
@@ -120,7 +121,8 @@ enum Main {
             return 0
         }
         if let dashed = fileNameReadAsOptions(arguments) {
-            Diagnostics.error("\(dashed): a name that starts with '-' is read as options; write ./\(dashed), or put -- before it")
+            Diagnostics.error("\(dashed): a name that starts with '-' is read as options (its h as --help); "
+                              + "write a file as ./\(dashed), or put the name after -- at the end of the options")
             return ExitStatus.ioError
         }
         // `variant help NAME …` printed the top help and exit 0 for a name that is no command.

@@ -181,15 +181,17 @@ struct BadInputCLITests {
         for arguments in [["render", "-hero.jpg", "w_100", "-o", "out.jpg"], ["info", "-hero.jpg"], ["analyze", "-hero.jpg", "--json"]] {
             let result = try CLIRunner.run(arguments, currentDirectory: dir)
             #expect(result.status == 2 && result.stdout.isEmpty, "\(arguments): \(result.stdout)")
-            #expect(result.stderr == "variant: error: -hero.jpg: a name that starts with '-' is read as options; "
-                    + "write ./-hero.jpg, or put -- before it\n", "\(result.stderr)")
+            #expect(result.stderr == "variant: error: -hero.jpg: a name that starts with '-' is read as options (its h as "
+                    + "--help); write a file as ./-hero.jpg, or put the name after -- at the end of the options\n", "\(result.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.jpg").path))
         #expect(try CLIRunner.run(["render", "./-hero.jpg", "w_100", "-o", "out.jpg"], currentDirectory: dir).status == 0)
         #expect(try CLIRunner.run(["info", "--", "-hero.jpg"], currentDirectory: dir).status == 0)
-        // Negative decimals are numbers, not names.
+        #expect(try CLIRunner.run(["render", "-o", "out2.jpg", "--", "-hero.jpg", "w_100"], currentDirectory: dir).status == 0)
+        // Negative decimals are numbers, not names; -o=out.jpg is an option with its value.
         let zoom = try CLIRunner.run(["crop", "./-hero.jpg", "--zoom", "-1.5"], currentDirectory: dir)
         #expect(zoom.status == 2 && zoom.stderr.contains("zoom"), "\(zoom.stderr)")
+        #expect(try CLIRunner.run(["render", "./-hero.jpg", "w_100", "-o=out3.jpg"], currentDirectory: dir).status == 0)
     }
 
     @Test("negative numbers reach the range check; --version is listed once per command")
