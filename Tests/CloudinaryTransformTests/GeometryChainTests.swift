@@ -74,6 +74,7 @@ import Testing
         .init("§5 a_-7.5", Size(200, 303), "a_-7.5", output: Size(238, 327), crop: Rect(0, 0, 200, 303)),
         .init("§5 a_12.5 then a flip", Size(200, 303), "a_12.5.hflip", output: Size(261, 339), crop: Rect(0, 0, 200, 303)),
         .init("§5 a_90.vflip is a list", Size(200, 303), "a_90.vflip", output: Size(303, 200), crop: Rect(0, 0, 200, 303)),
+        .init("§5 a_5. is 5°", Size(200, 303), "a_5.", output: Size(226, 319), crop: Rect(0, 0, 200, 303)),
         // a_auto_right: a quarter turn first when the box is portrait and the image landscape.
         .init(
             "§5 auto_right", camera, "c_fill,w_200,h_400,a_auto_right", output: Size(200, 400),
@@ -196,6 +197,7 @@ import Testing
     /// told "Expected … or an expression", which it is.
     @Test("a size expression that gives zero or less, or divides by zero, is named for what it gives",
           arguments: [("w_iw_sub_1400", "the expression gives -120 here"), ("w_iw_div_0", "not an expression that divides by zero"),
+                      ("w_iw_sub_1280.4", "the expression gives -0.4 here"),
                       ("h_ih_mul_0", "the expression gives 0 here")])
     func expressionSizes(_ transformation: String, _ words: String) throws {
         #expect { try resolveGeometry(transformation, Self.camera) } throws: { error in

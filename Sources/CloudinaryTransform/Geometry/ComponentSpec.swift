@@ -223,7 +223,8 @@ struct GeometryComponentReader {
                 i += 1
             }
         }
-        return items
+        // A trailing or doubled point separates nothing (a_5. is 5°, as validation reads it).
+        return items.filter { !$0.isEmpty }
     }
 
     /// Replaces a whole-value `$name` by the variable's text.
@@ -250,7 +251,7 @@ struct GeometryComponentReader {
             // An expression that evaluates to zero or less (iw_sub_900 of an 800 px image), or
             // divides by zero (iw_div_0), was told it is no expression.
             guard v > 0 else {
-                throw error(index, key, expected: "a positive size (the expression gives \(GeometryRounding.offset(v)) here)", value)
+                throw error(index, key, expected: "a positive size (the expression gives \(String(format: "%g", v)) here)", value)
             }
             return .absolute(v)
         }
