@@ -148,6 +148,9 @@ struct PlanningPolicyTests {
         // by its width alone: stretching it to the ratio would distort the picture.
         #expect(AspectRatio(width: 16, height: 9)!.exactHeight(forWidth: 320, window: (3, 2)) == nil)
         #expect(AspectRatio(width: 9, height: 16)!.exactHeight(forWidth: 540, window: (338, 600)) == 960)
+        // Not enlarged by the rounding: 338 px of a 338×600 crop stays 600 high (not 601).
+        #expect(AspectRatio(width: 9, height: 16)!.exactHeight(forWidth: 338, window: (338, 600)) == 600)
+        #expect(AspectRatio(width: 9, height: 16)!.exactHeight(forWidth: 300, window: (338, 600)) == 533)
         #expect(AspectRatio(width: 16, height: 9)!.height(forWidth: 1000) == 563)
     }
 

@@ -263,7 +263,8 @@ public struct PlannedPlacement: Sendable, Codable, Equatable {
 public struct PlannedVariant: Sendable, Codable, Equatable {
     public var width: Int
     public var height: Int
-    /// Canonical and explicit: `c_crop,...` then `c_scale,w_`, overlays, then `f_<format>,q_<quality>`.
+    /// Canonical and explicit: `c_crop,...` then `c_scale,h_,w_` (`w_` alone for a crop that misses
+    /// the placement's ratio), overlays, then `f_<format>,q_<quality>`.
     public var transformation: String
     public var url: String
     /// The same crop and scale with `/f_auto/q_auto:<level>` (a component each, as Cloudinary's

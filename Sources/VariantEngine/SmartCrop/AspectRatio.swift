@@ -117,8 +117,13 @@ public struct AspectRatio: Sendable, Hashable, Codable, CustomStringConvertible 
     /// ``missTolerance``), and nil when it does not: whole source pixels rarely hold a ratio
     /// exactly (9:16 of 600 px is 337.5 × 600), so scaling the window by its width alone gives
     /// 540 × 959, where a page sized for the placement expects 540 × 960.
+    /// A variant no wider than the window is never taller than it either: 9:16 at 338 px is
+    /// 601 px high, and a 338×600 crop delivered at 338×601 was enlarged where the width said
+    /// it was not (a never-upscale policy missed it); it is 338×600.
     public func exactHeight(forWidth width: Int, window: (width: Int, height: Int)) -> Int? {
-        miss(width: window.width, height: window.height) <= Self.missTolerance ? height(forWidth: width) : nil
+        guard miss(width: window.width, height: window.height) <= Self.missTolerance else { return nil }
+        let exact = height(forWidth: width)
+        return width <= window.width ? min(exact, window.height) : exact
     }
 
     /// The placements a campaign hero is usually cut for: desktop 16:9, mobile 4:5 and 9:16,
