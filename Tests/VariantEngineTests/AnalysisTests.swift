@@ -94,6 +94,22 @@ struct AnalysisTests {
                                                  sourceWidth: 64, sourceHeight: 48, format: "png")
         #expect(analysis.hasAlpha == (alpha < 255))
         #expect((analysis.opaqueBounds != nil) == (alpha < 255))
+        // …but no cut-out: the saliency (so the crops) of a photo with alpha 250–254 everywhere
+        // is the photo's (counted as a cut-out, the whole photo became the subject).
+        let photo = try ImageAnalysis.analyze(path: testImage("people-couple-bar.jpg"))
+        let source = try Image.load(path: testImage("people-couple-bar.jpg")).toSRGB().pixels()
+        var withAlpha = [UInt8]()
+        withAlpha.reserveCapacity(source.width * source.height * 4)
+        for i in 0..<(source.width * source.height) {
+            withAlpha += source.data[(i * 3)..<(i * 3 + 3)]
+            withAlpha.append(UInt8(alpha))
+        }
+        let nearlyOpaque = try ImageAnalysis.analyze(
+            pixels: PixelBuffer(width: source.width, height: source.height, bands: 4, data: withAlpha),
+            sourceWidth: source.width, sourceHeight: source.height, format: "png")
+        // (Composited over white, alpha 250 lightens the colours a little: within a few pixels.)
+        let (a, b) = (nearlyOpaque.salientRegion(), photo.salientRegion())
+        #expect([a.x - b.x, a.y - b.y, a.width - b.width, a.height - b.height].allSatisfy { abs($0) <= 8 }, "alpha \(alpha): \(a) against \(b)")
     }
 
     /// Found in review: a dragon on a flat ground (graphic-illustration.png) and a photo pasted

@@ -153,7 +153,7 @@ extension ImageAnalysis {
 
         let mapScaleX = Double(small.width) / Double(raster.width), mapScaleY = Double(small.height) / Double(raster.height)
         let saliency = SaliencyBuilder.map(
-            cues: cues, alpha: small.alpha,
+            cues: cues, alpha: small.cutOutAlpha,
             faces: rasterFaces.map { f in
                 (box: (f.x * mapScaleX, f.y * mapScaleY, f.size * mapScaleX, f.size * mapScaleY), confidence: f.confidence)
             },

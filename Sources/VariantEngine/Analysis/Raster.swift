@@ -58,6 +58,15 @@ struct Raster: Sendable {
         self.alpha = hasAlpha && alpha.contains(where: { $0 < 255 }) ? alpha : nil
     }
 
+    /// The alpha that makes the image a cut-out for the saliency map (its opaque part is the
+    /// subject): nil unless some pixel is under 250. A band of 250–254 everywhere is
+    /// transparency (``alpha``, `hasAlpha`), but no cut-out: counted as one, it made the whole
+    /// photo the subject and moved its crops.
+    var cutOutAlpha: [UInt8]? {
+        guard let alpha, alpha.contains(where: { $0 < 250 }) else { return nil }
+        return alpha
+    }
+
     /// Rec. 601 luma, one byte per pixel (what the face cascades were trained on).
     func gray() -> [UInt8] {
         var out = [UInt8](repeating: 0, count: width * height)
