@@ -107,7 +107,7 @@ struct Render: ParsableCommand {
             }
             let file = String(layer[layer.index(after: equals)...])
             guard FileManager.default.fileExists(atPath: file) else {
-                throw CLIError.io("--layer \(layer): no such file")
+                throw CLIError.io("--layer \(layer): \(Image.unreachableReason(file)?.reason ?? "no such file")")
             }
             // The output would replace a layer's file, as it may not replace the source.
             if output != standardOutputPath, AtomicFile.destination(of: output) == AtomicFile.destination(of: file) {

@@ -359,6 +359,22 @@ extension Image {
         return Array(bytes.prefix(read))
     }
 
+    /// Why `path` cannot be reached when it is not simply missing: a link loop, a name too
+    /// long, a folder on the way that cannot be searched, a path through a file (all of which
+    /// read "no such file", though the file may well be there); nil when it is missing or there.
+    /// `denied` is true for a permission problem.
+    public static func unreachableReason(_ path: String) -> (reason: String, denied: Bool)? {
+        var status = stat()
+        guard stat(path, &status) != 0, errno != ENOENT else { return nil }
+        switch errno {
+        case ELOOP: return ("too many levels of symbolic links (a link loop?)", false)
+        case ENAMETOOLONG: return ("the name is too long for the file system", false)
+        case EACCES: return ("permission denied (a folder on the way cannot be searched)", true)
+        case ENOTDIR: return ("a part of the path is not a folder", false)
+        default: return (String(cString: strerror(errno)), false)
+        }
+    }
+
     /// Checks that `path` is an existing, readable, non-empty file (not a directory), with the
     /// reason named otherwise: what every file input is checked with before it is opened.
     /// - Throws: ``VipsError`` with `fileNotFound`, `notAFile`, `unreadable` or `emptyInput`.
@@ -367,19 +383,8 @@ extension Image {
         if path.isEmpty { throw VipsError(.fileNotFound, "the image path is empty", context: nil) }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            // A link loop, a name too long, or a folder on the way that cannot be searched all
-            // read "no such file" here, though the file may well be there.
-            var status = stat()
-            if stat(path, &status) != 0, errno != ENOENT {
-                let reason: String
-                switch errno {
-                case ELOOP: reason = "too many levels of symbolic links (a link loop?)"
-                case ENAMETOOLONG: reason = "the name is too long for the file system"
-                case EACCES: reason = "permission denied (a folder on the way cannot be searched)"
-                case ENOTDIR: reason = "a part of the path is not a folder"
-                default: reason = String(cString: strerror(errno))
-                }
-                throw VipsError(errno == EACCES ? .unreadable : .fileNotFound, reason, context: path)
+            if let (reason, denied) = unreachableReason(path) {
+                throw VipsError(denied ? .unreadable : .fileNotFound, reason, context: path)
             }
             throw VipsError(.fileNotFound, "no such file", context: path)
         }

@@ -95,6 +95,12 @@ struct InfoCLITests {
             let result = try CLIRunner.run(["info", path])
             #expect(result.status == 2 && result.stderr == "variant: error: \(path): \(reason)\n", "\(result.stderr)")
         }
+        // The manifest and a layer's file say so too.
+        let plan = try CLIRunner.run(["plan", a])
+        #expect(plan.status == 2 && plan.stderr.contains("\(a): too many levels of symbolic links (a link loop?) (the manifest)"), "\(plan.stderr)")
+        let layer = try CLIRunner.run(["render", dir.appendingPathComponent("photo.jpg").path, "l_logo/fl_layer_apply", "--layer", "logo=\(a)",
+                                       "-o", dir.appendingPathComponent("o.jpg").path])
+        #expect(layer.status == 2 && layer.stderr.contains("--layer logo=\(a): too many levels of symbolic links"), "\(layer.stderr)")
     }
 
     @Test("usage errors exit 2 and --help exits 0")

@@ -1,5 +1,6 @@
 import CloudinaryTransform
 import Foundation
+import VipsCore
 import Yams
 
 extension CampaignManifest {
@@ -14,7 +15,7 @@ extension CampaignManifest {
     public static func load(path: String) throws -> CampaignManifest {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw EngineError(.io, "no such file (the manifest)", input: path)
+            throw EngineError(.io, "\(Image.unreachableReason(path)?.reason ?? "no such file") (the manifest)", input: path)
         }
         guard !isDirectory.boolValue else {
             throw EngineError(.io, "is a directory, not a manifest file", input: path)

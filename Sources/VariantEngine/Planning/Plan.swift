@@ -1,5 +1,6 @@
 import CloudinaryTransform
 import Foundation
+import VipsCore
 
 /// The plan for a campaign: for every asset × placement × width, the exact crop, the explicit
 /// transformation and delivery URL to store, the format, quality and predicted bytes, the
@@ -429,7 +430,7 @@ public enum PlanJSON {
     public static func read(path: String) throws -> Plan {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw EngineError(.io, "no such file (a plan)", input: path)
+            throw EngineError(.io, "\(Image.unreachableReason(path)?.reason ?? "no such file") (a plan)", input: path)
         }
         guard !isDirectory.boolValue else { throw EngineError(.io, "is a directory, not a plan", input: path) }
         guard let data = FileManager.default.contents(atPath: path) else {
