@@ -248,6 +248,30 @@ struct RenderCLITests {
         #expect(try crop("c_fill_pad,g_auto,w_600,h_400") == (try crop("c_fill,g_auto,w_600,h_400")))
     }
 
+    /// Found in review: an animated GIF was cropped by content under g_auto and g_face, where
+    /// Cloudinary centres every special gravity but custom on animated images, and refuses
+    /// c_fill_pad with g_auto there.
+    @Test("an animated source takes the centre for g_auto and g_face, refuses c_fill_pad,g_auto, and pg_1 is a still")
+    func animatedGravity() throws {
+        let gif = try HostileImageTests.folder.get().appendingPathComponent("animated-500-frames.gif").path
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("o.gif").path
+        for gravity in ["auto", "face"] {
+            let result = try CLIRunner.run(["render", gif, "c_fill,g_\(gravity),w_100,h_50", "-o", out, "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("the source is animated: Cloudinary applies g_center in place of g_\(gravity)"), "\(result.stderr)")
+            #expect(try result.json()["crop"] as? [Int] == [0, 12, 48, 24])
+        }
+        try FileManager.default.removeItem(atPath: out)
+        let pad = try CLIRunner.run(["render", gif, "c_fill_pad,g_auto,w_100,h_50", "-o", out])
+        #expect(pad.status == 1 && pad.stderr.contains("c_fill_pad with g_auto on an animated source: Cloudinary returns an error"),
+                "\(pad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let still = try CLIRunner.run(["render", gif, "pg_1/c_fill,g_auto,w_100,h_50", "-o", out, "--json"])
+        #expect(still.status == 0 && !still.stderr.contains("animated-gravity"), "\(still.stderr)")
+    }
+
     @Test("the geometry's warnings reach stderr in a plain run, not only the JSON")
     func warningsOnStderr() throws {
         let dir = try Self.folder()

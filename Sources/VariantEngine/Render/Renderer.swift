@@ -141,7 +141,8 @@ public enum Renderer {
                               input: request.transformation.description)
         }
         let header = try request.opened ?? Image.load(path: request.sourcePath, options: request.limits)
-        let geometry = try resolveGeometry(request, source: Size(header.width, header.height), orientation: header.orientation)
+        let geometry = try resolveGeometry(request, source: Size(header.width, header.height), orientation: header.orientation,
+                                           animated: header.pageCount > 1 && ["gif", "webp"].contains(header.fileFormat ?? ""))
         try checkSizes(geometry, request)
         var steps = geometry.steps
         var image: Image
@@ -271,18 +272,55 @@ public enum Renderer {
                               sourceFormat: header.fileFormat, drawingNotes: drawingNotes)
     }
 
-    static func resolveGeometry(_ request: RenderRequest, source: Size, orientation: Int) throws -> ResolvedGeometry {
+    static func resolveGeometry(_ request: RenderRequest, source: Size, orientation: Int, animated: Bool = false) throws -> ResolvedGeometry {
         do {
-            let components = request.transformation.components.map { component in
+            var components = request.transformation.components.map { component in
                 component.parameters.map { GeometryParameter(key: $0.key, rawValue: $0.rawValue) }
             }
-            return try Geometry.resolve(source: source, orientation: orientation, components: components,
-                                        resolver: request.resolver)
+            let centred = animated ? try animatedGravity(&components, input: request.transformation.description) : []
+            var geometry = try Geometry.resolve(source: source, orientation: orientation, components: components,
+                                                resolver: request.resolver)
+            for (index, gravity) in centred {
+                geometry.notes.append(GeometryNote(
+                    .warning, "animated-gravity",
+                    "the source is animated: Cloudinary applies g_center in place of g_\(gravity) (every special gravity "
+                        + "but custom) on an animated image, and so does this render", component: index))
+            }
+            return geometry
         } catch let error as GeometryError {
             var failure = EngineError(.invalidTransformation, error.description, input: request.transformation.description)
             failure.geometryError = error
             throw failure
         }
+    }
+
+    /// Cloudinary's rule for an animated source (GIF or WebP) delivered animated, that is with no
+    /// `pg_` and no still format asked for: "the only special position that is supported for
+    /// animated images is custom"; every other special gravity (auto, faces, objects …) becomes
+    /// center, and `c_fill_pad` or `c_auto_pad` with `g_auto` is an error. (The render was
+    /// cropped by content where Cloudinary centres.) Returns the components changed, with the
+    /// gravity each had.
+    static func animatedGravity(_ components: inout [[GeometryParameter]], input: String) throws -> [(Int, String)] {
+        let all = components.flatMap { $0 }
+        let still = all.contains { $0.key == "pg" }
+            || all.contains { $0.key == "f" && ["jpg", "jpeg", "png", "bmp", "tiff", "jp2", "jxr", "heic"].contains($0.rawValue) }
+        guard !still else { return [] }
+        let compass: Set<String> = ["center", "north", "south", "east", "west", "north_east", "north_west", "south_east", "south_west"]
+        var changed: [(Int, String)] = []
+        for index in components.indices {
+            guard let g = components[index].firstIndex(where: { $0.key == "g" }) else { continue }
+            let gravity = components[index][g].rawValue
+            if compass.contains(gravity) || gravity.hasPrefix("custom") { continue }
+            let mode = components[index].first { $0.key == "c" }?.rawValue
+            if gravity.hasPrefix("auto"), mode == "fill_pad" || mode == "auto_pad" {
+                throw EngineError(.invalidTransformation,
+                                  "component \(index): c_\(mode!) with g_\(gravity) on an animated source: Cloudinary returns an "
+                                    + "error for it (ask for one frame with pg_1, or use another crop mode)", input: input)
+            }
+            components[index][g] = GeometryParameter(key: "g", rawValue: "center")
+            changed.append((index, gravity))
+        }
+        return changed
     }
 
     /// Refuses a transformation whose result, or any image on the way to it, would be larger than
