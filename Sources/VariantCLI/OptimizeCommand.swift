@@ -33,7 +33,8 @@ struct Optimize: ParsableCommand {
             file. Levels and their targets: best 85, good 75 (plain q_auto), eco 65, low 55.
             Photos try AVIF, WebP and JPEG; graphics also palette PNG and lossless PNG/WebP (and
             any image PNG when it is the only allowed format, or the only one that can keep the
-            image's transparency). JPEG is never chosen for an image that needs transparency. When
+            image's transparency; and lossless PNG/WebP for any image when --target is 100, which
+            only they reach). JPEG is never chosen for an image that needs transparency. When
             no allowed format reaches the target, the highest-scoring file is given, with a
             warning ("meetsTarget": false).
 

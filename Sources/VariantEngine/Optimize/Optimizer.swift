@@ -283,15 +283,19 @@ public enum Optimizer {
         // that can carry this image's transparency (a cut-out photo with JPEG and PNG allowed
         // was refused as if no format could).
         let searchesPNG = kind == .graphic || Self.pngIsNeeded(options.formats, needsAlpha: needsAlpha)
+        // A target of 100 only a lossless file meets: the lossless candidates are tried for a
+        // photo too (--formats webp --target 100 gave lossy q100 at 90.6 and "no allowed format
+        // reaches SSIMULACRA2 100").
+        let onlyLossless = options.target >= 100
         // Lossless candidates first for graphics: one encode each, and they pass, so they bound
         // the lossy searches from the start.
-        if searchesPNG {
+        if searchesPNG || onlyLossless {
             if options.formats.contains(.png) {
                 let data = try losslessPNG(working)
                 keep(OptimizeCandidate(format: "png", quality: nil, bytes: data.count, ssimulacra2: 100, encodes: 1,
                                        meetsTarget: true), data)
             }
-            if kind == .graphic, options.formats.contains(.webp), options.losslessWebP {
+            if kind == .graphic || onlyLossless, options.formats.contains(.webp), options.losslessWebP {
                 let data = try working.encoded(as: .webp(WebPOptions(lossless: true, effort: options.webpEffort)))
                 keep(OptimizeCandidate(format: "webp-lossless", quality: nil, bytes: data.count, ssimulacra2: 100,
                                        encodes: 1, meetsTarget: true), data)
@@ -378,12 +382,14 @@ public enum Optimizer {
                 if kind == .graphic || Self.pngIsNeeded(options.formats, needsAlpha: needsAlpha) {
                     for q in 1...100 { add("png8", q, try image.encoded(as: encodeOptions(.png, quality: q, options))) }
                     add("png", nil, try losslessPNG(image), score: 100)
+                } else if options.target >= 100 {
+                    add("png", nil, try losslessPNG(image), score: 100)
                 }
             case .gif:
                 continue
             }
         }
-        if kind == .graphic, options.formats.contains(.webp), options.losslessWebP {
+        if kind == .graphic || options.target >= 100, options.formats.contains(.webp), options.losslessWebP {
             add("webp-lossless", nil, try image.encoded(as: .webp(WebPOptions(lossless: true, effort: options.webpEffort))),
                 score: 100)
         }

@@ -146,6 +146,22 @@ struct OptimizerTests {
         }
     }
 
+    /// Found in review: a photo with --formats webp --target 100 got lossy q100 (90.6) and
+    /// "no allowed format reaches SSIMULACRA2 100", though lossless WebP reaches it.
+    @Test("a target of 100 tries the lossless files for a photo too, in both searches")
+    func losslessForTargetHundred() throws {
+        let photo = try Self.variant("people-couple-bar.jpg", "c_scale,w_96")
+        for exhaustive in [false, true] {
+            for (formats, format) in [([ImageFormat.webp], "webp-lossless"), ([.png], "png")] {
+                var options = OptimizeOptions(target: 100, formats: formats)
+                options.exhaustive = exhaustive
+                let result = try Optimizer.optimize(photo, options: options)
+                #expect(result.meetsTarget && result.candidates.contains { $0.format == format && $0.meetsTarget },
+                        "\(formats) exhaustive \(exhaustive): \(result.candidates)")
+            }
+        }
+    }
+
     @Test("breakpoints grow by at least the step, stay within bounds and respect max images")
     func breakpoints() throws {
         let photo = try Image.load(path: Self.image("people-couple-bar.jpg")).toSRGB()
