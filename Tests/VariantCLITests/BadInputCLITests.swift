@@ -166,6 +166,15 @@ struct BadInputCLITests {
         let wide = try CLIRunner.run(["render", image, "l_text:Arial_200:\(String(repeating: "W", count: 200))/fl_layer_apply", "-o", output])
         #expect(wide.status == 1, "\(wide.stderr)")
         #expect(wide.stderr.contains("its text layer (200 characters at 200 px) is probably wider or taller than 32767 pixels"), "\(wide.stderr)")
+
+        // A layer's own transformation too large for its file is said to be the layer's (it
+        // named "w_100" alone).
+        let tall = dir.appendingPathComponent("tall.png")
+        try Image(pixels: PixelBuffer(width: 1, height: 20_000, bands: 1, data: [UInt8](repeating: 0, count: 20_000)))
+            .encoded(as: .png(PNGOptions())).write(to: tall)
+        let big = try CLIRunner.run(["render", image, "w_400/l_logo,w_100/fl_layer_apply", "--layer", "logo=\(tall.path)", "-o", output])
+        #expect(big.status == 1 && big.stderr.hasSuffix("over the limit of 100 megapixels (the layer l_logo, of \(tall.path))\n"),
+                "\(big.stderr)")
     }
 
     /// Found in review: options that take a number read `-1` as an unknown option ("Missing
