@@ -55,9 +55,10 @@ struct TransformationParser {
     var unlisted = 0
     var unlistedErrors = false
     var components: [Component] = []
-    var conditionalDepth = 0
-    /// Per open `if_` block, whether its `if_else` was seen.
+    /// Per open `if_` block, innermost last, whether its `if_else` was seen.
     var elseSeen: [Bool] = []
+    /// How many `if_` blocks are open.
+    var conditionalDepth: Int { elseSeen.count }
     var openConditionOffset = 0
     var previousWasInlineCondition = false
     var layerOpen = false

@@ -1103,7 +1103,6 @@ extension TransformationParser {
                 previousWasInlineCondition = true
             } else {
                 if conditionalDepth == 0 { openConditionOffset = facts.conditionOffset }
-                conditionalDepth += 1
                 elseSeen.append(false)
                 previousWasInlineCondition = false
             }
@@ -1128,7 +1127,6 @@ extension TransformationParser {
                     .error, .unbalancedConditional, "if_end with no if_ before it", component: index,
                     offset: facts.conditionOffset, length: 6)
             } else {
-                conditionalDepth -= 1
                 elseSeen.removeLast()
             }
             previousWasInlineCondition = false

@@ -137,7 +137,6 @@ extension Image {
     }
 }
 
-
 /// The time limit of an encode. An encoder (libheif's AV1 above all: 22 s for a 3000 px noise
 /// image) runs after the pipeline has delivered its pixels, where the per-tile check of
 /// ``LoadOptions/timeout`` never looks, so `--timeout 0.2` let it run and write its file. A

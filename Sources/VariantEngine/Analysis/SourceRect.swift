@@ -59,6 +59,10 @@ public struct SourceRect: Sendable, Codable, Equatable, Hashable, CustomStringCo
         return union > 0 ? Double(overlap.area) / Double(union) : 0
     }
 
+    /// `c_crop,h_H,w_W,x_X,y_Y`: the component that crops this rectangle, keys in ASCII order
+    /// (the canonical form).
+    var cropComponent: String { "c_crop,h_\(height),w_\(width),x_\(x),y_\(y)" }
+
     /// Whether `other` lies entirely inside this rectangle.
     public func contains(_ other: SourceRect) -> Bool {
         other.x >= x && other.y >= y && other.maxX <= maxX && other.maxY <= maxY

@@ -13,6 +13,11 @@ public enum ContentKind: String, Sendable, Codable, Equatable {
 public struct OptimizeOptions: Sendable {
     /// The SSIMULACRA2 score the result must reach.
     public var target: Double
+
+    /// A target of 100, which only a lossless file meets: the lossless candidates are then tried
+    /// for a photo too (--formats webp --target 100 gave lossy q100 at 90.6 and "no allowed
+    /// format reaches SSIMULACRA2 100").
+    var onlyLosslessReaches: Bool { target >= 100 }
     /// The formats the client and the placement allow. PNG means palette PNG8 and lossless PNG.
     public var formats: [ImageFormat]
     /// Photo or graphic; nil estimates it from the pixels.
@@ -283,10 +288,7 @@ public enum Optimizer {
         // that can carry this image's transparency (a cut-out photo with JPEG and PNG allowed
         // was refused as if no format could).
         let searchesPNG = kind == .graphic || Self.pngIsNeeded(options.formats, needsAlpha: needsAlpha)
-        // A target of 100 only a lossless file meets: the lossless candidates are tried for a
-        // photo too (--formats webp --target 100 gave lossy q100 at 90.6 and "no allowed format
-        // reaches SSIMULACRA2 100").
-        let onlyLossless = options.target >= 100
+        let onlyLossless = options.onlyLosslessReaches
         // Lossless candidates first for graphics: one encode each, and they pass, so they bound
         // the lossy searches from the start.
         if searchesPNG || onlyLossless {
@@ -382,14 +384,14 @@ public enum Optimizer {
                 if kind == .graphic || Self.pngIsNeeded(options.formats, needsAlpha: needsAlpha) {
                     for q in 1...100 { add("png8", q, try image.encoded(as: encodeOptions(.png, quality: q, options))) }
                     add("png", nil, try losslessPNG(image), score: 100)
-                } else if options.target >= 100 {
+                } else if options.onlyLosslessReaches {
                     add("png", nil, try losslessPNG(image), score: 100)
                 }
             case .gif:
                 continue
             }
         }
-        if kind == .graphic || options.target >= 100, options.formats.contains(.webp), options.losslessWebP {
+        if kind == .graphic || options.onlyLosslessReaches, options.formats.contains(.webp), options.losslessWebP {
             add("webp-lossless", nil, try image.encoded(as: .webp(WebPOptions(lossless: true, effort: options.webpEffort))),
                 score: 100)
         }

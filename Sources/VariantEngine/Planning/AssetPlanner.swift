@@ -233,7 +233,7 @@ struct AssetPlanner: Sendable {
                     hints[format] = quality
                 }
                 if decision.flattened == true { flattened = true }
-                placement.variants.append(try variant(decision, request: request, crop: crop, level: level, job: job))
+                placement.variants.append(try variant(decision, request: request, level: level, job: job))
             }
             if flattened {
                 placement.violations.append(Violation(
@@ -260,7 +260,7 @@ struct AssetPlanner: Sendable {
     }
 
     /// The explicit and the automatic transformation of one variant, with their URLs.
-    func variant(_ decision: VariantDecision, request: VariantDecisionRequest, crop: CropPlan, level: QualityLevel,
+    func variant(_ decision: VariantDecision, request: VariantDecisionRequest, level: QualityLevel,
                  job: AssetJob) throws -> PlannedVariant {
         let components = request.components
         let width = request.width
@@ -269,7 +269,7 @@ struct AssetPlanner: Sendable {
         // (and our validator warns otherwise): the one-component form warned on every variant.
         let automatic = try Transformation(parsing: (components + ["f_auto", "q_auto:\(level.rawValue)"]).joined(separator: "/"))
             .canonicalDescription
-        let upscale = max(Double(width) / Double(crop.rect.width), Double(request.height ?? 0) / Double(crop.rect.height))
+        let upscale = max(Double(width) / Double(request.crop.width), Double(request.height ?? 0) / Double(request.crop.height))
         return PlannedVariant(
             width: decision.width, height: decision.height, transformation: explicit,
             url: try url(explicit, job: job), autoTransformation: automatic,

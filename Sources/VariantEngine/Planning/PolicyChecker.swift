@@ -87,18 +87,13 @@ enum PolicyChecker {
         let what = analysis.faces.isEmpty ? "the subject" : analysis.faces.count == 1 ? "the face" : "the \(analysis.faces.count) faces"
         let window = subject.expanded(by: 0.1, within: analysis.bounds)
         let width = spec.widths.max() ?? window.width
-        let suggestion = "c_crop,h_\(window.height),w_\(window.width),x_\(window.x),y_\(window.y)/c_pad,ar_\(spec.aspectRatio),b_auto,w_\(width)"
+        let suggestion = "\(window.cropComponent)/c_pad,ar_\(spec.aspectRatio),b_auto,w_\(width)"
         return [Violation(
             code: .subjectDoesNotFit, severity: policy.effectiveSubjectFit,
             message: "\(what) (\(subject.width)×\(subject.height) at \(subject.x),\(subject.y)) cannot fit a \(spec.aspectRatio) crop of this image (\(crop.facesKept) face(s) kept, \(crop.facesCut) cut); pad instead (explicit crop then c_pad, or c_fill_pad,g_auto)",
             suggestion: suggestion)]
     }
 
-    /// Where a variant's text overlay lands, laid out as the render draws it: past the variant's
-    /// edge (`text-overflows`, an error: Cloudinary widens the delivered image to hold a layer
-    /// unless `fl_no_overflow` clips it, so the planned size and srcset would be wrong), or over
-    /// a face kept in the crop (`text-covers-face`, a warning: the text's box and the face box's
-    /// middle, a tenth in from each side, share at least a tenth of the smaller).
     /// An overlay's text as the fonts here draw it, against Cloudinary: a family drawn with a
     /// stand-in of other widths, or characters no font has (boxes in their place), make the
     /// overflow and face checks measure another text than the one delivered. Once per entry.
@@ -123,6 +118,11 @@ enum PolicyChecker {
         return violations
     }
 
+    /// Where a variant's text overlay lands, laid out as the render draws it: past the variant's
+    /// edge (`text-overflows`, an error: Cloudinary widens the delivered image to hold a layer
+    /// unless `fl_no_overflow` clips it, so the planned size and srcset would be wrong), or over
+    /// a face kept in the crop (`text-covers-face`, a warning: the text's box and the face box's
+    /// middle, a tenth in from each side, share at least a tenth of the smaller).
     /// - Parameter measuredOtherwise: The text was measured in a stand-in font or with boxes
     ///   (``overlayFonts(_:)``): an overflow is then a warning, not an error that blocks the
     ///   entry on a measurement known to be of another text.

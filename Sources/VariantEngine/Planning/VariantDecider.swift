@@ -33,9 +33,9 @@ struct VariantDecisionRequest: Sendable {
     /// (``AspectRatio/exactHeight(forWidth:window:)``): the scale then names both sides.
     var height: Int? = nil
 
-    /// The crop then the scale, as Cloudinary executes them (canonical key order)
+    /// The crop then the scale, as Cloudinary executes them (canonical key order), then any overlay.
     var components: [String] {
-        ["c_crop,h_\(crop.height),w_\(crop.width),x_\(crop.x),y_\(crop.y)",
+        [crop.cropComponent,
          "c_scale," + (height.map { "h_\($0)," } ?? "") + "w_\(width)"] + overlay
     }
 

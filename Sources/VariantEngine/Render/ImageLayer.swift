@@ -84,21 +84,19 @@ struct ImageLayer: Sendable {
         request.layerFiles = files
         // Decoded here, not when the whole image is written: a damaged layer file is then named
         // as such, not taken for damage in the source.
+        let name = "l_" + publicId.replacingOccurrences(of: "/", with: ":")
         let rendered: RenderedPixels
         do {
             rendered = try Renderer.renderPixels(request, materialise: true)
         } catch let error as VipsError {
-            let name = "l_" + publicId.replacingOccurrences(of: "/", with: ":")
             throw VipsError(error.code, "\(error.message) (the file of layer \(name))", context: file)
         } catch let error as EngineError where error.geometryError == nil {
             // The layer's own transformation, too large for its file (w_100 of a 1×20000 logo
             // makes 100×2000000): it was said of "w_100" alone, naming no layer.
-            let name = "l_" + publicId.replacingOccurrences(of: "/", with: ":")
             throw EngineError(error.code, "\(error.message) (the layer \(name), of \(file))", input: error.input)
         }
         let (left, top) = placement.position(of: (rendered.image.width, rendered.image.height), on: (base.width, base.height))
         let image = try LayerPlacement.composite(rendered.image, over: base, x: left, y: top)
-        let name = "l_" + publicId.replacingOccurrences(of: "/", with: ":")
         // fl_relative is reported once, as the layer's (``init?``), not again from inside it.
         var notes = rendered.notRendered.filter { !$0.hasPrefix("fl_relative") }.map { "\($0) (in layer \(name))" }
         if let overflow = placement.overflow(of: name, size: (rendered.image.width, rendered.image.height), at: (left, top),

@@ -47,7 +47,7 @@ public enum Renderer {
             width: output.width, height: output.height, format: options.format.rawValue, quality: options.quality,
             bytes: data.count, crop: rendered.geometry.crop?.array, shrinkOnLoad: rendered.shrinkOnLoad,
             notRendered: rendered.notRendered + delivery.notRendered,
-            notes: rendered.geometry.notes.map(\.description) + rendered.sourceNotes + rendered.drawingNotes, data: data)
+            notes: rendered.notes, data: data)
     }
 
     /// `f_auto` and/or `q_auto[:level]`: the optimiser decides, measured with SSIMULACRA2.
@@ -97,7 +97,7 @@ public enum Renderer {
             width: image.width, height: image.height, format: decision.format, quality: decision.quality,
             bytes: decision.bytes, crop: rendered.geometry.crop?.array, shrinkOnLoad: rendered.shrinkOnLoad,
             notRendered: rendered.notRendered + delivery.notRendered,
-            notes: rendered.geometry.notes.map(\.description) + rendered.sourceNotes + rendered.drawingNotes, data: decision.data,
+            notes: rendered.notes, data: decision.data,
             ssimulacra2: decision.ssimulacra2, encodes: decision.encodes)
     }
 
@@ -121,7 +121,7 @@ public enum Renderer {
             width: image.width, height: image.height, format: best.options.format.rawValue, quality: best.options.quality,
             bytes: best.data.count, crop: rendered.geometry.crop?.array, shrinkOnLoad: rendered.shrinkOnLoad,
             notRendered: rendered.notRendered + delivery.notRendered,
-            notes: rendered.geometry.notes.map(\.description) + rendered.sourceNotes + rendered.drawingNotes + [note], data: best.data, encodes: formats.count)
+            notes: rendered.notes + [note], data: best.data, encodes: formats.count)
     }
 
     /// Renders the pixels only (no encoding): the variant as it will be delivered, in 8-bit sRGB,
@@ -520,6 +520,9 @@ public struct RenderedPixels: Sendable {
     public var sourceNotes: [String] {
         sourcePages > 1 ? ["the source has \(sourcePages) pages or frames: only the first is rendered"] : []
     }
+
+    /// Every note of the render: the geometry's, ``sourceNotes`` and ``drawingNotes``.
+    public var notes: [String] { geometry.notes.map(\.description) + sourceNotes + drawingNotes }
 }
 
 /// Fixed qualities per level, used when no perceptual search runs (`q_auto` without the optimiser).

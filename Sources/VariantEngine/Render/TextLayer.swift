@@ -196,8 +196,7 @@ struct TextLayer: Sendable, Equatable {
     /// The family as Pango is given it (empty: Pango's "Sans"): characters Pango reads as syntax
     /// (`,` separates families, digits at the end read as a size) are dropped or kept apart.
     var pangoFamily: String {
-        let name = family.filter { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" }
-        return name.isEmpty ? "" : name
+        family.filter { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" }
     }
 
     /// The Pango font description: the family, its weight and style, the size in pixels (points

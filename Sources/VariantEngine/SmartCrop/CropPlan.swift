@@ -22,6 +22,6 @@ public struct CropPlan: Sendable, Codable, Equatable {
 
     /// `c_crop,h_H,w_W,x_X,y_Y`: keys in ASCII order (the canonical form), source pixels.
     public var transformation: String {
-        "c_crop,h_\(rect.height),w_\(rect.width),x_\(rect.x),y_\(rect.y)"
+        rect.cropComponent
     }
 }
