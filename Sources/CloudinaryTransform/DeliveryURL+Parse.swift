@@ -35,6 +35,14 @@ extension DeliveryURL {
             throw DeliveryURLError(.notAURL, "expected <scheme>://<host>/… but received '\(Diagnostic.shown(text))'")
         }
         let scheme = String(rest[..<schemeEnd])
+        // Cloudinary delivers over https and http only: an `ftp://` or `file://` URL is no
+        // delivery URL, whatever its path looks like.
+        guard ["http", "https"].contains(scheme.lowercased()) else {
+            throw DeliveryURLError(
+                .unsupportedScheme,
+                "'\(Diagnostic.shown(scheme))://' is not a delivery scheme (Cloudinary delivers over https or http) in '\(Diagnostic.shown(text))'"
+            )
+        }
         rest = rest[rest.index(schemeEnd, offsetBy: 3)...]
         guard let slash = rest.firstIndex(of: "/"), slash > rest.startIndex else {
             throw DeliveryURLError(.missingPath, "no path after the host in '\(text)'")

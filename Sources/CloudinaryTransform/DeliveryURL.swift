@@ -164,6 +164,8 @@ public struct DeliveryURLError: Error, Sendable, Hashable, CustomStringConvertib
         public init(stringLiteral value: String) { self.rawValue = value }
 
         public static let notAURL: Code = "not-a-url"
+        /// A scheme other than https or http (`ftp://`, `file://`).
+        public static let unsupportedScheme: Code = "unsupported-scheme"
         public static let missingPath: Code = "missing-path"
         public static let missingPublicId: Code = "missing-public-id"
         public static let invalidSuffix: Code = "invalid-url-suffix"

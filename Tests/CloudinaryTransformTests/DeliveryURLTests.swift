@@ -295,6 +295,16 @@ struct DeliveryURLTests {
         #expect(url.scheme == "https" && url.format == "jpg" && url.publicId == "sample", "\(url)")
     }
 
+    /// `ftp://` and `file://` URLs parsed as delivery URLs, though Cloudinary serves none.
+    @Test func onlyHTTPSchemesAreDeliveryURLs() throws {
+        for text in ["ftp://res.cloudinary.com/demo/image/upload/sample.jpg", "file://res.cloudinary.com/demo/image/upload/sample.jpg"] {
+            let error = #expect(throws: DeliveryURLError.self) { try DeliveryURL(parsing: text) }
+            #expect(error?.code == .unsupportedScheme && error?.message.contains("is not a delivery scheme") == true, "\(String(describing: error))")
+        }
+        let upper = try DeliveryURL(parsing: "HTTPS://res.cloudinary.com/demo/image/upload/sample.jpg")
+        #expect(upper.publicId == "sample" && upper.cloudName == "demo")
+    }
+
     /// A fetch format does not join a component that ends a condition or applies a layer.
     @Test func fetchFormatStaysOutOfConditionAndLayerComponents() {
         #expect(DeliveryURL.appendingFormat("png", to: "if_w_gt_400/c_fill,w_400/if_end") == "if_w_gt_400/c_fill,w_400/if_end/f_png")
