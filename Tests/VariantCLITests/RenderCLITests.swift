@@ -272,6 +272,20 @@ struct RenderCLITests {
         #expect(still.status == 0 && !still.stderr.contains("animated-gravity"), "\(still.stderr)")
     }
 
+    /// `if_pc` was taken as true with a warning, though a local file knows its page count.
+    @Test("if_pc is evaluated on the file's pages: true for an animated GIF, false for a photo")
+    func pageCountCondition() throws {
+        let gif = try HostileImageTests.folder.get().appendingPathComponent("animated-500-frames.gif").path
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (source, name, width) in [(gif, "o.gif", 10), (Self.photo, "o.jpg", nil)] {
+            let result = try CLIRunner.run(["render", source, "if_pc_gt_1,c_scale,w_10", "-o", dir.appendingPathComponent(name).path, "--json"])
+            #expect(result.status == 0 && !result.stderr.contains("cannot be evaluated"), "\(result.stderr)")
+            let rendered = try result.json()["width"] as? Int
+            if let width { #expect(rendered == width) } else { #expect(rendered.map { $0 > 10 } == true, "\(String(describing: rendered))") }
+        }
+    }
+
     @Test("the geometry's warnings reach stderr in a plain run, not only the JSON")
     func warningsOnStderr() throws {
         let dir = try Self.folder()

@@ -33,11 +33,11 @@ struct GeometryConditionBlocks {
 }
 
 /// Evaluates `if_` conditions on what the geometry knows: `w`, `h`, `ar` of the current image,
-/// `iw`, `ih`, `iar` of the original, `fc` (face count from the resolver), numbers and
-/// variables; `and` binds tighter than `or`.
+/// `iw`, `ih`, `iar` of the original, `fc` (face count from the resolver), `pc` (the file's
+/// pages or frames, when there is a file), numbers and variables; `and` binds tighter than `or`.
 enum GeometryConditions {
-    static func evaluate(_ text: String, size: Size, original: Size, faceCount: Int, reader: GeometryComponentReader)
-        -> Bool?
+    static func evaluate(_ text: String, size: Size, original: Size, faceCount: Int, pageCount: Int? = nil,
+                         reader: GeometryComponentReader) -> Bool?
     {
         let tokens = text.split(separator: "_").map(String.init)
         func operand(_ token: String) -> Double? {
@@ -46,6 +46,8 @@ enum GeometryConditions {
             case "h", "height": return Double(size.height)
             case "ar", "aspect_ratio": return Double(size.width) / Double(size.height)
             case "fc", "face_count": return Double(faceCount)
+            // Without a file (`variant geometry`) the count is unknown, and so is the condition.
+            case "pc", "page_count": return pageCount.map(Double.init)
             default: return reader.evaluate(token, input: size)
             }
         }

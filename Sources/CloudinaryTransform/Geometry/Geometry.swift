@@ -52,11 +52,12 @@ public enum Geometry {
     /// ```
     public static func resolve(
         source: Size, orientation: Int = 1, components: [[GeometryParameter]],
-        resolver: (any GravityResolver)? = nil
+        resolver: (any GravityResolver)? = nil, pageCount: Int? = nil
     ) throws -> ResolvedGeometry {
         var resolution = try GeometryResolution(
             source: source, orientation: orientation, components: components,
             resolver: resolver)
+        resolution.pageCount = pageCount
         try resolution.run(components)
         return resolution.result()
     }
@@ -105,6 +106,8 @@ struct GeometryResolution {
     let upright: Size
     let dpr: Double
     let resolver: (any GravityResolver)?
+    /// The source's page or frame count (`pc` in conditions), when a file is known.
+    var pageCount: Int?
     var state: GeometryChainState
     var notes: [GeometryNote] = []
     var reader: GeometryComponentReader
@@ -381,7 +384,7 @@ struct GeometryResolution {
     mutating func evaluateCondition(_ text: String, index: Int) -> Bool {
         let faceCount = resolver?.faces().count ?? 0
         if let value = GeometryConditions.evaluate(
-            text, size: state.size, original: upright, faceCount: faceCount,
+            text, size: state.size, original: upright, faceCount: faceCount, pageCount: pageCount,
             reader: reader)
         {
             return value

@@ -142,7 +142,8 @@ public enum Renderer {
         }
         let header = try request.opened ?? Image.load(path: request.sourcePath, options: request.limits)
         let geometry = try resolveGeometry(request, source: Size(header.width, header.height), orientation: header.orientation,
-                                           animated: header.pageCount > 1 && ["gif", "webp"].contains(header.fileFormat ?? ""))
+                                           animated: header.pageCount > 1 && ["gif", "webp"].contains(header.fileFormat ?? ""),
+                                           pageCount: header.pageCount)
         try checkSizes(geometry, request)
         var steps = geometry.steps
         var image: Image
@@ -272,14 +273,15 @@ public enum Renderer {
                               sourceFormat: header.fileFormat, drawingNotes: drawingNotes)
     }
 
-    static func resolveGeometry(_ request: RenderRequest, source: Size, orientation: Int, animated: Bool = false) throws -> ResolvedGeometry {
+    static func resolveGeometry(_ request: RenderRequest, source: Size, orientation: Int, animated: Bool = false,
+                                pageCount: Int? = nil) throws -> ResolvedGeometry {
         do {
             var components = request.transformation.components.map { component in
                 component.parameters.map { GeometryParameter(key: $0.key, rawValue: $0.rawValue) }
             }
             let centred = animated ? try animatedGravity(&components, input: request.transformation.description) : []
             var geometry = try Geometry.resolve(source: source, orientation: orientation, components: components,
-                                                resolver: request.resolver)
+                                                resolver: request.resolver, pageCount: pageCount)
             for (index, gravity) in centred {
                 geometry.notes.append(GeometryNote(
                     .warning, "animated-gravity",
