@@ -198,7 +198,9 @@ import Testing
     @Test("a size expression that gives zero or less, or divides by zero, is named for what it gives",
           arguments: [("w_iw_sub_1400", "the expression gives -120 here"), ("w_iw_div_0", "not an expression that divides by zero"),
                       ("w_iw_sub_1280.4", "the expression gives -0.4 here"),
-                      ("h_ih_mul_0", "the expression gives 0 here")])
+                      ("h_ih_mul_0", "the expression gives 0 here"),
+                      ("w_0_pow_-1", "not an expression whose value is infinite"),
+                      ("w_-1_pow_0.5", "not an expression whose value is not a number")])
     func expressionSizes(_ transformation: String, _ words: String) throws {
         #expect { try resolveGeometry(transformation, Self.camera) } throws: { error in
             (error as? GeometryError)?.message.contains(words) == true

@@ -255,6 +255,10 @@ struct GeometryComponentReader {
             }
             return .absolute(v)
         }
+        if let v = evaluateUnchecked(value, input: input) {
+            // 0_pow_-1 is infinite, and -1_pow_0.5 no number: told it is no expression.
+            throw error(index, key, expected: "a size, not an expression whose value is \(v.isNaN ? "not a number" : "infinite")", value)
+        }
         let tokens = value.split(separator: "_")
         if tokens.indices.contains(where: { ["div", "mod"].contains(tokens[$0]) && $0 + 1 < tokens.count && Double(tokens[$0 + 1]) == 0 }) {
             throw error(index, key, expected: "a size, not an expression that divides by zero", value)
@@ -284,6 +288,11 @@ struct GeometryComponentReader {
     /// Evaluates `iw`, `ih`, `iar`, `w`, `h`, `ar`, numbers and `$variables` joined by
     /// `add sub mul div mod pow` (`iw_mul_0.5`), with the usual precedence. Nil if not that.
     func evaluate(_ text: String, input: Size) -> Double? {
+        evaluateUnchecked(text, input: input).flatMap { $0.isFinite ? $0 : nil }
+    }
+
+    /// The expression's value, which may be infinite or not a number (`0_pow_-1`).
+    private func evaluateUnchecked(_ text: String, input: Size) -> Double? {
         let tokens = text.split(separator: "_").map(String.init)
         guard tokens.count % 2 == 1 else { return nil }
         func operand(_ token: String) -> Double? {
@@ -329,6 +338,6 @@ struct GeometryComponentReader {
         for (op, value) in zip(pending, values.dropFirst()) {
             result = op == "add" ? result + value : result - value
         }
-        return result.isFinite ? result : nil
+        return result
     }
 }
