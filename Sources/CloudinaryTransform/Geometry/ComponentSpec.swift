@@ -182,7 +182,9 @@ struct GeometryComponentReader {
             case "e":
                 spec.effects.append(value)
             case "b":
-                spec.background = value
+                // A string variable's text is marked `!…!` (`$c_!red!`, then `b_$c`).
+                spec.background = value.count >= 2 && value.hasPrefix("!") && value.hasSuffix("!")
+                    ? String(value.dropFirst().dropLast()) : value
             case "l", "u":
                 spec.isLayerStart = true
             case "if":

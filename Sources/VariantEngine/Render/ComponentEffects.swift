@@ -43,7 +43,9 @@ struct ComponentEffects: Sendable {
         "keep_attribution": "metadata is stripped from every local output",
     ]
 
-    init(_ component: Component) {
+    /// - Parameter variables: The user variables declared so far (`$c_!red!` as `c: "!red!"`),
+    ///   for a `b_$c`.
+    init(_ component: Component, variables: [String: String] = [:]) {
         for parameter in component.parameters {
             let raw = parameter.rawValue
             switch parameter.key {
@@ -87,9 +89,12 @@ struct ComponentEffects: Sendable {
             case "b":
                 // A colour pads (with the geometry's step); b_auto, b_blurred, b_gen_fill … are
                 // computed by Cloudinary from the image, and padded here with the default colour.
-                if let colour = RGBAColour(cloudinary: raw) {
+                // A variable's colour is its text (`$c_!red!` then `b_$c`), as the geometry pads
+                // with it; one this render cannot read is said, not dropped (it was, silently).
+                let value = raw.hasPrefix("$") ? variables[String(raw.dropFirst())].map(Self.unquoted) ?? raw : raw
+                if let colour = RGBAColour(cloudinary: value) {
                     background = colour
-                } else if !raw.hasPrefix("$") {
+                } else {
                     notRendered.append("b_\(raw) (padded with the default colour)")
                 }
             case "fl":
@@ -163,12 +168,37 @@ struct ComponentEffects: Sendable {
         return image
     }
 
-    /// `image` over an opaque `colour`. A translucent `b_` is left to pad and to be the ground a
-    /// format without alpha flattens onto (``Renderer/backgroundForFlatten(_:)``): filled here
-    /// too, a JPEG would show it twice over.
+    /// A string variable's text without the `!…!` that marks it.
+    static func unquoted(_ text: String) -> String {
+        text.count >= 2 && text.hasPrefix("!") && text.hasSuffix("!") ? String(text.dropFirst().dropLast()) : text
+    }
+
+    /// The user variables each component sees: those declared before it, and in it (the
+    /// geometry reads declarations first too). A value that is itself `$name` takes that text.
+    static func variablesByComponent(_ transformation: Transformation) -> [[String: String]] {
+        var variables: [String: String] = [:]
+        return transformation.components.map { component in
+            for parameter in component.parameters where parameter.key.hasPrefix("$") && parameter.key.count > 1 {
+                let raw = parameter.rawValue
+                variables[String(parameter.key.dropFirst())] = raw.hasPrefix("$") ? variables[String(raw.dropFirst())] ?? raw : raw
+            }
+            return variables
+        }
+    }
+
+    /// `image` over `colour` (Cloudinary's `b_` "applies a background to empty or transparent
+    /// areas"): flattened onto an opaque colour; a translucent one is laid under it, so the pad
+    /// (left transparent by ``Renderer/groundColour(_:_:)``) and the image's clear parts take it
+    /// alike, and a format without alpha then flattens onto white.
     static func filled(_ image: Image, with colour: RGBAColour) throws -> Image {
-        guard colour.alpha == 255 else { return image }
-        return try image.flattened(background: colour.bands(withAlpha: false))
+        switch colour.alpha {
+        case 255: return try image.flattened(background: colour.bands(withAlpha: false))
+        case 0: return image
+        default:
+            let ground = try Image(pixels: PixelBuffer(width: 1, height: 1, bands: 4, data: colour.bands(withAlpha: true).map { UInt8($0) }))
+                .embed(x: 0, y: 0, width: image.width, height: image.height, extend: .copy)
+            return try ground.composited(with: image, x: 0, y: 0).castToEightBit()
+        }
     }
 
     /// The shape `r_` gives an image: corner radii (top-left, top-right, bottom-right,

@@ -168,6 +168,7 @@ public enum Renderer {
         for case .text(let text) in layers where !text.text.allSatisfy(\.isWhitespace) {
             try text.checkedBound(maxPixels: request.limits.maxPixels, input: request.transformation.description)
         }
+        let variables = ComponentEffects.variablesByComponent(request.transformation)
         for (index, component) in request.transformation.components.enumerated() {
             if let layer = layers.first(where: { $0.components.contains(index) }) {
                 if index == layer.components.lowerBound { notRendered += layer.notRendered }
@@ -179,7 +180,7 @@ public enum Renderer {
                 }
                 continue
             }
-            let effects = ComponentEffects(component)
+            let effects = ComponentEffects(component, variables: variables[index])
             // A component an `if_` skipped, or one inside a layer, does nothing to this image.
             if !geometry.skippedComponents.contains(index) { effectsByComponent[index] = effects }
             // A layer not drawn is listed by its l_; its fl_layer_apply said it again each time.
@@ -218,7 +219,10 @@ public enum Renderer {
         } else if let plan {
             image = try Image.thumbnail(
                 path: request.sourcePath, width: plan.loadSize.width,
-                options: ThumbnailOptions(height: plan.loadSize.height, size: .downOnly, strictness: request.limits.strictness),
+                // With a_ignore the geometry has no orientation step, and the thumbnail must
+                // not turn the image either (it was turned, then squeezed into the stored size).
+                options: ThumbnailOptions(height: plan.loadSize.height, size: .downOnly,
+                                          autoRotate: steps.first?.kind == .orientation, strictness: request.limits.strictness),
                 maxPixels: request.limits.maxPixels, timeout: request.limits.timeout, cancellation: request.limits.cancellation)
             shrink = Double(geometry.upright.width) / Double(image.width)
             steps = plan.rescaledSteps(loaded: Size(image.width, image.height))
@@ -389,7 +393,7 @@ public enum Renderer {
             image = try image.resized(toWidth: step.resize.width, height: step.resize.height)
         }
         if !step.padding.isZero || step.canvas != step.resize {
-            let colour = step.background.flatMap { RGBAColour(cloudinary: $0) } ?? defaultPadColour(for: image)
+            let colour = groundColour(step, image)
             if colour.alpha < 255 { image = try ComponentEffects.withAlpha(image) }
             image = try image.embed(
                 x: step.padding.left, y: step.padding.top, width: step.canvas.width, height: step.canvas.height,
@@ -405,7 +409,10 @@ public enum Renderer {
             image = try image.flipped(horizontal: flip == .horizontal)
         }
         if step.rotation != 0 {
-            let colour = step.background.flatMap { RGBAColour(cloudinary: $0) } ?? defaultPadColour(for: image)
+            let colour = groundColour(step, image)
+            // The corners a turn uncovers are transparent when the colour is (b_transparent
+            // gave black corners on an opaque source).
+            if colour.alpha < 255 { image = try ComponentEffects.withAlpha(image) }
             image = try image.rotated(degrees: step.rotation, background: colour.bands(withAlpha: image.hasAlpha))
             if image.width != step.output.width || image.height != step.output.height {
                 image = try image.resized(toWidth: step.output.width, height: step.output.height)
@@ -422,15 +429,24 @@ public enum Renderer {
         image.hasAlpha ? .transparent : .white
     }
 
-    /// What a format without alpha flattens onto: the base image's last `b_` colour (a layer's
-    /// `b_` is the layer's), itself over white when it is translucent (`b_transparent` is white,
-    /// `b_rgb:ff000080` pink); white without one.
+    /// What a pad or a turn fills the new area with. A translucent `b_` leaves it transparent:
+    /// the component's own background (``ComponentEffects/filled(_:with:)``) then lays the colour
+    /// under the pad and the image's transparent parts alike. Painted here too, the pad got the
+    /// colour twice over (`c_pad,b_rgb:ff000080` as a JPEG: the pad red, the logo's clear parts pink).
+    static func groundColour(_ step: GeometryStep, _ image: Image) -> RGBAColour {
+        guard let colour = step.background.flatMap({ RGBAColour(cloudinary: $0) }) else { return defaultPadColour(for: image) }
+        return colour.alpha == 255 ? colour : .transparent
+    }
+
+    /// What a format without alpha flattens onto: the base image's last opaque `b_` colour (a
+    /// layer's `b_` is the layer's); white without one. A translucent `b_` has already been laid
+    /// under its component's transparent parts (``ComponentEffects/filled(_:with:)``), so what
+    /// shows through is white: `b_rgb:ff000080` gives pink, `b_transparent` white.
     static func backgroundForFlatten(_ transformation: Transformation) -> [Double] {
         let nesting = LayerNesting(transformation)
         for (index, component) in transformation.components.enumerated().reversed() where !nesting.inLayer[index] {
             if let b = component.first("b"), let colour = RGBAColour(cloudinary: b.rawValue) {
-                let alpha = Double(colour.alpha) / 255
-                return colour.bands(withAlpha: false).map { $0 * alpha + 255 * (1 - alpha) }
+                return (colour.alpha == 255 ? colour : .white).bands(withAlpha: false)
             }
         }
         return RGBAColour.white.bands(withAlpha: false)

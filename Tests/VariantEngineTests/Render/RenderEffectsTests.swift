@@ -154,13 +154,14 @@ struct RenderEffectsTests {
         let round = try Self.render("r_max,b_black/f_png", opaque).pixels
         #expect(Array(Self.pixel(round, 0, 0).prefix(3)) == [0, 0, 0] && (round.bands == 3 || Self.pixel(round, 0, 0)[3] == 255),
                 "\(Self.pixel(round, 0, 0))")
-        // A translucent b_ leaves transparency alone (it is only the ground of a flatten), and
-        // b_ in an earlier component does not fill what a later one makes transparent.
-        #expect(Self.pixel(try Self.render("b_rgb:ff800080/f_png", source).pixels, 30, 10)[3] == 0)
+        // A translucent b_ is laid under the transparency (as it is under a pad), and b_ in an
+        // earlier component does not fill what a later one makes transparent.
+        let translucent = Self.pixel(try Self.render("b_rgb:ff800080/f_png", source).pixels, 30, 10)
+        #expect(translucent.count == 4 && zip(translucent, [255, 128, 0, 128]).allSatisfy { abs($0 - $1) <= 1 }, "\(translucent)")
         #expect(Self.pixel(try Self.render("b_black/r_max/f_png", opaque).pixels, 0, 0)[3] == 0)
     }
 
-    @Test("a format without alpha flattens onto the base's b_ colour, itself over white; a layer's b_ is the layer's")
+    @Test("a format without alpha flattens onto the base's b_ colour (a translucent one laid over white); a layer's b_ is the layer's")
     func flattenBackground() throws {
         // 20×20, fully transparent.
         let clear = try Self.file(PixelBuffer(width: 20, height: 20, bands: 4, data: [UInt8](repeating: 0, count: 20 * 20 * 4)),
@@ -179,5 +180,37 @@ struct RenderEffectsTests {
         // A text layer's b_ is its own, not the base's.
         let layered = try flattened("l_text:Arial_10:Hi,b_black/fl_layer_apply,g_north_west/f_jpg")
         #expect(near(layered, [255, 255, 255]), "\(layered)")
+    }
+
+    /// Found in QA: a turn of an opaque image with a transparent `b_` gave black corners, and a
+    /// translucent `b_` opaque ones; a pad with a translucent `b_` delivered as a JPEG was red
+    /// where the image's clear parts were pink (the colour laid twice over the pad).
+    @Test("a translucent or transparent b_ is the same ground for a pad, a turn and the image's clear parts")
+    func translucentGrounds() throws {
+        let opaque = try Self.checker()
+        func near(_ a: [Int], _ b: [Int], _ tolerance: Int = 3) -> Bool { a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance } }
+        let clearCorners = try Self.render("a_45,b_transparent", opaque).pixels
+        #expect(clearCorners.bands == 4 && Self.pixel(clearCorners, 0, 0)[3] == 0, "\(Self.pixel(clearCorners, 0, 0))")
+        let redCorners = try Self.render("a_45,b_rgb:ff000080", opaque).pixels
+        #expect(near(Self.pixel(redCorners, 0, 0), [255, 0, 0, 128]), "\(Self.pixel(redCorners, 0, 0))")
+        #expect(Self.pixel(redCorners, 141, 141)[3] == 255)
+        // 20×20 with its left half clear, padded to 40×20: the pad, the clear half and (through
+        // the JPEG) both are the same red over white.
+        let half = (0..<(20 * 20)).flatMap { i -> [UInt8] in i % 20 < 10 ? [0, 0, 0, 0] : [0, 0, 255, 255] }
+        let source = try Self.file(PixelBuffer(width: 20, height: 20, bands: 4, data: half), name: "half.png")
+        let png = try Self.render("c_pad,w_40,h_20,b_rgb:ff000080", source).pixels
+        #expect(near(Self.pixel(png, 2, 10), [255, 0, 0, 128]) && near(Self.pixel(png, 12, 10), [255, 0, 0, 128]),
+                "\(Self.pixel(png, 2, 10)) \(Self.pixel(png, 12, 10))")
+        #expect(Self.pixel(png, 25, 10) == [0, 0, 255, 255])
+        let jpeg = try Self.render("c_pad,w_40,h_20,b_rgb:ff000080/f_jpg", source).pixels
+        for x in [2, 12] { #expect(near(Self.pixel(jpeg, x, 10), [255, 127, 127], 6), "x \(x): \(Self.pixel(jpeg, x, 10))") }
+    }
+
+    /// Found in QA: `b_$c` padded white with nothing said, though `$c_!red!` names the colour.
+    @Test("b_ with a variable takes the variable's colour")
+    func backgroundVariable() throws {
+        let padded = try Self.render("$c_!red!/c_pad,w_300,h_200,b_$c", try Self.checker())
+        #expect(padded.result.notRendered.isEmpty, "\(padded.result.notRendered)")
+        #expect(Self.pixel(padded.pixels, 10, 100) == [255, 0, 0], "\(Self.pixel(padded.pixels, 10, 100))")
     }
 }

@@ -53,6 +53,20 @@ struct RenderTests {
         }
     }
 
+    /// Found in QA: with a_ignore and a shrink on load, libvips's thumbnail turned the image
+    /// anyway, and the turned image was squeezed into the stored shape.
+    @Test("a_ignore with a shrink on load keeps the stored orientation")
+    func ignoredOrientationShrunk() throws {
+        let path = Self.image("people-pool-exif-orientation-6.jpg")
+        let rendered = try Renderer.renderPixels(RenderRequest(sourcePath: path, transformation: try Transformation(parsing: "a_ignore,w_400")))
+        #expect(rendered.shrinkOnLoad > 1)
+        let ours = try rendered.image.pixels()
+        let stored = try Image.thumbnail(path: path, width: 400, options: ThumbnailOptions(autoRotate: false)).toSRGB().pixels()
+        #expect(ours.width == stored.width && ours.height == stored.height && ours.bands == stored.bands)
+        let difference = zip(ours.data, stored.data).reduce(0.0) { $0 + abs(Double($1.0) - Double($1.1)) } / Double(ours.data.count)
+        #expect(difference < 3, "mean difference \(difference)")
+    }
+
     @Test("a turn after a shrink-on-load of a tall JPEG is the shrunk image turned")
     func turnAfterShrink() throws {
         let path = Self.image("animal-bird-very-tall.jpg")
