@@ -451,9 +451,21 @@ def combos(n):
     add({"$small": 150, "$big": 600, "if": "w_gt_1000", "crop": "scale", "width": "$big"})
 
 
+# Texts a manifest's overlay may carry, as the SDK escapes them in a text layer (the planner
+# writes its own text layers and must escape them the same way).
+OVERLAY_TEXTS = ["Sale: 10~20", "50% off, today / only", "Q&A? #1 = [best]", "Ünïcödé — “quoted” 'single'",
+                 "a  b", "x+y;!*()@", "tilde~ colon: caret^ pipe| back\\slash"]
+
+
+def overlay_texts():
+    for text in OVERLAY_TEXTS:
+        add({"overlay": {"font_family": "Arial", "font_size": 60, "text": text}}, note="overlay-text")
+
+
 def transformation_fixtures():
     singles()
     combos(420)
+    overlay_texts()
     return records
 
 

@@ -122,6 +122,24 @@ struct ManifestValidationExtraTests {
         #expect(red.first?.message.hasSuffix("(colour names are lower case: red)") == true, "\(red)")
     }
 
+    /// Found in QA: `:` was encoded and `~` kept, where the SDK does the opposite, so a planned
+    /// layer's URL was not the SDK's for the same text. The fixtures are the SDK's own output
+    /// (scripts/cloudinary-fixtures.py, the records noted "overlay-text").
+    @Test("overlay text is escaped as the SDK escapes it")
+    func overlayTextEscapedAsTheSDK() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("CloudinaryTransformTests/Fixtures/sdk-transformations.jsonl")
+        var compared = 0
+        for line in try String(contentsOf: fixtures, encoding: .utf8).split(separator: "\n") where line.contains(#""note": "overlay-text""#) {
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let overlay = try #require((record["options"] as? [String: Any])?["overlay"] as? [String: Any])
+            let text = try #require(overlay["text"] as? String)
+            #expect("l_text:Arial_60:" + TextOverlayComponents.escape(text) == record["transformation"] as? String, "\(text)")
+            compared += 1
+        }
+        #expect(compared >= 7)
+    }
+
     /// A font with spaces went into the URL as it was: the srcset split at each space.
     @Test("a font family with spaces is written %20 in the layer, and the layer still reads back")
     func fontWithSpaces() throws {

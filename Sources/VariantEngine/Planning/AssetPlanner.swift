@@ -352,15 +352,16 @@ enum TextOverlayComponents {
         return ["co_\(color),l_text:\(font)_\(size):\(escape(overlay.text))", apply]
     }
 
-    /// Cloudinary's text escaping: percent-encode outside the unreserved set, and encode `,`
-    /// and `/` twice so they are not read as separators.
+    /// The SDKs' text escaping: percent-encode outside `A-Za-z0-9_.-:`, and encode `,` and `/`
+    /// twice so they are not read as separators. (`:` was encoded and `~` kept, so a layer's URL
+    /// differed from the SDK's for the same text: another derived image to Cloudinary.)
     static func escape(_ text: String) -> String {
         var result = ""
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
                  UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                 UInt8(ascii: "~"):
+                 UInt8(ascii: ":"):
                 result.append(Character(UnicodeScalar(byte)))
             case UInt8(ascii: ","): result += "%252C"
             case UInt8(ascii: "/"): result += "%252F"
