@@ -834,22 +834,26 @@ extension TransformationParser {
         var i = 2
         while i < pieces.count {
             let (piece, offset) = pieces[i]
-            let pair = i + 1 < pieces.count ? string(piece) + "_" + string(pieces[i + 1].0) : ""
-            if Vocabulary.textStylesWithValue.contains(pair) {
-                guard i + 2 < pieces.count else {
-                    return Problem(code: .invalidValue, message: "\(pair) in a text style needs a value after it (\(pair)_<value>)",
-                                   offset: base + offset, length: pair.utf8.count, severity: .warning)
+            // A style with a value is one word (antialias, hinting) or two (letter_spacing).
+            let single = string(piece)
+            let pair = i + 1 < pieces.count ? single + "_" + string(pieces[i + 1].0) : ""
+            let name = Vocabulary.textStylesWithValue.contains(single) ? single : pair
+            if Vocabulary.textStylesWithValue.contains(name) {
+                let words = name == single ? 1 : 2
+                guard i + words < pieces.count else {
+                    return Problem(code: .invalidValue, message: "\(name) in a text style needs a value after it (\(name)_<value>)",
+                                   offset: base + offset, length: name.utf8.count, severity: .warning)
                 }
-                let argument = pieces[i + 2]
-                let allowed = pair == "font_antialias" ? Vocabulary.fontAntialiasing : pair == "font_hinting" ? Vocabulary.fontHinting : nil
+                let argument = pieces[i + words]
+                let allowed = name == "antialias" ? Vocabulary.fontAntialiasing : name == "hinting" ? Vocabulary.fontHinting : nil
                 let valid = allowed.map { $0.contains(string(argument.0)) }
                     ?? (NumberScanner.classify(argument.0) != .none || isVariableReference(argument.0))
                 if !valid {
                     return Problem(code: .invalidValue,
-                                   message: "expected \(allowed.map { $0.joined(separator: ", ") } ?? "a number") after \(pair) in a text style but received '\(shown(argument.0))'",
+                                   message: "expected \(allowed.map { $0.joined(separator: ", ") } ?? "a number") after \(name) in a text style but received '\(shown(argument.0))'",
                                    offset: base + argument.1, length: argument.0.count, severity: .warning)
                 }
-                i += 3
+                i += words + 1
                 continue
             }
             if !Keywords.textStyles.contains(piece) {

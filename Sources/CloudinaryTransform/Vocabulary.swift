@@ -65,12 +65,13 @@ public enum Vocabulary {
 
     /// Text layer styles after `<family>_<size>` (`l_text:Arial_40_bold_italic:…`), from the
     /// Transformation Reference's styling parameters; `letter_spacing`, `line_spacing`,
-    /// `font_antialias` and `font_hinting` take a value after them.
+    /// `antialias` and `hinting` take a value after them (`…_antialias_best_hinting_full`, as
+    /// the SDKs write the `font_antialiasing` and `font_hinting` options).
     public static let textStyles = [
         "normal", "bold", "thin", "light", "italic", "underline", "strikethrough", "left", "center", "right",
         "end", "start", "justify", "stroke", "none",
     ]
-    public static let textStylesWithValue = ["letter_spacing", "line_spacing", "font_antialias", "font_hinting"]
+    public static let textStylesWithValue = ["letter_spacing", "line_spacing", "antialias", "hinting"]
     public static let fontAntialiasing = ["none", "gray", "subpixel", "fast", "good", "best"]
     public static let fontHinting = ["none", "slight", "medium", "full"]
 

@@ -98,8 +98,10 @@ struct TextLayer: Sendable, Equatable {
             case "center": alignment = .centre
             case "right", "end": alignment = .right
             case "justify": justify = true
-            case "letter", "line", "font":
-                // letter_spacing_<n>, line_spacing_<n>, font_antialias_<x>, font_hinting_<x>
+            case "antialias", "hinting":
+                i += 1  // antialias_<x>, hinting_<x>: rasteriser settings, ours are its own
+            case "letter", "line":
+                // letter_spacing_<n>, line_spacing_<n>
                 let value = i + 2 < tokens.count ? tokens[i + 2] : ""
                 let name = i + 1 < tokens.count ? "\(token)_\(tokens[i + 1])" : token
                 switch name {
@@ -108,7 +110,6 @@ struct TextLayer: Sendable, Equatable {
                     if let v = Double(value), v.isFinite { letterSpacing = min(1000, max(-1000, v)) } else { notRendered.append(name + "_" + value) }
                 case "line_spacing":
                     if let v = Int(value) { lineSpacing = min(1000, max(0, v)) } else { notRendered.append(name + "_" + value) }
-                case "font_antialias", "font_hinting": break  // rasteriser settings: ours are its own
                 default: notRendered.append(name)
                 }
                 i += 2

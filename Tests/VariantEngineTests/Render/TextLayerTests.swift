@@ -80,6 +80,9 @@ struct TextLayerTests {
         #expect(layer.fontDescription == "Times New Roman, Bold Italic 30")
         #expect(layer.markup == "<span underline=\"single\" letter_spacing=\"5120\">A, b/\nc</span>")
         #expect(TextLayer(layer: "text:Arial_40:a <b> & c", components: 0...1)?.markup == "a &lt;b&gt; &amp; c")
+        // The SDK's rasteriser settings are read past, not reported (they were "text style antialias").
+        let hinted = try #require(TextLayer(layer: "text:Arial_12_bold_antialias_fast_hinting_slight_italic:Hint", components: 0...1))
+        #expect(hinted.notRendered.isEmpty && hinted.bold && hinted.italic, "\(hinted.notRendered)")
         // A saved text style (its public id, not family_size) is only Cloudinary's to know.
         #expect(TextLayer(layer: "text:my_style:Hello", components: 0...1) == nil)
     }
