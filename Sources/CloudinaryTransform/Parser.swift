@@ -60,6 +60,8 @@ struct TransformationParser {
     /// How many `if_` blocks are open.
     var conditionalDepth: Int { elseSeen.count }
     var openConditionOffset = 0
+    /// The component of the outermost open `if_` block.
+    var openConditionComponent = 0
     var previousWasInlineCondition = false
     var layerOpen = false
     var declaredInComponent: [String] = []
@@ -128,7 +130,7 @@ struct TransformationParser {
         }
         if conditionalDepth > 0 {
             report(
-                .error, .unbalancedConditional, "if_ has no matching if_end", component: nil,
+                .error, .unbalancedConditional, "if_ has no matching if_end", component: openConditionComponent,
                 offset: openConditionOffset, length: 2, suggestion: nil)
         }
         checkVariableUses()

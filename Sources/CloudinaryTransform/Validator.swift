@@ -231,6 +231,11 @@ extension TransformationParser {
                 let name = slice(piece, 0, nameEnd)
                 if Keywords.flags.contains(name) {
                     if equals(name, "layer_apply") { facts.layerApply = true }
+                    // `fl_progressive:` passed, where `e_sepia:` is refused.
+                    if nameEnd == piece.count - 1 {
+                        return Problem(code: .invalidValue, message: "empty argument after fl_\(string(name)):",
+                                       offset: offset + piece.count, length: 0)
+                    }
                     return nil
                 }
                 return self.unknownKeyword("flag", key, name, at: offset, among: Keywords.flags, whole: value)
@@ -1106,7 +1111,10 @@ extension TransformationParser {
             if inline {
                 previousWasInlineCondition = true
             } else {
-                if conditionalDepth == 0 { openConditionOffset = facts.conditionOffset }
+                if conditionalDepth == 0 {
+                    openConditionOffset = facts.conditionOffset
+                    openConditionComponent = index
+                }
                 elseSeen.append(false)
                 previousWasInlineCondition = false
             }

@@ -41,6 +41,15 @@ struct InvalidTransformationTests {
         #expect(failures.isEmpty, "\(failures.count) failures:\n\(failures.joined(separator: "\n"))")
     }
 
+    /// Found in QA: an `if_` left open named no component (`"component": null` in the JSON),
+    /// though every other diagnostic does.
+    @Test func anOpenConditionNamesItsComponent() {
+        let open = Transformation.parse("w_10/if_w_gt_400/w_100").diagnostics.first { $0.code == .unbalancedConditional }
+        #expect(open?.component == 1 && open?.offset == 5, "\(String(describing: open))")
+        let nested = Transformation.parse("if_w_gt_1/if_h_gt_1/w_10/if_end").diagnostics.first { $0.code == .unbalancedConditional }
+        #expect(nested?.component == 0, "\(String(describing: nested))")
+    }
+
     /// TR: `q_auto[:<quality type>][:sensitive]`; `q_auto:sensitive` is `q_auto:good:sensitive`.
     /// (They were refused as unknown levels.)
     @Test func qualityAutoTakesSensitive() {
