@@ -99,6 +99,14 @@ extension DeliveryURL {
             form = .root
         }
 
+        // `c_fill//w_100/sample.jpg` was split as the transformation c_fill and the public id
+        // "/w_100/sample". The SDKs never build an empty segment (they fold `//`), so one is
+        // refused; a fetch URL's own `https://` is its public id's business.
+        if type != "fetch", let empty = segments.firstIndex(of: "") {
+            let at = empty == segments.count - 1 ? "at the end of the path" : "before '\(Diagnostic.shown(segments[empty + 1]))'"
+            throw DeliveryURLError(.emptySegment, "an empty path segment (//) \(at) in '\(Diagnostic.shown(text))'")
+        }
+
         var signature: String? = nil
         if segments.count > 1, DeliveryURL.isSignature(segments[0]) { signature = segments.removeFirst() }
 

@@ -167,6 +167,8 @@ public struct DeliveryURLError: Error, Sendable, Hashable, CustomStringConvertib
         /// A scheme other than https or http (`ftp://`, `file://`).
         public static let unsupportedScheme: Code = "unsupported-scheme"
         public static let missingPath: Code = "missing-path"
+        /// An empty segment (`//`, or a trailing `/`) in the path.
+        public static let emptySegment: Code = "empty-segment"
         public static let missingPublicId: Code = "missing-public-id"
         public static let invalidSuffix: Code = "invalid-url-suffix"
         public static let unsupportedForm: Code = "unsupported-form"

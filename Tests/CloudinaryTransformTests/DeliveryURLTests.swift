@@ -305,6 +305,20 @@ struct DeliveryURLTests {
         #expect(upper.publicId == "sample" && upper.cloudName == "demo")
     }
 
+    /// Found in QA: `c_fill//w_100/sample.jpg` parsed as the transformation c_fill and the
+    /// public id "/w_100/sample", and `--validate` called it valid.
+    @Test func anEmptySegmentIsRefused() throws {
+        for text in ["https://res.cloudinary.com/demo/image/upload/c_fill//w_100/sample.jpg",
+                     "https://res.cloudinary.com/demo/image/upload/c_fill,w_100//v1/sample.jpg",
+                     "https://res.cloudinary.com/demo/image/upload//sample.jpg",
+                     "https://res.cloudinary.com/demo/image/upload/sample.jpg/"] {
+            let error = #expect(throws: DeliveryURLError.self) { try DeliveryURL(parsing: text) }
+            #expect(error?.code == .emptySegment, "\(text): \(String(describing: error))")
+        }
+        let fetch = try DeliveryURL(parsing: "https://res.cloudinary.com/demo/image/fetch/w_100/https://example.com/a.jpg")
+        #expect(fetch.publicId == "https://example.com/a.jpg" && fetch.transformation == "w_100", "\(fetch)")
+    }
+
     /// A fetch format does not join a component that ends a condition or applies a layer.
     @Test func fetchFormatStaysOutOfConditionAndLayerComponents() {
         #expect(DeliveryURL.appendingFormat("png", to: "if_w_gt_400/c_fill,w_400/if_end") == "if_w_gt_400/c_fill,w_400/if_end/f_png")
