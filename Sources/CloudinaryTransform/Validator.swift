@@ -785,6 +785,7 @@ extension TransformationParser {
             else {
                 return expected("text:<font>_<size>[_<style>…]:<text>", key, value)
             }
+            if let problem = checkURLSafeText(rest, at: 5) { return problem }
             let style = slice(rest, 0, styleEnd)
             if firstIndex(of: underscore, in: style) == nil, firstIndex(of: dollar, in: style) == nil {
                 // A style without "_" is the public id of a text-style, which is legal.
@@ -809,6 +810,33 @@ extension TransformationParser {
         }
         if value[value.count - 1] == colon || value[0] == colon {
             return expected("a public id (folders separated by ':')", key, value)
+        }
+        return nil
+    }
+
+    /// A text layer's font and text go into a URL path as they are written: a `?` or `#` ends
+    /// the path there (`url build` signed such a URL and could not parse it back), a space or a
+    /// control character is no part of a URL, and a `%` must start an escape. The SDKs escape
+    /// all of them (`%3F`, `%23`, `%20`, `%25`).
+    private func checkURLSafeText(_ text: Bytes, at base: Int) -> Problem? {
+        func hex(_ c: UInt8) -> Bool { isDigit(c) || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "f")) }
+        for (i, c) in text.enumerated() {
+            let problem: String?
+            switch c {
+            case UInt8(ascii: "?"): problem = "a '?' ends the URL's path"
+            case UInt8(ascii: "#"): problem = "a '#' ends the URL's path"
+            case UInt8(ascii: " "): problem = "a space is no part of a URL"
+            case 0..<0x20, 0x7F: problem = "a control character is no part of a URL"
+            case UInt8(ascii: "%"):
+                problem = i + 2 < text.count && hex(text[i + 1]) && hex(text[i + 2]) ? nil : "a '%' starts no escape (two hex digits)"
+            default: problem = nil
+            }
+            if let problem {
+                let escape = String(format: "%%%02X", c)
+                return Problem(code: .invalidValue,
+                               message: "\(problem): write it as \(escape) in a text layer (the SDKs escape it)",
+                               offset: base + i, length: 1)
+            }
         }
         return nil
     }
