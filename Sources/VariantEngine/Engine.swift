@@ -146,8 +146,11 @@ public struct Engine: Sendable {
     /// let analysis = try await engine.analyze("hero.jpg")
     /// let crops = try engine.crops(from: analysis, aspectRatios: ["16:9", "4:5"])
     /// ```
-    /// - Throws: `EngineError(.invalidArgument)` for a ratio that does not parse, or a zoom under 1.
+    /// - Throws: `EngineError(.invalidArgument)` for a ratio that does not parse, smart-crop
+    ///   options that have no meaning (``SmartCropOptions/check()``), or an analysis no crop can
+    ///   be placed over (``ImageAnalysis/check()``: one read back from storage damaged).
     public func crops(from analysis: ImageAnalysis, aspectRatios: [String]) throws -> [CropPlan] {
+        try analysis.check()
         let (cropper, ratios) = try cropper(aspectRatios)
         return cropper.crops(analysis, aspectRatios: ratios)
     }
@@ -160,10 +163,7 @@ public struct Engine: Sendable {
             }
             return ratio
         }
-        let zoom = smartCropOptions.zoom
-        guard zoom.isFinite, zoom >= 1 else {
-            throw EngineError(.invalidArgument, "expected a zoom of 1 or more for smartCropOptions.zoom but received \(zoom)")
-        }
+        try smartCropOptions.check()
         return (SmartCropper(options: smartCropOptions), ratios)
     }
 
@@ -215,6 +215,7 @@ public struct Engine: Sendable {
                          given: (any GravityResolver)?) async throws -> (any GravityResolver)? {
         if let given { return given }
         guard ContentResolver.needsAnalysis(transformation) else { return nil }
+        try smartCropOptions.check()
         return AnalysisGravityResolver(try await analyze(path), options: smartCropOptions)
     }
 
@@ -288,6 +289,10 @@ public struct Engine: Sendable {
             throw EngineError(.invalidArgument, "expected a shard I/N with 1 <= I <= N but received \(shard.index)/\(shard.count)")
         }
         try analysisOptions.check()
+        try smartCropOptions.check()
+        guard (0...9).contains(options.avifEffort) else {
+            throw EngineError(.invalidArgument, "expected an AVIF effort from 0 to 9 for avifEffort but received \(options.avifEffort)")
+        }
         var options = options
         options.analysis = analysisOptions
         options.smartCrop = smartCropOptions
@@ -348,6 +353,7 @@ public struct Engine: Sendable {
     /// - Throws: `EngineError(.invalidArgument)` when the resource's width and height do not match
     ///   the local file (it is another image); `VipsError` for the file.
     public func gravityResolver(_ path: String, cloudinary: CloudinaryResource) async throws -> AnalysisGravityResolver {
+        try smartCropOptions.check()
         var analysis = try await analyze(path)
         let orientation = try await Self.offloadInTurn { try ImageInfo.read(path: path, verify: false).orientation }
         let regions = cloudinary.regions(uprightWidth: analysis.width, uprightHeight: analysis.height, orientation: orientation)

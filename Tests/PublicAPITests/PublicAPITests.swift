@@ -251,6 +251,65 @@ struct PublicAPITests {
     }
 
     /// Found by using the library as a sync tool would (a QA pass on the public API).
+    /// Found by a QA pass through the library: a stored analysis read back damaged, NaN in the
+    /// smart-crop or analysis options, and an AVIF effort out of range each ended the process or
+    /// failed every variant one by one. Each is now an `invalidArgument` error up front.
+    @Test("a damaged stored analysis and options without meaning are errors, never traps")
+    func optionsAndStoredAnalysesAreChecked() async throws {
+        let engine = Engine()
+        let analysis = try await engine.analyze(Self.couple)
+        func damaged(_ change: (inout [String: Any]) -> Void) throws -> ImageAnalysis {
+            var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(analysis)) as? [String: Any])
+            change(&object)
+            return try JSONDecoder().decode(ImageAnalysis.self, from: JSONSerialization.data(withJSONObject: object))
+        }
+        let stored = [
+            try damaged { $0["width"] = 0; $0["height"] = 0 },
+            try damaged { $0["saliency"] = ["width": 0, "height": 0, "values": ""] },
+            try damaged { $0["faces"] = [["box": ["x": Int.min, "y": 0, "width": 10, "height": 10], "confidence": 1, "detector": "given"]] },
+            try damaged { $0["width"] = -100 },
+        ]
+        for bad in stored {
+            let error = #expect(throws: EngineError.self) { try engine.crops(from: bad, aspectRatios: ["1:1"]) }
+            #expect(error?.code == .invalidArgument && error?.message.hasPrefix("the analysis cannot be cropped: ") == true,
+                    "\(String(describing: error))")
+        }
+        #expect(try engine.crops(from: try damaged { _ in }, aspectRatios: ["1:1"]) == engine.crops(from: analysis, aspectRatios: ["1:1"]))
+        // A resolver over a damaged analysis places no window (the render does not trap).
+        let rendered = try await engine.render(Self.couple, transformation: "c_thumb,g_auto,w_200,h_200/f_jpg",
+                                               resolver: AnalysisGravityResolver(stored[2]))
+        #expect(rendered.width == 200)
+
+        var nanBand = SmartCropOptions()
+        nanBand.edgeBand = .nan
+        var nanReward = SmartCropOptions()
+        nanReward.faceReward = .nan
+        let good = CampaignManifest(
+            campaign: "code", cloudName: "demo",
+            placements: [Placement(name: "card", aspectRatio: "1:1", widths: [100], formats: ["webp"])],
+            assets: [CampaignAsset(publicId: "code/a", path: Self.astronaut, approval: "approved")])
+        for options in [nanBand, nanReward, SmartCropOptions(zoom: .infinity), SmartCropOptions(zoom: 1e300)] {
+            await #expect(throws: EngineError.self) { try await Engine(smartCropOptions: options).crops(Self.couple, aspectRatios: ["1:1"]) }
+            await #expect(throws: EngineError.self) { try await Engine(smartCropOptions: options).plan(good, baseDirectory: "/") }
+        }
+        var tilted = AnalysisOptions()
+        tilted.faces.tiltedMinShare = .nan
+        var angles = AnalysisOptions()
+        angles.faces.tiltAngles = [.infinity]
+        var colours = AnalysisOptions()
+        colours.dominantColorCount = .max
+        var faceSize = AnalysisOptions()
+        faceSize.faces.minFaceSize = .max
+        for options in [tilted, angles, colours, faceSize] {
+            let error = await #expect(throws: EngineError.self) { try await Engine(analysisOptions: options).analyze(Self.couple) }
+            #expect(error?.code == .invalidArgument)
+        }
+        var effort = PlanOptions()
+        effort.avifEffort = 10
+        await #expect(throws: EngineError.self) { try await engine.plan(good, baseDirectory: "/", options: effort) }
+        #expect(throws: EngineError.self) { try SaliencyMap(width: 2, height: 2, values: []) }
+    }
+
     @Test("render resolves g_auto and faces as the CLI does; bad input is an error, never a trap")
     func libraryFindings() async throws {
         let engine = Engine()

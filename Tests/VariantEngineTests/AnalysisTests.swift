@@ -121,10 +121,10 @@ struct AnalysisTests {
         // A map of 100 × 50 cells over a 1000 × 500 image: a block of 12 × 10 cells (2.4 %).
         var values = [UInt8](repeating: 0, count: 100 * 50)
         for y in 5..<15 { for x in 70..<82 { values[y * 100 + x] = 180 } }
-        let map = SaliencyMap(width: 100, height: 50, values: values)
+        let map = try SaliencyMap(width: 100, height: 50, values: values)
         let focal = FocalPointEstimator.estimate(faces: [], saliency: map, sourceWidth: 1000, sourceHeight: 500, opaqueBounds: nil)
         #expect(focal.origin == .feature && (700..<820).contains(focal.x) && (50..<150).contains(focal.y), "\(focal)")
-        let flat = SaliencyMap(width: 100, height: 50, values: [UInt8](repeating: 40, count: 100 * 50))
+        let flat = try SaliencyMap(width: 100, height: 50, values: [UInt8](repeating: 40, count: 100 * 50))
         let centre = FocalPointEstimator.estimate(faces: [], saliency: flat, sourceWidth: 1000, sourceHeight: 500, opaqueBounds: nil)
         #expect(centre.origin == .center && centre.x == 500 && centre.y == 250, "\(centre)")
 
@@ -143,13 +143,13 @@ struct AnalysisTests {
         // A map of 100 × 50 cells over the 512 × 512 image: zero but for a block of 20 × 10 cells.
         var values = [UInt8](repeating: 0, count: 100 * 50)
         for y in 20..<30 { for x in 60..<80 { values[y * 100 + x] = 200 } }
-        analysis.saliency = SaliencyMap(width: 100, height: 50, values: values)
+        analysis.saliency = try SaliencyMap(width: 100, height: 50, values: values)
         // 10 % of the mass on each side is two columns and one row of the block: cells 62–77 and
         // 21–28, 5.12 and 10.24 source pixels each (outer edges rounded outwards).
         #expect(analysis.salientRegion() == SourceRect(x: 317, y: 215, width: 400 - 317, height: 297 - 215))
         // All of it: the block, cells 60–79 and 20–29.
         #expect(analysis.salientRegion(share: 1) == SourceRect(x: 307, y: 204, width: 410 - 307, height: 308 - 204))
-        analysis.saliency = SaliencyMap(width: 100, height: 50, values: [UInt8](repeating: 0, count: 100 * 50))
+        analysis.saliency = try SaliencyMap(width: 100, height: 50, values: [UInt8](repeating: 0, count: 100 * 50))
         #expect(analysis.salientRegion() == analysis.bounds)
     }
 

@@ -20,7 +20,7 @@ private func syntheticAnalysis(width: Int, height: Int, blob: SourceRect?, faces
         faces: faces.map { DetectedFace(box: $0, confidence: 0.9, detector: "frontal") },
         focalPoint: FocalPoint(x: width / 2, y: height / 2, weight: 0, origin: .center),
         contentClass: .photo, dominantColors: [],
-        saliency: SaliencyMap(width: mapWidth, height: mapHeight, values: values),
+        saliency: SaliencyMap(counted: mapWidth, height: mapHeight, values: values),
         decodedLongestSide: max(width, height), engineVersion: variantEngineVersion)
 }
 

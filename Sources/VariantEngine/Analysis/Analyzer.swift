@@ -47,11 +47,63 @@ extension AnalysisOptions {
         where !(step.isFinite && step > 0 && step <= 1) {
             try refuse(name, "a fraction of the window over 0 and at most 1", step)
         }
-        if dominantColorCount < 0 { try refuse("dominantColorCount", "0 or more", dominantColorCount) }
+        if !(0...256).contains(dominantColorCount) { try refuse("dominantColorCount", "0 to 256", dominantColorCount) }
+        // Found by a QA pass through the library: NaN or a huge value in these crashed analyze.
+        for (name, side) in [("decodeLongestSide", decodeLongestSide), ("faceSearchLongestSide", faceSearchLongestSide),
+                             ("saliencyLongestSide", saliencyLongestSide), ("faces.minFaceSize", faces.minFaceSize)] where side > 100_000 {
+            try refuse(name, "at most 100000 pixels", side)
+        }
+        for (name, share) in [("faces.profileMinShare", faces.profileMinShare), ("faces.tiltedMinShare", faces.tiltedMinShare),
+                              ("faces.minConfidence", faces.minConfidence), ("faces.skinGate", faces.skinGate)]
+        where !(share.isFinite && share >= 0 && share <= 1) {
+            try refuse(name, "a share from 0 to 1", share)
+        }
+        for (name, count) in [("faces.frontalMinNeighbours", faces.frontalMinNeighbours), ("faces.profileMinNeighbours", faces.profileMinNeighbours),
+                              ("faces.profileFrontalDepth", faces.profileFrontalDepth), ("faces.refineDepth", faces.refineDepth)]
+        where !(0...1000).contains(count) {
+            try refuse(name, "0 to 1000", count)
+        }
+        if faces.tiltAngles.count > 8 || faces.tiltAngles.contains(where: { !($0.isFinite && abs($0) <= 90) }) {
+            try refuse("faces.tiltAngles", "at most 8 angles from -90 to 90 degrees", faces.tiltAngles)
+        }
+        let weights: [(String, Float)] = [("saliency.backgroundContrast", saliency.backgroundContrast), ("saliency.edges", saliency.edges),
+                                          ("saliency.skin", saliency.skin), ("saliency.text", saliency.text),
+                                          ("saliency.centerPrior", saliency.centerPrior), ("saliency.faceLevel", saliency.faceLevel),
+                                          ("saliency.cueCeiling", saliency.cueCeiling)]
+        for (name, weight) in weights where !(weight.isFinite && weight >= 0 && weight <= 255) {
+            try refuse(name, "a number from 0 to 255", weight)
+        }
+        if maxPixels < 1 { try refuse("maxPixels", "1 or more", maxPixels) }
     }
 }
 
 extension ImageAnalysis {
+    /// Refuses an analysis no crop can be placed over. One read back from storage (the type is
+    /// `Codable` so that a sync tool keeps it) or edited could have sides of 0, a saliency map
+    /// whose values do not fill it, or face boxes outside the image, and crashed the crop.
+    /// - Throws: `EngineError(.invalidArgument)` saying what is wrong.
+    public func check() throws {
+        func refuse(_ what: String) throws -> Never { throw EngineError(.invalidArgument, "the analysis cannot be cropped: \(what)") }
+        let limit = 1 << 24
+        guard (1...limit).contains(width), (1...limit).contains(height) else {
+            try refuse("expected an image of 1 to \(limit) pixels a side but received \(width)×\(height)")
+        }
+        let (count, overflow) = saliency.width.multipliedReportingOverflow(by: saliency.height)
+        guard (1...limit).contains(saliency.width), (1...limit).contains(saliency.height), !overflow, saliency.values.count == count else {
+            try refuse("a saliency map of \(saliency.width)×\(saliency.height) holds \(saliency.values.count) values")
+        }
+        for (index, face) in faces.enumerated() {
+            let box = face.box
+            guard box.width >= 1, box.height >= 1, box.x >= 0, box.y >= 0, box.width <= width - box.x, box.height <= height - box.y,
+                  face.confidence.isFinite else {
+                try refuse("face \(index) (\(box), confidence \(face.confidence)) is not inside the \(width)×\(height) image")
+            }
+        }
+        guard (0..<width).contains(focalPoint.x), (0..<height).contains(focalPoint.y) else {
+            try refuse("the focal point (\(focalPoint.x), \(focalPoint.y)) is not inside the \(width)×\(height) image")
+        }
+    }
+
     /// Decodes `path` once at reduced size (upright, sRGB) and analyses it.
     ///
     /// ```swift

@@ -241,6 +241,6 @@ enum SaliencyBuilder {
                 }
             }
         }
-        return SaliencyMap(width: w, height: h, values: values)
+        return SaliencyMap(counted: w, height: h, values: values)
     }
 }

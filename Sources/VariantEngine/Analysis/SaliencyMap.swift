@@ -9,9 +9,20 @@ public struct SaliencyMap: Sendable, Codable, Equatable {
     public var height: Int
     public var values: [UInt8]
 
-    public init(width: Int, height: Int, values: [UInt8]) {
-        precondition(width >= 0 && height >= 0 && values.count == width.multipliedReportingOverflow(by: height).partialValue
-                        && !width.multipliedReportingOverflow(by: height).overflow, "saliency map size mismatch")
+    /// - Throws: `EngineError(.invalidArgument)` when `values` does not hold `width` × `height`
+    ///   values (it was a precondition: a caller's mistake ended the process).
+    public init(width: Int, height: Int, values: [UInt8]) throws {
+        let (count, overflow) = width.multipliedReportingOverflow(by: height)
+        guard width >= 0, height >= 0, !overflow, values.count == count else {
+            throw EngineError(.invalidArgument, "expected \(width)×\(height) saliency values but received \(values.count)")
+        }
+        self.width = width
+        self.height = height
+        self.values = values
+    }
+
+    /// The analysis's own map, whose values it has just counted out.
+    init(counted width: Int, height: Int, values: [UInt8]) {
         self.width = width
         self.height = height
         self.values = values

@@ -33,7 +33,9 @@ public struct AnalysisGravityResolver: GravityResolver {
     public func autoWindow(_ request: AutoWindowRequest) -> Rect? {
         let within = SourceRect(x: request.within.x, y: request.within.y, width: request.within.width,
                                 height: request.within.height)
-        guard within.width > 0, within.height > 0 else { return nil }
+        // A damaged analysis (built or decoded by the caller) or options without meaning place
+        // no window, rather than trap in the search.
+        guard within.width > 0, within.height > 0, (try? analysis.check()) != nil, (try? options.check()) != nil else { return nil }
         var width = request.window.width, height = request.window.height
         var cropOptions = options
         // thumb and auto may zoom in: a window `zoom` times smaller, same aspect ratio.

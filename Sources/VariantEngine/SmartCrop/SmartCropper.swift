@@ -47,6 +47,28 @@ public struct SmartCropOptions: Sendable, Equatable {
     }
 }
 
+extension SmartCropOptions {
+    /// Refuses settings that have no meaning: a zoom outside 1...100 (the CLI's range), a weight
+    /// or share that is not a finite number of 0 or more (NaN in one of them crashed every crop).
+    /// - Throws: `EngineError(.invalidArgument)` naming the setting.
+    public func check() throws {
+        guard zoom.isFinite, (1...100).contains(zoom) else {
+            throw EngineError(.invalidArgument, "expected a zoom from 1 to 100 for smartCropOptions.zoom but received \(zoom)")
+        }
+        let shares: [(String, Double)] = [
+            ("faceMargin", faceMargin), ("hairRoom", hairRoom), ("chinRoom", chinRoom), ("faceCoreMargin", faceCoreMargin),
+            ("edgePenalty", edgePenalty), ("edgeBand", edgeBand), ("faceReward", faceReward), ("faceCutPenalty", faceCutPenalty),
+            ("unavoidableCutPenalty", unavoidableCutPenalty), ("faceSliceCost", faceSliceCost), ("marginCutShare", marginCutShare),
+        ]
+        for (name, value) in shares where !(value.isFinite && value >= 0 && value <= 1000) {
+            throw EngineError(.invalidArgument, "expected a number from 0 to 1000 for smartCropOptions.\(name) but received \(value)")
+        }
+        guard edgeBand <= 0.5 else {
+            throw EngineError(.invalidArgument, "expected at most 0.5 (half the crop) for smartCropOptions.edgeBand but received \(edgeBand)")
+        }
+    }
+}
+
 /// Places crop windows over an analysis: the saliency kept (through a summed-area table, so
 /// each candidate is O(1)), faces kept whole whenever they fit, subjects kept off the edges.
 ///
