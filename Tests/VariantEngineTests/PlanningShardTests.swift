@@ -131,5 +131,7 @@ struct PlanningShardTests {
         #expect(mixedKinds?.message.hasSuffix("; whole plans: all.json") == true, "\(mixedKinds?.message ?? "")")
         #expect(PlanShard(parsing: "2/3") == PlanShard(index: 2, count: 3))
         #expect(PlanShard(parsing: "0/3") == nil && PlanShard(parsing: "4/3") == nil && PlanShard(parsing: "x") == nil)
+        // Found in QA: empty parts were dropped, so 1//3 was 1/3.
+        #expect(PlanShard(parsing: "1//3") == nil && PlanShard(parsing: "1///3") == nil && PlanShard(parsing: "/1/3") == nil)
     }
 }

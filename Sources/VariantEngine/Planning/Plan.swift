@@ -103,7 +103,8 @@ public struct PlanShard: Sendable, Codable, Equatable, CustomStringConvertible {
 
     /// Parses "I/N" with 1 <= I <= N.
     public init?(parsing text: String) {
-        let parts = text.split(separator: "/")
+        // Empty parts kept: `1//3` was read as 1/3.
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i) else {
             return nil
         }
