@@ -160,6 +160,17 @@ struct ManifestValidationExtraTests {
         #expect(Self.issues(Self.json(asset: #"{"publicId": "x/a", "path": "a.jpg", "overrides": [{"locale": "de", "text": {"text": "two\nlines"}}]}"#)).isEmpty)
     }
 
+    /// Found in QA: a NUL in an asset's path passed the manifest check; the asset was then
+    /// "unreadable" and the NUL went raw into the report.
+    @Test("a control character in an asset's or an override's path is refused with its path")
+    func pathControlCharacters() {
+        let nul = Self.issues(Self.json(asset: #"{"publicId": "x/a", "path": "a\u0000b.jpg"}"#))
+        #expect(nul.map(\.description) == [#"assets[0].path: expected a file path without control characters for path but received "a\u{0}b.jpg""#],
+                "\(nul)")
+        let swapped = Self.issues(Self.json(asset: #"{"publicId": "x/a", "path": "a.jpg", "overrides": [{"locale": "de", "publicId": "x/b", "path": "b\u001b.jpg"}]}"#))
+        #expect(swapped.map(\.path) == ["assets[0].overrides[0].path"], "\(swapped)")
+    }
+
     @Test("the type received is named: a number, a string, a list, a mapping, true or false, null")
     func receivedTypes() {
         let cases: [(String, String)] = [

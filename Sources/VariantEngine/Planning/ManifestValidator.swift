@@ -165,6 +165,7 @@ enum ManifestValidator {
                 entryIds[asset.publicId] = path
             }
             if asset.path.isEmpty { fail(ManifestPath.join(path, "path"), "a local path is required") }
+            if let problem = Self.filePathProblem(asset.path) { fail(ManifestPath.join(path, "path"), problem) }
             if let resource = asset.cloudinary {
                 issues += CloudinaryResourceValidator.issues(resource, asset: asset, manifest: manifest,
                                                              path: ManifestPath.join(path, "cloudinary"))
@@ -211,6 +212,9 @@ enum ManifestValidator {
                         fail(overridePath, "duplicate", "its plan entry '\(entry)' is also that of \(other); rename one of them")
                     }
                     entryIds[entry] = overridePath
+                }
+                if let file = override.path, let problem = Self.filePathProblem(file) {
+                    fail(ManifestPath.join(overridePath, "path"), problem)
                 }
                 if (override.publicId == nil) != (override.path == nil) {
                     fail(overridePath, "missing-key", "swapping the asset needs both 'publicId' and 'path'")
@@ -282,6 +286,15 @@ enum ManifestValidator {
             (path.hasPrefix("/") ? ["/"] : []) + path.split(separator: "/").filter { $0 != "." }
         }
         return parts(a) == parts(b)
+    }
+
+    /// A file path with a control character: no file system name holds a NUL (the asset was
+    /// reported unreadable, and the NUL written raw into the report), and the others are a
+    /// terminal's, not a file's.
+    static func filePathProblem(_ path: String) -> String? {
+        guard path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return nil }
+        let shown = path.unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+        return ManifestError.expected("a file path without control characters", for: "path", received: "\"\(shown)\"")
     }
 
     static func publicIdProblem(_ id: String) -> String? {
