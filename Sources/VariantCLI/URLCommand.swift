@@ -371,6 +371,9 @@ struct URLBuildCommand: ParsableCommand {
                 apiSecret: secret, algorithm: signatureAlgorithm.flatMap(URLSignature.Algorithm.init(rawValue:)) ?? .sha1,
                 long: longSignature)
         }
+        if !sign, type == "authenticated" {
+            Diagnostics.warning("an authenticated URL is served only when signed, and this one is not: pass --sign")
+        }
         if let transformation, !noValidate {
             let media: MediaKind? = resourceType == "image" ? .image : resourceType == "video" ? .video : nil
             let result = Transformation.validate(

@@ -290,6 +290,12 @@ public struct Engine: Sendable {
         }
         try analysisOptions.check()
         try smartCropOptions.check()
+        // Cloudinary serves an authenticated asset only through a signed URL: without a secret
+        // every URL of the plan was unsigned, refused by Cloudinary, and the plan passed.
+        if manifest.deliveryType == "authenticated", (options.apiSecret ?? "").isEmpty {
+            throw EngineError(.invalidArgument, "the manifest's deliveryType is authenticated, whose URLs Cloudinary serves only "
+                                + "signed: give the API secret (apiSecret; CLOUDINARY_API_SECRET or CLOUDINARY_URL for the CLI)")
+        }
         guard (0...9).contains(options.avifEffort) else {
             throw EngineError(.invalidArgument, "expected an AVIF effort from 0 to 9 for avifEffort but received \(options.avifEffort)")
         }

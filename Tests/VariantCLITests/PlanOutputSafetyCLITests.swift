@@ -144,6 +144,29 @@ struct PlanOutputSafetyCLITests {
         #expect(try info.json()["bytes"] as? Int == size)
     }
 
+    /// Found in QA: an authenticated campaign planned without a secret wrote unsigned URLs,
+    /// which Cloudinary refuses, and passed; `url build --type authenticated` said nothing either.
+    @Test("an authenticated campaign needs the secret; an unsigned authenticated URL is warned about")
+    func authenticatedNeedsASecret() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let manifest = try String(contentsOf: dir.appendingPathComponent("m.json"), encoding: .utf8)
+            .replacingOccurrences(of: #""cloudName": "demo","#, with: #""cloudName": "demo", "deliveryType": "authenticated","#)
+        try Data(manifest.utf8).write(to: dir.appendingPathComponent("auth.json"))
+        let output = dir.appendingPathComponent("auth.plan.json")
+        let unsigned = try CLIRunner.run(["plan", "auth.json", "--fixed-quality", "--no-cache", "-o", output.path],
+                                         environment: ["CLOUDINARY_API_SECRET": "", "CLOUDINARY_URL": ""], currentDirectory: dir)
+        #expect(unsigned.status == 2 && unsigned.stderr.contains("deliveryType is authenticated, whose URLs Cloudinary serves only signed"),
+                "\(unsigned.status) \(unsigned.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+        let signed = try CLIRunner.run(["plan", "auth.json", "--fixed-quality", "--no-cache", "-o", output.path],
+                                       environment: ["CLOUDINARY_API_SECRET": "secret", "CLOUDINARY_URL": ""], currentDirectory: dir)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        #expect(try String(contentsOf: output, encoding: .utf8).contains("/image/authenticated/s--"))
+        let url = try CLIRunner.run(["url", "build", "a/one", "--cloud-name", "demo", "--type", "authenticated"])
+        #expect(url.status == 0 && url.stderr.contains("an authenticated URL is served only when signed"), "\(url.stderr)")
+    }
+
     @Test("an empty CLOUDINARY_API_SECRET signs nothing and the plan says so; CLOUDINARY_URL's secret signs")
     func secrets() throws {
         let dir = try Self.campaign()
