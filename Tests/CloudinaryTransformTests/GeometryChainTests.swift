@@ -207,6 +207,19 @@ import Testing
         }
     }
 
+    /// Found in QA: `ar_iar` and `ar_ih_div_iw` are valid to `validate` and were refused here.
+    @Test func aspectRatioExpressions() throws {
+        let camera = Self.camera
+        let iar = Double(camera.width) / Double(camera.height)
+        #expect(try resolveGeometry("c_fill,ar_iar,w_100", camera).output
+                == (try resolveGeometry("c_fill,ar_\(iar),w_100", camera).output))
+        #expect(try resolveGeometry("c_fill,ar_ih_div_iw,w_100", camera).output
+                == (try resolveGeometry("c_fill,ar_\(1 / iar),w_100", camera).output))
+        #expect { try resolveGeometry("c_fill,ar_iar_sub_5,w_100", camera) } throws: { error in
+            (error as? GeometryError)?.message.contains("a positive aspect ratio (the expression gives") == true
+        }
+    }
+
     @Test func invalidSourcesAndOrientations() {
         #expect(throws: GeometryError.self) { try resolveGeometry("w_100", Size(0, 10)) }
         #expect(throws: GeometryError.self) { try resolveGeometry("w_100", Self.camera, orientation: 9) }

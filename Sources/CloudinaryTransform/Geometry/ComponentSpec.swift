@@ -137,7 +137,7 @@ struct GeometryComponentReader {
                 let length = try readLength(value, key: key, index: index, input: input)
                 if key == "w" { spec.width = length } else { spec.height = length }
             case "ar":
-                spec.aspectRatio = try readAspectRatio(value, index: index)
+                spec.aspectRatio = try readAspectRatio(value, index: index, input: input)
             case "g":
                 spec.gravity = value
             case "x", "y":
@@ -276,12 +276,19 @@ struct GeometryComponentReader {
         throw error(index, key, expected: "pixels or a decimal fraction", value)
     }
 
-    private func readAspectRatio(_ value: String, index: Int) throws -> GeometryAspectRatio {
+    private func readAspectRatio(_ value: String, index: Int, input: Size) throws -> GeometryAspectRatio {
         let parts = value.split(separator: ":", omittingEmptySubsequences: false)
         if parts.count == 2, let n = Double(parts[0]), let d = Double(parts[1]), n > 0, d > 0 {
             return GeometryAspectRatio(numerator: n, denominator: d)
         }
         if parts.count == 1, let r = Double(value), r > 0, r.isFinite {
+            return GeometryAspectRatio(numerator: r, denominator: 1)
+        }
+        // `ar_iar`, `ar_ih_div_iw`: an expression, as validate accepts (they were refused here).
+        if parts.count == 1, let r = evaluate(value, input: input) {
+            guard r > 0 else {
+                throw error(index, "ar", expected: "a positive aspect ratio (the expression gives \(String(format: "%g", r)) here)", value)
+            }
             return GeometryAspectRatio(numerator: r, denominator: 1)
         }
         throw error(index, "ar", expected: "an aspect ratio such as 16:9 or 1.5", value)
