@@ -101,7 +101,8 @@ struct CropCommand: ParsableCommand {
         if noFaces, knownFaces.text != nil { throw ValidationError("--faces and --no-faces exclude each other") }
         for text in aspects where AspectRatio(parsing: text) == nil {
             throw ValidationError("Expected a ratio like 16:9, 4x5 or 1.5 (positive numbers of at most 6 digits, "
-                                  + "12 after the point; a long decimal near a ratio of numbers up to 10000) for --aspect but received '\(text)'")
+                                  + "12 after the point; a long decimal near a ratio of numbers up to 10000) for --aspect but received '\(text)'"
+                                  + AspectRatio.wholeNumberHint(text))
         }
         guard zoom.isFinite, zoom >= 1, zoom <= 100 else {
             throw ValidationError("Expected a number between 1 and 100 for --zoom but received \(zoom)")

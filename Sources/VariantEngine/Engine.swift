@@ -159,7 +159,8 @@ public struct Engine: Sendable {
     private func cropper(_ aspectRatios: [String]) throws -> (SmartCropper, [AspectRatio]) {
         let ratios = try aspectRatios.map { text in
             guard let ratio = AspectRatio(parsing: text) else {
-                throw EngineError(.invalidArgument, "expected W:H or a decimal (e.g. 16:9, 1.5) for aspectRatio but received \"\(text)\"")
+                throw EngineError(.invalidArgument, "expected W:H or a decimal (e.g. 16:9, 1.5) for aspectRatio but received \"\(text)\""
+                                  + AspectRatio.wholeNumberHint(text))
             }
             return ratio
         }

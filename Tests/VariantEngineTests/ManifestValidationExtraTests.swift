@@ -160,6 +160,15 @@ struct ManifestValidationExtraTests {
         #expect(Self.issues(Self.json(asset: #"{"publicId": "x/a", "path": "a.jpg", "overrides": [{"locale": "de", "text": {"text": "two\nlines"}}]}"#)).isEmpty)
     }
 
+    /// Found in QA: "2" was refused as not "W:H or a decimal", though `ar_2` is valid; a whole
+    /// number stays refused (it may be a cut-off 16:9), and the message now says why and what to write.
+    @Test("a whole-number aspect ratio is refused with the reason and the two ways to write it")
+    func wholeNumberAspectRatio() {
+        let issues = Self.issues(Self.json(placement: #"{"name": "sq", "aspectRatio": "2", "widths": [200], "formats": ["webp"]}"#))
+        #expect(issues.first?.message.hasSuffix("(a whole number alone may be a cut-off W:H: write 2:1 or 2.0 for 2 to 1)") == true, "\(issues)")
+        #expect(AspectRatio.wholeNumberHint("16:9").isEmpty && AspectRatio.wholeNumberHint("wide").isEmpty)
+    }
+
     /// Found in QA: a NUL in an asset's path passed the manifest check; the asset was then
     /// "unreadable" and the NUL went raw into the report.
     @Test("a control character in an asset's or an override's path is refused with its path")

@@ -57,7 +57,8 @@ enum ManifestValidator {
                 }
             } else {
                 fail(ManifestPath.join(path, "aspectRatio"),
-                     ManifestError.expected("W:H or a decimal (e.g. 16:9, 1.5)", for: "aspectRatio", received: "\"\(placement.aspectRatio)\""))
+                     ManifestError.expected("W:H or a decimal (e.g. 16:9, 1.5)", for: "aspectRatio", received: "\"\(placement.aspectRatio)\"")
+                        + AspectRatio.wholeNumberHint(placement.aspectRatio))
             }
             switch (placement.widths, placement.breakpoints) {
             case (nil, nil):

@@ -15,6 +15,13 @@ public struct AspectRatio: Sendable, Hashable, Codable, CustomStringConvertible 
     /// that rounds to it: "1.7777778" is 16:9; when that fraction needs numbers over 10000, as
     /// the closest ratio of numbers up to 10000 ("3.141592653589" is 355:113), and nil when
     /// there is none. A lone whole number ("16") is refused.
+    /// Why `text` is refused, when a whole number alone is what it is: said with the refusal
+    /// ("2" was refused as not "W:H or a decimal", though `ar_2` is valid to Cloudinary).
+    public static func wholeNumberHint(_ text: String) -> String {
+        guard !text.isEmpty, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else { return "" }
+        return " (a whole number alone may be a cut-off W:H: write \(text):1 or \(text).0 for \(text) to 1)"
+    }
+
     public init?(parsing text: String) {
         let colon = text.split(separator: ":", omittingEmptySubsequences: false)
         let parts = colon.count == 2 ? colon : text.split(whereSeparator: { $0 == "x" || $0 == "/" })
