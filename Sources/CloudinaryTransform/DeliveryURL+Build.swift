@@ -165,12 +165,15 @@ extension DeliveryURL {
         let (scheme, host, cloudInPath) = prefix(options: options, shard: CRC32.checksum(finalSource) % 5 + 1)
         var cloudName: String? = options.cloudName
         if !cloudInPath, !isPrivateCDNHost(host, cloud: options.cloudName) { cloudName = nil }
+        // A raw file's public id holds its extension, as parsing the same URL gives it (built
+        // with a format, `doc` + `pdf` described the URL parsed back as `doc.pdf`, no format).
+        let rawExtension = options.resourceType == "raw" && form == .standard && options.urlSuffix == nil
         return DeliveryURL(
             scheme: scheme, host: host, cloudName: cloudName, resourceType: options.resourceType,
             type: options.type,
             form: form, signature: signature, transformation: transformation, version: version,
-            publicId: publicId,
-            format: format, urlSuffix: options.urlSuffix)
+            publicId: rawExtension ? publicId + (format.map { "." + $0 } ?? "") : publicId,
+            format: rawExtension ? nil : format, urlSuffix: options.urlSuffix)
     }
 
     /// Scheme, host and whether the cloud name goes in the path (`unsigned_download_url_prefix`).
@@ -209,7 +212,13 @@ extension DeliveryURL {
     /// a quoted string, a layer's own `f_png` or a conditional `f_avif` for the delivery's.
     /// A transformation that does not parse has none (it is built as given).
     static func formatsSet(in transformation: String?) -> [String] {
-        guard let transformation, let parsed = Transformation.parse(transformation).transformation else { return [] }
+        guard let transformation else { return [] }
+        guard let parsed = Transformation.parse(transformation).transformation else {
+            // One that does not parse (url build --no-validate) is read as written: an `f_` in it
+            // still counts (it got a second one, `c_fit,f_gif,f_webp`).
+            return transformation.split(separator: "/").flatMap { $0.split(separator: ",") }
+                .filter { $0.hasPrefix("f_") }.map { String($0.dropFirst(2)) }
+        }
         let nesting = LayerNesting(parsed)
         var conditional = 0
         var formats: [String] = []

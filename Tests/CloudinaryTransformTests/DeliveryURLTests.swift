@@ -247,6 +247,13 @@ struct DeliveryURLTests {
             let error = error as? DeliveryURLError
             return error?.code == .conflictingFormat && error?.message.contains("sets f_auto and the format asks for webp") == true
         }
+        // A transformation that does not parse (url build --no-validate) is read as written: it
+        // got a second f_ (`c_fit,f_gif,f_webp,g_auto,w_100`, found in QA).
+        options.transformation = "c_fit,f_gif,g_auto,w_100"
+        #expect(throws: DeliveryURLError.self) { try DeliveryURL.build(publicId: "https://example.com/a.jpg", options: options) }
+        options.transformation = "c_fit,f_webp,g_auto,w_100"
+        #expect(try DeliveryURL.build(publicId: "https://example.com/a.jpg", options: options).transformation == "c_fit,f_webp,g_auto,w_100")
+        options.transformation = "f_webp"
         // Only the base image's unconditional f_ counts: not one in quoted text, in a layer or
         // in an if_ branch (the text was split at every ',' and '/').
         for (given, built) in [
@@ -303,6 +310,18 @@ struct DeliveryURLTests {
         }
         let upper = try DeliveryURL(parsing: "HTTPS://res.cloudinary.com/demo/image/upload/sample.jpg")
         #expect(upper.publicId == "sample" && upper.cloudName == "demo")
+    }
+
+    /// Found in QA: built with a format, a raw file was described as `doc` + `pdf`, and the same
+    /// URL parsed back as `doc.pdf` with no format.
+    @Test func aRawFileIsDescribedAsItParses() throws {
+        var options = DeliveryURL.Options(cloudName: "demo")
+        options.resourceType = "raw"
+        options.format = "pdf"
+        let built = try DeliveryURL.build(publicId: "docs/doc", options: options)
+        let parsed = try DeliveryURL(parsing: built.description)
+        #expect(built.description.hasSuffix("/raw/upload/v1/docs/doc.pdf"), "\(built)")
+        #expect(built.publicId == "docs/doc.pdf" && built.format == nil && parsed.publicId == built.publicId && parsed.format == nil)
     }
 
     /// Found in QA: `c_fill//w_100/sample.jpg` parsed as the transformation c_fill and the
