@@ -65,6 +65,17 @@ struct PlanningShardTests {
         #expect(twice?.message == "shard(s) 1/2 given more than once")
         let named = #expect(throws: EngineError.self) { try Sharding.merge([one, two, one], names: ["a.json", "b.json", "c.json"]) }
         #expect(named?.message == "shard(s) 1/2 (a.json, c.json) given more than once")
+        // An asset twice: in one file, or in two (found in QA: one file was "more than one plan").
+        var doubled = one
+        doubled.assets += doubled.assets
+        doubled.summary = PlanSummary(assets: doubled.assets)
+        let inOne = #expect(throws: EngineError.self) { try Sharding.merge([doubled, two], names: ["a.json", "b.json"]) }
+        #expect(inOne?.message.hasSuffix("appears twice in a.json") == true, "\(String(describing: inOne))")
+        var moved = two
+        moved.assets += one.assets
+        moved.summary = PlanSummary(assets: moved.assets)
+        let inTwo = #expect(throws: EngineError.self) { try Sharding.merge([one, moved], names: ["a.json", "b.json"]) }
+        #expect(inTwo?.message.hasSuffix("appears in both a.json and b.json") == true, "\(String(describing: inTwo))")
         // Shards planned with other options (signed URLs, another --now) do not join.
         var signedOptions = PlanningFixture.options()
         signedOptions.shard = PlanShard(index: 2, count: 2)

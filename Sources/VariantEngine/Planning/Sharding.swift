@@ -100,12 +100,17 @@ public enum Sharding {
                                 + ": the file is incomplete or was edited; plan that shard again")
         }
         var assets: [PlannedAsset] = []
-        var seen = Set<String>()
-        for asset in plans.flatMap(\.assets) {
-            guard seen.insert(asset.id).inserted else {
-                throw EngineError(.invalidArgument, "asset \(asset.id) appears in more than one plan")
+        var seen: [String: Int] = [:]
+        for (i, plan) in plans.enumerated() {
+            for asset in plan.assets {
+                // Where the two copies are: one file twice was said to be "more than one plan".
+                if let first = seen[asset.id] {
+                    throw EngineError(.invalidArgument, first == i ? "asset \(asset.id) appears twice in \(name(i))"
+                                        : "asset \(asset.id) appears in both \(name(first)) and \(name(i))")
+                }
+                seen[asset.id] = i
+                assets.append(asset)
             }
-            assets.append(asset)
         }
         assets.sort { $0.id < $1.id }
         var merged = first
