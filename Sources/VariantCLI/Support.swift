@@ -196,7 +196,8 @@ func checkImageOutput(_ path: String, option: String = "-o", source: String, for
     }
     var isDirectory: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-        throw CLIError.io("\(path): is a directory, not an image file")
+        // Named as the output (it read as the input's error: "adir: is a directory, not an image file").
+        throw CLIError.usage("\(option) \(path): names a folder; give the path of an image file")
     }
     let folder = URL(fileURLWithPath: AtomicFile.destination(of: path)).deletingLastPathComponent().path
     if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue {

@@ -131,6 +131,13 @@ struct RenderCLITests {
             #expect(result.stderr.contains(message), "\(result.stderr)")
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["notes.txt"])
+        // An existing folder, without the slash: named as the output (it read as the input's error).
+        let existing = dir.appendingPathComponent("adir")
+        try FileManager.default.createDirectory(at: existing, withIntermediateDirectories: false)
+        let folder = try CLIRunner.run(["render", Self.photo, "c_scale,w_10", "-o", existing.path])
+        #expect(folder.status == 2 && folder.stderr.contains("-o \(existing.path): names a folder; give the path of an image file"),
+                "\(folder.stderr)")
+        try FileManager.default.removeItem(at: existing)
         // The source itself, by another spelling of its path: refused, the source kept.
         let source = dir.appendingPathComponent("photo.jpg")
         try FileManager.default.copyItem(atPath: Self.photo, toPath: source.path)
