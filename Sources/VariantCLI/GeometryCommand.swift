@@ -114,9 +114,11 @@ struct GeometryCommand: ParsableCommand {
 
     /// `1280x853` (also `X` or `×`).
     static func size(_ text: String) -> Size? {
-        let parts = text.split(whereSeparator: { $0 == "x" || $0 == "X" || $0 == "×" })
+        // Empty parts kept and digits only: `10x10x` and `+10x10` were read as 10x10.
+        let parts = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "x" || $0 == "X" || $0 == "×" })
         // Sides past Int32 are a usage error here, not a transformation found invalid later.
-        guard parts.count == 2, let w = Int(parts[0]), let h = Int(parts[1]), w > 0, h > 0,
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { ("0"..."9").contains($0) } }),
+              let w = Int(parts[0]), let h = Int(parts[1]), w > 0, h > 0,
               w <= Int(Int32.max), h <= Int(Int32.max) else { return nil }
         return Size(w, h)
     }

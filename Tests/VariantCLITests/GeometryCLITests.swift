@@ -54,6 +54,11 @@ import Testing
         // Found in review: a side past Int32 was exit 1, as if the transformation were invalid.
         let huge = try CLIRunner.run(["geometry", "--source", "3000000000x10", "w_10"])
         #expect(huge.status == 2 && huge.stderr.contains("received '3000000000x10'"), "\(huge.stderr)")
+        // Found in QA: a trailing separator or a plus sign passed as 10x10.
+        for junk in ["10x10x", "+10x10", "10xx10", "x10x10"] {
+            let refused = try CLIRunner.run(["geometry", "--source", junk, "w_5"])
+            #expect(refused.status == 2 && refused.stderr.contains("received '\(junk)'"), "\(junk): \(refused.stderr)")
+        }
         let faces = try CLIRunner.run(["geometry", "--source", "800x600", "--faces", "-1,-2,300,400", "w_100"])
         #expect(faces.status == 2)
         #expect(faces.stderr.contains("received '-1,-2,300,400'"), "\(faces.stderr)")
