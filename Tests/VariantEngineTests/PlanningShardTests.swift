@@ -136,8 +136,9 @@ struct PlanningShardTests {
         // A whole plan is not a shard: alone or beside shards, it is refused.
         var whole = one
         whole.shard = nil
-        let notShard = #expect(throws: EngineError.self) { try Sharding.merge([whole]) }
-        #expect(notShard?.message == "only shard plans (made with --shard) can be merged")
+        // Alone it was not named (found in QA).
+        let notShard = #expect(throws: EngineError.self) { try Sharding.merge([whole], names: ["full.json"]) }
+        #expect(notShard?.message == "only shard plans (made with --shard) can be merged; whole plans: full.json")
         let mixedKinds = #expect(throws: EngineError.self) { try Sharding.merge([whole, two], names: ["all.json", "two.json"]) }
         #expect(mixedKinds?.message.hasSuffix("; whole plans: all.json") == true, "\(mixedKinds?.message ?? "")")
         #expect(PlanShard(parsing: "2/3") == PlanShard(index: 2, count: 3))

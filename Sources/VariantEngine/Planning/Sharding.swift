@@ -90,7 +90,7 @@ public enum Sharding {
             // One whole plan "merged" is itself, which hides that a shard plan was meant.
             let whole = plans.indices.filter { plans[$0].shard == nil }.map(name)
             throw EngineError(.invalidArgument, "only shard plans (made with --shard) can be merged"
-                                + (shards.isEmpty ? "" : "; whole plans: \(Wording.listed(whole, limit: 10))"))
+                                + "; whole plans: \(Wording.listed(whole, limit: 10))")
         }
         // A shard file cut short or edited by hand no longer adds up to its own summary: an
         // asset left out would silently be missing from the merged plan.
