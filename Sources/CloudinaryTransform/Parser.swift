@@ -311,7 +311,8 @@ struct TransformationParser {
         }
         report(
             .error, .unknownParameter, "unknown parameter '\(Diagnostic.shown(key))'", component: component, offset: offset,
-            length: max(length, 1), suggestion: suggestion)
+            // Without the spaces around it: ' w_100 ' was offered 'w_100 ', itself refused.
+            length: max(length, 1), suggestion: suggestion.map { String($0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()) })
     }
 
     /// Converts byte offsets to character offsets: needed for non-ASCII input, and for "\r\n",

@@ -35,6 +35,8 @@ struct SuggestTests {
         let suggestions = Transformation.parse("C_SCALE,W_100,L_text:Arial_20:Hi").diagnostics.map(\.suggestion)
         #expect(suggestions == ["c_scale", "w_100", "l_text:Arial_20:Hi"])
         #expect(Transformation.validate("c_scale,w_100").diagnostics.isEmpty)
+        // Found in QA: ' w_100 ' was offered 'w_100 ', itself refused.
+        #expect(Transformation.parse(" w_100 ").diagnostics.first?.suggestion == "w_100")
     }
 
     @Test("a transformation full of unknown names gets suggestions for its first problems only")
