@@ -88,7 +88,7 @@ struct GeometryCommand: ParsableCommand {
         do {
             parsed = try Transformation(parsing: transformation)
         } catch let error as TransformationError {
-            for line in renderedDiagnostics(error.diagnostics, input: transformation) { Diagnostics.write(line) }
+            for line in renderedDiagnostics(error.diagnostics, input: transformation) { Diagnostics.write("variant: " + line) }
             throw CLIError.invalidInput
         }
         let geometry: ResolvedGeometry

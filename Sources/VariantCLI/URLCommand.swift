@@ -378,7 +378,7 @@ struct URLBuildCommand: ParsableCommand {
             let media: MediaKind? = resourceType == "image" ? .image : resourceType == "video" ? .video : nil
             let result = Transformation.validate(
                 transformation, context: ValidationContext(resourceType: media))
-            for line in renderedDiagnostics(result.diagnostics, input: transformation) { Diagnostics.write(line) }
+            for line in renderedDiagnostics(result.diagnostics, input: transformation) { Diagnostics.write("variant: " + line) }
             if !result.isValid { throw CLIError.invalidInput }
         }
         // As the SDKs build it, a public id whose first folder starts like a version gets no v1:

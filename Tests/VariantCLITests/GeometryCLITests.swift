@@ -32,6 +32,12 @@ import Testing
                       ^~~~~~~~~~~~
 
             """, "\(geometry.stderr)")
+        // An invalid string is told as render tells it, after "variant: " (found in QA: geometry
+        // and url build wrote "error[…]" bare, the other commands "variant: error[…]").
+        for command in [["geometry", "--source", "800x600", "c_fil"], ["url", "build", "x", "--cloud-name", "demo", "--transformation", "c_fil"]] {
+            let invalid = try CLIRunner.run(command)
+            #expect(invalid.status == 1 && invalid.stderr.hasPrefix("variant: error[unknown-value]: unknown crop mode 'fil'"), "\(invalid.stderr)")
+        }
         let image = CLIRunner.packageRoot.appendingPathComponent("TestImages/people-astronaut.jpg").path
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("caret-\(UUID().uuidString).jpg").path
         let render = try CLIRunner.run(["render", image, "l_text:Arial_20:Grüße/fl_layer_apply/c_crop,w_ow", "-o", out])
