@@ -80,13 +80,17 @@ struct BreakpointsCommand: ParsableCommand {
         if !url.contains("{w}") {
             throw ValidationError("--url needs {w} where the width goes, or every srcset entry is the same URL")
         }
+        // A usage error with the usage lines, as every other option value (it was a bare error).
+        if ImageFormat(name: format) == nil {
+            throw ValidationError("Expected jpeg, webp, avif, png or gif for --format but received '\(format)'")
+        }
     }
 
     func run() throws {
         timeout.install()
         maxPixels.install()
         guard let f = ImageFormat(name: format) else {
-            throw CLIError.usage("Expected jpeg, webp, avif, png or gif for --format but received \(format)")
+            throw CLIError.usage("Expected jpeg, webp, avif, png or gif for --format but received '\(format)'")
         }
         let variant = try renderVariant(image: image, transformation: transformation, settings: "--format and --quality set them")
         let options = BreakpointOptions(minWidth: minWidth, maxWidth: maxWidth, bytesStep: bytesStep,

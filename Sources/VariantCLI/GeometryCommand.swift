@@ -70,20 +70,14 @@ struct GeometryCommand: ParsableCommand {
         guard (1...8).contains(orientation) else {
             throw ValidationError("Expected --orientation between 1 and 8 but received \(orientation)")
         }
+        _ = try knownRegions(faces: faces, custom: custom)
     }
 
     func run() throws {
         guard let size = GeometryCommand.size(source) else {
             throw CLIError.usage("invalid --source '\(source)'")
         }
-        let resolver: KnownRegions
-        do {
-            resolver = KnownRegions(
-                faces: try faces.map(KnownRegions.parseBoxes) ?? [],
-                custom: try custom.map(KnownRegions.parseBoxes) ?? [])
-        } catch let error as GeometryError {
-            throw CLIError.usage("--faces/--custom: \(error.message)")
-        }
+        let resolver = try knownRegions(faces: faces, custom: custom)
         let parsed: Transformation
         do {
             parsed = try Transformation(parsing: transformation)

@@ -75,6 +75,10 @@ struct Render: ParsableCommand {
 
     @OptionGroup var timeout: TimeoutOption
 
+    func validate() throws {
+        _ = try knownRegions(faces: faces, custom: custom)
+    }
+
     func run() throws {
         timeout.install()
         maxPixels.install()
@@ -82,14 +86,7 @@ struct Render: ParsableCommand {
             transformation, usage: "the image comes first, variant render IMAGE TRANSFORMATION -o OUT")
         let extensionFormat = try checkImageOutput(output, source: image, formatHint: "leave the extension off and let f_ in the transformation choose",
                                                    json: json)
-        let known: KnownRegions
-        do {
-            known = try KnownRegions(
-                faces: faces.map { try KnownRegions.parseBoxes($0) } ?? [],
-                custom: custom.map { try KnownRegions.parseBoxes($0) } ?? [])
-        } catch let error as GeometryError {
-            throw CLIError.usage("--faces/--custom: \(error.message)")
-        }
+        let known = try knownRegions(faces: faces, custom: custom)
         // g_auto and the face gravities read the engine's analysis (one reduced decode).
         let resolver = try ContentResolver.forRendering(path: image, transformation: parsedTransformation, known: known,
                                                                 maxPixels: maxPixels.value)

@@ -279,6 +279,19 @@ func renderedDiagnostics(_ diagnostics: [Diagnostic], input: String) -> [String]
     return lines
 }
 
+/// The boxes of `--faces` and `--custom`, or a usage error naming the option whose value is
+/// wrong (it was "--faces/--custom: …", without the usage lines other bad values get).
+func knownRegions(faces: String?, custom: String?) throws -> KnownRegions {
+    func boxes(_ text: String?, _ option: String) throws -> [Rect] {
+        do {
+            return try text.map(KnownRegions.parseBoxes) ?? []
+        } catch let error as GeometryError {
+            throw ValidationError("\(option): \(error.message)")
+        }
+    }
+    return KnownRegions(faces: try boxes(faces, "--faces"), custom: try boxes(custom, "--custom"))
+}
+
 /// `text` itself when short, else its start and its length: for echoing inputs in messages.
 func abbreviated(_ text: String, limit: Int = 200) -> String {
     text.count <= limit ? text : "\(text.prefix(limit))… (\(text.count) characters)"

@@ -68,6 +68,18 @@ import Testing
         let faces = try CLIRunner.run(["geometry", "--source", "800x600", "--faces", "-1,-2,300,400", "w_100"])
         #expect(faces.status == 2)
         #expect(faces.stderr.contains("received '-1,-2,300,400'"), "\(faces.stderr)")
+        // Found in QA: "variant: error: --faces/--custom: …" named both options, without the
+        // usage lines the other bad values get (crop and analyze said "Error: --faces: …").
+        let image = CLIRunner.packageRoot.appendingPathComponent("TestImages/people-astronaut.jpg").path
+        for command in [["geometry", "--source", "800x600", "w_100"], ["render", image, "w_10", "-o", "/tmp/never-written.jpg"]] {
+            for option in ["--faces", "--custom"] {
+                let bad = try CLIRunner.run(command + [option, "1,2,3"])
+                #expect(bad.status == 2 && bad.stderr.hasPrefix("Error: \(option): ") && bad.stderr.contains("Usage: variant"), "\(bad.stderr)")
+            }
+        }
+        let format = try CLIRunner.run(["breakpoints", image, "--format", "tiff"])
+        #expect(format.status == 2 && format.stderr.hasPrefix("Error: Expected jpeg, webp, avif, png or gif for --format but received 'tiff'")
+                && format.stderr.contains("Usage: variant"), "\(format.stderr)")
     }
 
     @Test func padIsLeftTopRightBottom() throws {
