@@ -40,7 +40,7 @@ extension DeliveryURL {
         guard ["http", "https"].contains(scheme.lowercased()) else {
             throw DeliveryURLError(
                 .unsupportedScheme,
-                "'\(Diagnostic.shown(scheme))://' is not a delivery scheme (Cloudinary delivers over https or http) in '\(Diagnostic.shown(text))'"
+                "expected an https or http URL (what Cloudinary delivers over) but received '\(Diagnostic.shown(text))'"
             )
         }
         rest = rest[rest.index(schemeEnd, offsetBy: 3)...]
@@ -100,9 +100,10 @@ extension DeliveryURL {
         }
 
         // `c_fill//w_100/sample.jpg` was split as the transformation c_fill and the public id
-        // "/w_100/sample". The SDKs never build an empty segment (they fold `//`), so one is
-        // refused; a fetch URL's own `https://` is its public id's business.
-        if type != "fetch", let empty = segments.firstIndex(of: "") {
+        // "/w_100/sample". The SDKs fold every run of slashes except one after a ':' (their
+        // `([^:])/+`), so that is the one empty segment a URL they build holds: a remote public
+        // id's `https://` (fetch, youtube, facebook …). Any other is refused.
+        if type != "fetch", let empty = segments.indices.first(where: { segments[$0].isEmpty && ($0 == 0 || !segments[$0 - 1].hasSuffix(":")) }) {
             let at = empty == segments.count - 1 ? "at the end of the path" : "before '\(Diagnostic.shown(segments[empty + 1]))'"
             throw DeliveryURLError(.emptySegment, "an empty path segment (//) \(at) in '\(Diagnostic.shown(text))'")
         }
