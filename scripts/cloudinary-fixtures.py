@@ -460,6 +460,8 @@ OVERLAY_TEXTS = ["Sale: 10~20", "50% off, today / only", "Q&A? #1 = [best]", "Ü
 def overlay_texts():
     for text in OVERLAY_TEXTS:
         add({"overlay": {"font_family": "Arial", "font_size": 60, "text": text}}, note="overlay-text")
+    # A font family's spaces are left as they are.
+    add({"overlay": {"font_family": "Open Sans", "font_size": 20, "text": "Hi"}}, note="overlay-font")
 
 
 def transformation_fixtures():

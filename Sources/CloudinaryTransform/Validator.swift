@@ -785,13 +785,13 @@ extension TransformationParser {
             else {
                 return expected("text:<font>_<size>[_<style>…]:<text>", key, value)
             }
-            if let problem = checkURLSafeText(rest, at: 5) { return problem }
+            if let problem = checkURLSafeText(key, rest, at: 5) { return problem }
             let style = slice(rest, 0, styleEnd)
             if firstIndex(of: underscore, in: style) == nil, firstIndex(of: dollar, in: style) == nil {
                 // A style without "_" is the public id of a text-style, which is legal.
-                return nil
+                return spaceInText(key, rest, textStart: styleEnd + 1, at: 5)
             }
-            return checkTextStyle(key, style, in: value)
+            return checkTextStyle(key, style, in: value) ?? spaceInText(key, rest, textStart: styleEnd + 1, at: 5)
         }
         if hasPrefix(value, "fetch:") {
             let data = slice(value, 6, value.count)
@@ -815,30 +815,35 @@ extension TransformationParser {
     }
 
     /// A text layer's font and text go into a URL path as they are written: a `?` or `#` ends
-    /// the path there (`url build` signed such a URL and could not parse it back), a space or a
-    /// control character is no part of a URL, and a `%` must start an escape. The SDKs escape
-    /// all of them (`%3F`, `%23`, `%20`, `%25`).
-    private func checkURLSafeText(_ text: Bytes, at base: Int) -> Problem? {
+    /// the path there (`url build` signed such a URL and could not parse it back), a control
+    /// character is no part of a URL, and a `%` must start an escape. The SDKs escape all of them
+    /// in the text (`%3F`, `%23`, `%25`).
+    private func checkURLSafeText(_ key: ParameterKey, _ text: Bytes, at base: Int) -> Problem? {
         func hex(_ c: UInt8) -> Bool { isDigit(c) || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "f")) }
         for (i, c) in text.enumerated() {
             let problem: String?
             switch c {
             case UInt8(ascii: "?"): problem = "a '?' ends the URL's path"
             case UInt8(ascii: "#"): problem = "a '#' ends the URL's path"
-            case UInt8(ascii: " "): problem = "a space is no part of a URL"
             case 0..<0x20, 0x7F: problem = "a control character is no part of a URL"
             case UInt8(ascii: "%"):
                 problem = i + 2 < text.count && hex(text[i + 1]) && hex(text[i + 2]) ? nil : "a '%' starts no escape (two hex digits)"
             default: problem = nil
             }
             if let problem {
-                let escape = String(format: "%%%02X", c)
-                return Problem(code: .invalidValue,
-                               message: "\(problem): write it as \(escape) in a text layer (the SDKs escape it)",
+                return Problem(code: .invalidValue, message: "\(problem): write it as \(String(format: "%%%02X", c)) in \(key.text)_text",
                                offset: base + i, length: 1)
             }
         }
         return nil
+    }
+
+    /// A space in a text layer's text: a browser sends it as %20, which the SDKs write (a warning:
+    /// the SDKs leave a font family's spaces alone, `l_text:Open Sans_20:…`, and it renders).
+    private func spaceInText(_ key: ParameterKey, _ rest: Bytes, textStart: Int, at base: Int) -> Problem? {
+        guard let i = (textStart..<rest.count).first(where: { rest[$0] == UInt8(ascii: " ") }) else { return nil }
+        return Problem(code: .invalidValue, message: "a space in \(key.text)_text is sent as %20: the SDKs write it so",
+                       offset: base + i, length: 1, severity: .warning)
     }
 
     /// `<family>_<size>[_<style>…]`: when the second piece is a size, every piece after it must

@@ -20,18 +20,27 @@ struct TextStyleTests {
     }
 
     /// Found in QA: `url build` signed `…/l_text:Arial_20:a?b/x`, whose `?` starts a query, and
-    /// could not parse its own URL back; a bad `%` escape and a space passed as well.
-    @Test(arguments: [("a?b", "a '?' ends the URL's path: write it as %3F", 17), ("a#b", "a '#' ends the URL's path: write it as %23", 17),
-                      ("100%", "a '%' starts no escape (two hex digits): write it as %25", 19), ("%zz", "a '%' starts no escape", 16),
-                      ("a b", "a space is no part of a URL: write it as %20", 17)])
+    /// could not parse its own URL back; a bad `%` escape passed as well.
+    @Test(arguments: [("a?b", "a '?' ends the URL's path: write it as %3F in l_text", 17), ("a#b", "a '#' ends the URL's path: write it as %23", 17),
+                      ("100%", "a '%' starts no escape (two hex digits): write it as %25", 19), ("%zz", "a '%' starts no escape", 16)])
     func textThatCannotBeInAURLPathIsRefused(_ text: String, _ words: String, _ offset: Int) throws {
         let result = Transformation.validate("l_text:Arial_20:\(text)/fl_layer_apply")
         #expect(!result.isValid)
         let error = try #require(result.diagnostics.first { $0.severity == .error })
         #expect(error.code == .invalidValue && error.message.contains(words) && error.offset == offset, "\(error)")
         for escaped in ["a%3Fb", "100%25", "a%20b", "%252C"] {
-            #expect(Transformation.validate("l_text:Arial_20:\(escaped)/fl_layer_apply").isValid, "\(escaped)")
+            #expect(Transformation.validate("l_text:Arial_20:\(escaped)/fl_layer_apply").diagnostics.isEmpty, "\(escaped)")
         }
+    }
+
+    /// Found in review: the SDK leaves a font family's spaces as they are (`font_family: "Open
+    /// Sans"`), and a text with a space renders; a space in the text is a warning only.
+    @Test func spacesAreAWarningInTheTextAndNothingInTheFont() throws {
+        #expect(Transformation.validate("l_text:Open Sans_20:Hi/fl_layer_apply").diagnostics.isEmpty)
+        let spaced = Transformation.validate("l_text:Arial_20:Hello World/fl_layer_apply")
+        #expect(spaced.isValid && spaced.diagnostics.map(\.message) == ["a space in l_text is sent as %20: the SDKs write it so"],
+                "\(spaced.diagnostics)")
+        #expect(Transformation.validate("l_text:Arial_20_bolt:a b/fl_layer_apply").diagnostics.first?.message == "unknown text style 'bolt' for l")
     }
 
     @Test func aMisspeltStyleIsAWarningWithTheWholeParameterSuggested() throws {
