@@ -298,7 +298,7 @@ public struct Engine: Sendable {
                                 + "signed: give the API secret (apiSecret; CLOUDINARY_API_SECRET or CLOUDINARY_URL for the CLI)")
         }
         guard (0...9).contains(options.avifEffort) else {
-            throw EngineError(.invalidArgument, "expected an AVIF effort from 0 to 9 for avifEffort but received \(options.avifEffort)")
+            throw EngineError.invalidArgument(expected: "an AVIF effort from 0 to 9", for: "avifEffort", received: options.avifEffort)
         }
         var options = options
         options.analysis = analysisOptions

@@ -31,6 +31,11 @@ public struct EngineError: Error, Sendable, CustomStringConvertible, Equatable {
     /// component and parameter, for a caret under it).
     public var geometryError: GeometryError?
 
+    /// An option that has no meaning, in the house wording: "expected … for … but received …".
+    static func invalidArgument(expected: String, for name: String, received: Any) -> EngineError {
+        EngineError(.invalidArgument, "expected \(expected) for \(name) but received \(received)")
+    }
+
     public init(_ code: Code, _ message: String, input: String? = nil) {
         self.code = code
         self.message = message

@@ -250,7 +250,6 @@ struct PublicAPITests {
         #expect(results.count == 20 && results.allSatisfy { $0 == alone })
     }
 
-    /// Found by using the library as a sync tool would (a QA pass on the public API).
     /// Found by a QA pass through the library: a stored analysis read back damaged, NaN in the
     /// smart-crop or analysis options, and an AVIF effort out of range each ended the process or
     /// failed every variant one by one. Each is now an `invalidArgument` error up front.
@@ -275,10 +274,17 @@ struct PublicAPITests {
                     "\(String(describing: error))")
         }
         #expect(try engine.crops(from: try damaged { _ in }, aspectRatios: ["1:1"]) == engine.crops(from: analysis, aspectRatios: ["1:1"]))
-        // A resolver over a damaged analysis places no window (the render does not trap).
-        let rendered = try await engine.render(Self.couple, transformation: "c_thumb,g_auto,w_200,h_200/f_jpg",
+        // A resolver over a damaged analysis places no window (the render does not trap): the
+        // crop is left unresolved and said so.
+        let rendered = try await engine.render(Self.couple, transformation: "c_fill,g_auto,w_200,h_200/f_jpg",
                                                resolver: AnalysisGravityResolver(stored[2]))
-        #expect(rendered.width == 200)
+        #expect(rendered.width == 200 && rendered.crop == nil && rendered.notes.contains { $0.contains("crop-unresolved") },
+                "\(String(describing: rendered.crop)) \(rendered.notes)")
+        // The engine's own analysis of a face clipped at the right edge put the focal point a
+        // pixel outside the image, which check() then refused (found in review).
+        let edge = try await engine.analyze(Self.couple, knownFaces: [SourceRect(x: analysis.width - 1, y: 10, width: 50, height: 50)])
+        #expect(edge.focalPoint.x < edge.width)
+        #expect(throws: Never.self) { try engine.crops(from: edge, aspectRatios: ["1:1"]) }
 
         var nanBand = SmartCropOptions()
         nanBand.edgeBand = .nan
@@ -310,6 +316,7 @@ struct PublicAPITests {
         #expect(throws: EngineError.self) { try SaliencyMap(width: 2, height: 2, values: []) }
     }
 
+    /// Found by using the library as a sync tool would (a QA pass on the public API).
     @Test("render resolves g_auto and faces as the CLI does; bad input is an error, never a trap")
     func libraryFindings() async throws {
         let engine = Engine()

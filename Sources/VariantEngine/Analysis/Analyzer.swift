@@ -33,7 +33,7 @@ extension AnalysisOptions {
     /// - Throws: `EngineError(.invalidArgument)` naming the setting.
     public func check() throws {
         func refuse(_ name: String, _ expected: String, _ value: Any) throws -> Never {
-            throw EngineError(.invalidArgument, "expected \(expected) for \(name) but received \(value)")
+            throw EngineError.invalidArgument(expected: expected, for: "analysisOptions." + name, received: value)
         }
         for (name, side) in [("decodeLongestSide", decodeLongestSide), ("faceSearchLongestSide", faceSearchLongestSide),
                              ("saliencyLongestSide", saliencyLongestSide), ("faces.minFaceSize", faces.minFaceSize)] where side < 1 {
@@ -83,24 +83,8 @@ extension ImageAnalysis {
     /// whose values do not fill it, or face boxes outside the image, and crashed the crop.
     /// - Throws: `EngineError(.invalidArgument)` saying what is wrong.
     public func check() throws {
-        func refuse(_ what: String) throws -> Never { throw EngineError(.invalidArgument, "the analysis cannot be cropped: \(what)") }
-        let limit = 1 << 24
-        guard (1...limit).contains(width), (1...limit).contains(height) else {
-            try refuse("expected an image of 1 to \(limit) pixels a side but received \(width)×\(height)")
-        }
-        let (count, overflow) = saliency.width.multipliedReportingOverflow(by: saliency.height)
-        guard (1...limit).contains(saliency.width), (1...limit).contains(saliency.height), !overflow, saliency.values.count == count else {
-            try refuse("a saliency map of \(saliency.width)×\(saliency.height) holds \(saliency.values.count) values")
-        }
-        for (index, face) in faces.enumerated() {
-            let box = face.box
-            guard box.width >= 1, box.height >= 1, box.x >= 0, box.y >= 0, box.width <= width - box.x, box.height <= height - box.y,
-                  face.confidence.isFinite else {
-                try refuse("face \(index) (\(box), confidence \(face.confidence)) is not inside the \(width)×\(height) image")
-            }
-        }
-        guard (0..<width).contains(focalPoint.x), (0..<height).contains(focalPoint.y) else {
-            try refuse("the focal point (\(focalPoint.x), \(focalPoint.y)) is not inside the \(width)×\(height) image")
+        if let problem = consistencyProblem {
+            throw EngineError(.invalidArgument, "the analysis cannot be cropped: \(problem)")
         }
     }
 
@@ -245,7 +229,9 @@ enum FocalPointEstimator {
                 sw += w
             }
             let confidence = faces.map(\.confidence).max() ?? 0
-            return FocalPoint(x: Int((sx / sw).rounded()), y: Int((sy / sw).rounded()),
+            // Inside the image, as the other branches are: a known face clipped at the right edge
+            // put it one pixel past it (found in review).
+            return FocalPoint(x: min(sourceWidth - 1, Int((sx / sw).rounded())), y: min(sourceHeight - 1, Int((sy / sw).rounded())),
                               weight: (confidence * 1000).rounded() / 1000, origin: .face)
         }
         // Centroid of the strongest part of the map (values above the 90th percentile), the

@@ -75,18 +75,31 @@ public struct ImageAnalysis: Sendable, Codable, Equatable {
 
     /// Whether the parts agree with each other (sizes positive, the map as large as it says,
     /// boxes and the focal point inside the image): always true of an analysis this engine made,
-    /// checked on one read back from a cache.
-    var isConsistent: Bool {
-        guard width >= 1, height >= 1, width <= 1 << 20, height <= 1 << 20,
-              saliency.width >= 1, saliency.height >= 1, saliency.width <= 1 << 16, saliency.height <= 1 << 16,
-              saliency.values.count == saliency.width * saliency.height else { return false }
-        func inside(_ r: SourceRect) -> Bool {
-            r.width >= 1 && r.height >= 1 && r.x >= 0 && r.y >= 0 && r.maxX <= width && r.maxY <= height
+    /// checked on one read back from a cache, and by ``check()`` on one a caller stored.
+    var isConsistent: Bool { consistencyProblem == nil }
+
+    /// What disagrees, in words, or nil.
+    var consistencyProblem: String? {
+        guard width >= 1, height >= 1, width <= 1 << 20, height <= 1 << 20 else {
+            return "expected an image of 1 to \(1 << 20) pixels a side but received \(width)×\(height)"
         }
-        return faces.allSatisfy { inside($0.box) && (0...1).contains($0.confidence) }
-            && (opaqueBounds.map(inside) ?? true)
-            && (0...width).contains(focalPoint.x) && (0...height).contains(focalPoint.y)
-            && focalPoint.weight.isFinite
+        guard saliency.width >= 1, saliency.height >= 1, saliency.width <= 1 << 16, saliency.height <= 1 << 16,
+              saliency.values.count == saliency.width * saliency.height else {
+            return "a saliency map of \(saliency.width)×\(saliency.height) holds \(saliency.values.count) values"
+        }
+        func inside(_ r: SourceRect) -> Bool {
+            r.width >= 1 && r.height >= 1 && r.x >= 0 && r.y >= 0 && r.width <= width - r.x && r.height <= height - r.y
+        }
+        if let (index, face) = faces.enumerated().first(where: { !inside($0.element.box) || !(0...1).contains($0.element.confidence) }) {
+            return "face \(index) (\(face.box), confidence \(face.confidence)) is not a box inside the \(width)×\(height) image"
+        }
+        if let bounds = opaqueBounds, !inside(bounds) {
+            return "the opaque bounds \(bounds) are not inside the \(width)×\(height) image"
+        }
+        guard (0...width).contains(focalPoint.x), (0...height).contains(focalPoint.y), focalPoint.weight.isFinite else {
+            return "the focal point (\(focalPoint.x), \(focalPoint.y), weight \(focalPoint.weight)) is not inside the \(width)×\(height) image"
+        }
+        return nil
     }
 }
 

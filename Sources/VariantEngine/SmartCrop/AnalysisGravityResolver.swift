@@ -16,10 +16,14 @@ public struct AnalysisGravityResolver: GravityResolver {
     /// analysis cannot know them; they come with the asset (Cloudinary's `coordinates.custom`).
     public var custom: [SourceRect]
 
+    /// Whether a crop can be placed over the analysis (``ImageAnalysis/check()``), found once.
+    private let placesWindows: Bool
+
     public init(_ analysis: ImageAnalysis, options: SmartCropOptions = SmartCropOptions(), custom: [SourceRect] = []) {
         self.analysis = analysis
         self.options = options
         self.custom = custom
+        placesWindows = analysis.isConsistent
     }
 
     public func faces() -> [Rect] {
@@ -35,7 +39,7 @@ public struct AnalysisGravityResolver: GravityResolver {
                                 height: request.within.height)
         // A damaged analysis (built or decoded by the caller) or options without meaning place
         // no window, rather than trap in the search.
-        guard within.width > 0, within.height > 0, (try? analysis.check()) != nil, (try? options.check()) != nil else { return nil }
+        guard within.width > 0, within.height > 0, placesWindows, (try? options.check()) != nil else { return nil }
         var width = request.window.width, height = request.window.height
         var cropOptions = options
         // thumb and auto may zoom in: a window `zoom` times smaller, same aspect ratio.

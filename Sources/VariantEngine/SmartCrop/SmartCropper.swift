@@ -53,7 +53,7 @@ extension SmartCropOptions {
     /// - Throws: `EngineError(.invalidArgument)` naming the setting.
     public func check() throws {
         guard zoom.isFinite, (1...100).contains(zoom) else {
-            throw EngineError(.invalidArgument, "expected a zoom from 1 to 100 for smartCropOptions.zoom but received \(zoom)")
+            throw EngineError.invalidArgument(expected: "a zoom from 1 to 100", for: "smartCropOptions.zoom", received: zoom)
         }
         let shares: [(String, Double)] = [
             ("faceMargin", faceMargin), ("hairRoom", hairRoom), ("chinRoom", chinRoom), ("faceCoreMargin", faceCoreMargin),
@@ -61,10 +61,10 @@ extension SmartCropOptions {
             ("unavoidableCutPenalty", unavoidableCutPenalty), ("faceSliceCost", faceSliceCost), ("marginCutShare", marginCutShare),
         ]
         for (name, value) in shares where !(value.isFinite && value >= 0 && value <= 1000) {
-            throw EngineError(.invalidArgument, "expected a number from 0 to 1000 for smartCropOptions.\(name) but received \(value)")
+            throw EngineError.invalidArgument(expected: "a number from 0 to 1000", for: "smartCropOptions." + name, received: value)
         }
         guard edgeBand <= 0.5 else {
-            throw EngineError(.invalidArgument, "expected at most 0.5 (half the crop) for smartCropOptions.edgeBand but received \(edgeBand)")
+            throw EngineError.invalidArgument(expected: "at most 0.5 (half the crop)", for: "smartCropOptions.edgeBand", received: edgeBand)
         }
     }
 }
