@@ -218,6 +218,9 @@ import Testing
         #expect { try resolveGeometry("c_fill,ar_iar_sub_5,w_100", camera) } throws: { error in
             (error as? GeometryError)?.message.contains("a positive aspect ratio (the expression gives") == true
         }
+        #expect { try resolveGeometry("c_fill,ar_1_div_0,w_100", camera) } throws: { error in
+            (error as? GeometryError)?.message.contains("an aspect ratio, not an expression that divides by zero") == true
+        }
     }
 
     @Test func invalidSourcesAndOrientations() {

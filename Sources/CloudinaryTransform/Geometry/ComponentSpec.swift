@@ -183,8 +183,7 @@ struct GeometryComponentReader {
                 spec.effects.append(value)
             case "b":
                 // A string variable's text is marked `!…!` (`$c_!red!`, then `b_$c`).
-                spec.background = value.count >= 2 && value.hasPrefix("!") && value.hasSuffix("!")
-                    ? String(value.dropFirst().dropLast()) : value
+                spec.background = Transformation.unquoted(value)
             case "l", "u":
                 spec.isLayerStart = true
             case "if":
@@ -257,14 +256,7 @@ struct GeometryComponentReader {
             }
             return .absolute(v)
         }
-        if let v = evaluateUnchecked(value, input: input) {
-            // 0_pow_-1 is infinite, and -1_pow_0.5 no number: told it is no expression.
-            throw error(index, key, expected: "a size, not an expression whose value is \(v.isNaN ? "not a number" : "infinite")", value)
-        }
-        let tokens = value.split(separator: "_")
-        if tokens.indices.contains(where: { ["div", "mod"].contains(tokens[$0]) && $0 + 1 < tokens.count && Double(tokens[$0 + 1]) == 0 }) {
-            throw error(index, key, expected: "a size, not an expression that divides by zero", value)
-        }
+        if let reason = noValueReason(value, input: input) { throw error(index, key, expected: "a size, not \(reason)", value) }
         throw error(
             index, key, expected: "pixels, a decimal multiple of the input, iw, ih or an expression", value)
     }
@@ -291,7 +283,24 @@ struct GeometryComponentReader {
             }
             return GeometryAspectRatio(numerator: r, denominator: 1)
         }
+        if parts.count == 1, let reason = noValueReason(value, input: input) {
+            throw error(index, "ar", expected: "an aspect ratio, not \(reason)", value)
+        }
         throw error(index, "ar", expected: "an aspect ratio such as 16:9 or 1.5", value)
+    }
+
+    /// Why `value`, an expression, gives no number: it divides by zero (`iw_div_0`), or its value
+    /// is infinite (`0_pow_-1`) or not a number (`-1_pow_0.5`). Nil for one that gives a number,
+    /// or is no expression. (Each was told it is no expression, which it is.)
+    private func noValueReason(_ value: String, input: Size) -> String? {
+        if let v = evaluateUnchecked(value, input: input), !v.isFinite {
+            return "an expression whose value is \(v.isNaN ? "not a number" : "infinite")"
+        }
+        let tokens = value.split(separator: "_")
+        if tokens.indices.contains(where: { ["div", "mod"].contains(tokens[$0]) && $0 + 1 < tokens.count && Double(tokens[$0 + 1]) == 0 }) {
+            return "an expression that divides by zero"
+        }
+        return nil
     }
 
     /// Evaluates `iw`, `ih`, `iar`, `w`, `h`, `ar`, numbers and `$variables` joined by

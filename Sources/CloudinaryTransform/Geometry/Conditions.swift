@@ -47,7 +47,7 @@ enum GeometryConditions {
             case "ar", "aspect_ratio": return Double(size.width) / Double(size.height)
             case "fc", "face_count": return Double(faceCount)
             // Without a file (`variant geometry`) the count is unknown, and so is the condition.
-            case "pc", "page_count": return pageCount.map(Double.init)
+            case "pc": return pageCount.map(Double.init)
             default: return reader.evaluate(token, input: size)
             }
         }

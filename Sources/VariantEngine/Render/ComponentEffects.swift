@@ -91,7 +91,7 @@ struct ComponentEffects: Sendable {
                 // computed by Cloudinary from the image, and padded here with the default colour.
                 // A variable's colour is its text (`$c_!red!` then `b_$c`), as the geometry pads
                 // with it; one this render cannot read is said, not dropped (it was, silently).
-                let value = raw.hasPrefix("$") ? variables[String(raw.dropFirst())].map(Self.unquoted) ?? raw : raw
+                let value = raw.hasPrefix("$") ? variables[String(raw.dropFirst())].map(Transformation.unquoted) ?? raw : raw
                 if let colour = RGBAColour(cloudinary: value) {
                     background = colour
                 } else {
@@ -133,6 +133,11 @@ struct ComponentEffects: Sendable {
     /// then the border, then the rounded corners (the border follows them), then the opacity.
     func apply(to image: Image) throws -> Image {
         var image = image
+        // A translucent b_ is laid under the pad and the clear parts before the filters, as an
+        // opaque one is painted into the pad by the geometry: e_grayscale greys both (laid last,
+        // it left a red pad in a grey image, found in review). What r_ and o_ make see-through
+        // later in the component shows through it.
+        if let background, background.alpha < 255, image.hasAlpha { image = try Self.filled(image, with: background) }
         var border: (width: Int, colour: RGBAColour)?
         var corners: Corners?
         var opacity: Double?
@@ -164,26 +169,8 @@ struct ComponentEffects: Sendable {
         if let corners { image = try Self.roundCorners(image, corners) }
         if let opacity { image = try Self.scaleAlpha(image, by: opacity) }
         // Last: the corners r_ rounds and what o_ makes see-through show the background too.
-        if let background, image.hasAlpha { image = try Self.filled(image, with: background) }
+        if let background, background.alpha == 255, image.hasAlpha { image = try Self.filled(image, with: background) }
         return image
-    }
-
-    /// A string variable's text without the `!…!` that marks it.
-    static func unquoted(_ text: String) -> String {
-        text.count >= 2 && text.hasPrefix("!") && text.hasSuffix("!") ? String(text.dropFirst().dropLast()) : text
-    }
-
-    /// The user variables each component sees: those declared before it, and in it (the
-    /// geometry reads declarations first too). A value that is itself `$name` takes that text.
-    static func variablesByComponent(_ transformation: Transformation) -> [[String: String]] {
-        var variables: [String: String] = [:]
-        return transformation.components.map { component in
-            for parameter in component.parameters where parameter.key.hasPrefix("$") && parameter.key.count > 1 {
-                let raw = parameter.rawValue
-                variables[String(parameter.key.dropFirst())] = raw.hasPrefix("$") ? variables[String(raw.dropFirst())] ?? raw : raw
-            }
-            return variables
-        }
     }
 
     /// `image` over `colour` (Cloudinary's `b_` "applies a background to empty or transparent

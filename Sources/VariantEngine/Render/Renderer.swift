@@ -168,7 +168,7 @@ public enum Renderer {
         for case .text(let text) in layers where !text.text.allSatisfy(\.isWhitespace) {
             try text.checkedBound(maxPixels: request.limits.maxPixels, input: request.transformation.description)
         }
-        let variables = ComponentEffects.variablesByComponent(request.transformation)
+        let variables = request.transformation.variablesByComponent
         for (index, component) in request.transformation.components.enumerated() {
             if let layer = layers.first(where: { $0.components.contains(index) }) {
                 if index == layer.components.lowerBound { notRendered += layer.notRendered }

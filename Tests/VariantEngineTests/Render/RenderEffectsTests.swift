@@ -204,6 +204,11 @@ struct RenderEffectsTests {
         #expect(Self.pixel(png, 25, 10) == [0, 0, 255, 255])
         let jpeg = try Self.render("c_pad,w_40,h_20,b_rgb:ff000080/f_jpg", source).pixels
         for x in [2, 12] { #expect(near(Self.pixel(jpeg, x, 10), [255, 127, 127], 6), "x \(x): \(Self.pixel(jpeg, x, 10))") }
+        // The component's filters reach the translucent pad as they reach an opaque one (laid
+        // after them, the pad stayed red in a grey image, found in review).
+        let grey = try Self.render("c_pad,w_40,h_20,b_rgb:ff0000fe,e_grayscale", source).pixels
+        let pad = Self.pixel(grey, 2, 10)
+        #expect(pad.count == 4 && pad[0] == pad[1] && pad[1] == pad[2] && pad[3] == 254, "\(pad)")
     }
 
     /// Found in QA: `b_$c` padded white with nothing said, though `$c_!red!` names the colour.
