@@ -13,7 +13,8 @@ struct CropOutput: Encodable {
         var facesKept: Int
         var facesCut: Int
     }
-    struct Face: Encodable { var x: Int, y: Int, width: Int, height: Int, confidence: Double }
+    /// As `analyze` gives them, with the detector (`given` for a --faces box).
+    struct Face: Encodable { var x: Int, y: Int, width: Int, height: Int, confidence: Double, detector: String }
 
     var width: Int
     var height: Int
@@ -41,7 +42,7 @@ struct CropCommand: ParsableCommand {
             With --json:
               {"width", "height", "zoom",
                "focalPoint": {"x", "y", "weight", "origin"},
-               "faces": [{"x", "y", "width", "height", "confidence"}],
+               "faces": [{"x", "y", "width", "height", "confidence", "detector"}],
                "crops": [{"aspectRatio", "x", "y", "width", "height",
                           "transformation", "score", "facesKept", "facesCut"}]}
             score: the share of the image's saliency the crop keeps (0...1).
@@ -149,7 +150,8 @@ struct CropCommand: ParsableCommand {
             try JSONOutput.print(CropOutput(
                 width: analysis.width, height: analysis.height, zoom: zoom,
                 focalPoint: .init(x: f.x, y: f.y, weight: f.weight, origin: f.origin.rawValue),
-                faces: analysis.faces.map { .init(x: $0.box.x, y: $0.box.y, width: $0.box.width, height: $0.box.height, confidence: $0.confidence) },
+                faces: analysis.faces.map { .init(x: $0.box.x, y: $0.box.y, width: $0.box.width, height: $0.box.height,
+                                                  confidence: $0.confidence, detector: $0.detector) },
                 crops: plans.map {
                     .init(aspectRatio: $0.aspectRatio, x: $0.rect.x, y: $0.rect.y, width: $0.rect.width, height: $0.rect.height,
                           transformation: $0.transformation, score: $0.score, facesKept: $0.facesKept, facesCut: $0.facesCut)

@@ -38,6 +38,8 @@ struct CropCLITests {
         #expect(faces.count == 1)
         #expect(faces.first.map { [$0["x"], $0["y"], $0["width"], $0["height"]].map { $0 as? Int } } == [40, 500, 200, 200])
         #expect(faces.first?["confidence"] as? Double == 1)
+        // Told apart from detected faces, as analyze tells them (found in QA: crop had no detector).
+        #expect(faces.first?["detector"] as? String == "given")
         let crop = try #require((json["crops"] as? [[String: Any]])?.first)
         let x = try #require(crop["x"] as? Int), w = try #require(crop["width"] as? Int)
         #expect(x <= 40 && x + w >= 240, "\(crop)")
