@@ -78,6 +78,13 @@ struct AssetPlanner: Sendable {
 
         let analysis: ImageAnalysis
         let contentHash: String
+        // The file as it is before anything reads it. Found in QA: a file replaced while it was
+        // planned gave a plan with the old file's hash and size and the new file's bytes, and
+        // stored decisions of the new one under the old hash, for every later run to reuse.
+        // What is stored must come from a file that has not changed since (a change moves its
+        // change time, or makes it another inode): checked before each store, and at the end.
+        let identity = FileIdentity(path: job.resolvedPath)
+        func unchanged() -> Bool { identity != nil && FileIdentity(path: job.resolvedPath) == identity }
         do {
             contentHash = try ContentHash.file(job.resolvedPath, memo: cache)
             let key = PlanCache.key([contentHash, "analysis", String(describing: options.analysis)])
@@ -95,7 +102,7 @@ struct AssetPlanner: Sendable {
             } else {
                 analysis = try ImageAnalysis.analyze(path: job.resolvedPath, options: options.analysis,
                                                      cancellation: cancellation.vips)
-                cache?.store(analysis, .analyses, key: key)
+                if unchanged() { cache?.store(analysis, .analyses, key: key) }
                 statistics.analysesComputed += 1
             }
         } catch {
@@ -226,7 +233,7 @@ struct AssetPlanner: Sendable {
                                                               width: width))
                         continue
                     }
-                    cache?.store(decision, .decisions, key: key)
+                    if unchanged() { cache?.store(decision, .decisions, key: key) }
                     statistics.decisionsComputed += 1
                 }
                 if let format = ImageFormat(name: decision.format), format != .png, let quality = decision.quality {
@@ -249,6 +256,16 @@ struct AssetPlanner: Sendable {
             placement.srcset = placement.variants.map { "\($0.url) \($0.width)w" }.joined(separator: ", ")
             placement.autoSrcset = placement.variants.map { "\($0.autoUrl) \($0.width)w" }.joined(separator: ", ")
             asset.placements.append(placement)
+        }
+        guard unchanged() else {
+            let message = "\(job.path): the file changed while it was planned (written or replaced); nothing of it is kept: plan again"
+            asset.placements = []
+            asset.source = nil
+            asset.faces = []
+            asset.focalPoint = nil
+            asset.error = PlanFailure(code: .assetChanged, message: message)
+            asset.violations.append(Violation(code: .assetChanged, severity: .error, message: message))
+            return (asset, statistics)
         }
         return (asset, statistics)
     }
