@@ -283,6 +283,27 @@ struct PlanOutputSafetyCLITests {
         }
     }
 
+    /// Found in QA: a cache whose disk filled up during a run stopped storing without a word,
+    /// and every later run recomputed most of its work.
+    @Test("a cache the disk stops taking mid-run: the plan is written, with one warning")
+    func cacheFillsUpMidRun() throws {
+        let dir = try Self.campaign()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let manifest = try String(contentsOf: dir.appendingPathComponent("m.json"), encoding: .utf8)
+        try Data(manifest.replacingOccurrences(of: #",\s*\{"publicId": "s/b"[^}]*\}"#, with: "", options: .regularExpression).utf8)
+            .write(to: dir.appendingPathComponent("one.json"))
+        let first = try CLIRunner.run(["plan", "one.json", "--fixed-quality", "--cache", "c.sqlite", "-o", "p1.json"], currentDirectory: dir)
+        #expect(first.status == 0 && first.stderr.contains("planned 1 asset"), "\(first.stderr)")
+        // Files may not grow past the cache's size now: the second asset's analysis does not fit.
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("c.sqlite").path)[.size] as? Int)
+        let command = "trap '' XFSZ; ulimit -f \((size + 1023) / 1024); exec \"$0\" plan m.json --fixed-quality --cache c.sqlite -o p2.json"
+        let full = try CLIRunner.run(["-c", command, CLIRunner.executable.path], currentDirectory: dir, shell: true, bash: true)
+        #expect(full.status == 0, "\(full.stderr)")
+        #expect(full.stderr.contains("variant: warning: the cache c.sqlite could not store ")
+                && full.stderr.contains("the plan is complete, but a re-run computes them again"), "\(full.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("p2.json").path))
+    }
+
     @Test("a missing image named relatively says where such paths are read from")
     func missingImageSaysWhere() throws {
         let dir = try Self.campaign()

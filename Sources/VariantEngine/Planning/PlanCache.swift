@@ -45,6 +45,10 @@ final class PlanCache: Sendable {
     /// The entries this process stored ("table key"): what a plan reads back from them is work
     /// shared within the run (overrides of one file), not work an earlier run cached.
     private let storedHere = Mutex(Set<String>())
+    /// Stores the disk refused (full, or failing), with the first reason: a plan goes on without
+    /// them, and says so once (it recomputed most of every run without a word, found in QA).
+    private let refused = Mutex((count: 0, reason: ""))
+    var refusedStores: (count: Int, reason: String) { refused.withLock { $0 } }
 
     /// Opens (or creates) the cache at `path`.
     /// - Throws: `EngineError(.io)` when the file cannot be created even after moving a bad one aside.
@@ -329,9 +333,17 @@ final class PlanCache: Sendable {
         if readOnly { return }
         storedHere.withLock { _ = $0.insert(table.rawValue + " " + key) }
         // A cache that cannot be written costs time, not correctness: the plan is still right.
-        try? queue.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO \(table.rawValue) (key, engineVersion, value) VALUES (?, ?, ?)",
-                           arguments: [key, Self.identity, Self.sealed(data)])
+        do {
+            try queue.write { db in
+                try db.execute(sql: "INSERT OR REPLACE INTO \(table.rawValue) (key, engineVersion, value) VALUES (?, ?, ?)",
+                               arguments: [key, Self.identity, Self.sealed(data)])
+            }
+        } catch {
+            let full = (error as? DatabaseError)?.resultCode.primaryResultCode == .SQLITE_FULL
+            refused.withLock { state in
+                state.count += 1
+                if state.reason.isEmpty { state.reason = full ? "the disk is full" : Self.reason(error) }
+            }
         }
     }
 
