@@ -133,11 +133,6 @@ struct ComponentEffects: Sendable {
     /// then the border, then the rounded corners (the border follows them), then the opacity.
     func apply(to image: Image) throws -> Image {
         var image = image
-        // A translucent b_ is laid under the pad and the clear parts before the filters, as an
-        // opaque one is painted into the pad by the geometry: e_grayscale greys both (laid last,
-        // it left a red pad in a grey image, found in review). What r_ and o_ make see-through
-        // later in the component shows through it.
-        if let background, background.alpha < 255, image.hasAlpha { image = try Self.filled(image, with: background) }
         var border: (width: Int, colour: RGBAColour)?
         var corners: Corners?
         var opacity: Double?
@@ -168,9 +163,21 @@ struct ComponentEffects: Sendable {
         if let border { image = try Self.drawBorder(image, width: border.width, colour: border.colour, corners: corners) }
         if let corners { image = try Self.roundCorners(image, corners) }
         if let opacity { image = try Self.scaleAlpha(image, by: opacity) }
-        // Last: the corners r_ rounds and what o_ makes see-through show the background too.
-        if let background, background.alpha == 255, image.hasAlpha { image = try Self.filled(image, with: background) }
+        // Last: the corners r_ rounds and what o_ makes see-through show the background too, in
+        // the colour the component's filters make of it: e_grayscale greys it as it greys a pad
+        // painted with an opaque colour (a translucent b_, laid here, left a red pad in a grey
+        // image, found in review).
+        if let background, image.hasAlpha { image = try Self.filled(image, with: try filteredColour(background)) }
         return image
+    }
+
+    /// `colour` as the component's filters leave it: grey under `e_grayscale` (a blur or a
+    /// sharpen leaves a flat colour as it is).
+    func filteredColour(_ colour: RGBAColour) throws -> RGBAColour {
+        guard effects.contains(.grayscale) else { return colour }
+        let swatch = try Image(pixels: PixelBuffer(width: 1, height: 1, bands: 3, data: colour.bands(withAlpha: false).map { UInt8($0) }))
+        let grey = try swatch.grayscale().colourspaceSRGB().pixels().data
+        return RGBAColour(red: grey[0], green: grey[1], blue: grey[2], alpha: colour.alpha)
     }
 
     /// `image` over `colour` (Cloudinary's `b_` "applies a background to empty or transparent

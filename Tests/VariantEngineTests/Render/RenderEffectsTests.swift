@@ -209,6 +209,13 @@ struct RenderEffectsTests {
         let grey = try Self.render("c_pad,w_40,h_20,b_rgb:ff0000fe,e_grayscale", source).pixels
         let pad = Self.pixel(grey, 2, 10)
         #expect(pad.count == 4 && pad[0] == pad[1] && pad[1] == pad[2] && pad[3] == 254, "\(pad)")
+        // And what r_ and o_ make see-through in the component shows it, as for an opaque b_
+        // (laid before them, the corners came out clear and o_ faded the ground too).
+        let rounded = Self.pixel(try Self.render("c_pad,w_40,h_20,b_rgb:ff000080,r_8", source).pixels, 0, 0)
+        #expect(near(rounded, [255, 0, 0, 128]), "\(rounded)")
+        let faded = try Self.render("c_pad,w_40,h_20,b_rgb:ff000080,o_50", source).pixels
+        #expect(near(Self.pixel(faded, 2, 10), [255, 0, 0, 128]) && abs(Self.pixel(faded, 25, 10)[3] - 191) <= 2,
+                "\(Self.pixel(faded, 2, 10)) \(Self.pixel(faded, 25, 10))")
     }
 
     /// Found in QA: `b_$c` padded white with nothing said, though `$c_!red!` names the colour.
