@@ -83,10 +83,30 @@ struct AssetPlanner: Sendable {
         // stored decisions of the new one under the old hash, for every later run to reuse.
         // What is stored must come from a file that has not changed since (a change moves its
         // change time, or makes it another inode): checked before each store, and at the end.
-        let identity = FileIdentity(path: job.resolvedPath)
-        func unchanged() -> Bool { identity != nil && FileIdentity(path: job.resolvedPath) == identity }
+        // A file whose identity moved with its bytes the same (a chmod, a new link, a touch) is
+        // unchanged: its bytes are hashed again to tell (found in review: a chmod failed it).
+        let initial = asset
+        var identity = FileIdentity(path: job.resolvedPath)
+        var hashed: String? = nil
+        func unchanged() -> Bool {
+            guard let before = identity, let now = FileIdentity(path: job.resolvedPath) else { return false }
+            if now == before { return true }
+            guard let hashed, (try? ContentHash.bytes(job.resolvedPath)) == hashed else { return false }
+            identity = now
+            return true
+        }
+        /// The asset as it was before anything was read, failed as changed: nothing derived from
+        /// the file is kept in the plan.
+        func changed() -> (PlannedAsset, PlanStatistics) {
+            let message = "\(job.path): the file changed while it was planned (written or replaced): plan again"
+            var failed = initial
+            failed.error = PlanFailure(code: .assetChanged, message: message)
+            failed.violations.append(Violation(code: .assetChanged, severity: .error, message: message))
+            return (failed, statistics)
+        }
         do {
             contentHash = try ContentHash.file(job.resolvedPath, memo: cache)
+            hashed = contentHash
             let key = PlanCache.key([contentHash, "analysis", String(describing: options.analysis)])
             if let cached = cache?.value(ImageAnalysis.self, .analyses, key: key, usable: { cached in
                 // The header says what the file is: an entry that disagrees is not this image's.
@@ -108,6 +128,8 @@ struct AssetPlanner: Sendable {
         } catch {
             // Stopped by the plan's cancellation: not this asset's failure.
             try cancellation.check()
+            // A file cut short while it was read is a changed file, not a damaged one.
+            if identity != nil, hashed != nil, !unchanged() { return changed() }
             let message = Self.describe(error, job: job)
             // A file that took too long is not a bad file: a larger --timeout may plan it.
             let code: Violation.Code = (error as? VipsError)?.code == .timeout ? .assetTimedOut : .assetUnreadable
@@ -257,16 +279,7 @@ struct AssetPlanner: Sendable {
             placement.autoSrcset = placement.variants.map { "\($0.autoUrl) \($0.width)w" }.joined(separator: ", ")
             asset.placements.append(placement)
         }
-        guard unchanged() else {
-            let message = "\(job.path): the file changed while it was planned (written or replaced); nothing of it is kept: plan again"
-            asset.placements = []
-            asset.source = nil
-            asset.faces = []
-            asset.focalPoint = nil
-            asset.error = PlanFailure(code: .assetChanged, message: message)
-            asset.violations.append(Violation(code: .assetChanged, severity: .error, message: message))
-            return (asset, statistics)
-        }
+        guard unchanged() else { return changed() }
         return (asset, statistics)
     }
 
@@ -418,6 +431,9 @@ enum ContentHash {
         }
         return hash
     }
+
+    /// SHA-256 of the file's bytes as they are now, remembered nowhere.
+    static func bytes(_ path: String) throws -> String { try bytesHash(path) }
 
     private static func bytesHash(_ path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {

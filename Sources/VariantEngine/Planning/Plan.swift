@@ -321,8 +321,9 @@ extension Violation {
         public static let assetUnreadable: Code = "asset-unreadable"
         /// The source took longer than the time allowed (also a ``PlanFailure``).
         public static let assetTimedOut: Code = "asset-timed-out"
-        /// The source file changed (was written or replaced) while it was planned (also a
-        /// ``PlanFailure``): nothing of it is kept, in the plan or the cache.
+        /// The source file's bytes changed (it was written or replaced) while it was planned (also
+        /// a ``PlanFailure``): nothing derived from it is in the plan, and nothing computed after
+        /// the change is cached.
         public static let assetChanged: Code = "asset-changed"
         /// The source is smaller than the placement's minimum.
         public static let sourceTooSmall: Code = "source-too-small"
