@@ -103,7 +103,12 @@ extension DeliveryURL {
         // "/w_100/sample". The SDKs fold every run of slashes except one after a ':' (their
         // `([^:])/+`), so that is the one empty segment a URL they build holds: a remote public
         // id's `https://` (fetch, youtube, facebook …). Any other is refused.
-        if type != "fetch", let empty = segments.indices.first(where: { segments[$0].isEmpty && ($0 == 0 || !segments[$0 - 1].hasSuffix(":")) }) {
+        // (After a scheme only: `l_text:Arial_20://w_100` is no remote id.)
+        func isScheme(_ segment: String) -> Bool {
+            segment.count > 1 && segment.hasSuffix(":") && segment.first!.isLetter
+                && segment.dropLast().allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) }
+        }
+        if type != "fetch", let empty = segments.indices.first(where: { segments[$0].isEmpty && ($0 == 0 || !isScheme(segments[$0 - 1])) }) {
             let at = empty == segments.count - 1 ? "at the end of the path" : "before '\(Diagnostic.shown(segments[empty + 1]))'"
             throw DeliveryURLError(.emptySegment, "an empty path segment (//) \(at) in '\(Diagnostic.shown(text))'")
         }

@@ -330,7 +330,9 @@ struct DeliveryURLTests {
         for text in ["https://res.cloudinary.com/demo/image/upload/c_fill//w_100/sample.jpg",
                      "https://res.cloudinary.com/demo/image/upload/c_fill,w_100//v1/sample.jpg",
                      "https://res.cloudinary.com/demo/image/upload//sample.jpg",
-                     "https://res.cloudinary.com/demo/image/upload/sample.jpg/"] {
+                     "https://res.cloudinary.com/demo/image/upload/sample.jpg/",
+                     // Found in review: a segment ending in ':' that is no scheme.
+                     "https://res.cloudinary.com/demo/image/upload/l_text:Arial_20://w_100/sample.jpg"] {
             let error = #expect(throws: DeliveryURLError.self) { try DeliveryURL(parsing: text) }
             #expect(error?.code == .emptySegment, "\(text): \(String(describing: error))")
         }
