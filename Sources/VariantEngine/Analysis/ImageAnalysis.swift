@@ -80,8 +80,9 @@ public struct ImageAnalysis: Sendable, Codable, Equatable {
 
     /// What disagrees, in words, or nil.
     var consistencyProblem: String? {
-        guard width >= 1, height >= 1, width <= 1 << 20, height <= 1 << 20 else {
-            return "expected an image of 1 to \(1 << 20) pixels a side but received \(width)×\(height)"
+        // Beyond any side the loader takes (10,000,000), below any product that overflows.
+        guard width >= 1, height >= 1, width <= 1 << 24, height <= 1 << 24 else {
+            return "expected an image of 1 to \(1 << 24) pixels a side but received \(width)×\(height)"
         }
         guard saliency.width >= 1, saliency.height >= 1, saliency.width <= 1 << 16, saliency.height <= 1 << 16,
               saliency.values.count == saliency.width * saliency.height else {
@@ -96,7 +97,7 @@ public struct ImageAnalysis: Sendable, Codable, Equatable {
         if let bounds = opaqueBounds, !inside(bounds) {
             return "the opaque bounds \(bounds) are not inside the \(width)×\(height) image"
         }
-        guard (0...width).contains(focalPoint.x), (0...height).contains(focalPoint.y), focalPoint.weight.isFinite else {
+        guard (0..<width).contains(focalPoint.x), (0..<height).contains(focalPoint.y), focalPoint.weight.isFinite else {
             return "the focal point (\(focalPoint.x), \(focalPoint.y), weight \(focalPoint.weight)) is not inside the \(width)×\(height) image"
         }
         return nil
