@@ -326,9 +326,6 @@ struct PlanMerge: ParsableCommand {
 private func checkOutputPath(_ path: String, option: String, kind: String) throws {
     try checkNamesAFile(path, option: option, kind: kind)
     var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-        throw CLIError.io("\(path): is a directory, not \(kind)")
-    }
     // Resolved as the file system does (a link then ".." leads elsewhere than the text says).
     // Its folders hold no "." or ".." (the file's own name cannot be one: checkNamesAFile).
     var folder = URL(fileURLWithPath: AtomicFile.destination(of: path)).deletingLastPathComponent()

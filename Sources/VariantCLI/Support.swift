@@ -195,10 +195,6 @@ func checkImageOutput(_ path: String, option: String = "-o", source: String, for
         throw CLIError.io("\(option) \(path): the same file as the source image; give another path")
     }
     var isDirectory: ObjCBool = false
-    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-        // Named as the output (it read as the input's error: "adir: is a directory, not an image file").
-        throw CLIError.usage("\(option) \(path): names a folder; give the path of an image file")
-    }
     let folder = URL(fileURLWithPath: AtomicFile.destination(of: path)).deletingLastPathComponent().path
     if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), !isDirectory.boolValue {
         throw CLIError.io("\(path): \(folder) is not a directory")
@@ -230,7 +226,11 @@ func checkNamesAFile(_ path: String, option: String, kind: String) throws {
     // "missing/.." and "x/." name folders too (and "missing/.." sent the folder check into a
     // walk up that never ended).
     let last = path.split(separator: "/").last
-    if path.hasSuffix("/") || last == "." || last == ".." {
+    // An existing folder too, named as the output (it read as an input's error: "adir: is a
+    // directory, not an image file").
+    var isDirectory: ObjCBool = false
+    if path.hasSuffix("/") || last == "." || last == ".."
+        || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
         throw CLIError.usage("\(option) \(path): names a folder; give the path of \(kind)")
     }
     if path != standardOutputPath, AtomicFile.isReadOnlyFile(path) { throw CLIError.io("\(path): \(AtomicFile.readOnlyReason)") }

@@ -249,7 +249,9 @@ struct PlanCLITests {
         try Data("keep me".utf8).write(to: notes)
         let cases: [([String], String)] = [
             (["-o", notes.appendingPathComponent("plan.json").path], "\(notes.path) is not a directory"),
-            (["-o", plan, "--report", dir.path], "\(dir.path): is a directory, not a report file"),
+            // Named as the output, as a trailing '/' is (found in review: "dir: is a directory").
+            (["-o", plan, "--report", dir.path], "--report \(dir.path): names a folder; give the path of a report file"),
+            (["-o", dir.path], "-o \(dir.path): names a folder; give the path of a plan file"),
             (["-o", plan, "--cache", dir.path], "\(dir.path): is a directory, not a cache file"),
             (["-o", plan, "--emit", "url", "--emit-output", notes.appendingPathComponent("a/b.json").path], "is not a directory"),
             (["-o", plan, "--cache", notes.path], "is not a SQLite file"),
