@@ -295,7 +295,12 @@ struct TransformationParser {
 
     mutating func reportUnknownKey(_ key: String, value: String, component: Int, offset: Int, length: Int) {
         var suggestion: String? = nil
-        if key != key.lowercased(), ParameterTable.keyTexts.contains(key.lowercased()) {
+        // A known key with spaces around it (`w_100, c_fill`): the key, not a near name of the
+        // key with its space ("ac_fill" was offered).
+        let bare = String(key.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        if bare != key, ParameterTable.keyTexts.contains(bare) {
+            suggestion = bare + "_" + value
+        } else if key != key.lowercased(), ParameterTable.keyTexts.contains(key.lowercased()) {
             // Typed in capitals (C_SCALE): keys and keywords are lower case. The value too when it
             // has no small letter (it was "did you mean c_SCALE?", itself refused).
             suggestion = key.lowercased() + "_" + (value.contains(where: \.isLowercase) ? value : value.lowercased())

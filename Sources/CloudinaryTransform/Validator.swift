@@ -842,7 +842,9 @@ extension TransformationParser {
     /// the SDKs leave a font family's spaces alone, `l_text:Open Sans_20:…`, and it renders).
     private func spaceInText(_ key: ParameterKey, _ rest: Bytes, textStart: Int, at base: Int) -> Problem? {
         guard let i = (textStart..<rest.count).first(where: { rest[$0] == UInt8(ascii: " ") }) else { return nil }
-        return Problem(code: .invalidValue, message: "a space in \(key.text)_text is sent as %20: the SDKs write it so",
+        return Problem(code: .invalidValue,
+                       message: "a space in \(key.text)_text's text: write it as %20, as the SDKs do (a client sends %20, "
+                           + "so a URL signed with the space does not verify)",
                        offset: base + i, length: 1, severity: .warning)
     }
 

@@ -37,6 +37,7 @@ struct SuggestTests {
         #expect(Transformation.validate("c_scale,w_100").diagnostics.isEmpty)
         // Found in QA: ' w_100 ' was offered 'w_100 ', itself refused.
         #expect(Transformation.parse(" w_100 ").diagnostics.first?.suggestion == "w_100")
+        #expect(Transformation.parse("w_100, c_fill").diagnostics.first?.suggestion == "c_fill")
     }
 
     @Test("a transformation full of unknown names gets suggestions for its first problems only")
