@@ -210,9 +210,10 @@ enum Planner {
                                                maxPixels: maxPixels == LoadOptions.standardMaxPixels ? nil : maxPixels,
                                                avifEffort: options.avifEffort == AVIFOptions.defaultEffort ? nil : options.avifEffort))
         let refused = cache.refusedStores
-        if refused.count > 0 {
-            warnings.append("the cache \(cache.path) could not store \(refused.count) entr\(refused.count == 1 ? "y" : "ies") "
-                            + "(\(refused.reason)): the plan is complete, but a re-run computes them again")
+        if refused.count > 0, !cache.path.isEmpty {
+            let one = refused.count == 1
+            warnings.append("the cache \(cache.path) could not store \(refused.count) entr\(one ? "y" : "ies") (\(refused.reason)): "
+                            + "the plan is complete, but a re-run computes \(one ? "it" : "them") again")
         }
         if cache.damagedEntries > 0 {
             warnings.append("the cache \(cache.path) held \(cache.damagedEntries) damaged entr\(cache.damagedEntries == 1 ? "y" : "ies"): "
