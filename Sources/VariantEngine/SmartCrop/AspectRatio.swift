@@ -24,7 +24,8 @@ public struct AspectRatio: Sendable, Hashable, Codable, CustomStringConvertible 
 
     public init?(parsing text: String) {
         let colon = text.split(separator: ":", omittingEmptySubsequences: false)
-        let parts = colon.count == 2 ? colon : text.split(whereSeparator: { $0 == "x" || $0 == "/" })
+        // Empty parts kept: "16x9x" was read as 16:9.
+        let parts = colon.count == 2 ? colon : text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "x" || $0 == "/" })
         // A lone number needs its decimal point: "16" is more likely a cut-off 16:9 than 16:1.
         if parts.count == 1, !parts[0].contains(".") { return nil }
         let numbers = parts.count == 1 ? [parts[0], "1"] : parts
