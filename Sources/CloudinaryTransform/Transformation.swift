@@ -113,17 +113,16 @@ public struct Transformation: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// One `/`-separated step of a transformation: an ordered list of parameters.
 extension Transformation {
     /// A string variable's text without the `!…!` that marks it (`$c_!red!` holds "red").
-    public static func unquoted(_ text: String) -> String {
+    package static func unquoted(_ text: String) -> String {
         text.count >= 2 && text.hasPrefix("!") && text.hasSuffix("!") ? String(text.dropFirst().dropLast()) : text
     }
 
     /// The user variables each component sees, as written (`!…!` kept): those declared before
     /// it and in it (declarations are read first, as the geometry reads them); a value that is
     /// itself `$name` takes that variable's text.
-    public var variablesByComponent: [[String: String]] {
+    package var variablesByComponent: [[String: String]] {
         var variables: [String: String] = [:]
         return components.map { component in
             for parameter in component.parameters where parameter.key.hasPrefix("$") && parameter.key.count > 1 {
@@ -135,6 +134,7 @@ extension Transformation {
     }
 }
 
+/// One `/`-separated step of a transformation: an ordered list of parameters.
 public struct Component: Sendable, Hashable, CustomStringConvertible {
     /// The parameters in the order they are held (as written, for a parsed string).
     public var parameters: [Parameter]
