@@ -222,7 +222,8 @@ public enum Optimizer {
         guard pixels > maxPixels else { return }
         throw EngineError(.invalidArgument,
                           "\(width)×\(height) is \(Image.overLimit(Double(pixels), limit: maxPixels, of: "the ")) the quality "
-                            + "measure works on (about 80 bytes a pixel); scale it down first or raise --max-pixels",
+                            + "measure works on (about 80 bytes a pixel); scale it down first or raise the limit "
+                            + "(--max-pixels; OptimizeOptions.maxPixels in the library)",
                           input: input)
     }
 
