@@ -251,7 +251,7 @@ struct AspectRatioTests {
             #expect(ratio?.width == w && ratio?.height == h, "\(text) → \(String(describing: ratio))")
         }
         for text in ["", "16", "16:", ":9", "16-9", "-1:2", "0:5", "1.:2", ".5", "1.1234567890123", "16:9:1", "١٦:٩", "abc", "1e3",
-                     "0.00000:1", "0.00001:1", "999999.999999999999"] {
+                     "0.00000:1", "0.00001:1", "999999.999999999999", "16x9x", "x16x9", "16//9"] {
             #expect(AspectRatio(parsing: text) == nil, "\(text)")
         }
     }
