@@ -23,6 +23,8 @@ struct AnalyzeOutput: Encodable {
     /// The saliency map's own size (written as an image by --saliency-map).
     var saliencyMap: MapSize
     struct MapSize: Encodable { var width: Int, height: Int }
+    /// Warnings, as stderr has them (a --faces box outside the image), as render's `notes`.
+    var notes: [String] = []
 
     init(_ a: ImageAnalysis) {
         width = a.width
@@ -59,7 +61,7 @@ struct AnalyzeCommand: ParsableCommand {
                "contentClass", "dominantColors": [{"hex", "share"}],
                "opaqueBounds" (with alpha, when a pixel is over 16), "decodedLongestSide",
                "salientRegion": {"x", "y", "width", "height"},
-               "saliencyMap": {"width", "height"}}
+               "saliencyMap": {"width", "height"}, "notes": ["warning: …"]}
             origin: face, feature or center. detector: frontal or profile, or given for the
             boxes of --faces (known faces, used instead of the search). contentClass: photo,
             graphic or text, from the lightness histogram (flat colours beside the
@@ -123,7 +125,7 @@ struct AnalyzeCommand: ParsableCommand {
                                      formatHint: "leave the extension off (the map is a PNG)", json: json, formats: [.png])
         }
         let analysis = try AnalysisRunner.analyze(image, options: options, knownFaces: try knownFaces.boxes())
-        knownFaces.warnOutside(width: analysis.width, height: analysis.height)
+        let notes = knownFaces.warnOutside(width: analysis.width, height: analysis.height)
         if let saliencyMapPath {
             let map = analysis.saliency
             let png = try Image(pixels: PixelBuffer(width: map.width, height: map.height, bands: 1, data: map.values))
@@ -131,7 +133,9 @@ struct AnalyzeCommand: ParsableCommand {
             try writeImageOutput(png, to: saliencyMapPath)
         }
         if json {
-            try JSONOutput.print(AnalyzeOutput(analysis))
+            var output = AnalyzeOutput(analysis)
+            output.notes = notes
+            try JSONOutput.print(output)
             return
         }
         print("\(image): \(analysis.width)×\(analysis.height) \(analysis.format)\(analysis.hasAlpha ? ", alpha" : ""), \(analysis.contentClass.rawValue)")

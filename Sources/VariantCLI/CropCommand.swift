@@ -22,6 +22,9 @@ struct CropOutput: Encodable {
     var focalPoint: Point
     var faces: [Face]
     var crops: [Crop]
+    /// Warnings, as stderr has them (a ratio the image is too small for, a --faces box outside
+    /// it), as render's `notes` (found in QA: they reached stderr only).
+    var notes: [String]
 }
 
 struct CropCommand: ParsableCommand {
@@ -44,7 +47,8 @@ struct CropCommand: ParsableCommand {
                "focalPoint": {"x", "y", "weight", "origin"},
                "faces": [{"x", "y", "width", "height", "confidence", "detector"}],
                "crops": [{"aspectRatio", "x", "y", "width", "height",
-                          "transformation", "score", "facesKept", "facesCut"}]}
+                          "transformation", "score", "facesKept", "facesCut"}],
+               "notes": ["warning: …"]}
             score: the share of the image's saliency the crop keeps (0...1).
             facesKept / facesCut: faces with at least 90 % of their box in the crop, and
             faces with 10 to 90 % of it (a slice); the search keeps boxes whole when they fit,
@@ -133,7 +137,7 @@ struct CropCommand: ParsableCommand {
         if let faceProfileFrontalDepth { options.faces.profileFrontalDepth = faceProfileFrontalDepth }
         if let faceProfileMinShare { options.faces.profileMinShare = faceProfileMinShare }
         let analysis = try AnalysisRunner.analyze(image, options: options, knownFaces: try knownFaces.boxes())
-        knownFaces.warnOutside(width: analysis.width, height: analysis.height)
+        var notes = knownFaces.warnOutside(width: analysis.width, height: analysis.height)
         let plans = SmartCropper(options: SmartCropOptions(zoom: zoom)).crops(analysis, aspectRatios: ratios)
         // A window whole pixels cannot give the ratio (999999:1 is 800×1 in an 800 px image):
         // said, as the plan's ratio-inexact warning says it (found in review: silent).
@@ -141,9 +145,11 @@ struct CropCommand: ParsableCommand {
         where ratio.miss(width: plan.rect.width, height: plan.rect.height) > AspectRatio.missTolerance {
             let actual = Double(plan.rect.width) / Double(plan.rect.height)
             let named = aspects.isEmpty ? "the \(ratio) crop" : "--aspect \(ratio)"
-            Diagnostics.warning("\(named): the window is \(plan.rect.width)x\(plan.rect.height), "
-                                + (actual >= 1 ? String(format: "about %.3g:1", actual) : String(format: "about 1:%.3g", 1 / actual))
-                                + ": the image is too small for the ratio" + (zoom > 1 ? " at this zoom" : ""))
+            let note = "\(named): the window is \(plan.rect.width)x\(plan.rect.height), "
+                + (actual >= 1 ? String(format: "about %.3g:1", actual) : String(format: "about 1:%.3g", 1 / actual))
+                + ": the image is too small for the ratio" + (zoom > 1 ? " at this zoom" : "")
+            Diagnostics.warning(note)
+            notes.append("warning: " + note)
         }
         let f = analysis.focalPoint
         if json {
@@ -155,7 +161,7 @@ struct CropCommand: ParsableCommand {
                 crops: plans.map {
                     .init(aspectRatio: $0.aspectRatio, x: $0.rect.x, y: $0.rect.y, width: $0.rect.width, height: $0.rect.height,
                           transformation: $0.transformation, score: $0.score, facesKept: $0.facesKept, facesCut: $0.facesCut)
-                }))
+                }, notes: notes))
             return
         }
         print("\(image): \(analysis.width)×\(analysis.height), focal point \(f.x),\(f.y) (\(f.origin.rawValue)), \(Wording.counted(analysis.faces.count, "face"))")

@@ -75,20 +75,24 @@ struct KnownFacesOption: ParsableArguments {
         }
     }
 
-    /// Warns about given boxes that miss the analysed image (the analysis dropped them).
-    func warnOutside(width: Int, height: Int) {
+    /// Warns about given boxes that miss the analysed image (the analysis dropped them), and
+    /// returns the warnings for the JSON's `notes`.
+    func warnOutside(width: Int, height: Int) -> [String] {
         let image = SourceRect(x: 0, y: 0, width: width, height: height)
+        var notes: [String] = []
         for box in (try? boxes()) ?? [] {
             guard let inside = box.intersection(image) else {
-                Diagnostics.warning("--faces: the box \(box.x),\(box.y),\(box.width),\(box.height) lies outside the \(width)x\(height) image; it is ignored")
+                notes.append("--faces: the box \(box.x),\(box.y),\(box.width),\(box.height) lies outside the \(width)x\(height) image; it is ignored")
                 continue
             }
             // Clipped without a word before (found in review).
             if inside != box {
-                Diagnostics.warning("--faces: the box \(box.x),\(box.y),\(box.width),\(box.height) reaches past the \(width)x\(height) image; "
-                                    + "it is used as \(inside.x),\(inside.y),\(inside.width),\(inside.height)")
+                notes.append("--faces: the box \(box.x),\(box.y),\(box.width),\(box.height) reaches past the \(width)x\(height) image; "
+                             + "it is used as \(inside.x),\(inside.y),\(inside.width),\(inside.height)")
             }
         }
+        for note in notes { Diagnostics.warning(note) }
+        return notes.map { "warning: " + $0 }
     }
 }
 

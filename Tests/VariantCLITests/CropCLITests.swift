@@ -40,6 +40,15 @@ struct CropCLITests {
         #expect(faces.first?["confidence"] as? Double == 1)
         // Told apart from detected faces, as analyze tells them (found in QA: crop had no detector).
         #expect(faces.first?["detector"] as? String == "given")
+        #expect(json["notes"] as? [String] == [])
+        // Warnings reach the JSON as well as stderr (found in QA: stderr only).
+        let warned = try CLIRunner.run(["crop", lake, "--aspect", "1000:1", "--faces", "9000,9000,10,10", "--json"])
+        let notes = try warned.json()["notes"] as? [String] ?? []
+        #expect(warned.status == 0 && notes.count == 2 && notes.allSatisfy { $0.hasPrefix("warning: ") }
+                && notes.contains { $0.contains("lies outside the 2560x1600 image") } && notes.contains { $0.contains("too small for the ratio") },
+                "\(notes)")
+        let analyzed = try CLIRunner.run(["analyze", lake, "--faces", "9000,9000,10,10", "--json"])
+        #expect((try analyzed.json()["notes"] as? [String])?.first?.contains("lies outside") == true, "\(analyzed.stdout)")
         let crop = try #require((json["crops"] as? [[String: Any]])?.first)
         let x = try #require(crop["x"] as? Int), w = try #require(crop["width"] as? Int)
         #expect(x <= 40 && x + w >= 240, "\(crop)")
