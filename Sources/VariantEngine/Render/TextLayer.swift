@@ -99,7 +99,12 @@ struct TextLayer: Sendable, Equatable {
             case "right", "end": alignment = .right
             case "justify": justify = true
             case "antialias", "hinting":
-                i += 1  // antialias_<x>, hinting_<x>: rasteriser settings, ours are its own
+                // antialias_<x>, hinting_<x>: rasteriser settings, ours are its own; a value the
+                // validator does not know is said, as the old font_ reading said every one.
+                let value = i + 1 < tokens.count ? tokens[i + 1] : ""
+                let known = token == "antialias" ? Vocabulary.fontAntialiasing : Vocabulary.fontHinting
+                if !known.contains(value) { notRendered.append("text style \(token)_\(value)") }
+                i += 1
             case "letter", "line":
                 // letter_spacing_<n>, line_spacing_<n>
                 let value = i + 2 < tokens.count ? tokens[i + 2] : ""

@@ -83,6 +83,7 @@ struct TextLayerTests {
         // The SDK's rasteriser settings are read past, not reported (they were "text style antialias").
         let hinted = try #require(TextLayer(layer: "text:Arial_12_bold_antialias_fast_hinting_slight_italic:Hint", components: 0...1))
         #expect(hinted.notRendered.isEmpty && hinted.bold && hinted.italic, "\(hinted.notRendered)")
+        #expect(TextLayer(layer: "text:Arial_12_antialias_bogus:Hint", components: 0...1)?.notRendered == ["text style antialias_bogus"])
         // A saved text style (its public id, not family_size) is only Cloudinary's to know.
         #expect(TextLayer(layer: "text:my_style:Hello", components: 0...1) == nil)
     }
