@@ -77,6 +77,10 @@ struct Render: ParsableCommand {
 
     func validate() throws {
         _ = try knownRegions(faces: faces, custom: custom)
+        // A usage error with the usage lines, as other bad values get (found in a regression pass).
+        for layer in layers where !layer.dropFirst().dropLast().contains("=") {
+            throw ValidationError("--layer: expected ID=FILE (brand:logo=logo.png) but received '\(layer)'")
+        }
     }
 
     func run() throws {
