@@ -139,6 +139,15 @@ struct PlanningCloudinaryTests {
         let regions = upright.regions(uprightWidth: 600, uprightHeight: 800, orientation: 6)
         #expect(regions.mismatch == nil && regions.frame == "upright")
         #expect(regions.faces == [SourceRect(x: 164, y: 263, width: 55, height: 55)])
+        // One side alone is checked as far as it goes (found in QA: a width that fitted neither
+        // frame passed when the height was missing).
+        var oneSide = upright
+        oneSide.raw = upright.raw.setting("height", to: .null).setting("width", to: .int(999))
+        #expect(oneSide.regions(uprightWidth: 600, uprightHeight: 800, orientation: 6).mismatch?.contains("is 999×?") == true)
+        oneSide.raw = upright.raw.setting("height", to: .null).setting("width", to: .int(600))
+        #expect(oneSide.regions(uprightWidth: 600, uprightHeight: 800, orientation: 6).frame == "upright")
+        oneSide.raw = upright.raw.setting("height", to: .null).setting("width", to: .int(800))
+        #expect(oneSide.regions(uprightWidth: 600, uprightHeight: 800, orientation: 6).frame == "stored")
     }
 
     /// A stored face wholly outside the image was dropped without a word.
@@ -437,6 +446,24 @@ struct PlanningCloudinaryTests {
         #expect(plain["width"] == .int(800) && plain["context"]?["custom"]?["alt"] == .string("Two people"))
         let url = try DeliveryURL(parsing: try #require(plain["derived"]?.arrayValue?.first?["secure_url"]?.stringValue))
         #expect(url.publicId == "plain/couple" && url.version == "1")
+    }
+
+    /// Found in QA: a locale's override of an asset with resource JSON got the base asset's alt
+    /// from the resource in the all-fields shape, though the plan has the override's.
+    @Test("a locale override's alt is its own in the all-fields shape, the resource's other context kept")
+    func overrideAltInAllFields() async throws {
+        var astronaut = try Self.resource("media-library-widget-astronaut.json")
+        astronaut.raw = astronaut.raw.setting("metadata", to: .object(["approval": .string("approved")])).setting("tags", to: .array([]))
+            .setting("context", to: .object(["custom": .object(["alt": .string("English alt"), "caption": .string("kept")])]))
+        var asset = CampaignAsset(cloudinary: astronaut, path: Self.image("people-astronaut.jpg"), placements: ["square"])
+        asset.overrides = [AssetOverride(locale: "fr-FR", text: TextOverlay(text: "Salut"), alt: "Texte alternatif")]
+        let plan = try await Self.plan(Self.manifest([asset]))
+        let fields = ContentstackFields.values(plan, format: .contentstackAll).fields
+        let french = try #require(fields.first { $0.key.hasSuffix("@fr-FR") }?.value["square"])
+        let base = try #require(fields.first { !$0.key.contains("@") }?.value["square"])
+        #expect(french["context"]?["custom"]?["alt"] == .string("Texte alternatif"), "\(String(describing: french["context"]))")
+        #expect(french["context"]?["custom"]?["caption"] == .string("kept"))
+        #expect(base["context"]?["custom"]?["alt"] == .string("English alt"))
     }
 
     @Test("g_face and g_custom resolve with the stored coordinates")

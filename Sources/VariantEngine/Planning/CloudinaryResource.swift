@@ -196,16 +196,16 @@ extension CloudinaryResource {
                               outside: all.filter { $0.intersection(within) == nil }, frameSize: "\(within.width)×\(within.height)")
         }
 
-        guard let width, let height else {
-            // No size to check against: trust the coordinates as stored pixels.
+        // No size to check against: the coordinates are trusted as stored pixels. One side alone
+        // is checked as far as it goes (found in QA: a width that fitted neither frame passed
+        // when the height was missing).
+        if (width ?? storedWidth) == storedWidth && (height ?? storedHeight) == storedHeight {
             return regions(faceCoordinates.map { clip(turned($0)) }, clip(turned(customCoordinates)), frame: "stored", within: storedBounds)
         }
-        if width == storedWidth && height == storedHeight {
-            return regions(faceCoordinates.map { clip(turned($0)) }, clip(turned(customCoordinates)), frame: "stored", within: storedBounds)
-        }
-        if width == uprightWidth && height == uprightHeight {
+        if (width ?? uprightWidth) == uprightWidth && (height ?? uprightHeight) == uprightHeight {
             return regions(faceCoordinates.map(clip), clip(customCoordinates), frame: "upright", within: bounds)
         }
+        let width = width.map(String.init) ?? "?", height = height.map(String.init) ?? "?"
         let local = swaps ? "\(storedWidth)×\(storedHeight) stored, \(uprightWidth)×\(uprightHeight) after EXIF orientation \(orientation)"
             : "\(uprightWidth)×\(uprightHeight)"
         return CloudinaryRegions(

@@ -125,6 +125,15 @@ public struct ContentstackFields: Sendable, Codable, Equatable {
                 "secure_url": .string(variant.url),
                 "url": .string(insecure(variant.url)),
             ])])
+            // The entry's alt, as the plan has it: a locale's override carried the base asset's
+            // alt from the resource (found in QA: English alt text in the French entry).
+            if let alt = asset.alt {
+                var context = object["context"]?.objectValue ?? [:]
+                var custom = context["custom"]?.objectValue ?? [:]
+                custom["alt"] = .string(alt)
+                context["custom"] = .object(custom)
+                object["context"] = .object(context)
+            }
             return .object(object)
         case .contentstackCustom:
             let resource = asset.cloudinary?.resource
