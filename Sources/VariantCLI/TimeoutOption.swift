@@ -57,7 +57,7 @@ struct MaxPixelsOption: ParsableArguments {
 /// stored faces, say), used instead of the face search, which is then skipped.
 struct KnownFacesOption: ParsableArguments {
     @Option(name: .customLong("faces"), parsing: .unconditional,
-            help: ArgumentHelp("Known face boxes, \"x,y,w,h;...\" in source pixels after EXIF orientation (Cloudinary's stored faces, say): used instead of the face search.",
+            help: ArgumentHelp("Known face boxes, \"x,y,w,h;...\" in source pixels after EXIF orientation, used instead of the face search. Cloudinary's stored faces are in the stored image's pixels: for an EXIF-rotated file, turn them first (a plan does, from the resource JSON).",
                                valueName: "x,y,w,h;..."))
     var text: String?
 

@@ -97,8 +97,9 @@ extension ImageAnalysis {
     /// - Parameters:
     ///   - path: An image file libvips can read.
     ///   - options: Decode size, face detection and saliency settings.
-    ///   - knownFaces: Faces already known (Cloudinary's stored faces, say), in source pixels
-    ///     after EXIF orientation: used instead of the face search, which is then skipped
+    ///   - knownFaces: Faces already known, in source pixels after EXIF orientation (Cloudinary's
+    ///     stored faces are in the stored image's pixels: ``CloudinaryResource/regions(uprightWidth:uprightHeight:orientation:)``
+    ///     turns them): used instead of the face search, which is then skipped
     ///     (boxes are clipped to the image; one outside it is dropped). nil: search.
     /// - Returns: The analysis, in source pixels after EXIF orientation.
     /// Blocking: it holds its thread for the whole computation and does not take turns with the
