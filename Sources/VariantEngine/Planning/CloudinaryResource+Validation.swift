@@ -11,10 +11,13 @@ enum CloudinaryResourceValidator {
             issues.append(.init(path: key.isEmpty ? path : ManifestPath.join(path, key), code: code, message: message))
         }
         func invalid(_ key: String, _ message: String) { fail(key, "invalid-value", message) }
-        guard let object = resource.raw.objectValue else {
+        guard let raw = resource.raw.objectValue else {
             fail("", "type-mismatch", "expected a mapping (Cloudinary's resource JSON) but received \(resource.raw.kindDescription)")
             return issues
         }
+        // A null optional key is left out, as in the rest of the manifest (found in QA:
+        // "context": null was "expected a mapping"); public_id is required, so null is wrong.
+        let object = raw.filter { $0.value != .null || $0.key == "public_id" }
 
         switch object["public_id"] {
         case nil: fail("public_id", "missing-key", "required key 'public_id' is missing")
