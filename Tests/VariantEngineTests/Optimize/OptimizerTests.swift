@@ -193,4 +193,29 @@ struct OptimizerTests {
         let srcset = Breakpoints.srcset(points) { "https://x/w_\($0)/a.jpg" }
         #expect(srcset.hasPrefix("https://x/w_100/a.jpg 100w, "))
     }
+
+    /// Found in QA: the defaults on the lake photo ended 842 then 1000 px, two steps apart, where
+    /// 923 px is a step from each (the width found by halving was a little wide, then dropped).
+    @Test("no gap of two steps before the widest when a width fits a step from both sides")
+    func breakpointsLastGap() throws {
+        let lake = try Image.load(path: Self.image("landscape-lake-boats.jpg"))
+        let points = try Breakpoints.compute(lake, options: BreakpointOptions())
+        for (a, b) in zip(points, points.dropFirst()) { #expect(b.bytes - a.bytes >= 20000, "\(a) → \(b)") }
+        if points.count >= 3 {
+            let (before, last) = (points[points.count - 2], points[points.count - 1])
+            // The gap before the widest is under two steps, or no width between fits a step from each.
+            #expect(last.bytes - before.bytes < 40000, "\(points)")
+        }
+    }
+
+    /// Found in QA: an image with alpha was shrunk without premultiplying, and its sizes came out
+    /// 18-26 % over what render writes for the same width (the hidden colour bled into the edges).
+    @Test("breakpoints of an image with alpha measure what render writes")
+    func breakpointsWithAlpha() throws {
+        let path = Self.image("logo-alpha.png")
+        let point = try #require(try Breakpoints.compute(try Image.load(path: path),
+                                                         options: BreakpointOptions(minWidth: 419, maxWidth: 419, format: .webp)).first)
+        let rendered = try Renderer.render(RenderRequest(sourcePath: path, transformation: try Transformation(parsing: "c_scale,w_419/f_webp,q_80")))
+        #expect(point.width == 419 && abs(Double(point.bytes) / Double(rendered.bytes) - 1) < 0.03, "\(point.bytes) against \(rendered.bytes)")
+    }
 }
