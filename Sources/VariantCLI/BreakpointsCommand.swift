@@ -80,6 +80,10 @@ struct BreakpointsCommand: ParsableCommand {
         if !url.contains("{w}") {
             throw ValidationError("--url needs {w} where the width goes, or every srcset entry is the same URL")
         }
+        // A srcset splits its entries at white space (found in QA: 'a {w} b' made "a 50 b 50w").
+        if url.contains(where: \.isWhitespace) {
+            throw ValidationError("--url may hold no spaces (a srcset splits at them): write a space as %20 but received '\(url)'")
+        }
         // A usage error with the usage lines, as every other option value (it was a bare error).
         if ImageFormat(name: format) == nil {
             throw ValidationError("Expected jpeg, webp, avif, png or gif for --format but received '\(format)'")

@@ -77,6 +77,8 @@ import Testing
                 #expect(bad.status == 2 && bad.stderr.hasPrefix("Error: \(option): ") && bad.stderr.contains("Usage: variant"), "\(bad.stderr)")
             }
         }
+        let spaced = try CLIRunner.run(["breakpoints", image, "--url", "a {w} b"])
+        #expect(spaced.status == 2 && spaced.stderr.contains("--url may hold no spaces"), "\(spaced.stderr)")
         let format = try CLIRunner.run(["breakpoints", image, "--format", "tiff"])
         #expect(format.status == 2 && format.stderr.hasPrefix("Error: Expected jpeg, webp, avif, png or gif for --format but received 'tiff'")
                 && format.stderr.contains("Usage: variant"), "\(format.stderr)")
