@@ -28,7 +28,7 @@ struct QualitySearchTests {
                 #expect(best.score >= target)
                 let optimum = Self.curve(exact!, offset: offset).bytes
                 #expect(Double(best.bytes) <= Double(optimum) * 1.021, "target \(target) offset \(offset) start \(start)")
-                #expect(probes <= 8)
+                #expect(probes <= 9)  // 8, and one that closes a bracket of two
                 totalProbes += probes
             }
         }
