@@ -116,6 +116,18 @@ public enum Breakpoints {
         // width before the next candidate that does (found by halving, to within 2 %), rather
         // than being dropped, which left gaps of about two steps. Then the widest, dropping kept
         // widths within a step of it: the narrowest and the widest are always there.
+        /// The narrowest width in (`low`, `high`] whose file reaches `needed`, found by halving
+        /// until the bracket is at most `slack(low)` wide; nil when even `high` falls short.
+        func narrowest(above low: Int, upTo high: Int, reaching needed: Int, slack: (Int) -> Int) throws -> Int? {
+            var low = low, high = high
+            guard high > low, try bytes(at: high) >= needed else { return nil }
+            while high - low > slack(low) {
+                let middle = (low + high) / 2
+                if try bytes(at: middle) >= needed { high = middle } else { low = middle }
+            }
+            return high
+        }
+
         var kept = [chosen[0]]
         for i in chosen.indices.dropFirst().dropLast() {
             let w = chosen[i]
@@ -124,13 +136,10 @@ public enum Breakpoints {
                 kept.append(w)
                 continue
             }
-            var low = max(w, kept.last!), high = chosen[i + 1] - 1
-            guard high > low, try bytes(at: high) >= needed else { continue }
-            while high - low > max(1, low / 50) {
-                let middle = (low + high) / 2
-                if try bytes(at: middle) >= needed { high = middle } else { low = middle }
+            if let width = try narrowest(above: max(w, kept.last!), upTo: chosen[i + 1] - 1, reaching: needed,
+                                         slack: { max(1, $0 / 50) }) {
+                kept.append(width)
             }
-            kept.append(high)
         }
         if let widest = chosen.last, widest != kept.last {
             var dropped = false
@@ -141,16 +150,10 @@ public enum Breakpoints {
             // A width dropped there (found by halving to within 2 %, so a little wide) may have a
             // narrower stand-in a whole step from both its neighbours: found to the pixel (found
             // in QA: 842 then 1000 px, two steps apart, where 923 px is a step from each).
-            if dropped, kept.count < options.maxImages - 1, let last = kept.last {
-                let needed = try bytes(at: last) + options.bytesStep
-                var low = last, high = widest - 1
-                if high > low, try bytes(at: high) >= needed {
-                    while high - low > 1 {
-                        let middle = (low + high) / 2
-                        if try bytes(at: middle) >= needed { high = middle } else { low = middle }
-                    }
-                    if try bytes(at: widest) >= bytes(at: high) + options.bytesStep { kept.append(high) }
-                }
+            if dropped, kept.count < options.maxImages - 1, let last = kept.last,
+               let width = try narrowest(above: last, upTo: widest - 1, reaching: bytes(at: last) + options.bytesStep, slack: { _ in 1 }),
+               try bytes(at: widest) >= bytes(at: width) + options.bytesStep {
+                kept.append(width)
             }
             kept.append(widest)
         }
