@@ -109,6 +109,20 @@ extension Image {
         return image
     }
 
+    /// ``resized(toWidth:height:kernel:)`` with the colour multiplied by alpha while it is
+    /// resampled, as libvips's thumbnail resizes: otherwise the colour hidden under transparent
+    /// pixels bleeds into the visible edge (a white shape on transparent red came out with pink
+    /// edges when enlarged). The result has the image's band format; one without alpha is resized
+    /// as is.
+    public func resizedPremultiplied(toWidth width: Int, height: Int, kernel: ResizeKernel = .lanczos3) throws -> Image {
+        guard hasAlpha, width != self.width || height != self.height else {
+            return try resized(toWidth: width, height: height, kernel: kernel)
+        }
+        let format = cvips_band_format(pointer)
+        let resized = try premultiplied().resized(toWidth: width, height: height, kernel: kernel).unpremultiplied()
+        return try resized.apply("cast") { cvips_cast(resized.pointer, $0, format) }
+    }
+
     /// Places the image at (`x`, `y`) on a `width` × `height` canvas.
     public func embed(x: Int, y: Int, width: Int, height: Int, extend: Extend = .background, background: [Double] = [0]) throws -> Image {
         try apply("embed") {

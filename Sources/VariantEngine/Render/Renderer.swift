@@ -390,7 +390,7 @@ public enum Renderer {
             image = try image.extractArea(left: w.x, top: w.y, width: w.width, height: w.height)
         }
         if Self.resizes(step) {
-            image = try image.resized(toWidth: step.resize.width, height: step.resize.height)
+            image = try image.resizedPremultiplied(toWidth: step.resize.width, height: step.resize.height)
         }
         if !step.padding.isZero || step.canvas != step.resize {
             let colour = groundColour(step, image)
@@ -415,7 +415,7 @@ public enum Renderer {
             if colour.alpha < 255 { image = try ComponentEffects.withAlpha(image) }
             image = try image.rotated(degrees: step.rotation, background: colour.bands(withAlpha: image.hasAlpha))
             if image.width != step.output.width || image.height != step.output.height {
-                image = try image.resized(toWidth: step.output.width, height: step.output.height)
+                image = try image.resizedPremultiplied(toWidth: step.output.width, height: step.output.height)
             }
         }
         return image

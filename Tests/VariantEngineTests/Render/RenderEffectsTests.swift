@@ -115,6 +115,30 @@ struct RenderEffectsTests {
         #expect(edge[1] <= 2 && edge[2] >= 250, "\(edge)")
     }
 
+    /// Found in QA: an enlargement (which libvips's thumbnail does not do for us) resized colour
+    /// and alpha apart, so the green hidden under the transparent half tinted the blue edge.
+    @Test("a resize does not spread the colour hidden under transparent pixels",
+          arguments: ["c_scale,w_160", "c_pad,w_160,h_160", "c_scale,h_20,w_120", "c_fill,w_160,h_80/a_15"])
+    func resizeIsPremultiplied(transformation: String) throws {
+        // Left half opaque blue, right half fully transparent green.
+        let data = (0..<(40 * 20)).flatMap { i -> [UInt8] in i % 40 < 20 ? [0, 0, 255, 255] : [0, 255, 0, 0] }
+        let source = try Self.file(PixelBuffer(width: 40, height: 20, bands: 4, data: data), name: "half.png")
+        let resized = try Self.render(transformation, source).pixels
+        #expect(resized.bands == 4)
+        var edgePixels = 0
+        for y in 0..<resized.height {
+            for x in 0..<resized.width {
+                let pixel = Self.pixel(resized, x, y)
+                guard pixel[3] >= 16 else { continue }
+                if pixel[3] < 240 { edgePixels += 1 }
+                // Visible pixels are blue: no green from under the clear half.
+                #expect(pixel[1] <= 3, "(\(x), \(y)): \(pixel)")
+                if pixel[1] > 3 { return }
+            }
+        }
+        #expect(edgePixels > 0, "no partly transparent edge was checked")
+    }
+
     @Test("an AVIF is encoded at the request's effort, in a fixed encode and in the f_auto search alike")
     func avifEffort() throws {
         let source = PlanningFixture.testImages.appendingPathComponent("people-astronaut.jpg").path
