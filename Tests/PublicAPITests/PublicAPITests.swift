@@ -218,6 +218,39 @@ struct PublicAPITests {
         let task = Task { try await Engine().plan(manifest, baseDirectory: "/", options: options) }
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
+
+        // Cancelled mid-run, when the first asset is finished: the plan stops between assets
+        // rather than running to its end (the cancel above is caught before any work).
+        final class Box: @unchecked Sendable {
+            private let lock = NSLock()
+            private var task: Task<PlanOutcome, Error>?
+            private var cancelAsked = false
+            private(set) var assetsFinished = 0
+            /// An asset finished: cancel the plan (or have ``hold(_:)`` cancel it, if the
+            /// handle is not stored yet).
+            func assetFinished() {
+                let task = lock.withLock { () -> Task<PlanOutcome, Error>? in
+                    assetsFinished += 1
+                    cancelAsked = true
+                    return self.task
+                }
+                task?.cancel()
+            }
+            func hold(_ task: Task<PlanOutcome, Error>) {
+                if lock.withLock({ () -> Bool in self.task = task; return cancelAsked }) { task.cancel() }
+            }
+            var finished: Int { lock.withLock { assetsFinished } }
+        }
+        let box = Box()
+        let running = Task {
+            try await Engine().plan(manifest, baseDirectory: "/", options: options) { progress in
+                if progress.event == .asset { box.assetFinished() }
+            }
+        }
+        box.hold(running)
+        await #expect(throws: CancellationError.self) { try await running.value }
+        let finished = box.finished
+        #expect(finished >= 1 && finished < 12, "\(finished) of 12 assets finished after the cancel")
     }
 
     /// A render that takes seconds (four full-size blurs of a 20-megapixel photo) stops at

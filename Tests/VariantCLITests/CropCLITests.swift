@@ -101,5 +101,6 @@ struct CropCLITests {
         let result = try CLIRunner.run(["crop", "/nonexistent/hero.jpg", "--json"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("/nonexistent/hero.jpg"))
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stdout.isEmpty, "\(result.stderr)")
     }
 }

@@ -163,6 +163,14 @@ struct PlanOutputSafetyCLITests {
                                        environment: ["CLOUDINARY_API_SECRET": "secret", "CLOUDINARY_URL": ""], currentDirectory: dir)
         #expect(signed.status == 0, "\(signed.stderr)")
         #expect(try String(contentsOf: output, encoding: .utf8).contains("/image/authenticated/s--"))
+        // Signed with that secret: the URL verifies with it and not with another.
+        let plan = try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any]
+        let placements = (plan?["assets"] as? [[String: Any]])?.first?["placements"] as? [[String: Any]]
+        let planned = try #require((placements?.first?["variants"] as? [[String: Any]])?.first?["url"] as? String)
+        let good = try CLIRunner.run(["url", "parse", planned, "--json", "--api-secret", "secret"])
+        #expect(try good.json()["signatureValid"] as? Bool == true, "\(planned) \(good.stdout)")
+        let bad = try CLIRunner.run(["url", "parse", planned, "--json", "--api-secret", "secre"])
+        #expect(bad.status == 1, "\(bad.stdout)")
         let url = try CLIRunner.run(["url", "build", "a/one", "--cloud-name", "demo", "--type", "authenticated"])
         #expect(url.status == 0 && url.stderr.contains("an authenticated URL is served only when signed"), "\(url.stderr)")
     }
@@ -202,6 +210,9 @@ struct PlanOutputSafetyCLITests {
         #expect(newline.stderr.contains("CLOUDINARY_API_SECRET has spaces or a line break around it"), "\(newline.stderr)")
         let clean = try run(["CLOUDINARY_API_SECRET": "secret", "CLOUDINARY_URL": ""])
         #expect(newline.stdout == clean.stdout)
+        // CLOUDINARY_URL's secret, not its key, signs: the same plan as the secret given alone.
+        #expect(try run(["CLOUDINARY_API_SECRET": "", "CLOUDINARY_URL": "cloudinary://key:secret@demo"]).stdout == clean.stdout)
+        #expect(clean.stdout.contains("/s--"))
         let blank = try run(["CLOUDINARY_API_SECRET": " \n", "CLOUDINARY_URL": ""])
         #expect(blank.stderr.contains("CLOUDINARY_API_SECRET is blank: it is not used"), "\(blank.stderr)")
         #expect(!blank.stdout.contains("/s--"))

@@ -84,6 +84,14 @@ import Testing
         let short = try CLIRunner.run(base + ["--signature-algorithm", "sha256"])
         #expect((try short.json()["signature"] as? String)?.count == 13)
         #expect(try short.json()["url"] as? String != nil)
+        // The exact signatures the Cloudinary Python SDK gives (sdk-signatures.jsonl, lines 2 and 3):
+        // a length alone would not tell SHA-256 from SHA-1.
+        let sdk = ["url", "build", "sample", "--cloud-name", "demo", "--transformation", "c_fill,w_300", "--sign", "--insecure"]
+        let sha256 = try CLIRunner.run(sdk + ["--api-secret", "a1b2c3d4e5", "--signature-algorithm", "sha256"])
+        #expect(sha256.stdout == "http://res.cloudinary.com/demo/image/upload/s--39NwT6d7--/c_fill,w_300/sample\n", "\(sha256.stderr)")
+        let longSDK = try CLIRunner.run(sdk + ["--api-secret", "abcd", "--long-signature"])
+        #expect(longSDK.stdout == "http://res.cloudinary.com/demo/image/upload/s--XcyGl5-iaNycpwymAXm9U8umVrj9pXdb--/c_fill,w_300/sample\n",
+                "\(longSDK.stderr)")
         // Round trip: the built URL parses and verifies with the same secret.
         let url = try #require(long.json()["url"] as? String)
         let verified = try CLIRunner.run(["url", "parse", url, "--json", "--api-secret", "secret"])

@@ -193,6 +193,7 @@ struct AnalysisTests {
 
     @Test("a missing file is an error naming it")
     func missing() {
-        #expect(throws: VipsError.self) { try ImageAnalysis.analyze(path: "/nonexistent/hero.jpg") }
+        let error = #expect(throws: VipsError.self) { try ImageAnalysis.analyze(path: "/nonexistent/hero.jpg") }
+        #expect(error?.description.contains("/nonexistent/hero.jpg") == true, "\(String(describing: error))")
     }
 }

@@ -14,6 +14,7 @@ struct SmartCropResolverTests {
         let crop = try #require(geometry.crop)
         let plan = SmartCropper().crop(analysis, aspectRatio: AspectRatio(parsing: "4:5")!)
         #expect(abs(crop.x - plan.rect.x) <= 1 && abs(crop.width - plan.rect.width) <= 1, "\(crop) vs \(plan.rect)")
+        try #require(!analysis.faces.isEmpty)
         for face in analysis.faces {
             let kept = Double(face.box.intersection(SourceRect(x: crop.x, y: crop.y, width: crop.width, height: crop.height))?.area ?? 0)
             #expect(kept == 0 || kept == Double(face.box.area))

@@ -110,6 +110,12 @@ struct SmartCropPlacementTests {
                 #expect(kept == 0 || kept == 1, "\(c.name) \(plan.aspectRatio): face \(face) sliced (\(kept)) by \(plan.rect)")
             }
             #expect(plan.facesCut == 0)
+            // Not by leaving every face out: at least one is in the window, and a lone face
+            // that fits the window is in it.
+            #expect(plan.facesKept >= 1, "\(c.name) \(plan.aspectRatio): no face kept in \(plan.rect)")
+            if c.faces.count == 1, let face = c.faces.first, face.width <= plan.rect.width, face.height <= plan.rect.height {
+                #expect(face.intersection(plan.rect)?.area == face.area, "\(c.name) \(plan.aspectRatio): \(plan.rect)")
+            }
         }
     }
 

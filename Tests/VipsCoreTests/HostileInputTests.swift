@@ -23,7 +23,9 @@ struct HostileInputTests {
             .filter { !$0.lastPathComponent.hasPrefix(".") }.sorted { $0.path < $1.path }
     }
 
-    @Test("fuzz seeds decode; fuzz regressions give an image or a VipsError")
+    /// The image-load fuzzer has found nothing so far (Fuzz/regressions/README.md), so its
+    /// regressions folder does not exist yet and only the seeds are checked until it does.
+    @Test("fuzz seeds decode; image-load regressions, once there are any, give an image or a VipsError")
     func fuzzCorpus() throws {
         let seeds = try Self.files(in: "Fuzz/corpus/image-load")
         #expect(seeds.count >= 5)

@@ -139,6 +139,9 @@ struct OperationTests {
         let flat = try rgba.flattened(background: [255, 255, 255])
         #expect(!flat.hasAlpha)
         #expect(flat.bands == 3)
+        // A clear pixel becomes the background, an opaque one keeps its colour.
+        let clear = try Image(pixels: PixelBuffer(width: 2, height: 1, bands: 4, data: [10, 20, 30, 0, 10, 20, 30, 255]))
+        #expect(try clear.flattened(background: [255, 0, 128]).pixels().data == [255, 0, 128, 10, 20, 30])
     }
 
     @Test("JPEG quality changes the size; progressive and PNG8 are honoured")
@@ -152,7 +155,8 @@ struct OperationTests {
         #expect(progressive.windowsContain([0xff, 0xc2]))
         let png8 = try big.encoded(as: .png(PNGOptions(palette: true)))
         let png24 = try big.encoded(as: .png(PNGOptions()))
-        #expect(try Image.load(data: png8).bands >= 1)
+        // The IHDR's colour type (byte 25) is 3, indexed colour, and 2 (RGB) without the palette.
+        #expect([UInt8](png8)[25] == 3 && [UInt8](png24)[25] == 2)
         #expect(png8.count < png24.count)
         let avif = try big.encoded(as: .avif(AVIFOptions(quality: 40, effort: 2)))
         #expect(try Image.load(data: avif).format == "heif")

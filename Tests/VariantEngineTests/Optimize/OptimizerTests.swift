@@ -122,8 +122,15 @@ struct OptimizerTests {
         #expect(result.candidates.first?.format == "avif")
         let passing = result.candidates.filter { $0.meetsTarget && !$0.pruned }
         #expect(result.bytes == passing.map(\.bytes).min())
-        for candidate in result.candidates where candidate.pruned {
+        // Something is pruned here (else the loop below checks nothing), and a pruned search
+        // stops sooner than the same format searched alone.
+        let pruned = result.candidates.filter(\.pruned)
+        #expect(!pruned.isEmpty, "\(result.candidates)")
+        for candidate in pruned {
             #expect(candidate.bytes >= result.bytes || !candidate.meetsTarget, "\(candidate)")
+            let format = try #require(ImageFormat(rawValue: candidate.format), "\(candidate.format)")
+            let alone = try Optimizer.optimize(photo, options: OptimizeOptions(target: 75, formats: [format]))
+            #expect(candidate.encodes < alone.candidates.map(\.encodes).reduce(0, +), "\(candidate) against \(alone.candidates)")
         }
     }
 
@@ -138,12 +145,18 @@ struct OptimizerTests {
         options.exhaustive = true
         let exhaustive = try Optimizer.optimize(photo, options: options)
         #expect(exhaustive.format == searched.format && exhaustive.quality == searched.quality)
+        var compared = 0
         for candidate in exhaustive.candidates {
             #expect(candidate.meetsTarget && !candidate.pruned, "\(candidate)")
             if let found = searched.candidates.first(where: { $0.format == candidate.format && $0.meetsTarget && !$0.pruned }) {
                 #expect(found.quality == candidate.quality, "\(candidate.format): search q\(found.quality ?? -1), exhaustive q\(candidate.quality ?? -1)")
+                compared += 1
+            } else {
+                // A format the search pruned cannot have beaten the exhaustive winner.
+                #expect(candidate.bytes >= exhaustive.bytes, "\(candidate)")
             }
         }
+        #expect(compared >= 1 && !exhaustive.candidates.isEmpty)
     }
 
     /// Found in review: a photo with --formats webp --target 100 got lossy q100 (90.6) and
@@ -201,11 +214,10 @@ struct OptimizerTests {
         let lake = try Image.load(path: Self.image("landscape-lake-boats.jpg"))
         let points = try Breakpoints.compute(lake, options: BreakpointOptions())
         for (a, b) in zip(points, points.dropFirst()) { #expect(b.bytes - a.bytes >= 20000, "\(a) → \(b)") }
-        if points.count >= 3 {
-            let (before, last) = (points[points.count - 2], points[points.count - 1])
-            // The gap before the widest is under two steps, or no width between fits a step from each.
-            #expect(last.bytes - before.bytes < 40000, "\(points)")
-        }
+        try #require(points.count >= 3, "\(points)")
+        let (before, last) = (points[points.count - 2], points[points.count - 1])
+        // The gap before the widest is under two steps, or no width between fits a step from each.
+        #expect(last.bytes - before.bytes < 40000, "\(points)")
     }
 
     /// Found in QA: an image with alpha was shrunk without premultiplying, and its sizes came out

@@ -13,7 +13,7 @@ struct QualitySearchTests {
 
     @Test("finds the lowest passing quality, or one whose file is within 2% of it, in few probes",
           arguments: [55.0, 65, 75, 85, 92])
-    func findsMinimum(target: Double) {
+    func findsMinimum(target: Double) throws {
         var totalProbes = 0
         for offset in stride(from: -12.0, through: 12.0, by: 3) {
             for start in [20, 50, 80] {
@@ -24,9 +24,9 @@ struct QualitySearchTests {
                     return Self.curve(q, offset: offset)
                 }
                 let exact = (1...100).first { Self.curve($0, offset: offset).score >= target }
-                let best = try! #require(outcome.best)
+                let best = try #require(outcome.best)
                 #expect(best.score >= target)
-                let optimum = Self.curve(exact!, offset: offset).bytes
+                let optimum = Self.curve(try #require(exact), offset: offset).bytes
                 #expect(Double(best.bytes) <= Double(optimum) * 1.021, "target \(target) offset \(offset) start \(start)")
                 #expect(probes <= 9)  // 8, and one that closes a bracket of two
                 totalProbes += probes
