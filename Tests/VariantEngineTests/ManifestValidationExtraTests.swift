@@ -65,6 +65,19 @@ struct ManifestValidationExtraTests {
                                           "expected a list of strings but received a string"])
     }
 
+    /// Found in QA: a width of the wrong type stands in as 0, and a real 0 after it was called a
+    /// repeat of it ("width 0 is already widths[0]", where widths[0] is "800").
+    @Test("a value of the wrong type or out of range is not also a duplicate")
+    func noPhantomDuplicates() {
+        let issues = Self.issues(Self.json(placement: #"{"name": "sq", "aspectRatio": "1:1", "widths": ["800", 0, 0], "formats": [1, 2, "webp"]}"#))
+        #expect(issues.map(\.path) == ["placements[0].widths[0]", "placements[0].formats[0]", "placements[0].formats[1]",
+                                       "placements[0].widths[1]", "placements[0].widths[2]"], "\(issues)")
+        #expect(!issues.contains { $0.code == "duplicate" }, "\(issues)")
+        // A real repeat is still one.
+        let repeated = Self.issues(Self.json(placement: #"{"name": "sq", "aspectRatio": "1:1", "widths": [800, 800], "formats": ["webp", "webp"]}"#))
+        #expect(repeated.map(\.code) == ["duplicate", "duplicate"], "\(repeated)")
+    }
+
     @Test("a type error does not hide the value errors of what did decode, nor add errors about what was set aside")
     func typeAndValueErrors() {
         // /tmp/qa/p/m/case-types+badvalue.json

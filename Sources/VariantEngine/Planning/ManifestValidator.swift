@@ -73,7 +73,9 @@ enum ManifestValidator {
                                                 received: "\(width)"))
                 }
                 // Listed twice, planned once: the srcset and the counts would not be what was written.
-                for (k, width) in widths.enumerated() where widths[..<k].contains(width) {
+                // Only widths in range: an out-of-range one is reported above, and a value of the
+                // wrong type stands in as 0 ("widths": ["800", 0] called 0 a repeat of "800").
+                for (k, width) in widths.enumerated() where widthRange.contains(width) && widths[..<k].contains(width) {
                     fail(ManifestPath.join(ManifestPath.join(path, "widths"), k), "duplicate",
                          "width \(width) is already widths[\(widths.firstIndex(of: width)!)]")
                 }
@@ -103,8 +105,8 @@ enum ManifestValidator {
             if let formats = placement.formats {
                 if formats.isEmpty { fail(ManifestPath.join(path, "formats"), "at least one format is required") }
                 for (k, format) in formats.enumerated() {
-                    // Listed twice, decided once, as widths are.
-                    if let first = formats.firstIndex(of: format), first < k {
+                    // Listed twice, decided once, as widths are (known formats only, as widths).
+                    if Self.formats.contains(format), let first = formats.firstIndex(of: format), first < k {
                         fail(ManifestPath.join(ManifestPath.join(path, "formats"), k), "duplicate",
                              "format \(format) is already formats[\(first)]")
                     }
