@@ -82,6 +82,9 @@ struct GeometryCommand: ParsableCommand {
         do {
             parsed = try Transformation(parsing: transformation)
         } catch let error as TransformationError {
+            if let hint = deliveryURLHint(transformation) {
+                throw CLIError(message: "invalid transformation: \(hint)", status: ExitStatus.invalid)
+            }
             for line in renderedDiagnostics(error.diagnostics, input: transformation) { Diagnostics.write("variant: " + line) }
             throw CLIError.invalidInput
         }

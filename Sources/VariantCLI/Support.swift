@@ -297,9 +297,36 @@ func abbreviated(_ text: String, limit: Int = 200) -> String {
     text.count <= limit ? text : "\(text.prefix(limit))… (\(text.count) characters)"
 }
 
+/// What to say when a delivery URL, or the end of one's path, is given where a transformation
+/// goes: which part is the transformation. Found in QA: a plan's `url` pasted into `render` gave
+/// nine errors (`unknown parameter 'https:'`, `'v1' (did you mean vc_?)` …) and no way forward.
+func deliveryURLHint(_ text: String) -> String? {
+    let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let lower = trimmed.lowercased()
+    if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
+        guard let url = try? DeliveryURL(parsing: trimmed) else {
+            return "\(abbreviated(trimmed)) is a URL, not a transformation (one looks like c_fill,w_800,h_450)"
+        }
+        let part = url.transformation.map { "its transformation is \($0)" } ?? "it has no transformation"
+        return "\(abbreviated(trimmed)) is a delivery URL, not a transformation: \(part) (variant url parse shows every part)"
+    }
+    // The end of a URL's path: a valid transformation, a version, then the public id.
+    let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+    if let version = parts.firstIndex(where: { $0.count > 1 && $0.first == "v" && $0.dropFirst().allSatisfy { ("0"..."9").contains($0) } }),
+       version > 0, version < parts.count - 1 {
+        let before = parts[..<version].joined(separator: "/")
+        if Transformation.parse(before).isValid {
+            return "\(abbreviated(trimmed)) ends like a delivery URL's path: the transformation is \(before), and "
+                + "/\(parts[version])/\(parts[(version + 1)...].joined(separator: "/")) its version and public id"
+        }
+    }
+    return nil
+}
+
 /// The parsed transformation, or its diagnostics on stderr (capped, with carets) and an
 /// "invalid transformation" error with exit status 1. An invalid one that names an existing
-/// file is an image given where the transformation goes: that is said instead, with `usage`.
+/// file is an image given where the transformation goes: that is said instead, with `usage`;
+/// likewise a delivery URL (``deliveryURLHint(_:)``).
 func parseTransformationArgument(_ text: String, usage: String) throws -> Transformation {
     let parsed = Transformation.parse(text)
     guard let transformation = parsed.transformation, parsed.isValid else {
@@ -308,6 +335,9 @@ func parseTransformationArgument(_ text: String, usage: String) throws -> Transf
         if FileManager.default.fileExists(atPath: text, isDirectory: &isFolder), !isFolder.boolValue {
             throw CLIError(message: "invalid transformation: \(abbreviated(text)) is a file, not a transformation "
                            + "(one looks like c_fill,w_800,h_450): \(usage)", status: ExitStatus.invalid)
+        }
+        if let hint = deliveryURLHint(text) {
+            throw CLIError(message: "invalid transformation: \(hint)", status: ExitStatus.invalid)
         }
         for line in renderedDiagnostics(parsed.diagnostics, input: text) { Diagnostics.write("variant: " + line) }
         throw CLIError(message: "invalid transformation: \(abbreviated(text))", status: ExitStatus.invalid)

@@ -63,7 +63,10 @@ struct ValidateCommand: ParsableCommand {
         var invalid = 0
         for input in inputs {
             let result = Transformation.validate(input, context: context)
-            if !result.isValid { invalid += 1 }
+            if !result.isValid {
+                invalid += 1
+                if let hint = deliveryURLHint(input) { Diagnostics.write("variant: note: \(hint)") }
+            }
             if json {
                 try JSONOutput.print(ValidationJSON(input: input, result: result), pretty: inputs.count == 1 && !fromStandardInput)
             } else {

@@ -273,6 +273,33 @@ struct BadInputCLITests {
         }
     }
 
+    /// Found in a user-journey QA pass: a plan's delivery URL pasted where the transformation
+    /// goes gave nine parameter errors ('https:', 'res.cloudinary.com', 'v1 (did you mean vc_?)' …).
+    @Test("a delivery URL, or the end of its path, where the transformation goes is named as such, with its transformation")
+    func deliveryURLForTransformation() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let image = Self.testImages.appendingPathComponent("logo-alpha.png").path
+        let out = dir.appendingPathComponent("out.webp").path
+        let url = "https://res.cloudinary.com/acme/image/upload/c_crop,h_100,w_200,x_0,y_4/c_scale,w_80/f_webp,q_80/v1/autumn/lake"
+        let render = try CLIRunner.run(["render", image, url, "-o", out])
+        #expect(render.status == 1 && render.stdout.isEmpty)
+        #expect(render.stderr == "variant: error: invalid transformation: \(url) is a delivery URL, not a transformation: its "
+                + "transformation is c_crop,h_100,w_200,x_0,y_4/c_scale,w_80/f_webp,q_80 (variant url parse shows every part)\n",
+                "\(render.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let tail = try CLIRunner.run(["render", image, "c_scale,w_80/f_webp,q_80/v1/autumn/lake", "-o", out])
+        #expect(tail.status == 1 && tail.stderr.contains("the transformation is c_scale,w_80/f_webp,q_80, and /v1/autumn/lake its version "
+                                                         + "and public id") && !tail.stderr.contains("did you mean"), "\(tail.stderr)")
+        let geometry = try CLIRunner.run(["geometry", "--source", "800x600", url])
+        #expect(geometry.status == 1 && geometry.stderr.contains("is a delivery URL, not a transformation"), "\(geometry.stderr)")
+        let validate = try CLIRunner.run(["validate", url])
+        #expect(validate.status == 1 && validate.stderr.contains("variant: note: \(url) is a delivery URL"), "\(validate.stderr)")
+        // A transformation that is merely wrong keeps the parser's diagnostics.
+        let typo = try CLIRunner.run(["render", image, "c_fil,w_100/v2", "-o", out])
+        #expect(typo.status == 1 && typo.stderr.contains("did you mean") && !typo.stderr.contains("delivery URL"), "\(typo.stderr)")
+    }
+
     @Test("an image where the transformation goes is named as a file, with the right order, not parsed as parameters")
     func imageForTransformation() throws {
         let dir = try CLIRunner.temporaryDirectory()
