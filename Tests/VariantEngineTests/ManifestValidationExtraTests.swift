@@ -363,7 +363,9 @@ struct ManifestValidationExtraTests {
     func syntaxPlace() {
         let broken = "{\"campaign\": \"c\",\n \"cloudName\": \"demo\",\n \"placements\": [ x ]\n}\n"
         let message = Self.issues(broken).first?.message ?? ""
-        #expect(message.contains("(line 3, column 18)"), "\(message)")
+        #expect(message == "not valid JSON: expected a value (a string in double quotes, a number, true, false, null, {…} or […]) "
+                + "at line 3, column 18", "\(message)")
+        #expect(Self.issues(broken).first?.path == "placements[0]")
         let bare = Self.issues("null").first?.message ?? ""
         #expect(bare.contains("a manifest is one JSON object"), "\(bare)")
     }

@@ -181,6 +181,16 @@ struct PlanningManifestTests {
         #expect(commas.map(\.path) == ["placements[0].widths", "placements[0].formats", "placements[0]", "placements",
                                        "assets[0].approval", "assets[0]", "assets", ""], "\(commas)")
         #expect(commas.filter { $0.code == "syntax" }.count == 7 && commas[4].code == "duplicate")
+        // Found in QA: a key given twice hid a missing comma until the next run, which then said
+        // only "Invalid value around character 74". Both now, the comma's with its place.
+        let missing = issues(Array(#"{"campaign":"c","campaign":"c","cloudName":"d","placements":[],"assets":[{"publicId":"a" "path":"x.jpg"}]}"#.utf8))
+        #expect(missing.map(\.code) == ["duplicate", "syntax"] && missing.map(\.path) == ["campaign", "assets[0]"], "\(missing)")
+        #expect(missing.last?.message == "not valid JSON: expected ',' or '}' after a value at line 1, column 90", "\(missing)")
+        let unclosed = issues(Array("{\"campaign\": \"c\",\n \"assets\": [{\"path\": \"x.jpg\"}".utf8))
+        #expect(unclosed.map(\.message) == ["not valid JSON: expected ',' or ']' after a list item at the end of the document (line 2, column 30)"],
+                "\(unclosed)")
+        let bare = issues(Array(#"{"campaign": tru}"#.utf8))
+        #expect(bare.map(\.path) == ["campaign"] && bare.first?.message.hasPrefix("not valid JSON: expected a value") == true, "\(bare)")
         let newline = ManifestError(file: "m.json", issues: [.init(path: "assets[0].publicId", code: "invalid-value", message: "received \"a\nb\"")])
         #expect(newline.description == #"m.json: assets[0].publicId: received "a\nb""#)
         let latin1 = issues(Array("campaign: caf".utf8) + [0xE9] + Array("\ncloudName: demo\n".utf8), yaml: true)

@@ -6,8 +6,9 @@ import Foundation
 /// without saying where) and trailing commas (which it accepts). Each problem comes with its
 /// path inside the document.
 ///
-/// Syntax errors are not its business: on anything it cannot follow it stops, and the parser
-/// that runs next reports them.
+/// On anything it cannot follow it stops and says what it expected there (``Stop``): the
+/// loader uses that, with its line and column, when the parser then refuses the document too,
+/// in place of the parser's "Invalid value around character 74" for a missing comma.
 struct JSONKeyScanner {
     private let bytes: [UInt8]
     private var index = 0
@@ -19,13 +20,41 @@ struct JSONKeyScanner {
 
     /// Duplicate keys, out-of-range numbers and trailing commas, in document order.
     static func scan(_ data: Data) -> [ManifestError.Issue] {
-        var scanner = JSONKeyScanner(data)
-        if scanner.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { scanner.index = 3 }
-        try? scanner.parseValue(path: "", depth: 0)
-        return scanner.issues
+        scanning(data).issues
     }
 
-    private struct Stop: Error {}
+    /// The issues, and where the scan stopped on something it could not follow, as a syntax
+    /// issue ("expected ',' or '}' at line 1, column 75"), or nil when it read the whole document.
+    static func scanning(_ data: Data) -> (issues: [ManifestError.Issue], stop: ManifestError.Issue?) {
+        var scanner = JSONKeyScanner(data)
+        if scanner.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { scanner.index = 3 }
+        do {
+            try scanner.parseValue(path: "", depth: 0)
+            scanner.skipSpace()
+            if scanner.index < scanner.bytes.count { throw Stop(expected: "the end of the document after its one value", path: "") }
+            return (scanner.issues, nil)
+        } catch let stop as Stop {
+            return (scanner.issues, .init(path: stop.path, code: "syntax",
+                                          message: "not valid JSON: expected \(stop.expected) at \(scanner.place(scanner.index))"))
+        } catch {
+            return (scanner.issues, nil)
+        }
+    }
+
+    /// What the scan expected where it stopped, and the path of the value it was reading.
+    private struct Stop: Error {
+        var expected: String
+        var path: String
+    }
+
+    /// "line L, column C" of a byte offset (columns count characters).
+    private func place(_ offset: Int) -> String {
+        var line = 1, column = 1
+        for byte in bytes.prefix(min(offset, bytes.count)) {
+            if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return offset >= bytes.count ? "the end of the document (line \(line), column \(column))" : "line \(line), column \(column)"
+    }
 
     private mutating func skipSpace() {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
@@ -33,9 +62,9 @@ struct JSONKeyScanner {
         }
     }
 
-    private mutating func expect(_ byte: UInt8) throws {
+    private mutating func expect(_ byte: UInt8, _ expected: String, path: String) throws {
         skipSpace()
-        guard index < bytes.count, bytes[index] == byte else { throw Stop() }
+        guard index < bytes.count, bytes[index] == byte else { throw Stop(expected: expected, path: path) }
         index += 1
     }
 
@@ -45,10 +74,13 @@ struct JSONKeyScanner {
         index += 1
         skipSpace()
         if index < bytes.count, bytes[index] == closing { index += 1; return }
+        let close = "'\(Character(UnicodeScalar(closing)))'"
         for i in 0... {
             try element(&self, i)
             skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ",") else { return try expect(closing) }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ",") else {
+                return try expect(closing, "',' or \(close) after \(closing == UInt8(ascii: "]") ? "a list item" : "a value")", path: path)
+            }
             index += 1
             if trailingComma(before: closing, path: path) { return }
         }
@@ -56,19 +88,20 @@ struct JSONKeyScanner {
 
     private mutating func parseValue(path: String, depth: Int) throws {
         skipSpace()
-        guard index < bytes.count, depth < Self.depthLimit else { throw Stop() }
+        guard index < bytes.count else { throw Stop(expected: "a value", path: path) }
+        guard depth < Self.depthLimit else { throw Stop(expected: "at most \(Self.depthLimit) levels of nesting", path: path) }
         switch bytes[index] {
         case UInt8(ascii: "{"):
             var seen = Set<String>()
             try elements(closing: UInt8(ascii: "}"), path: path) { scanner, _ in
                 scanner.skipSpace()
-                let key = try scanner.string()
+                let key = try scanner.string(expected: "a key in double quotes", path: path)
                 let keyPath = ManifestPath.join(path, key)
                 if !seen.insert(key).inserted {
                     scanner.issues.append(.init(path: keyPath, code: "duplicate",
                                                 message: "the key '\(key)' is given more than once in the same object; give it once"))
                 }
-                try scanner.expect(UInt8(ascii: ":"))
+                try scanner.expect(UInt8(ascii: ":"), "':' after the key '\(key)'", path: keyPath)
                 try scanner.parseValue(path: keyPath, depth: depth + 1)
             }
         case UInt8(ascii: "["):
@@ -76,13 +109,17 @@ struct JSONKeyScanner {
                 try scanner.parseValue(path: ManifestPath.join(path, i), depth: depth + 1)
             }
         case UInt8(ascii: "\""):
-            _ = try string()
+            _ = try string(expected: "a string", path: path)
         default:
             let start = index
             while index < bytes.count, !",]} \t\r\n".utf8.contains(bytes[index]) { index += 1 }
             let token = String(decoding: bytes[start..<index], as: UTF8.self)
             guard let first = token.utf8.first, first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
-            else { return }  // true, false, null (or a syntax error for the parser)
+            else {
+                if ["true", "false", "null"].contains(token) { return }
+                index = start
+                throw Stop(expected: "a value (a string in double quotes, a number, true, false, null, {…} or […])", path: path)
+            }
             // Every number in a manifest is a size, a count or a byte budget: anything beyond
             // Int64 is a mistake, and the parser would refuse the file without a place.
             if let number = Double(token), !number.isFinite || abs(number) >= 9.2e18 {
@@ -105,8 +142,8 @@ struct JSONKeyScanner {
     }
 
     /// A string literal's text (escapes decoded).
-    private mutating func string() throws -> String {
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Stop() }
+    private mutating func string(expected: String, path: String) throws -> String {
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw Stop(expected: expected, path: path) }
         let start = index
         index += 1
         var escaped = false
@@ -119,10 +156,11 @@ struct JSONKeyScanner {
                 let literal = bytes[start..<index]
                 if !literal.contains(UInt8(ascii: "\\")) { return String(decoding: literal.dropFirst().dropLast(), as: UTF8.self) }
                 guard let text = try? JSONSerialization.jsonObject(with: Data(literal), options: .fragmentsAllowed) as? String
-                else { throw Stop() }
+                else { index = start; throw Stop(expected: "a string with valid escapes", path: path) }
                 return text
             }
         }
-        throw Stop()
+        index = start
+        throw Stop(expected: "a string closed by '\"' before the end of the document", path: path)
     }
 }

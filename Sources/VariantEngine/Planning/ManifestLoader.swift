@@ -50,8 +50,21 @@ extension CampaignManifest {
         var text = String(decoding: data, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }  // a byte-order mark, which YAML refuses
         if !yaml {
-            let ambiguous = JSONKeyScanner.scan(data)
-            if !ambiguous.isEmpty { throw ManifestError(file: file, issues: ambiguous) }
+            // The scanner's problems, and the syntax error beside them: found in QA, a key given
+            // twice hid a missing comma until the next run, which then said only "Invalid value
+            // around character 74". Where the parser refuses the document, the place the scan
+            // stopped says what was expected.
+            let scan = JSONKeyScanner.scanning(data)
+            if !scan.issues.isEmpty || scan.stop != nil {
+                var issues = scan.issues
+                do {
+                    _ = try JSONSerialization.jsonObject(with: data)
+                } catch {
+                    let parser = Self.locatingCharacter(in: "not valid JSON: \(Self.describe(error))", of: data)
+                    issues.append(scan.stop ?? .init(path: "", code: "syntax", message: parser))
+                }
+                if !issues.isEmpty { throw ManifestError(file: file, issues: issues) }
+            }
         }
         // The untyped tree first: unknown keys and enumerated values get precise messages there,
         // which the Codable pass alone cannot give.
