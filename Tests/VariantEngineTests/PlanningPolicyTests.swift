@@ -97,7 +97,9 @@ struct PlanningPolicyTests {
         #expect(hero.contains("upscaling-needed"))
         let upscale = try #require(plan.assets[0].placements[0].violations.first { $0.code == "upscaling-needed" })
         #expect(upscale.severity == .error && upscale.width == 1200)
-        #expect(plan.assets[0].placements[0].variants.last?.upscale != nil)
+        let upscaled = try #require(plan.assets[0].placements[0].variants.last?.upscale)
+        // The message's factor is the variant's (found in QA: ×6.39 against the plan's 6.4).
+        #expect(upscale.message.hasPrefix("1200 px needs ×\(String(format: "%g", upscaled)) upscaling: the "), "\(upscale.message) \(upscaled)")
         // A 1200 px JPEG is over a 30 kB budget.
         #expect(plan.assets.flatMap(\.placements).flatMap(\.violations).contains { $0.code == "over-budget" && $0.width == 1200 })
         // A 6:1 band (133 px of the couple's 600) cannot hold their faces, 152 px from the top of

@@ -211,7 +211,7 @@ struct AssetPlanner: Sendable {
                 cropTransformation: crop.transformation, variants: [], srcset: "", autoSrcset: "", violations: [])
             placement.violations += PolicyChecker.sourceSize(width: analysis.width, height: analysis.height, spec: spec)
             placement.violations += PolicyChecker.subjectFit(analysis: faceAnalysis, crop: crop, spec: spec, policy: policy)
-            placement.violations += PolicyChecker.upscaling(crop: crop.rect, spec: spec, policy: policy)
+            placement.violations += PolicyChecker.upscaling(crop: crop.rect, spec: spec, policy: policy, ratio: ratio)
             placement.violations += PolicyChecker.ratio(crop: crop.rect, spec: spec)
 
             let formats = spec.formats.compactMap { ImageFormat(name: $0) }
@@ -361,8 +361,7 @@ struct AssetPlanner: Sendable {
         // A relative path missing: say where it was looked for (the plan holds no absolute
         // paths: shards planned on different machines must merge into the same bytes).
         if job.path != job.resolvedPath, !FileManager.default.fileExists(atPath: job.resolvedPath) {
-            return named + " (relative paths are read from the manifest's folder, as the manifest was named; "
-                + "for a manifest made in code, the plan's baseDirectory)"
+            return named + " (a relative path is read from the manifest's folder)"
         }
         return named
     }
