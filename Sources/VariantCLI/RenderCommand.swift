@@ -58,10 +58,12 @@ struct Render: ParsableCommand {
     @Flag(help: "Print JSON only on stdout.")
     var json = false
 
-    @Option(help: "Known face boxes for g_face/g_faces, \"x,y,w,h;x,y,w,h\" in upright source pixels (after EXIF orientation).")
+    @Option(help: ArgumentHelp("Known face boxes, \"x,y,w,h;...\" in source pixels after EXIF orientation, used instead of the face search by g_face, g_faces and g_auto.",
+                               valueName: "x,y,w,h;..."))
     var faces: String?
 
-    @Option(help: "Custom coordinates for g_custom, \"x,y,w,h;...\" in upright source pixels.")
+    @Option(help: ArgumentHelp("Custom coordinates for g_custom (g_auto keeps them too), \"x,y,w,h;...\" in source pixels after EXIF orientation.",
+                               valueName: "x,y,w,h;..."))
     var custom: String?
 
     @Option(name: .customLong("layer"),

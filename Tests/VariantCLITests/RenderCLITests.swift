@@ -266,6 +266,28 @@ struct RenderCLITests {
         #expect(try crop("c_fill_pad,g_auto,w_600,h_400") == (try crop("c_fill,g_auto,w_600,h_400")))
     }
 
+    /// Found in a docs QA pass: `render --faces` fed g_face but not g_auto, whose window followed
+    /// the detected faces, while `crop --faces` uses the given boxes in place of the search.
+    @Test("render's --faces are g_auto's faces as they are crop's: the same window")
+    func givenFacesForAuto() throws {
+        let couple = CLIRunner.packageRoot.appendingPathComponent("TestImages/people-couple-bar.jpg").path
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("o.jpg").path
+        let cropped = try CLIRunner.run(["crop", couple, "--aspect", "1:3", "--faces", "700,500,90,90", "--json"])
+        #expect(cropped.status == 0, "\(cropped.stderr)")
+        let crops = try #require(try cropped.json()["crops"] as? [[String: Any]])
+        let first = try #require(crops.first)
+        let planned = ["x", "y", "width", "height"].reduce(into: [String: Int]()) { $0[$1] = first[$1] as? Int }
+        let rendered = try CLIRunner.run(["render", couple, "c_fill,g_auto,w_100,h_300", "--faces", "700,500,90,90", "-o", out, "--json"])
+        #expect(rendered.status == 0, "\(rendered.stderr)")
+        let window = try #require(try rendered.json()["crop"] as? [Int])
+        #expect(window == [planned["x"] ?? -1, planned["y"] ?? -1, planned["width"] ?? -1, planned["height"] ?? -1],
+                "render \(window), crop \(planned)")
+        // The given face is in it (the detected ones are elsewhere).
+        #expect(window[0] <= 700 && window[0] + window[2] >= 790, "\(window)")
+    }
+
     /// Found in review: an animated GIF was cropped by content under g_auto and g_face, where
     /// Cloudinary centres every special gravity but custom on animated images, and refuses
     /// c_fill_pad with g_auto there.

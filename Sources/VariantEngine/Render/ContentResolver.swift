@@ -35,7 +35,8 @@ public enum ContentResolver {
     /// The resolver for rendering `path` with `transformation`.
     ///
     /// - Parameters:
-    ///   - known: Faces and custom coordinates the caller knows; known faces win over detected ones.
+    ///   - known: Faces and custom coordinates the caller knows: known faces replace the face
+    ///     search (for `g_face` and `g_auto` alike), and `g_auto` keeps the custom areas too.
     ///   - maxPixels: The analysis refuses sources with more pixels (the render's own limit).
     /// - Returns: `known` alone when no content-aware gravity is used, else known boxes plus the
     ///   analysis's faces and smart-crop windows.
@@ -46,7 +47,12 @@ public enum ContentResolver {
         guard needsAnalysis(transformation) else { return known }
         var options = AnalysisOptions()
         options.maxPixels = maxPixels
-        let analysed = AnalysisGravityResolver(try ImageAnalysis.analyze(path: path, options: options))
+        // Known faces and custom areas are the analysis's too, as `crop --faces` takes them: found
+        // in QA, `g_auto` placed its window by the detected faces while g_face used the given ones.
+        func source(_ boxes: [Rect]) -> [SourceRect] { boxes.map { SourceRect(x: $0.x, y: $0.y, width: $0.width, height: $0.height) } }
+        let analysis = try ImageAnalysis.analyze(path: path, options: options,
+                                                 knownFaces: known.knownFaces.isEmpty ? nil : source(known.knownFaces))
+        let analysed = AnalysisGravityResolver(analysis, custom: source(known.knownCustom))
         return KnownRegions(
             faces: known.knownFaces.isEmpty ? analysed.faces() : known.knownFaces,
             custom: known.knownCustom,
