@@ -17,7 +17,10 @@ struct BreakpointsCommand: ParsableCommand {
             render at one of these widths can differ from the size listed by a few per cent
             (people-couple-bar.jpg at 586 px as JPEG q80: 55,403 bytes listed, 53,945 rendered).
 
-            JSON: {"breakpoints": [{"width", "bytes"}], "srcset"}
+            An image narrower than --min-width has one width, its own, with a warning (in "notes"
+            too): breakpoints never enlarge.
+
+            JSON: {"breakpoints": [{"width", "bytes"}], "srcset", "notes": ["warning: …"]}
 
             Example:
               variant breakpoints hero.jpg --max-width 1600 --format webp --json
@@ -61,6 +64,8 @@ struct BreakpointsCommand: ParsableCommand {
     struct Output: Encodable {
         var breakpoints: [Breakpoint]
         var srcset: String
+        /// Warnings, as stderr has them.
+        var notes: [String]
     }
 
     /// Each option named in its own message, before the image is decoded.
@@ -106,8 +111,16 @@ struct BreakpointsCommand: ParsableCommand {
             throw CLIError.usage(error.description)
         }
         let srcset = Breakpoints.srcset(points) { url.replacingOccurrences(of: "{w}", with: String($0)) }
+        // Found in QA: a width under --min-width was listed without a word.
+        var notes: [String] = []
+        if variant.width < minWidth {
+            let note = "the image is \(variant.width) px wide, under --min-width \(minWidth): its own width is the one listed "
+                + "(breakpoints never enlarge)"
+            Diagnostics.warning(note)
+            notes.append("warning: " + note)
+        }
         if json {
-            try JSONOutput.print(Output(breakpoints: points, srcset: srcset))
+            try JSONOutput.print(Output(breakpoints: points, srcset: srcset, notes: notes))
         } else {
             for p in points { print("\(p.width)w: \(p.bytes) bytes") }
             print("srcset: \(srcset)")

@@ -266,6 +266,22 @@ struct RenderCLITests {
         #expect(try crop("c_fill_pad,g_auto,w_600,h_400") == (try crop("c_fill,g_auto,w_600,h_400")))
     }
 
+    /// Found in a docs QA pass: `--min-width 900` on an 800 px image listed 800 without a word.
+    @Test("breakpoints of an image narrower than --min-width list its own width, with a warning in notes and on stderr")
+    func breakpointsUnderMinWidth() throws {
+        let couple = CLIRunner.packageRoot.appendingPathComponent("TestImages/people-couple-bar.jpg").path
+        let narrow = try CLIRunner.run(["breakpoints", couple, "--min-width", "900", "--json"])
+        #expect(narrow.status == 0, "\(narrow.stderr)")
+        let json = try narrow.json()
+        #expect((json["breakpoints"] as? [[String: Any]])?.compactMap { $0["width"] as? Int } == [800])
+        let warning = "the image is 800 px wide, under --min-width 900: its own width is the one listed (breakpoints never enlarge)"
+        #expect(json["notes"] as? [String] == ["warning: " + warning], "\(json)")
+        #expect(narrow.stderr == "variant: warning: \(warning)\n", "\(narrow.stderr)")
+        let wide = try CLIRunner.run(["breakpoints", couple, "--min-width", "300", "--json"])
+        let wideNotes = try wide.json()["notes"] as? [String]
+        #expect(wide.status == 0 && wide.stderr.isEmpty && wideNotes == [], "\(wide.stderr)")
+    }
+
     /// Found in a docs QA pass: `render --faces` fed g_face but not g_auto, whose window followed
     /// the detected faces, while `crop --faces` uses the given boxes in place of the search.
     @Test("render's --faces are g_auto's faces as they are crop's: the same window")
