@@ -67,7 +67,7 @@ struct Optimize: ParsableCommand {
     @Option(help: "Quality level (default: good, unless --target is given).")
     var level: QualityLevel?
 
-    @Option(parsing: .unconditional, help: "An SSIMULACRA2 target instead of a level (e.g. 80).")
+    @Option(parsing: .unconditional, help: "An SSIMULACRA2 target from 0 to 100 instead of a level (e.g. 80; 100 only lossless files reach).")
     var target: Double?
 
     @Option(help: "Allowed formats, comma-separated, from avif, webp, jpeg, png.")

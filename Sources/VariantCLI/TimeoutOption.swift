@@ -9,7 +9,7 @@ struct TimeoutOption: ParsableArguments {
     @Option(
         name: .customLong("timeout"), parsing: .unconditional,
         help: ArgumentHelp(
-            "Stop any image computation (decode and pipeline; an encode too, except in plan) that takes longer than this; 0: no limit.",
+            "Stop any image computation (decode and pipeline; an encode too, except in plan) that takes longer than this, 0 to 86400 seconds; 0: no limit.",
             valueName: "SECONDS"))
     var seconds: Double = LoadOptions.standardTimeout.secondsValue
 
