@@ -78,6 +78,10 @@ struct PlanningCloudinaryTests {
         let planned = try #require(with.plan.assets.first?.cloudinary)
         #expect(planned.storedCustom == [PlannedRect(x: 40, y: 500, width: 400, height: 400)])
         #expect(planned.coordinateFrame == "stored")
+        // The focal point a CMS stores is the custom area's centre, as Cloudinary's gravity
+        // follows it (found in QA: it was the saliency's, wherever the custom area was).
+        #expect(with.plan.assets.first?.focalPoint == PlannedFocalPoint(x: 240, y: 700, weight: 1, origin: "custom"))
+        #expect(without.plan.assets.first?.focalPoint?.origin != "custom")
     }
 
     @Test("coordinates in the stored frame are mapped through EXIF orientation 6 and agree with detection")
@@ -187,6 +191,13 @@ struct PlanningCloudinaryTests {
         #expect(asset.cloudinary?.faceMatches.map(\.stored) == [0])
         // The 16:9 crop (the whole width) keeps the stored face whole.
         #expect(try Self.crop(asset, "desktop").contains(SourceRect(x: 640, y: 60, width: 90, height: 90)))
+        // The focal point weighs the stored faces with the detected ones left unmatched: it
+        // moves from the detected faces' centre toward the stored face at 640,60.
+        let detectedOnly = try #require(try await Self.plan(Self.manifest([
+            CampaignAsset(publicId: "a/couple", path: Self.image("people-couple-bar.jpg"), approval: "approved")])).assets.first)
+        let merged = try #require(asset.focalPoint), detected = try #require(detectedOnly.focalPoint)
+        #expect(merged.origin == "face" && detected.origin == "face")
+        #expect(abs(merged.x - 685) < abs(detected.x - 685), "\(merged) against \(detected)")
     }
 
     /// Found in review: a public id whose first folder reads as a version (`v2/hero`) got URLs

@@ -193,6 +193,18 @@ struct AssetPlanner: Sendable {
         }
         var cropAnalysis = faceAnalysis
         cropAnalysis.faces += focusAreas.map { DetectedFace(box: $0, confidence: 1, detector: "custom") }
+        // The focal point a CMS stores follows what Cloudinary's own gravity follows (it ignored
+        // the stored regions): custom coordinates override g_auto, the largest of them when there
+        // are several (reference: cloudinary-geometry.md, "custom"), else the stored faces merged
+        // with the detected ones.
+        if let largest = focusAreas.max(by: { $0.area < $1.area }) {
+            asset.focalPoint = PlannedFocalPoint(x: min(analysis.width - 1, Int(largest.centerX.rounded())),
+                                                 y: min(analysis.height - 1, Int(largest.centerY.rounded())), weight: 1, origin: "custom")
+        } else if faceAnalysis.faces != analysis.faces, !faceAnalysis.faces.isEmpty {
+            let focal = FocalPointEstimator.estimate(faces: faceAnalysis.faces, saliency: analysis.saliency, sourceWidth: analysis.width,
+                                                     sourceHeight: analysis.height, opaqueBounds: analysis.opaqueBounds)
+            asset.focalPoint = PlannedFocalPoint(x: focal.x, y: focal.y, weight: focal.weight, origin: focal.origin.rawValue)
+        }
 
         let cropper = SmartCropper(options: options.smartCrop)
         // Opened when the first decision is computed and shared by the asset's others: a source

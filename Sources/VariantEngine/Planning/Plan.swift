@@ -217,7 +217,7 @@ public struct PlannedFocalPoint: Sendable, Codable, Equatable {
     public var x: Int
     public var y: Int
     public var weight: Double
-    /// "face", "feature" or "center".
+    /// "face", "feature" or "center"; "custom" for a Cloudinary custom focus area.
     public var origin: String
 }
 
