@@ -355,6 +355,18 @@ struct PlanningCloudinaryTests {
         #expect(bad.contains { $0.hasPrefix("c.json: assets[0].cloudinary.coordinates.custom[0]: expected [x, y, w, h]") })
         #expect(bad.contains(#"c.json: assets[0].cloudinary.metadata.rights_expiry: expected a date YYYY-MM-DD for rights_expiry but received "next year""#))
         #expect(bad.count == 7, "\(bad)")
+        // Found in QA: a typo in coordinates and an approval the policy cannot read were silent
+        // (the boxes ignored, the asset pending).
+        let unread = issues(#"""
+            {"path": "x.jpg", "cloudinary": {"public_id": "a/b", "coordinates": {"face": [[1, 2, 3, 4]]},
+             "metadata": {"approval": "maybe"}, "context": {"custom": {"approved": "sure"}}}}
+            """#)
+        #expect(unread == [
+            "c.json: assets[0].cloudinary.coordinates.face: unknown key 'face' (Cloudinary's coordinates are 'custom' and 'faces'); did you mean 'faces'?",
+            #"c.json: assets[0].cloudinary.metadata.approval: expected an approval state (approved, true, yes or 1; pending, false, no, 0 or in-review; rejected) for approval but received "maybe""#,
+            #"c.json: assets[0].cloudinary.context.custom.approved: expected an approval state (approved, true, yes or 1; pending, false, no, 0 or in-review; rejected) for approved but received "sure""#,
+        ], "\(unread)")
+        #expect(issues(#"{"path": "x.jpg", "cloudinary": {"public_id": "a/b", "metadata": {"approval": ["Approved"]}, "context": {"approved": "no"}}}"#) == [])
         // A null optional key is left out, as elsewhere in the manifest (found in QA: an error).
         #expect(issues(#"{"path": "x.jpg", "cloudinary": {"public_id": "a/b", "context": null, "version": null, "format": null, "tags": null, "metadata": null}}"#)
             == [], "nulls")

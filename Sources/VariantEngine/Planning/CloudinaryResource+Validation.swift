@@ -1,3 +1,4 @@
+import CloudinaryTransform
 import Foundation
 
 /// Checks of an asset's `cloudinary` resource JSON, each naming the path inside the manifest
@@ -74,11 +75,33 @@ enum CloudinaryResourceValidator {
                 for key in ["custom", "faces"] {
                     if let boxes = value[key] { checkBoxes(boxes, at: "coordinates." + key, fail: fail) }
                 }
+                // Cloudinary's coordinates hold these two only: another key is a typo whose boxes
+                // would be ignored without a word (found in QA: `coordinates.face`).
+                for key in (value.objectValue ?? [:]).keys.sorted() where !["custom", "faces"].contains(key) {
+                    var message = "unknown key '\(key)' (Cloudinary's coordinates are 'custom' and 'faces')"
+                    if let suggestion = Suggest.closest(to: key, among: ["custom", "faces"]) { message += "; did you mean '\(suggestion)'?" }
+                    fail("coordinates." + key, "unknown-key", message)
+                }
             }
         }
         if let boxes = object["faces"] { checkBoxes(boxes, at: "faces", fail: fail) }
 
         let keys = manifest.effectivePolicy.effectiveCloudinaryKeys
+        // An approval the policy cannot read counted as pending without a word (found in QA:
+        // "maybe"); said here, with the spellings it reads.
+        let approvals: [(String, JSONValue?)] = [
+            ("metadata." + keys.effectiveApproval, resource.metadata[keys.effectiveApproval]),
+            ((object["context"]?["custom"]?.objectValue != nil ? "context.custom." : "context.") + keys.effectiveApprovalContext,
+             resource.context[keys.effectiveApprovalContext].map(JSONValue.string)),
+        ]
+        for (key, value) in approvals {
+            guard let value else { continue }
+            let text = value.stringValue ?? value.arrayValue?.first?.stringValue
+            if text.flatMap(CloudinaryPolicyFacts.approvalState) == nil {
+                invalid(key, ManifestError.expected("an approval state (approved, true, yes or 1; pending, false, no, 0 or in-review; rejected)",
+                                                    for: key.split(separator: ".").last.map(String.init) ?? key, received: describe(value)))
+            }
+        }
         if let expiry = resource.metadata[keys.effectiveRightsExpiry], PolicyDate.parse(expiry.stringValue ?? "") == nil {
             invalid("metadata." + keys.effectiveRightsExpiry, ManifestError.expected("a date YYYY-MM-DD", for: keys.effectiveRightsExpiry, received: describe(expiry)))
         }
