@@ -173,7 +173,10 @@ struct PlanningManifestTests {
             .replacingOccurrences(of: "ASSET", with: asset).utf8))
         #expect(twice.map(\.path) == ["assets[0].approval"] && twice.first?.code == "duplicate", "\(twice)")
         let huge = issues(Array(#"{"campaign": "c", "cloudName": "demo", "placements": [{"name": "p", "aspectRatio": "1:1", "widths": [99999999999999999999]}], "assets": []}"#.utf8))
-        #expect(huge.map(\.path) == ["placements[0].widths[0]"], "\(huge)")
+        // The other problems beside it (found in QA: the huge number hid them until it was fixed;
+        // here the empty asset list).
+        #expect(huge.map(\.path) == ["placements[0].widths[0]", "assets"], "\(huge)")
+        #expect(huge.first?.message == "the number 99999999999999999999 is too large for any field")
         let comma = issues(Array(#"{"campaign": "c", "cloudName": "demo", "placements": [{"name": "p", "aspectRatio": "1:1", "widths": [100,]}], "assets": []}"#.utf8))
         #expect(comma.map(\.path) == ["placements[0].widths"] && comma.first?.code == "syntax", "\(comma)")
         // Every trailing comma at once, in document order, with the other problems beside them.

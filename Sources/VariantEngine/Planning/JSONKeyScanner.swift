@@ -13,6 +13,8 @@ struct JSONKeyScanner {
     private let bytes: [UInt8]
     private var index = 0
     private(set) var issues: [ManifestError.Issue] = []
+    /// Where the numbers too large for any field are (byte ranges), and their paths.
+    private(set) var hugeNumbers: [(range: Range<Int>, path: String)] = []
     /// Objects and arrays deeper than this are not followed (the parser refuses them anyway).
     private static let depthLimit = 512
 
@@ -25,19 +27,21 @@ struct JSONKeyScanner {
 
     /// The issues, and where the scan stopped on something it could not follow, as a syntax
     /// issue ("expected ',' or '}' at line 1, column 75"), or nil when it read the whole document.
-    static func scanning(_ data: Data) -> (issues: [ManifestError.Issue], stop: ManifestError.Issue?) {
+    static func scanning(_ data: Data) -> (issues: [ManifestError.Issue], stop: ManifestError.Issue?,
+                                           hugeNumbers: [(range: Range<Int>, path: String)]) {
         var scanner = JSONKeyScanner(data)
         if scanner.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { scanner.index = 3 }
         do {
             try scanner.parseValue(path: "", depth: 0)
             scanner.skipSpace()
             if scanner.index < scanner.bytes.count { throw Stop(expected: "the end of the document after its one value", path: "") }
-            return (scanner.issues, nil)
+            return (scanner.issues, nil, scanner.hugeNumbers)
         } catch let stop as Stop {
             return (scanner.issues, .init(path: stop.path, code: "syntax",
-                                          message: "not valid JSON: expected \(stop.expected) at \(scanner.place(scanner.index))"))
+                                          message: "not valid JSON: expected \(stop.expected) at \(scanner.place(scanner.index))"),
+                    scanner.hugeNumbers)
         } catch {
-            return (scanner.issues, nil)
+            return (scanner.issues, nil, scanner.hugeNumbers)
         }
     }
 
@@ -123,6 +127,7 @@ struct JSONKeyScanner {
             // Every number in a manifest is a size, a count or a byte budget: anything beyond
             // Int64 is a mistake, and the parser would refuse the file without a place.
             if let number = Double(token), !number.isFinite || abs(number) >= 9.2e18 {
+                hugeNumbers.append((start..<index, path))
                 issues.append(.init(path: path, code: "invalid-value",
                                     message: "the number \(token.count > 40 ? token.prefix(40) + "…" : token) is too large for any field"))
             }

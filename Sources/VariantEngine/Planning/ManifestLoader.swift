@@ -49,13 +49,22 @@ extension CampaignManifest {
         }
         var text = String(decoding: data, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }  // a byte-order mark, which YAML refuses
+        var data = data
+        var earlier: [ManifestError.Issue] = [], tooLarge: [String] = []
         if !yaml {
             // The scanner's problems, and the syntax error beside them: found in QA, a key given
             // twice hid a missing comma until the next run, which then said only "Invalid value
             // around character 74". Where the parser refuses the document, the place the scan
             // stopped says what was expected.
             let scan = JSONKeyScanner.scanning(data)
-            if !scan.issues.isEmpty || scan.stop != nil {
+            // A number too large for any field is read as 0 and reported, and the rest is
+            // checked as usual (found in QA: it hid every other problem until it was fixed).
+            for huge in scan.hugeNumbers {
+                data.replaceSubrange(huge.range, with: [UInt8(ascii: "0")] + [UInt8](repeating: 0x20, count: huge.range.count - 1))
+                tooLarge.append(huge.path)
+            }
+            let textIssues = scan.issues.filter { issue in !scan.hugeNumbers.contains { $0.path == issue.path } }
+            if !textIssues.isEmpty || scan.stop != nil {
                 var issues = scan.issues
                 do {
                     _ = try JSONSerialization.jsonObject(with: data)
@@ -65,6 +74,7 @@ extension CampaignManifest {
                 }
                 if !issues.isEmpty { throw ManifestError(file: file, issues: issues) }
             }
+            earlier = scan.issues
         }
         // The untyped tree first: unknown keys and enumerated values get precise messages there,
         // which the Codable pass alone cannot give.
@@ -96,7 +106,7 @@ extension CampaignManifest {
         // did decode. A problem already named at a path is not repeated, and the validator's
         // problems at a stand-in, inside it or at what holds it are dropped: they would be about
         // the stand-in, not about the manifest.
-        var issues = ManifestShapeChecker.check(tree)
+        var issues = earlier + ManifestShapeChecker.check(tree)
         if issues.contains(where: { $0.path.isEmpty }) { throw ManifestError(file: file, issues: issues) }
         var types = ManifestTypeChecker(yaml: yaml)
         let checked = types.check(tree, as: ManifestTypeChecker.manifest, name: "manifest", path: "") ?? [String: Any]()
@@ -118,7 +128,7 @@ extension CampaignManifest {
             throw ManifestError(file: file, issues: issues + [.init(path: "", code: "syntax", message: Self.describe(error))])
         }
         issues += ManifestValidator.validate(manifest).filter { issue in
-            !issues.contains { $0.path == issue.path } && !types.replaced.contains { ManifestPath.touches(issue.path, $0) }
+            !issues.contains { $0.path == issue.path } && !(types.replaced + tooLarge).contains { ManifestPath.touches(issue.path, $0) }
         }
         if !issues.isEmpty { throw ManifestError(file: file, issues: issues) }
         return manifest
