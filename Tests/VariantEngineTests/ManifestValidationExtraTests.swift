@@ -187,8 +187,15 @@ struct ManifestValidationExtraTests {
     @Test("a control character in an asset's or an override's path is refused with its path")
     func pathControlCharacters() {
         let nul = Self.issues(Self.json(asset: #"{"publicId": "x/a", "path": "a\u0000b.jpg"}"#))
-        #expect(nul.map(\.description) == [#"assets[0].path: expected a file path without control characters for path but received "a\u{0}b.jpg""#],
+        #expect(nul.map(\.description) == [#"assets[0].path: expected a file path without control or bidirectional characters for path but received "a\u{0}b.jpg""#],
                 "\(nul)")
+        // Found in a report QA pass: a right-to-left override disguises a name (`fig\u{202E}gpj.jpg`
+        // shows as "figgpj.jpg" reversed), in a path and in a public id alike.
+        let bidi = Self.issues(Self.json(asset: #"{"publicId": "x/\u202egnp.exe", "path": "fig\u202egpj.jpg"}"#))
+        #expect(bidi.map(\.description) == [
+            #"assets[0].publicId: expected a public id without control or bidirectional characters for publicId but received "x/\u{202e}gnp.exe""#,
+            #"assets[0].path: expected a file path without control or bidirectional characters for path but received "fig\u{202e}gpj.jpg""#,
+        ], "\(bidi)")
         let swapped = Self.issues(Self.json(asset: #"{"publicId": "x/a", "path": "a.jpg", "overrides": [{"locale": "de", "publicId": "x/b", "path": "b\u001b.jpg"}]}"#))
         #expect(swapped.map(\.path) == ["assets[0].overrides[0].path"], "\(swapped)")
     }

@@ -40,7 +40,7 @@ enum ContactSheet {
             <title>\(escape(plan.campaign)): variant plan</title>
             <style>\(style)</style>\(thumbnails.isEmpty ? "" : "\n<style>\(thumbnails)</style>")</head><body>
             <header><h1>\(escape(plan.campaign))</h1>
-            <p class="summary">cloud <b>\(escape(plan.cloudName))</b> · \(plan.summary.assets) assets · \(plan.summary.variants) variants ·
+            <p class="summary">cloud <b>\(escape(plan.cloudName))</b> · \(Wording.counted(plan.summary.assets, "asset")) · \(Wording.counted(plan.summary.variants, "variant")) ·
             predicted \(kilobytes(plan.summary.predictedBytes)) · <span class="\(plan.summary.errors > 0 ? "bad" : "good")">\(Wording.counted(plan.summary.errors, "error"))</span> ·
             \(Wording.counted(plan.summary.warnings, "warning")) · \(plan.summary.failedAssets) failed · \(escape(decisionWords(plan.settings))) · engine \(escape(plan.engineVersion))\(plan.shard.map { " · shard \($0)" } ?? "")</p>
             <p class="legend">\(plan.placements.enumerated().map { i, p in
@@ -103,10 +103,11 @@ enum ContactSheet {
 
         if let source = asset.source {
             out += "<div class=\"sheet\">\n<figure class=\"overview\">"
-            // As wide as the thumbnail is (a portrait one was shown at 360 px wide, enlarged).
-            let frameWidth = source.width >= source.height ? thumbnailSide
-                : max(1, Int((Double(thumbnailSide) * Double(source.width) / Double(source.height)).rounded()))
-            out += "<div class=\"frame\" style=\"aspect-ratio:\(source.width)/\(source.height);width:\(frameWidth)px\">"
+            // As wide as the thumbnail is (a portrait one was shown at 360 px wide, enlarged), in
+            // fractions of a pixel: a 1×20000 source rounded up to 1 px wide was 20000 px tall.
+            let frameWidth = source.width >= source.height ? Double(thumbnailSide)
+                : Double(thumbnailSide) * Double(source.width) / Double(source.height)
+            out += "<div class=\"frame\" style=\"aspect-ratio:\(source.width)/\(source.height);width:\(format(frameWidth))px\">"
             let thumbnailData = thumbnail(asset, baseDirectory: baseDirectory, cache: cache, cancellation: cancellation)
             let picture = "src-" + source.contentHash.prefix(16).filter { $0.isHexDigit }
             if let jpeg = thumbnailData {
@@ -116,9 +117,13 @@ enum ContactSheet {
                 out += "<div class=\"photo \(picture)\" role=\"img\" aria-label=\"\(escape(asset.alt ?? asset.id))\"></div>"
             }
             out += "<svg viewBox=\"0 0 \(source.width) \(source.height)\" preserveAspectRatio=\"none\" xmlns=\"http://www.w3.org/2000/svg\">"
-            let stroke = max(2, max(source.width, source.height) / 150)
+            // Line widths and the focal point's size in screen pixels of the drawn thumbnail (its
+            // longer side is 360 px), whatever the source's size: fixed minimums in source pixels
+            // covered a 24 px icon with a 150 px disc (found in QA).
+            let unit = Double(max(source.width, source.height)) / Double(thumbnailSide)
+            let stroke = format(2.4 * unit), dash = format(4.8 * unit)
             for face in asset.faces {
-                out += "<rect class=\"face\" x=\"\(face.x)\" y=\"\(face.y)\" width=\"\(face.width)\" height=\"\(face.height)\" fill=\"none\" stroke=\"#ffffff\" stroke-dasharray=\"\(stroke * 2)\" stroke-width=\"\(stroke)\"/>"
+                out += "<rect class=\"face\" x=\"\(face.x)\" y=\"\(face.y)\" width=\"\(face.width)\" height=\"\(face.height)\" fill=\"none\" stroke=\"#ffffff\" stroke-dasharray=\"\(dash)\" stroke-width=\"\(stroke)\"/>"
             }
             for placement in asset.placements {
                 let index = plan.placements.firstIndex { $0.name == placement.placement } ?? 0
@@ -126,8 +131,7 @@ enum ContactSheet {
                 out += "<rect class=\"crop\" data-placement=\"\(escape(placement.placement))\" x=\"\(c.x)\" y=\"\(c.y)\" width=\"\(c.width)\" height=\"\(c.height)\" fill=\"none\" stroke=\"\(colour(index))\" stroke-width=\"\(stroke)\"><title>\(escape(placement.placement)) \(escape(placement.aspectRatio)): \(escape(placement.cropTransformation))</title></rect>"
             }
             if let focal = asset.focalPoint {
-                let r = max(4, max(source.width, source.height) / 60)
-                out += "<circle class=\"focal\" cx=\"\(focal.x)\" cy=\"\(focal.y)\" r=\"\(r)\" fill=\"#ffeb3b\" stroke=\"#000\" stroke-width=\"\(stroke / 2 + 1)\"><title>focal point (\(escape(focal.origin)), weight \(focal.weight))</title></circle>"
+                out += "<circle class=\"focal\" cx=\"\(focal.x)\" cy=\"\(focal.y)\" r=\"\(format(6 * unit))\" fill=\"#ffeb3b\" stroke=\"#000\" stroke-width=\"\(format(1.5 * unit))\"><title>focal point (\(escape(focal.origin)), weight \(focal.weight))</title></circle>"
             }
             out += "</svg></div><figcaption>crops, faces (dashed) and focal point (yellow)</figcaption></figure>\n"
             if thumbnailData != nil {
@@ -193,7 +197,18 @@ enum ContactSheet {
         let fill = String(format: "#%02x%02x%02x", c.red, c.green, c.blue)
         var out = "<svg class=\"text-overlay\" viewBox=\"0 0 \(variant.width) \(variant.height)\" xmlns=\"http://www.w3.org/2000/svg\">"
         out += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(mask.width)\" height=\"\(mask.height)\" fill=\"none\" stroke=\"#ff00ff\" stroke-width=\"\(max(1, variant.width / 150))\"/>"
-        out += "<text x=\"\(x)\" y=\"\(y + mask.height)\" textLength=\"\(mask.width)\" lengthAdjust=\"spacingAndGlyphs\" font-family=\"Arial, Liberation Sans, sans-serif\" font-size=\"\(layer.size)\" fill=\"\(fill)\" opacity=\"\(format(layer.opacity / 100))\">\(escape(layer.text))</text>"
+        // One line of SVG text per line of the overlay (found in QA: SVG drew "A\nB" as one
+        // squeezed line where the render draws two); a lone line fills the box's width.
+        let lines = layer.text.split(separator: "\n", omittingEmptySubsequences: false)
+        let attributes = "font-family=\"Arial, Liberation Sans, sans-serif\" font-size=\"\(layer.size)\" fill=\"\(fill)\" opacity=\"\(format(layer.opacity / 100))\""
+        if lines.count == 1 {
+            out += "<text x=\"\(x)\" y=\"\(y + mask.height)\" textLength=\"\(mask.width)\" lengthAdjust=\"spacingAndGlyphs\" \(attributes)>\(escape(layer.text))</text>"
+        } else {
+            let lineHeight = Double(mask.height) / Double(lines.count)
+            out += "<text \(attributes)>" + lines.enumerated().map { i, line in
+                "<tspan class=\"line\" x=\"\(x)\" y=\"\(format(Double(y) + lineHeight * Double(i + 1)))\">\(escape(String(line)))</tspan>"
+            }.joined() + "</text>"
+        }
         out += "<title>text overlay \(mask.width)×\(mask.height) at \(x),\(y) in the \(variant.width) px variant</title></svg>"
         return out
     }
@@ -250,13 +265,15 @@ enum ContactSheet {
         bytes >= 100_000 ? String(format: "%.1f MB", Double(bytes) / 1_000_000) : String(format: "%.1f kB", Double(bytes) / 1_000)
     }
 
-    static func escape(_ text: String) -> String { XMLText.escaped(text) }
+    static func escape(_ text: String) -> String { XMLText.escapedForReading(text) }
 
     static let style = """
         body{font:14px/1.4 system-ui,sans-serif;margin:0 24px 48px;color:#222;background:#fafafa}
         header{position:sticky;top:0;background:#fafafa;padding:8px 0;border-bottom:1px solid #ddd;z-index:2}
         h1{margin:8px 0 4px;font-size:22px} h2{font-size:17px;margin:0 0 4px}
+        h1,.summary,figcaption,.decisions td:first-child{overflow-wrap:anywhere}
         .summary .bad{color:#c62828;font-weight:bold} .summary .good{color:#2e7d32}
+        .legend{white-space:nowrap;overflow-x:auto;margin:4px 0}
         .legend span{display:inline-block;border-left:6px solid;padding:0 8px;margin-right:6px;background:#fff}
         .asset{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px 16px;margin:16px 0}
         .asset-failed{border-color:#c62828;background:#fff5f5}
@@ -277,7 +294,7 @@ enum ContactSheet {
         .preview .text-overlay{position:absolute;inset:0;width:100%;height:100%;display:block}
         ul.violations{margin:4px 0;padding-left:18px}
         .violation.error{color:#b71c1c} .violation.warning{color:#8d6e00}
-        .asset{scroll-margin-top:160px}
+        .asset{scroll-margin-top:200px}
         .table-scroll{overflow-x:auto;max-width:100%}
         tr.violations ul.violations{position:sticky;left:6px;max-width:calc(100vw - 110px);box-sizing:border-box}
         h2,.meta,.index a{overflow-wrap:anywhere}

@@ -17,7 +17,7 @@ enum ManifestValidator {
         }
         func fail(_ path: String, _ message: String) { fail(path, "invalid-value", message) }
 
-        if manifest.campaign.trimmingCharacters(in: .whitespaces).isEmpty {
+        if manifest.campaign.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             fail("campaign", "a campaign name is required")
         }
         if manifest.cloudName.isEmpty || !manifest.cloudName.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
@@ -291,13 +291,26 @@ enum ManifestValidator {
         return parts(a) == parts(b)
     }
 
-    /// A file path with a control character: no file system name holds a NUL (the asset was
-    /// reported unreadable, and the NUL written raw into the report), and the others are a
-    /// terminal's, not a file's.
+    /// A control character, or one that reorders the text around it (the bidirectional marks,
+    /// embeddings, overrides and isolates): in a public id or a file name it only disguises it
+    /// (found in QA: `bidi/\u{202E}gnp.exe` showed as "bidi/exe.png", and a file name with one
+    /// reversed the report's line about the asset).
+    static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || [0x061C, 0x200E, 0x200F].contains(scalar.value)
+            || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+    }
+
+    /// `text` with its hidden characters written out (`\u{202e}`).
+    static func shown(_ text: String) -> String {
+        text.unicodeScalars.map { isHidden($0) ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+    }
+
+    /// A file path with a control or bidirectional character: no file system name holds a NUL
+    /// (the asset was reported unreadable, and the NUL written raw into the report), the other
+    /// controls are a terminal's, not a file's, and the bidirectional ones disguise the name.
     static func filePathProblem(_ path: String) -> String? {
-        guard path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return nil }
-        let shown = path.unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
-        return ManifestError.expected("a file path without control characters", for: "path", received: "\"\(shown)\"")
+        guard path.unicodeScalars.contains(where: isHidden) else { return nil }
+        return ManifestError.expected("a file path without control or bidirectional characters", for: "path", received: "\"\(shown(path))\"")
     }
 
     static func publicIdProblem(_ id: String) -> String? {
@@ -309,11 +322,11 @@ enum ManifestValidator {
             // A client normalises "a/../b" to "b": the URL would name another asset.
             return ManifestError.expected("a public id without . or .. folder names", for: "publicId", received: "\"\(id)\"")
         }
-        if id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if id.unicodeScalars.contains(where: isHidden) {
             // An escape sequence in an id retitled and cleared the terminal through the progress
             // line, and went into the URL as %1B.
-            let shown = id.unicodeScalars.map { $0.properties.generalCategory == .control ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
-            return ManifestError.expected("a public id without control characters", for: "publicId", received: "\"\(shown)\"")
+            return ManifestError.expected("a public id without control or bidirectional characters", for: "publicId",
+                                          received: "\"\(shown(id))\"")
         }
         if id.contains(where: { $0.isWhitespace || "?#&\\%<>+".contains($0) }) {
             return ManifestError.expected("a public id without spaces or ? # & \\ % < > +", for: "publicId", received: "\"\(id)\"")

@@ -15,4 +15,19 @@ enum XMLText {
         }
         return out
     }
+
+    /// ``escaped(_:)`` for a page people read, with the characters that reorder the text after
+    /// them (bidirectional embeddings, overrides and isolates) written out as `[U+202E]`: an
+    /// override in an overlay text reversed the rest of its violation's line in the report,
+    /// numbers included (found in QA). The marks (U+200E, U+200F) reorder nothing and stay.
+    static func escapedForReading(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }) else {
+            return escaped(text)
+        }
+        let visible = text.unicodeScalars.map { scalar in
+            (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+                ? String(format: "[U+%04X]", scalar.value) : String(scalar)
+        }.joined()
+        return escaped(visible)
+    }
 }
