@@ -119,7 +119,10 @@ extension Image {
             return try resized(toWidth: width, height: height, kernel: kernel)
         }
         let format = cvips_band_format(pointer)
-        let resized = try premultiplied().resized(toWidth: width, height: height, kernel: kernel).unpremultiplied()
+        // Rounded, not truncated, back to the image's format: vips_cast truncates, which left
+        // every such image up to a level darker, all over (found in review; libvips's thumbnail
+        // has the same bias).
+        let resized = try premultiplied().resized(toWidth: width, height: height, kernel: kernel).unpremultiplied().linear(1, 0.5)
         return try resized.apply("cast") { cvips_cast(resized.pointer, $0, format) }
     }
 

@@ -66,6 +66,8 @@ public enum Breakpoints {
             if let known = measured[width] { return known }
             let height = max(1, Int((Double(source.height) * Double(width) / Double(source.width)).rounded()))
             var scaled = try source.resized(toWidth: width, height: height)
+            // Truncated back to 8 bits, as libvips's thumbnail does in render's shrink (rounding
+            // here measured 5 % fewer bytes than render writes for logo-alpha.png at 419 px).
             if premultiplied { scaled = try scaled.unpremultiplied().castToEightBit() }
             if options.format == .jpeg, scaled.hasAlpha { scaled = try scaled.flattened(background: [255, 255, 255]) }
             // Encoded as `render` encodes (PNG as a plan and render write it).
