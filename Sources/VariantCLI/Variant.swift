@@ -120,6 +120,14 @@ enum Main {
             print(Variant.versionLine)
             return 0
         }
+        // Found in a docs QA pass: `variant --version --json` said "Unknown option '--version'",
+        // blaming the one option that does exist. (A command's own `--version`, url build's, is
+        // after the command name and untouched.)
+        if arguments.first == "--version" {
+            Diagnostics.error("--version takes nothing else (it prints one line: variant VERSION (libvips VERSION)); "
+                              + "give it alone, or a command's options without it")
+            return ExitStatus.ioError
+        }
         if let dashed = fileNameReadAsOptions(arguments) {
             Diagnostics.error("\(dashed): a name that starts with '-' is read as options (its h as --help); "
                               + "write a file as ./\(dashed), or put the name after -- at the end of the options")

@@ -380,6 +380,17 @@ struct BadInputCLITests {
         #expect(!small.stderr.contains("imageTooSmall"), "\(small.stderr)")
     }
 
+    @Test("--version with anything after it says so, rather than calling --version unknown")
+    func versionWithMore() throws {
+        let more = try CLIRunner.run(["--version", "--json"])
+        #expect(more.status == 2 && more.stdout.isEmpty)
+        #expect(more.stderr.hasPrefix("variant: error: --version takes nothing else") && !more.stderr.contains("Unknown option '--version'"),
+                "\(more.stderr)")
+        // url build's own --version (an asset's version) is untouched.
+        let url = try CLIRunner.run(["url", "build", "a/b", "--cloud-name", "demo", "--version", "3"])
+        #expect(url.status == 0 && url.stdout == "https://res.cloudinary.com/demo/image/upload/v3/a/b\n", "\(url.stdout) \(url.stderr)")
+    }
+
     @Test("options out of range are usage errors that name the option, found before any decode", arguments: [
         (["breakpoints", "IMAGE", "--min-width", "0"], "for --min-width but received 0"),
         (["breakpoints", "IMAGE", "--bytes-step", "0"], "for --bytes-step but received 0"),
