@@ -218,6 +218,14 @@ final class PlanCache: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "variant-plan-cache"
         configuration.readonly = readOnly
+        // No fsync per entry: every entry carries its own check (``sealed(_:)``) and a damaged
+        // file is rebuilt when opened, so what a power cut can cost is a rebuild, which is what
+        // the cache is for; the rollback journal still keeps each write whole if the process
+        // dies. With the default (FULL), each of a plan's few hundred stores waited for the disk:
+        // a cache cost 0.9 s of 3.2 s planning 100 small assets with one job (found in QA).
+        if !readOnly {
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = OFF") }
+        }
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
