@@ -408,12 +408,13 @@ func writeAll(_ outputs: [(path: String, data: Data)]) throws {
 
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal: the assets and
 /// variants done, the time so far and an estimate of the time left, and the asset that finished
-/// last. Variants move it between assets (an asset of many placements takes a while), at most
-/// ten redraws a second.
+/// last. Variants move it between assets (an asset of many placements takes a while); at most
+/// ten redraws a second, the last one always drawn.
 final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private let started = Date()
     private var lastDrawn: Date?
+    private var lastAssetDrawn: Date?
     private var lastFinished = ""
 
     static func onTerminal() -> ProgressBar? { isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil }
@@ -423,9 +424,16 @@ final class ProgressBar: @unchecked Sendable {
         defer { lock.unlock() }
         let now = Date()
         if progress.event == .asset { lastFinished = progress.assetID }
-        // A variant's redraw can wait; the start and each asset's end are always drawn.
-        if progress.event == .variant, let lastDrawn, now.timeIntervalSince(lastDrawn) < 0.1 { return }
+        // A redraw can wait, but for the start and the end: found in QA, a cached run of 3,200
+        // small assets redrew at each asset's end, up to 122 times in 100 ms (251 KB of stderr
+        // to a terminal that may be an SSH link).
+        // Each kind has its own clock, so a variant drawn just before an asset's end does not
+        // hide that end: at most ten of each a second.
+        let last = progress.completed >= progress.total && progress.event == .asset
+        let previous = progress.event == .asset ? lastAssetDrawn : lastDrawn
+        if progress.event != .started, !last, let previous, now.timeIntervalSince(previous) < 0.1 { return }
         lastDrawn = now
+        if progress.event == .asset { lastAssetDrawn = now }
         var shown = progress
         shown.assetID = lastFinished
         let line = Self.line(shown, columns: Self.terminalColumns(), elapsed: now.timeIntervalSince(started))
@@ -444,13 +452,14 @@ final class ProgressBar: @unchecked Sendable {
         let width = max(5, min(30, columns / 8))
         let filled = total > 0 ? width * min(done, total) / total : width
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        var head = "[\(bar)] \(progress.completed)/\(progress.total) assets"
-        if progress.variantsTotal > 0 { head += ", \(progress.variantsDone)/\(progress.variantsTotal) variants" }
-        head += " · \(clock(elapsed))"
-        if done > 0 && done < total {
-            let left = elapsed / Double(done) * Double(total - done)
-            head += ", ~\(clock(left)) left"
-        }
+        let assets = "[\(bar)] \(progress.completed)/\(progress.total) assets"
+        let variants = progress.variantsTotal > 0 ? ", \(progress.variantsDone)/\(progress.variantsTotal) variants" : ""
+        let time = " · \(clock(elapsed))"
+        let left = done > 0 && done < total ? ", ~\(clock(elapsed / Double(done) * Double(total - done))) left" : ""
+        // On a narrow terminal whole fields go, the estimate first, rather than a count cut in
+        // half ("546/60" for 546 of 600 variants, found in QA).
+        let head = [assets + variants + time + left, assets + variants + time, assets + variants, assets]
+            .first { $0.count <= columns - 1 } ?? assets
         let room = columns - 1 - head.count - " · done: ".count
         let id = Diagnostics.visible(progress.assetID)
         // In terminal columns: CJK and emoji take two (an id of them wrapped the line, and the

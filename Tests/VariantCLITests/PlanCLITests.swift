@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VipsCore
 
 /// `variant plan` end to end: exit statuses, stdout discipline, shard + merge, and the HTML
 /// report opened in headless Chromium.
@@ -170,6 +171,42 @@ struct PlanCLITests {
         // Not a terminal: no progress at all.
         let quiet = try CLIRunner.run(["plan", manifest, "-o", dir.appendingPathComponent("plan2.json").path, "--fixed-quality"])
         #expect(quiet.status == 0 && !quiet.stderr.contains("done:") && !quiet.stderr.contains("\r"), "\(quiet.stderr)")
+    }
+
+    /// Found in a scale QA pass: a cached run of many small assets redrew the line at every
+    /// asset's end (up to 122 times in 100 ms), and a narrow terminal cut a count in half
+    /// ("546/60" for 546 of 600 variants).
+    @Test("the progress line is drawn at most about twenty times a second, and drops whole fields when narrow")
+    func progressIsThrottledAndWhole() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var assets: [String] = []
+        for i in 0..<60 {
+            let pixels = (0..<(16 * 16)).flatMap { p -> [UInt8] in [UInt8(i * 4), UInt8(p % 256), 90] }
+            try Image(pixels: PixelBuffer(width: 16, height: 16, bands: 3, data: pixels)).encoded(as: .png(PNGOptions()))
+                .write(to: dir.appendingPathComponent("i\(i).png"))
+            assets.append(#"{"publicId": "p/i\#(i)", "path": "i\#(i).png", "approval": "approved"}"#)
+        }
+        try Data(#"{"campaign": "many", "cloudName": "demo", "placements": [{"name": "sq", "aspectRatio": "1:1", "widths": [16], "formats": ["webp"]}], "assets": [\#(assets.joined(separator: ","))]}"#.utf8)
+            .write(to: dir.appendingPathComponent("m.json"))
+        let cache = dir.appendingPathComponent("c.sqlite").path
+        let plan = ["plan", dir.appendingPathComponent("m.json").path, "-o", dir.appendingPathComponent("plan.json").path,
+                    "--fixed-quality", "--cache", cache]
+        #expect(try CLIRunner.run(plan).status == 0)
+        let started = Date()
+        let result = try CLIRunner.run(["-c", #"script -qec "stty cols 30; $0 $1 \#(plan.dropFirst().joined(separator: " "))" /dev/null"#,
+                                        CLIRunner.executable.path, plan[0]], shell: true)
+        let seconds = Date().timeIntervalSince(started)
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        let drawn = result.stdout.replacingOccurrences(of: "\u{1B}[K", with: "").components(separatedBy: CharacterSet(charactersIn: "\r\n"))
+            .filter { $0.hasPrefix("[") }
+        #expect(!drawn.isEmpty && Double(drawn.count) <= 3 + 20 * seconds, "\(drawn.count) lines in \(seconds) s")
+        #expect(drawn.last?.contains("60/60 assets") == true, "\(drawn.suffix(2))")
+        // Every count whole: the line ends at a field's end, never inside a number.
+        for line in drawn {
+            #expect(line.count <= 29 && line.wholeMatch(of: #/\[[#-]+\] \d+/60 assets(, \d+/60 variants)?( · \d+:\d\d(, ~\d+:\d\d left)?)?/#) != nil,
+                    "\(line)")
+        }
     }
 
     /// Found in the scale review: the progress line was cut by characters, so an id of CJK
