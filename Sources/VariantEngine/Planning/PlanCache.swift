@@ -218,11 +218,13 @@ final class PlanCache: Sendable {
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "variant-plan-cache"
         configuration.readonly = readOnly
-        // No fsync per entry: every entry carries its own check (``sealed(_:)``) and a damaged
-        // file is rebuilt when opened, so what a power cut can cost is a rebuild, which is what
-        // the cache is for; the rollback journal still keeps each write whole if the process
-        // dies. With the default (FULL), each of a plan's few hundred stores waited for the disk:
-        // a cache cost 0.9 s of 3.2 s planning 100 small assets with one job (found in QA).
+        // No fsync per entry: every entry carries its own check, bound to its key
+        // (``sealed(_:key:)``, so a row found under the wrong key after a power cut fails it as
+        // damaged bytes do), and a file SQLite finds damaged is rebuilt when opened; what a power
+        // cut can cost is recomputing, which is what the cache is for. The rollback journal
+        // still keeps each write whole if the process dies. With the default (FULL), each of a
+        // plan's few hundred stores waited for the disk: a cache cost 0.9 s of 3.2 s planning
+        // 100 small assets with one job (found in QA).
         if !readOnly {
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = OFF") }
         }
@@ -330,7 +332,7 @@ final class PlanCache: Sendable {
         guard let stored = try? queue.read({ db in
             try Data.fetchOne(db, sql: "SELECT value FROM \(table.rawValue) WHERE key = ?", arguments: [key])
         }) else { return nil }
-        guard let value = Self.unsealed(stored) else {
+        guard let value = Self.unsealed(stored, key: key) else {
             damaged.withLock { $0 += 1 }
             return nil
         }
@@ -344,7 +346,7 @@ final class PlanCache: Sendable {
         do {
             try queue.write { db in
                 try db.execute(sql: "INSERT OR REPLACE INTO \(table.rawValue) (key, engineVersion, value) VALUES (?, ?, ?)",
-                               arguments: [key, Self.identity, Self.sealed(data)])
+                               arguments: [key, Self.identity, Self.sealed(data, key: key)])
             }
         } catch {
             let full = (error as? DatabaseError)?.resultCode.primaryResultCode == .SQLITE_FULL
@@ -360,20 +362,30 @@ final class PlanCache: Sendable {
         storedHere.withLock { $0.contains(table.rawValue + " " + key) }
     }
 
-    /// `data` after an 8-byte check of it (little-endian).
-    static func sealed(_ data: Data) -> Data {
-        var check = checksum(data).littleEndian
+    /// `data` after an 8-byte check of it and of the key it is stored under (little-endian): a
+    /// row read under another key fails its check as damaged bytes do. (The file is not synced
+    /// per entry, and after a power cut a primary-key index could point a key at another row,
+    /// which SQLite's quick check does not compare; found in review.)
+    static func sealed(_ data: Data, key: String) -> Data {
+        var check = seal(data, key: key).littleEndian
         var out = Data(bytes: &check, count: 8)
         out.append(data)
         return out
     }
 
-    /// What ``sealed(_:)`` sealed, or nil when the bytes no longer match their check.
-    static func unsealed(_ stored: Data) -> Data? {
+    /// What ``sealed(_:key:)`` sealed under `key`, or nil when the bytes no longer match their
+    /// check or were sealed under another key.
+    static func unsealed(_ stored: Data, key: String) -> Data? {
         guard stored.count >= 8 else { return nil }
         let check = stored.prefix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
         let value = stored.dropFirst(8)
-        return checksum(value) == check ? Data(value) : nil
+        return seal(value, key: key) == check ? Data(value) : nil
+    }
+
+    /// The value's check mixed with the key's, by steps that are each a bijection of the value's
+    /// check (so a change the value's check sees, the seal sees).
+    static func seal(_ value: some DataProtocol & ContiguousBytes, key: String) -> UInt64 {
+        (checksum(value) ^ checksum(Data(key.utf8))) &* 0x9E37_79B9_7F4A_7C15
     }
 
     /// A 64-bit check of `data`, eight bytes at a time (an analysis is about 140 KB, and an
@@ -414,7 +426,11 @@ final class PlanCache: Sendable {
 
     /// Replaces every value of `table`, sealed as a store would (tests plant values with it).
     func overwriteAllForTesting(_ table: Table, with data: Data) throws {
-        try queue.write { db in try db.execute(sql: "UPDATE \(table.rawValue) SET value = ?", arguments: [Self.sealed(data)]) }
+        try queue.write { db in
+            for key in try String.fetchAll(db, sql: "SELECT key FROM \(table.rawValue)") {
+                try db.execute(sql: "UPDATE \(table.rawValue) SET value = ? WHERE key = ?", arguments: [Self.sealed(data, key: key), key])
+            }
+        }
     }
 
     /// Changes one byte of an entry's value where it is stored, its check left as it was (damage
@@ -432,7 +448,7 @@ final class PlanCache: Sendable {
     func insertForTesting(_ table: Table, key: String, identity: String, data: Data) throws {
         try queue.write { db in
             try db.execute(sql: "INSERT OR REPLACE INTO \(table.rawValue) (key, engineVersion, value) VALUES (?, ?, ?)",
-                           arguments: [key, identity, Self.sealed(data)])
+                           arguments: [key, identity, Self.sealed(data, key: key)])
         }
     }
 
