@@ -367,6 +367,13 @@ struct PlanningCloudinaryTests {
             #"c.json: assets[0].cloudinary.context.custom.approved: expected an approval state (approved, true, yes or 1; pending, false, no, 0 or in-review; rejected) for approved but received "sure""#,
         ], "\(unread)")
         #expect(issues(#"{"path": "x.jpg", "cloudinary": {"public_id": "a/b", "metadata": {"approval": ["Approved"]}, "context": {"approved": "no"}}}"#) == [])
+        // Found in review: a number or true/false (a structured metadata field's, or YAML's yes)
+        // was refused though the message lists them; an empty list says nothing.
+        for value in ["1", "true", "0", "false", "[]", "[true]"] {
+            #expect(issues(#"{"path": "x.jpg", "cloudinary": {"public_id": "a/b", "metadata": {"approval": \#(value)}}}"#) == [], "\(value)")
+        }
+        #expect(CloudinaryPolicyFacts.approvalText(.int(1)).flatMap(CloudinaryPolicyFacts.approvalState) == "approved")
+        #expect(CloudinaryPolicyFacts.approvalText(.bool(false)).flatMap(CloudinaryPolicyFacts.approvalState) == "pending")
         // A null optional key is left out, as elsewhere in the manifest (found in QA: an error).
         #expect(issues(#"{"path": "x.jpg", "cloudinary": {"public_id": "a/b", "context": null, "version": null, "format": null, "tags": null, "metadata": null}}"#)
             == [], "nulls")

@@ -95,9 +95,9 @@ enum CloudinaryResourceValidator {
              resource.context[keys.effectiveApprovalContext].map(JSONValue.string)),
         ]
         for (key, value) in approvals {
-            guard let value else { continue }
-            let text = value.stringValue ?? value.arrayValue?.first?.stringValue
-            if text.flatMap(CloudinaryPolicyFacts.approvalState) == nil {
+            // An empty list says nothing (a multi-select left empty): not an error.
+            guard let value, value != .array([]) else { continue }
+            if CloudinaryPolicyFacts.approvalText(value).flatMap(CloudinaryPolicyFacts.approvalState) == nil {
                 invalid(key, ManifestError.expected("an approval state (approved, true, yes or 1; pending, false, no, 0 or in-review; rejected)",
                                                     for: key.split(separator: ".").last.map(String.init) ?? key, received: describe(value)))
             }

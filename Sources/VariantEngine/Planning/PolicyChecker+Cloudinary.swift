@@ -12,12 +12,24 @@ struct CloudinaryPolicyFacts: Sendable, Equatable {
         tags = resource.tags
         let metadata = resource.metadata
         // Structured metadata first (a single-select holds one external id; a multi-select a list).
-        let stated = metadata[keys.effectiveApproval].flatMap { $0.stringValue ?? $0.arrayValue?.first?.stringValue }
-            ?? resource.context[keys.effectiveApprovalContext]
+        let stated = metadata[keys.effectiveApproval].flatMap(Self.approvalText) ?? resource.context[keys.effectiveApprovalContext]
         approval = stated.flatMap(Self.approvalState)
         rightsExpiry = metadata[keys.effectiveRightsExpiry]?.stringValue.flatMap(PolicyDate.parse)
         if let value = metadata[keys.effectiveRegions] {
             regions = value.arrayValue?.compactMap(\.stringValue) ?? value.stringValue.map { [$0] }
+        }
+    }
+
+    /// The text of an approval value: a string, a number or true/false (a structured metadata
+    /// field may be any of them: found in review, `1` and `true` were unreadable), or the first
+    /// of a list (a single-select's external id).
+    static func approvalText(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let text): text
+        case .bool(let flag): flag ? "true" : "false"
+        case .int(let number): String(number)
+        case .array(let list): list.first.flatMap(approvalText)
+        default: nil
         }
     }
 
