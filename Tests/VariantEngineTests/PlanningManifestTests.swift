@@ -177,6 +177,22 @@ struct PlanningManifestTests {
         // here the empty asset list).
         #expect(huge.map(\.path) == ["placements[0].widths[0]", "assets"], "\(huge)")
         #expect(huge.first?.message == "the number 99999999999999999999 is too large for any field")
+        // Found in review: beside a syntax error the scan lets through (a raw tab in a string) it
+        // was left out; what holds it keeps its own problems; -nan is no number; a slice of a
+        // larger Data patched the wrong bytes, or trapped.
+        let tab = issues(Array("{\"campaign\": \"c\tx\", \"cloudName\": \"d\", \"policy\": {\"maxBytes\": 1e400}}".utf8))
+        #expect(tab.map(\.path) == ["policy.maxBytes", ""] && tab.last?.code == "syntax", "\(tab)")
+        let held = issues(Array(#"{"campaign": "c", "cloudName": "demo", "placements": [{"name": "p", "aspectRatio": "1:1", "breakpoints": {"minWidth": 900, "maxWidth": 100, "count": 1e400}}], "assets": [{"publicId": "a/b", "path": "x.jpg", "approval": "approved"}]}"#.utf8))
+        #expect(held.map(\.path).contains("placements[0].breakpoints.count") && held.count >= 2, "\(held)")
+        let nan = issues(Array(#"{"campaign": "c", "cloudName": "demo", "placements": [{"name": "p", "aspectRatio": "1:1", "widths": [-nan]}], "assets": []}"#.utf8))
+        #expect(!nan.contains { $0.message.contains("too large") } && nan.first?.code == "syntax", "\(nan)")
+        let padded = Data("xx".utf8) + Data(#"{"campaign": "c", "cloudName": "demo", "placements": [{"name": "p", "aspectRatio": "1:1", "widths": [1e400]}], "assets": []}"#.utf8)
+        do {
+            _ = try CampaignManifest.parse(padded.dropFirst(2), file: "s.json", yaml: false)
+            Issue.record("accepted")
+        } catch let error as ManifestError {
+            #expect(error.issues.map(\.path) == ["placements[0].widths[0]", "assets"], "\(error.issues)")
+        }
         let comma = issues(Array(#"{"campaign": "c", "cloudName": "demo", "placements": [{"name": "p", "aspectRatio": "1:1", "widths": [100,]}], "assets": []}"#.utf8))
         #expect(comma.map(\.path) == ["placements[0].widths"] && comma.first?.code == "syntax", "\(comma)")
         // Every trailing comma at once, in document order, with the other problems beside them.

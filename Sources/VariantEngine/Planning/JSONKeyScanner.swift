@@ -54,7 +54,8 @@ struct JSONKeyScanner {
     /// "line L, column C" of a byte offset (columns count characters).
     private func place(_ offset: Int) -> String {
         var line = 1, column = 1
-        for byte in bytes.prefix(min(offset, bytes.count)) {
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0  // a byte-order mark is no column
+        for byte in bytes[min(start, offset)..<min(offset, bytes.count)] {
             if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
         }
         return offset >= bytes.count ? "the end of the document (line \(line), column \(column))" : "line \(line), column \(column)"
@@ -126,7 +127,10 @@ struct JSONKeyScanner {
             }
             // Every number in a manifest is a size, a count or a byte budget: anything beyond
             // Int64 is a mistake, and the parser would refuse the file without a place.
-            if let number = Double(token), !number.isFinite || abs(number) >= 9.2e18 {
+            // JSON's number grammar only: Swift's Double also reads -nan, -inf and 0x1p9999,
+            // which are syntax errors here, not numbers (found in review).
+            if token.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || "+-.eE".utf8.contains($0) }),
+               let number = Double(token), !number.isFinite || abs(number) >= 9.2e18 {
                 hugeNumbers.append((start..<index, path))
                 issues.append(.init(path: path, code: "invalid-value",
                                     message: "the number \(token.count > 40 ? token.prefix(40) + "…" : token) is too large for any field"))

@@ -49,7 +49,9 @@ extension CampaignManifest {
         }
         var text = String(decoding: data, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }  // a byte-order mark, which YAML refuses
-        var data = data
+        // A copy indexed from 0, as the scanner counts (a slice passed in patched the wrong
+        // bytes, or trapped: found in review).
+        var data = Data(data)
         var earlier: [ManifestError.Issue] = [], tooLarge: [String] = []
         if !yaml {
             // The scanner's problems, and the syntax error beside them: found in QA, a key given
@@ -99,7 +101,9 @@ extension CampaignManifest {
         } catch {
             var message = "not valid \(yaml ? "YAML" : "JSON"): \(Self.describe(error))"
             if !yaml { message = Self.locatingCharacter(in: message, of: data) }
-            throw ManifestError(file: file, issues: [.init(path: "", code: "syntax", message: message)])
+            // With the numbers too large for any field (found in review: a tab inside a string,
+            // which the scan lets through, left them out).
+            throw ManifestError(file: file, issues: earlier + [.init(path: "", code: "syntax", message: message)])
         }
         // Every problem at once: the shape's (unknown keys), then every value of the wrong type
         // (replaced by a stand-in, so that the rest still decodes), then the validator's for what
@@ -128,7 +132,10 @@ extension CampaignManifest {
             throw ManifestError(file: file, issues: issues + [.init(path: "", code: "syntax", message: Self.describe(error))])
         }
         issues += ManifestValidator.validate(manifest).filter { issue in
-            !issues.contains { $0.path == issue.path } && !(types.replaced + tooLarge).contains { ManifestPath.touches(issue.path, $0) }
+            // A number too large stands in as 0 at its own place only: what holds it keeps its
+            // problems (breakpoints with minWidth over maxWidth beside a huge count).
+            !issues.contains { $0.path == issue.path } && !types.replaced.contains { ManifestPath.touches(issue.path, $0) }
+                && !tooLarge.contains(issue.path)
         }
         if !issues.isEmpty { throw ManifestError(file: file, issues: issues) }
         return manifest
