@@ -52,8 +52,12 @@ struct ReportDrawingTests {
         // Two lines of SVG text for the two-line overlay, not one squeezed line.
         #expect(html.contains(">LINE ONE</tspan>") && html.contains(">SECOND LINE</tspan>"), "two tspans")
         #expect(!html.contains(">LINE ONE\nSECOND LINE</text>"))
-        // The override is shown, not obeyed: no raw U+202E in the page.
-        #expect(html.contains("Sale [U+202E]50% off") && !html.unicodeScalars.contains { $0.value == 0x202E })
+        // The override is spelled out in the page's text, and obeyed only in the preview of the
+        // variant (the SVG text), as the render draws it.
+        #expect(html.contains("overlay “Sale [U+202E]50% off”"))
+        #expect(html.contains(">Sale \u{202E}50% off</text>"))
+        let outsideText = html.replacing(#/<text[^>]*>[^<]*</text>/#, with: "")
+        #expect(!outsideText.unicodeScalars.contains { $0.value == 0x202E })
         // A 24 px wide icon is drawn 360 px wide: its focal point is 6 screen px, 0.4 source px.
         let iconStart = try #require(html.range(of: #"id="test/icon""#))
         let iconSection = html[iconStart.lowerBound...].prefix(4000)
@@ -61,5 +65,10 @@ struct ReportDrawingTests {
         // A 2×400 source gets a frame 1.8 px wide (so 360 px tall), not 1 px wide and 200 px tall.
         #expect(html.contains("aspect-ratio:2/400;width:1.800px"), "thin frame")
         #expect(html.contains(" · 5 assets · 5 variants ·"), "counts")
+        // One of each is singular ("1 assets · 1 variants" before).
+        var one = manifest
+        one.assets = [manifest.assets[1]]
+        let single = try await PlanningFixture.plan(one, in: folder, options: PlanningFixture.options()).plan
+        #expect(try await Engine().report(single, baseDirectory: folder.path).contains(" · 1 asset · 1 variant ·"))
     }
 }

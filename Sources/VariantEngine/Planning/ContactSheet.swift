@@ -114,7 +114,7 @@ enum ContactSheet {
                 if inlined.insert(picture).inserted {
                     styles += ".\(picture){background-image:url(data:image/jpeg;base64,\(jpeg.base64EncodedString()))}\n"
                 }
-                out += "<div class=\"photo \(picture)\" role=\"img\" aria-label=\"\(escape(asset.alt ?? asset.id))\"></div>"
+                out += "<div class=\"photo \(picture)\" role=\"img\" aria-label=\"\(XMLText.escaped(asset.alt ?? asset.id))\"></div>"
             }
             out += "<svg viewBox=\"0 0 \(source.width) \(source.height)\" preserveAspectRatio=\"none\" xmlns=\"http://www.w3.org/2000/svg\">"
             // Line widths and the focal point's size in screen pixels of the drawn thumbnail (its
@@ -197,16 +197,18 @@ enum ContactSheet {
         let fill = String(format: "#%02x%02x%02x", c.red, c.green, c.blue)
         var out = "<svg class=\"text-overlay\" viewBox=\"0 0 \(variant.width) \(variant.height)\" xmlns=\"http://www.w3.org/2000/svg\">"
         out += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(mask.width)\" height=\"\(mask.height)\" fill=\"none\" stroke=\"#ff00ff\" stroke-width=\"\(max(1, variant.width / 150))\"/>"
+        // The words as the render draws them (a bidirectional override obeyed, not spelled out:
+        // this is a picture of the variant, set apart from the page's running text).
         // One line of SVG text per line of the overlay (found in QA: SVG drew "A\nB" as one
         // squeezed line where the render draws two); a lone line fills the box's width.
         let lines = layer.text.split(separator: "\n", omittingEmptySubsequences: false)
         let attributes = "font-family=\"Arial, Liberation Sans, sans-serif\" font-size=\"\(layer.size)\" fill=\"\(fill)\" opacity=\"\(format(layer.opacity / 100))\""
         if lines.count == 1 {
-            out += "<text x=\"\(x)\" y=\"\(y + mask.height)\" textLength=\"\(mask.width)\" lengthAdjust=\"spacingAndGlyphs\" \(attributes)>\(escape(layer.text))</text>"
+            out += "<text x=\"\(x)\" y=\"\(y + mask.height)\" textLength=\"\(mask.width)\" lengthAdjust=\"spacingAndGlyphs\" \(attributes)>\(XMLText.escaped(layer.text))</text>"
         } else {
             let lineHeight = Double(mask.height) / Double(lines.count)
             out += "<text \(attributes)>" + lines.enumerated().map { i, line in
-                "<tspan class=\"line\" x=\"\(x)\" y=\"\(format(Double(y) + lineHeight * Double(i + 1)))\">\(escape(String(line)))</tspan>"
+                "<tspan class=\"line\" x=\"\(x)\" y=\"\(format(Double(y) + lineHeight * Double(i + 1)))\">\(XMLText.escaped(String(line)))</tspan>"
             }.joined() + "</text>"
         }
         out += "<title>text overlay \(mask.width)×\(mask.height) at \(x),\(y) in the \(variant.width) px variant</title></svg>"
