@@ -62,7 +62,7 @@ struct Render: ParsableCommand {
                                valueName: "x,y,w,h;..."))
     var faces: String?
 
-    @Option(help: ArgumentHelp("Custom coordinates for g_custom (g_auto keeps them too), \"x,y,w,h;...\" in source pixels after EXIF orientation.",
+    @Option(help: ArgumentHelp("Custom coordinates for g_custom, \"x,y,w,h;...\" in source pixels after EXIF orientation; as at Cloudinary, they override g_auto too.",
                                valueName: "x,y,w,h;..."))
     var custom: String?
 

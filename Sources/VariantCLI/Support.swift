@@ -307,8 +307,11 @@ func deliveryURLHint(_ text: String) -> String? {
         guard let url = try? DeliveryURL(parsing: trimmed) else {
             return "\(abbreviated(trimmed)) is a URL, not a transformation (one looks like c_fill,w_800,h_450)"
         }
-        let part = url.transformation.map { "its transformation is \($0)" } ?? "it has no transformation"
-        return "\(abbreviated(trimmed)) is a delivery URL, not a transformation: \(part) (variant url parse shows every part)"
+        guard let transformation = url.transformation else {
+            return "\(abbreviated(trimmed)) is a URL, not a transformation (one looks like c_fill,w_800,h_450)"
+        }
+        return "\(abbreviated(trimmed)) is a delivery URL, not a transformation: its transformation is \(transformation) "
+            + "(variant url parse shows every part)"
     }
     // The end of a URL's path: a valid transformation, a version, then the public id.
     let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)

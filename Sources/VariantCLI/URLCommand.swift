@@ -378,6 +378,10 @@ struct URLBuildCommand: ParsableCommand {
             let media: MediaKind? = resourceType == "image" ? .image : resourceType == "video" ? .video : nil
             let result = Transformation.validate(
                 transformation, context: ValidationContext(resourceType: media))
+            // A URL given as --transformation is named as one, as render names it (found in review).
+            if !result.isValid, let hint = deliveryURLHint(transformation) {
+                throw CLIError(message: "invalid --transformation: \(hint)", status: ExitStatus.invalid)
+            }
             for line in renderedDiagnostics(result.diagnostics, input: transformation) { Diagnostics.write("variant: " + line) }
             if !result.isValid { throw CLIError.invalidInput }
         }

@@ -295,6 +295,12 @@ struct BadInputCLITests {
         #expect(geometry.status == 1 && geometry.stderr.contains("is a delivery URL, not a transformation"), "\(geometry.stderr)")
         let validate = try CLIRunner.run(["validate", url])
         #expect(validate.status == 1 && validate.stderr.contains("variant: note: \(url) is a delivery URL"), "\(validate.stderr)")
+        let build = try CLIRunner.run(["url", "build", "a/b", "--cloud-name", "demo", "--transformation", url])
+        #expect(build.status == 1 && build.stderr.contains("invalid --transformation: \(url) is a delivery URL"), "\(build.stderr)")
+        // Any other URL is a URL, not a delivery URL without a transformation.
+        let other = try CLIRunner.run(["render", image, "https://x.example/path", "-o", out])
+        #expect(other.stderr == "variant: error: invalid transformation: https://x.example/path is a URL, not a transformation "
+                + "(one looks like c_fill,w_800,h_450)\n", "\(other.stderr)")
         // A transformation that is merely wrong keeps the parser's diagnostics.
         let typo = try CLIRunner.run(["render", image, "c_fil,w_100/v2", "-o", out])
         #expect(typo.status == 1 && typo.stderr.contains("did you mean") && !typo.stderr.contains("delivery URL"), "\(typo.stderr)")
