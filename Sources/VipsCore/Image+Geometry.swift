@@ -119,10 +119,12 @@ extension Image {
             return try resized(toWidth: width, height: height, kernel: kernel)
         }
         let format = cvips_band_format(pointer)
-        // Rounded, not truncated, back to the image's format: vips_cast truncates, which left
+        // Rounded, not truncated, back to an integer format: vips_cast truncates, which left
         // every such image up to a level darker, all over (found in review; libvips's thumbnail
-        // has the same bias).
-        let resized = try premultiplied().resized(toWidth: width, height: height, kernel: kernel).unpremultiplied().linear(1, 0.5)
+        // has the same bias). A float image is cast as it is.
+        let float = [VIPS_FORMAT_FLOAT, VIPS_FORMAT_DOUBLE, VIPS_FORMAT_COMPLEX, VIPS_FORMAT_DPCOMPLEX].contains { Int32($0.rawValue) == format }
+        let unpremultiplied = try premultiplied().resized(toWidth: width, height: height, kernel: kernel).unpremultiplied()
+        let resized = float ? unpremultiplied : try unpremultiplied.linear(1, 0.5)
         return try resized.apply("cast") { cvips_cast(resized.pointer, $0, format) }
     }
 
