@@ -123,7 +123,7 @@ enum Main {
         // Found in a docs QA pass: `variant --version --json` said "Unknown option '--version'",
         // blaming the one option that does exist. (A command's own `--version`, url build's, is
         // after the command name and untouched.)
-        if arguments.first == "--version" {
+        if arguments.first == "--version", !arguments.contains("--help"), !arguments.contains("-h") {
             Diagnostics.error("--version takes nothing else (it prints one line: variant VERSION (libvips VERSION)); "
                               + "give it alone, or a command's options without it")
             return ExitStatus.ioError

@@ -322,7 +322,7 @@ struct PlanOutputSafetyCLITests {
         try FileManager.default.removeItem(at: dir.appendingPathComponent("b.jpg"))
         let result = try CLIRunner.run(["plan", "m.json", "--fixed-quality", "--no-cache", "--json"], currentDirectory: dir)
         #expect(result.status == 1)
-        #expect(result.stderr.contains("b.jpg: no such file (a relative path is read from the manifest's folder)"), "\(result.stderr)")
+        #expect(result.stderr.contains("b.jpg: no such file (a relative path is read from the manifest's folder, the plan's base directory)"), "\(result.stderr)")
         #expect(!result.stdout.contains(dir.path), "no absolute paths in the plan")
     }
 

@@ -365,15 +365,15 @@ struct AssetPlanner: Sendable {
         return counted
     }
 
-    /// The error's text with the file named as the manifest names it: plans hold no absolute
-    /// paths, so plans made on different machines (shards) are equal.
+    /// The error's text with the file named as the manifest names it: a relative path stays
+    /// relative in the plan, so plans made on different machines (shards) are equal.
     static func describe(_ error: Error, job: AssetJob) -> String {
         let text = (error as? EngineError).map { "\(job.path): \($0.message)" } ?? String(describing: error)
         let named = text.replacingOccurrences(of: job.resolvedPath, with: job.path)
-        // A relative path missing: say where it was looked for (the plan holds no absolute
-        // paths: shards planned on different machines must merge into the same bytes).
+        // A relative path missing: say where it was looked for (without the folder itself:
+        // shards planned on different machines must merge into the same bytes).
         if job.path != job.resolvedPath, !FileManager.default.fileExists(atPath: job.resolvedPath) {
-            return named + " (a relative path is read from the manifest's folder)"
+            return named + " (a relative path is read from the manifest's folder, the plan's base directory)"
         }
         return named
     }
