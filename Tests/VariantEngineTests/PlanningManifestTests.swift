@@ -368,6 +368,21 @@ struct PlanningManifestTests {
             #expect(error.issues[3].message.contains("the YAML tag !!map does not fit a list"))
             #expect(error.issues[4].message.contains("!!python/object:os.system"))
         }
+        // Found in review: in YAML, such a value or a huge number hid every other problem (the
+        // JSON reader already reported them together).
+        let mixed = """
+            campaign: c
+            cloudName: demo
+            placements: [{name: p, aspectRatio: "16-9", widths: [99999999999999999999, 0100]}]
+            assets: [{publicId: a, path: x.jpg, approval: maybe}]
+            """
+        do {
+            _ = try CampaignManifest.parse(Data(mixed.utf8), file: "mixed.yaml", yaml: true)
+            Issue.record("accepted")
+        } catch let error as ManifestError {
+            #expect(error.issues.map(\.path) == ["placements[0].widths[0]", "placements[0].widths[1]", "placements[0].aspectRatio",
+                                                 "assets[0].approval"], "\(error)")
+        }
         // An explicit tag on a quoted scalar gives its type (the tag decides); quoted without
         // one, a number stays a string.
         let typed = """

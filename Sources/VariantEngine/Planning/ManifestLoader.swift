@@ -86,7 +86,12 @@ extension CampaignManifest {
                 guard let node = try Yams.compose(yaml: text) else {
                     throw ManifestError(file: file, issues: [.init(path: "", code: "syntax", message: "the document is empty")])
                 }
-                tree = try YAMLTree.value(of: node, file: file, documentBytes: text.utf8.count)
+                let converted = try YAMLTree.value(of: node, file: file, documentBytes: text.utf8.count)
+                tree = converted.tree
+                // Its values no manifest takes (a huge number, a leading zero, a foreign tag)
+                // stand in as 0 or null, and the rest is checked as a JSON manifest's is.
+                earlier = converted.issues
+                tooLarge = converted.standIns
             } else {
                 tree = try JSONSerialization.jsonObject(with: data)
             }
@@ -219,7 +224,11 @@ enum YAMLTree {
     /// aliases of one long string expand to gigabytes while staying far under `valueLimit`.
     static let textLimit = 64 << 20
 
-    static func value(of root: Node, file: String, documentBytes: Int = 0) throws -> Any {
+    /// The tree, and the values it could not take (each an issue, its place holding a stand-in
+    /// of 0 or null so that the rest is still checked: found in review, one of them hid every
+    /// other problem of a YAML manifest, as a huge number had in a JSON one).
+    static func value(of root: Node, file: String, documentBytes: Int = 0) throws
+        -> (tree: Any, issues: [ManifestError.Issue], standIns: [String]) {
         var left = valueLimit
         let textBudget = max(textLimit, 2 * documentBytes)
         var textLeft = textBudget
@@ -248,6 +257,7 @@ enum YAMLTree {
                     let token = scalar.string.count > 40 ? String(scalar.string.prefix(40)) + "…" : scalar.string
                     numbers.append(.init(path: path, code: "invalid-value", message: number.isNaN
                         ? "the value \(token) is not a number any field takes" : "the number \(token) is too large for any field"))
+                    return 0
                 }
                 return value
             case .sequence(let sequence):
@@ -280,8 +290,7 @@ enum YAMLTree {
             }
         }
         let tree = try convert(root, "")
-        if !numbers.isEmpty { throw ManifestError(file: file, issues: numbers) }
-        return tree
+        return (tree, numbers, numbers.map(\.path))
     }
 
     /// The tags a manifest's values may carry, explicitly or as YAML resolves plain values.
