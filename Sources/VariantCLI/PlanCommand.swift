@@ -458,8 +458,9 @@ final class ProgressBar: @unchecked Sendable {
         let left = done > 0 && done < total ? ", ~\(clock(elapsed / Double(done) * Double(total - done))) left" : ""
         // On a narrow terminal whole fields go, the estimate first, rather than a count cut in
         // half ("546/60" for 546 of 600 variants, found in QA).
-        let head = [assets + variants + time + left, assets + variants + time, assets + variants, assets]
-            .first { $0.count <= columns - 1 } ?? assets
+        let bare = "\(progress.completed)/\(progress.total)"
+        let head = [assets + variants + time + left, assets + variants + time, assets + variants, assets, bare]
+            .first { $0.count <= columns - 1 } ?? bare
         let room = columns - 1 - head.count - " · done: ".count
         let id = Diagnostics.visible(progress.assetID)
         // In terminal columns: CJK and emoji take two (an id of them wrapped the line, and the

@@ -33,7 +33,8 @@ enum Diagnostics {
         raw(visible.hasSuffix("\n") ? visible : visible + "\n")
     }
 
-    /// `text` with every control character but the tab and the newline spelled out (`\u{1B}`).
+    /// `text` with every control character but the tab and the newline, and every bidirectional
+    /// embedding, override and isolate, spelled out (`\u{1B}`, `\u{202E}`).
     static func visible(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isControl) else { return text }
         var out = ""
@@ -47,8 +48,12 @@ enum Diagnostics {
         return out
     }
 
+    /// A control character but the tab and the newline, or a bidirectional embedding, override
+    /// or isolate, which reorders the rest of the terminal's line (found in QA: an overlay text's
+    /// U+202E reversed its violation's line on stderr, as it had in the report).
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar != "\t" && scalar != "\n" && scalar.properties.generalCategory == .control
+        (scalar != "\t" && scalar != "\n" && scalar.properties.generalCategory == .control)
+            || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 
     /// Text on stderr as it is; a failed write is ignored (there is nowhere left to report it),

@@ -257,6 +257,11 @@ struct BadInputCLITests {
         #expect(broken.status == 2)
         #expect(broken.stderr.hasPrefix(#"variant: error: no\u{A}pe.jpg: "#), "\(broken.stderr)")
         #expect(broken.stderr.filter { $0 == "\n" }.count == 1, "\(broken.stderr)")
+
+        // A right-to-left override reversed the rest of the terminal's line (found in QA).
+        let bidi = try CLIRunner.run(["info", "fig\u{202E}gpj.jpg"])
+        #expect(bidi.stderr.hasPrefix(#"variant: error: fig\u{202E}gpj.jpg: "#) && !bidi.stderr.unicodeScalars.contains { $0.value == 0x202E },
+                "\(bidi.stderr)")
     }
 
     @Test("variant help NAME: a name that is no command is a usage error naming the commands there are")
