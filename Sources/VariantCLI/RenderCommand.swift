@@ -130,7 +130,7 @@ struct Render: ParsableCommand {
         for id in request.layerFiles.keys.sorted() where !named.contains(id) {
             Diagnostics.warning("--layer \(id.replacingOccurrences(of: "/", with: ":")): the transformation has no l_ or u_ of that id; the file is not used")
         }
-        let result: RenderResult
+        var result: RenderResult
         do {
             result = try Renderer.render(request)
         } catch let error as EngineError {
@@ -158,6 +158,13 @@ struct Render: ParsableCommand {
         // The geometry's warnings ("t_hero is a named transformation …") and notes: on stderr too, not
         // only in the JSON, so a plain run does not hide them.
         for note in result.notes { Diagnostics.write("variant: \(note)") }
+        // Boxes past the image are said, as crop says them (found in review: render clipped them
+        // without a word once its --faces fed g_auto as crop's do).
+        if !known.knownFaces.isEmpty || !known.knownCustom.isEmpty, let info = try? ImageInfo.read(path: image, verify: false) {
+            func source(_ boxes: [Rect]) -> [SourceRect] { boxes.map { SourceRect(x: $0.x, y: $0.y, width: $0.width, height: $0.height) } }
+            result.notes += KnownFacesOption.warnOutside(source(known.knownFaces), option: "--faces", width: info.width, height: info.height)
+                + KnownFacesOption.warnOutside(source(known.knownCustom), option: "--custom", width: info.width, height: info.height)
+        }
         try writeImageOutput(result.data, to: output)
         if json {
             try JSONOutput.print(result)

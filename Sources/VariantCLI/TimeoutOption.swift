@@ -78,16 +78,21 @@ struct KnownFacesOption: ParsableArguments {
     /// Warns about given boxes that miss the analysed image (the analysis dropped them), and
     /// returns the warnings for the JSON's `notes`.
     func warnOutside(width: Int, height: Int) -> [String] {
+        Self.warnOutside((try? boxes()) ?? [], option: "--faces", width: width, height: height)
+    }
+
+    /// The same for any option's boxes (render's --faces and --custom too).
+    static func warnOutside(_ boxes: [SourceRect], option: String, width: Int, height: Int) -> [String] {
         let image = SourceRect(x: 0, y: 0, width: width, height: height)
         var notes: [String] = []
-        for box in (try? boxes()) ?? [] {
+        for box in boxes {
             guard let inside = box.intersection(image) else {
-                notes.append("--faces: the box \(box.x),\(box.y),\(box.width),\(box.height) lies outside the \(width)x\(height) image; it is ignored")
+                notes.append("\(option): the box \(box.x),\(box.y),\(box.width),\(box.height) lies outside the \(width)x\(height) image; it is ignored")
                 continue
             }
             // Clipped without a word before (found in review).
             if inside != box {
-                notes.append("--faces: the box \(box.x),\(box.y),\(box.width),\(box.height) reaches past the \(width)x\(height) image; "
+                notes.append("\(option): the box \(box.x),\(box.y),\(box.width),\(box.height) reaches past the \(width)x\(height) image; "
                              + "it is used as \(inside.x),\(inside.y),\(inside.width),\(inside.height)")
             }
         }

@@ -302,6 +302,11 @@ struct RenderCLITests {
                 "render \(window), crop \(planned)")
         // The given face is in it (the detected ones are elsewhere).
         #expect(window[0] <= 700 && window[0] + window[2] >= 790, "\(window)")
+        // A box past the image is said, as crop says it.
+        let past = try CLIRunner.run(["render", couple, "c_fill,g_auto,w_100,h_300", "--faces", "790,590,100,100", "-o", out, "--json"])
+        let warning = "--faces: the box 790,590,100,100 reaches past the 800x600 image; it is used as 790,590,10,10"
+        #expect(past.status == 0 && past.stderr.contains("variant: warning: " + warning), "\(past.stderr)")
+        #expect((try past.json()["notes"] as? [String])?.contains("warning: " + warning) == true)
     }
 
     /// Found in review: an animated GIF was cropped by content under g_auto and g_face, where
