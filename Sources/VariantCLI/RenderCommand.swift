@@ -160,7 +160,11 @@ struct Render: ParsableCommand {
         for note in result.notes { Diagnostics.write("variant: \(note)") }
         // Boxes past the image are said, as crop says them (found in review: render clipped them
         // without a word once its --faces fed g_auto as crop's do).
-        if !known.knownFaces.isEmpty || !known.knownCustom.isEmpty, let info = try? ImageInfo.read(path: image, verify: false) {
+        // Only when a gravity reads them: c_scale uses none, and "it is used as" would be untrue.
+        let readsBoxes = ContentResolver.needsAnalysis(parsedTransformation) || parsedTransformation.components.contains { component in
+            component.parameters.contains { $0.key == "g" && $0.rawValue.hasPrefix("custom") }
+        }
+        if readsBoxes, !known.knownFaces.isEmpty || !known.knownCustom.isEmpty, let info = try? ImageInfo.read(path: image, verify: false) {
             func source(_ boxes: [Rect]) -> [SourceRect] { boxes.map { SourceRect(x: $0.x, y: $0.y, width: $0.width, height: $0.height) } }
             result.notes += KnownFacesOption.warnOutside(source(known.knownFaces), option: "--faces", width: info.width, height: info.height)
                 + KnownFacesOption.warnOutside(source(known.knownCustom), option: "--custom", width: info.width, height: info.height)

@@ -307,6 +307,9 @@ struct RenderCLITests {
         let warning = "--faces: the box 790,590,100,100 reaches past the 800x600 image; it is used as 790,590,10,10"
         #expect(past.status == 0 && past.stderr.contains("variant: warning: " + warning), "\(past.stderr)")
         #expect((try past.json()["notes"] as? [String])?.contains("warning: " + warning) == true)
+        // Not when no gravity reads the boxes.
+        let unused = try CLIRunner.run(["render", couple, "c_scale,w_100", "--faces", "790,590,100,100", "-o", out])
+        #expect(unused.status == 0 && !unused.stderr.contains("reaches past"), "\(unused.stderr)")
     }
 
     /// Found in review: an animated GIF was cropped by content under g_auto and g_face, where
