@@ -20,8 +20,9 @@ struct ValidateCommand: ParsableCommand {
             With --json, one object per input (one per line, JSON Lines, when there are several or they come from stdin):
               {"input", "valid", "canonical",
                "diagnostics": [{"severity", "code", "message", "component", "offset",
-                                "length", "suggestion"}]}
-            "canonical" is null when the input is invalid; "component", "offset" and "length" count
+                                "length", "suggestion"}], "note"?}
+            "note" is there when the input is no transformation at all (a delivery URL: it gives the
+            URL's transformation). "canonical" is null when the input is invalid; "component", "offset" and "length" count
             components from 0 and characters of the input, as a reader sees them (grapheme clusters: an e
             followed by a combining accent is one character; ASCII input counts bytes).
 
@@ -63,12 +64,14 @@ struct ValidateCommand: ParsableCommand {
         var invalid = 0
         for input in inputs {
             let result = Transformation.validate(input, context: context)
+            // A delivery URL is said as such, on stderr and in the JSON (found in QA: only on stderr).
+            let hint = result.isValid ? nil : deliveryURLHint(input)
             if !result.isValid {
                 invalid += 1
-                if let hint = deliveryURLHint(input) { Diagnostics.write("variant: note: \(hint)") }
+                if let hint { Diagnostics.write("variant: note: \(hint)") }
             }
             if json {
-                try JSONOutput.print(ValidationJSON(input: input, result: result), pretty: inputs.count == 1 && !fromStandardInput)
+                try JSONOutput.print(ValidationJSON(input: input, result: result, note: hint), pretty: inputs.count == 1 && !fromStandardInput)
             } else {
                 print(Self.describe(input: input, result: result))
             }
@@ -121,8 +124,11 @@ struct ValidateCommand: ParsableCommand {
 struct ValidationJSON: Encodable {
     var input: String
     var result: ParseResult
+    /// What the input is when it is no transformation at all (a delivery URL: its transformation),
+    /// as stderr says it; absent otherwise.
+    var note: String? = nil
 
-    enum Keys: String, CodingKey { case input, valid, canonical, diagnostics }
+    enum Keys: String, CodingKey { case input, valid, canonical, diagnostics, note }
 
     func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
@@ -130,6 +136,7 @@ struct ValidationJSON: Encodable {
         try c.encode(result.isValid, forKey: .valid)
         try c.encode(result.canonical, forKey: .canonical)
         try c.encode(result.diagnostics.map(DiagnosticJSON.init), forKey: .diagnostics)
+        try c.encodeIfPresent(note, forKey: .note)
     }
 }
 

@@ -300,6 +300,9 @@ struct BadInputCLITests {
         #expect(geometry.status == 1 && geometry.stderr.contains("is a delivery URL, not a transformation"), "\(geometry.stderr)")
         let validate = try CLIRunner.run(["validate", url])
         #expect(validate.status == 1 && validate.stderr.contains("variant: note: \(url) is a delivery URL"), "\(validate.stderr)")
+        let validateJSON = try CLIRunner.run(["validate", "--json", url])
+        #expect((try validateJSON.json()["note"] as? String)?.hasPrefix("\(url) is a delivery URL") == true, "\(validateJSON.stdout)")
+        #expect(try CLIRunner.run(["validate", "--json", "c_fil"]).json()["note"] == nil)
         let build = try CLIRunner.run(["url", "build", "a/b", "--cloud-name", "demo", "--transformation", url])
         #expect(build.status == 1 && build.stderr.contains("invalid --transformation: \(url) is a delivery URL"), "\(build.stderr)")
         // Any other URL is a URL, not a delivery URL without a transformation.
