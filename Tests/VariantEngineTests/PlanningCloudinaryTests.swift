@@ -369,7 +369,7 @@ struct PlanningCloudinaryTests {
         #expect(issues(#"{"path": "x.jpg", "cloudinary": {"public_id": "a/b", "metadata": {"approval": ["Approved"]}, "context": {"approved": "no"}}}"#) == [])
         // Found in review: a number or true/false (a structured metadata field's, or YAML's yes)
         // was refused though the message lists them; an empty list says nothing.
-        for value in ["1", "true", "0", "false", "[]", "[true]"] {
+        for value in ["1", "true", "0", "false", "[]", "[true]", "null", #""""#] {
             #expect(issues(#"{"path": "x.jpg", "cloudinary": {"public_id": "a/b", "metadata": {"approval": \#(value)}}}"#) == [], "\(value)")
         }
         #expect(CloudinaryPolicyFacts.approvalText(.int(1)).flatMap(CloudinaryPolicyFacts.approvalState) == "approved")

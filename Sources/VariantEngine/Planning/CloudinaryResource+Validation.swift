@@ -95,8 +95,9 @@ enum CloudinaryResourceValidator {
              resource.context[keys.effectiveApprovalContext].map(JSONValue.string)),
         ]
         for (key, value) in approvals {
-            // An empty list says nothing (a multi-select left empty): not an error.
-            guard let value, value != .array([]) else { continue }
+            // An empty list, an empty string or null says nothing (a field left empty): not an error,
+            // and the policy reads it as no statement (found in QA: null and "" were errors, [] not).
+            guard let value, ![.array([]), .string(""), .null].contains(value) else { continue }
             if CloudinaryPolicyFacts.approvalText(value).flatMap(CloudinaryPolicyFacts.approvalState) == nil {
                 invalid(key, ManifestError.expected("an approval state (approved, true, yes or 1; pending, false, no, 0 or in-review; rejected)",
                                                     for: key.split(separator: ".").last.map(String.init) ?? key, received: describe(value)))

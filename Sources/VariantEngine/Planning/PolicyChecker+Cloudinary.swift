@@ -25,7 +25,7 @@ struct CloudinaryPolicyFacts: Sendable, Equatable {
     /// of a list (a single-select's external id).
     static func approvalText(_ value: JSONValue) -> String? {
         switch value {
-        case .string(let text): text
+        case .string(let text): text.isEmpty ? nil : text
         case .bool(let flag): flag ? "true" : "false"
         case .int(let number): String(number)
         case .array(let list): list.first.flatMap(approvalText)
