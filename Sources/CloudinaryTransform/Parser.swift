@@ -297,7 +297,8 @@ struct TransformationParser {
         var suggestion: String? = nil
         // A known key with spaces around it (`w_100, c_fill`): the key, not a near name of the
         // key with its space ("ac_fill" was offered).
-        let bare = String(key.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        func trimmed(_ text: String) -> String { String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()) }
+        let bare = trimmed(key)
         if bare != key, ParameterTable.keyTexts.contains(bare) {
             suggestion = bare + "_" + value
         } else if key != key.lowercased(), ParameterTable.keyTexts.contains(key.lowercased()) {
@@ -317,7 +318,7 @@ struct TransformationParser {
         report(
             .error, .unknownParameter, "unknown parameter '\(Diagnostic.shown(key))'", component: component, offset: offset,
             // Without the spaces around it: ' w_100 ' was offered 'w_100 ', itself refused.
-            length: max(length, 1), suggestion: suggestion.map { String($0.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()) })
+            length: max(length, 1), suggestion: suggestion.map(trimmed))
     }
 
     /// Converts byte offsets to character offsets: needed for non-ASCII input, and for "\r\n",

@@ -114,10 +114,8 @@ struct BreakpointsCommand: ParsableCommand {
         // Found in QA: a width under --min-width was listed without a word.
         var notes: [String] = []
         if variant.width < minWidth {
-            let note = "the image is \(variant.width) px wide, under --min-width \(minWidth): its own width is the one listed "
-                + "(breakpoints never enlarge)"
-            Diagnostics.warning(note)
-            notes.append("warning: " + note)
+            Diagnostics.warning("the image is \(variant.width) px wide, under --min-width \(minWidth): its own width is the one "
+                                + "listed (breakpoints never enlarge)", noting: &notes)
         }
         if json {
             try JSONOutput.print(Output(breakpoints: points, srcset: srcset, notes: notes))

@@ -145,11 +145,9 @@ struct CropCommand: ParsableCommand {
         where ratio.miss(width: plan.rect.width, height: plan.rect.height) > AspectRatio.missTolerance {
             let actual = Double(plan.rect.width) / Double(plan.rect.height)
             let named = aspects.isEmpty ? "the \(ratio) crop" : "--aspect \(ratio)"
-            let note = "\(named): the window is \(plan.rect.width)x\(plan.rect.height), "
-                + (actual >= 1 ? String(format: "about %.3g:1", actual) : String(format: "about 1:%.3g", 1 / actual))
-                + ": the image is too small for the ratio" + (zoom > 1 ? " at this zoom" : "")
-            Diagnostics.warning(note)
-            notes.append("warning: " + note)
+            Diagnostics.warning("\(named): the window is \(plan.rect.width)x\(plan.rect.height), "
+                                + (actual >= 1 ? String(format: "about %.3g:1", actual) : String(format: "about 1:%.3g", 1 / actual))
+                                + ": the image is too small for the ratio" + (zoom > 1 ? " at this zoom" : ""), noting: &notes)
         }
         let f = analysis.focalPoint
         if json {

@@ -165,9 +165,8 @@ struct Render: ParsableCommand {
             component.parameters.contains { $0.key == "g" && $0.rawValue.hasPrefix("custom") }
         }
         if readsBoxes, !known.knownFaces.isEmpty || !known.knownCustom.isEmpty, let info = try? ImageInfo.read(path: image, verify: false) {
-            func source(_ boxes: [Rect]) -> [SourceRect] { boxes.map { SourceRect(x: $0.x, y: $0.y, width: $0.width, height: $0.height) } }
-            result.notes += KnownFacesOption.warnOutside(source(known.knownFaces), option: "--faces", width: info.width, height: info.height)
-                + KnownFacesOption.warnOutside(source(known.knownCustom), option: "--custom", width: info.width, height: info.height)
+            result.notes += KnownFacesOption.warnOutside(known.knownFaces.map(SourceRect.init), option: "--faces", width: info.width, height: info.height)
+                + KnownFacesOption.warnOutside(known.knownCustom.map(SourceRect.init), option: "--custom", width: info.width, height: info.height)
         }
         try writeImageOutput(result.data, to: output)
         if json {

@@ -52,8 +52,7 @@ enum Diagnostics {
     /// or isolate, which reorders the rest of the terminal's line (found in QA: an overlay text's
     /// U+202E reversed its violation's line on stderr, as it had in the report).
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar != "\t" && scalar != "\n" && scalar.properties.generalCategory == .control)
-            || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+        (scalar != "\t" && scalar != "\n" && scalar.properties.generalCategory == .control) || scalar.reordersText
     }
 
     /// Text on stderr as it is; a failed write is ignored (there is nowhere left to report it),
@@ -67,6 +66,11 @@ enum Diagnostics {
     /// line for whoever parses the log. (Lists of problems go through ``write(_:)``.)
     static func error(_ text: String) { write("variant: error: \(oneLine(text))") }
     static func warning(_ text: String) { write("variant: warning: \(oneLine(text))") }
+    /// A warning on stderr, kept in `notes` as a command's JSON gives it ("warning: …").
+    static func warning(_ text: String, noting notes: inout [String]) {
+        warning(text)
+        notes.append("warning: " + text)
+    }
     static func oneLine(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: "\\u{A}") }
 }
 
@@ -309,10 +313,7 @@ func deliveryURLHint(_ text: String) -> String? {
     let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
     let lower = trimmed.lowercased()
     if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
-        guard let url = try? DeliveryURL(parsing: trimmed) else {
-            return "\(abbreviated(trimmed)) is a URL, not a transformation (one looks like c_fill,w_800,h_450)"
-        }
-        guard let transformation = url.transformation else {
+        guard let transformation = (try? DeliveryURL(parsing: trimmed))?.transformation else {
             return "\(abbreviated(trimmed)) is a URL, not a transformation (one looks like c_fill,w_800,h_450)"
         }
         return "\(abbreviated(trimmed)) is a delivery URL, not a transformation: its transformation is \(transformation) "

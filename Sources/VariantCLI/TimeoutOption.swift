@@ -69,7 +69,7 @@ struct KnownFacesOption: ParsableArguments {
     func boxes() throws -> [SourceRect]? {
         guard let text else { return nil }
         do {
-            return try KnownRegions.parseBoxes(text).map { SourceRect(x: $0.x, y: $0.y, width: $0.width, height: $0.height) }
+            return try KnownRegions.parseBoxes(text).map(SourceRect.init)
         } catch let error as GeometryError {
             throw ValidationError("--faces: \(error.message)")
         }
@@ -87,17 +87,17 @@ struct KnownFacesOption: ParsableArguments {
         var notes: [String] = []
         for box in boxes {
             guard let inside = box.intersection(image) else {
-                notes.append("\(option): the box \(box.x),\(box.y),\(box.width),\(box.height) lies outside the \(width)x\(height) image; it is ignored")
+                Diagnostics.warning("\(option): the box \(box.x),\(box.y),\(box.width),\(box.height) lies outside the \(width)x\(height) image; "
+                                    + "it is ignored", noting: &notes)
                 continue
             }
             // Clipped without a word before (found in review).
             if inside != box {
-                notes.append("\(option): the box \(box.x),\(box.y),\(box.width),\(box.height) reaches past the \(width)x\(height) image; "
-                             + "it is used as \(inside.x),\(inside.y),\(inside.width),\(inside.height)")
+                Diagnostics.warning("\(option): the box \(box.x),\(box.y),\(box.width),\(box.height) reaches past the \(width)x\(height) image; "
+                                    + "it is used as \(inside.x),\(inside.y),\(inside.width),\(inside.height)", noting: &notes)
             }
         }
-        for note in notes { Diagnostics.warning(note) }
-        return notes.map { "warning: " + $0 }
+        return notes
     }
 }
 

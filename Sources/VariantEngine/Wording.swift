@@ -10,3 +10,10 @@ public enum Wording {
         items.prefix(limit).joined(separator: ", ") + (items.count > limit ? " and \(items.count - limit) more" : "")
     }
 }
+
+extension Unicode.Scalar {
+    /// A bidirectional embedding, override or isolate (U+202A–U+202E, U+2066–U+2069): it
+    /// reorders the text after it, so a name or a message holding one reads other than it is.
+    /// Spelled out wherever such text is shown (the report, stderr) and refused in names.
+    package var reordersText: Bool { (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) }
+}

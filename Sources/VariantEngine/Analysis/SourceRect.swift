@@ -1,3 +1,5 @@
+import CloudinaryTransform
+
 /// A rectangle in source pixels, after EXIF orientation: the coordinate system of every
 /// analysis result and crop (and of Cloudinary's `x_`, `y_`, `w_`, `h_` for `c_crop`).
 public struct SourceRect: Sendable, Codable, Equatable, Hashable, CustomStringConvertible {
@@ -95,5 +97,12 @@ public struct SourcePoint: Sendable, Codable, Equatable, Hashable {
     public init(x: Int, y: Int) {
         self.x = x
         self.y = y
+    }
+}
+
+extension SourceRect {
+    /// The same rectangle as the geometry's `Rect` (a `--faces` box, a known region).
+    package init(_ rect: Rect) {
+        self.init(x: rect.x, y: rect.y, width: rect.width, height: rect.height)
     }
 }

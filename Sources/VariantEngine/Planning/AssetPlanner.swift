@@ -145,8 +145,7 @@ struct AssetPlanner: Sendable {
         asset.faces = analysis.faces.map {
             PlannedFace(x: $0.box.x, y: $0.box.y, width: $0.box.width, height: $0.box.height, confidence: $0.confidence)
         }
-        asset.focalPoint = PlannedFocalPoint(x: analysis.focalPoint.x, y: analysis.focalPoint.y,
-                                             weight: analysis.focalPoint.weight, origin: analysis.focalPoint.origin.rawValue)
+        asset.focalPoint = PlannedFocalPoint(analysis.focalPoint)
 
         asset.originalUrl = try originalURL(job)
         let overlayFonts = try job.overlay.map(PolicyChecker.overlayFonts) ?? []
@@ -201,9 +200,9 @@ struct AssetPlanner: Sendable {
             asset.focalPoint = PlannedFocalPoint(x: min(analysis.width - 1, Int(largest.centerX.rounded())),
                                                  y: min(analysis.height - 1, Int(largest.centerY.rounded())), weight: 1, origin: "custom")
         } else if faceAnalysis.faces != analysis.faces, !faceAnalysis.faces.isEmpty {
-            let focal = FocalPointEstimator.estimate(faces: faceAnalysis.faces, saliency: analysis.saliency, sourceWidth: analysis.width,
-                                                     sourceHeight: analysis.height, opaqueBounds: analysis.opaqueBounds)
-            asset.focalPoint = PlannedFocalPoint(x: focal.x, y: focal.y, weight: focal.weight, origin: focal.origin.rawValue)
+            asset.focalPoint = PlannedFocalPoint(FocalPointEstimator.estimate(
+                faces: faceAnalysis.faces, saliency: analysis.saliency, sourceWidth: analysis.width,
+                sourceHeight: analysis.height, opaqueBounds: analysis.opaqueBounds))
         }
 
         let cropper = SmartCropper(options: options.smartCrop)
@@ -311,7 +310,7 @@ struct AssetPlanner: Sendable {
         // (and our validator warns otherwise): the one-component form warned on every variant.
         let automatic = try Transformation(parsing: (components + ["f_auto", "q_auto:\(level.rawValue)"]).joined(separator: "/"))
             .canonicalDescription
-        let upscale = max(Double(width) / Double(request.crop.width), Double(request.height ?? 0) / Double(request.crop.height))
+        let upscale = PolicyChecker.upscale(width: width, height: request.height, crop: request.crop)
         return PlannedVariant(
             width: decision.width, height: decision.height, transformation: explicit,
             url: try url(explicit, job: job), autoTransformation: automatic,

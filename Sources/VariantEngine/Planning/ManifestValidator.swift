@@ -296,8 +296,7 @@ enum ManifestValidator {
     /// (found in QA: `bidi/\u{202E}gnp.exe` showed as "bidi/exe.png", and a file name with one
     /// reversed the report's line about the asset).
     static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.generalCategory == .control || [0x061C, 0x200E, 0x200F].contains(scalar.value)
-            || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+        scalar.properties.generalCategory == .control || scalar.reordersText || [0x061C, 0x200E, 0x200F].contains(scalar.value)
     }
 
     /// `text` with its hidden characters written out (`\u{202e}`).

@@ -221,6 +221,12 @@ public struct PlannedFocalPoint: Sendable, Codable, Equatable {
     public var origin: String
 }
 
+extension PlannedFocalPoint {
+    init(_ focal: FocalPoint) {
+        self.init(x: focal.x, y: focal.y, weight: focal.weight, origin: focal.origin.rawValue)
+    }
+}
+
 public struct PlannedRect: Sendable, Codable, Equatable {
     public var x: Int
     public var y: Int

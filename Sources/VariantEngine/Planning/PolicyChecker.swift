@@ -41,16 +41,20 @@ enum PolicyChecker {
                           message: "the source is \(problems.joined(separator: " and ")) for \(spec.name)")]
     }
 
-    /// Widths the crop has too few pixels for. The factor is the variant's `upscale` (the larger
-    /// of the width and height ratios, to three decimals): found in QA, the message said ×6.39
-    /// where the plan and the report said 6.4.
+    /// How much a `width` × `height` variant enlarges `crop`: the larger of the two ratios (a
+    /// variant's `upscale`, and the upscaling message's factor).
+    static func upscale(width: Int, height: Int?, crop: SourceRect) -> Double {
+        max(Double(width) / Double(crop.width), Double(height ?? 0) / Double(crop.height))
+    }
+
+    /// Widths the crop has too few pixels for. The factor is the variant's `upscale`, to three
+    /// decimals: found in QA, the message said ×6.39 where the plan and the report said 6.4.
     static func upscaling(crop: SourceRect, spec: PlannedPlacementSpec, policy: CampaignPolicy, ratio: AspectRatio? = nil) -> [Violation] {
         let rule: UpscalePolicy = policy.effectiveNeverUpscale ? .never : spec.upscale
         guard rule != .allow else { return [] }
         let largestWithout = spec.widths.filter { $0 <= crop.width }.max()
         return spec.widths.filter { $0 > crop.width }.map { width in
-            let height = ratio?.exactHeight(forWidth: width, window: (crop.width, crop.height)) ?? 0
-            let factor = max(Double(width) / Double(crop.width), Double(height) / Double(crop.height))
+            let factor = upscale(width: width, height: ratio?.exactHeight(forWidth: width, window: (crop.width, crop.height)), crop: crop)
             var message = "\(width) px needs ×\(String(format: "%g", (factor * 1000).rounded() / 1000)) upscaling: the \(spec.aspectRatio) crop is "
                 + "\(crop.width)×\(crop.height)"
             message += largestWithout.map { "; of this placement's widths, \($0) is the largest that needs none" }

@@ -49,10 +49,9 @@ public enum ContentResolver {
         options.maxPixels = maxPixels
         // Known faces and custom areas are the analysis's too, as `crop --faces` takes them: found
         // in QA, `g_auto` placed its window by the detected faces while g_face used the given ones.
-        func source(_ boxes: [Rect]) -> [SourceRect] { boxes.map { SourceRect(x: $0.x, y: $0.y, width: $0.width, height: $0.height) } }
         let analysis = try ImageAnalysis.analyze(path: path, options: options,
-                                                 knownFaces: known.knownFaces.isEmpty ? nil : source(known.knownFaces))
-        let analysed = AnalysisGravityResolver(analysis, custom: source(known.knownCustom))
+                                                 knownFaces: known.knownFaces.isEmpty ? nil : known.knownFaces.map(SourceRect.init))
+        let analysed = AnalysisGravityResolver(analysis, custom: known.knownCustom.map(SourceRect.init))
         return KnownRegions(
             faces: known.knownFaces.isEmpty ? analysed.faces() : known.knownFaces,
             custom: known.knownCustom,

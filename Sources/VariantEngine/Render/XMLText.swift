@@ -21,13 +21,8 @@ enum XMLText {
     /// override in an overlay text reversed the rest of its violation's line in the report,
     /// numbers included (found in QA). The marks (U+200E, U+200F) reorder nothing and stay.
     static func escapedForReading(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }) else {
-            return escaped(text)
-        }
-        let visible = text.unicodeScalars.map { scalar in
-            (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
-                ? String(format: "[U+%04X]", scalar.value) : String(scalar)
-        }.joined()
+        guard text.unicodeScalars.contains(where: \.reordersText) else { return escaped(text) }
+        let visible = text.unicodeScalars.map { $0.reordersText ? String(format: "[U+%04X]", $0.value) : String($0) }.joined()
         return escaped(visible)
     }
 }

@@ -9,12 +9,6 @@ public struct AspectRatio: Sendable, Hashable, Codable, CustomStringConvertible 
         self.height = height
     }
 
-    /// Parses "16:9", "16x9" or "16/9", and decimals as `ar_` takes them: "1.5" is 3:2,
-    /// "1.78:1" is 89:50 (up to four decimal places, reduced to lowest terms). With more places
-    /// (up to 12) a decimal is a ratio rounded for print, and reads as the simplest fraction
-    /// that rounds to it: "1.7777778" is 16:9; when that fraction needs numbers over 10000, as
-    /// the closest ratio of numbers up to 10000 ("3.141592653589" is 355:113), and nil when
-    /// there is none. A lone whole number ("16") is refused.
     /// Why `text` is refused, when a whole number alone is what it is: said with the refusal
     /// ("2" was refused as not "W:H or a decimal", though `ar_2` is valid to Cloudinary).
     public static func wholeNumberHint(_ text: String) -> String {
@@ -22,6 +16,12 @@ public struct AspectRatio: Sendable, Hashable, Codable, CustomStringConvertible 
         return " (a whole number alone may be a cut-off W:H: write \(text):1 or \(text).0 for \(text) to 1)"
     }
 
+    /// Parses "16:9", "16x9" or "16/9", and decimals as `ar_` takes them: "1.5" is 3:2,
+    /// "1.78:1" is 89:50 (up to four decimal places, reduced to lowest terms). With more places
+    /// (up to 12) a decimal is a ratio rounded for print, and reads as the simplest fraction
+    /// that rounds to it: "1.7777778" is 16:9; when that fraction needs numbers over 10000, as
+    /// the closest ratio of numbers up to 10000 ("3.141592653589" is 355:113), and nil when
+    /// there is none. A lone whole number ("16") is refused.
     public init?(parsing text: String) {
         let colon = text.split(separator: ":", omittingEmptySubsequences: false)
         // Empty parts kept: "16x9x" was read as 16:9.
